@@ -1,0 +1,210 @@
+//! The request and response types the server and the app share, so neither redefines them.
+
+use crate::catalogue::{
+    Applicants, Category, Channel, Document, Fee, Provider, ResultKind, Service, TermSpec, Variant,
+};
+use crate::form::{FieldError, FormSchema};
+use crate::lang::Lang;
+use crate::status::ServiceSteps;
+use serde::{Deserialize, Serialize};
+
+/// The one error shape of the API (`application/problem+json`, RFC 9457). `code` is stable;
+/// the app maps it to a localized message, `title` is the server's message in the request's
+/// language for clients that do not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// A catalogue card in one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    pub id: String,
+    pub name: String,
+    /// The name in the other two languages, so search matches whatever language is typed.
+    pub other_names: Vec<String>,
+    pub description: String,
+    pub category: Category,
+    pub applicants: Applicants,
+    pub channels: Vec<Channel>,
+    pub online: bool,
+    pub term: TermSpec,
+    pub fee: Option<FeeView>,
+}
+
+/// A fee as shown: in indices and in tenge at the current index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeeView {
+    pub mci: f64,
+    pub tenge: u64,
+    pub paid_before_signing: bool,
+    pub source: String,
+}
+
+impl FeeView {
+    pub fn new(fee: &Fee, mci_tenge: u32) -> FeeView {
+        FeeView {
+            mci: fee.mci,
+            tenge: (fee.mci * mci_tenge as f64).round() as u64,
+            paid_before_signing: fee.paid_before_signing,
+            source: fee.source.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderView {
+    pub id: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub hours: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl ProviderView {
+    pub fn new(p: &Provider, lang: Lang) -> ProviderView {
+        ProviderView {
+            id: p.id.clone(),
+            name: p.name.get(lang).to_string(),
+            address: p.address.as_ref().map(|a| a.get(lang).to_string()),
+            hours: p.hours.as_ref().map(|h| h.get(lang).to_string()),
+            phone: p.phone.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub id: String,
+    pub name: String,
+    pub required: bool,
+    pub types: Vec<crate::catalogue::FileType>,
+    pub max_size_mb: u32,
+}
+
+impl DocumentView {
+    pub fn new(d: &Document, lang: Lang) -> DocumentView {
+        DocumentView {
+            id: d.id.clone(),
+            name: d.name.get(lang).to_string(),
+            required: d.required,
+            types: d.types.clone(),
+            max_size_mb: d.max_size_mb,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantView {
+    pub id: String,
+    pub name: String,
+    pub term: TermSpec,
+    pub fee: Option<FeeView>,
+    pub documents: Vec<DocumentView>,
+    /// The form keeps all three languages: the app switches language without refetching it
+    /// mid-application.
+    pub form: Option<FormSchema>,
+    pub steps: ServiceSteps,
+}
+
+/// A service page in one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDetail {
+    pub summary: ServiceSummary,
+    pub regulation: String,
+    pub result: ResultKind,
+    pub result_description: String,
+    pub providers: Vec<ProviderView>,
+    pub variants: Vec<VariantView>,
+    pub office_directions: Option<String>,
+}
+
+fn variant_fee(v: &Variant, mci_tenge: u32) -> Option<FeeView> {
+    v.fee
+        .as_ref()
+        .filter(|f| f.mci > 0.0)
+        .map(|f| FeeView::new(f, mci_tenge))
+}
+
+impl ServiceSummary {
+    pub fn new(s: &Service, lang: Lang, mci_tenge: u32) -> ServiceSummary {
+        let main = s.main_variant();
+        ServiceSummary {
+            id: s.id.clone(),
+            name: s.name.get(lang).to_string(),
+            other_names: Lang::ALL
+                .into_iter()
+                .filter(|l| *l != lang)
+                .map(|l| s.name.get(l).to_string())
+                .collect(),
+            description: s.description.get(lang).to_string(),
+            category: s.category,
+            applicants: s.applicants,
+            channels: s.channels.clone(),
+            online: s.online(),
+            term: main.term.clone(),
+            fee: variant_fee(main, mci_tenge),
+        }
+    }
+}
+
+impl ServiceDetail {
+    pub fn new(s: &Service, providers: &[Provider], lang: Lang, mci_tenge: u32) -> ServiceDetail {
+        ServiceDetail {
+            summary: ServiceSummary::new(s, lang, mci_tenge),
+            regulation: s.regulation.clone(),
+            result: s.result,
+            result_description: s.result_description.get(lang).to_string(),
+            providers: s
+                .providers
+                .iter()
+                .filter_map(|id| providers.iter().find(|p| &p.id == id))
+                .map(|p| ProviderView::new(p, lang))
+                .collect(),
+            variants: s
+                .variants
+                .iter()
+                .map(|v| VariantView {
+                    id: v.id.clone(),
+                    name: v.name.get(lang).to_string(),
+                    term: v.term.clone(),
+                    fee: variant_fee(v, mci_tenge),
+                    documents: v
+                        .documents
+                        .iter()
+                        .map(|d| DocumentView::new(d, lang))
+                        .collect(),
+                    form: v.form.clone(),
+                    steps: v.steps,
+                })
+                .collect(),
+            office_directions: s
+                .office_directions
+                .as_ref()
+                .map(|d| d.get(lang).to_string()),
+        }
+    }
+}
+
+/// `GET /api/services` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceList {
+    pub lang: Lang,
+    pub services: Vec<ServiceSummary>,
+}
+
+/// `GET /api/health` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub services: usize,
+}

@@ -1,0 +1,226 @@
+//! The service catalogue: every state service of the regulations, as data.
+//!
+//! The data lives in TOML files under the repository's `catalogue/` folder; the server loads
+//! and checks them at start ([`loader`], feature `loader`) and the app receives them as JSON.
+//! Values the regulations defer to a Standard carry a `source` naming where they come from.
+
+#[cfg(feature = "loader")]
+pub mod loader;
+
+use crate::calendar::{DayKind, Term};
+use crate::form::FormSchema;
+use crate::lang::Text;
+use crate::status::ServiceSteps;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub fee_index: FeeIndex,
+    pub providers: Vec<Provider>,
+    pub services: Vec<Service>,
+}
+
+impl Catalogue {
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn provider(&self, id: &str) -> Option<&Provider> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+}
+
+/// The monthly calculation index (АЕК / МРП) that fees are stated in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeeIndex {
+    pub year: i32,
+    pub tenge: u32,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provider {
+    pub id: String,
+    pub name: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Construction,
+    Culture,
+    Agriculture,
+    Family,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Construction,
+        Category::Culture,
+        Category::Agriculture,
+        Category::Family,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Construction => "construction",
+            Category::Culture => "culture",
+            Category::Agriculture => "agriculture",
+            Category::Family => "family",
+        }
+    }
+}
+
+/// Who may apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applicants {
+    /// Individuals, by IIN.
+    Individual,
+    /// Legal entities and sole proprietors, by BIN.
+    Company,
+    Both,
+}
+
+impl Applicants {
+    pub fn admits_individual(self) -> bool {
+        matches!(self, Applicants::Individual | Applicants::Both)
+    }
+    pub fn admits_company(self) -> bool {
+        matches!(self, Applicants::Company | Applicants::Both)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// This portal (e-government).
+    Portal,
+    /// The provider's own office, on paper.
+    ProviderOffice,
+    /// The State Corporation "Government for Citizens" (ХҚО / ЦОН).
+    StateCorporation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultKind {
+    Licence,
+    Certificate,
+    Attestat,
+    LetterOfAgreement,
+    Resolution,
+    AccreditationCertificate,
+}
+
+/// A term with where its value comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TermSpec {
+    pub days: u32,
+    pub kind: DayKind,
+    pub source: String,
+}
+
+impl TermSpec {
+    pub fn term(&self) -> Term {
+        Term {
+            days: self.days,
+            kind: self.kind,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fee {
+    /// The amount in monthly calculation indices (0: free).
+    pub mci: f64,
+    /// Paid through the payment gateway before the application can be signed (003).
+    pub paid_before_signing: bool,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+impl FileType {
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileType::Pdf => "application/pdf",
+            FileType::Jpeg => "image/jpeg",
+            FileType::Png => "image/png",
+        }
+    }
+}
+
+/// One required (or optional) document of the Standard's item 9 list: an attachment slot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: String,
+    pub name: Text,
+    pub required: bool,
+    pub types: Vec<FileType>,
+    pub max_size_mb: u32,
+    pub source: String,
+}
+
+/// A variant of a service with its own documents, form and term (grain licence: issue,
+/// re-issue, duplicate). A service without variants has exactly one, `main`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub id: String,
+    pub name: Text,
+    pub term: TermSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Fee>,
+    pub documents: Vec<Document>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormSchema>,
+    #[serde(default)]
+    pub steps: ServiceSteps,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    /// Which regulation (and annex) defines it, e.g. `000 annex 1`.
+    pub regulation: String,
+    pub name: Text,
+    pub description: Text,
+    pub category: Category,
+    pub providers: Vec<String>,
+    pub applicants: Applicants,
+    pub channels: Vec<Channel>,
+    pub result: ResultKind,
+    pub result_description: Text,
+    pub variants: Vec<Variant>,
+    /// For a service with no portal channel: where and when to go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_directions: Option<Text>,
+}
+
+impl Service {
+    pub fn online(&self) -> bool {
+        self.channels.contains(&Channel::Portal)
+    }
+
+    pub fn variant(&self, id: &str) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.id == id)
+    }
+
+    /// The default variant (the first): what the catalogue shows as the service's term and fee.
+    pub fn main_variant(&self) -> &Variant {
+        &self.variants[0]
+    }
+}

@@ -1,0 +1,72 @@
+//! The HTTP surface: `/api/…` handlers and the static app.
+
+pub mod problem;
+mod services;
+mod static_files;
+
+use crate::AppState;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use qyzmet_domain::Lang;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/health", axum::routing::get(services::health))
+        .route("/services", axum::routing::get(services::list))
+        .route("/services/{id}", axum::routing::get(services::detail))
+        .fallback(problem::api_not_found);
+    Router::new()
+        .nest("/api", api)
+        .fallback_service(static_files::service(&state.config.dist_dir))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static("frame-ancestors 'none'; object-src 'none'; base-uri 'self'"),
+        ))
+}
+
+/// The language a request asks for: `?lang=` first, then `Accept-Language`, else Kazakh.
+pub fn request_lang<B>(req: &Request<B>) -> Lang {
+    lang_from(req.uri().query(), req.headers())
+}
+
+pub fn lang_from(query: Option<&str>, headers: &axum::http::HeaderMap) -> Lang {
+    let from_query = query.and_then(|q| {
+        q.split('&')
+            .find_map(|pair| pair.strip_prefix("lang="))
+            .and_then(Lang::from_tag)
+    });
+    from_query.unwrap_or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or_default()
+    })
+}
+
+/// The request's language as an extractor.
+pub struct RequestLang(pub Lang);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(RequestLang(lang_from(parts.uri.query(), &parts.headers)))
+    }
+}

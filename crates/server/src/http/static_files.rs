@@ -1,0 +1,71 @@
+//! The built single-page app: hashed assets cached for a year, `index.html` never cached, and
+//! every path that is not a file (a client-side route) answered with `index.html`.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use tower::ServiceExt;
+use tower::util::BoxCloneSyncService;
+use tower_http::services::{ServeDir, ServeFile};
+
+type StaticService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>;
+
+pub fn service(dist: &Path) -> StaticService {
+    let dist: PathBuf = dist.to_path_buf();
+    let index = dist.join("index.html");
+    let files = ServeDir::new(&dist);
+    let service = tower::service_fn(move |req: Request<Body>| {
+        let files = files.clone();
+        let index = index.clone();
+        async move {
+            let path = req.uri().path().to_string();
+            // A client-side route has no file extension in its last segment.
+            let is_route = !path.rsplit('/').next().unwrap_or("").contains('.');
+            let mut response = if is_route {
+                let mut res = ServeFile::new(&index)
+                    .oneshot(req)
+                    .await
+                    .map(|r| r.map(Body::new))?;
+                if res.status() == StatusCode::NOT_FOUND {
+                    *res.body_mut() =
+                        Body::from("The app is not built: run `cargo xtask serve`.\n");
+                }
+                res
+            } else {
+                files.oneshot(req).await.map(|r| r.map(Body::new))?
+            };
+            let cache = if is_route || path.ends_with(".html") {
+                "no-cache"
+            } else if is_hashed(&path) {
+                "public, max-age=31536000, immutable"
+            } else {
+                // Unhashed files (locales, icons): revalidate every time with the ETag.
+                "no-cache"
+            };
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            Ok::<_, Infallible>(response)
+        }
+    });
+    BoxCloneSyncService::new(service)
+}
+
+/// Trunk names built assets `name-<16 hex digits>.ext` (or `…_bg.wasm`).
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    file.split(['-', '_', '.'])
+        .any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(super::is_hashed("/qyzmet-3f2a9c0d1e4b5a6c_bg.wasm"));
+        assert!(super::is_hashed("/main-3f2a9c0d1e4b5a6c.css"));
+        assert!(!super::is_hashed("/locales/kk.json"));
+        assert!(!super::is_hashed("/favicon.svg"));
+    }
+}

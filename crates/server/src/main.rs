@@ -1,0 +1,48 @@
+//! `qyzmet-server`: the API under `/api/` and the built single-page app for every other path.
+
+use clap::Parser;
+use qyzmet_server::{Config, run};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Qyzmet: the state-services portal's server.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "QYZMET_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Data directory (database, attachments, certificates). Created when missing.
+    #[arg(long, env = "QYZMET_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// The built app (Trunk's `dist/`).
+    #[arg(long, env = "QYZMET_DIST_DIR", default_value = qyzmet_server::DEFAULT_DIST_DIR)]
+    dist_dir: PathBuf,
+    /// The catalogue folder (`index.toml` and `services/*.toml`).
+    #[arg(long, env = "QYZMET_CATALOGUE_DIR", default_value = qyzmet_server::DEFAULT_CATALOGUE_DIR)]
+    catalogue_dir: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let config = Config {
+        addr: args.addr,
+        data_dir: args.data_dir,
+        dist_dir: args.dist_dir,
+        catalogue_dir: args.catalogue_dir,
+    };
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    // Tests and `cargo xtask serve` wait for this line to know the server is up.
+    println!(
+        "qyzmet-server listening on http://{}",
+        listener.local_addr()?
+    );
+    run(config, listener).await
+}

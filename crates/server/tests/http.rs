@@ -1,0 +1,220 @@
+//! The server over real HTTP: a free port, a temp data dir, a temp `dist/`.
+
+use qyzmet_domain::api::{Problem, ServiceDetail, ServiceList};
+use qyzmet_server::{Config, DEFAULT_CATALOGUE_DIR};
+use std::path::PathBuf;
+
+struct Server {
+    base: String,
+    _data: tempfile::TempDir,
+    _dist: tempfile::TempDir,
+}
+
+async fn start() -> Server {
+    let data = tempfile::tempdir().unwrap();
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>Qyzmet</title>",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("qyzmet-0123456789abcdef_bg.wasm"),
+        vec![0u8; 4096],
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("main-0123456789abcdef.css"),
+        "body{}".repeat(500),
+    )
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Config {
+        addr,
+        data_dir: data.path().join("data"),
+        dist_dir: dist.path().to_path_buf(),
+        catalogue_dir: PathBuf::from(DEFAULT_CATALOGUE_DIR),
+    };
+    tokio::spawn(qyzmet_server::run(config, listener));
+    let base = format!("http://{addr}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/api/health")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Server {
+        base,
+        _data: data,
+        _dist: dist,
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_gzip().build().unwrap()
+}
+
+#[tokio::test]
+async fn health_reports_the_catalogue() {
+    let s = start().await;
+    let health: serde_json::Value = reqwest::get(format!("{}/api/health", s.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["services"], 10);
+}
+
+#[tokio::test]
+async fn the_catalogue_speaks_the_language_asked() {
+    let s = start().await;
+    let ru: ServiceList = reqwest::get(format!("{}/api/services?lang=ru", s.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let guardianship = ru.services.iter().find(|x| x.id == "guardianship").unwrap();
+    assert!(
+        guardianship.name.starts_with("Установление опеки"),
+        "{}",
+        guardianship.name
+    );
+    assert_eq!(guardianship.other_names.len(), 2);
+
+    let by_header: ServiceList = client()
+        .get(format!("{}/api/services", s.base))
+        .header("Accept-Language", "en-GB,en;q=0.9,ru;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_header.lang, qyzmet_domain::Lang::En);
+    assert!(
+        by_header
+            .services
+            .iter()
+            .any(|x| x.name == "Licence for survey activity")
+    );
+
+    let default: ServiceList = reqwest::get(format!("{}/api/services", s.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(default.lang, qyzmet_domain::Lang::Kk);
+    assert!(
+        default
+            .services
+            .iter()
+            .any(|x| x.name == "Іздестіру қызметіне лицензия беру")
+    );
+}
+
+#[tokio::test]
+async fn one_service_with_variants_documents_and_fee() {
+    let s = start().await;
+    let d: ServiceDetail = reqwest::get(format!(
+        "{}/api/services/grain-warehouse-licence?lang=en",
+        s.base
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(d.variants.len(), 3);
+    let fee = d.summary.fee.as_ref().unwrap();
+    assert_eq!(
+        (fee.mci, fee.tenge, fee.paid_before_signing),
+        (10.0, 43_250, true)
+    );
+    assert_eq!(d.providers[0].id, "zhambyl-agriculture");
+    assert!(
+        d.variants[0]
+            .documents
+            .iter()
+            .all(|doc| !doc.name.is_empty())
+    );
+}
+
+#[tokio::test]
+async fn unknown_things_get_a_localized_problem() {
+    let s = start().await;
+    let res = reqwest::get(format!("{}/api/services/no-such-service?lang=ru", s.base))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Problem = res.json().await.unwrap();
+    assert_eq!((p.code.as_str(), p.status), ("service_not_found", 404));
+    assert_eq!(p.title, "Такой услуги нет в каталоге.");
+
+    let res = reqwest::get(format!("{}/api/nothing/here", s.base))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let p: Problem = res.json().await.unwrap();
+    assert_eq!(p.code, "not_found");
+}
+
+#[tokio::test]
+async fn the_app_is_served_with_spa_fallback_and_cache_rules() {
+    let s = start().await;
+    for route in [
+        "/",
+        "/services/guardianship",
+        "/cabinet/requests/2026-000001",
+    ] {
+        let res = client()
+            .get(format!("{}{route}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{route}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{route}");
+        assert!(res.text().await.unwrap().contains("<title>Qyzmet</title>"));
+    }
+    let res = client()
+        .get(format!("{}/qyzmet-0123456789abcdef_bg.wasm", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let res = client()
+        .get(format!("{}/missing-file.js", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_asked() {
+    let s = start().await;
+    let res = client()
+        .get(format!("{}/main-0123456789abcdef.css", s.base))
+        .header("Accept-Encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let res = client()
+        .get(format!("{}/api/services", s.base))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+}

@@ -1,0 +1,23 @@
+//! The app shell: translations in context, the page layout and the routes.
+
+use crate::components::layout::Layout;
+use crate::i18n::{I18n, Messages};
+use crate::pages::{home::Home, not_found::NotFound};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use qyzmet_domain::Lang;
+
+#[component]
+pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
+    I18n::provide(lang, messages);
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

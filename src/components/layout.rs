@@ -1,0 +1,47 @@
+//! Every page's frame: skip link, header with the portal's name and the language switcher,
+//! the main landmark, footer.
+
+use super::language_switcher::LanguageSwitcher;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The router would treat `#main` as a navigation; move focus to the main landmark instead,
+/// which is what the skip link promises keyboard and screen-reader users.
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    if let Some(main) = document().get_element_by_id("main") {
+        use leptos::wasm_bindgen::JsCast;
+        if let Ok(main) = main.dyn_into::<leptos::web_sys::HtmlElement>() {
+            let _ = main.focus();
+            main.scroll_into_view();
+        }
+    }
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main" on:click=skip_to_main>
+            {move || i18n.t("app.skip_link")}
+        </a>
+        <header class="site-header">
+            <div class="container header-row">
+                <A href="/" attr:class="brand">
+                    <span class="brand-name">{move || i18n.t("app.name")}</span>
+                    <span class="brand-tagline">{move || i18n.t("app.tagline")}</span>
+                </A>
+                <LanguageSwitcher />
+            </div>
+        </header>
+        <main id="main" class="container" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="container">
+                <p>{move || i18n.t("app.footer")}</p>
+            </div>
+        </footer>
+    }
+}

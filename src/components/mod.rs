@@ -1,0 +1,4 @@
+pub mod language_switcher;
+pub mod layout;
+pub mod page_title;
+pub mod service_card;

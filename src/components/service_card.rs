@@ -1,0 +1,72 @@
+//! One service in the catalogue: name, description and the facts people choose by.
+
+use crate::i18n::{I18n, format_number, use_i18n};
+use leptos::prelude::*;
+use qyzmet_domain::api::ServiceSummary;
+use qyzmet_domain::calendar::DayKind;
+use qyzmet_domain::catalogue::Applicants;
+
+/// "30 working days" in the current language.
+pub fn term_text(i18n: I18n, days: u32, kind: DayKind) -> String {
+    let key = match kind {
+        DayKind::Working => "term.working",
+        DayKind::Calendar => "term.calendar",
+    };
+    i18n.t_count(key, days as i64)
+}
+
+fn applicants_key(a: Applicants) -> &'static str {
+    match a {
+        Applicants::Individual => "applicants.individual",
+        Applicants::Company => "applicants.company",
+        Applicants::Both => "applicants.both",
+    }
+}
+
+#[component]
+pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let heading_id = format!("service-{}", service.id);
+    let term = service.term.clone();
+    let fee = service.fee.clone();
+    let online = service.online;
+    let applicants = service.applicants;
+    view! {
+        <article class="service-card" aria-labelledby=heading_id.clone()>
+            <h3 id=heading_id.clone()>{service.name.clone()}</h3>
+            <p class="service-description">{service.description.clone()}</p>
+            <dl class="facts">
+                <div>
+                    <dt>{move || i18n.t("service.term")}</dt>
+                    <dd>{move || term_text(i18n, term.days, term.kind)}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t("service.fee")}</dt>
+                    <dd>
+                        {move || match &fee {
+                            None => i18n.t("service.fee_free"),
+                            Some(f) => {
+                                let lang = i18n.lang();
+                                i18n.t_with(
+                                    "service.fee_amount",
+                                    &[("mci", f.mci.to_string()), ("tenge", format_number(lang, f.tenge as i64))],
+                                )
+                            }
+                        }}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t("service.who")}</dt>
+                    <dd>{move || i18n.t(applicants_key(applicants))}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t("service.how")}</dt>
+                    <dd class=if online { "badge badge-online" } else { "badge badge-office" }>
+                        <span aria-hidden="true">{if online { "● " } else { "■ " }}</span>
+                        {move || i18n.t(if online { "service.online" } else { "service.office_only" })}
+                    </dd>
+                </div>
+            </dl>
+        </article>
+    }
+}

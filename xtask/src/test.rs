@@ -1,0 +1,202 @@
+//! `cargo xtask test`: every check and test, ending with one line `N passed, N failed`.
+//!
+//! Order matters for time on a cold machine: the cheap checks first, then the Rust tests
+//! (whose debug build also yields the server binary the browser tests start), then the one
+//! release wasm build, then the browser tests against one shared server.
+
+use crate::cmd::step;
+use crate::tools;
+use anyhow::Context;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    lines: Vec<String>,
+}
+
+impl Tally {
+    fn check(&mut self, name: &str, ok: bool) {
+        if ok {
+            self.passed += 1
+        } else {
+            self.failed += 1
+        }
+        self.lines
+            .push(format!("{:<28} {}", name, if ok { "ok" } else { "FAILED" }));
+    }
+
+    fn tests(&mut self, name: &str, passed: u64, failed: u64, ran: bool) {
+        self.passed += passed;
+        // A suite that could not run at all (did not compile, crashed) counts as one failure.
+        let failed = if ran { failed } else { failed.max(1) };
+        self.failed += failed;
+        self.lines
+            .push(format!("{name:<28} {passed} passed, {failed} failed"));
+    }
+}
+
+pub fn run(_args: &[String]) -> anyhow::Result<()> {
+    tools::ensure_build_tools()?;
+    tools::ensure_browser_tools()?;
+    let root = crate::root();
+    let cargo = |args: &[&str]| {
+        let mut c = Command::new("cargo");
+        c.args(args).current_dir(&root);
+        c
+    };
+    let mut tally = Tally::default();
+
+    step("cargo fmt --check");
+    tally.check(
+        "rustfmt",
+        status_ok(cargo(&["fmt", "--all", "--", "--check"])),
+    );
+
+    step("cargo clippy (warnings are errors)");
+    tally.check(
+        "clippy",
+        status_ok(cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    );
+
+    step("the domain crate builds for wasm32");
+    tally.check(
+        "domain on wasm32",
+        status_ok(cargo(&[
+            "check",
+            "-p",
+            "qyzmet-domain",
+            "--all-features",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])),
+    );
+
+    step("Rust tests (cargo test --workspace)");
+    let (passed, failed, ran) = cargo_tests(cargo(&["test", "--workspace", "--color", "never"]))?;
+    tally.tests("Rust tests", passed, failed, ran);
+
+    let built = tools::build_app().is_ok();
+    tally.check("app release build", built);
+    if built {
+        step("browser tests (Playwright, Chromium)");
+        let (passed, failed, ran) = browser_tests()?;
+        tally.tests("browser tests", passed, failed, ran);
+    }
+
+    println!("\n\x1b[1m==> summary\x1b[0m");
+    for line in &tally.lines {
+        println!("  {line}");
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed > 0 {
+        anyhow::bail!("{} failed", tally.failed);
+    }
+    Ok(())
+}
+
+fn status_ok(mut cmd: Command) -> bool {
+    cmd.status().is_ok_and(|s| s.success())
+}
+
+/// Runs `cargo test`, echoing its output, and sums every `test result:` line.
+fn cargo_tests(mut cmd: Command) -> anyhow::Result<(u64, u64, bool)> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting cargo test")?;
+    let (mut passed, mut failed) = (0, 0);
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some((p, f)) = parse_result_line(&line) {
+            passed += p;
+            failed += f;
+        }
+    }
+    let ok = child.wait()?.success();
+    Ok((passed, failed, ok || failed > 0))
+}
+
+/// `test result: ok. 42 passed; 0 failed; …` → (42, 0).
+fn parse_result_line(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let number_before = |word: &str| -> Option<u64> {
+        let at = rest.find(word)?;
+        rest[..at]
+            .trim_end()
+            .rsplit([' ', '.'])
+            .next()?
+            .parse()
+            .ok()
+    };
+    Some((number_before(" passed")?, number_before(" failed")?))
+}
+
+/// Runs Playwright against one server the config starts; reads the JSON report's counts.
+fn browser_tests() -> anyhow::Result<(u64, u64, bool)> {
+    let root = crate::root();
+    let target = crate::target_dir();
+    let artifacts = target.join("browser-artifacts");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    std::fs::create_dir_all(&artifacts)?;
+    let report = artifacts.join("report.json");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let status = Command::new("npx")
+        .args(["playwright", "test"])
+        .current_dir(tools::browser_tests_dir())
+        .env(
+            "QYZMET_SERVER_BIN",
+            target.join("debug").join("qyzmet-server"),
+        )
+        .env("QYZMET_DIST_DIR", root.join("dist"))
+        .env("QYZMET_CATALOGUE_DIR", root.join("catalogue"))
+        .env("QYZMET_PORT", port.to_string())
+        .env("QYZMET_ARTIFACTS", &artifacts)
+        .env("QYZMET_CHROMIUM", tools::CHROMIUM)
+        .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
+        .status()
+        .context("starting npx playwright")?;
+    let stats = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .map(|v| v["stats"].clone());
+    Ok(match stats {
+        Some(s) => {
+            let n = |k: &str| s[k].as_u64().unwrap_or(0);
+            (n("expected") + n("flaky"), n("unexpected"), true)
+        }
+        None => (0, u64::from(!status.success()), false),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result_line;
+
+    #[test]
+    fn result_lines_are_summed_and_other_lines_ignored() {
+        assert_eq!(
+            parse_result_line(
+                "test result: ok. 42 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.02s"
+            ),
+            Some((42, 0))
+        );
+        assert_eq!(
+            parse_result_line("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some((3, 2))
+        );
+        assert_eq!(parse_result_line("running 3 tests"), None);
+    }
+}
