@@ -22,6 +22,9 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With `auth.throttled`: seconds until another try is allowed (also `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// A catalogue card in one language.
@@ -208,3 +211,62 @@ pub struct Health {
     pub version: String,
     pub services: usize,
 }
+
+/// What kind of account: an individual (IIN) or a company (BIN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Individual,
+    Company,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Applicant,
+    /// Decides requests for the services of one provider.
+    Officer,
+    Administrator,
+}
+
+/// `POST /api/accounts`: register with an IIN or BIN found in the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    pub login: String,
+    pub phone: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/session`: log in with IIN/BIN and password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub id: i64,
+    pub login: String,
+    pub kind: AccountKind,
+    pub role: Role,
+    pub provider_id: Option<String>,
+    /// The person's full name or the company's name, from the registry.
+    pub display_name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// `GET /api/session`: who is logged in and how long the session has left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub account: AccountView,
+    /// Seconds until the session ends for inactivity (or its absolute limit, if sooner).
+    pub seconds_left: i64,
+    pub idle_timeout_seconds: i64,
+}
+
+/// The header every state-changing API request must carry (with any value): browsers do not
+/// let another site set it without a CORS preflight, which this API never grants.
+pub const CSRF_HEADER: &str = "x-qyzmet-csrf";

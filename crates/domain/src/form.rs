@@ -418,7 +418,8 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
     (rest.len() == 10 && rest.chars().all(|c| c.is_ascii_digit())).then(|| format!("+7{rest}"))
 }
 
-fn is_email(raw: &str) -> bool {
+/// A plausible email address: one `@`, a dotted domain, no spaces, at most 254 characters.
+pub fn is_email(raw: &str) -> bool {
     let Some((local, domain)) = raw.rsplit_once('@') else {
         return false;
     };

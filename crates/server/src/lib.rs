@@ -1,8 +1,14 @@
 //! The server as a library, so tests start it in-process on a free port.
 
+pub mod accounts;
 pub mod catalogue;
+pub mod db;
+pub mod demo;
 pub mod http;
 pub mod locales;
+pub mod registry;
+pub mod sessions;
+pub mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,11 +25,16 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub dist_dir: PathBuf,
     pub catalogue_dir: PathBuf,
+    /// `sqlite:…` or `postgres:…`; `None`: SQLite in the data directory.
+    pub database_url: Option<String>,
+    /// Seed the demo registry and accounts into an empty database.
+    pub demo: bool,
 }
 
 /// What every request handler can reach.
 pub struct AppState {
     pub catalogue: qyzmet_domain::catalogue::Catalogue,
+    pub db: db::Db,
     pub config: Config,
 }
 
@@ -40,7 +51,22 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     if !config.dist_dir.join("index.html").exists() {
         tracing::warn!(dist = %config.dist_dir.display(), "no built app here: only the API is served (run `cargo xtask serve`)");
     }
-    let state = Arc::new(AppState { catalogue, config });
+    let url = config
+        .database_url
+        .clone()
+        .unwrap_or_else(|| db::default_url(&config.data_dir));
+    let db = db::connect(&url).await?;
+    if config.demo && demo::seed_if_empty(&db).await? {
+        tracing::info!("demo data seeded");
+    }
+    if config.demo {
+        print_demo_logins();
+    }
+    let state = Arc::new(AppState {
+        catalogue,
+        db,
+        config,
+    });
     let app = http::router(state);
     axum::serve(
         listener,
@@ -49,6 +75,18 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     Ok(())
+}
+
+/// How to log in to the demo: printed at every start (`cargo xtask serve` shows it).
+fn print_demo_logins() {
+    println!("Demo accounts (IIN/BIN and password):");
+    for a in demo::accounts() {
+        let role = match (&a.role, &a.provider) {
+            (_, Some(p)) => format!("officer of {p}"),
+            (r, None) => accounts::role_code(*r).to_string(),
+        };
+        println!("  {:<13} {:<20} {role}", a.login, a.password);
+    }
 }
 
 async fn shutdown_signal() {

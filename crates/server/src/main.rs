@@ -21,6 +21,12 @@ struct Args {
     /// The catalogue folder (`index.toml` and `services/*.toml`).
     #[arg(long, env = "QYZMET_CATALOGUE_DIR", default_value = qyzmet_server::DEFAULT_CATALOGUE_DIR)]
     catalogue_dir: PathBuf,
+    /// Database URL (`sqlite:…` or `postgres:…`); default: SQLite in the data directory.
+    #[arg(long, env = "QYZMET_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Start without the demo registry and accounts.
+    #[arg(long, env = "QYZMET_NO_DEMO")]
+    no_demo: bool,
 }
 
 #[tokio::main]
@@ -37,6 +43,8 @@ async fn main() -> anyhow::Result<()> {
         data_dir: args.data_dir,
         dist_dir: args.dist_dir,
         catalogue_dir: args.catalogue_dir,
+        database_url: args.database_url,
+        demo: !args.no_demo,
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     // Tests and `cargo xtask serve` wait for this line to know the server is up.

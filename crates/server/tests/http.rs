@@ -1,59 +1,9 @@
 //! The server over real HTTP: a free port, a temp data dir, a temp `dist/`.
 
 use qyzmet_domain::api::{Problem, ServiceDetail, ServiceList};
-use qyzmet_server::{Config, DEFAULT_CATALOGUE_DIR};
-use std::path::PathBuf;
+mod common;
 
-struct Server {
-    base: String,
-    _data: tempfile::TempDir,
-    _dist: tempfile::TempDir,
-}
-
-async fn start() -> Server {
-    let data = tempfile::tempdir().unwrap();
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
-        "<!doctype html><title>Qyzmet</title>",
-    )
-    .unwrap();
-    std::fs::write(
-        dist.path().join("qyzmet-0123456789abcdef_bg.wasm"),
-        vec![0u8; 4096],
-    )
-    .unwrap();
-    std::fs::write(
-        dist.path().join("main-0123456789abcdef.css"),
-        "body{}".repeat(500),
-    )
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let config = Config {
-        addr,
-        data_dir: data.path().join("data"),
-        dist_dir: dist.path().to_path_buf(),
-        catalogue_dir: PathBuf::from(DEFAULT_CATALOGUE_DIR),
-    };
-    tokio::spawn(qyzmet_server::run(config, listener));
-    let base = format!("http://{addr}");
-    for _ in 0..100 {
-        if reqwest::get(format!("{base}/api/health")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    Server {
-        base,
-        _data: data,
-        _dist: dist,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_gzip().build().unwrap()
-}
+use common::{plain as client, start};
 
 #[tokio::test]
 async fn health_reports_the_catalogue() {

@@ -1,5 +1,7 @@
 //! The HTTP surface: `/api/…` handlers and the static app.
 
+mod auth;
+pub mod extract;
 pub mod problem;
 mod services;
 mod static_files;
@@ -17,7 +19,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/health", axum::routing::get(services::health))
         .route("/services", axum::routing::get(services::list))
         .route("/services/{id}", axum::routing::get(services::detail))
-        .fallback(problem::api_not_found);
+        .route("/accounts", axum::routing::post(auth::register))
+        .route(
+            "/session",
+            axum::routing::post(auth::login)
+                .get(auth::current)
+                .delete(auth::logout),
+        )
+        .route("/session/keepalive", axum::routing::post(auth::keepalive))
+        .fallback(problem::api_not_found)
+        .layer(axum::middleware::from_fn(extract::require_csrf_header))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024));
     Router::new()
         .nest("/api", api)
         .fallback_service(static_files::service(&state.config.dist_dir))

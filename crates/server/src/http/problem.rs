@@ -2,20 +2,44 @@
 //! in the request's language (from the locale files, key `error.<code>`).
 
 use crate::locales;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::Problem;
 use qyzmet_domain::form::FieldError;
 
-/// Every code this module's constructors use, so a test can check each has a message.
-pub const ALL_CODES: &[&str] = &["not_found", "service_not_found", "internal"];
+/// Every code this server answers with, so a test can check each has a message in kk/ru/en.
+pub const ALL_CODES: &[&str] = &[
+    "not_found",
+    "service_not_found",
+    "internal",
+    "request.malformed",
+    "request.unsupported_media_type",
+    "request.too_large",
+    "validation",
+    "auth.required",
+    "auth.invalid_credentials",
+    "auth.throttled",
+    "auth.forbidden",
+    "csrf.missing",
+    "account.exists",
+];
 
+/// Field error codes the server adds beyond the domain's.
+pub const FIELD_CODES: &[&str] = &[
+    "registry.not_found",
+    "password.too_short",
+    "password.common",
+    "password.same_as_login",
+];
+
+#[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub lang: Lang,
     pub errors: Vec<FieldError>,
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -25,7 +49,29 @@ impl ApiError {
             code,
             lang,
             errors: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    pub fn validation(lang: Lang, errors: Vec<FieldError>) -> ApiError {
+        ApiError {
+            errors,
+            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", lang)
+        }
+    }
+
+    pub fn throttled(lang: Lang, seconds: i64) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds.max(1) as u64),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "auth.throttled", lang)
+        }
+    }
+
+    /// A failure of ours (database, disk), never of the user's input: logged, and answered
+    /// with a message that says their input is kept.
+    pub fn internal(lang: Lang, err: impl std::fmt::Display) -> ApiError {
+        tracing::error!("internal error: {err}");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang)
     }
 
     pub fn problem(&self) -> Problem {
@@ -36,6 +82,7 @@ impl ApiError {
             code: self.code.to_string(),
             detail: None,
             errors: self.errors.clone(),
+            retry_after: self.retry_after,
         }
     }
 }
@@ -43,12 +90,17 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
-        (
+        let mut res = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(s) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        res
     }
 }
 

@@ -52,11 +52,13 @@ pub fn service(dist: &Path) -> StaticService {
     BoxCloneSyncService::new(service)
 }
 
-/// Trunk names built assets `name-<16 hex digits>.ext` (or `…_bg.wasm`).
+/// Trunk names built assets `name-<hash>.ext` (or `…_bg.wasm`), the hash a 64-bit number in
+/// hex without leading zeros: 16 digits, occasionally fewer.
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     file.split(['-', '_', '.'])
-        .any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+        .skip(1)
+        .any(|part| (12..=16).contains(&part.len()) && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -65,6 +67,14 @@ mod tests {
     fn hashed_names_are_recognised() {
         assert!(super::is_hashed("/qyzmet-3f2a9c0d1e4b5a6c_bg.wasm"));
         assert!(super::is_hashed("/main-3f2a9c0d1e4b5a6c.css"));
+        assert!(
+            super::is_hashed("/main-131ae7e913a6b79.css"),
+            "a hash with its leading zero dropped"
+        );
+        assert!(
+            !super::is_hashed("/deadbeefdeadbeef.css"),
+            "a bare hex name is not a hashed asset"
+        );
         assert!(!super::is_hashed("/locales/kk.json"));
         assert!(!super::is_hashed("/favicon.svg"));
     }

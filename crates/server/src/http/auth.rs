@@ -1,0 +1,147 @@
+//! Registration, login, the session's state, keep-alive and logout.
+
+use super::RequestLang;
+use super::extract::{ApiJson, CurrentAccount};
+use super::problem::ApiError;
+use crate::accounts::{self, RegisterError};
+use crate::{AppState, sessions, throttle};
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use qyzmet_domain::api::{AccountView, LoginRequest, RegisterRequest, SessionView};
+use qyzmet_domain::identifiers::AccountId;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Served over TLS (directly or behind a proxy that says so): cookies get `Secure`.
+fn over_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+fn session_view(account: AccountView, seconds_left: i64) -> SessionView {
+    SessionView {
+        account,
+        seconds_left,
+        idle_timeout_seconds: sessions::IDLE_TIMEOUT,
+    }
+}
+
+async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    account: AccountView,
+    status: StatusCode,
+    lang: qyzmet_domain::Lang,
+) -> Result<Response, ApiError> {
+    let token = sessions::create(&state.db, account.id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let cookie = HeaderValue::from_str(&sessions::cookie(Some(&token), over_tls(headers)))
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let mut res = (status, Json(session_view(account, sessions::IDLE_TIMEOUT))).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(res)
+}
+
+pub async fn register(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    match accounts::register(&state.db, &req).await {
+        Ok(account) => start_session(&state, &headers, account, StatusCode::CREATED, lang).await,
+        Err(RegisterError::Invalid(errors)) => Err(ApiError::validation(lang, errors)),
+        Err(RegisterError::Exists) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "account.exists", lang))
+        }
+        Err(RegisterError::Db(e)) => Err(ApiError::internal(lang, e)),
+    }
+}
+
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
+    // Throttle by the normalised identifier, so spaces or hyphens do not make a new key.
+    let login_key = format!(
+        "account:{}",
+        AccountId::parse(&req.login)
+            .map(|id| id.as_string())
+            .unwrap_or_else(|_| req.login.trim().to_string())
+    );
+    let address_key = format!("address:{}", peer.ip());
+    for key in [&login_key, &address_key] {
+        if let Some(seconds) = throttle::locked_for(&state.db, key)
+            .await
+            .map_err(internal)?
+        {
+            return Err(ApiError::throttled(lang, seconds));
+        }
+    }
+    match accounts::authenticate(&state.db, &req.login, &req.password)
+        .await
+        .map_err(internal)?
+    {
+        Some(account) => {
+            throttle::reset(&state.db, &login_key)
+                .await
+                .map_err(internal)?;
+            start_session(&state, &headers, account, StatusCode::OK, lang).await
+        }
+        None => {
+            let by_account = throttle::fail(&state.db, &login_key, throttle::PER_ACCOUNT)
+                .await
+                .map_err(internal)?;
+            let by_address = throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS)
+                .await
+                .map_err(internal)?;
+            match by_account.or(by_address) {
+                Some(seconds) => Err(ApiError::throttled(lang, seconds)),
+                None => Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "auth.invalid_credentials",
+                    lang,
+                )),
+            }
+        }
+    }
+}
+
+/// Who is logged in and the seconds left; reading it does not extend the session.
+pub async fn current(
+    current: CurrentAccount,
+    live: axum::Extension<sessions::Live>,
+) -> Json<SessionView> {
+    Json(session_view(current.account, live.seconds_left))
+}
+
+/// "Stay logged in": any authenticated request extends the session; this one does only that.
+pub async fn keepalive(
+    current: CurrentAccount,
+    live: axum::Extension<sessions::Live>,
+) -> Json<SessionView> {
+    Json(session_view(current.account, live.seconds_left))
+}
+
+pub async fn logout(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    current: CurrentAccount,
+) -> Result<Response, ApiError> {
+    sessions::revoke(&state.db, &current.token)
+        .await
+        .map_err(|e| ApiError::internal(current.lang, e))?;
+    let cookie = HeaderValue::from_str(&sessions::cookie(None, over_tls(&headers)))
+        .map_err(|e| ApiError::internal(current.lang, e))?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(res)
+}

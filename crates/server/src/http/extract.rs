@@ -1,0 +1,107 @@
+//! Extractors and middleware every handler shares: JSON bodies whose failures are problems,
+//! the logged-in account, and the CSRF rule.
+
+use super::RequestLang;
+use super::problem::ApiError;
+use crate::AppState;
+use crate::{accounts, sessions};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use qyzmet_domain::api::{AccountView, CSRF_HEADER};
+use std::sync::Arc;
+
+/// A JSON body; malformed JSON, a wrong content type or a wrong shape each get their problem.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = super::request_lang(&req);
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "request.unsupported_media_type",
+                lang,
+            )),
+            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request.too_large",
+                lang,
+            )),
+            Err(_) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "request.malformed",
+                lang,
+            )),
+        }
+    }
+}
+
+/// The session token sent with the request, if any.
+pub fn session_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(sessions::token_from_cookie_header)
+        .map(str::to_string)
+}
+
+/// The logged-in account (the request counts as activity). Rejects with 401 `auth.required`.
+pub struct CurrentAccount {
+    pub account: AccountView,
+    pub token: String,
+    pub lang: qyzmet_domain::Lang,
+}
+
+impl FromRequestParts<Arc<AppState>> for CurrentAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let RequestLang(lang) = RequestLang::from_request_parts(parts, state)
+            .await
+            .unwrap_or(RequestLang(Default::default()));
+        let unauthorized = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.required", lang);
+        let token = session_token(parts).ok_or_else(unauthorized)?;
+        // A `GET /api/session` poll reads the time left without extending it.
+        let touch = !(parts.method == Method::GET && parts.uri.path() == "/api/session");
+        let live = sessions::lookup(&state.db, &token, touch)
+            .await
+            .map_err(|e| ApiError::internal(lang, e))?
+            .ok_or_else(unauthorized)?;
+        let account = accounts::find_by_id(&state.db, live.account_id)
+            .await
+            .map_err(|e| ApiError::internal(lang, e))?
+            .ok_or_else(unauthorized)?;
+        parts.extensions.insert(live);
+        Ok(CurrentAccount {
+            account,
+            token,
+            lang,
+        })
+    }
+}
+
+/// State-changing API requests must carry the CSRF header (see `CSRF_HEADER`).
+pub async fn require_csrf_header(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && !req.headers().contains_key(CSRF_HEADER) {
+        let lang = super::request_lang(&req);
+        return ApiError::new(StatusCode::FORBIDDEN, "csrf.missing", lang).into_response();
+    }
+    next.run(req).await
+}

@@ -1,0 +1,292 @@
+//! Registration, login, sessions, throttling and the CSRF rule, over real HTTP.
+
+mod common;
+
+use common::*;
+use qyzmet_domain::api::{Problem, Role, SessionView};
+use serde_json::json;
+
+async fn problem(res: reqwest::Response) -> (u16, Problem) {
+    let status = res.status().as_u16();
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    (status, res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_demo_citizen_logs_in_sees_the_session_and_logs_out() {
+    let s = start().await;
+    let tab = browser();
+    let res = s.login(&tab, CITIZEN).await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let session: SessionView = res.json().await.unwrap();
+    assert_eq!(session.account.display_name, "Нұрланова Айгүл Серікқызы");
+    assert_eq!(session.account.role, Role::Applicant);
+
+    let now: SessionView = tab
+        .get(s.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(now.seconds_left > 0 && now.seconds_left <= 30 * 60);
+    let kept: SessionView = tab
+        .post(s.url("/api/session/keepalive"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept.account.login, CITIZEN.0);
+
+    assert_eq!(
+        tab.delete(s.url("/api/session"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let (status, p) = problem(tab.get(s.url("/api/session")).send().await.unwrap()).await;
+    assert_eq!((status, p.code.as_str()), (401, "auth.required"));
+}
+
+#[tokio::test]
+async fn a_revoked_token_stays_dead_even_if_replayed() {
+    let s = start().await;
+    let tab = browser();
+    let res = s.login(&tab, COMPANY).await;
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    tab.delete(s.url("/api/session")).send().await.unwrap();
+    let replay = plain()
+        .get(s.url("/api/session"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401);
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_logins_get_the_same_answer() {
+    let s = start().await;
+    for (login, password) in [
+        (CITIZEN.0, "wrong-password"),
+        (UNREGISTERED_PERSON, "whatever-123"),
+        ("not a number", "x"),
+    ] {
+        let (status, p) = problem(s.login(&browser(), (login, password)).await).await;
+        assert_eq!(
+            (status, p.code.as_str()),
+            (401, "auth.invalid_credentials"),
+            "{login}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_with_a_wait_time() {
+    let s = start().await;
+    let tab = browser();
+    for _ in 0..4 {
+        assert_eq!(
+            s.login(&tab, (CITIZEN.0, "wrong-password")).await.status(),
+            401
+        );
+    }
+    let res = s.login(&tab, (CITIZEN.0, "wrong-password")).await;
+    assert_eq!(res.status(), 429);
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (_, p) = problem(res).await;
+    assert_eq!(p.code, "auth.throttled");
+    assert_eq!(p.retry_after, Some(retry));
+    assert!(retry > 0 && retry <= 300);
+    // Even the right password waits now; spaces in the login do not dodge the lock.
+    let spaced = "880 315 412 341";
+    let (status, _) = problem(s.login(&tab, (spaced, CITIZEN.1)).await).await;
+    assert_eq!(status, 429);
+    // Another account from the same address is not locked by this one.
+    assert_eq!(s.login(&tab, COMPANY).await.status(), 200);
+}
+
+#[tokio::test]
+async fn registration_checks_format_registry_and_password_then_logs_in() {
+    let s = start().await;
+    let tab = browser();
+    let body = |login: &str, password: &str| json!({"login": login, "phone": "8 701 111 22 33", "email": "t@example.kz", "password": password});
+
+    let (status, p) = problem(
+        tab.post(s.url("/api/accounts?lang=ru"))
+            .json(&body("801201700123", "short"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, p.code.as_str()), (422, "validation"));
+    let fields: Vec<(&str, &str)> = p
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("login", "identifier.century"),
+            ("password", "password.too_short")
+        ]
+    );
+    assert_eq!(p.title, "Проверьте введённые данные.");
+
+    // A valid IIN that the registry does not know.
+    let (_, p) = problem(
+        tab.post(s.url("/api/accounts"))
+            .json(&body("880315400000", "a-good-passphrase"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(p.errors[0].code, "registry.not_found");
+
+    let (_, p) = problem(
+        tab.post(s.url("/api/accounts"))
+            .json(&body(UNREGISTERED_PERSON, "qwerty123"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(p.errors[0].code, "password.common");
+
+    let res = tab
+        .post(s.url("/api/accounts"))
+        .json(&body(UNREGISTERED_PERSON, "жаңа-құпия-сөз"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let session: SessionView = res.json().await.unwrap();
+    assert_eq!(session.account.display_name, "Әбенов Талғат Сейітұлы");
+    assert_eq!(session.account.phone, "+77011112233");
+    assert!(
+        tab.get(s.url("/api/session"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+    );
+
+    let (status, p) = problem(
+        browser()
+            .post(s.url("/api/accounts"))
+            .json(&body(UNREGISTERED_PERSON, "another-passphrase"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, p.code.as_str()), (409, "account.exists"));
+
+    let res = browser()
+        .post(s.url("/api/accounts"))
+        .json(&body(UNREGISTERED_COMPANY, "company-passphrase"))
+        .send()
+        .await
+        .unwrap();
+    let company: SessionView = res.json().await.unwrap();
+    assert_eq!(company.account.display_name, "«Құрылыс Жоба» ЖШС");
+}
+
+#[tokio::test]
+async fn state_changes_without_the_csrf_header_are_refused() {
+    let s = start().await;
+    let res = plain()
+        .post(s.url("/api/session"))
+        .json(&json!({"login": CITIZEN.0, "password": CITIZEN.1}))
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(res).await;
+    assert_eq!((status, p.code.as_str()), (403, "csrf.missing"));
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_their_own_problems_never_a_500() {
+    let s = start().await;
+    let tab = browser();
+    let send = |body: &'static str, content_type: &'static str| {
+        tab.post(s.url("/api/session"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let (status, p) = problem(send("{not json", "application/json").await.unwrap()).await;
+    assert_eq!((status, p.code.as_str()), (400, "request.malformed"));
+    let (status, p) = problem(send("{\"login\": 5}", "application/json").await.unwrap()).await;
+    assert_eq!((status, p.code.as_str()), (400, "request.malformed"));
+    let (status, p) = problem(
+        send("login=x", "application/x-www-form-urlencoded")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, p.code.as_str()),
+        (415, "request.unsupported_media_type")
+    );
+    let big = "x".repeat(2 * 1024 * 1024);
+    let res = tab
+        .post(s.url("/api/session"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn registered_accounts_survive_a_restart() {
+    let s = start().await;
+    let tab = browser();
+    let body = json!({"login": UNREGISTERED_PERSON, "phone": "+77011112233", "email": "t@example.kz", "password": "жаңа-құпия-сөз"});
+    assert_eq!(
+        tab.post(s.url("/api/accounts"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let common::Server { data, .. } = s;
+    let again = start_in(data).await;
+    assert_eq!(
+        again
+            .login(&browser(), (UNREGISTERED_PERSON, "жаңа-құпия-сөз"))
+            .await
+            .status(),
+        200
+    );
+}
