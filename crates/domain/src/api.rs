@@ -25,6 +25,9 @@ pub struct Problem {
     /// With `auth.throttled`: seconds until another try is allowed (also `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// With `application.version_conflict`: the application as it now stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<serde_json::Value>,
 }
 
 /// A catalogue card in one language.
@@ -270,3 +273,54 @@ pub struct SessionView {
 /// The header every state-changing API request must carry (with any value): browsers do not
 /// let another site set it without a CORS preflight, which this API never grants.
 pub const CSRF_HEADER: &str = "x-qyzmet-csrf";
+
+/// `POST /api/applications`: start a draft for a service (and variant, where it has them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateApplication {
+    pub service_id: String,
+    #[serde(default)]
+    pub variant_id: Option<String>,
+}
+
+/// `PATCH /api/applications/{id}`: save the answers over `version` (the one last read). A
+/// stale version is refused with 409 and the current application, so two tabs never
+/// overwrite each other silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveAnswers {
+    pub version: i64,
+    pub answers: crate::form::Answers,
+}
+
+/// A file attached to one document slot of an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub document_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub uploaded_at: String,
+}
+
+/// A draft or a request, as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    /// An unguessable id, used in every URL.
+    pub id: String,
+    pub service_id: String,
+    pub variant_id: String,
+    pub status: crate::status::Status,
+    pub answers: crate::form::Answers,
+    pub version: i64,
+    pub attachments: Vec<AttachmentView>,
+    pub registration_number: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `GET /api/applications` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationList {
+    pub applications: Vec<ApplicationView>,
+}

@@ -1,6 +1,8 @@
 //! The server as a library, so tests start it in-process on a free port.
 
 pub mod accounts;
+pub mod applications;
+pub mod attachments;
 pub mod catalogue;
 pub mod db;
 pub mod demo;

@@ -1,5 +1,6 @@
 //! The HTTP surface: `/api/…` handlers and the static app.
 
+mod applications;
 mod auth;
 pub mod extract;
 pub mod problem;
@@ -27,6 +28,29 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .delete(auth::logout),
         )
         .route("/session/keepalive", axum::routing::post(auth::keepalive))
+        .route(
+            "/applications",
+            axum::routing::post(applications::create).get(applications::list),
+        )
+        .route(
+            "/applications/{id}",
+            axum::routing::get(applications::get)
+                .patch(applications::save)
+                .delete(applications::delete),
+        )
+        .route(
+            "/applications/{id}/check",
+            axum::routing::post(applications::check),
+        )
+        .route(
+            "/applications/{id}/attachments/{document_id}",
+            axum::routing::post(applications::upload)
+                .get(applications::download)
+                .delete(applications::remove_attachment)
+                // Uploads stream to disk and count bytes per file; this outer bound only
+                // stops a body far beyond any allowed file.
+                .layer(axum::extract::DefaultBodyLimit::max(60 * 1024 * 1024)),
+        )
         .fallback(problem::api_not_found)
         .layer(axum::middleware::from_fn(extract::require_csrf_header))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024));

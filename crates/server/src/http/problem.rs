@@ -23,6 +23,16 @@ pub const ALL_CODES: &[&str] = &[
     "auth.forbidden",
     "csrf.missing",
     "account.exists",
+    "application.not_found",
+    "application.not_draft",
+    "application.version_conflict",
+    "application.office_only",
+    "application.applicant_not_admitted",
+    "attachment.unknown_document",
+    "attachment.not_found",
+    "attachment.too_large",
+    "attachment.application_too_large",
+    "attachment.type_not_allowed",
 ];
 
 /// Field error codes the server adds beyond the domain's.
@@ -40,6 +50,7 @@ pub struct ApiError {
     pub lang: Lang,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
+    pub current: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -50,6 +61,7 @@ impl ApiError {
             lang,
             errors: Vec::new(),
             retry_after: None,
+            current: None,
         }
     }
 
@@ -83,6 +95,7 @@ impl ApiError {
             detail: None,
             errors: self.errors.clone(),
             retry_after: self.retry_after,
+            current: self.current.clone(),
         }
     }
 }

@@ -1,0 +1,228 @@
+//! Applications: drafts and their answers, scoped to their owner. Another applicant's
+//! application is indistinguishable from one that does not exist.
+
+use crate::db::{Db, now};
+use qyzmet_domain::api::{ApplicationView, AttachmentView};
+use qyzmet_domain::form::Answers;
+use qyzmet_domain::status::Status;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// An application row with its database id (never shown) and owner.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: i64,
+    pub account_id: i64,
+    pub provider_id: String,
+    pub view: ApplicationView,
+}
+
+pub fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// A random, unguessable public id (128 bits, hex).
+pub fn new_public_id() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, created_at, updated_at";
+
+fn from_row(r: &AnyRow) -> sqlx::Result<Stored> {
+    let decode = |what: &str| sqlx::Error::Decode(format!("bad {what} in applications").into());
+    let status: String = r.try_get("status")?;
+    let answers: String = r.try_get("answers")?;
+    Ok(Stored {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        provider_id: r.try_get("provider_id")?,
+        view: ApplicationView {
+            id: r.try_get("public_id")?,
+            service_id: r.try_get("service_id")?,
+            variant_id: r.try_get("variant_id")?,
+            status: Status::from_code(&status).ok_or_else(|| decode("status"))?,
+            answers: serde_json::from_str(&answers).map_err(|_| decode("answers"))?,
+            version: r.try_get("version")?,
+            attachments: Vec::new(),
+            registration_number: r.try_get("registration_number")?,
+            created_at: rfc3339(r.try_get("created_at")?),
+            updated_at: rfc3339(r.try_get("updated_at")?),
+        },
+    })
+}
+
+pub struct NewDraft<'a> {
+    pub account_id: i64,
+    pub service_id: &'a str,
+    pub variant_id: &'a str,
+    pub provider_id: &'a str,
+}
+
+pub async fn create_draft(db: &Db, d: &NewDraft<'_>) -> anyhow::Result<Stored> {
+    let public_id = new_public_id()?;
+    let t = now();
+    sqlx::query(
+        "INSERT INTO applications (public_id, account_id, service_id, variant_id, provider_id, status, answers, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', '{}', 1, $6, $7)",
+    )
+    .bind(public_id.clone())
+    .bind(d.account_id)
+    .bind(d.service_id.to_string())
+    .bind(d.variant_id.to_string())
+    .bind(d.provider_id.to_string())
+    .bind(t)
+    .bind(t)
+    .execute(&db.pool)
+    .await?;
+    get_owned(db, d.account_id, &public_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the new draft vanished"))
+}
+
+/// The owner's application with its attachments, or `None` (absent or someone else's).
+pub async fn get_owned(db: &Db, account_id: i64, public_id: &str) -> sqlx::Result<Option<Stored>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM applications WHERE public_id = $1 AND account_id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(public_id.to_string())
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(mut stored) = row.as_ref().map(from_row).transpose()? else {
+        return Ok(None);
+    };
+    stored.view.attachments = attachments_of(db, stored.id).await?;
+    Ok(Some(stored))
+}
+
+pub async fn list_owned(
+    db: &Db,
+    account_id: i64,
+    status: Option<Status>,
+    number: Option<&str>,
+) -> sqlx::Result<Vec<ApplicationView>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE account_id = $1 ORDER BY updated_at DESC, id DESC"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(account_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let mut s = from_row(r)?;
+        if status.is_some_and(|st| st != s.view.status) {
+            continue;
+        }
+        if let Some(q) = number.map(str::trim).filter(|q| !q.is_empty())
+            && !s
+                .view
+                .registration_number
+                .as_deref()
+                .is_some_and(|n| n.contains(q))
+        {
+            continue;
+        }
+        s.view.attachments = attachments_of(db, s.id).await?;
+        out.push(s.view);
+    }
+    Ok(out)
+}
+
+/// Why answers were not saved.
+#[derive(Debug)]
+pub enum SaveError {
+    NotFound,
+    NotDraft,
+    /// Someone saved since `version` was read; here is the application now.
+    Stale(Box<Stored>),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(e: sqlx::Error) -> Self {
+        SaveError::Db(e)
+    }
+}
+
+/// Saves answers over the version the client read; the version check and the write are one
+/// statement, so of two concurrent saves exactly one wins.
+pub async fn save_answers(
+    db: &Db,
+    account_id: i64,
+    public_id: &str,
+    version: i64,
+    answers: &Answers,
+) -> Result<Stored, SaveError> {
+    let json = serde_json::to_string(answers)
+        .map_err(|e| SaveError::Db(sqlx::Error::Protocol(e.to_string())))?;
+    let done = sqlx::query(
+        "UPDATE applications SET answers = $1, version = version + 1, updated_at = $2 \
+         WHERE public_id = $3 AND account_id = $4 AND version = $5 AND status = 'draft'",
+    )
+    .bind(json)
+    .bind(now())
+    .bind(public_id.to_string())
+    .bind(account_id)
+    .bind(version)
+    .execute(&db.pool)
+    .await?;
+    let current = get_owned(db, account_id, public_id)
+        .await?
+        .ok_or(SaveError::NotFound)?;
+    if done.rows_affected() == 1 {
+        return Ok(current);
+    }
+    if current.view.status != Status::Draft {
+        return Err(SaveError::NotDraft);
+    }
+    Err(SaveError::Stale(Box::new(current)))
+}
+
+/// Deletes a draft (and its attachment rows; the files stay while other rows share them).
+pub async fn delete_draft(db: &Db, account_id: i64, public_id: &str) -> Result<(), SaveError> {
+    let current = get_owned(db, account_id, public_id)
+        .await?
+        .ok_or(SaveError::NotFound)?;
+    if current.view.status != Status::Draft {
+        return Err(SaveError::NotDraft);
+    }
+    sqlx::query("DELETE FROM attachments WHERE application_id = $1")
+        .bind(current.id)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("DELETE FROM applications WHERE id = $1 AND status = 'draft'")
+        .bind(current.id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn attachments_of(db: &Db, application_id: i64) -> sqlx::Result<Vec<AttachmentView>> {
+    let rows = sqlx::query(
+        "SELECT document_id, file_name, content_type, size, sha256, created_at FROM attachments WHERE application_id = $1 ORDER BY document_id",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AttachmentView {
+                document_id: r.try_get("document_id")?,
+                file_name: r.try_get("file_name")?,
+                content_type: r.try_get("content_type")?,
+                size: r.try_get::<i64, _>("size")? as u64,
+                sha256: r.try_get("sha256")?,
+                uploaded_at: rfc3339(r.try_get("created_at")?),
+            })
+        })
+        .collect()
+}

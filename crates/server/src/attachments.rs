@@ -1,0 +1,253 @@
+//! Attachment files: streamed to a temp file while counted, hashed and sniffed, then renamed
+//! into a content-addressed store (`attachments/ab/abcdef…`, the SHA-256) only when complete
+//! and durable; the database row is written after the rename. Types are judged by content
+//! (magic bytes), never by the name.
+
+use qyzmet_domain::catalogue::FileType;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+/// Per-application limit on all attachments together.
+pub const APPLICATION_LIMIT: u64 = 50 * 1024 * 1024;
+
+/// What the first bytes say the file is.
+pub fn sniff(head: &[u8]) -> Option<FileType> {
+    if head.starts_with(b"%PDF-") {
+        Some(FileType::Pdf)
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(FileType::Jpeg)
+    } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some(FileType::Png)
+    } else {
+        None
+    }
+}
+
+/// Why an upload was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UploadError {
+    Empty,
+    TooLarge { limit: u64 },
+    TypeNotAllowed,
+    Io(String),
+}
+
+/// A file safely on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub sha256: String,
+    pub size: u64,
+    pub file_type: FileType,
+}
+
+pub fn content_path(data_dir: &Path, sha256: &str) -> PathBuf {
+    data_dir.join("attachments").join(&sha256[..2]).join(sha256)
+}
+
+/// Receives a file chunk by chunk. Nothing reaches the store until `finish`.
+pub struct Upload {
+    data_dir: PathBuf,
+    temp_path: PathBuf,
+    file: tokio::fs::File,
+    hasher: Sha256,
+    size: u64,
+    limit: u64,
+    allowed: Vec<FileType>,
+    head: Vec<u8>,
+}
+
+impl Upload {
+    pub async fn start(
+        data_dir: &Path,
+        limit: u64,
+        allowed: &[FileType],
+    ) -> Result<Upload, UploadError> {
+        let tmp_dir = data_dir.join("tmp");
+        tokio::fs::create_dir_all(&tmp_dir).await.map_err(io)?;
+        let name =
+            crate::applications::new_public_id().map_err(|e| UploadError::Io(e.to_string()))?;
+        let temp_path = tmp_dir.join(format!("upload-{name}"));
+        let file = tokio::fs::File::create(&temp_path).await.map_err(io)?;
+        Ok(Upload {
+            data_dir: data_dir.to_path_buf(),
+            temp_path,
+            file,
+            hasher: Sha256::new(),
+            size: 0,
+            limit,
+            allowed: allowed.to_vec(),
+            head: Vec::new(),
+        })
+    }
+
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), UploadError> {
+        self.size += chunk.len() as u64;
+        if self.size > self.limit {
+            return Err(UploadError::TooLarge { limit: self.limit });
+        }
+        if self.head.len() < 8 {
+            self.head
+                .extend_from_slice(&chunk[..chunk.len().min(8 - self.head.len())]);
+            if self.head.len() >= 8 && !self.type_allowed() {
+                return Err(UploadError::TypeNotAllowed);
+            }
+        }
+        self.hasher.update(chunk);
+        self.file.write_all(chunk).await.map_err(io)
+    }
+
+    fn type_allowed(&self) -> bool {
+        sniff(&self.head).is_some_and(|t| self.allowed.contains(&t))
+    }
+
+    /// Makes the file durable and moves it into the store; on failure nothing is left behind.
+    pub async fn finish(mut self) -> Result<StoredFile, UploadError> {
+        let result = self.store().await;
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&self.temp_path).await;
+        }
+        result
+    }
+
+    async fn store(&mut self) -> Result<StoredFile, UploadError> {
+        if self.size == 0 {
+            return Err(UploadError::Empty);
+        }
+        let file_type = sniff(&self.head)
+            .filter(|t| self.allowed.contains(t))
+            .ok_or(UploadError::TypeNotAllowed)?;
+        self.file.flush().await.map_err(io)?;
+        self.file.sync_all().await.map_err(io)?;
+        let sha256: String = self
+            .hasher
+            .clone()
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let target = content_path(&self.data_dir, &sha256);
+        let dir = target.parent().expect("content paths have a parent");
+        tokio::fs::create_dir_all(dir).await.map_err(io)?;
+        if tokio::fs::try_exists(&target).await.map_err(io)? {
+            // The same bytes are stored already: keep that copy.
+            let _ = tokio::fs::remove_file(&self.temp_path).await;
+        } else {
+            tokio::fs::rename(&self.temp_path, &target)
+                .await
+                .map_err(io)?;
+            if let Ok(d) = tokio::fs::File::open(dir).await {
+                let _ = d.sync_all().await;
+            }
+        }
+        Ok(StoredFile {
+            sha256,
+            size: self.size,
+            file_type,
+        })
+    }
+
+    /// Drops a refused or interrupted upload's temp file.
+    pub async fn abort(self) {
+        drop(self.file);
+        let _ = tokio::fs::remove_file(&self.temp_path).await;
+    }
+}
+
+fn io(e: std::io::Error) -> UploadError {
+    UploadError::Io(e.to_string())
+}
+
+/// A file name as people gave it, reduced to its last path segment and a sane length.
+pub fn clean_file_name(raw: Option<&str>) -> String {
+    let name = raw
+        .unwrap_or("")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
+    if name.is_empty() { "file".into() } else { name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_sniffed_from_content() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some(FileType::Pdf));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+            Some(FileType::Jpeg)
+        );
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Some(FileType::Png)
+        );
+        assert_eq!(sniff(b"MZ\x90\x00 executable"), None);
+        assert_eq!(sniff(b"GIF89a"), None);
+    }
+
+    #[test]
+    fn file_names_lose_their_paths() {
+        assert_eq!(
+            clean_file_name(Some("C:\\Users\\a\\диплом.pdf")),
+            "диплом.pdf"
+        );
+        assert_eq!(clean_file_name(Some("../../etc/passwd")), "passwd");
+        assert_eq!(clean_file_name(None), "file");
+    }
+
+    #[tokio::test]
+    async fn an_upload_is_stored_by_its_hash_once_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut up = Upload::start(dir.path(), 1024, &[FileType::Pdf])
+            .await
+            .unwrap();
+        up.write(b"%PDF-1.4 hello").await.unwrap();
+        let stored = up.finish().await.unwrap();
+        assert_eq!(stored.size, 14);
+        assert_eq!(
+            std::fs::read(content_path(dir.path(), &stored.sha256)).unwrap(),
+            b"%PDF-1.4 hello"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0,
+            "no temp file left"
+        );
+    }
+
+    #[tokio::test]
+    async fn refusals_leave_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut up = Upload::start(dir.path(), 10, &[FileType::Pdf])
+            .await
+            .unwrap();
+        assert_eq!(
+            up.write(b"%PDF-1.4 more than ten").await,
+            Err(UploadError::TooLarge { limit: 10 })
+        );
+        up.abort().await;
+        let mut up = Upload::start(dir.path(), 1024, &[FileType::Pdf])
+            .await
+            .unwrap();
+        assert_eq!(
+            up.write(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A])
+                .await,
+            Err(UploadError::TypeNotAllowed)
+        );
+        up.abort().await;
+        let up = Upload::start(dir.path(), 1024, &[FileType::Pdf])
+            .await
+            .unwrap();
+        assert_eq!(up.finish().await, Err(UploadError::Empty));
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0,
+            "no temp file left"
+        );
+        assert!(!dir.path().join("attachments").exists(), "nothing stored");
+    }
+}

@@ -1,0 +1,472 @@
+//! The applicant's side of applications: drafts, autosave, attachments, the completeness check.
+
+use super::extract::{ApiJson, CurrentAccount};
+use super::problem::ApiError;
+use crate::AppState;
+use crate::applications::{self, NewDraft, SaveError, Stored};
+use crate::attachments::{self, Upload, UploadError};
+use crate::db::now;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use qyzmet_domain::Lang;
+use qyzmet_domain::api::{
+    AccountKind, ApplicationList, ApplicationView, CreateApplication, Role, SaveAnswers,
+};
+use qyzmet_domain::catalogue::{Service, Variant};
+use qyzmet_domain::form::{self, FieldError};
+use qyzmet_domain::status::Status;
+use serde::Deserialize;
+use sqlx::Row;
+use std::sync::Arc;
+
+fn not_found(lang: Lang) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang)
+}
+
+fn field_error(field: impl Into<String>, code: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        params: Default::default(),
+    }
+}
+
+/// Only applicants apply; officers and administrators work the other side.
+fn applicant(current: &CurrentAccount) -> Result<(), ApiError> {
+    if current.account.role == Role::Applicant {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "auth.forbidden",
+            current.lang,
+        ))
+    }
+}
+
+/// Today in Kazakhstan (UTC+5 since 2024), for date rules.
+pub fn today_in_kazakhstan() -> time::Date {
+    (time::OffsetDateTime::now_utc() + time::Duration::hours(5)).date()
+}
+
+fn service_and_variant<'a>(
+    state: &'a AppState,
+    stored: &Stored,
+) -> Option<(&'a Service, &'a Variant)> {
+    let service = state.catalogue.service(&stored.view.service_id)?;
+    Some((service, service.variant(&stored.view.variant_id)?))
+}
+
+async fn owned(state: &AppState, current: &CurrentAccount, id: &str) -> Result<Stored, ApiError> {
+    applications::get_owned(&state.db, current.account.id, id)
+        .await
+        .map_err(|e| ApiError::internal(current.lang, e))?
+        .ok_or_else(|| not_found(current.lang))
+}
+
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    ApiJson(req): ApiJson<CreateApplication>,
+) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
+    let lang = current.lang;
+    applicant(&current)?;
+    let service = state
+        .catalogue
+        .service(&req.service_id)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "service_not_found", lang))?;
+    if !service.online() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "application.office_only",
+            lang,
+        ));
+    }
+    let admitted = match current.account.kind {
+        AccountKind::Individual => service.applicants.admits_individual(),
+        AccountKind::Company => service.applicants.admits_company(),
+    };
+    if !admitted {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "application.applicant_not_admitted",
+            lang,
+        ));
+    }
+    let variant = match &req.variant_id {
+        Some(v) => service.variant(v).ok_or_else(|| {
+            ApiError::validation(lang, vec![field_error("variant_id", "form.choice")])
+        })?,
+        None => service.main_variant(),
+    };
+    let draft = NewDraft {
+        account_id: current.account.id,
+        service_id: &service.id,
+        variant_id: &variant.id,
+        provider_id: &service.providers[0],
+    };
+    let stored = applications::create_draft(&state.db, &draft)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    Ok((StatusCode::CREATED, Json(stored.view)))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    number: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<ApplicationList>, ApiError> {
+    let lang = current.lang;
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
+            ApiError::validation(lang, vec![field_error("status", "form.choice")])
+        })?),
+        None => None,
+    };
+    let applications =
+        applications::list_owned(&state.db, current.account.id, status, q.number.as_deref())
+            .await
+            .map_err(|e| ApiError::internal(lang, e))?;
+    Ok(Json(ApplicationList { applications }))
+}
+
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    Ok(Json(owned(&state, &current, &id).await?.view))
+}
+
+pub async fn save(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SaveAnswers>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    let lang = current.lang;
+    // Drafts hold whatever the user typed, valid or not: nothing typed is ever lost. Only a
+    // size bound applies here; validation happens on check and on submission.
+    let size = serde_json::to_vec(&req.answers)
+        .map(|v| v.len())
+        .unwrap_or(usize::MAX);
+    if size > 256 * 1024 {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            lang,
+        ));
+    }
+    match applications::save_answers(
+        &state.db,
+        current.account.id,
+        &id,
+        req.version,
+        &req.answers,
+    )
+    .await
+    {
+        Ok(stored) => Ok(Json(stored.view)),
+        Err(SaveError::NotFound) => Err(not_found(lang)),
+        Err(SaveError::NotDraft) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "application.not_draft",
+            lang,
+        )),
+        Err(SaveError::Stale(current_app)) => {
+            let mut e = ApiError::new(StatusCode::CONFLICT, "application.version_conflict", lang);
+            e.current = serde_json::to_value(&current_app.view).ok();
+            Err(e)
+        }
+        Err(SaveError::Db(e)) => Err(ApiError::internal(lang, e)),
+    }
+}
+
+pub async fn delete(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    match applications::delete_draft(&state.db, current.account.id, &id).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(SaveError::NotFound) => Err(not_found(current.lang)),
+        Err(SaveError::NotDraft | SaveError::Stale(_)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "application.not_draft",
+            current.lang,
+        )),
+        Err(SaveError::Db(e)) => Err(ApiError::internal(current.lang, e)),
+    }
+}
+
+/// Every problem that would stop submission: the form's field errors and missing documents.
+pub fn completeness_errors(variant: &Variant, view: &ApplicationView) -> Vec<FieldError> {
+    let mut errors = match &variant.form {
+        Some(schema) => form::validate(
+            schema,
+            &view.answers,
+            &form::Context {
+                today: today_in_kazakhstan(),
+            },
+        )
+        .err()
+        .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    for d in variant.documents.iter().filter(|d| d.required) {
+        if !view.attachments.iter().any(|a| a.document_id == d.id) {
+            errors.push(field_error(
+                format!("documents.{}", d.id),
+                "document.required",
+            ));
+        }
+    }
+    errors
+}
+
+/// `POST /api/applications/{id}/check`: is the draft ready to sign? 204, or 422 with every
+/// problem at once (the same validator the app runs).
+pub async fn check(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let stored = owned(&state, &current, &id).await?;
+    let (_, variant) =
+        service_and_variant(&state, &stored).ok_or_else(|| not_found(current.lang))?;
+    let errors = completeness_errors(variant, &stored.view);
+    if errors.is_empty() {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::validation(current.lang, errors))
+    }
+}
+
+/// `POST /api/applications/{id}/attachments/{document_id}`: one file, `multipart/form-data`
+/// field `file`, streamed to disk. Replaces the slot's previous file.
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path((id, document_id)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
+    let lang = current.lang;
+    let stored = owned(&state, &current, &id).await?;
+    if stored.view.status != Status::Draft {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "application.not_draft",
+            lang,
+        ));
+    }
+    let (_, variant) = service_and_variant(&state, &stored).ok_or_else(|| not_found(lang))?;
+    let document = variant
+        .documents
+        .iter()
+        .find(|d| d.id == document_id)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "attachment.unknown_document", lang))?;
+    let others: u64 = stored
+        .view
+        .attachments
+        .iter()
+        .filter(|a| a.document_id != document_id)
+        .map(|a| a.size)
+        .sum();
+    let file_limit = u64::from(document.max_size_mb) * 1024 * 1024;
+    let limit = file_limit.min(attachments::APPLICATION_LIMIT.saturating_sub(others));
+    let application_bound = limit < file_limit;
+
+    let malformed = || ApiError::new(StatusCode::BAD_REQUEST, "request.malformed", lang);
+    let mut field = loop {
+        match multipart.next_field().await.map_err(|_| malformed())? {
+            Some(f) if f.name() == Some("file") => break f,
+            Some(_) => continue,
+            None => {
+                return Err(ApiError::validation(
+                    lang,
+                    vec![field_error("file", "attachment.empty")],
+                ));
+            }
+        }
+    };
+    let file_name = attachments::clean_file_name(field.file_name());
+    let mut upload = Upload::start(&state.config.data_dir, limit, &document.types)
+        .await
+        .map_err(|e| ApiError::internal(lang, format!("{e:?}")))?;
+    let refused = |e: UploadError| match e {
+        UploadError::Empty => {
+            ApiError::validation(lang, vec![field_error("file", "attachment.empty")])
+        }
+        UploadError::TooLarge { limit } => {
+            let code = if application_bound {
+                "attachment.application_too_large"
+            } else {
+                "attachment.too_large"
+            };
+            let mut e = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code, lang);
+            e.errors = vec![FieldError {
+                field: "file".into(),
+                code: code.into(),
+                params: [("max_mb".to_string(), (limit / (1024 * 1024)).to_string())].into(),
+            }];
+            e
+        }
+        UploadError::TypeNotAllowed => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "attachment.type_not_allowed",
+            lang,
+        ),
+        UploadError::Io(msg) => ApiError::internal(lang, msg),
+    };
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if let Err(e) = upload.write(&chunk).await {
+                    upload.abort().await;
+                    return Err(refused(e));
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                // The client went away or the body broke off: keep nothing of it.
+                upload.abort().await;
+                return Err(malformed());
+            }
+        }
+    }
+    let file = upload.finish().await.map_err(refused)?;
+    let mut tx = state
+        .db
+        .pool
+        .begin()
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
+        .bind(stored.id)
+        .bind(document_id.clone())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    sqlx::query(
+        "INSERT INTO attachments (application_id, document_id, file_name, content_type, size, sha256, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(stored.id)
+    .bind(document_id)
+    .bind(file_name)
+    .bind(file.file_type.mime().to_string())
+    .bind(file.size as i64)
+    .bind(file.sha256)
+    .bind(now())
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| ApiError::internal(lang, e))?;
+    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(stored.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    tx.commit().await.map_err(|e| ApiError::internal(lang, e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(owned(&state, &current, &id).await?.view),
+    ))
+}
+
+pub async fn remove_attachment(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path((id, document_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let stored = owned(&state, &current, &id).await?;
+    if stored.view.status != Status::Draft {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "application.not_draft",
+            current.lang,
+        ));
+    }
+    let done =
+        sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
+            .bind(stored.id)
+            .bind(document_id)
+            .execute(&state.db.pool)
+            .await
+            .map_err(|e| ApiError::internal(current.lang, e))?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "attachment.not_found",
+            current.lang,
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Downloads an attachment (its owner only, for now; officers come with the officer console).
+pub async fn download(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path((id, document_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let lang = current.lang;
+    let stored = owned(&state, &current, &id).await?;
+    let row = sqlx::query("SELECT file_name, content_type, sha256 FROM attachments WHERE application_id = $1 AND document_id = $2")
+        .bind(stored.id)
+        .bind(document_id)
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "attachment.not_found", lang))?;
+    let get = |c: &str| {
+        row.try_get::<String, _>(c)
+            .map_err(|e| ApiError::internal(lang, e))
+    };
+    let (file_name, content_type, sha256) =
+        (get("file_name")?, get("content_type")?, get("sha256")?);
+    let file = tokio::fs::File::open(attachments::content_path(&state.config.data_dir, &sha256))
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).map_err(|e| ApiError::internal(lang, e))?,
+    );
+    let disposition = format!(
+        "attachment; filename=\"file\"; filename*=UTF-8''{}",
+        percent_encode(&file_name)
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| ApiError::internal(lang, e))?,
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
+}
+
+/// RFC 5987 encoding for a UTF-8 file name in `Content-Disposition`.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
