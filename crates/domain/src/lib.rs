@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod form;
 pub mod identifiers;
 pub mod lang;
+pub mod outgoing;
 pub mod status;
 
 pub use identifiers::{Bin, IdentifierError, Iin};

@@ -70,6 +70,11 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         config,
     });
     let app = http::router(state);
+    // Tests and `cargo xtask serve` wait for this line: everything is loaded by now.
+    println!(
+        "qyzmet-server listening on http://{}",
+        listener.local_addr()?
+    );
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -47,10 +47,5 @@ async fn main() -> anyhow::Result<()> {
         demo: !args.no_demo,
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
-    // Tests and `cargo xtask serve` wait for this line to know the server is up.
-    println!(
-        "qyzmet-server listening on http://{}",
-        listener.local_addr()?
-    );
     run(config, listener).await
 }
