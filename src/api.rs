@@ -1,7 +1,10 @@
 //! The API client: JSON in, JSON out, and every failure as a code the UI translates.
 
 use qyzmet_domain::Lang;
-use qyzmet_domain::api::{Problem, ServiceList};
+use qyzmet_domain::api::{
+    CSRF_HEADER, LoginRequest, Problem, RegisterRequest, ServiceList, SessionView,
+};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,13 +23,16 @@ impl ApiError {
             ApiError::Problem(p) => format!("error.{}", p.code),
         }
     }
+
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ApiError::Problem(p) => Some(p),
+            ApiError::Network => None,
+        }
+    }
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let res = gloo_net::http::Request::get(path)
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
+async fn read<T: DeserializeOwned>(res: gloo_net::http::Response) -> Result<T, ApiError> {
     if res.ok() {
         return res.json().await.map_err(|_| ApiError::Network);
     }
@@ -37,6 +43,56 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     }
 }
 
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(
+        gloo_net::http::Request::get(path)
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?,
+    )
+    .await
+}
+
+/// A state-changing request: JSON body and the CSRF header the server requires.
+async fn send<B: Serialize, T: DeserializeOwned>(
+    method: gloo_net::http::Method,
+    path: &str,
+    body: &B,
+    lang: Lang,
+) -> Result<T, ApiError> {
+    let req = gloo_net::http::RequestBuilder::new(&format!("{path}?lang={}", lang.code()))
+        .method(method)
+        .header(CSRF_HEADER, "1")
+        .json(body)
+        .map_err(|_| ApiError::Network)?;
+    read(req.send().await.map_err(|_| ApiError::Network)?).await
+}
+
 pub async fn services(lang: Lang) -> Result<ServiceList, ApiError> {
     get(&format!("/api/services?lang={}", lang.code())).await
+}
+
+pub async fn session() -> Result<SessionView, ApiError> {
+    get("/api/session").await
+}
+
+pub async fn login(req: &LoginRequest, lang: Lang) -> Result<SessionView, ApiError> {
+    send(gloo_net::http::Method::POST, "/api/session", req, lang).await
+}
+
+pub async fn register(req: &RegisterRequest, lang: Lang) -> Result<SessionView, ApiError> {
+    send(gloo_net::http::Method::POST, "/api/accounts", req, lang).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let res = gloo_net::http::Request::delete("/api/session")
+        .header(CSRF_HEADER, "1")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if res.ok() {
+        Ok(())
+    } else {
+        Err(ApiError::Network)
+    }
 }

@@ -2,7 +2,8 @@
 
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Messages};
-use crate::pages::{home::Home, not_found::NotFound};
+use crate::pages::{home::Home, login::Login, not_found::NotFound, register::Register};
+use crate::session::Session;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -11,11 +12,14 @@ use qyzmet_domain::Lang;
 #[component]
 pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
     I18n::provide(lang, messages);
+    Session::provide();
     view! {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
+                    <Route path=path!("/login") view=Login />
+                    <Route path=path!("/register") view=Register />
                 </Routes>
             </Layout>
         </Router>

@@ -1,6 +1,7 @@
 //! Every page's frame: skip link, header with the portal's name and the language switcher,
 //! the main landmark, footer.
 
+use super::account_menu::AccountMenu;
 use super::language_switcher::LanguageSwitcher;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -32,7 +33,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-name">{move || i18n.t("app.name")}</span>
                     <span class="brand-tagline">{move || i18n.t("app.tagline")}</span>
                 </A>
-                <LanguageSwitcher />
+                <div class="header-tools">
+                    <AccountMenu />
+                    <LanguageSwitcher />
+                </div>
             </div>
         </header>
         <main id="main" class="container" tabindex="-1">

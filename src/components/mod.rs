@@ -1,3 +1,5 @@
+pub mod account_menu;
+pub mod form;
 pub mod language_switcher;
 pub mod layout;
 pub mod page_title;

@@ -10,11 +10,22 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static FIRST_PAGE_SHOWN: AtomicBool = AtomicBool::new(false);
 
 #[component]
-pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
+pub fn PageTitle(
+    #[prop(into)] text: Signal<String>,
+    /// The page shows errors: the document title starts with "Error: " (screen readers
+    /// announce the title first).
+    #[prop(optional, into)]
+    error: Option<Signal<bool>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let heading = NodeRef::<leptos::html::H1>::new();
     Effect::new(move |_| {
-        document().set_title(&format!("{} – {}", text.get(), i18n.t("app.name")));
+        let prefix = if error.is_some_and(|e| e.get()) {
+            i18n.t("app.error_prefix")
+        } else {
+            String::new()
+        };
+        document().set_title(&format!("{prefix}{} – {}", text.get(), i18n.t("app.name")));
     });
     let navigated = FIRST_PAGE_SHOWN.swap(true, Ordering::Relaxed);
     Effect::new(move |_| {

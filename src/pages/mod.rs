@@ -1,2 +1,5 @@
+mod account_forms;
 pub mod home;
+pub mod login;
 pub mod not_found;
+pub mod register;

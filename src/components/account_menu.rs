@@ -1,0 +1,39 @@
+//! The header's account area: "Log in" for visitors; the name and "Log out" once logged in.
+
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            // Even if the server cannot be told, this tab forgets the session.
+            let _ = crate::api::logout().await;
+            session.0.set(None);
+            navigate("/", Default::default());
+        });
+    };
+    view! {
+        <nav class="account-menu" aria-label=move || i18n.t("nav.account")>
+            {move || match session.0.get() {
+                Some(view) => {
+                    view! {
+                        <span class="account-name">{view.account.display_name}</span>
+                        <button type="button" class="link-button" on:click=logout.clone()>
+                            {move || i18n.t("nav.logout")}
+                        </button>
+                    }
+                        .into_any()
+                }
+                None => view! { <A href="/login">{move || i18n.t("nav.login")}</A> }.into_any(),
+            }}
+        </nav>
+    }
+}

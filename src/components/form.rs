@@ -1,0 +1,145 @@
+//! Form pieces in the GOV.UK manner: an error summary that takes focus and links to each
+//! field, and fields whose label, hint and error are tied to the input (`aria-describedby`,
+//! `aria-invalid`). Messages come translated; nothing here holds text.
+
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+
+/// One problem to show: the field's id and the message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+/// Moves focus to an element by id (the router would treat `#id` links as navigation).
+pub fn focus_by_id(id: &str) {
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+        el.scroll_into_view();
+    }
+}
+
+#[component]
+pub fn ErrorSummary(
+    #[prop(into)] problems: Signal<Vec<Problem>>,
+    #[prop(into)] heading: Signal<String>,
+) -> impl IntoView {
+    let summary = NodeRef::<leptos::html::Div>::new();
+    // Every new set of problems takes focus, so the user hears and sees what went wrong.
+    Effect::new(move |_| {
+        if !problems.get().is_empty()
+            && let Some(el) = summary.get()
+        {
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <div
+            class="error-summary"
+            role="alert"
+            aria-labelledby="error-summary-title"
+            tabindex="-1"
+            node_ref=summary
+            hidden=move || problems.get().is_empty()
+        >
+            <h2 id="error-summary-title">{move || heading.get()}</h2>
+            <ul>
+                {move || {
+                    problems
+                        .get()
+                        .into_iter()
+                        .map(|p| {
+                            let target = p.field.clone();
+                            view! {
+                                <li>
+                                    <a
+                                        href=format!("#{}", p.field)
+                                        on:click=move |ev| {
+                                            ev.prevent_default();
+                                            focus_by_id(&target);
+                                        }
+                                    >
+                                        {p.message}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </div>
+    }
+}
+
+#[component]
+pub fn TextField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    /// A polite live note under the field (e.g. a format check as the user types).
+    #[prop(optional, into)]
+    live_note: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let note_id = format!("{id}-note");
+    let has_hint = hint.is_some();
+    let has_note = live_note.is_some();
+    let described_by = {
+        let (hint_id, error_id, note_id) = (hint_id.clone(), error_id.clone(), note_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if has_note {
+                ids.push(note_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-error=move || error.get().is_some()>
+            <label for=id.clone()>{move || label.get()}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get()}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="error-message" id=error_id.clone()>
+                                <span class="visually-hidden">{i18n.t("app.error_prefix")}</span>
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+            <input
+                id=id.clone()
+                name=id.clone()
+                type=input_type
+                autocomplete=autocomplete
+                inputmode=inputmode
+                spellcheck="false"
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {live_note.map(|note| view! { <p class="live-note" id=note_id.clone() aria-live="polite">{move || note.get()}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,81 @@
+//! What the login and registration pages share: turning client-side checks and API answers
+//! into the problems the error summary and the fields show.
+
+use crate::api::ApiError;
+use crate::components::form::Problem;
+use crate::i18n::I18n;
+use qyzmet_domain::api::Problem as ApiProblem;
+use qyzmet_domain::identifiers::AccountId;
+
+/// A field error code with its params as the user reads it.
+pub fn message(i18n: I18n, code: &str, params: &[(String, String)]) -> String {
+    let args: Vec<(&str, String)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    i18n.t_with(&format!("error.{code}"), &args)
+}
+
+/// The IIN/BIN field's check, by the same domain rules the server applies.
+pub fn check_login(i18n: I18n, raw: &str) -> Option<Problem> {
+    if raw.trim().is_empty() {
+        return Some(Problem {
+            field: "login".into(),
+            message: message(i18n, "form.required", &[]),
+        });
+    }
+    AccountId::parse(raw).err().map(|e| Problem {
+        field: "login".into(),
+        message: message(i18n, e.code(), &[]),
+    })
+}
+
+pub fn required(i18n: I18n, field: &str, raw: &str) -> Option<Problem> {
+    raw.trim().is_empty().then(|| Problem {
+        field: field.into(),
+        message: message(i18n, "form.required", &[]),
+    })
+}
+
+/// An API failure as problems: each field error on its field; anything else (wrong password,
+/// a lock with its wait, the server unreachable) on `general_field`.
+pub fn from_api(i18n: I18n, err: &ApiError, general_field: &str) -> Vec<Problem> {
+    match err.problem() {
+        Some(ApiProblem { errors, .. }) if !errors.is_empty() => errors
+            .iter()
+            .map(|e| {
+                let params: Vec<(String, String)> = e
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                Problem {
+                    field: e.field.clone(),
+                    message: message(i18n, &e.code, &params),
+                }
+            })
+            .collect(),
+        Some(p) => {
+            let params = p
+                .retry_after
+                .map(|s| vec![("seconds".to_string(), s.to_string())])
+                .unwrap_or_default();
+            vec![Problem {
+                field: general_field.into(),
+                message: message(i18n, &p.code, &params),
+            }]
+        }
+        None => vec![Problem {
+            field: general_field.into(),
+            message: i18n.t(&err.message_key()),
+        }],
+    }
+}
+
+/// The message for one field, if the problems name it.
+pub fn for_field(problems: &[Problem], field: &str) -> Option<String> {
+    problems
+        .iter()
+        .find(|p| p.field == field)
+        .map(|p| p.message.clone())
+}

@@ -1,0 +1,25 @@
+//! Who is logged in, for every component: fetched once at start, set by login and
+//! registration, cleared by logout.
+
+use leptos::prelude::*;
+use qyzmet_domain::api::SessionView;
+
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<Option<SessionView>>);
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+impl Session {
+    pub fn provide() -> Session {
+        let session = Session(RwSignal::new(None));
+        provide_context(session);
+        leptos::task::spawn_local(async move {
+            if let Ok(view) = crate::api::session().await {
+                session.0.set(Some(view));
+            }
+        });
+        session
+    }
+}
