@@ -4,8 +4,13 @@
 use crate::api::ApiError;
 use crate::components::form::Problem;
 use crate::i18n::I18n;
+use crate::session::Session;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use qyzmet_domain::api::Problem as ApiProblem;
+use qyzmet_domain::api::SessionView;
 use qyzmet_domain::identifiers::AccountId;
+use std::future::Future;
 
 /// A field error code with its params as the user reads it.
 pub fn message(i18n: I18n, code: &str, params: &[(String, String)]) -> String {
@@ -78,4 +83,62 @@ pub fn for_field(problems: &[Problem], field: &str) -> Option<String> {
         .iter()
         .find(|p| p.field == field)
         .map(|p| p.message.clone())
+}
+
+/// The form's state while it talks to the server.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub problems: RwSignal<Vec<Problem>>,
+    pub busy: RwSignal<bool>,
+}
+
+impl FormState {
+    pub fn new() -> FormState {
+        FormState {
+            problems: RwSignal::new(Vec::new()),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// After the client-side checks (`found`): show them, or send `request`; on success keep
+    /// the session and go home, on failure show the server's problems on the form.
+    pub fn submit<N, F>(
+        self,
+        i18n: I18n,
+        session: Session,
+        navigate: N,
+        found: Vec<Problem>,
+        request: impl FnOnce() -> F,
+    ) where
+        N: Fn(&str, NavigateOptions) + 'static,
+        F: Future<Output = Result<SessionView, ApiError>> + 'static,
+    {
+        if self.busy.get_untracked() {
+            return;
+        }
+        if !found.is_empty() {
+            self.problems.set(found);
+            return;
+        }
+        self.busy.set(true);
+        let pending = request();
+        leptos::task::spawn_local(async move {
+            match pending.await {
+                Ok(view) => {
+                    session.0.set(Some(view));
+                    navigate("/", Default::default());
+                }
+                Err(e) => self.problems.set(from_api(i18n, &e, "login")),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    pub fn error(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || for_field(&self.problems.get(), field))
+    }
+
+    pub fn has_problems(self) -> Signal<bool> {
+        Signal::derive(move || !self.problems.get().is_empty())
+    }
 }

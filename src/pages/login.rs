@@ -1,6 +1,6 @@
 //! Log in with IIN/BIN and password.
 
-use super::account_forms::{check_login, for_field, from_api, required};
+use super::account_forms::{FormState, check_login, required};
 use crate::api;
 use crate::components::form::{ErrorSummary, Problem, TextField};
 use crate::components::page_title::PageTitle;
@@ -18,14 +18,9 @@ pub fn Login() -> impl IntoView {
     let navigate = use_navigate();
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let problems = RwSignal::new(Vec::<Problem>::new());
-    let busy = RwSignal::new(false);
-
+    let form = FormState::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let found: Vec<Problem> = [
             check_login(i18n, &login.get_untracked()),
             required(i18n, "password", &password.get_untracked()),
@@ -33,40 +28,25 @@ pub fn Login() -> impl IntoView {
         .into_iter()
         .flatten()
         .collect();
-        if !found.is_empty() {
-            problems.set(found);
-            return;
-        }
-        busy.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let req = LoginRequest {
-                login: login.get_untracked(),
-                password: password.get_untracked(),
-            };
-            match api::login(&req, i18n.lang()).await {
-                Ok(view) => {
-                    session.0.set(Some(view));
-                    navigate("/", Default::default());
-                }
-                Err(e) => problems.set(from_api(i18n, &e, "login")),
-            }
-            busy.set(false);
+        let req = LoginRequest {
+            login: login.get_untracked(),
+            password: password.get_untracked(),
+        };
+        form.submit(i18n, session, navigate.clone(), found, move || async move {
+            api::login(&req, i18n.lang()).await
         });
     };
 
-    let error =
-        move |field: &'static str| Signal::derive(move || for_field(&problems.get(), field));
     view! {
-        <PageTitle text=Signal::derive(move || i18n.t("login.title")) error=Signal::derive(move || !problems.get().is_empty()) />
-        <ErrorSummary problems=problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
+        <PageTitle text=Signal::derive(move || i18n.t("login.title")) error=form.has_problems() />
+        <ErrorSummary problems=form.problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
         <form class="narrow" novalidate on:submit=submit>
             <TextField
                 id="login"
                 label=Signal::derive(move || i18n.t("login.id"))
                 hint=Signal::derive(move || i18n.t("login.id_hint"))
                 value=login
-                error=error("login")
+                error=form.error("login")
                 autocomplete="username"
                 inputmode="numeric"
             />
@@ -74,11 +54,11 @@ pub fn Login() -> impl IntoView {
                 id="password"
                 label=Signal::derive(move || i18n.t("login.password"))
                 value=password
-                error=error("password")
+                error=form.error("password")
                 input_type="password"
                 autocomplete="current-password"
             />
-            <button type="submit" aria-disabled=move || busy.get().then_some("true")>
+            <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
                 {move || i18n.t("login.submit")}
             </button>
         </form>

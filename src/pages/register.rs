@@ -1,6 +1,6 @@
 //! Registration with IIN or BIN (found in the registry), phone, email and a password.
 
-use super::account_forms::{check_login, for_field, from_api, message, required};
+use super::account_forms::{FormState, check_login, message, required};
 use crate::api;
 use crate::components::form::{ErrorSummary, Problem, TextField};
 use crate::components::page_title::PageTitle;
@@ -21,8 +21,7 @@ pub fn Register() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let problems = RwSignal::new(Vec::<Problem>::new());
-    let busy = RwSignal::new(false);
+    let form = FormState::new();
 
     // A note as the user types, once all 12 digits are in: what the number is, or which rule
     // it breaks. Not an error until they submit.
@@ -38,9 +37,6 @@ pub fn Register() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let found: Vec<Problem> = [
             check_login(i18n, &login.get_untracked()),
             required(i18n, "phone", &phone.get_untracked()),
@@ -50,42 +46,27 @@ pub fn Register() -> impl IntoView {
         .into_iter()
         .flatten()
         .collect();
-        if !found.is_empty() {
-            problems.set(found);
-            return;
-        }
-        busy.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let req = RegisterRequest {
-                login: login.get_untracked(),
-                phone: phone.get_untracked(),
-                email: email.get_untracked(),
-                password: password.get_untracked(),
-            };
-            match api::register(&req, i18n.lang()).await {
-                Ok(view) => {
-                    session.0.set(Some(view));
-                    navigate("/", Default::default());
-                }
-                Err(e) => problems.set(from_api(i18n, &e, "login")),
-            }
-            busy.set(false);
+        let req = RegisterRequest {
+            login: login.get_untracked(),
+            phone: phone.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        form.submit(i18n, session, navigate.clone(), found, move || async move {
+            api::register(&req, i18n.lang()).await
         });
     };
 
-    let error =
-        move |field: &'static str| Signal::derive(move || for_field(&problems.get(), field));
     view! {
-        <PageTitle text=Signal::derive(move || i18n.t("register.title")) error=Signal::derive(move || !problems.get().is_empty()) />
-        <ErrorSummary problems=problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
+        <PageTitle text=Signal::derive(move || i18n.t("register.title")) error=form.has_problems() />
+        <ErrorSummary problems=form.problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
         <form class="narrow" novalidate on:submit=submit>
             <TextField
                 id="login"
                 label=Signal::derive(move || i18n.t("login.id"))
                 hint=Signal::derive(move || i18n.t("register.id_hint"))
                 value=login
-                error=error("login")
+                error=form.error("login")
                 autocomplete="username"
                 inputmode="numeric"
                 live_note=login_note
@@ -95,7 +76,7 @@ pub fn Register() -> impl IntoView {
                 label=Signal::derive(move || i18n.t("register.phone"))
                 hint=Signal::derive(move || i18n.t("register.phone_hint"))
                 value=phone
-                error=error("phone")
+                error=form.error("phone")
                 input_type="tel"
                 autocomplete="tel"
             />
@@ -103,7 +84,7 @@ pub fn Register() -> impl IntoView {
                 id="email"
                 label=Signal::derive(move || i18n.t("register.email"))
                 value=email
-                error=error("email")
+                error=form.error("email")
                 input_type="email"
                 autocomplete="email"
             />
@@ -112,11 +93,11 @@ pub fn Register() -> impl IntoView {
                 label=Signal::derive(move || i18n.t("login.password"))
                 hint=Signal::derive(move || i18n.t("register.password_hint"))
                 value=password
-                error=error("password")
+                error=form.error("password")
                 input_type="password"
                 autocomplete="new-password"
             />
-            <button type="submit" aria-disabled=move || busy.get().then_some("true")>
+            <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
                 {move || i18n.t("register.submit")}
             </button>
         </form>
