@@ -280,8 +280,16 @@ async fn registered_accounts_survive_a_restart() {
             .status(),
         201
     );
-    let common::Server { data, .. } = s;
-    let again = start_in(data).await;
+    let again = s.restart().await;
+    assert_eq!(
+        browser()
+            .get(again.url("/api/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     assert_eq!(
         again
             .login(&browser(), (UNREGISTERED_PERSON, "жаңа-құпия-сөз"))

@@ -8,6 +8,7 @@ pub struct Server {
     pub base: String,
     pub data: tempfile::TempDir,
     _dist: tempfile::TempDir,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
 pub const CITIZEN: (&str, &str) = ("880315412341", "Aigul-demo-2026");
@@ -48,7 +49,7 @@ pub async fn start_in(data: tempfile::TempDir) -> Server {
         database_url: None,
         demo: true,
     };
-    tokio::spawn(qyzmet_server::run(config, listener));
+    let task = tokio::spawn(qyzmet_server::run(config, listener));
     let base = format!("http://{addr}");
     for _ in 0..250 {
         if reqwest::get(format!("{base}/api/health"))
@@ -63,6 +64,7 @@ pub async fn start_in(data: tempfile::TempDir) -> Server {
         base,
         data,
         _dist: dist,
+        task,
     }
 }
 
@@ -87,6 +89,14 @@ pub fn plain() -> reqwest::Client {
 }
 
 impl Server {
+    /// Stops the server (its connections and database pool are dropped) and starts a new one
+    /// over the same data directory.
+    pub async fn restart(self) -> Server {
+        self.task.abort();
+        let _ = self.task.await;
+        start_in(self.data).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
