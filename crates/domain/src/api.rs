@@ -27,7 +27,7 @@ pub struct Problem {
     pub retry_after: Option<u64>,
     /// With `application.version_conflict`: the application as it now stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<serde_json::Value>,
+    pub current: Option<Box<ApplicationView>>,
 }
 
 /// A catalogue card in one language.

@@ -89,7 +89,7 @@ async fn drafts_save_over_their_version_and_a_stale_tab_gets_409_with_the_curren
         (status, p.code.as_str()),
         (409, "application.version_conflict")
     );
-    let current: ApplicationView = serde_json::from_value(p.current.unwrap()).unwrap();
+    let current: ApplicationView = *p.current.unwrap();
     assert_eq!(current.version, 2);
     assert_eq!(
         current.answers["address"],

@@ -184,7 +184,7 @@ pub async fn save(
         )),
         Err(SaveError::Stale(current_app)) => {
             let mut e = ApiError::new(StatusCode::CONFLICT, "application.version_conflict", lang);
-            e.current = serde_json::to_value(&current_app.view).ok();
+            e.current = Some(Box::new(current_app.view));
             Err(e)
         }
         Err(SaveError::Db(e)) => Err(ApiError::internal(lang, e)),

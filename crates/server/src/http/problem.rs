@@ -50,7 +50,7 @@ pub struct ApiError {
     pub lang: Lang,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
-    pub current: Option<serde_json::Value>,
+    pub current: Option<Box<qyzmet_domain::api::ApplicationView>>,
 }
 
 impl ApiError {
