@@ -9,6 +9,7 @@ pub mod demo;
 pub mod http;
 pub mod locales;
 pub mod registry;
+pub mod requests;
 pub mod sessions;
 pub mod throttle;
 

@@ -1,0 +1,327 @@
+//! Registering a signed application as a request: in one transaction the draft becomes
+//! `registered` through the domain status machine, gets the next number of the year
+//! (`2026-000123`), its due date from the catalogue term and the working-day calendar, a
+//! history entry, and the signed outgoing document is stored. A repeated submit with the same
+//! `Idempotency-Key` returns the request registered the first time, never a second one.
+
+use crate::db::Db;
+use qyzmet_domain::calendar::{Term, WorkCalendar};
+use qyzmet_domain::status::{self, Actor, ServiceSteps, Status};
+use sqlx::Row;
+use time::OffsetDateTime;
+
+/// A signature that passed the EDS checks (chain, validity at signing, revocation, key
+/// usage, IIN/BIN match). Only the verifier constructs one, so nothing can be registered
+/// unverified.
+#[derive(Debug, Clone)]
+pub struct VerifiedSignature {
+    pub(crate) der: Vec<u8>,
+    /// The signer as the certificate names them (subject), for "signed by … on …".
+    pub(crate) signer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub application_id: i64,
+    pub registration_number: String,
+    pub due_date: time::Date,
+    /// The submit was a repeat of one already registered.
+    pub repeated: bool,
+}
+
+#[derive(Debug)]
+pub enum RegisterError {
+    /// The application is no longer a draft (registered by an earlier submit without the
+    /// same key, or deleted).
+    NotDraft,
+    Transition(status::TransitionError),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for RegisterError {
+    fn from(e: sqlx::Error) -> Self {
+        RegisterError::Db(e)
+    }
+}
+
+/// What registration needs to know of the application.
+pub struct Submission<'a> {
+    pub account_id: i64,
+    pub application_id: i64,
+    pub term: Term,
+    pub steps: ServiceSteps,
+    pub outgoing_document: &'a [u8],
+    pub signature: &'a VerifiedSignature,
+    pub idempotency_key: &'a str,
+}
+
+pub fn format_number(year: i32, n: i64) -> String {
+    format!("{year}-{n:06}")
+}
+
+/// Kazakhstan's local time (UTC+5 since 2024): registration days and due dates are local.
+pub fn local(now: OffsetDateTime) -> OffsetDateTime {
+    now.to_offset(time::UtcOffset::from_hms(5, 0, 0).expect("a valid offset"))
+}
+
+pub async fn register(
+    db: &Db,
+    s: &Submission<'_>,
+    now: OffsetDateTime,
+) -> Result<Registered, RegisterError> {
+    let mut tx = db.pool.begin().await?;
+    let earlier = sqlx::query(
+        "SELECT a.id, a.registration_number, a.due_date FROM idempotency_keys k JOIN applications a ON a.id = k.application_id \
+         WHERE k.account_id = $1 AND k.idempotency_key = $2",
+    )
+    .bind(s.account_id)
+    .bind(s.idempotency_key.to_string())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = earlier {
+        let due: String = row.try_get("due_date")?;
+        return Ok(Registered {
+            application_id: row.try_get("id")?,
+            registration_number: row.try_get("registration_number")?,
+            due_date: qyzmet_domain::form::parse_date(&due)
+                .ok_or_else(|| sqlx::Error::Decode("bad due_date".into()))?,
+            repeated: true,
+        });
+    }
+    let entry = status::transition(
+        Status::Draft,
+        Status::Registered,
+        Actor::System,
+        s.steps,
+        now,
+        None,
+    )
+    .map_err(RegisterError::Transition)?;
+    let local_now = local(now);
+    let year = local_now.year();
+    // An upsert that increments: one statement, so two submits never get the same number.
+    let n: i64 = sqlx::query(
+        "INSERT INTO registration_counters (year, last_number) VALUES ($1, 1) \
+         ON CONFLICT (year) DO UPDATE SET last_number = registration_counters.last_number + 1 RETURNING last_number",
+    )
+    .bind(year as i64)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("last_number")?;
+    let number = format_number(year, n);
+    let due = WorkCalendar::kazakhstan().due_date(local_now.date(), s.term);
+    let at = now.unix_timestamp();
+    let done = sqlx::query(
+        "UPDATE applications SET status = 'registered', registration_number = $1, registered_at = $2, due_date = $3, updated_at = $4 \
+         WHERE id = $5 AND account_id = $6 AND status = 'draft'",
+    )
+    .bind(number.clone())
+    .bind(at)
+    .bind(due.to_string())
+    .bind(at)
+    .bind(s.application_id)
+    .bind(s.account_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(RegisterError::NotDraft);
+    }
+    sqlx::query("INSERT INTO submissions (application_id, outgoing_document, signature, signer, signed_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(s.application_id)
+        .bind(s.outgoing_document.to_vec())
+        .bind(s.signature.der.clone())
+        .bind(s.signature.signer.clone())
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note) VALUES ($1, $2, $3, $4, NULL, $5, NULL)")
+        .bind(s.application_id)
+        .bind(entry.from.code())
+        .bind(entry.to.code())
+        .bind("system")
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO idempotency_keys (account_id, idempotency_key, application_id, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(s.account_id)
+        .bind(s.idempotency_key.to_string())
+        .bind(s.application_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Registered {
+        application_id: s.application_id,
+        registration_number: number,
+        due_date: due,
+        repeated: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::applications::{self, NewDraft};
+    use qyzmet_domain::calendar::DayKind;
+    use time::macros::{date, datetime};
+
+    async fn setup() -> (tempfile::TempDir, Db, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::connect(&crate::db::default_url(dir.path()))
+            .await
+            .unwrap();
+        crate::demo::seed_if_empty(&db).await.unwrap();
+        let account = crate::accounts::find_by_login(&db, "880315412341")
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        (dir, db, account)
+    }
+
+    async fn draft(db: &Db, account_id: i64) -> i64 {
+        let d = NewDraft {
+            account_id,
+            service_id: "guardianship",
+            variant_id: "main",
+            provider_id: "local-executive-body",
+        };
+        applications::create_draft(db, &d).await.unwrap().id
+    }
+
+    fn signature() -> VerifiedSignature {
+        VerifiedSignature {
+            der: vec![0x30, 0x03, 0x02, 0x01, 0x01],
+            signer: "CN=Test".into(),
+        }
+    }
+
+    fn submission<'a>(
+        account_id: i64,
+        application_id: i64,
+        sig: &'a VerifiedSignature,
+        key: &'a str,
+    ) -> Submission<'a> {
+        Submission {
+            account_id,
+            application_id,
+            term: Term {
+                days: 9,
+                kind: DayKind::Working,
+            },
+            steps: ServiceSteps::default(),
+            outgoing_document: b"{\"format\":\"qyzmet-outgoing-document/1\"}",
+            signature: sig,
+            idempotency_key: key,
+        }
+    }
+
+    #[tokio::test]
+    async fn numbers_run_per_year_and_due_dates_count_working_days() {
+        let (_dir, db, account) = setup().await;
+        let sig = signature();
+        // Friday 2026-03-20, 10:00 in Kazakhstan. 21–25 March are off (Nauryz and its moved
+        // days); working days 26, 27, 30, 31 March, 1, 2, 3, 6 April; the ninth is 7 April.
+        let now = datetime!(2026-03-20 05:00 UTC);
+        let a = draft(&db, account).await;
+        let first = register(&db, &submission(account, a, &sig, "k1"), now)
+            .await
+            .unwrap();
+        assert_eq!(first.registration_number, "2026-000001");
+        assert_eq!(first.due_date, date!(2026 - 04 - 07));
+        let b = draft(&db, account).await;
+        let second = register(&db, &submission(account, b, &sig, "k2"), now)
+            .await
+            .unwrap();
+        assert_eq!(second.registration_number, "2026-000002");
+        // 31 December 20:00 UTC is already 1 January in Kazakhstan: a new year, a new count.
+        let c = draft(&db, account).await;
+        let third = register(
+            &db,
+            &submission(account, c, &sig, "k3"),
+            datetime!(2026-12-31 20:00 UTC),
+        )
+        .await
+        .unwrap();
+        assert_eq!(third.registration_number, "2027-000001");
+        let history: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM history WHERE to_status = 'registered'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+        assert_eq!(history, 3);
+    }
+
+    #[tokio::test]
+    async fn a_repeated_submit_returns_the_same_request() {
+        let (_dir, db, account) = setup().await;
+        let sig = signature();
+        let a = draft(&db, account).await;
+        let now = datetime!(2026-11-23 06:00 UTC);
+        let first = register(&db, &submission(account, a, &sig, "same-key"), now)
+            .await
+            .unwrap();
+        let again = register(&db, &submission(account, a, &sig, "same-key"), now)
+            .await
+            .unwrap();
+        assert_eq!(
+            (again.registration_number.as_str(), again.repeated),
+            (first.registration_number.as_str(), true)
+        );
+        // Without the key, the application is no longer a draft: refused, not registered twice.
+        assert!(matches!(
+            register(&db, &submission(account, a, &sig, "other-key"), now).await,
+            Err(RegisterError::NotDraft)
+        ));
+        let registered: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM applications WHERE status = 'registered'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+        assert_eq!(registered, 1);
+    }
+
+    #[tokio::test]
+    async fn concurrent_submits_of_different_drafts_get_distinct_numbers() {
+        let (_dir, db, account) = setup().await;
+        let sig = signature();
+        let mut ids = Vec::new();
+        for _ in 0..8 {
+            ids.push(draft(&db, account).await);
+        }
+        let now = datetime!(2026-11-23 06:00 UTC);
+        let keys: Vec<String> = (0..8).map(|i| format!("key-{i}")).collect();
+        let results = futures_join(ids.iter().zip(&keys).map(|(id, key)| {
+            let db = db.clone();
+            let sig = sig.clone();
+            let key = key.clone();
+            let id = *id;
+            tokio::spawn(async move {
+                register(&db, &submission(account, id, &sig, &key), now)
+                    .await
+                    .unwrap()
+                    .registration_number
+            })
+        }))
+        .await;
+        let mut numbers: Vec<String> = results;
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 8);
+    }
+
+    async fn futures_join<T: Send + 'static>(
+        handles: impl Iterator<Item = tokio::task::JoinHandle<T>>,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.unwrap());
+        }
+        out
+    }
+}
