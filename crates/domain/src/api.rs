@@ -324,3 +324,22 @@ pub struct ApplicationView {
 pub struct ApplicationList {
     pub applications: Vec<ApplicationView>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Pending,
+    Paid,
+}
+
+/// A fee payment through the built-in test payment gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    pub id: String,
+    pub application_id: String,
+    pub amount_tenge: u64,
+    pub status: PaymentStatus,
+    /// Where the (test) gateway takes the payment.
+    pub gateway_url: String,
+    pub paid_at: Option<String>,
+}

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod locales;
+pub mod payments;
 pub mod registry;
 pub mod requests;
 pub mod sessions;

@@ -3,6 +3,7 @@
 mod applications;
 mod auth;
 pub mod extract;
+mod payments;
 pub mod problem;
 mod services;
 mod static_files;
@@ -41,6 +42,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/applications/{id}/check",
             axum::routing::post(applications::check),
+        )
+        .route(
+            "/applications/{id}/payment",
+            axum::routing::post(payments::start).get(payments::of_application),
+        )
+        .route(
+            "/test-payment-gateway/payments/{id}",
+            axum::routing::get(payments::gateway_show),
+        )
+        .route(
+            "/test-payment-gateway/payments/{id}/confirm",
+            axum::routing::post(payments::gateway_confirm),
         )
         .route(
             "/applications/{id}/attachments/{document_id}",

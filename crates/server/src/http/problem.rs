@@ -33,6 +33,8 @@ pub const ALL_CODES: &[&str] = &[
     "attachment.too_large",
     "attachment.application_too_large",
     "attachment.type_not_allowed",
+    "payment.not_required",
+    "payment.not_found",
 ];
 
 /// Field error codes the server adds beyond the domain's.

@@ -1,0 +1,99 @@
+//! The fee step: start a payment for an application, and the built-in TEST gateway that
+//! takes it (its paths say so; it moves no money).
+
+use super::extract::CurrentAccount;
+use super::problem::ApiError;
+use crate::AppState;
+use crate::{applications, payments};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use qyzmet_domain::api::{FeeView, PaymentView};
+use qyzmet_domain::status::Status;
+use std::sync::Arc;
+
+/// The fee the application's variant asks before signing, in tenge; `None` when none.
+pub fn fee_before_signing(state: &AppState, service_id: &str, variant_id: &str) -> Option<u64> {
+    let variant = state.catalogue.service(service_id)?.variant(variant_id)?;
+    let fee = variant
+        .fee
+        .as_ref()
+        .filter(|f| f.paid_before_signing && f.mci > 0.0)?;
+    Some(FeeView::new(fee, state.catalogue.fee_index.tenge).tenge)
+}
+
+/// `POST /api/applications/{id}/payment`: start (or return) the application's payment.
+pub async fn start(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<PaymentView>, ApiError> {
+    let lang = current.lang;
+    let stored = applications::get_owned(&state.db, current.account.id, &id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
+    if stored.view.status != Status::Draft {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "application.not_draft",
+            lang,
+        ));
+    }
+    let amount = fee_before_signing(&state, &stored.view.service_id, &stored.view.variant_id)
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "payment.not_required", lang))?;
+    let payment = payments::start(
+        &state.db,
+        current.account.id,
+        stored.id,
+        &stored.view.id,
+        amount,
+    )
+    .await
+    .map_err(|e| ApiError::internal(lang, e))?;
+    Ok(Json(payment))
+}
+
+/// `GET /api/applications/{id}/payment`: where the application's payment stands.
+pub async fn of_application(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<PaymentView>, ApiError> {
+    let lang = current.lang;
+    let stored = applications::get_owned(&state.db, current.account.id, &id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
+    payments::of_application(&state.db, stored.id, &stored.view.id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found", lang))
+}
+
+/// `GET /api/test-payment-gateway/payments/{id}`: the test gateway shows the payment.
+pub async fn gateway_show(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<PaymentView>, ApiError> {
+    payments::find(&state.db, current.account.id, &id)
+        .await
+        .map_err(|e| ApiError::internal(current.lang, e))?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found", current.lang))
+}
+
+/// `POST /api/test-payment-gateway/payments/{id}/confirm`: the test gateway takes the money.
+pub async fn gateway_confirm(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<PaymentView>, ApiError> {
+    payments::confirm(&state.db, current.account.id, &id)
+        .await
+        .map_err(|e| ApiError::internal(current.lang, e))?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found", current.lang))
+}
