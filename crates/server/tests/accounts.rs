@@ -3,14 +3,8 @@
 mod common;
 
 use common::*;
-use qyzmet_domain::api::{Problem, Role, SessionView};
+use qyzmet_domain::api::{Role, SessionView};
 use serde_json::json;
-
-async fn problem(res: reqwest::Response) -> (u16, Problem) {
-    let status = res.status().as_u16();
-    assert_eq!(res.headers()["content-type"], "application/problem+json");
-    (status, res.json().await.unwrap())
-}
 
 #[tokio::test]
 async fn a_demo_citizen_logs_in_sees_the_session_and_logs_out() {

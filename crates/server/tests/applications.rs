@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use qyzmet_domain::api::{ApplicationList, ApplicationView, Problem};
+use qyzmet_domain::api::{ApplicationList, ApplicationView};
 use qyzmet_domain::status::Status;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
@@ -14,17 +14,6 @@ const PNG: &[u8] = &[
 ];
 const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
 const OTHER_CITIZEN: (&str, &str) = ("751102323458", "Erlan-demo-2026");
-
-async fn problem(res: reqwest::Response) -> (u16, Problem) {
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap())
-}
-
-async fn logged_in(s: &Server, who: (&str, &str)) -> reqwest::Client {
-    let tab = browser();
-    assert_eq!(s.login(&tab, who).await.status(), 200);
-    tab
-}
 
 async fn new_draft(s: &Server, tab: &reqwest::Client, service: &str) -> ApplicationView {
     let res = tab

@@ -6,12 +6,6 @@ use common::*;
 use qyzmet_domain::api::{ApplicationView, PaymentStatus, PaymentView, Problem};
 use serde_json::json;
 
-async fn logged_in(s: &Server, who: (&str, &str)) -> reqwest::Client {
-    let tab = browser();
-    assert_eq!(s.login(&tab, who).await.status(), 200);
-    tab
-}
-
 async fn draft(
     s: &Server,
     tab: &reqwest::Client,

@@ -60,7 +60,12 @@ fn service_and_variant<'a>(
     Some((service, service.variant(&stored.view.variant_id)?))
 }
 
-async fn owned(state: &AppState, current: &CurrentAccount, id: &str) -> Result<Stored, ApiError> {
+/// The caller's application, or `application.not_found` (also for someone else's).
+pub async fn owned(
+    state: &AppState,
+    current: &CurrentAccount,
+    id: &str,
+) -> Result<Stored, ApiError> {
     applications::get_owned(&state.db, current.account.id, id)
         .await
         .map_err(|e| ApiError::internal(current.lang, e))?

@@ -1,6 +1,6 @@
 //! The HTTP surface: `/api/…` handlers and the static app.
 
-mod applications;
+pub mod applications;
 mod auth;
 pub mod extract;
 mod payments;

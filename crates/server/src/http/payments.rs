@@ -4,7 +4,7 @@
 use super::extract::CurrentAccount;
 use super::problem::ApiError;
 use crate::AppState;
-use crate::{applications, payments};
+use crate::payments;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -29,10 +29,7 @@ pub async fn start(
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
     let lang = current.lang;
-    let stored = applications::get_owned(&state.db, current.account.id, &id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
+    let stored = super::applications::owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -61,10 +58,7 @@ pub async fn of_application(
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
     let lang = current.lang;
-    let stored = applications::get_owned(&state.db, current.account.id, &id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
+    let stored = super::applications::owned(&state, &current, &id).await?;
     payments::of_application(&state.db, stored.id, &stored.view.id)
         .await
         .map_err(|e| ApiError::internal(lang, e))?

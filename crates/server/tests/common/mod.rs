@@ -114,3 +114,17 @@ impl Server {
             .unwrap()
     }
 }
+
+/// A logged-in browser tab for a demo account.
+pub async fn logged_in(s: &Server, who: (&str, &str)) -> reqwest::Client {
+    let tab = browser();
+    assert_eq!(s.login(&tab, who).await.status(), 200);
+    tab
+}
+
+/// A problem answer: its status and body.
+pub async fn problem(res: reqwest::Response) -> (u16, qyzmet_domain::api::Problem) {
+    let status = res.status().as_u16();
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    (status, res.json().await.unwrap())
+}
