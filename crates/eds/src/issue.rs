@@ -1,0 +1,357 @@
+//! Issuing certificates, CRLs and PKCS#12 files for the portal's test PKI (feature `issue`).
+//!
+//! Shaped like NCA RK's: a root CA, an issuing CA under it, holders with a signing key
+//! (digitalSignature + nonRepudiation, e-mail protection EKU) and a separate authentication
+//! key (digitalSignature + keyEncipherment, client-auth EKU), the IIN in `serialNumber` and a
+//! company's BIN in `OU`. Never part of the browser build.
+
+use crate::holder::{CLIENT_AUTH, EMAIL_PROTECTION, Purpose};
+use crate::keystore::SigningKey;
+use const_oid::ObjectIdentifier;
+use const_oid::db::rfc4519;
+use der::asn1::{SetOfVec, UtcTime};
+use der::referenced::OwnedToRef;
+use der::{Any, Decode, Encode, Tag};
+use rand_core::{OsRng, RngCore};
+use rsa::RsaPrivateKey;
+use rsa::pkcs8::EncodePrivateKey;
+use sha2::Sha256;
+use signature::{SignatureEncoding, Signer};
+use spki::{DynSignatureAlgorithmIdentifier, EncodePublicKey, SubjectPublicKeyInfoOwned};
+use x509_cert::Certificate;
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages,
+    SubjectKeyIdentifier,
+};
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::{Time, Validity};
+use zeroize::Zeroizing;
+
+/// Anything that can go wrong issuing: all are programming or environment errors, never
+/// user input, so one opaque type suffices.
+#[derive(Debug, thiserror::Error)]
+#[error("issuing failed: {0}")]
+pub struct IssueError(String);
+
+fn fail(e: impl std::fmt::Display) -> IssueError {
+    IssueError(e.to_string())
+}
+
+/// A certification authority: its certificate and key.
+pub struct Authority {
+    pub certificate: Certificate,
+    key: RsaPrivateKey,
+}
+
+/// A holder's certificate and key.
+pub struct Issued {
+    pub certificate: Certificate,
+    pub key_pkcs8: Zeroizing<Vec<u8>>,
+}
+
+/// Who a holder certificate names.
+#[derive(Debug, Clone, Default)]
+pub struct Subject {
+    /// "SURNAME GIVEN-NAME", as NCA RK writes CN.
+    pub common_name: String,
+    pub surname: String,
+    pub given_name: String,
+    pub iin: String,
+    /// For a company's employee: the company's BIN and name.
+    pub bin: Option<String>,
+    pub organization: Option<String>,
+}
+
+/// A validity period in Unix seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    pub not_before: i64,
+    pub not_after: i64,
+}
+
+const RSA_BITS: usize = 2048;
+
+fn new_key() -> Result<RsaPrivateKey, IssueError> {
+    RsaPrivateKey::new(&mut OsRng, RSA_BITS).map_err(fail)
+}
+
+fn random_serial() -> Result<SerialNumber, IssueError> {
+    let mut bytes = [0u8; 12];
+    OsRng.fill_bytes(&mut bytes);
+    // Positive and without a leading zero octet: a canonical DER INTEGER.
+    bytes[0] = (bytes[0] & 0x7f) | 0x10;
+    SerialNumber::new(&bytes).map_err(fail)
+}
+
+fn time(unix: i64) -> Result<Time, IssueError> {
+    let d = std::time::Duration::from_secs(u64::try_from(unix).map_err(fail)?);
+    Ok(Time::UtcTime(UtcTime::from_unix_duration(d).map_err(fail)?))
+}
+
+fn validity(p: Period) -> Result<Validity, IssueError> {
+    Ok(Validity {
+        not_before: time(p.not_before)?,
+        not_after: time(p.not_after)?,
+    })
+}
+
+fn attribute(
+    oid: ObjectIdentifier,
+    text: &str,
+    printable: bool,
+) -> Result<RelativeDistinguishedName, IssueError> {
+    let tag = if printable {
+        Tag::PrintableString
+    } else {
+        Tag::Utf8String
+    };
+    let value = Any::new(tag, text.as_bytes()).map_err(fail)?;
+    let mut set = SetOfVec::new();
+    set.insert(AttributeTypeAndValue { oid, value })
+        .map_err(fail)?;
+    Ok(RelativeDistinguishedName(set))
+}
+
+/// A CA's name: `CN`, `C=KZ`.
+pub fn ca_name(common_name: &str) -> Result<Name, IssueError> {
+    Ok(RdnSequence(vec![
+        attribute(rfc4519::CN, common_name, false)?,
+        attribute(rfc4519::C, "KZ", true)?,
+    ]))
+}
+
+fn holder_name(s: &Subject) -> Result<Name, IssueError> {
+    let mut rdns = vec![
+        attribute(rfc4519::CN, &s.common_name, false)?,
+        attribute(rfc4519::SN, &s.surname, false)?,
+        attribute(rfc4519::SERIAL_NUMBER, &format!("IIN{}", s.iin), true)?,
+        attribute(rfc4519::C, "KZ", true)?,
+        attribute(rfc4519::GIVEN_NAME, &s.given_name, false)?,
+    ];
+    if let Some(org) = &s.organization {
+        rdns.push(attribute(rfc4519::O, org, false)?);
+    }
+    if let Some(bin) = &s.bin {
+        rdns.push(attribute(rfc4519::OU, &format!("BIN{bin}"), true)?);
+    }
+    Ok(RdnSequence(rdns))
+}
+
+fn spki_of(key: &RsaPrivateKey) -> Result<SubjectPublicKeyInfoOwned, IssueError> {
+    let der = key.to_public_key().to_public_key_der().map_err(fail)?;
+    SubjectPublicKeyInfoOwned::from_der(der.as_bytes()).map_err(fail)
+}
+
+impl Authority {
+    /// A self-signed root CA.
+    pub fn root(common_name: &str, period: Period) -> Result<Authority, IssueError> {
+        let key = new_key()?;
+        let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(key.clone());
+        let builder = CertificateBuilder::new(
+            Profile::Root,
+            random_serial()?,
+            validity(period)?,
+            ca_name(common_name)?,
+            spki_of(&key)?,
+            &signer,
+        )
+        .map_err(fail)?;
+        let certificate = builder.build::<rsa::pkcs1v15::Signature>().map_err(fail)?;
+        Ok(Authority { certificate, key })
+    }
+
+    /// An issuing CA under this one.
+    pub fn subordinate(&self, common_name: &str, period: Period) -> Result<Authority, IssueError> {
+        let key = new_key()?;
+        let certificate = self.sign_certificate(
+            Profile::SubCA {
+                issuer: self.certificate.tbs_certificate.subject.clone(),
+                path_len_constraint: Some(0),
+            },
+            ca_name(common_name)?,
+            &key,
+            period,
+            |_| Ok(()),
+        )?;
+        Ok(Authority { certificate, key })
+    }
+
+    /// Restores an authority saved with `key_pkcs8`.
+    pub fn from_parts(certificate: Certificate, key_pkcs8: &[u8]) -> Result<Authority, IssueError> {
+        use rsa::pkcs8::DecodePrivateKey;
+        let key = RsaPrivateKey::from_pkcs8_der(key_pkcs8).map_err(fail)?;
+        Ok(Authority { certificate, key })
+    }
+
+    pub fn key_pkcs8(&self) -> Result<Zeroizing<Vec<u8>>, IssueError> {
+        Ok(Zeroizing::new(
+            self.key.to_pkcs8_der().map_err(fail)?.as_bytes().to_vec(),
+        ))
+    }
+
+    /// A holder certificate for `purpose`: signing and authentication keys are separate, as
+    /// NCA RK issues them.
+    pub fn issue(
+        &self,
+        subject: &Subject,
+        purpose: Purpose,
+        period: Period,
+    ) -> Result<Issued, IssueError> {
+        let key = new_key()?;
+        let issuer_spki = self
+            .certificate
+            .tbs_certificate
+            .subject_public_key_info
+            .clone();
+        let holder_spki = spki_of(&key)?;
+        let certificate = self.sign_certificate(
+            Profile::Manual {
+                issuer: Some(self.certificate.tbs_certificate.subject.clone()),
+            },
+            holder_name(subject)?,
+            &key,
+            period,
+            |b| {
+                let (usage, extended) = match purpose {
+                    Purpose::Signing => (
+                        KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
+                        EMAIL_PROTECTION,
+                    ),
+                    Purpose::Authentication => (
+                        KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment,
+                        CLIENT_AUTH,
+                    ),
+                };
+                b.add_extension(&BasicConstraints {
+                    ca: false,
+                    path_len_constraint: None,
+                })?;
+                b.add_extension(&KeyUsage(usage))?;
+                b.add_extension(&ExtendedKeyUsage(vec![extended]))?;
+                b.add_extension(&SubjectKeyIdentifier::try_from(holder_spki.owned_to_ref())?)?;
+                b.add_extension(&AuthorityKeyIdentifier::try_from(
+                    issuer_spki.owned_to_ref(),
+                )?)?;
+                Ok(())
+            },
+        )?;
+        let key_pkcs8 = Zeroizing::new(key.to_pkcs8_der().map_err(fail)?.as_bytes().to_vec());
+        Ok(Issued {
+            certificate,
+            key_pkcs8,
+        })
+    }
+
+    fn sign_certificate(
+        &self,
+        profile: Profile,
+        subject: Name,
+        key: &RsaPrivateKey,
+        period: Period,
+        extend: impl FnOnce(
+            &mut CertificateBuilder<'_, rsa::pkcs1v15::SigningKey<Sha256>>,
+        ) -> Result<(), x509_cert::builder::Error>,
+    ) -> Result<Certificate, IssueError> {
+        let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone());
+        let mut builder = CertificateBuilder::new(
+            profile,
+            random_serial()?,
+            validity(period)?,
+            subject,
+            spki_of(key)?,
+            &signer,
+        )
+        .map_err(fail)?;
+        extend(&mut builder).map_err(fail)?;
+        builder.build::<rsa::pkcs1v15::Signature>().map_err(fail)
+    }
+
+    /// A CRL listing `revoked` (serial, revocation time), current from `this_update` to
+    /// `next_update`.
+    pub fn crl(
+        &self,
+        revoked: &[(SerialNumber, i64)],
+        this_update: i64,
+        next_update: i64,
+    ) -> Result<CertificateList, IssueError> {
+        let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone());
+        let algorithm = signer.signature_algorithm_identifier().map_err(fail)?;
+        let entries = revoked
+            .iter()
+            .map(|(serial, at)| {
+                Ok(RevokedCert {
+                    serial_number: serial.clone(),
+                    revocation_date: time(*at)?,
+                    crl_entry_extensions: None,
+                })
+            })
+            .collect::<Result<Vec<_>, IssueError>>()?;
+        let tbs = TbsCertList {
+            version: x509_cert::Version::V2,
+            signature: algorithm.clone(),
+            issuer: self.certificate.tbs_certificate.subject.clone(),
+            this_update: time(this_update)?,
+            next_update: Some(time(next_update)?),
+            revoked_certificates: (!entries.is_empty()).then_some(entries),
+            crl_extensions: None,
+        };
+        let signed = signer
+            .try_sign(&tbs.to_der().map_err(fail)?)
+            .map_err(fail)?;
+        Ok(CertificateList {
+            tbs_cert_list: tbs,
+            signature_algorithm: algorithm,
+            signature: der::asn1::BitString::from_bytes(&signed.to_bytes()).map_err(fail)?,
+        })
+    }
+}
+
+impl Issued {
+    pub fn signing_key(&self) -> SigningKey {
+        SigningKey::from_parts(&self.key_pkcs8, self.certificate.clone())
+            .expect("the key was made by this module")
+    }
+
+    /// A password-protected PKCS#12 file with the key and the chain up to the root (PBES2,
+    /// AES-256, HMAC-SHA-256: what OpenSSL 3 writes by default).
+    pub fn to_pkcs12(&self, chain: &[&Certificate], password: &str) -> Result<Vec<u8>, IssueError> {
+        use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
+        let mut certificates = vec![
+            p12_keystore::Certificate::from_der(&self.certificate.to_der().map_err(fail)?)
+                .map_err(fail)?,
+        ];
+        for c in chain {
+            certificates.push(
+                p12_keystore::Certificate::from_der(&c.to_der().map_err(fail)?).map_err(fail)?,
+            );
+        }
+        let local_key_id = self
+            .certificate
+            .tbs_certificate
+            .serial_number
+            .as_bytes()
+            .to_vec();
+        let mut store = KeyStore::new();
+        store.add_entry(
+            "qyzmet",
+            KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(
+                self.key_pkcs8.as_slice(),
+                local_key_id,
+                certificates,
+            )),
+        );
+        store.writer(password).write().map_err(fail)
+    }
+}
+
+impl Authority {
+    pub fn certificate_der(&self) -> Vec<u8> {
+        self.certificate
+            .to_der()
+            .expect("a built certificate encodes")
+    }
+}

@@ -1,0 +1,45 @@
+//! Electronic digital signatures (ЭЦҚ) as the regulations require them: an applicant signs
+//! the outgoing document with their key, the portal checks the certificate's chain, validity
+//! period, revocation, key usage and that the IIN/BIN in it is the applicant's.
+//!
+//! Formats are the standard ones so that other tools agree: keys come as PKCS#12 files,
+//! signatures are detached CMS SignedData (RFC 5652) over SHA-256 with RSA, certificates
+//! carry the holder's IIN in the subject `serialNumber` as `IIN…` and a company's BIN in `OU`
+//! as `BIN…`, the way Kazakhstan's national CA (NCA RK) issues them.
+//!
+//! The crate has no clock and no I/O: callers pass the time, bytes and trusted certificates.
+//! It builds for wasm32 (the browser signs, and checks officers' signatures) and natively
+//! (the server verifies). Issuing certificates (`issue`, a feature) is for the test PKI only.
+
+mod holder;
+mod keystore;
+mod rsa_pkcs1;
+mod sign;
+mod verify;
+
+#[cfg(feature = "issue")]
+pub mod issue;
+
+pub use holder::{CLIENT_AUTH, EMAIL_PROTECTION, Holder, Purpose, check_usage};
+pub use keystore::{OpenError, SigningKey, open_pkcs12};
+pub use sign::{SignError, sign_detached};
+pub use verify::{Expected, TrustStore, Verified, VerifyError, verify_detached};
+
+pub use x509_cert::Certificate;
+pub use x509_cert::crl::CertificateList;
+
+/// Parses a certificate from DER or PEM.
+pub fn parse_certificate(bytes: &[u8]) -> Option<Certificate> {
+    use der::{Decode, DecodePem};
+    if bytes.starts_with(b"-----BEGIN") {
+        Certificate::from_pem(bytes).ok()
+    } else {
+        Certificate::from_der(bytes).ok()
+    }
+}
+
+/// Parses a CRL from DER.
+pub fn parse_crl(bytes: &[u8]) -> Option<CertificateList> {
+    use der::Decode;
+    CertificateList::from_der(bytes).ok()
+}
