@@ -81,6 +81,18 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
         ])),
     );
 
+    step("the EDS crate (without its issuing part) builds for wasm32");
+    tally.check(
+        "eds on wasm32",
+        status_ok(cargo(&[
+            "check",
+            "-p",
+            "qyzmet-eds",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])),
+    );
+
     step("Rust tests (cargo test --workspace)");
     let (passed, failed, ran) = cargo_tests(cargo(&["test", "--workspace", "--color", "never"]))?;
     tally.tests("Rust tests", passed, failed, ran);

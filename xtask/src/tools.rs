@@ -165,12 +165,14 @@ pub fn path_with_tools() -> std::ffi::OsString {
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn ensure_chromium() -> anyhow::Result<()> {
+    // The openssl command is the EDS interoperability check's independent verifier.
     if std::path::Path::new(CHROMIUM).exists()
         && std::path::Path::new("/usr/share/fonts/truetype/dejavu").exists()
+        && std::path::Path::new("/usr/bin/openssl").exists()
     {
         return Ok(());
     }
-    step("installing Chromium and fonts from Debian (about 1 minute)");
+    step("installing Chromium, fonts and the openssl command from Debian (about 1 minute)");
     let sudo: &[&str] = if output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0") {
         &[]
     } else {
@@ -192,6 +194,7 @@ fn ensure_chromium() -> anyhow::Result<()> {
         "--no-install-recommends",
         "chromium",
         "fonts-dejavu-core",
+        "openssl",
     ])
 }
 

@@ -314,6 +314,10 @@ pub struct ApplicationView {
     pub version: i64,
     pub attachments: Vec<AttachmentView>,
     pub registration_number: Option<String>,
+    /// RFC 3339: when the request was registered.
+    pub registered_at: Option<String>,
+    /// `YYYY-MM-DD`, Kazakhstan's calendar: when the decision is due.
+    pub due_date: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
@@ -342,4 +346,39 @@ pub struct PaymentView {
     /// Where the (test) gateway takes the payment.
     pub gateway_url: String,
     pub paid_at: Option<String>,
+}
+
+/// `GET /api/applications/{id}/outgoing-document`: the exact bytes to sign (base64), formed
+/// now for a draft, or the stored signed ones for a registered request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingDocumentView {
+    /// Base64 of the canonical bytes (`outgoing::OutgoingDocument::to_bytes`).
+    pub document: String,
+    pub formed_at: String,
+    /// Whether these bytes are already signed and registered.
+    pub signed: bool,
+}
+
+/// `POST /api/applications/{id}/submit` (with an `Idempotency-Key` header): the document as
+/// formed and the detached CMS signature over it, both base64.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitApplication {
+    pub document: String,
+    pub signature: String,
+}
+
+/// `POST /api/session/eds-challenge` answer: a one-time value to sign with the
+/// authentication key, valid for two minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EdsChallenge {
+    pub nonce: String,
+    pub expires_at: String,
+}
+
+/// `POST /api/session/eds`: the challenge and the detached CMS signature over its bytes
+/// (the nonce's UTF-8), base64.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EdsLogin {
+    pub nonce: String,
+    pub signature: String,
 }

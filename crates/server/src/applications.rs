@@ -34,7 +34,7 @@ pub fn new_public_id() -> anyhow::Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, created_at, updated_at";
+const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, registered_at, due_date, created_at, updated_at";
 
 fn from_row(r: &AnyRow) -> sqlx::Result<Stored> {
     let decode = |what: &str| sqlx::Error::Decode(format!("bad {what} in applications").into());
@@ -53,6 +53,8 @@ fn from_row(r: &AnyRow) -> sqlx::Result<Stored> {
             version: r.try_get("version")?,
             attachments: Vec::new(),
             registration_number: r.try_get("registration_number")?,
+            registered_at: r.try_get::<Option<i64>, _>("registered_at")?.map(rfc3339),
+            due_date: r.try_get("due_date")?,
             created_at: rfc3339(r.try_get("created_at")?),
             updated_at: rfc3339(r.try_get("updated_at")?),
         },
@@ -96,11 +98,26 @@ pub async fn get_owned(db: &Db, account_id: i64, public_id: &str) -> sqlx::Resul
         .bind(account_id)
         .fetch_optional(&db.pool)
         .await?;
+    with_attachments(db, row).await
+}
+
+async fn with_attachments(db: &Db, row: Option<AnyRow>) -> sqlx::Result<Option<Stored>> {
     let Some(mut stored) = row.as_ref().map(from_row).transpose()? else {
         return Ok(None);
     };
     stored.view.attachments = attachments_of(db, stored.id).await?;
     Ok(Some(stored))
+}
+
+/// The same by the internal id (an idempotent repeat knows only that).
+pub async fn get_owned_by_id(db: &Db, account_id: i64, id: i64) -> sqlx::Result<Option<Stored>> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1 AND account_id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    with_attachments(db, row).await
 }
 
 pub async fn list_owned(

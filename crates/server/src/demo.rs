@@ -116,3 +116,70 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
     }
     Ok(true)
 }
+
+/// Someone who gets demo EDS keys: every demo account's person (for a company, its head
+/// with the company's BIN and name), named as the registry names them.
+#[derive(Debug, Clone)]
+pub struct CertificateHolder {
+    /// The account's login (IIN or BIN): the key files are named after it.
+    pub login: String,
+    pub subject: qyzmet_eds::issue::Subject,
+}
+
+pub fn certificate_holders() -> anyhow::Result<Vec<CertificateHolder>> {
+    let file = parse()?;
+    let person = |iin: &str| {
+        file.people
+            .iter()
+            .find(|p| p.iin == iin)
+            .ok_or_else(|| anyhow::anyhow!("{iin} is not in the demo registry"))
+    };
+    let mut holders = Vec::new();
+    for a in &file.accounts {
+        let subject = match file.companies.iter().find(|c| c.bin == a.login) {
+            Some(c) => qyzmet_eds::issue::Subject {
+                bin: Some(c.bin.clone()),
+                organization: Some(c.name.clone()),
+                ..subject_of(person(&c.head_iin)?)
+            },
+            None => subject_of(person(&a.login)?),
+        };
+        holders.push(CertificateHolder {
+            login: a.login.clone(),
+            subject,
+        });
+    }
+    Ok(holders)
+}
+
+/// A person in the demo registry without an account, for "a certificate whose IIN is not
+/// the account's".
+pub fn person_without_account() -> anyhow::Result<qyzmet_eds::issue::Subject> {
+    let file = parse()?;
+    let p = file
+        .people
+        .iter()
+        .find(|p| {
+            let has_account = |login: &str| file.accounts.iter().any(|a| a.login == login);
+            // Not the head of a company with an account either: their key would carry its BIN.
+            !has_account(&p.iin)
+                && !file
+                    .companies
+                    .iter()
+                    .any(|c| c.head_iin == p.iin && has_account(&c.bin))
+        })
+        .ok_or_else(|| anyhow::anyhow!("the demo registry has no person without an account"))?;
+    Ok(subject_of(p))
+}
+
+/// A person as NCA RK names them in a certificate: CN "SURNAME GIVEN-NAME" in capitals.
+fn subject_of(p: &DemoPerson) -> qyzmet_eds::issue::Subject {
+    qyzmet_eds::issue::Subject {
+        common_name: format!("{} {}", p.last_name, p.first_name).to_uppercase(),
+        surname: p.last_name.to_uppercase(),
+        given_name: p.first_name.to_uppercase(),
+        iin: p.iin.clone(),
+        bin: None,
+        organization: None,
+    }
+}

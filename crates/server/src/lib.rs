@@ -9,6 +9,7 @@ pub mod demo;
 pub mod http;
 pub mod locales;
 pub mod payments;
+pub mod pki;
 pub mod registry;
 pub mod requests;
 pub mod sessions;
@@ -39,6 +40,8 @@ pub struct Config {
 pub struct AppState {
     pub catalogue: qyzmet_domain::catalogue::Catalogue,
     pub db: db::Db,
+    /// The test PKI: what EDS signatures are verified against.
+    pub pki: pki::Pki,
     pub config: Config,
 }
 
@@ -63,12 +66,17 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     if config.demo && demo::seed_if_empty(&db).await? {
         tracing::info!("demo data seeded");
     }
+    let pki_dir = config.data_dir.clone();
+    let pki = tokio::task::spawn_blocking(move || pki::Pki::open_or_create(&pki_dir, db::now()))
+        .await??;
     if config.demo {
         print_demo_logins();
+        print_demo_keys(&pki);
     }
     let state = Arc::new(AppState {
         catalogue,
         db,
+        pki,
         config,
     });
     let app = http::router(state);
@@ -95,6 +103,14 @@ fn print_demo_logins() {
             (r, None) => accounts::role_code(*r).to_string(),
         };
         println!("  {:<13} {:<20} {role}", a.login, a.password);
+    }
+}
+
+/// Where the demo EDS keys are: printed at every start, beside the logins.
+fn print_demo_keys(pki: &pki::Pki) {
+    println!("Demo EDS keys (.p12, password {}):", pki::DEMO_PASSWORD);
+    for k in pki.key_files() {
+        println!("  {}  {}", k.path.display(), k.what);
     }
 }
 

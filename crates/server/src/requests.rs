@@ -16,8 +16,27 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone)]
 pub struct VerifiedSignature {
     pub(crate) der: Vec<u8>,
-    /// The signer as the certificate names them (subject), for "signed by … on …".
+    /// The signer as the certificate names them (CN), for "signed by … on …".
     pub(crate) signer: String,
+    /// The IIN (or, for a company's key, the BIN) the certificate carries.
+    pub(crate) signer_id: String,
+    pub(crate) certificate_serial: String,
+    /// The signing time the signature states, else when it was verified (Unix seconds).
+    pub(crate) signed_at: i64,
+}
+
+impl VerifiedSignature {
+    /// Only after `qyzmet_eds::verify_detached` said yes.
+    pub(crate) fn new(der: Vec<u8>, verified: &qyzmet_eds::Verified, now: i64) -> Self {
+        let h = &verified.holder;
+        VerifiedSignature {
+            der,
+            signer: h.common_name.clone(),
+            signer_id: h.bin.clone().or_else(|| h.iin.clone()).unwrap_or_default(),
+            certificate_serial: h.serial.clone(),
+            signed_at: verified.signing_time.unwrap_or(now),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,12 +145,14 @@ pub async fn register(
     if done.rows_affected() != 1 {
         return Err(RegisterError::NotDraft);
     }
-    sqlx::query("INSERT INTO submissions (application_id, outgoing_document, signature, signer, signed_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO submissions (application_id, outgoing_document, signature, signer, signed_at, signer_id, certificate_serial) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(s.application_id)
         .bind(s.outgoing_document.to_vec())
         .bind(s.signature.der.clone())
         .bind(s.signature.signer.clone())
-        .bind(at)
+        .bind(s.signature.signed_at)
+        .bind(s.signature.signer_id.clone())
+        .bind(s.signature.certificate_serial.clone())
         .execute(&mut *tx)
         .await?;
     sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note) VALUES ($1, $2, $3, $4, NULL, $5, NULL)")
@@ -156,6 +177,42 @@ pub async fn register(
         due_date: due,
         repeated: false,
     })
+}
+
+/// The stored signed document and signature of a registered request.
+pub struct StoredSubmission {
+    pub outgoing_document: Vec<u8>,
+    pub signature: Vec<u8>,
+    pub signer: String,
+    pub signer_id: Option<String>,
+    pub signed_at: i64,
+}
+
+pub async fn submission_of(db: &Db, application_id: i64) -> sqlx::Result<Option<StoredSubmission>> {
+    let row = sqlx::query("SELECT outgoing_document, signature, signer, signer_id, signed_at FROM submissions WHERE application_id = $1")
+        .bind(application_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| {
+        Ok(StoredSubmission {
+            outgoing_document: r.try_get("outgoing_document")?,
+            signature: r.try_get("signature")?,
+            signer: r.try_get("signer")?,
+            signer_id: r.try_get("signer_id")?,
+            signed_at: r.try_get("signed_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// The request an earlier submit with this key registered, if any.
+pub async fn by_idempotency_key(db: &Db, account_id: i64, key: &str) -> sqlx::Result<Option<i64>> {
+    let row = sqlx::query("SELECT application_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2")
+        .bind(account_id)
+        .bind(key.to_string())
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("application_id")).transpose()
 }
 
 #[cfg(test)]
@@ -193,7 +250,10 @@ mod tests {
     fn signature() -> VerifiedSignature {
         VerifiedSignature {
             der: vec![0x30, 0x03, 0x02, 0x01, 0x01],
-            signer: "CN=Test".into(),
+            signer: "TEST".into(),
+            signer_id: "880315412341".into(),
+            certificate_serial: "01".into(),
+            signed_at: 0,
         }
     }
 

@@ -5,42 +5,13 @@ mod common;
 use common::*;
 use qyzmet_domain::api::{ApplicationList, ApplicationView};
 use qyzmet_domain::status::Status;
-use reqwest::multipart::{Form, Part};
 use serde_json::json;
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 const PNG: &[u8] = &[
     0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
 ];
 const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
 const OTHER_CITIZEN: (&str, &str) = ("751102323458", "Erlan-demo-2026");
-
-async fn new_draft(s: &Server, tab: &reqwest::Client, service: &str) -> ApplicationView {
-    let res = tab
-        .post(s.url("/api/applications"))
-        .json(&json!({"service_id": service}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    res.json().await.unwrap()
-}
-
-async fn upload(
-    s: &Server,
-    tab: &reqwest::Client,
-    app: &str,
-    doc: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> reqwest::Response {
-    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
-    tab.post(s.url(&format!("/api/applications/{app}/attachments/{doc}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn drafts_save_over_their_version_and_a_stale_tab_gets_409_with_the_current_one() {
@@ -402,34 +373,7 @@ async fn the_check_lists_every_problem_and_passes_a_complete_draft() {
         "optional document"
     );
 
-    let answers = json!({
-        "marital_status": "single",
-        "address": "Тараз қ., Төле би к. 12",
-        "children": [{"last_name": "Ахметов", "first_name": "Нұрлан", "birth_date": "2016-05-04", "iin": "160504512345", "kinship": "relative"}],
-        "care_kind": "guardianship",
-        "reason": "Баланың ата-анасы қайтыс болды.",
-        "phone": "+7 701 123 45 67",
-        "email": "aigul@example.kz"
-    });
-    let res = tab
-        .patch(s.url(&format!("/api/applications/{}", draft.id)))
-        .json(&json!({"version": 1, "answers": answers}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    for doc in [
-        "health_certificate",
-        "parental_care_loss",
-        "birth_certificates",
-    ] {
-        assert_eq!(
-            upload(&s, &tab, &draft.id, doc, "d.pdf", PDF.to_vec())
-                .await
-                .status(),
-            201
-        );
-    }
+    complete_guardianship(&s, &tab, &draft.id).await;
     let res = check().await.unwrap();
     let status = res.status();
     assert_eq!(status, 204, "{}", res.text().await.unwrap());

@@ -9,7 +9,11 @@ use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qyzmet_domain::api::{AccountView, LoginRequest, RegisterRequest, SessionView};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use qyzmet_domain::api::{
+    AccountView, EdsChallenge, EdsLogin, LoginRequest, RegisterRequest, SessionView,
+};
 use qyzmet_domain::identifiers::AccountId;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -144,4 +148,94 @@ pub async fn logout(
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
+}
+
+/// How long a login challenge may wait for its signature.
+const CHALLENGE_LIFETIME: i64 = 120;
+
+/// `POST /api/session/eds-challenge`: a one-time value for login with EDS.
+pub async fn eds_challenge(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+) -> Result<Json<EdsChallenge>, ApiError> {
+    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(lang, e))?;
+    let nonce = format!("qyzmet-login:{}", URL_SAFE_NO_PAD.encode(bytes));
+    let t = crate::db::now();
+    sqlx::query("DELETE FROM login_challenges WHERE expires_at < $1")
+        .bind(t)
+        .execute(&state.db.pool)
+        .await
+        .map_err(internal)?;
+    sqlx::query("INSERT INTO login_challenges (nonce, expires_at, used) VALUES ($1, $2, 0)")
+        .bind(nonce.clone())
+        .bind(t + CHALLENGE_LIFETIME)
+        .execute(&state.db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(Json(EdsChallenge {
+        nonce,
+        expires_at: crate::applications::rfc3339(t + CHALLENGE_LIFETIME),
+    }))
+}
+
+/// `POST /api/session/eds`: log in the account whose IIN (or, for a company employee's key,
+/// BIN) the authentication certificate carries, after verifying the signed challenge.
+pub async fn eds_login(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<EdsLogin>,
+) -> Result<Response, ApiError> {
+    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
+    let t = crate::db::now();
+    // Spend the challenge first: one signature, one attempt.
+    let spent = sqlx::query(
+        "UPDATE login_challenges SET used = 1 WHERE nonce = $1 AND used = 0 AND expires_at >= $2",
+    )
+    .bind(req.nonce.clone())
+    .bind(t)
+    .execute(&state.db.pool)
+    .await
+    .map_err(internal)?;
+    if spent.rows_affected() != 1 {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.eds_challenge_expired",
+            lang,
+        ));
+    }
+    let signature = STANDARD
+        .decode(req.signature.trim())
+        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "eds.malformed", lang))?;
+    let trust = state
+        .pki
+        .trust(t)
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let verified = qyzmet_eds::verify_detached(
+        &signature,
+        req.nonce.as_bytes(),
+        &trust,
+        qyzmet_eds::Purpose::Authentication,
+        &qyzmet_eds::Expected::Anyone,
+        Some(t),
+    )
+    .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.code(), lang))?;
+    let login = verified
+        .holder
+        .bin
+        .or(verified.holder.iin)
+        .unwrap_or_default();
+    match accounts::find_by_login(&state.db, &login)
+        .await
+        .map_err(internal)?
+    {
+        Some((account, _)) => start_session(&state, &headers, account, StatusCode::OK, lang).await,
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.eds_no_account",
+            lang,
+        )),
+    }
 }

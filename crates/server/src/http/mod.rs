@@ -4,9 +4,11 @@ pub mod applications;
 mod auth;
 pub mod extract;
 mod payments;
+mod pki;
 pub mod problem;
 mod services;
 mod static_files;
+mod submission;
 
 use crate::AppState;
 use axum::Router;
@@ -30,6 +32,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/session/keepalive", axum::routing::post(auth::keepalive))
         .route(
+            "/session/eds-challenge",
+            axum::routing::post(auth::eds_challenge),
+        )
+        .route("/session/eds", axum::routing::post(auth::eds_login))
+        .route("/pki/root-ca.cer", axum::routing::get(pki::root_ca))
+        .route("/pki/issuing-ca.cer", axum::routing::get(pki::issuing_ca))
+        .route("/pki/chain.pem", axum::routing::get(pki::chain))
+        .route("/pki/issuing-ca.crl", axum::routing::get(pki::crl))
+        .route(
             "/applications",
             axum::routing::post(applications::create).get(applications::list),
         )
@@ -42,6 +53,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/applications/{id}/check",
             axum::routing::post(applications::check),
+        )
+        .route(
+            "/applications/{id}/outgoing-document",
+            axum::routing::get(submission::outgoing_document),
+        )
+        .route(
+            "/applications/{id}/submit",
+            axum::routing::post(submission::submit),
+        )
+        .route(
+            "/applications/{id}/signature",
+            axum::routing::get(submission::signature),
         )
         .route(
             "/applications/{id}/payment",

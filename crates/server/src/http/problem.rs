@@ -35,6 +35,22 @@ pub const ALL_CODES: &[&str] = &[
     "attachment.type_not_allowed",
     "payment.not_required",
     "payment.not_found",
+    "payment.required",
+    "request.idempotency_key",
+    "application.changed",
+    "application.document_expired",
+    "auth.eds_challenge_expired",
+    "auth.eds_no_account",
+    "eds.malformed",
+    "eds.unsupported_algorithm",
+    "eds.signature_mismatch",
+    "eds.untrusted",
+    "eds.not_yet_valid",
+    "eds.expired",
+    "eds.revoked",
+    "eds.revocation_unknown",
+    "eds.key_usage",
+    "eds.identity_mismatch",
 ];
 
 /// Field error codes the server adds beyond the domain's.

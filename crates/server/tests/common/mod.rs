@@ -23,6 +23,12 @@ pub async fn start() -> Server {
 
 /// Starts a server over an existing data directory (a restart keeps what was stored).
 pub async fn start_in(data: tempfile::TempDir) -> Server {
+    // RSA key generation for a PKI takes seconds: every server of a test binary starts
+    // with a copy of one made once.
+    let pki = data.path().join("data").join("pki");
+    if !pki.exists() {
+        copy_dir(shared_pki(), &pki);
+    }
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(
         dist.path().join("index.html"),
@@ -51,7 +57,7 @@ pub async fn start_in(data: tempfile::TempDir) -> Server {
     };
     let task = tokio::spawn(qyzmet_server::run(config, listener));
     let base = format!("http://{addr}");
-    for _ in 0..250 {
+    for _ in 0..1500 {
         if reqwest::get(format!("{base}/api/health"))
             .await
             .is_ok_and(|r| r.status() == 200)
@@ -127,4 +133,115 @@ pub async fn problem(res: reqwest::Response) -> (u16, qyzmet_domain::api::Proble
     let status = res.status().as_u16();
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     (status, res.json().await.unwrap())
+}
+
+/// One PKI for all test binaries of a build, kept in Cargo's temp dir for the target and
+/// made again when a week old (its "not yet valid" certificate becomes valid after 30 days).
+fn shared_pki() -> &'static std::path::Path {
+    static PKI: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PKI.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("shared-test-pki");
+        let root = dir.join("pki").join("root-ca.cer");
+        let week = std::time::Duration::from_secs(7 * 86_400);
+        let stale = std::fs::metadata(&root)
+            .and_then(|m| m.modified())
+            .map(|t| t.elapsed().map_or(true, |age| age > week))
+            .unwrap_or(true);
+        if stale && dir.exists() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        qyzmet_server::pki::Pki::open_or_create(&dir, now).unwrap();
+        dir.join("pki")
+    })
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A demo key file of the server's PKI (`keys/<name>`), opened with the demo password.
+pub fn demo_key(s: &Server, name: &str) -> qyzmet_eds::SigningKey {
+    let path = s.data.path().join("data/pki/keys").join(name);
+    let file = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    qyzmet_eds::open_pkcs12(&file, qyzmet_server::pki::DEMO_PASSWORD).unwrap()
+}
+
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+pub async fn new_draft(
+    s: &Server,
+    tab: &reqwest::Client,
+    service: &str,
+) -> qyzmet_domain::api::ApplicationView {
+    let res = tab
+        .post(s.url("/api/applications"))
+        .json(&serde_json::json!({"service_id": service}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
+
+pub async fn upload(
+    s: &Server,
+    tab: &reqwest::Client,
+    app: &str,
+    doc: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    use reqwest::multipart::{Form, Part};
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
+    tab.post(s.url(&format!("/api/applications/{app}/attachments/{doc}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Answers that make a guardianship draft complete.
+pub fn guardianship_answers() -> serde_json::Value {
+    serde_json::json!({
+        "marital_status": "single",
+        "address": "Тараз қ., Төле би к. 12",
+        "children": [{"last_name": "Ахметов", "first_name": "Нұрлан", "birth_date": "2016-05-04", "iin": "160504512345", "kinship": "relative"}],
+        "care_kind": "guardianship",
+        "reason": "Баланың ата-анасы қайтыс болды.",
+        "phone": "+7 701 123 45 67",
+        "email": "aigul@example.kz"
+    })
+}
+
+/// Fills the answers and uploads the documents a guardianship draft needs.
+pub async fn complete_guardianship(s: &Server, tab: &reqwest::Client, id: &str) {
+    let res = tab
+        .patch(s.url(&format!("/api/applications/{id}")))
+        .json(&serde_json::json!({"version": 1, "answers": guardianship_answers()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    for doc in [
+        "health_certificate",
+        "parental_care_loss",
+        "birth_certificates",
+    ] {
+        assert_eq!(
+            upload(s, tab, id, doc, "d.pdf", PDF.to_vec())
+                .await
+                .status(),
+            201
+        );
+    }
 }

@@ -1,0 +1,308 @@
+//! Signing and submitting: the server forms the outgoing document, the applicant signs its
+//! exact bytes with their EDS, and the server verifies the signature before it registers
+//! the request (`requests::register`). Also the signed document and signature downloads.
+//!
+//! The document carries the time it was formed, so the server keeps no state between the
+//! two steps: on submit it forms the document again with that time and requires the same
+//! bytes — any change to the draft in between means the applicant signed something else.
+
+use super::extract::{ApiJson, CurrentAccount};
+use super::problem::ApiError;
+use crate::AppState;
+use crate::applications::{self, Stored};
+use crate::db::now;
+use crate::requests::{self, RegisterError, Submission, VerifiedSignature};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use qyzmet_domain::Lang;
+use qyzmet_domain::api::{AccountKind, ApplicationView, OutgoingDocumentView, SubmitApplication};
+use qyzmet_domain::outgoing::{self, Applicant, AttachedFile, OutgoingDocument};
+use qyzmet_domain::status::Status;
+use qyzmet_eds::{Expected, Purpose};
+use std::sync::Arc;
+
+/// How long a formed document may wait for its signature.
+const DOCUMENT_LIFETIME: i64 = 30 * 60;
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+fn conflict(code: &'static str, lang: Lang) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, lang)
+}
+
+/// Everything that must hold before a draft may be signed: a draft, complete, paid.
+fn ready_to_sign(state: &AppState, stored: &Stored, lang: Lang) -> Result<(), ApiError> {
+    if stored.view.status != Status::Draft {
+        return Err(conflict("application.not_draft", lang));
+    }
+    let variant = state
+        .catalogue
+        .service(&stored.view.service_id)
+        .and_then(|s| s.variant(&stored.view.variant_id))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
+    let errors = super::applications::completeness_errors(variant, &stored.view);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(lang, errors));
+    }
+    Ok(())
+}
+
+async fn require_payment(state: &AppState, stored: &Stored, lang: Lang) -> Result<(), ApiError> {
+    if super::payments::fee_before_signing(state, &stored.view.service_id, &stored.view.variant_id)
+        .is_some()
+        && !crate::payments::is_paid(&state.db, stored.id)
+            .await
+            .map_err(|e| ApiError::internal(lang, e))?
+    {
+        // 003: "signing is refused when the fee has not been paid".
+        return Err(ApiError::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "payment.required",
+            lang,
+        ));
+    }
+    Ok(())
+}
+
+fn form_document(
+    state: &AppState,
+    current: &CurrentAccount,
+    stored: &Stored,
+    formed_at: &str,
+) -> OutgoingDocument {
+    let service_name = state
+        .catalogue
+        .service(&stored.view.service_id)
+        .map(|s| s.name.get(Lang::Kk).to_string())
+        .unwrap_or_default();
+    let account = &current.account;
+    OutgoingDocument {
+        format: outgoing::FORMAT.into(),
+        service_id: stored.view.service_id.clone(),
+        service_name,
+        variant_id: stored.view.variant_id.clone(),
+        provider_id: stored.provider_id.clone(),
+        applicant: Applicant {
+            id_kind: match account.kind {
+                AccountKind::Individual => "iin",
+                AccountKind::Company => "bin",
+            }
+            .into(),
+            id: account.login.clone(),
+            name: account.display_name.clone(),
+            phone: account.phone.clone(),
+        },
+        answers: stored.view.answers.clone(),
+        attachments: stored
+            .view
+            .attachments
+            .iter()
+            .map(|a| AttachedFile {
+                document_id: a.document_id.clone(),
+                file_name: a.file_name.clone(),
+                size: a.size,
+                sha256: a.sha256.clone(),
+            })
+            .collect(),
+        formed_at: formed_at.to_string(),
+    }
+}
+
+/// `GET /api/applications/{id}/outgoing-document`: for a draft ready to sign, the document
+/// formed now; for a registered request, the one that was signed.
+pub async fn outgoing_document(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<OutgoingDocumentView>, ApiError> {
+    let lang = current.lang;
+    let stored = super::applications::owned(&state, &current, &id).await?;
+    if stored.view.status != Status::Draft {
+        let signed = stored_submission(&state, &stored, lang).await?;
+        let formed_at = OutgoingDocument::from_bytes(&signed.outgoing_document)
+            .map(|d| d.formed_at)
+            .unwrap_or_default();
+        return Ok(Json(OutgoingDocumentView {
+            document: B64.encode(&signed.outgoing_document),
+            formed_at,
+            signed: true,
+        }));
+    }
+    ready_to_sign(&state, &stored, lang)?;
+    require_payment(&state, &stored, lang).await?;
+    let formed_at = applications::rfc3339(now());
+    let document = form_document(&state, &current, &stored, &formed_at);
+    Ok(Json(OutgoingDocumentView {
+        document: B64.encode(document.to_bytes()),
+        formed_at,
+        signed: false,
+    }))
+}
+
+async fn stored_submission(
+    state: &AppState,
+    stored: &Stored,
+    lang: Lang,
+) -> Result<requests::StoredSubmission, ApiError> {
+    requests::submission_of(&state.db, stored.id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))
+}
+
+fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<String, ApiError> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 100)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "request.idempotency_key", lang))
+}
+
+/// `POST /api/applications/{id}/submit`: verify the EDS over the formed document and
+/// register the request. 201 the first time; a repeat with the same `Idempotency-Key`
+/// answers 200 with the same request.
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<SubmitApplication>,
+) -> Result<Response, ApiError> {
+    let lang = current.lang;
+    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
+    let key = idempotency_key(&headers, lang)?;
+    if let Some(earlier) = requests::by_idempotency_key(&state.db, current.account.id, &key)
+        .await
+        .map_err(internal)?
+    {
+        return answer_registered(&state, &current, earlier, StatusCode::OK).await;
+    }
+    let stored = super::applications::owned(&state, &current, &id).await?;
+    ready_to_sign(&state, &stored, lang)?;
+    require_payment(&state, &stored, lang).await?;
+    let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed", lang);
+    let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
+    let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
+    let formed = OutgoingDocument::from_bytes(&document)
+        .ok_or_else(|| conflict("application.changed", lang))?;
+    let formed_at = time::OffsetDateTime::parse(
+        &formed.formed_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|_| conflict("application.changed", lang))?
+    .unix_timestamp();
+    let t = now();
+    if form_document(&state, &current, &stored, &formed.formed_at).to_bytes() != document {
+        return Err(conflict("application.changed", lang));
+    }
+    if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
+        return Err(conflict("application.document_expired", lang));
+    }
+    let trust = state
+        .pki
+        .trust(t)
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let expected = match current.account.kind {
+        AccountKind::Individual => Expected::Iin(current.account.login.clone()),
+        AccountKind::Company => Expected::Bin(current.account.login.clone()),
+    };
+    let started = std::time::Instant::now();
+    let verified = qyzmet_eds::verify_detached(
+        &signature,
+        &document,
+        &trust,
+        Purpose::Signing,
+        &expected,
+        Some(t),
+    );
+    tracing::info!(
+        micros = started.elapsed().as_micros() as u64,
+        ok = verified.is_ok(),
+        "submission signature verified"
+    );
+    let verified =
+        verified.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), lang))?;
+    let variant = state
+        .catalogue
+        .service(&stored.view.service_id)
+        .and_then(|s| s.variant(&stored.view.variant_id))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
+    let signature = VerifiedSignature::new(signature, &verified, t);
+    let submission = Submission {
+        account_id: current.account.id,
+        application_id: stored.id,
+        term: variant.term.term(),
+        steps: variant.steps,
+        outgoing_document: &document,
+        signature: &signature,
+        idempotency_key: &key,
+    };
+    let now_dt =
+        time::OffsetDateTime::from_unix_timestamp(t).map_err(|e| ApiError::internal(lang, e))?;
+    match requests::register(&state.db, &submission, now_dt).await {
+        Ok(r) => {
+            let status = if r.repeated {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            answer_registered(&state, &current, r.application_id, status).await
+        }
+        Err(RegisterError::NotDraft) => Err(conflict("application.not_draft", lang)),
+        Err(RegisterError::Transition(e)) => Err(ApiError::internal(lang, e)),
+        Err(RegisterError::Db(e)) => Err(internal(e)),
+    }
+}
+
+async fn answer_registered(
+    state: &AppState,
+    current: &CurrentAccount,
+    application_id: i64,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let lang = current.lang;
+    let view: ApplicationView =
+        applications::get_owned_by_id(&state.db, current.account.id, application_id)
+            .await
+            .map_err(|e| ApiError::internal(lang, e))?
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?
+            .view;
+    let mut res = (status, Json(view)).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// `GET /api/applications/{id}/signature`: the applicant's detached CMS signature (`.p7s`).
+pub async fn signature(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let lang = current.lang;
+    let stored = super::applications::owned(&state, &current, &id).await?;
+    let signed = stored_submission(&state, &stored, lang).await?;
+    let number = stored
+        .view
+        .registration_number
+        .unwrap_or_else(|| stored.view.id.clone());
+    let disposition = format!("attachment; filename=\"{number}.p7s\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pkcs7-signature"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(|e| ApiError::internal(lang, e))?,
+            ),
+        ],
+        signed.signature,
+    )
+        .into_response())
+}
