@@ -2,7 +2,8 @@
 
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
-    CSRF_HEADER, LoginRequest, Problem, RegisterRequest, ServiceList, SessionView,
+    ApplicationView, CSRF_HEADER, EdsChallenge, EdsLogin, LoginRequest, OutgoingDocumentView,
+    Problem, RegisterRequest, ServiceList, SessionView, SubmitApplication,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -80,6 +81,20 @@ pub async fn login(req: &LoginRequest, lang: Lang) -> Result<SessionView, ApiErr
     send(gloo_net::http::Method::POST, "/api/session", req, lang).await
 }
 
+pub async fn eds_challenge(lang: Lang) -> Result<EdsChallenge, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        "/api/session/eds-challenge",
+        &(),
+        lang,
+    )
+    .await
+}
+
+pub async fn eds_login(req: &EdsLogin, lang: Lang) -> Result<SessionView, ApiError> {
+    send(gloo_net::http::Method::POST, "/api/session/eds", req, lang).await
+}
+
 pub async fn register(req: &RegisterRequest, lang: Lang) -> Result<SessionView, ApiError> {
     send(gloo_net::http::Method::POST, "/api/accounts", req, lang).await
 }
@@ -95,4 +110,30 @@ pub async fn logout() -> Result<(), ApiError> {
     } else {
         Err(ApiError::Network)
     }
+}
+
+pub async fn outgoing_document(id: &str, lang: Lang) -> Result<OutgoingDocumentView, ApiError> {
+    get(&format!(
+        "/api/applications/{id}/outgoing-document?lang={}",
+        lang.code()
+    ))
+    .await
+}
+
+/// Submits the signed application. The same `idempotency_key` on a retry returns the same
+/// request, so a double click or a lost answer never registers twice.
+pub async fn submit_application(
+    id: &str,
+    req: &SubmitApplication,
+    idempotency_key: &str,
+    lang: Lang,
+) -> Result<ApplicationView, ApiError> {
+    let path = format!("/api/applications/{id}/submit?lang={}", lang.code());
+    let builder = gloo_net::http::RequestBuilder::new(&path)
+        .method(gloo_net::http::Method::POST)
+        .header(CSRF_HEADER, "1")
+        .header("Idempotency-Key", idempotency_key)
+        .json(req)
+        .map_err(|_| ApiError::Network)?;
+    read(builder.send().await.map_err(|_| ApiError::Network)?).await
 }

@@ -88,6 +88,12 @@ pub fn TextField(
     /// A polite live note under the field (e.g. a format check as the user types).
     #[prop(optional, into)]
     live_note: Option<Signal<Option<String>>>,
+    /// For `input_type="file"`: which files the picker offers.
+    #[prop(optional)]
+    accept: Option<&'static str>,
+    /// Called on `change` (a file input hands over its files here).
+    #[prop(optional)]
+    on_change: Option<Callback<leptos::ev::Event>>,
 ) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     let hint_id = format!("{id}-hint");
@@ -137,7 +143,18 @@ pub fn TextField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                accept=accept
+                // A file input's value is the browser's to set: only its files are read.
+                on:input=move |ev| {
+                    if input_type != "file" {
+                        value.set(event_target_value(&ev));
+                    }
+                }
+                on:change=move |ev| {
+                    if let Some(cb) = on_change {
+                        cb.run(ev);
+                    }
+                }
             />
             {live_note.map(|note| view! { <p class="live-note" id=note_id.clone() aria-live="polite">{move || note.get()}</p> })}
         </div>

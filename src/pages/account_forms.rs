@@ -113,6 +113,22 @@ impl FormState {
         N: Fn(&str, NavigateOptions) + 'static,
         F: Future<Output = Result<SessionView, ApiError>> + 'static,
     {
+        self.submit_to("login", i18n, session, navigate, found, request)
+    }
+
+    /// The same, with problems that name no field shown on `general_field`.
+    pub fn submit_to<N, F>(
+        self,
+        general_field: &'static str,
+        i18n: I18n,
+        session: Session,
+        navigate: N,
+        found: Vec<Problem>,
+        request: impl FnOnce() -> F,
+    ) where
+        N: Fn(&str, NavigateOptions) + 'static,
+        F: Future<Output = Result<SessionView, ApiError>> + 'static,
+    {
         if self.busy.get_untracked() {
             return;
         }
@@ -128,7 +144,7 @@ impl FormState {
                     session.0.set(Some(view));
                     navigate("/", Default::default());
                 }
-                Err(e) => self.problems.set(from_api(i18n, &e, "login")),
+                Err(e) => self.problems.set(from_api(i18n, &e, general_field)),
             }
             self.busy.set(false);
         });

@@ -6,10 +6,58 @@ use crate::components::form::{ErrorSummary, Problem, TextField};
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
+use crate::signer::{self, Purpose};
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use qyzmet_domain::api::LoginRequest;
+use qyzmet_domain::api::{EdsLogin, LoginRequest};
+use qyzmet_domain::form::FieldError;
+
+/// A signer failure as the API's problem shape, so the form shows it beside its field.
+fn signer_problem(e: signer::SignError) -> api::ApiError {
+    let field = e.field("eds-file", "eds-password").to_string();
+    api::ApiError::Problem(qyzmet_domain::api::Problem {
+        type_uri: String::new(),
+        title: String::new(),
+        status: 0,
+        code: e.code.clone(),
+        detail: None,
+        errors: vec![FieldError {
+            field,
+            code: e.code,
+            params: Default::default(),
+        }],
+        retry_after: None,
+        current: None,
+    })
+}
+
+/// Log in with EDS: the server's one-time challenge, signed in the browser with the
+/// authentication key; the server logs in whoever the certificate names.
+async fn eds_login(
+    file: leptos::web_sys::File,
+    password: String,
+    lang: qyzmet_domain::Lang,
+) -> Result<qyzmet_domain::api::SessionView, api::ApiError> {
+    let challenge = api::eds_challenge(lang).await?;
+    let (signature, _) = signer::sign(
+        &file,
+        &password,
+        challenge.nonce.as_bytes(),
+        Purpose::Authentication,
+    )
+    .await
+    .map_err(signer_problem)?;
+    api::eds_login(
+        &EdsLogin {
+            nonce: challenge.nonce,
+            signature,
+        },
+        lang,
+    )
+    .await
+}
 
 #[component]
 pub fn Login() -> impl IntoView {
@@ -19,6 +67,45 @@ pub fn Login() -> impl IntoView {
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let form = FormState::new();
+    let eds_file = RwSignal::new_local(None::<leptos::web_sys::File>);
+    let eds_file_name = RwSignal::new(String::new());
+    let eds_password = RwSignal::new(String::new());
+    let navigate_eds = navigate.clone();
+    let submit_eds = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let file = eds_file.get_untracked();
+        let password = eds_password.get_untracked();
+        let mut found: Vec<Problem> = Vec::new();
+        if file.is_none() {
+            found.push(Problem {
+                field: "eds-file".into(),
+                message: i18n.t("error.eds.no_file"),
+            });
+        }
+        found.extend(required(i18n, "eds-password", &password));
+        let lang = i18n.lang();
+        form.submit_to(
+            "eds-file",
+            i18n,
+            session,
+            navigate_eds.clone(),
+            found,
+            move || async move {
+                match file {
+                    Some(file) => eds_login(file, password, lang).await,
+                    None => Err(api::ApiError::Network),
+                }
+            },
+        );
+    };
+    let pick_file = Callback::new(move |ev: leptos::ev::Event| {
+        let picked = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        eds_file.set(picked);
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let found: Vec<Problem> = [
@@ -62,6 +149,32 @@ pub fn Login() -> impl IntoView {
                 {move || i18n.t("login.submit")}
             </button>
         </form>
+        <section class="narrow" aria-labelledby="eds-login-title">
+            <h2 id="eds-login-title">{move || i18n.t("login.eds.title")}</h2>
+            <p>{move || i18n.t("login.eds.intro")}</p>
+            <form novalidate on:submit=submit_eds>
+                <TextField
+                    id="eds-file"
+                    label=Signal::derive(move || i18n.t("login.eds.file"))
+                    hint=Signal::derive(move || i18n.t("login.eds.file_hint"))
+                    value=eds_file_name
+                    error=form.error("eds-file")
+                    input_type="file"
+                    accept=".p12,.pfx,application/x-pkcs12"
+                    on_change=pick_file
+                />
+                <TextField
+                    id="eds-password"
+                    label=Signal::derive(move || i18n.t("login.eds.password"))
+                    value=eds_password
+                    error=form.error("eds-password")
+                    input_type="password"
+                />
+                <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
+                    {move || i18n.t("login.eds.submit")}
+                </button>
+            </form>
+        </section>
         <p>
             {move || i18n.t("login.no_account")} " "
             <A href="/register">{move || i18n.t("login.register_link")}</A>

@@ -382,3 +382,18 @@ pub struct EdsLogin {
     pub nonce: String,
     pub signature: String,
 }
+
+/// A certificate's holder as the signer shows them before signing, and as "signed by …"
+/// names them (the browser's mirror of `qyzmet_eds::Holder`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateHolder {
+    pub common_name: String,
+    pub iin: Option<String>,
+    pub bin: Option<String>,
+    pub organization: Option<String>,
+    pub issuer: String,
+    pub serial: String,
+    /// Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+}

@@ -1,0 +1,124 @@
+// EDS in the browser: the demo .p12 keys opened and used in the signer Web Worker (wasm),
+// verified by the server — login with the authentication key, and the sign step of an
+// application with the signing key, through to its registration number.
+const path = require('node:path');
+const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const artifacts = process.env.QYZMET_ARTIFACTS || path.join(root, 'target', 'browser-artifacts');
+const keys = path.join(artifacts, 'server-data', 'pki', 'keys');
+const key = (name) => path.join(keys, name);
+const PASSWORD = 'Qwerty12';
+const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026', name: 'Нұрланова Айгүл Серікқызы' };
+const CSRF = { 'x-qyzmet-csrf': '1' };
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+test.use({ locale: 'kk-KZ' });
+
+test('login with the EDS authentication key opens the account its certificate names', async ({ page }, testInfo) => {
+  await page.goto('/login');
+  const eds = page.getByRole('region', { name: 'ЭЦҚ арқылы кіру' });
+  await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-auth.p12'));
+  await eds.getByLabel('Кілттің құпиясөзі').fill('wrong-password');
+  await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
+  const summary = page.getByRole('alert');
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText('Құпиясөз бұл кілт файлын ашпайды.');
+  await expect(eds.getByLabel('Кілттің құпиясөзі')).toHaveAccessibleDescription(/Құпиясөз бұл кілт файлын ашпайды/);
+  await expectAccessible(page, 'EDS login with a wrong password');
+
+  // The signing key is not for logging in: the server says so.
+  await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-signing.p12'));
+  await eds.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
+  await expect(summary).toContainText('бұл кілт осы әрекетке арналмаған');
+
+  await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-auth.p12'));
+  await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Мемлекеттік қызметтер');
+  await expect(page.getByRole('navigation', { name: 'Тіркелгі' })).toContainText(CITIZEN.name);
+  await screenshot(page, testInfo, 'eds-login-done');
+});
+
+/** A complete guardianship draft of the demo citizen, made through the API the app uses. */
+async function readyDraft(request) {
+  let res = await request.post('/api/session', { headers: CSRF, data: { login: CITIZEN.iin, password: CITIZEN.password } });
+  expect(res.status()).toBe(200);
+  res = await request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+  expect(res.status()).toBe(201);
+  const draft = await res.json();
+  res = await request.patch(`/api/applications/${draft.id}`, {
+    headers: CSRF,
+    data: {
+      version: 1,
+      answers: {
+        marital_status: 'single', address: 'Тараз қ., Төле би к. 12', care_kind: 'guardianship',
+        children: [{ last_name: 'Ахметов', first_name: 'Нұрлан', birth_date: '2016-05-04', iin: '160504512345', kinship: 'relative' }],
+        reason: 'Баланың ата-анасы қайтыс болды.', phone: '+7 701 123 45 67', email: 'aigul@example.kz',
+      },
+    },
+  });
+  expect(res.status()).toBe(200);
+  for (const doc of ['health_certificate', 'parental_care_loss', 'birth_certificates']) {
+    res = await request.post(`/api/applications/${draft.id}/attachments/${doc}`, {
+      headers: CSRF,
+      multipart: { file: { name: `${doc}.pdf`, mimeType: 'application/pdf', buffer: PDF } },
+    });
+    expect(res.status()).toBe(201);
+  }
+  return draft.id;
+}
+
+test('a citizen signs with the demo .p12 in the browser and gets a registration number', async ({ page }, testInfo) => {
+  const id = await readyDraft(page.request);
+  await page.goto(`/applications/${id}/sign`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтінішке қол қою және жіберу');
+  const document = page.getByRole('region', { name: 'Қол қойылатын құжат' });
+  await expect(document).toContainText('parental_care_loss.pdf');
+  await expect(document).toContainText(CITIZEN.iin);
+
+  // An expired key opens in the browser, but the server refuses the signature.
+  const eds = page.getByRole('region', { name: 'Сіздің ЭЦҚ' });
+  await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('test/880315412341-expired.p12'));
+  await eds.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await eds.getByRole('button', { name: 'Кілтті тексеру' }).click();
+  await eds.getByRole('button', { name: 'Қол қойып, жіберу' }).click();
+  await expect(page.getByRole('alert')).toContainText('сертификаттың қолданылу мерзімі өтіп кеткен');
+  await expect(page).toHaveTitle(/^Қате: /);
+
+  // The right key: its holder is shown before anything is signed.
+  await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-signing.p12'));
+  await eds.getByRole('button', { name: 'Кілтті тексеру' }).click();
+  const holder = page.locator('#key-holder');
+  await expect(holder).toBeFocused();
+  await expect(holder).toContainText('НҰРЛАНОВА АЙГҮЛ');
+  await expect(holder).toContainText('Qyzmet TEST Issuing CA (RSA)');
+  await expectAccessible(page, 'sign step with the key holder');
+  await expectNoHorizontalScroll(page);
+  await screenshot(page, testInfo, 'sign-key-holder');
+
+  await holder.getByRole('button', { name: 'Қол қойып, жіберу' }).click();
+  const done = page.locator('#submitted');
+  await expect(done).toBeFocused();
+  await expect(done).toContainText(/\d{4}-\d{6}/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініш жіберілді');
+  await expectAccessible(page, 'application submitted');
+  await screenshot(page, testInfo, 'sign-submitted');
+
+  // The server registered it, with the signature that was made in the browser.
+  const stored = await (await page.request.get(`/api/applications/${id}`)).json();
+  expect(stored.status).toBe('registered');
+  await expect(done).toContainText(stored.registration_number);
+  const signature = await page.request.get(`/api/applications/${id}/signature`);
+  expect(signature.headers()['content-type']).toBe('application/pkcs7-signature');
+});
+
+test('a file that is not a key gets its own message beside the file field', async ({ page }) => {
+  await page.goto('/login');
+  const eds = page.getByRole('region', { name: 'ЭЦҚ арқылы кіру' });
+  await eds.getByLabel('Кілт файлы (.p12)').setInputFiles({ name: 'scan.p12', mimeType: 'application/x-pkcs12', buffer: PDF });
+  await eds.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
+  await expect(page.getByRole('alert')).toContainText('Бұл файл PKCS#12 кілт файлы емес.');
+  await expect(eds.getByLabel('Кілт файлы (.p12)')).toHaveAttribute('aria-invalid', 'true');
+});
