@@ -169,3 +169,32 @@ pub async fn sign(
     let holder = holder_of(&answer).ok_or_else(|| SignError::new("eds.malformed"))?;
     Ok((signature, holder))
 }
+
+/// Who signs: the one abstraction the pages use, with two implementations — a `.p12` key
+/// file opened in the signer worker, or NCALayer holding the key.
+pub enum Signer {
+    KeyFile {
+        file: web_sys::File,
+        password: String,
+    },
+    NcaLayer {
+        iin: Option<String>,
+        bin: Option<String>,
+        locale: &'static str,
+    },
+}
+
+impl Signer {
+    /// A detached CMS signature over `document`, base64.
+    pub async fn sign(&self, document: &[u8], purpose: Purpose) -> Result<String, SignError> {
+        match self {
+            Signer::KeyFile { file, password } => sign(file, password, document, purpose)
+                .await
+                .map(|(s, _)| s),
+            Signer::NcaLayer { iin, bin, locale } => {
+                crate::ncalayer::sign(document, purpose, iin.as_deref(), bin.as_deref(), locale)
+                    .await
+            }
+        }
+    }
+}

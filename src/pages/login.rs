@@ -36,19 +36,14 @@ fn signer_problem(e: signer::SignError) -> api::ApiError {
 /// Log in with EDS: the server's one-time challenge, signed in the browser with the
 /// authentication key; the server logs in whoever the certificate names.
 async fn eds_login(
-    file: leptos::web_sys::File,
-    password: String,
+    signer: signer::Signer,
     lang: qyzmet_domain::Lang,
 ) -> Result<qyzmet_domain::api::SessionView, api::ApiError> {
     let challenge = api::eds_challenge(lang).await?;
-    let (signature, _) = signer::sign(
-        &file,
-        &password,
-        challenge.nonce.as_bytes(),
-        Purpose::Authentication,
-    )
-    .await
-    .map_err(signer_problem)?;
+    let signature = signer
+        .sign(challenge.nonce.as_bytes(), Purpose::Authentication)
+        .await
+        .map_err(signer_problem)?;
     api::eds_login(
         &EdsLogin {
             nonce: challenge.nonce,
@@ -92,9 +87,29 @@ pub fn Login() -> impl IntoView {
             found,
             move || async move {
                 match file {
-                    Some(file) => eds_login(file, password, lang).await,
+                    Some(file) => eds_login(signer::Signer::KeyFile { file, password }, lang).await,
                     None => Err(api::ApiError::Network),
                 }
+            },
+        );
+    };
+    let ncalayer_running = LocalResource::new(crate::ncalayer::available);
+    let navigate_ncalayer = navigate.clone();
+    let login_with_ncalayer = move |_| {
+        let lang = i18n.lang();
+        form.submit_to(
+            "eds-file",
+            i18n,
+            session,
+            navigate_ncalayer.clone(),
+            Vec::new(),
+            move || async move {
+                let signer = signer::Signer::NcaLayer {
+                    iin: None,
+                    bin: None,
+                    locale: lang.code(),
+                };
+                eds_login(signer, lang).await
             },
         );
     };
@@ -174,6 +189,11 @@ pub fn Login() -> impl IntoView {
                     {move || i18n.t("login.eds.submit")}
                 </button>
             </form>
+            {move || (ncalayer_running.get() == Some(true)).then(|| view! {
+                <button type="button" class="secondary ncalayer" on:click=login_with_ncalayer.clone()>
+                    {move || i18n.t("login.eds.ncalayer_submit")}
+                </button>
+            })}
         </section>
         <p>
             {move || i18n.t("login.no_account")} " "

@@ -6,8 +6,9 @@ use crate::api::{self, ApiError};
 use crate::components::form::{ErrorSummary, Problem, TextField, focus_by_id};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{I18n, use_i18n};
+use crate::ncalayer;
 use crate::pages::account_forms::{from_api, message, required};
-use crate::signer::{self, Purpose, SignError};
+use crate::signer::{self, Purpose, SignError, Signer};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_router::hooks::use_params_map;
@@ -146,23 +147,20 @@ pub fn Sign() -> impl IntoView {
         });
     };
 
-    let sign_and_submit = move |_| {
+    // Signs with `signer` and submits; the one path for both signers.
+    let submit_with = move |signer: Signer| {
         if busy.get_untracked() {
             return;
         }
         let Some(Ok(doc)) = formed.get_untracked() else {
             return;
         };
-        let (file, pw) = match inputs() {
-            Ok(v) => v,
-            Err(found) => return problems.set(found),
-        };
         busy.set(true);
         let (id, lang, key) = (id(), i18n.lang(), submit_key.get_value());
         leptos::task::spawn_local(async move {
-            let outcome = match signer::sign(&file, &pw, &doc.bytes, Purpose::Signing).await {
+            let outcome = match signer.sign(&doc.bytes, Purpose::Signing).await {
                 Err(e) => Err(signer_problems(i18n, &e)),
-                Ok((signature, _)) => {
+                Ok(signature) => {
                     let req = SubmitApplication {
                         document: doc.base64.clone(),
                         signature,
@@ -183,6 +181,27 @@ pub fn Sign() -> impl IntoView {
                 Err(found) => problems.set(found),
             }
             busy.set(false);
+        });
+    };
+    let sign_and_submit = move |_| match inputs() {
+        Ok((file, password)) => submit_with(Signer::KeyFile { file, password }),
+        Err(found) => problems.set(found),
+    };
+    let ncalayer_running = LocalResource::new(ncalayer::available);
+    let sign_with_ncalayer = move |_| {
+        let Some(Ok(doc)) = formed.get_untracked() else {
+            return;
+        };
+        let applicant = doc.parsed.applicant;
+        let (iin, bin) = if applicant.id_kind == "bin" {
+            (None, Some(applicant.id))
+        } else {
+            (Some(applicant.id), None)
+        };
+        submit_with(Signer::NcaLayer {
+            iin,
+            bin,
+            locale: i18n.lang().code(),
         });
     };
 
@@ -263,6 +282,15 @@ pub fn Sign() -> impl IntoView {
                     }
                 })}
             </section>
+            {move || (ncalayer_running.get() == Some(true)).then(|| view! {
+                <section aria-labelledby="ncalayer-title">
+                    <h2 id="ncalayer-title">{move || i18n.t("sign.ncalayer")}</h2>
+                    <p>{move || i18n.t("sign.ncalayer_intro")}</p>
+                    <button type="button" on:click=sign_with_ncalayer aria-disabled=move || busy.get().then_some("true")>
+                        {move || i18n.t("sign.ncalayer_submit")}
+                    </button>
+                </section>
+            })}
         }
     };
 

@@ -122,3 +122,64 @@ test('a file that is not a key gets its own message beside the file field', asyn
   await expect(page.getByRole('alert')).toContainText('Бұл файл PKCS#12 кілт файлы емес.');
   await expect(eds.getByLabel('Кілт файлы (.p12)')).toHaveAttribute('aria-invalid', 'true');
 });
+
+/** Signs like NCALayer would, with OpenSSL and the demo key: a detached CMS, DER. */
+function opensslSign(document, p12) {
+  const { execFileSync } = require('node:child_process');
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncalayer-'));
+  const pem = path.join(dir, 'key.pem');
+  execFileSync('openssl', ['pkcs12', '-in', p12, '-passin', `pass:${PASSWORD}`, '-nodes', '-out', pem]);
+  fs.writeFileSync(path.join(dir, 'doc'), document);
+  const signature = execFileSync('openssl', [
+    'cms', '-sign', '-binary', '-md', 'sha256', '-in', path.join(dir, 'doc'), '-signer', pem, '-outform', 'DER',
+  ]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return signature;
+}
+
+test('NCALayer: the bridge sends the basics module\'s sign request, a cancel keeps everything, a signature submits', async ({ page }, testInfo) => {
+  const requests = [];
+  let cancelNext = true;
+  // A fake NCALayer on its fixed port: it greets with its version like the real one, records
+  // each request, cancels the first, then signs with OpenSSL and the citizen's demo key.
+  await page.routeWebSocket('wss://127.0.0.1:13579/', (ws) => {
+    ws.send(JSON.stringify({ result: { version: '1.4' } }));
+    ws.onMessage((message) => {
+      const request = JSON.parse(message);
+      requests.push(request);
+      if (cancelNext) {
+        cancelNext = false;
+        ws.send(JSON.stringify({ status: true, body: {} }));
+        return;
+      }
+      const signature = opensslSign(Buffer.from(request.args.data, 'base64'), key('880315412341-signing.p12'));
+      ws.send(JSON.stringify({ status: true, body: { result: [signature.toString('base64')] } }));
+    });
+  });
+  const id = await readyDraft(page.request);
+  await page.goto(`/applications/${id}/sign`);
+  const bridge = page.getByRole('region', { name: 'NCALayer арқылы қол қою' });
+  await expect(bridge).toBeVisible();
+  await expectAccessible(page, 'sign step with NCALayer offered');
+
+  await bridge.getByRole('button', { name: 'NCALayer арқылы қол қойып, жіберу' }).click();
+  await expect(page.getByRole('alert')).toContainText('Қол қою тоқтатылды.');
+  const request = requests[0];
+  expect(request.module).toBe('kz.gov.pki.knca.basics');
+  expect(request.method).toBe('sign');
+  expect(request.args.format).toBe('cms');
+  expect(request.args.signingParams).toMatchObject({ decode: true, encapsulate: false });
+  expect(request.args.signerParams.extKeyUsageOids).toEqual(['1.3.6.1.5.5.7.3.4']);
+  expect(request.args.signerParams.iin).toBe(CITIZEN.iin);
+  const formed = await (await page.request.get(`/api/applications/${id}/outgoing-document`)).json();
+  expect(Buffer.from(request.args.data, 'base64').toString()).toContain(`"id":"${CITIZEN.iin}"`);
+  expect(formed.signed).toBe(false);
+
+  await bridge.getByRole('button', { name: 'NCALayer арқылы қол қойып, жіберу' }).click();
+  const done = page.locator('#submitted');
+  await expect(done).toBeFocused();
+  await expect(done).toContainText(/\d{4}-\d{6}/);
+  await screenshot(page, testInfo, 'sign-ncalayer-submitted');
+});

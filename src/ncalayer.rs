@@ -1,0 +1,240 @@
+//! NCALayer, the national signing app, as a second signer: when it answers on
+//! `wss://127.0.0.1:13579` the user may sign with a key it holds (a token, an ID card, a file)
+//! instead of picking a `.p12` here. Its `kz.gov.pki.knca.basics` module signs detached CMS,
+//! which the server verifies exactly like the in-browser signer's.
+
+use crate::signer::{Purpose, SignError};
+use js_sys::Promise;
+use leptos::prelude::window;
+use leptos::wasm_bindgen::JsCast;
+use leptos::wasm_bindgen::prelude::*;
+use serde_json::json;
+use wasm_bindgen_futures::JsFuture;
+
+pub const URL: &str = "wss://127.0.0.1:13579/";
+/// How long to wait for NCALayer to accept a connection before deciding it is not running.
+const PROBE_MS: i32 = 1500;
+
+/// The extended key usage NCALayer selects keys by: e-mail protection marks NCA RK's
+/// signing keys, client authentication its login keys.
+fn key_usage_oid(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::Signing => "1.3.6.1.5.5.7.3.4",
+        Purpose::Authentication => "1.3.6.1.5.5.7.3.2",
+    }
+}
+
+/// The `sign` request for `document` (the module decodes the base64 and signs the bytes,
+/// detached); `iin`/`bin` make NCALayer offer only the account's keys.
+pub fn request(
+    document_base64: &str,
+    purpose: Purpose,
+    iin: Option<&str>,
+    bin: Option<&str>,
+    locale: &str,
+) -> String {
+    json!({
+        "module": "kz.gov.pki.knca.basics",
+        "method": "sign",
+        "args": {
+            "allowedStorages": ["PKCS12", "AKKaztokenStore", "AKKZIDCardStore", "AKEToken72KStore", "AKJaCartaStore"],
+            "format": "cms",
+            "data": document_base64,
+            "signingParams": { "decode": true, "encapsulate": false, "digested": false, "tsaProfile": {} },
+            "signerParams": {
+                "extKeyUsageOids": [key_usage_oid(purpose)],
+                "iin": iin,
+                "bin": bin,
+                "chain": []
+            },
+            "locale": locale
+        }
+    })
+    .to_string()
+}
+
+/// Reads NCALayer's answer: `{status: true, body: {result}}` is a signature (a string, or
+/// an array with one), `{status: true, body: {}}` a cancel, `{status: false, …}` an error.
+/// Messages without `status` (NCALayer greets with its version) are not answers: `None`.
+pub fn answer(message: &serde_json::Value) -> Option<Result<String, SignError>> {
+    let status = message.get("status")?.as_bool()?;
+    if !status {
+        return Some(Err(SignError {
+            code: "eds.ncalayer_error".into(),
+        }));
+    }
+    let result = message.get("body").and_then(|b| b.get("result"));
+    let signature = match result {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Array(items)) => {
+            items.first().and_then(|v| v.as_str()).map(str::to_owned)
+        }
+        _ => None,
+    };
+    Some(
+        signature
+            .map(|s| s.replace(['\r', '\n'], ""))
+            .ok_or(SignError {
+                code: "eds.cancelled".into(),
+            }),
+    )
+}
+
+fn open_socket() -> Option<web_sys::WebSocket> {
+    web_sys::WebSocket::new(URL).ok()
+}
+
+/// Whether NCALayer is running: a connection that opens within the probe time.
+pub async fn available() -> bool {
+    let Some(ws) = open_socket() else {
+        return false;
+    };
+    let opened = Promise::new(&mut |resolve, _| {
+        let yes = resolve.clone();
+        let on_open = Closure::once_into_js(move || {
+            let _ = yes.call1(&JsValue::NULL, &JsValue::TRUE);
+        });
+        let no = resolve.clone();
+        let on_error = Closure::once_into_js(move || {
+            let _ = no.call1(&JsValue::NULL, &JsValue::FALSE);
+        });
+        ws.set_onopen(Some(on_open.unchecked_ref()));
+        ws.set_onerror(Some(on_error.unchecked_ref()));
+        let late = resolve.clone();
+        let timeout = Closure::once_into_js(move || {
+            let _ = late.call1(&JsValue::NULL, &JsValue::FALSE);
+        });
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+            timeout.unchecked_ref(),
+            PROBE_MS,
+        );
+    });
+    let ok = JsFuture::from(opened)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let _ = ws.close();
+    ok
+}
+
+fn base64(bytes: &[u8]) -> Option<String> {
+    let binary: String = bytes.iter().map(|&b| char::from(b)).collect();
+    window().btoa(&binary).ok()
+}
+
+/// Asks NCALayer to sign `document`; it shows its own key choice and PIN dialogs.
+pub async fn sign(
+    document: &[u8],
+    purpose: Purpose,
+    iin: Option<&str>,
+    bin: Option<&str>,
+    locale: &str,
+) -> Result<String, SignError> {
+    let unavailable = || SignError {
+        code: "eds.ncalayer_unavailable".into(),
+    };
+    let ws = open_socket().ok_or_else(unavailable)?;
+    let message = request(
+        &base64(document).ok_or_else(unavailable)?,
+        purpose,
+        iin,
+        bin,
+        locale,
+    );
+    let done = Promise::new(&mut |resolve, _| {
+        let send_on = ws.clone();
+        let message = message.clone();
+        let on_open = Closure::once_into_js(move || {
+            let _ = send_on.send_with_str(&message);
+        });
+        let answered = resolve.clone();
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let text = e.data().as_string().unwrap_or_default();
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                if answer(&value).is_some() {
+                    let _ = answered.call1(&JsValue::NULL, &JsValue::from_str(&text));
+                }
+            });
+        let failed = resolve.clone();
+        let on_close = Closure::once_into_js(move || {
+            let _ = failed.call1(&JsValue::NULL, &JsValue::NULL);
+        });
+        ws.set_onopen(Some(on_open.unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onerror(Some(on_close.unchecked_ref()));
+        ws.set_onclose(Some(on_close.unchecked_ref()));
+        // The socket lives for one request; the handler with it.
+        on_message.forget();
+    });
+    let text = JsFuture::from(done).await.ok().and_then(|v| v.as_string());
+    ws.set_onclose(None);
+    ws.set_onerror(None);
+    let _ = ws.close();
+    let value: serde_json::Value =
+        serde_json::from_str(&text.ok_or_else(unavailable)?).map_err(|_| unavailable())?;
+    answer(&value).unwrap_or_else(|| Err(unavailable()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_is_the_basics_modules_detached_cms_sign() {
+        let r: serde_json::Value = serde_json::from_str(&request(
+            "ZG9j",
+            Purpose::Signing,
+            Some("880315412341"),
+            None,
+            "kk",
+        ))
+        .unwrap();
+        assert_eq!(r["module"], "kz.gov.pki.knca.basics");
+        assert_eq!(r["method"], "sign");
+        assert_eq!(r["args"]["format"], "cms");
+        assert_eq!(r["args"]["data"], "ZG9j");
+        assert_eq!(r["args"]["signingParams"]["decode"], true);
+        assert_eq!(r["args"]["signingParams"]["encapsulate"], false);
+        assert_eq!(
+            r["args"]["signerParams"]["extKeyUsageOids"][0],
+            "1.3.6.1.5.5.7.3.4"
+        );
+        assert_eq!(r["args"]["signerParams"]["iin"], "880315412341");
+        let login: serde_json::Value =
+            serde_json::from_str(&request("", Purpose::Authentication, None, None, "ru")).unwrap();
+        assert_eq!(
+            login["args"]["signerParams"]["extKeyUsageOids"][0],
+            "1.3.6.1.5.5.7.3.2"
+        );
+    }
+
+    #[test]
+    fn answers_are_a_signature_a_cancel_an_error_or_not_an_answer() {
+        let read = |s: &str| answer(&serde_json::from_str(s).unwrap());
+        assert_eq!(
+            read(r#"{"status":true,"body":{"result":["MIIB\r\nAA=="]}}"#),
+            Some(Ok("MIIBAA==".into()))
+        );
+        assert_eq!(
+            read(r#"{"status":true,"body":{"result":"MIIB"}}"#),
+            Some(Ok("MIIB".into()))
+        );
+        assert_eq!(
+            read(r#"{"status":true,"body":{}}"#)
+                .unwrap()
+                .unwrap_err()
+                .code,
+            "eds.cancelled"
+        );
+        assert_eq!(
+            read(r#"{"status":false,"code":"500","message":"x"}"#)
+                .unwrap()
+                .unwrap_err()
+                .code,
+            "eds.ncalayer_error"
+        );
+        assert_eq!(read(r#"{"result":{"version":"1.4"}}"#), None);
+    }
+}
