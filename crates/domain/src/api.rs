@@ -397,3 +397,101 @@ pub struct CertificateHolder {
     pub not_before: i64,
     pub not_after: i64,
 }
+
+/// One entry of a request's history, as both sides see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryView {
+    pub from: crate::status::Status,
+    pub to: crate::status::Status,
+    pub actor: crate::status::Actor,
+    /// RFC 3339.
+    pub at: String,
+    pub note: Option<String>,
+}
+
+/// A request in an officer's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: String,
+    pub registration_number: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub applicant_id: String,
+    pub applicant_name: String,
+    pub status: crate::status::Status,
+    pub due_date: String,
+    /// Days from today (Kazakhstan) to the due date; negative when overdue.
+    pub days_left: i64,
+    pub overdue: bool,
+}
+
+/// `GET /api/officer/requests`: the provider's queue, overdue first, then by due date, and
+/// how many requests are in each status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    pub requests: Vec<QueueItem>,
+    pub counts: std::collections::BTreeMap<String, i64>,
+}
+
+/// `GET /api/officer/requests/{id}`: the request with its answers, files, history and the
+/// moves the status machine allows the officer now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficerRequestView {
+    pub item: QueueItem,
+    pub application: ApplicationView,
+    pub history: Vec<HistoryView>,
+    pub allowed_moves: Vec<crate::status::Status>,
+}
+
+/// `POST /api/officer/requests/{id}/moves`: an intermediate step. `from` is the status the
+/// officer saw: if another officer moved the request meanwhile, the answer is 409.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveRequest {
+    pub from: crate::status::Status,
+    pub to: crate::status::Status,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST /api/officer/requests/{id}/decision-document`: form the decision to sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionDraft {
+    pub outcome: crate::decision::Outcome,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The formed decision document (base64 of its canonical bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionDocumentView {
+    pub document: String,
+}
+
+/// `POST /api/officer/requests/{id}/decision`: the document as formed and the officer's
+/// detached CMS signature over it, base64.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionSubmit {
+    pub document: String,
+    pub signature: String,
+}
+
+/// `GET /api/applications/{id}/decision` (and for officers): the signed decision, so the
+/// app can check the officer's signature itself before saying "signed by … on …".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub outcome: crate::decision::Outcome,
+    pub reason: Option<String>,
+    /// The signer as the certificate names them, and their IIN.
+    pub signer: String,
+    pub signer_iin: String,
+    /// RFC 3339: the signing time the signature states.
+    pub signed_at: String,
+    pub document: String,
+    pub signature: String,
+}
+
+/// `GET /api/applications/{id}/history`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryList {
+    pub history: Vec<HistoryView>,
+}

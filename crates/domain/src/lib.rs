@@ -9,6 +9,7 @@
 pub mod api;
 pub mod calendar;
 pub mod catalogue;
+pub mod decision;
 pub mod form;
 pub mod identifiers;
 pub mod lang;

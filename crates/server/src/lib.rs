@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod locales;
+pub mod officers;
 pub mod payments;
 pub mod pki;
 pub mod registry;

@@ -60,6 +60,24 @@ fn service_and_variant<'a>(
     Some((service, service.variant(&stored.view.variant_id)?))
 }
 
+/// What the caller may read: their own application, or — for an officer — a registered
+/// request of their provider. Anything else is `application.not_found`.
+pub async fn visible(
+    state: &AppState,
+    current: &CurrentAccount,
+    id: &str,
+) -> Result<Stored, ApiError> {
+    if current.account.role == Role::Officer {
+        let provider = super::officers::provider_of(current)?;
+        return crate::officers::find(&state.db, provider, id)
+            .await
+            .map_err(|e| ApiError::internal(current.lang, e))?
+            .map(|r| r.stored)
+            .ok_or_else(|| not_found(current.lang));
+    }
+    owned(state, current, id).await
+}
+
 /// The caller's application, or `application.not_found` (also for someone else's).
 pub async fn owned(
     state: &AppState,
@@ -424,7 +442,7 @@ pub async fn download(
     Path((id, document_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let lang = current.lang;
-    let stored = owned(&state, &current, &id).await?;
+    let stored = visible(&state, &current, &id).await?;
     let row = sqlx::query("SELECT file_name, content_type, sha256 FROM attachments WHERE application_id = $1 AND document_id = $2")
         .bind(stored.id)
         .bind(document_id)
@@ -474,4 +492,75 @@ fn percent_encode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// `GET /api/applications/{id}/history`: every status change with time and note.
+pub async fn history(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<qyzmet_domain::api::HistoryList>, ApiError> {
+    let stored = visible(&state, &current, &id).await?;
+    let history = crate::officers::history(&state.db, stored.id)
+        .await
+        .map_err(|e| ApiError::internal(current.lang, e))?;
+    Ok(Json(qyzmet_domain::api::HistoryList { history }))
+}
+
+/// `GET /api/applications/{id}/decision`: the officer's signed decision, for the app to
+/// verify itself before it says "signed by … on …".
+pub async fn decision(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<qyzmet_domain::api::DecisionView>, ApiError> {
+    use base64::Engine;
+    let lang = current.lang;
+    let stored = visible(&state, &current, &id).await?;
+    let d = crate::officers::decision_of(&state.db, stored.id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "decision.not_found", lang))?;
+    let outcome = match d.outcome.as_str() {
+        "satisfied" => qyzmet_domain::decision::Outcome::Satisfied,
+        _ => qyzmet_domain::decision::Outcome::Refused,
+    };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    Ok(Json(qyzmet_domain::api::DecisionView {
+        outcome,
+        reason: d.reason,
+        signer: d.signer,
+        signer_iin: d.signer_iin,
+        signed_at: applications::rfc3339(d.signed_at),
+        document: b64.encode(&d.document),
+        signature: b64.encode(&d.signature),
+    }))
+}
+
+/// `POST /api/applications/{id}/withdraw`: the applicant takes a registered request back
+/// before a decision (the status machine says when).
+pub async fn withdraw(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    let lang = current.lang;
+    applicant(&current)?;
+    let stored = owned(&state, &current, &id).await?;
+    let entry = qyzmet_domain::status::transition(
+        stored.view.status,
+        Status::Withdrawn,
+        qyzmet_domain::status::Actor::Applicant,
+        Default::default(),
+        time::OffsetDateTime::now_utc(),
+        None,
+    )
+    .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code(), lang))?;
+    let moved = crate::officers::apply_move(&state.db, stored.id, &entry, current.account.id, None)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    if !moved {
+        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
+    }
+    Ok(Json(owned(&state, &current, &id).await?.view))
 }

@@ -3,6 +3,7 @@
 pub mod applications;
 mod auth;
 pub mod extract;
+mod officers;
 mod payments;
 mod pki;
 pub mod problem;
@@ -61,6 +62,35 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/applications/{id}/submit",
             axum::routing::post(submission::submit),
+        )
+        .route(
+            "/applications/{id}/history",
+            axum::routing::get(applications::history),
+        )
+        .route(
+            "/applications/{id}/decision",
+            axum::routing::get(applications::decision),
+        )
+        .route(
+            "/applications/{id}/withdraw",
+            axum::routing::post(applications::withdraw),
+        )
+        .route("/officer/requests", axum::routing::get(officers::queue))
+        .route(
+            "/officer/requests/{id}",
+            axum::routing::get(officers::detail),
+        )
+        .route(
+            "/officer/requests/{id}/moves",
+            axum::routing::post(officers::make_move),
+        )
+        .route(
+            "/officer/requests/{id}/decision-document",
+            axum::routing::post(officers::decision_document),
+        )
+        .route(
+            "/officer/requests/{id}/decision",
+            axum::routing::post(officers::decide),
         )
         .route(
             "/applications/{id}/signature",

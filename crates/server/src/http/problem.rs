@@ -51,6 +51,12 @@ pub const ALL_CODES: &[&str] = &[
     "eds.revocation_unknown",
     "eds.key_usage",
     "eds.identity_mismatch",
+    "request.changed",
+    "decision.signature_required",
+    "decision.not_found",
+    "status.transition_not_allowed",
+    "status.wrong_actor",
+    "status.step_not_in_service",
 ];
 
 /// Field error codes the server adds beyond the domain's.

@@ -118,7 +118,7 @@ pub async fn outgoing_document(
     Path(id): Path<String>,
 ) -> Result<Json<OutgoingDocumentView>, ApiError> {
     let lang = current.lang;
-    let stored = super::applications::owned(&state, &current, &id).await?;
+    let stored = super::applications::visible(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
         let signed = stored_submission(&state, &stored, lang).await?;
         let formed_at = OutgoingDocument::from_bytes(&signed.outgoing_document)
@@ -284,7 +284,7 @@ pub async fn signature(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let lang = current.lang;
-    let stored = super::applications::owned(&state, &current, &id).await?;
+    let stored = super::applications::visible(&state, &current, &id).await?;
     let signed = stored_submission(&state, &stored, lang).await?;
     let number = stored
         .view

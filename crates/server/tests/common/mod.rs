@@ -245,3 +245,43 @@ pub async fn complete_guardianship(s: &Server, tab: &reqwest::Client, id: &str) 
         );
     }
 }
+
+/// Signs `document` with a demo key at the current time: a detached CMS, base64.
+pub fn sign_b64(key: &qyzmet_eds::SigningKey, document: &[u8]) -> String {
+    use base64::Engine;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
+    base64::engine::general_purpose::STANDARD
+        .encode(qyzmet_eds::sign_detached(key, document, now).unwrap())
+}
+
+/// A guardianship request of the demo citizen, complete, signed with their key and
+/// registered (to the local executive body).
+pub async fn registered_guardianship(
+    s: &Server,
+    tab: &reqwest::Client,
+) -> qyzmet_domain::api::ApplicationView {
+    use base64::Engine;
+    let draft = new_draft(s, tab, "guardianship").await;
+    complete_guardianship(s, tab, &draft.id).await;
+    let formed: qyzmet_domain::api::OutgoingDocumentView = tab
+        .get(s.url(&format!("/api/applications/{}/outgoing-document", draft.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let document = base64::engine::general_purpose::STANDARD
+        .decode(&formed.document)
+        .unwrap();
+    let signature = sign_b64(&demo_key(s, "880315412341-signing.p12"), &document);
+    let res = tab
+        .post(s.url(&format!("/api/applications/{}/submit", draft.id)))
+        .header("idempotency-key", format!("key-{}", draft.id))
+        .json(&serde_json::json!({"document": formed.document, "signature": signature}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}

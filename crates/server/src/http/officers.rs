@@ -1,0 +1,382 @@
+//! `/api/officer/…`: the provider's queue, one request, intermediate steps, and decisions
+//! signed with the officer's EDS. An officer sees only their provider's registered requests;
+//! anything else is "not found".
+
+use super::extract::{ApiJson, CurrentAccount};
+use super::problem::ApiError;
+use crate::AppState;
+use crate::applications::rfc3339;
+use crate::db::now;
+use crate::officers::{self, ProviderRequest, SignedDecision};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use base64::Engine;
+use qyzmet_domain::Lang;
+use qyzmet_domain::api::{
+    DecisionDocumentView, DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, Queue,
+    QueueItem, Role,
+};
+use qyzmet_domain::calendar::countdown;
+use qyzmet_domain::decision::{self, DecisionDocument, Outcome};
+use qyzmet_domain::form::FieldError;
+use qyzmet_domain::status::{self, Actor, ServiceSteps, Status, TransitionError};
+use qyzmet_eds::{Expected, Purpose};
+use serde::Deserialize;
+use std::sync::Arc;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+/// How long a formed decision may wait for the officer's signature.
+const DOCUMENT_LIFETIME: i64 = 30 * 60;
+
+/// The caller's provider, if they are an officer.
+pub fn provider_of(current: &CurrentAccount) -> Result<&str, ApiError> {
+    match (&current.account.role, &current.account.provider_id) {
+        (Role::Officer, Some(p)) => Ok(p),
+        _ => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "auth.forbidden",
+            current.lang,
+        )),
+    }
+}
+
+fn not_found(lang: Lang) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang)
+}
+
+async fn find(
+    state: &AppState,
+    current: &CurrentAccount,
+    id: &str,
+) -> Result<ProviderRequest, ApiError> {
+    let provider = provider_of(current)?;
+    officers::find(&state.db, provider, id)
+        .await
+        .map_err(|e| ApiError::internal(current.lang, e))?
+        .ok_or_else(|| not_found(current.lang))
+}
+
+fn steps(state: &AppState, r: &ProviderRequest) -> ServiceSteps {
+    state
+        .catalogue
+        .service(&r.stored.view.service_id)
+        .and_then(|s| s.variant(&r.stored.view.variant_id))
+        .map(|v| v.steps)
+        .unwrap_or_default()
+}
+
+fn item(state: &AppState, r: &ProviderRequest, lang: Lang) -> QueueItem {
+    let view = &r.stored.view;
+    let due = view.due_date.clone().unwrap_or_default();
+    let left = qyzmet_domain::form::parse_date(&due)
+        .map(|d| countdown(super::applications::today_in_kazakhstan(), d))
+        .map(|c| (c.days_left, c.overdue && !view.status.is_final()))
+        .unwrap_or((0, false));
+    QueueItem {
+        id: view.id.clone(),
+        registration_number: view.registration_number.clone().unwrap_or_default(),
+        service_id: view.service_id.clone(),
+        service_name: state
+            .catalogue
+            .service(&view.service_id)
+            .map(|s| s.name.get(lang).to_string())
+            .unwrap_or_default(),
+        applicant_id: r.applicant_id.clone(),
+        applicant_name: r.applicant_name.clone(),
+        status: view.status,
+        due_date: due,
+        days_left: left.0,
+        overdue: left.1,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct QueueFilter {
+    status: Option<String>,
+    number: Option<String>,
+}
+
+/// `GET /api/officer/requests`: open requests first, overdue and soonest due at the top.
+pub async fn queue(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Query(filter): Query<QueueFilter>,
+) -> Result<Json<Queue>, ApiError> {
+    let lang = current.lang;
+    let provider = provider_of(&current)?;
+    let all = officers::requests_of(&state.db, provider)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let mut counts = std::collections::BTreeMap::new();
+    for r in &all {
+        *counts
+            .entry(r.stored.view.status.code().to_string())
+            .or_insert(0) += 1;
+    }
+    let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
+            ApiError::validation(
+                lang,
+                vec![FieldError {
+                    field: "status".into(),
+                    code: "form.choice".into(),
+                    params: Default::default(),
+                }],
+            )
+        })?),
+        None => None,
+    };
+    let number = filter
+        .number
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
+    let mut requests: Vec<QueueItem> = all
+        .iter()
+        .filter(|r| status.is_none_or(|s| r.stored.view.status == s))
+        .map(|r| item(&state, r, lang))
+        .filter(|i| {
+            number
+                .as_deref()
+                .is_none_or(|n| i.registration_number.contains(n))
+        })
+        .collect();
+    requests.sort_by(|a, b| {
+        (a.status.is_final(), &a.due_date, &a.registration_number).cmp(&(
+            b.status.is_final(),
+            &b.due_date,
+            &b.registration_number,
+        ))
+    });
+    Ok(Json(Queue { requests, counts }))
+}
+
+/// `GET /api/officer/requests/{id}`.
+pub async fn detail(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<OfficerRequestView>, ApiError> {
+    let lang = current.lang;
+    let r = find(&state, &current, &id).await?;
+    let history = officers::history(&state.db, r.stored.id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let allowed_moves =
+        status::allowed_moves(r.stored.view.status, Actor::Officer, steps(&state, &r));
+    Ok(Json(OfficerRequestView {
+        item: item(&state, &r, lang),
+        application: r.stored.view.clone(),
+        history,
+        allowed_moves,
+    }))
+}
+
+fn transition_error(e: TransitionError, lang: Lang) -> ApiError {
+    match e {
+        TransitionError::ReasonRequired => ApiError::validation(
+            lang,
+            vec![FieldError {
+                field: "reason".into(),
+                code: e.code().into(),
+                params: Default::default(),
+            }],
+        ),
+        _ => ApiError::new(StatusCode::CONFLICT, e.code(), lang),
+    }
+}
+
+/// `POST /api/officer/requests/{id}/moves`: take into review, schedule testing, send to or
+/// receive from the interested body. Decisions go through `decision` (they are signed).
+pub async fn make_move(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<MoveRequest>,
+) -> Result<Json<OfficerRequestView>, ApiError> {
+    let lang = current.lang;
+    if matches!(req.to, Status::Satisfied | Status::Refused) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "decision.signature_required",
+            lang,
+        ));
+    }
+    let r = find(&state, &current, &id).await?;
+    if r.stored.view.status != req.from {
+        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
+    }
+    let at = time::OffsetDateTime::now_utc();
+    let entry = status::transition(
+        req.from,
+        req.to,
+        Actor::Officer,
+        steps(&state, &r),
+        at,
+        req.note,
+    )
+    .map_err(|e| transition_error(e, lang))?;
+    let moved = officers::apply_move(&state.db, r.stored.id, &entry, current.account.id, None)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    if !moved {
+        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
+    }
+    detail(State(state), current, Path(id)).await
+}
+
+fn form_decision(
+    state: &AppState,
+    current: &CurrentAccount,
+    r: &ProviderRequest,
+    draft: &DecisionDraft,
+    decided_at: &str,
+) -> DecisionDocument {
+    let view = &r.stored.view;
+    DecisionDocument {
+        format: decision::FORMAT.into(),
+        registration_number: view.registration_number.clone().unwrap_or_default(),
+        service_id: view.service_id.clone(),
+        service_name: state
+            .catalogue
+            .service(&view.service_id)
+            .map(|s| s.name.get(Lang::Kk).to_string())
+            .unwrap_or_default(),
+        provider_id: r.stored.provider_id.clone(),
+        applicant_id: r.applicant_id.clone(),
+        applicant_name: r.applicant_name.clone(),
+        outcome: draft.outcome,
+        reason: draft
+            .reason
+            .as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        officer_iin: current.account.login.clone(),
+        officer_name: current.account.display_name.clone(),
+        decided_at: decided_at.to_string(),
+    }
+}
+
+/// Checks the move to the decision's status is allowed now (and a refusal has its reason).
+fn check_decision(
+    state: &AppState,
+    r: &ProviderRequest,
+    draft: &DecisionDraft,
+    lang: Lang,
+) -> Result<(), ApiError> {
+    status::transition(
+        r.stored.view.status,
+        draft.outcome.status(),
+        Actor::Officer,
+        steps(state, r),
+        time::OffsetDateTime::now_utc(),
+        draft.reason.clone(),
+    )
+    .map(|_| ())
+    .map_err(|e| transition_error(e, lang))
+}
+
+/// `POST /api/officer/requests/{id}/decision-document`: the decision to sign.
+pub async fn decision_document(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(draft): ApiJson<DecisionDraft>,
+) -> Result<Json<DecisionDocumentView>, ApiError> {
+    let r = find(&state, &current, &id).await?;
+    check_decision(&state, &r, &draft, current.lang)?;
+    let document = form_decision(&state, &current, &r, &draft, &rfc3339(now()));
+    Ok(Json(DecisionDocumentView {
+        document: B64.encode(document.to_bytes()),
+    }))
+}
+
+/// `POST /api/officer/requests/{id}/decision`: verify the officer's EDS over the decision
+/// document, then move the request to satisfied / refused with the signed decision.
+pub async fn decide(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<DecisionSubmit>,
+) -> Result<Json<OfficerRequestView>, ApiError> {
+    let lang = current.lang;
+    let r = find(&state, &current, &id).await?;
+    let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed", lang);
+    let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
+    let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
+    let formed = DecisionDocument::from_bytes(&document)
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed", lang))?;
+    let draft = DecisionDraft {
+        outcome: formed.outcome,
+        reason: formed.reason.clone(),
+    };
+    // The same request, officer and status as when it was formed, byte for byte.
+    if form_decision(&state, &current, &r, &draft, &formed.decided_at).to_bytes() != document {
+        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
+    }
+    let t = now();
+    let decided_at = time::OffsetDateTime::parse(
+        &formed.decided_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|_| malformed())?
+    .unix_timestamp();
+    if t - decided_at > DOCUMENT_LIFETIME || decided_at > t + 60 {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "application.document_expired",
+            lang,
+        ));
+    }
+    check_decision(&state, &r, &draft, lang)?;
+    let trust = state
+        .pki
+        .trust(t)
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let verified = qyzmet_eds::verify_detached(
+        &signature,
+        &document,
+        &trust,
+        Purpose::Signing,
+        &Expected::Iin(current.account.login.clone()),
+        Some(t),
+    )
+    .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), lang))?;
+    let at =
+        time::OffsetDateTime::from_unix_timestamp(t).map_err(|e| ApiError::internal(lang, e))?;
+    let entry = status::transition(
+        r.stored.view.status,
+        formed.outcome.status(),
+        Actor::Officer,
+        steps(&state, &r),
+        at,
+        formed.reason.clone(),
+    )
+    .map_err(|e| transition_error(e, lang))?;
+    let outcome = match formed.outcome {
+        Outcome::Satisfied => "satisfied",
+        Outcome::Refused => "refused",
+    };
+    let signed = SignedDecision {
+        outcome,
+        reason: formed.reason.as_deref(),
+        document: &document,
+        signature: &signature,
+        signer: &verified.holder.common_name,
+        signer_iin: verified.holder.iin.as_deref().unwrap_or_default(),
+        signed_at: verified.signing_time.unwrap_or(t),
+    };
+    let moved = officers::apply_move(
+        &state.db,
+        r.stored.id,
+        &entry,
+        current.account.id,
+        Some(signed),
+    )
+    .await
+    .map_err(|e| ApiError::internal(lang, e))?;
+    if !moved {
+        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
+    }
+    detail(State(state), current, Path(id)).await
+}

@@ -1,0 +1,193 @@
+//! The officers' side of requests: the provider's queue, one request with its history, and
+//! status moves made in one transaction with their history entry. A move names the status the
+//! officer saw; if someone moved the request meanwhile the update matches no row and the
+//! caller answers 409 — of two officers deciding at once, one wins.
+
+use crate::applications::{self, Stored};
+use crate::db::Db;
+use qyzmet_domain::api::HistoryView;
+use qyzmet_domain::status::{Actor, HistoryEntry, Status};
+use sqlx::Row;
+
+/// A request of the provider with who applied.
+pub struct ProviderRequest {
+    pub stored: Stored,
+    pub applicant_id: String,
+    pub applicant_name: String,
+}
+
+/// The provider's registered requests (drafts are the applicant's alone).
+pub async fn requests_of(db: &Db, provider_id: &str) -> sqlx::Result<Vec<ProviderRequest>> {
+    let rows = sqlx::query(
+        "SELECT a.public_id, a.account_id, acc.login, acc.display_name FROM applications a \
+         JOIN accounts acc ON acc.id = a.account_id WHERE a.provider_id = $1 AND a.status <> 'draft'",
+    )
+    .bind(provider_id.to_string())
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let public_id: String = r.try_get("public_id")?;
+        if let Some(stored) =
+            applications::get_owned(db, r.try_get("account_id")?, &public_id).await?
+        {
+            out.push(ProviderRequest {
+                stored,
+                applicant_id: r.try_get("login")?,
+                applicant_name: r.try_get("display_name")?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One registered request of the provider, or `None` (absent, a draft, another provider's).
+pub async fn find(
+    db: &Db,
+    provider_id: &str,
+    public_id: &str,
+) -> sqlx::Result<Option<ProviderRequest>> {
+    let row = sqlx::query(
+        "SELECT a.account_id, acc.login, acc.display_name FROM applications a JOIN accounts acc ON acc.id = a.account_id \
+         WHERE a.public_id = $1 AND a.provider_id = $2 AND a.status <> 'draft'",
+    )
+    .bind(public_id.to_string())
+    .bind(provider_id.to_string())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let stored = applications::get_owned(db, r.try_get("account_id")?, public_id).await?;
+    Ok(stored.map(|stored| ProviderRequest {
+        stored,
+        applicant_id: r.try_get("login").unwrap_or_default(),
+        applicant_name: r.try_get("display_name").unwrap_or_default(),
+    }))
+}
+
+pub async fn history(db: &Db, application_id: i64) -> sqlx::Result<Vec<HistoryView>> {
+    let rows = sqlx::query("SELECT from_status, to_status, actor, at, note FROM history WHERE application_id = $1 ORDER BY id")
+        .bind(application_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let bad = || sqlx::Error::Decode("bad status in history".into());
+    rows.iter()
+        .map(|r| {
+            let actor = match r.try_get::<String, _>("actor")?.as_str() {
+                "officer" => Actor::Officer,
+                "applicant" => Actor::Applicant,
+                _ => Actor::System,
+            };
+            Ok(HistoryView {
+                from: Status::from_code(&r.try_get::<String, _>("from_status")?).ok_or_else(bad)?,
+                to: Status::from_code(&r.try_get::<String, _>("to_status")?).ok_or_else(bad)?,
+                actor,
+                at: applications::rfc3339(r.try_get("at")?),
+                note: r.try_get("note")?,
+            })
+        })
+        .collect()
+}
+
+pub fn actor_code(a: Actor) -> &'static str {
+    match a {
+        Actor::Applicant => "applicant",
+        Actor::Officer => "officer",
+        Actor::System => "system",
+    }
+}
+
+/// The signed decision to store with a final move.
+pub struct SignedDecision<'a> {
+    pub outcome: &'a str,
+    pub reason: Option<&'a str>,
+    pub document: &'a [u8],
+    pub signature: &'a [u8],
+    pub signer: &'a str,
+    pub signer_iin: &'a str,
+    pub signed_at: i64,
+}
+
+/// Moves the request from `entry.from` to `entry.to` with its history row (and, for a
+/// decision, the signed decision) in one transaction. `false`: the request was no longer
+/// in `entry.from` — someone else moved it first.
+pub async fn apply_move(
+    db: &Db,
+    application_id: i64,
+    entry: &HistoryEntry,
+    actor_account_id: i64,
+    decision: Option<SignedDecision<'_>>,
+) -> sqlx::Result<bool> {
+    let at = entry.at.unix_timestamp();
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+    )
+    .bind(entry.to.code())
+    .bind(at)
+    .bind(application_id)
+    .bind(entry.from.code())
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(application_id)
+        .bind(entry.from.code())
+        .bind(entry.to.code())
+        .bind(actor_code(entry.actor))
+        .bind(actor_account_id)
+        .bind(at)
+        .bind(entry.note.clone())
+        .execute(&mut *tx)
+        .await?;
+    if let Some(d) = decision {
+        sqlx::query(
+            "INSERT INTO decisions (application_id, outcome, reason, document, signature, signer, signer_iin, officer_account_id, signed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(application_id)
+        .bind(d.outcome.to_string())
+        .bind(d.reason.map(str::to_owned))
+        .bind(d.document.to_vec())
+        .bind(d.signature.to_vec())
+        .bind(d.signer.to_string())
+        .bind(d.signer_iin.to_string())
+        .bind(actor_account_id)
+        .bind(d.signed_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The stored decision of a request.
+pub struct StoredDecision {
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub document: Vec<u8>,
+    pub signature: Vec<u8>,
+    pub signer: String,
+    pub signer_iin: String,
+    pub signed_at: i64,
+}
+
+pub async fn decision_of(db: &Db, application_id: i64) -> sqlx::Result<Option<StoredDecision>> {
+    let row = sqlx::query("SELECT outcome, reason, document, signature, signer, signer_iin, signed_at FROM decisions WHERE application_id = $1")
+        .bind(application_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| {
+        Ok(StoredDecision {
+            outcome: r.try_get("outcome")?,
+            reason: r.try_get("reason")?,
+            document: r.try_get("document")?,
+            signature: r.try_get("signature")?,
+            signer: r.try_get("signer")?,
+            signer_iin: r.try_get("signer_iin")?,
+            signed_at: r.try_get("signed_at")?,
+        })
+    })
+    .transpose()
+}

@@ -1,0 +1,344 @@
+//! The officers' side over real HTTP: only their provider's requests, moves through the
+//! status machine, one winner when two officers act at once, and decisions signed with the
+//! officer's EDS that the applicant can verify.
+
+mod common;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use common::*;
+use qyzmet_domain::api::{DecisionView, HistoryList, OfficerRequestView, Queue};
+use qyzmet_domain::status::Status;
+use serde_json::json;
+
+/// The officer of the local executive body (guardianship) and one of another provider.
+const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
+const OTHER_OFFICER: (&str, &str) = ("900424379008", "Officer-demo-2026");
+
+async fn queue(s: &Server, tab: &reqwest::Client) -> Queue {
+    tab.get(s.url("/api/officer/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn take_into_review(s: &Server, tab: &reqwest::Client, id: &str) -> reqwest::Response {
+    tab.post(s.url(&format!("/api/officer/requests/{id}/moves")))
+        .json(&json!({"from": "registered", "to": "in_review"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn decision_document(
+    s: &Server,
+    tab: &reqwest::Client,
+    id: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    tab.post(s.url(&format!("/api/officer/requests/{id}/decision-document")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_officer_sees_only_their_providers_requests() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    // A draft is the applicant's alone.
+    let draft = new_draft(&s, &citizen, "guardianship").await;
+
+    let officer = logged_in(&s, OFFICER).await;
+    let q = queue(&s, &officer).await;
+    let ids: Vec<&str> = q.requests.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, vec![request.id.as_str()]);
+    assert_eq!(q.counts.get("registered"), Some(&1));
+    let item = &q.requests[0];
+    assert_eq!(
+        (item.applicant_id.as_str(), item.overdue),
+        (CITIZEN.0, false)
+    );
+    assert!(item.days_left > 0);
+    let res = officer
+        .get(s.url(&format!(
+            "/api/applications/{}/attachments/health_certificate",
+            request.id
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        200,
+        "the provider's officer downloads the applicant's files"
+    );
+    assert_eq!(
+        officer
+            .get(s.url(&format!("/api/officer/requests/{}", draft.id)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let other = logged_in(&s, OTHER_OFFICER).await;
+    assert!(queue(&s, &other).await.requests.is_empty());
+    for path in [
+        format!("/api/officer/requests/{}", request.id),
+        format!(
+            "/api/applications/{}/attachments/health_certificate",
+            request.id
+        ),
+        format!("/api/applications/{}/signature", request.id),
+        format!("/api/applications/{}/history", request.id),
+    ] {
+        let (status, p) = problem(other.get(s.url(&path)).send().await.unwrap()).await;
+        assert_eq!(
+            (status, p.code.as_str()),
+            (404, "application.not_found"),
+            "{path}"
+        );
+    }
+    let (status, p) = problem(take_into_review(&s, &other, &request.id).await).await;
+    assert_eq!((status, p.code.as_str()), (404, "application.not_found"));
+    // An applicant has no officer console.
+    let (status, p) = problem(
+        citizen
+            .get(s.url("/api/officer/requests"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, p.code.as_str()), (403, "auth.forbidden"));
+}
+
+#[tokio::test]
+async fn of_two_officers_acting_at_once_one_wins_and_the_other_gets_409() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let (a, b) = (logged_in(&s, OFFICER).await, logged_in(&s, OFFICER).await);
+    let (ra, rb) = tokio::join!(
+        take_into_review(&s, &a, &request.id),
+        take_into_review(&s, &b, &request.id)
+    );
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let history: HistoryList = citizen
+        .get(s.url(&format!("/api/applications/{}/history", request.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let moves: Vec<(Status, Status)> = history.history.iter().map(|h| (h.from, h.to)).collect();
+    assert_eq!(
+        moves,
+        vec![
+            (Status::Draft, Status::Registered),
+            (Status::Registered, Status::InReview)
+        ]
+    );
+    // Moves outside the machine or the service's steps are refused.
+    let res = a
+        .post(s.url(&format!("/api/officer/requests/{}/moves", request.id)))
+        .json(&json!({"from": "in_review", "to": "testing_scheduled"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(res).await;
+    assert_eq!(
+        (status, p.code.as_str()),
+        (409, "status.step_not_in_service")
+    );
+    let res = a
+        .post(s.url(&format!("/api/officer/requests/{}/moves", request.id)))
+        .json(&json!({"from": "in_review", "to": "satisfied"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(res).await;
+    assert_eq!(
+        (status, p.code.as_str()),
+        (409, "decision.signature_required")
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let officer = logged_in(&s, OFFICER).await;
+    assert_eq!(
+        take_into_review(&s, &officer, &request.id).await.status(),
+        200
+    );
+
+    let (status, p) =
+        problem(decision_document(&s, &officer, &request.id, json!({"outcome": "refused"})).await)
+            .await;
+    assert_eq!(
+        (status, p.code.as_str(), p.errors[0].field.as_str()),
+        (422, "validation", "reason")
+    );
+
+    let reason = "Денсаулық туралы анықтаманың мерзімі өткен.";
+    let formed: qyzmet_domain::api::DecisionDocumentView = decision_document(
+        &s,
+        &officer,
+        &request.id,
+        json!({"outcome": "refused", "reason": reason}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let document = B64.decode(&formed.document).unwrap();
+    let decide = |signature: String| {
+        officer
+            .post(s.url(&format!("/api/officer/requests/{}/decision", request.id)))
+            .json(&json!({"document": formed.document, "signature": signature}))
+            .send()
+    };
+    // Signed with someone else's key (the applicant's): refused, nothing moves.
+    let (status, p) = problem(
+        decide(sign_b64(
+            &demo_key(&s, "880315412341-signing.p12"),
+            &document,
+        ))
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!((status, p.code.as_str()), (422, "eds.identity_mismatch"));
+    let res = decide(sign_b64(
+        &demo_key(&s, "770214324684-signing.p12"),
+        &document,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let view: OfficerRequestView = res.json().await.unwrap();
+    assert_eq!(view.application.status, Status::Refused);
+    assert!(view.allowed_moves.is_empty());
+
+    // The applicant sees the reasoned refusal and checks the officer's signature against the
+    // published CA and CRL, as the app does.
+    let decision: DecisionView = citizen
+        .get(s.url(&format!("/api/applications/{}/decision", request.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (decision.reason.as_deref(), decision.signer_iin.as_str()),
+        (Some(reason), OFFICER.0)
+    );
+    let get = |path: &str| plain().get(s.url(path)).send();
+    let trust = qyzmet_eds::TrustStore {
+        anchors: vec![
+            qyzmet_eds::parse_certificate(
+                &get("/api/pki/root-ca.cer")
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap(),
+            )
+            .unwrap(),
+        ],
+        intermediates: vec![
+            qyzmet_eds::parse_certificate(
+                &get("/api/pki/issuing-ca.cer")
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap(),
+            )
+            .unwrap(),
+        ],
+        crls: vec![
+            qyzmet_eds::parse_crl(
+                &get("/api/pki/issuing-ca.crl")
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap(),
+            )
+            .unwrap(),
+        ],
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let verified = qyzmet_eds::verify_detached(
+        &B64.decode(&decision.signature).unwrap(),
+        &B64.decode(&decision.document).unwrap(),
+        &trust,
+        qyzmet_eds::Purpose::Signing,
+        &qyzmet_eds::Expected::Iin(OFFICER.0.into()),
+        Some(now),
+    )
+    .unwrap();
+    assert_eq!(verified.holder.common_name, decision.signer);
+    let doc = qyzmet_domain::decision::DecisionDocument::from_bytes(
+        &B64.decode(&decision.document).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        doc.registration_number,
+        request.registration_number.unwrap()
+    );
+
+    // A decided request takes no second decision.
+    let (status, p) = problem(
+        decide(sign_b64(
+            &demo_key(&s, "770214324684-signing.p12"),
+            &document,
+        ))
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, p.code.as_str()),
+        (409, "status.transition_not_allowed")
+    );
+}
+
+#[tokio::test]
+async fn the_applicant_withdraws_before_a_decision_and_not_after() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let withdraw = || {
+        citizen
+            .post(s.url(&format!("/api/applications/{}/withdraw", request.id)))
+            .send()
+    };
+    let res = withdraw().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let view: qyzmet_domain::api::ApplicationView = res.json().await.unwrap();
+    assert_eq!(view.status, Status::Withdrawn);
+    let (status, p) = problem(withdraw().await.unwrap()).await;
+    assert_eq!(
+        (status, p.code.as_str()),
+        (409, "status.transition_not_allowed")
+    );
+    let officer = logged_in(&s, OFFICER).await;
+    let (status, p) = problem(take_into_review(&s, &officer, &request.id).await).await;
+    assert_eq!((status, p.code.as_str()), (409, "request.changed"));
+}
