@@ -16,13 +16,7 @@ const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
 const OTHER_OFFICER: (&str, &str) = ("900424379008", "Officer-demo-2026");
 
 async fn queue(s: &Server, tab: &reqwest::Client) -> Queue {
-    tab.get(s.url("/api/officer/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    get_json(s, tab, "/api/officer/requests").await
 }
 
 async fn take_into_review(s: &Server, tab: &reqwest::Client, id: &str) -> reqwest::Response {
@@ -133,14 +127,12 @@ async fn of_two_officers_acting_at_once_one_wins_and_the_other_gets_409() {
     let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
-    let history: HistoryList = citizen
-        .get(s.url(&format!("/api/applications/{}/history", request.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: HistoryList = get_json(
+        &s,
+        &citizen,
+        &format!("/api/applications/{}/history", request.id),
+    )
+    .await;
     let moves: Vec<(Status, Status)> = history.history.iter().map(|h| (h.from, h.to)).collect();
     assert_eq!(
         moves,
@@ -235,14 +227,12 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
 
     // The applicant sees the reasoned refusal and checks the officer's signature against the
     // published CA and CRL, as the app does.
-    let decision: DecisionView = citizen
-        .get(s.url(&format!("/api/applications/{}/decision", request.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let decision: DecisionView = get_json(
+        &s,
+        &citizen,
+        &format!("/api/applications/{}/decision", request.id),
+    )
+    .await;
     assert_eq!(
         (decision.reason.as_deref(), decision.signer_iin.as_str()),
         (Some(reason), OFFICER.0)

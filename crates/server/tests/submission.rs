@@ -269,14 +269,8 @@ async fn every_bad_certificate_is_refused_with_its_own_code_and_the_draft_stays(
 
     // Nothing was lost: the draft is still a draft with its answers and files, and the
     // right key still submits it.
-    let view: ApplicationView = tab
-        .get(s.url(&format!("/api/applications/{}", draft.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view: ApplicationView =
+        get_json(&s, &tab, &format!("/api/applications/{}", draft.id)).await;
     assert_eq!((view.status, view.attachments.len()), (Status::Draft, 3));
     assert_eq!(
         view.answers.len(),
@@ -358,14 +352,7 @@ async fn login_with_eds_finds_the_account_by_the_certificates_iin_or_bin() {
     let tab = browser();
     let res = eds_login(&s, &tab, "880315412341-auth.p12").await;
     assert_eq!(res.status(), 200);
-    let me: qyzmet_domain::api::SessionView = tab
-        .get(s.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: qyzmet_domain::api::SessionView = get_json(&s, &tab, "/api/session").await;
     assert_eq!(me.account.login, CITIZEN.0);
 
     // The company head's key carries the BIN: it opens the company's account.
@@ -376,14 +363,7 @@ async fn login_with_eds_finds_the_account_by_the_certificates_iin_or_bin() {
             .status(),
         200
     );
-    let me: qyzmet_domain::api::SessionView = company
-        .get(s.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: qyzmet_domain::api::SessionView = get_json(&s, &company, "/api/session").await;
     assert_eq!(me.account.login, COMPANY.0);
 
     for (file, code) in [

@@ -285,3 +285,14 @@ pub async fn registered_guardianship(
     assert_eq!(res.status(), 201);
     res.json().await.unwrap()
 }
+
+/// `GET path` as `tab`, read as JSON.
+pub async fn get_json<T: serde::de::DeserializeOwned>(
+    s: &Server,
+    tab: &reqwest::Client,
+    path: &str,
+) -> T {
+    let res = tab.get(s.url(path)).send().await.unwrap();
+    assert!(res.status().is_success(), "GET {path}: {}", res.status());
+    res.json().await.unwrap()
+}
