@@ -137,3 +137,35 @@ pub async fn submit_application(
         .map_err(|_| ApiError::Network)?;
     read(builder.send().await.map_err(|_| ApiError::Network)?).await
 }
+
+pub async fn application(id: &str, lang: Lang) -> Result<ApplicationView, ApiError> {
+    get(&format!("/api/applications/{id}?lang={}", lang.code())).await
+}
+
+pub async fn history(id: &str, lang: Lang) -> Result<qyzmet_domain::api::HistoryList, ApiError> {
+    get(&format!(
+        "/api/applications/{id}/history?lang={}",
+        lang.code()
+    ))
+    .await
+}
+
+pub async fn decision(id: &str, lang: Lang) -> Result<qyzmet_domain::api::DecisionView, ApiError> {
+    get(&format!(
+        "/api/applications/{id}/decision?lang={}",
+        lang.code()
+    ))
+    .await
+}
+
+/// A binary resource (the published CA certificates and CRL).
+pub async fn bytes(path: &str) -> Result<Vec<u8>, ApiError> {
+    let res = gloo_net::http::Request::get(path)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !res.ok() {
+        return Err(ApiError::Network);
+    }
+    res.binary().await.map_err(|_| ApiError::Network)
+}

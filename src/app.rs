@@ -2,7 +2,9 @@
 
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Messages};
-use crate::pages::{home::Home, login::Login, not_found::NotFound, register::Register, sign::Sign};
+use crate::pages::{
+    home::Home, login::Login, not_found::NotFound, register::Register, request::Request, sign::Sign,
+};
 use crate::session::Session;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -21,6 +23,7 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
                     <Route path=path!("/login") view=Login />
                     <Route path=path!("/register") view=Register />
                     <Route path=path!("/applications/:id/sign") view=Sign />
+                    <Route path=path!("/applications/:id") view=Request />
                 </Routes>
             </Layout>
         </Router>

@@ -198,3 +198,39 @@ impl Signer {
         }
     }
 }
+
+/// Checks an officer's signature here, against the CA certificates and CRL the portal
+/// publishes (`/api/pki/`): the app says "signed by … on …" only after this says yes.
+pub async fn verify(
+    signature: &[u8],
+    document: &[u8],
+    iin: &str,
+) -> Result<(CertificateHolder, Option<i64>), SignError> {
+    let fetch = |path: &'static str| async move {
+        crate::api::bytes(path)
+            .await
+            .map(|b| Uint8Array::from(b.as_slice()))
+            .map_err(|_| SignError::new("eds.revocation_unknown"))
+    };
+    let one = |a: Uint8Array| js_sys::Array::of1(&a).into();
+    let answer = call(&[
+        ("op", "verify".into()),
+        ("signature", Uint8Array::from(signature).into()),
+        ("document", Uint8Array::from(document).into()),
+        ("anchors", one(fetch("/api/pki/root-ca.cer").await?)),
+        (
+            "intermediates",
+            one(fetch("/api/pki/issuing-ca.cer").await?),
+        ),
+        ("crls", one(fetch("/api/pki/issuing-ca.crl").await?)),
+        ("iin", iin.into()),
+        ("now", (js_sys::Date::now() / 1000.0).floor().into()),
+    ])
+    .await?;
+    let holder = holder_of(&answer).ok_or_else(|| SignError::new("eds.malformed"))?;
+    let at = Reflect::get(&answer, &JsValue::from_str("signing_time"))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .map(|t| t as i64);
+    Ok((holder, at))
+}

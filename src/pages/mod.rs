@@ -3,4 +3,5 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod register;
+pub mod request;
 pub mod sign;

@@ -26,7 +26,7 @@ struct Formed {
     parsed: OutgoingDocument,
 }
 
-fn decode(base64: &str) -> Option<Vec<u8>> {
+pub fn decode(base64: &str) -> Option<Vec<u8>> {
     let binary = window().atob(base64).ok()?;
     binary
         .chars()
@@ -41,16 +41,16 @@ fn signer_problems(i18n: I18n, e: &SignError) -> Vec<Problem> {
     }]
 }
 
-fn date(unix: i64) -> String {
+/// RFC 3339 (UTC) of Unix seconds.
+pub fn iso(unix: i64) -> String {
     let d = js_sys::Date::new(&leptos::wasm_bindgen::JsValue::from_f64(
         unix as f64 * 1000.0,
     ));
-    d.to_iso_string()
-        .as_string()
-        .unwrap_or_default()
-        .chars()
-        .take(10)
-        .collect()
+    d.to_iso_string().as_string().unwrap_or_default()
+}
+
+fn date(unix: i64) -> String {
+    iso(unix).chars().take(10).collect()
 }
 
 /// A random key for this page's submit: a retry sends the same one.
@@ -310,6 +310,7 @@ pub fn Sign() -> impl IntoView {
                         <p class="registration-number"><strong>{number.clone()}</strong></p>
                         <p>{move || i18n.t_with("sign.done.due", &[("date", due.clone())])}</p>
                         <p>{move || i18n.t("sign.done.next")}</p>
+                        <p><a href=format!("/applications/{}", app.id)>{move || i18n.t("sign.done.follow")}</a></p>
                     </div>
                 }
                     .into_any()

@@ -8,6 +8,9 @@
 //!   signing: bool, authentication: bool}`
 //! - `{op: "sign", file, password, document: Uint8Array, purpose: "signing"|"authentication",
 //!   now: <unix seconds>}` → `{ok: true, signature: "<base64 DER CMS>", holder}`
+//! - `{op: "verify", signature: Uint8Array, document: Uint8Array, anchors: [Uint8Array],
+//!   intermediates: [Uint8Array], crls: [Uint8Array], iin: string, now}` → `{ok: true, holder,
+//!   signing_time}`: an officer's signature checked here against the published CA and CRL.
 //! - any failure → `{ok: false, code: "eds.…"}` (the app shows `error.<code>`).
 
 use qyzmet_domain::api::CertificateHolder;
@@ -64,7 +67,10 @@ fn open(request: &JsValue) -> Result<SigningKey, &'static str> {
 }
 
 fn holder_json(key: &SigningKey) -> JsValue {
-    let h = key.holder();
+    holder_value(key.holder())
+}
+
+fn holder_value(h: qyzmet_eds::Holder) -> JsValue {
     let holder = CertificateHolder {
         common_name: h.common_name,
         iin: h.iin,
@@ -78,7 +84,66 @@ fn holder_json(key: &SigningKey) -> JsValue {
     JsValue::from_str(&serde_json::to_string(&holder).unwrap_or_default())
 }
 
+fn list(request: &JsValue, name: &str) -> Vec<Vec<u8>> {
+    let value = field(request, name);
+    match value.dyn_ref::<js_sys::Array>() {
+        Some(items) => items
+            .iter()
+            .filter_map(|v| v.dyn_ref::<js_sys::Uint8Array>().map(|a| a.to_vec()))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+fn verify(request: &JsValue) -> Result<JsValue, &'static str> {
+    let trust = qyzmet_eds::TrustStore {
+        anchors: list(request, "anchors")
+            .iter()
+            .filter_map(|b| qyzmet_eds::parse_certificate(b))
+            .collect(),
+        intermediates: list(request, "intermediates")
+            .iter()
+            .filter_map(|b| qyzmet_eds::parse_certificate(b))
+            .collect(),
+        crls: list(request, "crls")
+            .iter()
+            .filter_map(|b| qyzmet_eds::parse_crl(b))
+            .collect(),
+    };
+    let signature = bytes(request, "signature").ok_or("eds.malformed")?;
+    let document = bytes(request, "document").ok_or("eds.malformed")?;
+    let expected = match field(request, "iin").as_string() {
+        Some(iin) => qyzmet_eds::Expected::Iin(iin),
+        None => qyzmet_eds::Expected::Anyone,
+    };
+    let now = field(request, "now")
+        .as_f64()
+        .unwrap_or_else(|| js_sys::Date::now() / 1000.0) as i64;
+    let verified = qyzmet_eds::verify_detached(
+        &signature,
+        &document,
+        &trust,
+        Purpose::Signing,
+        &expected,
+        Some(now),
+    )
+    .map_err(|e| e.code())?;
+    Ok(object(&[
+        ("ok", JsValue::TRUE),
+        ("holder", holder_value(verified.holder)),
+        (
+            "signing_time",
+            verified
+                .signing_time
+                .map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)),
+        ),
+    ]))
+}
+
 fn handle(request: &JsValue) -> Result<JsValue, &'static str> {
+    if field(request, "op").as_string().as_deref() == Some("verify") {
+        return verify(request);
+    }
     let key = open(request)?;
     match field(request, "op").as_string().as_deref() {
         Some("inspect") => Ok(object(&[

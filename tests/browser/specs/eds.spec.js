@@ -183,3 +183,39 @@ test('NCALayer: the bridge sends the basics module\'s sign request, a cancel kee
   await expect(done).toContainText(/\d{4}-\d{6}/);
   await screenshot(page, testInfo, 'sign-ncalayer-submitted');
 });
+
+test('the applicant sees the reasoned refusal and the officer\'s signature checked in the browser', async ({ page, request }, testInfo) => {
+  const id = await readyDraft(page.request);
+  // Submit as the applicant (the sign step is tested above), with a signature from OpenSSL.
+  let formed = await (await page.request.get(`/api/applications/${id}/outgoing-document`)).json();
+  let signature = opensslSign(Buffer.from(formed.document, 'base64'), key('880315412341-signing.p12')).toString('base64');
+  let res = await page.request.post(`/api/applications/${id}/submit`, {
+    headers: { ...CSRF, 'Idempotency-Key': `browser-${id}` }, data: { document: formed.document, signature },
+  });
+  expect(res.status()).toBe(201);
+
+  // The guardianship officer takes it, and refuses with a reason, signed with their key.
+  res = await request.post('/api/session', { headers: CSRF, data: { login: '770214324684', password: 'Officer-demo-2026' } });
+  expect(res.status()).toBe(200);
+  res = await request.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from: 'registered', to: 'in_review' } });
+  expect(res.status()).toBe(200);
+  const reason = 'Денсаулық туралы анықтаманың мерзімі өткен.';
+  formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, {
+    headers: CSRF, data: { outcome: 'refused', reason },
+  })).json();
+  signature = opensslSign(Buffer.from(formed.document, 'base64'), key('770214324684-signing.p12')).toString('base64');
+  res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
+  expect(res.status()).toBe(200);
+
+  await page.goto(`/applications/${id}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Өтініш \d{4}-\d{6}$/);
+  const decision = page.getByRole('region', { name: 'Шешім: бас тартылды' });
+  await expect(decision).toContainText(reason);
+  await expect(decision.getByRole('status')).toContainText('Қол қойған: МҰХАМЕДИЕВ СЕРІК (ЖСН 770214324684)');
+  await expect(decision.getByRole('status')).toContainText('Қолтаңба жарамды.');
+  const timeline = page.getByRole('region', { name: 'Өтініш тарихы' });
+  await expect(timeline.getByRole('listitem')).toHaveCount(3);
+  await expectAccessible(page, 'a refused request');
+  await expectNoHorizontalScroll(page);
+  await screenshot(page, testInfo, 'request-refused');
+});

@@ -1,0 +1,184 @@
+//! One request as its applicant follows it: status (text and icon, never colour alone), due
+//! date and days left, the timeline of every status change, the signed application to
+//! download, and the decision — with "signed by … on …" only after the officer's signature
+//! has been checked here, in the browser, against the portal's published CA and CRL.
+
+use crate::api;
+use crate::components::page_title::PageTitle;
+use crate::i18n::{I18n, use_i18n};
+use crate::signer;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use qyzmet_domain::api::{ApplicationView, CertificateHolder, DecisionView};
+use qyzmet_domain::calendar::countdown;
+use qyzmet_domain::decision::Outcome;
+use qyzmet_domain::status::Status;
+
+/// A glyph per status, beside its name (the name carries the meaning).
+fn icon(s: Status) -> &'static str {
+    match s {
+        Status::Draft => "✎",
+        Status::Registered => "●",
+        Status::InReview | Status::TestingScheduled | Status::AwaitingInterestedBody => "◔",
+        Status::Satisfied => "✔",
+        Status::Refused => "✖",
+        Status::Withdrawn => "↩",
+    }
+}
+
+fn today() -> time::Date {
+    let now = js_sys::Date::now() / 1000.0;
+    let kz = time::OffsetDateTime::from_unix_timestamp(now as i64 + 5 * 3600)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    kz.date()
+}
+
+fn local_time(rfc3339: &str) -> String {
+    // Shown in Kazakhstan's time as YYYY-MM-DD HH:MM.
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.to_offset(time::UtcOffset::from_hms(5, 0, 0).unwrap_or(time::UtcOffset::UTC)))
+        .map(|t| format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute()))
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+fn due_line(i18n: I18n, app: &ApplicationView) -> Option<String> {
+    let due = app.due_date.clone()?;
+    let date = qyzmet_domain::form::parse_date(&due)?;
+    if app.status.is_final() {
+        return Some(i18n.t_with("request.due", &[("date", due)]));
+    }
+    let c = countdown(today(), date);
+    Some(if c.overdue {
+        i18n.t_with("request.overdue", &[("date", due)])
+    } else {
+        format!(
+            "{} {}",
+            i18n.t_with("request.due", &[("date", due)]),
+            i18n.t_count("request.days_left", c.days_left)
+        )
+    })
+}
+
+#[component]
+fn Decision(id: String, decision: DecisionView) -> impl IntoView {
+    let i18n = use_i18n();
+    let check = RwSignal::new(None::<Result<(CertificateHolder, Option<i64>), String>>);
+    let (signature, document, iin) = (
+        decision.signature.clone(),
+        decision.document.clone(),
+        decision.signer_iin.clone(),
+    );
+    leptos::task::spawn_local(async move {
+        let decode = |b64: &str| crate::pages::sign::decode(b64).unwrap_or_default();
+        let result = signer::verify(&decode(&signature), &decode(&document), &iin).await;
+        check.set(Some(result.map_err(|e| e.code)));
+    });
+    let heading = match decision.outcome {
+        Outcome::Satisfied => "request.decision.satisfied",
+        Outcome::Refused => "request.decision.refused",
+    };
+    let _ = id;
+    view! {
+        <section aria-labelledby="decision-title" class="panel">
+            <h2 id="decision-title">{move || i18n.t(heading)}</h2>
+            {decision.reason.clone().map(|r| view! {
+                <p><strong>{move || i18n.t("request.decision.reason")}</strong> " " {r}</p>
+            })}
+            <p role="status" class="signature-check">
+                {move || match check.get() {
+                    None => i18n.t("request.signature.checking"),
+                    Some(Ok((holder, at))) => i18n.t_with("request.signature.valid", &[
+                        ("name", holder.common_name.clone()),
+                        ("iin", holder.iin.clone().unwrap_or_default()),
+                        ("date", at.map(|t| local_time(&crate::pages::sign::iso(t))).unwrap_or_default()),
+                    ]),
+                    Some(Err(code)) => format!("{} {}", i18n.t("request.signature.invalid"), i18n.t(&format!("error.{code}"))),
+                }}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Request() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let data = LocalResource::new(move || {
+        let (id, lang) = (id(), i18n.lang());
+        async move {
+            let app = api::application(&id, lang).await?;
+            let history = api::history(&id, lang).await?;
+            let decision = if matches!(app.status, Status::Satisfied | Status::Refused) {
+                api::decision(&id, lang).await.ok()
+            } else {
+                None
+            };
+            let services = api::services(lang).await?;
+            let name = services
+                .services
+                .into_iter()
+                .find(|s| s.id == app.service_id)
+                .map(|s| s.name)
+                .unwrap_or_default();
+            Ok::<_, api::ApiError>((app, history, decision, name))
+        }
+    });
+    let title = Signal::derive(move || match data.get() {
+        Some(Ok((app, ..))) => i18n.t_with(
+            "request.title",
+            &[("number", app.registration_number.unwrap_or_default())],
+        ),
+        _ => i18n.t("request.title_loading"),
+    });
+    view! {
+        <PageTitle text=title />
+        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
+            {move || data.get().map(|result| match result {
+                Ok((app, history, decision, service_name)) => {
+                    let status = app.status;
+                    let due = due_line(i18n, &app);
+                    let app_id = app.id.clone();
+                    let timeline = history.history.into_iter().map(|h| {
+                        let to = h.to;
+                        view! {
+                            <li>
+                                <span aria-hidden="true">{icon(to)}</span> " "
+                                <strong>{move || i18n.t(&format!("status.{}", to.code()))}</strong> " "
+                                <time datetime=h.at.clone()>{local_time(&h.at)}</time>
+                                {h.note.map(|n| view! { <p class="note">{n}</p> })}
+                            </li>
+                        }
+                    }).collect_view();
+                    view! {
+                        <dl class="summary">
+                            <dt>{move || i18n.t("sign.service")}</dt>
+                            <dd>{service_name}</dd>
+                            <dt>{move || i18n.t("request.status")}</dt>
+                            <dd class=format!("status status-{}", status.code())>
+                                <span aria-hidden="true">{icon(status)}</span> " "
+                                {move || i18n.t(&format!("status.{}", status.code()))}
+                            </dd>
+                            <dt>{move || i18n.t("request.term")}</dt>
+                            <dd>{due}</dd>
+                        </dl>
+                        {decision.map(|d| view! { <Decision id=app_id.clone() decision=d /> })}
+                        <section aria-labelledby="timeline-title">
+                            <h2 id="timeline-title">{move || i18n.t("request.timeline")}</h2>
+                            <ol class="timeline">{timeline}</ol>
+                        </section>
+                        <p>
+                            <a href=format!("/api/applications/{}/signature", app.id) download="">
+                                {move || i18n.t("request.download_signature")}
+                            </a>
+                        </p>
+                    }.into_any()
+                }
+                Err(e) => {
+                    let key = e.message_key();
+                    view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
