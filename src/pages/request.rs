@@ -167,11 +167,18 @@ pub fn Request() -> impl IntoView {
                             <h2 id="timeline-title">{move || i18n.t("request.timeline")}</h2>
                             <ol class="timeline">{timeline}</ol>
                         </section>
-                        <p>
-                            <a href=format!("/api/applications/{}/signature", app.id) download="">
-                                {move || i18n.t("request.download_signature")}
-                            </a>
-                        </p>
+                        <ul class="downloads">
+                            <li>
+                                <a href={ let id = app.id.clone(); move || format!("/api/applications/{id}/receipt?lang={}", i18n.lang().code()) } download="">
+                                    {move || i18n.t("request.download_receipt")}
+                                </a>
+                            </li>
+                            <li>
+                                <a href=format!("/api/applications/{}/signature", app.id) download="">
+                                    {move || i18n.t("request.download_signature")}
+                                </a>
+                            </li>
+                        </ul>
                     }.into_any()
                 }
                 Err(e) => {

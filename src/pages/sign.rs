@@ -310,6 +310,7 @@ pub fn Sign() -> impl IntoView {
                         <p class="registration-number"><strong>{number.clone()}</strong></p>
                         <p>{move || i18n.t_with("sign.done.due", &[("date", due.clone())])}</p>
                         <p>{move || i18n.t("sign.done.next")}</p>
+                        <p><a href={ let id = app.id.clone(); move || format!("/api/applications/{id}/receipt?lang={}", i18n.lang().code()) } download="">{move || i18n.t("request.download_receipt")}</a></p>
                         <p><a href=format!("/applications/{}", app.id)>{move || i18n.t("sign.done.follow")}</a></p>
                     </div>
                 }

@@ -165,14 +165,16 @@ pub fn path_with_tools() -> std::ffi::OsString {
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn ensure_chromium() -> anyhow::Result<()> {
-    // The openssl command is the EDS interoperability check's independent verifier.
+    // The openssl command is the EDS interoperability check's independent verifier;
+    // pdftotext (poppler-utils) reads back the PDFs the server makes.
     if std::path::Path::new(CHROMIUM).exists()
         && std::path::Path::new("/usr/share/fonts/truetype/dejavu").exists()
         && std::path::Path::new("/usr/bin/openssl").exists()
+        && std::path::Path::new("/usr/bin/pdftotext").exists()
     {
         return Ok(());
     }
-    step("installing Chromium, fonts and the openssl command from Debian (about 1 minute)");
+    step("installing Chromium, fonts, openssl and poppler-utils from Debian (about 1 minute)");
     let sudo: &[&str] = if output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0") {
         &[]
     } else {
@@ -195,6 +197,7 @@ fn ensure_chromium() -> anyhow::Result<()> {
         "chromium",
         "fonts-dejavu-core",
         "openssl",
+        "poppler-utils",
     ])
 }
 

@@ -11,6 +11,7 @@ pub mod locales;
 pub mod officers;
 pub mod payments;
 pub mod pki;
+pub mod receipt;
 pub mod registry;
 pub mod requests;
 pub mod sessions;

@@ -332,3 +332,68 @@ async fn the_applicant_withdraws_before_a_decision_and_not_after() {
     let (status, p) = problem(take_into_review(&s, &officer, &request.id).await).await;
     assert_eq!((status, p.code.as_str()), (409, "request.changed"));
 }
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("receipt.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args([file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils; xtask setup installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let number = request.registration_number.clone().unwrap();
+    let receipt = |lang: &'static str| {
+        citizen
+            .get(s.url(&format!(
+                "/api/applications/{}/receipt?lang={lang}",
+                request.id
+            )))
+            .send()
+    };
+    let res = receipt("ru").await.unwrap();
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&res.bytes().await.unwrap());
+    for expected in [
+        "Расписка о приёме заявления",
+        number.as_str(),
+        "Нұрланова Айгүл Серікқызы (880315412341)",
+        "Приложенные документы (3)",
+        request.due_date.as_deref().unwrap(),
+        "В личный кабинет на портале",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} not in the receipt:\n{text}"
+        );
+    }
+    let kk = pdf_text(&receipt("kk").await.unwrap().bytes().await.unwrap());
+    assert!(kk.contains("Өтінішті қабылдау туралы қолхат"), "{kk}");
+    // The provider's officer may print it; anyone else does not learn it exists.
+    let officer = logged_in(&s, OFFICER).await;
+    let res = officer
+        .get(s.url(&format!("/api/applications/{}/receipt", request.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let other = logged_in(&s, ("751102323458", "Erlan-demo-2026")).await;
+    let res = other
+        .get(s.url(&format!("/api/applications/{}/receipt", request.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}

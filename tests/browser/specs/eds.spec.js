@@ -215,6 +215,12 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   await expect(decision.getByRole('status')).toContainText('Қолтаңба жарамды.');
   const timeline = page.getByRole('region', { name: 'Өтініш тарихы' });
   await expect(timeline.getByRole('listitem')).toHaveCount(3);
+  // The receipt (қолхат) downloads as a PDF named by the registration number.
+  const [receipt] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Қолхатты жүктеп алу (PDF)' }).click(),
+  ]);
+  expect(receipt.suggestedFilename()).toMatch(/^receipt-\d{4}-\d{6}\.pdf$/);
   await expectAccessible(page, 'a refused request');
   await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'request-refused');

@@ -64,6 +64,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::routing::post(submission::submit),
         )
         .route(
+            "/applications/{id}/receipt",
+            axum::routing::get(submission::receipt),
+        )
+        .route(
             "/applications/{id}/history",
             axum::routing::get(applications::history),
         )

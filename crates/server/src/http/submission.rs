@@ -306,3 +306,100 @@ pub async fn signature(
     )
         .into_response())
 }
+
+/// `GET /api/applications/{id}/receipt`: the receipt (қолхат) as PDF in the request's
+/// language, for the applicant and the provider's officers.
+pub async fn receipt(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let lang = current.lang;
+    let stored = super::applications::visible(&state, &current, &id).await?;
+    let signed = stored_submission(&state, &stored, lang).await?;
+    let document = OutgoingDocument::from_bytes(&signed.outgoing_document)
+        .ok_or_else(|| ApiError::internal(lang, "a stored outgoing document does not parse"))?;
+    let t = |key: &str| crate::locales::message(lang, &format!("receipt.{key}"));
+    let service = state.catalogue.service(&stored.view.service_id);
+    let variant = service.and_then(|s| s.variant(&stored.view.variant_id));
+    let provider = state.catalogue.provider(&stored.provider_id);
+    let provider_line = provider
+        .map(|p| {
+            let address = p
+                .address
+                .as_ref()
+                .map(|a| format!(", {}", a.get(lang)))
+                .unwrap_or_default();
+            format!("{}{address}", p.name.get(lang))
+        })
+        .unwrap_or_default();
+    let documents: Vec<String> = stored
+        .view
+        .attachments
+        .iter()
+        .map(|a| {
+            let slot = variant
+                .and_then(|v| v.documents.iter().find(|d| d.id == a.document_id))
+                .map(|d| d.name.get(lang).to_string())
+                .unwrap_or_else(|| a.document_id.clone());
+            format!("{slot} — {}", a.file_name)
+        })
+        .collect();
+    let number = stored.view.registration_number.clone().unwrap_or_default();
+    let registered_at = stored
+        .view
+        .registered_at
+        .as_deref()
+        .and_then(|at| {
+            time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .map(|at| {
+            let local = requests::local(at);
+            format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
+        })
+        .unwrap_or_default();
+    let receipt = crate::receipt::Receipt {
+        title: t("title"),
+        lines: vec![
+            (t("number"), number.clone()),
+            (t("registered_at"), registered_at),
+            (
+                t("service"),
+                service
+                    .map(|s| s.name.get(lang).to_string())
+                    .unwrap_or_default(),
+            ),
+            (t("provider"), provider_line),
+            (
+                t("applicant"),
+                format!("{} ({})", document.applicant.name, document.applicant.id),
+            ),
+            (t("phone"), document.applicant.phone.clone()),
+            (t("due"), stored.view.due_date.clone().unwrap_or_default()),
+            (t("result"), t("result_where")),
+        ],
+        documents_label: t("documents").replace("{n}", &documents.len().to_string()),
+        documents,
+        footer: t("footer"),
+    };
+    let pdf = crate::receipt::render(&receipt);
+    let disposition = format!("attachment; filename=\"receipt-{number}.pdf\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(|e| ApiError::internal(lang, e))?,
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
