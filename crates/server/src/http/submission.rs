@@ -290,19 +290,35 @@ pub async fn signature(
         .view
         .registration_number
         .unwrap_or_else(|| stored.view.id.clone());
-    let disposition = format!("attachment; filename=\"{number}.p7s\"");
+    download(
+        "application/pkcs7-signature",
+        &format!("{number}.p7s"),
+        signed.signature,
+        lang,
+    )
+}
+
+/// A private file download: its type, a file name (ASCII: registration numbers), no caching.
+fn download(
+    content_type: &'static str,
+    file_name: &str,
+    body: Vec<u8>,
+    lang: Lang,
+) -> Result<Response, ApiError> {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pkcs7-signature"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&disposition).map_err(|e| ApiError::internal(lang, e))?,
             ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
         ],
-        signed.signature,
+        body,
     )
         .into_response())
 }
@@ -383,23 +399,10 @@ pub async fn receipt(
         footer: t("footer"),
     };
     let pdf = crate::receipt::render(&receipt);
-    let disposition = format!("attachment; filename=\"receipt-{number}.pdf\"");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| ApiError::internal(lang, e))?,
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
+    download(
+        "application/pdf",
+        &format!("receipt-{number}.pdf"),
         pdf,
+        lang,
     )
-        .into_response())
 }
