@@ -8,8 +8,10 @@ use crate::components::page_title::PageTitle;
 use crate::i18n::{I18n, use_i18n};
 use crate::signer;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::wasm_bindgen::prelude::Closure;
 use leptos_router::hooks::use_params_map;
-use qyzmet_domain::api::{ApplicationView, CertificateHolder, DecisionView};
+use qyzmet_domain::api::{ApplicationView, CertificateHolder, DecisionView, StatusEvent};
 use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::Outcome;
 use qyzmet_domain::status::Status;
@@ -124,6 +126,28 @@ pub fn Request() -> impl IntoView {
             Ok::<_, api::ApiError>((app, history, decision, name))
         }
     });
+    // Live: the server pushes each status change of my requests (SSE); this page refetches
+    // when one is about it, and says so to screen readers.
+    let announcement = RwSignal::new(String::new());
+    if let Ok(source) = leptos::web_sys::EventSource::new("/api/events") {
+        let on_status = Closure::<dyn FnMut(leptos::web_sys::MessageEvent)>::new(
+            move |e: leptos::web_sys::MessageEvent| {
+                let event = e
+                    .data()
+                    .as_string()
+                    .and_then(|t| serde_json::from_str::<StatusEvent>(&t).ok());
+                if let Some(event) = event.filter(|ev| ev.application_id == id()) {
+                    let status = i18n.t(&format!("status.{}", event.status.code()));
+                    announcement.set(i18n.t_with("request.live", &[("status", status)]));
+                    data.refetch();
+                }
+            },
+        );
+        let _ =
+            source.add_event_listener_with_callback("status", on_status.as_ref().unchecked_ref());
+        let open = StoredValue::new_local((source, on_status));
+        on_cleanup(move || open.with_value(|(source, _)| source.close()));
+    }
     let title = Signal::derive(move || match data.get() {
         Some(Ok((app, ..))) => i18n.t_with(
             "request.title",
@@ -133,6 +157,9 @@ pub fn Request() -> impl IntoView {
     });
     view! {
         <PageTitle text=title />
+        <p role="status" class="live-announcement" hidden=move || announcement.get().is_empty()>
+            {move || announcement.get()}
+        </p>
         <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
             {move || data.get().map(|result| match result {
                 Ok((app, history, decision, service_name)) => {

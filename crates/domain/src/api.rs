@@ -495,3 +495,32 @@ pub struct DecisionView {
 pub struct HistoryList {
     pub history: Vec<HistoryView>,
 }
+
+/// A status change of one of my requests, as notification and as live event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: i64,
+    pub application_id: String,
+    pub registration_number: Option<String>,
+    pub status: crate::status::Status,
+    pub note: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+    pub read: bool,
+}
+
+/// `GET /api/notifications`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationList {
+    pub unread: i64,
+    pub notifications: Vec<NotificationView>,
+}
+
+/// One `status` event of `GET /api/events` (Server-Sent Events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    pub application_id: String,
+    pub registration_number: Option<String>,
+    pub status: crate::status::Status,
+    pub note: Option<String>,
+}

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod locales;
+pub mod notifications;
 pub mod officers;
 pub mod payments;
 pub mod pki;
@@ -44,6 +45,11 @@ pub struct AppState {
     pub db: db::Db,
     /// The test PKI: what EDS signatures are verified against.
     pub pki: pki::Pki,
+    /// Committed status changes for the live `/api/events` streams.
+    pub events: notifications::Events,
+    /// Cancelled when the server begins to shut down: event streams end, so the graceful
+    /// shutdown does not wait forever on them.
+    pub shutdown: tokio_util::sync::CancellationToken,
     pub config: Config,
 }
 
@@ -79,8 +85,11 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         catalogue,
         db,
         pki,
+        events: notifications::Events::default(),
+        shutdown: tokio_util::sync::CancellationToken::new(),
         config,
     });
+    let shutdown = state.shutdown.clone();
     let app = http::router(state);
     // Tests and `cargo xtask serve` wait for this line: everything is loaded by now.
     println!(
@@ -91,7 +100,10 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        shutdown.cancel();
+    })
     .await?;
     Ok(())
 }

@@ -107,16 +107,17 @@ pub struct SignedDecision<'a> {
     pub signed_at: i64,
 }
 
-/// Moves the request from `entry.from` to `entry.to` with its history row (and, for a
-/// decision, the signed decision) in one transaction. `false`: the request was no longer
-/// in `entry.from` — someone else moved it first.
+/// Moves the request from `entry.from` to `entry.to` with its history row, the owner's
+/// notification (and, for a decision, the signed decision) in one transaction. `Some(owner
+/// account id)` when moved; `None`: the request was no longer in `entry.from` — someone else
+/// moved it first.
 pub async fn apply_move(
     db: &Db,
     application_id: i64,
     entry: &HistoryEntry,
     actor_account_id: i64,
     decision: Option<SignedDecision<'_>>,
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Option<i64>> {
     let at = entry.at.unix_timestamp();
     let mut tx = db.pool.begin().await?;
     let moved = sqlx::query(
@@ -129,7 +130,7 @@ pub async fn apply_move(
     .execute(&mut *tx)
     .await?;
     if moved.rows_affected() != 1 {
-        return Ok(false);
+        return Ok(None);
     }
     sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(application_id)
@@ -158,8 +159,11 @@ pub async fn apply_move(
         .execute(&mut *tx)
         .await?;
     }
+    let owner =
+        crate::notifications::record(&mut tx, application_id, entry.to, entry.note.as_deref(), at)
+            .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(owner))
 }
 
 /// The stored decision of a request.

@@ -163,6 +163,7 @@ pub async fn register(
         .bind(at)
         .execute(&mut *tx)
         .await?;
+    crate::notifications::record(&mut tx, s.application_id, Status::Registered, None, at).await?;
     sqlx::query("INSERT INTO idempotency_keys (account_id, idempotency_key, application_id, created_at) VALUES ($1, $2, $3, $4)")
         .bind(s.account_id)
         .bind(s.idempotency_key.to_string())

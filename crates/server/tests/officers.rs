@@ -397,3 +397,61 @@ async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn status_changes_reach_the_applicant_live_and_as_notifications() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let mut stream = citizen.get(s.url("/api/events")).send().await.unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    // Another applicant's stream must not hear of it.
+    let other = logged_in(&s, ("751102323458", "Erlan-demo-2026")).await;
+    let mut other_stream = other.get(s.url("/api/events")).send().await.unwrap();
+
+    let officer = logged_in(&s, OFFICER).await;
+    assert_eq!(
+        take_into_review(&s, &officer, &request.id).await.status(),
+        200
+    );
+    let mut received = String::new();
+    let deadline = std::time::Duration::from_secs(10);
+    while !received.contains("in_review") {
+        let chunk = tokio::time::timeout(deadline, stream.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .unwrap();
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(received.contains("event: status"), "{received}");
+    assert!(received.contains(&request.id), "{received}");
+    let quiet =
+        tokio::time::timeout(std::time::Duration::from_millis(500), other_stream.chunk()).await;
+    assert!(
+        quiet.is_err()
+            || !String::from_utf8_lossy(&quiet.unwrap().unwrap().unwrap_or_default())
+                .contains(&request.id)
+    );
+
+    let list: qyzmet_domain::api::NotificationList =
+        get_json(&s, &citizen, "/api/notifications").await;
+    let statuses: Vec<Status> = list.notifications.iter().map(|n| n.status).collect();
+    assert_eq!(statuses, vec![Status::InReview, Status::Registered]);
+    assert_eq!(list.unread, 2);
+    assert_eq!(
+        citizen
+            .post(s.url("/api/notifications/read"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let list: qyzmet_domain::api::NotificationList =
+        get_json(&s, &citizen, "/api/notifications").await;
+    assert_eq!(list.unread, 0);
+    let theirs: qyzmet_domain::api::NotificationList =
+        get_json(&s, &other, "/api/notifications").await;
+    assert!(theirs.notifications.is_empty());
+}

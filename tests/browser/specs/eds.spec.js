@@ -184,27 +184,47 @@ test('NCALayer: the bridge sends the basics module\'s sign request, a cancel kee
   await screenshot(page, testInfo, 'sign-ncalayer-submitted');
 });
 
-test('the applicant sees the reasoned refusal and the officer\'s signature checked in the browser', async ({ page, request }, testInfo) => {
-  const id = await readyDraft(page.request);
-  // Submit as the applicant (the sign step is tested above), with a signature from OpenSSL.
-  let formed = await (await page.request.get(`/api/applications/${id}/outgoing-document`)).json();
-  let signature = opensslSign(Buffer.from(formed.document, 'base64'), key('880315412341-signing.p12')).toString('base64');
-  let res = await page.request.post(`/api/applications/${id}/submit`, {
+/** A registered request of the demo citizen (submitted through the API with an OpenSSL signature). */
+async function submittedRequest(api) {
+  const id = await readyDraft(api);
+  const formed = await (await api.get(`/api/applications/${id}/outgoing-document`)).json();
+  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('880315412341-signing.p12')).toString('base64');
+  const res = await api.post(`/api/applications/${id}/submit`, {
     headers: { ...CSRF, 'Idempotency-Key': `browser-${id}` }, data: { document: formed.document, signature },
   });
   expect(res.status()).toBe(201);
+  return id;
+}
 
+/** The guardianship officer, in their own session, takes the request into review. */
+async function officerTakes(api, id) {
+  let res = await api.post('/api/session', { headers: CSRF, data: { login: '770214324684', password: 'Officer-demo-2026' } });
+  expect(res.status()).toBe(200);
+  res = await api.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from: 'registered', to: 'in_review' } });
+  expect(res.status()).toBe(200);
+}
+
+test('a status change arrives live on the open request page and is announced', async ({ page, request }) => {
+  const id = await submittedRequest(page.request);
+  await page.goto(`/applications/${id}`);
+  const status = page.locator('dd.status');
+  await expect(status).toHaveText(/Тіркелді/);
+  await officerTakes(request, id);
+  await expect(page.locator('.live-announcement')).toHaveText('Өтініш күйі өзгерді: Қаралуда.');
+  await expect(status).toHaveText(/Қаралуда/);
+  await expect(page.getByRole('region', { name: 'Өтініш тарихы' }).getByRole('listitem')).toHaveCount(2);
+});
+
+test('the applicant sees the reasoned refusal and the officer\'s signature checked in the browser', async ({ page, request }, testInfo) => {
+  const id = await submittedRequest(page.request);
   // The guardianship officer takes it, and refuses with a reason, signed with their key.
-  res = await request.post('/api/session', { headers: CSRF, data: { login: '770214324684', password: 'Officer-demo-2026' } });
-  expect(res.status()).toBe(200);
-  res = await request.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from: 'registered', to: 'in_review' } });
-  expect(res.status()).toBe(200);
+  await officerTakes(request, id);
   const reason = 'Денсаулық туралы анықтаманың мерзімі өткен.';
-  formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, {
+  const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, {
     headers: CSRF, data: { outcome: 'refused', reason },
   })).json();
-  signature = opensslSign(Buffer.from(formed.document, 'base64'), key('770214324684-signing.p12')).toString('base64');
-  res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
+  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('770214324684-signing.p12')).toString('base64');
+  const res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
   expect(res.status()).toBe(200);
 
   await page.goto(`/applications/${id}`);

@@ -556,11 +556,6 @@ pub async fn withdraw(
         None,
     )
     .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code(), lang))?;
-    let moved = crate::officers::apply_move(&state.db, stored.id, &entry, current.account.id, None)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
-    if !moved {
-        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
-    }
+    super::officers::commit_move(&state, &current, &stored, &entry, None).await?;
     Ok(Json(owned(&state, &current, &id).await?.view))
 }

@@ -2,6 +2,7 @@
 
 pub mod applications;
 mod auth;
+mod events;
 pub mod extract;
 mod officers;
 mod payments;
@@ -80,6 +81,12 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::routing::post(applications::withdraw),
         )
         .route("/officer/requests", axum::routing::get(officers::queue))
+        .route("/notifications", axum::routing::get(events::notifications))
+        .route(
+            "/notifications/read",
+            axum::routing::post(events::mark_read),
+        )
+        .route("/events", axum::routing::get(events::stream))
         .route(
             "/officer/requests/{id}",
             axum::routing::get(officers::detail),

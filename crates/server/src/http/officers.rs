@@ -216,13 +216,34 @@ pub async fn make_move(
         req.note,
     )
     .map_err(|e| transition_error(e, lang))?;
-    let moved = officers::apply_move(&state.db, r.stored.id, &entry, current.account.id, None)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
-    if !moved {
-        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
-    }
+    commit_move(&state, &current, &r.stored, &entry, None).await?;
     detail(State(state), current, Path(id)).await
+}
+
+/// Makes the move in one transaction, then tells the owner's open event streams; if
+/// someone moved the request first, 409 `request.changed`.
+pub async fn commit_move(
+    state: &AppState,
+    current: &CurrentAccount,
+    stored: &crate::applications::Stored,
+    entry: &status::HistoryEntry,
+    decision: Option<SignedDecision<'_>>,
+) -> Result<(), ApiError> {
+    let lang = current.lang;
+    let owner = officers::apply_move(&state.db, stored.id, entry, current.account.id, decision)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed", lang))?;
+    state.events.publish(
+        owner,
+        qyzmet_domain::api::StatusEvent {
+            application_id: stored.view.id.clone(),
+            registration_number: stored.view.registration_number.clone(),
+            status: entry.to,
+            note: entry.note.clone(),
+        },
+    );
+    Ok(())
 }
 
 fn form_decision(
@@ -366,17 +387,6 @@ pub async fn decide(
         signer_iin: verified.holder.iin.as_deref().unwrap_or_default(),
         signed_at: verified.signing_time.unwrap_or(t),
     };
-    let moved = officers::apply_move(
-        &state.db,
-        r.stored.id,
-        &entry,
-        current.account.id,
-        Some(signed),
-    )
-    .await
-    .map_err(|e| ApiError::internal(lang, e))?;
-    if !moved {
-        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
-    }
+    commit_move(&state, &current, &r.stored, &entry, Some(signed)).await?;
     detail(State(state), current, Path(id)).await
 }

@@ -245,6 +245,17 @@ pub async fn submit(
         time::OffsetDateTime::from_unix_timestamp(t).map_err(|e| ApiError::internal(lang, e))?;
     match requests::register(&state.db, &submission, now_dt).await {
         Ok(r) => {
+            if !r.repeated {
+                state.events.publish(
+                    current.account.id,
+                    qyzmet_domain::api::StatusEvent {
+                        application_id: stored.view.id.clone(),
+                        registration_number: Some(r.registration_number.clone()),
+                        status: Status::Registered,
+                        note: None,
+                    },
+                );
+            }
             let status = if r.repeated {
                 StatusCode::OK
             } else {
