@@ -455,3 +455,37 @@ async fn status_changes_reach_the_applicant_live_and_as_notifications() {
         get_json(&s, &other, "/api/notifications").await;
     assert!(theirs.notifications.is_empty());
 }
+
+#[tokio::test]
+async fn a_restarted_server_keeps_every_registered_request_and_its_signature() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let signature = citizen
+        .get(s.url(&format!("/api/applications/{}/signature", request.id)))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let s = s.restart().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let view: qyzmet_domain::api::ApplicationView =
+        get_json(&s, &citizen, &format!("/api/applications/{}", request.id)).await;
+    assert_eq!(
+        (view.status, view.registration_number),
+        (Status::Registered, request.registration_number)
+    );
+    let again = citizen
+        .get(s.url(&format!("/api/applications/{}/signature", request.id)))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(again, signature);
+    let officer = logged_in(&s, OFFICER).await;
+    assert_eq!(queue(&s, &officer).await.requests.len(), 1);
+}
