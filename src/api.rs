@@ -169,3 +169,56 @@ pub async fn bytes(path: &str) -> Result<Vec<u8>, ApiError> {
     }
     res.binary().await.map_err(|_| ApiError::Network)
 }
+
+pub async fn officer_queue(lang: Lang) -> Result<qyzmet_domain::api::Queue, ApiError> {
+    get(&format!("/api/officer/requests?lang={}", lang.code())).await
+}
+
+pub async fn officer_request(
+    id: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::OfficerRequestView, ApiError> {
+    get(&format!("/api/officer/requests/{id}?lang={}", lang.code())).await
+}
+
+pub async fn officer_move(
+    id: &str,
+    req: &qyzmet_domain::api::MoveRequest,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::OfficerRequestView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &format!("/api/officer/requests/{id}/moves"),
+        req,
+        lang,
+    )
+    .await
+}
+
+pub async fn decision_document(
+    id: &str,
+    req: &qyzmet_domain::api::DecisionDraft,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::DecisionDocumentView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &format!("/api/officer/requests/{id}/decision-document"),
+        req,
+        lang,
+    )
+    .await
+}
+
+pub async fn decide(
+    id: &str,
+    req: &qyzmet_domain::api::DecisionSubmit,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::OfficerRequestView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &format!("/api/officer/requests/{id}/decision"),
+        req,
+        lang,
+    )
+    .await
+}

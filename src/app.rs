@@ -3,7 +3,13 @@
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Messages};
 use crate::pages::{
-    home::Home, login::Login, not_found::NotFound, register::Register, request::Request, sign::Sign,
+    home::Home,
+    login::Login,
+    not_found::NotFound,
+    officer::{OfficerRequest, Queue},
+    register::Register,
+    request::Request,
+    sign::Sign,
 };
 use crate::session::Session;
 use leptos::prelude::*;
@@ -24,6 +30,8 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
                     <Route path=path!("/register") view=Register />
                     <Route path=path!("/applications/:id/sign") view=Sign />
                     <Route path=path!("/applications/:id") view=Request />
+                    <Route path=path!("/officer") view=Queue />
+                    <Route path=path!("/officer/requests/:id") view=OfficerRequest />
                 </Routes>
             </Layout>
         </Router>

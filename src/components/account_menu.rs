@@ -24,7 +24,9 @@ pub fn AccountMenu() -> impl IntoView {
         <nav class="account-menu" aria-label=move || i18n.t("nav.account")>
             {move || match session.0.get() {
                 Some(view) => {
+                    let officer = view.account.role == qyzmet_domain::api::Role::Officer;
                     view! {
+                        {officer.then(|| view! { <A href="/officer">{move || i18n.t("nav.officer_queue")}</A> })}
                         <span class="account-name">{view.account.display_name}</span>
                         <button type="button" class="link-button" on:click=logout.clone()>
                             {move || i18n.t("nav.logout")}

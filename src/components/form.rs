@@ -30,11 +30,15 @@ pub fn ErrorSummary(
 ) -> impl IntoView {
     let summary = NodeRef::<leptos::html::Div>::new();
     // Every new set of problems takes focus, so the user hears and sees what went wrong.
+    // Focus after the frame is drawn: the summary must have lost `hidden` first, or the
+    // browser ignores the focus call.
     Effect::new(move |_| {
-        if !problems.get().is_empty()
-            && let Some(el) = summary.get()
-        {
-            let _ = el.focus();
+        if !problems.get().is_empty() {
+            request_animation_frame(move || {
+                if let Some(el) = summary.get_untracked() {
+                    let _ = el.focus();
+                }
+            });
         }
     });
     view! {

@@ -3,12 +3,12 @@
 use super::account_forms::{FormState, check_login, required};
 use crate::api;
 use crate::components::form::{ErrorSummary, Problem, TextField};
+use crate::components::key_fields::{KeyFields, KeyInput};
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 use crate::signer::{self, Purpose};
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use qyzmet_domain::api::{EdsLogin, LoginRequest};
@@ -62,22 +62,14 @@ pub fn Login() -> impl IntoView {
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let form = FormState::new();
-    let eds_file = RwSignal::new_local(None::<leptos::web_sys::File>);
-    let eds_file_name = RwSignal::new(String::new());
-    let eds_password = RwSignal::new(String::new());
+    let key = KeyInput::new();
     let navigate_eds = navigate.clone();
     let submit_eds = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let file = eds_file.get_untracked();
-        let password = eds_password.get_untracked();
-        let mut found: Vec<Problem> = Vec::new();
-        if file.is_none() {
-            found.push(Problem {
-                field: "eds-file".into(),
-                message: i18n.t("error.eds.no_file"),
-            });
-        }
-        found.extend(required(i18n, "eds-password", &password));
+        let (found, chosen) = match key.read(i18n) {
+            Ok(chosen) => (Vec::new(), Some(chosen)),
+            Err(found) => (found, None),
+        };
         let lang = i18n.lang();
         form.submit_to(
             "eds-file",
@@ -86,8 +78,10 @@ pub fn Login() -> impl IntoView {
             navigate_eds.clone(),
             found,
             move || async move {
-                match file {
-                    Some(file) => eds_login(signer::Signer::KeyFile { file, password }, lang).await,
+                match chosen {
+                    Some((file, password)) => {
+                        eds_login(signer::Signer::KeyFile { file, password }, lang).await
+                    }
                     None => Err(api::ApiError::Network),
                 }
             },
@@ -113,14 +107,6 @@ pub fn Login() -> impl IntoView {
             },
         );
     };
-    let pick_file = Callback::new(move |ev: leptos::ev::Event| {
-        let picked = ev
-            .target()
-            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        eds_file.set(picked);
-    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let found: Vec<Problem> = [
@@ -168,22 +154,10 @@ pub fn Login() -> impl IntoView {
             <h2 id="eds-login-title">{move || i18n.t("login.eds.title")}</h2>
             <p>{move || i18n.t("login.eds.intro")}</p>
             <form novalidate on:submit=submit_eds>
-                <TextField
-                    id="eds-file"
-                    label=Signal::derive(move || i18n.t("login.eds.file"))
+                <KeyFields
+                    key=key
+                    problems=form.problems
                     hint=Signal::derive(move || i18n.t("login.eds.file_hint"))
-                    value=eds_file_name
-                    error=form.error("eds-file")
-                    input_type="file"
-                    accept=".p12,.pfx,application/x-pkcs12"
-                    on_change=pick_file
-                />
-                <TextField
-                    id="eds-password"
-                    label=Signal::derive(move || i18n.t("login.eds.password"))
-                    value=eds_password
-                    error=form.error("eds-password")
-                    input_type="password"
                 />
                 <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
                     {move || i18n.t("login.eds.submit")}

@@ -17,7 +17,7 @@ use qyzmet_domain::decision::Outcome;
 use qyzmet_domain::status::Status;
 
 /// A glyph per status, beside its name (the name carries the meaning).
-fn icon(s: Status) -> &'static str {
+pub fn icon(s: Status) -> &'static str {
     match s {
         Status::Draft => "✎",
         Status::Registered => "●",
@@ -35,7 +35,7 @@ fn today() -> time::Date {
     kz.date()
 }
 
-fn local_time(rfc3339: &str) -> String {
+pub fn local_time(rfc3339: &str) -> String {
     // Shown in Kazakhstan's time as YYYY-MM-DD HH:MM.
     time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
         .map(|t| t.to_offset(time::UtcOffset::from_hms(5, 0, 0).unwrap_or(time::UtcOffset::UTC)))
@@ -59,6 +59,27 @@ fn due_line(i18n: I18n, app: &ApplicationView) -> Option<String> {
             i18n.t_count("request.days_left", c.days_left)
         )
     })
+}
+
+/// Every status change with its time (Kazakhstan) and note, oldest first.
+#[component]
+pub fn Timeline(history: Vec<qyzmet_domain::api::HistoryView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = history
+        .into_iter()
+        .map(|h| {
+            let to = h.to;
+            view! {
+                <li>
+                    <span aria-hidden="true">{icon(to)}</span> " "
+                    <strong>{move || i18n.t(&format!("status.{}", to.code()))}</strong> " "
+                    <time datetime=h.at.clone()>{local_time(&h.at)}</time>
+                    {h.note.map(|n| view! { <p class="note">{n}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ol class="timeline">{items}</ol> }
 }
 
 #[component]
@@ -166,17 +187,7 @@ pub fn Request() -> impl IntoView {
                     let status = app.status;
                     let due = due_line(i18n, &app);
                     let app_id = app.id.clone();
-                    let timeline = history.history.into_iter().map(|h| {
-                        let to = h.to;
-                        view! {
-                            <li>
-                                <span aria-hidden="true">{icon(to)}</span> " "
-                                <strong>{move || i18n.t(&format!("status.{}", to.code()))}</strong> " "
-                                <time datetime=h.at.clone()>{local_time(&h.at)}</time>
-                                {h.note.map(|n| view! { <p class="note">{n}</p> })}
-                            </li>
-                        }
-                    }).collect_view();
+                    let timeline = view! { <Timeline history=history.history /> };
                     view! {
                         <dl class="summary">
                             <dt>{move || i18n.t("sign.service")}</dt>
@@ -192,7 +203,7 @@ pub fn Request() -> impl IntoView {
                         {decision.map(|d| view! { <Decision id=app_id.clone() decision=d /> })}
                         <section aria-labelledby="timeline-title">
                             <h2 id="timeline-title">{move || i18n.t("request.timeline")}</h2>
-                            <ol class="timeline">{timeline}</ol>
+                            {timeline}
                         </section>
                         <ul class="downloads">
                             <li>

@@ -3,20 +3,18 @@
 //! the confirmation with the registration number and due date.
 
 use crate::api::{self, ApiError};
-use crate::components::form::{ErrorSummary, Problem, TextField, focus_by_id};
+use crate::components::form::{ErrorSummary, Problem, focus_by_id};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{I18n, use_i18n};
 use crate::ncalayer;
-use crate::pages::account_forms::{from_api, message, required};
+use crate::pages::account_forms::{from_api, message};
 use crate::signer::{self, Purpose, SignError, Signer};
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos_router::hooks::use_params_map;
 use qyzmet_domain::api::{ApplicationView, CertificateHolder, SubmitApplication};
 use qyzmet_domain::outgoing::OutgoingDocument;
 
-const FILE: &str = "eds-file";
-const PASSWORD: &str = "eds-password";
+use crate::components::key_fields::{FILE, KeyFields, KeyInput, PASSWORD};
 
 /// The document as the server sent it: base64 (what goes back) and the bytes (what is signed).
 #[derive(Clone)]
@@ -70,9 +68,8 @@ pub fn Sign() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let problems = RwSignal::new(Vec::<Problem>::new());
     let busy = RwSignal::new(false);
-    let key_file = RwSignal::new_local(None::<leptos::web_sys::File>);
-    let key_file_name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let key = KeyInput::new();
+    let password = key.password;
     let holder = RwSignal::new(None::<CertificateHolder>);
     let registered = RwSignal::new(None::<ApplicationView>);
     let submit_key = StoredValue::new(idempotency_key());
@@ -90,32 +87,7 @@ pub fn Sign() -> impl IntoView {
         }
     });
 
-    let pick_file = Callback::new(move |ev: leptos::ev::Event| {
-        let picked = ev
-            .target()
-            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        key_file.set(picked);
-        // Another file: whatever was shown of the last one no longer holds.
-        holder.set(None);
-    });
-
-    let inputs = move || -> Result<(leptos::web_sys::File, String), Vec<Problem>> {
-        let mut found = Vec::new();
-        let file = key_file.get_untracked();
-        if file.is_none() {
-            found.push(Problem {
-                field: FILE.into(),
-                message: i18n.t("error.eds.no_file"),
-            });
-        }
-        found.extend(required(i18n, PASSWORD, &password.get_untracked()));
-        match file {
-            Some(f) if found.is_empty() => Ok((f, password.get_untracked())),
-            _ => Err(found),
-        }
-    };
+    let inputs = move || key.read(i18n);
 
     let open_key = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -235,22 +207,11 @@ pub fn Sign() -> impl IntoView {
                 <h2 id="key-title">{move || i18n.t("sign.key")}</h2>
                 <p>{move || i18n.t("sign.key_intro")}</p>
                 <form class="narrow" novalidate on:submit=open_key>
-                    <TextField
-                        id=FILE
-                        label=Signal::derive(move || i18n.t("login.eds.file"))
+                    <KeyFields
+                        key=key
+                        problems=problems
                         hint=Signal::derive(move || i18n.t("sign.key_hint"))
-                        value=key_file_name
-                        error=Signal::derive(move || crate::pages::account_forms::for_field(&problems.get(), FILE))
-                        input_type="file"
-                        accept=".p12,.pfx,application/x-pkcs12"
-                        on_change=pick_file
-                    />
-                    <TextField
-                        id=PASSWORD
-                        label=Signal::derive(move || i18n.t("login.eds.password"))
-                        value=password
-                        error=Signal::derive(move || crate::pages::account_forms::for_field(&problems.get(), PASSWORD))
-                        input_type="password"
+                        on_pick=Callback::new(move |_| holder.set(None))
                     />
                     <button type="submit" class="secondary" aria-disabled=move || busy.get().then_some("true")>
                         {move || i18n.t("sign.open_key")}

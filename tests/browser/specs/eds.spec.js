@@ -245,3 +245,48 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'request-refused');
 });
+
+test('an officer works the queue and signs a refusal with their key in the browser', async ({ page, request }, testInfo) => {
+  // The citizen's request, submitted in their own session.
+  const login = await request.post('/api/session', { headers: CSRF, data: { login: CITIZEN.iin, password: CITIZEN.password } });
+  expect(login.status()).toBe(200);
+  const id = await submittedRequest(request);
+  const number = (await (await request.get(`/api/applications/${id}`)).json()).registration_number;
+
+  // The officer logs in through the page.
+  await page.goto('/login');
+  await page.getByLabel('ЖСН немесе БСН').fill('770214324684');
+  await page.getByLabel('Құпия сөз').fill('Officer-demo-2026');
+  await page.getByRole('button', { name: 'Кіру', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Тіркелгі' }).getByRole('link', { name: 'Өтініштер кезегі' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініштер кезегі');
+  const row = page.getByRole('row').filter({ hasText: number });
+  await expect(row).toContainText('Тіркелді');
+  await expectAccessible(page, 'officer queue');
+  await screenshot(page, testInfo, 'officer-queue');
+  await row.getByRole('link', { name: number }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Өтініш ${number}`);
+  await page.getByRole('button', { name: 'Қарауға алу' }).click();
+  await expect(page.locator('#officer-announcement')).toHaveText('Өтініш күйі өзгерді: Қаралуда.');
+
+  const form = page.getByRole('region', { name: 'Шешім' });
+  await form.getByLabel('Бас тарту', { exact: true }).check();
+  await form.getByRole('button', { name: 'Шешімге ЭЦҚ-мен қол қою' }).click();
+  const summary = page.getByRole('alert');
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText('Бас тарту себебін көрсетіңіз');
+  await expectAccessible(page, 'officer decision with errors');
+
+  await form.getByLabel('Бас тарту себебі').fill('Денсаулық туралы анықтаманың мерзімі өткен.');
+  await form.getByLabel('Кілт файлы (.p12)').setInputFiles(key('770214324684-signing.p12'));
+  await form.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Шешімге ЭЦҚ-мен қол қою' }).click();
+  await expect(page.locator('#officer-announcement')).toHaveText('Өтініш күйі өзгерді: Бас тартылды.');
+  await expect(page.getByRole('region', { name: 'Шешім' })).toHaveCount(0);
+  await expectAccessible(page, 'officer request decided');
+  await screenshot(page, testInfo, 'officer-decided');
+
+  const decision = await (await request.get(`/api/applications/${id}/decision`)).json();
+  expect(decision.signer_iin).toBe('770214324684');
+});

@@ -1,0 +1,350 @@
+//! The officer console: the provider's queue, and one request with its answers, files,
+//! history and the actions the status machine allows — intermediate steps, and decisions
+//! signed with the officer's EDS in the browser.
+
+use crate::api::{self, ApiError};
+use crate::components::form::{ErrorSummary, Problem, focus_by_id};
+use crate::components::key_fields::{FILE, KeyFields, KeyInput};
+use crate::components::page_title::PageTitle;
+use crate::i18n::{I18n, use_i18n};
+use crate::pages::account_forms::{for_field, from_api, message};
+use crate::pages::request::{Timeline, icon};
+use crate::signer::{Purpose, Signer};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use qyzmet_domain::api::{
+    DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, QueueItem,
+};
+use qyzmet_domain::decision::Outcome;
+use qyzmet_domain::status::Status;
+
+fn due_text(i18n: I18n, item: &QueueItem) -> String {
+    if item.status.is_final() {
+        item.due_date.clone()
+    } else if item.overdue {
+        i18n.t_with("officer.overdue", &[("date", item.due_date.clone())])
+    } else {
+        format!(
+            "{} ({})",
+            item.due_date,
+            i18n.t_count("officer.days_left", item.days_left)
+        )
+    }
+}
+
+fn status_view(i18n: I18n, status: Status) -> impl IntoView {
+    view! {
+        <span class=format!("status status-{}", status.code())>
+            <span aria-hidden="true">{icon(status)}</span> " "
+            {move || i18n.t(&format!("status.{}", status.code()))}
+        </span>
+    }
+}
+
+#[component]
+pub fn Queue() -> impl IntoView {
+    let i18n = use_i18n();
+    let queue = LocalResource::new(move || {
+        let lang = i18n.lang();
+        async move { api::officer_queue(lang).await }
+    });
+    view! {
+        <PageTitle text=Signal::derive(move || i18n.t("officer.queue.title")) />
+        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
+            {move || queue.get().map(|result| match result {
+                Ok(q) => {
+                    let counts = q.counts.iter().map(|(code, n)| {
+                        let (code, n) = (code.clone(), *n);
+                        view! { <li>{move || i18n.t(&format!("status.{code}"))} ": " <strong>{n}</strong></li> }
+                    }).collect_view();
+                    let empty = q.requests.is_empty();
+                    let rows = q.requests.into_iter().map(|item| {
+                        let due = due_text(i18n, &item);
+                        view! {
+                            <tr class:overdue=item.overdue>
+                                <td><A href=format!("/officer/requests/{}", item.id)>{item.registration_number.clone()}</A></td>
+                                <td>{item.service_name.clone()}</td>
+                                <td>{format!("{} ({})", item.applicant_name, item.applicant_id)}</td>
+                                <td>{status_view(i18n, item.status)}</td>
+                                <td>{due}</td>
+                            </tr>
+                        }
+                    }).collect_view();
+                    view! {
+                        <ul class="counts">{counts}</ul>
+                        {empty.then(|| view! { <p>{move || i18n.t("officer.queue.empty")}</p> })}
+                        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="queue-caption">
+                            <table class="queue">
+                                <caption id="queue-caption">{move || i18n.t("officer.queue.caption")}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || i18n.t("officer.col.number")}</th>
+                                        <th scope="col">{move || i18n.t("officer.col.service")}</th>
+                                        <th scope="col">{move || i18n.t("officer.col.applicant")}</th>
+                                        <th scope="col">{move || i18n.t("officer.col.status")}</th>
+                                        <th scope="col">{move || i18n.t("officer.col.due")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }
+                Err(e) => {
+                    let key = e.message_key();
+                    view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// An answer as text: scalars as they are, lists and groups one entry per line.
+fn answer_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(answer_text).collect::<Vec<_>>().join("; ")
+        }
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", answer_text(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+#[component]
+pub fn OfficerRequest() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let current = RwSignal::new(None::<OfficerRequestView>);
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let busy = RwSignal::new(false);
+    let note = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Outcome>);
+    let reason = RwSignal::new(String::new());
+    let announcement = RwSignal::new(String::new());
+    let key = KeyInput::new();
+    let load_error = RwSignal::new(None::<String>);
+    let load = move || {
+        let (id, lang) = (id(), i18n.lang());
+        leptos::task::spawn_local(async move {
+            match api::officer_request(&id, lang).await {
+                Ok(view) => current.set(Some(view)),
+                Err(e) => load_error.set(Some(e.message_key())),
+            }
+        });
+    };
+    Effect::new(move |_| load());
+
+    let after = move |result: Result<OfficerRequestView, Vec<Problem>>| {
+        match result {
+            Ok(view) => {
+                let status = i18n.t(&format!("status.{}", view.application.status.code()));
+                announcement.set(i18n.t_with("request.live", &[("status", status)]));
+                problems.set(Vec::new());
+                note.set(String::new());
+                current.set(Some(view));
+                request_animation_frame(|| focus_by_id("officer-announcement"));
+            }
+            Err(found) => {
+                problems.set(found);
+                // A 409 means someone else moved it: show what it is now.
+                load();
+            }
+        }
+        busy.set(false);
+    };
+
+    let make_move = move |to: Status| {
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(view) = current.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        let req = MoveRequest {
+            from: view.application.status,
+            to,
+            note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        let (id, lang) = (id(), i18n.lang());
+        leptos::task::spawn_local(async move {
+            after(
+                api::officer_move(&id, &req, lang)
+                    .await
+                    .map_err(|e| from_api(i18n, &e, "note")),
+            );
+        });
+    };
+
+    let decide = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let mut found = Vec::new();
+        let chosen = outcome.get_untracked();
+        if chosen.is_none() {
+            found.push(Problem {
+                field: "outcome-satisfied".into(),
+                message: message(i18n, "form.choice", &[]),
+            });
+        }
+        if chosen == Some(Outcome::Refused) && reason.get_untracked().trim().is_empty() {
+            found.push(Problem {
+                field: "reason".into(),
+                message: message(i18n, "status.reason_required", &[]),
+            });
+        }
+        let key_input = key.read(i18n);
+        if let Err(more) = &key_input {
+            found.extend(more.clone());
+        }
+        let (Some(chosen), Ok((file, password)), true) = (chosen, key_input, found.is_empty())
+        else {
+            problems.set(found);
+            return;
+        };
+        busy.set(true);
+        let draft = DecisionDraft {
+            outcome: chosen,
+            reason: Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
+        };
+        let (id, lang) = (id(), i18n.lang());
+        leptos::task::spawn_local(async move {
+            let result = async {
+                let formed = api::decision_document(&id, &draft, lang)
+                    .await
+                    .map_err(|e| from_api(i18n, &e, FILE))?;
+                let bytes = crate::pages::sign::decode(&formed.document)
+                    .ok_or_else(|| from_api(i18n, &ApiError::Network, FILE))?;
+                let signature = Signer::KeyFile { file, password }
+                    .sign(&bytes, Purpose::Signing)
+                    .await
+                    .map_err(|e| {
+                        vec![Problem {
+                            field: e
+                                .field(FILE, crate::components::key_fields::PASSWORD)
+                                .into(),
+                            message: message(i18n, &e.code, &[]),
+                        }]
+                    })?;
+                api::decide(
+                    &id,
+                    &DecisionSubmit {
+                        document: formed.document,
+                        signature,
+                    },
+                    lang,
+                )
+                .await
+                .map_err(|e| from_api(i18n, &e, FILE))
+            }
+            .await;
+            if result.is_ok() {
+                key.password.set(String::new());
+            }
+            after(result);
+        });
+    };
+
+    let title = Signal::derive(move || match current.get() {
+        Some(v) => i18n.t_with("request.title", &[("number", v.item.registration_number)]),
+        None => i18n.t("request.title_loading"),
+    });
+    view! {
+        <PageTitle text=title error=Signal::derive(move || !problems.get().is_empty()) />
+        <ErrorSummary problems=problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
+        <p id="officer-announcement" role="status" tabindex="-1" class="live-announcement" hidden=move || announcement.get().is_empty()>
+            {move || announcement.get()}
+        </p>
+        {move || load_error.get().map(|key| view! { <div class="notice notice-error" role="alert"><p>{i18n.t(&key)}</p></div> })}
+        {move || current.get().map(|view| {
+            let item = view.item.clone();
+            let app = view.application.clone();
+            let answers = app.answers.iter().map(|(k, v)| {
+                let text = answer_text(&serde_json::to_value(v).unwrap_or_default());
+                view! { <dt>{k.clone()}</dt><dd>{text}</dd> }
+            }).collect_view();
+            let files = app.attachments.iter().map(|a| view! {
+                <li><a href=format!("/api/applications/{}/attachments/{}", app.id, a.document_id) target="_blank" rel="noopener">{a.file_name.clone()}</a></li>
+            }).collect_view();
+            let steps: Vec<Status> = view.allowed_moves.iter().copied().filter(|s| !matches!(s, Status::Satisfied | Status::Refused)).collect();
+            let can_decide = view.allowed_moves.iter().any(|s| matches!(s, Status::Satisfied | Status::Refused));
+            let step_buttons = steps.into_iter().map(|to| view! {
+                <button type="button" on:click=move |_| make_move(to) aria-disabled=move || busy.get().then_some("true")>
+                    {move || i18n.t(&format!("officer.move.{}", to.code()))}
+                </button>
+            }).collect_view();
+            let has_steps = !view.allowed_moves.is_empty();
+            view! {
+                <dl class="summary">
+                    <dt>{move || i18n.t("sign.service")}</dt><dd>{item.service_name.clone()}</dd>
+                    <dt>{move || i18n.t("sign.applicant")}</dt><dd>{format!("{} ({})", item.applicant_name, item.applicant_id)}</dd>
+                    <dt>{move || i18n.t("request.status")}</dt><dd>{status_view(i18n, item.status)}</dd>
+                    <dt>{move || i18n.t("request.term")}</dt><dd>{due_text(i18n, &item)}</dd>
+                </dl>
+                <section aria-labelledby="answers-title">
+                    <h2 id="answers-title">{move || i18n.t("officer.answers")}</h2>
+                    <dl class="summary">{answers}</dl>
+                    <h3>{move || i18n.t("sign.files")}</h3>
+                    <ul>{files}</ul>
+                </section>
+                {has_steps.then(|| view! {
+                    <section aria-labelledby="actions-title">
+                        <h2 id="actions-title">{move || i18n.t("officer.actions")}</h2>
+                        <div class="field">
+                            <label for="note">{move || i18n.t("officer.note")}</label>
+                            <p class="hint" id="note-hint">{move || i18n.t("officer.note_hint")}</p>
+                            <textarea id="note" rows="3" aria-describedby="note-hint"
+                                prop:value=move || note.get()
+                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <div class="button-row">{step_buttons}</div>
+                    </section>
+                })}
+                {can_decide.then(|| view! {
+                    <section aria-labelledby="decision-form-title">
+                        <h2 id="decision-form-title">{move || i18n.t("officer.decision")}</h2>
+                        <form class="narrow" novalidate on:submit=decide>
+                            <fieldset class="field" aria-describedby=move || for_field(&problems.get(), "outcome-satisfied").map(|_| "outcome-error")>
+                                <legend>{move || i18n.t("officer.outcome")}</legend>
+                                {move || for_field(&problems.get(), "outcome-satisfied").map(|m| view! { <p class="error-message" id="outcome-error">{m}</p> })}
+                                <div class="radio">
+                                    <input type="radio" id="outcome-satisfied" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Satisfied)) />
+                                    <label for="outcome-satisfied">{move || i18n.t("officer.outcome.satisfied")}</label>
+                                </div>
+                                <div class="radio">
+                                    <input type="radio" id="outcome-refused" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Refused)) />
+                                    <label for="outcome-refused">{move || i18n.t("officer.outcome.refused")}</label>
+                                </div>
+                            </fieldset>
+                            <div class="field" class:field-error=move || for_field(&problems.get(), "reason").is_some()>
+                                <label for="reason">{move || i18n.t("officer.reason")}</label>
+                                <p class="hint" id="reason-hint">{move || i18n.t("officer.reason_hint")}</p>
+                                {move || for_field(&problems.get(), "reason").map(|m| view! { <p class="error-message" id="reason-error">{m}</p> })}
+                                <textarea id="reason" rows="4"
+                                    aria-describedby=move || if for_field(&problems.get(), "reason").is_some() { "reason-hint reason-error" } else { "reason-hint" }
+                                    aria-invalid=move || for_field(&problems.get(), "reason").is_some().then_some("true")
+                                    prop:value=move || reason.get()
+                                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                            </div>
+                            <KeyFields key=key problems=problems hint=Signal::derive(move || i18n.t("sign.key_hint")) />
+                            <button type="submit" aria-disabled=move || busy.get().then_some("true")>{move || i18n.t("officer.sign_decision")}</button>
+                        </form>
+                    </section>
+                })}
+                <section aria-labelledby="officer-timeline-title">
+                    <h2 id="officer-timeline-title">{move || i18n.t("request.timeline")}</h2>
+                    <Timeline history=view.history.clone() />
+                </section>
+            }
+        })}
+    }
+}
