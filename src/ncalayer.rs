@@ -8,7 +8,7 @@ use js_sys::Promise;
 use leptos::prelude::window;
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::prelude::*;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen_futures::JsFuture;
 
 pub const URL: &str = "wss://127.0.0.1:13579/";
@@ -24,6 +24,46 @@ fn key_usage_oid(purpose: Purpose) -> &'static str {
     }
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignRequest<'a> {
+    module: &'static str,
+    method: &'static str,
+    args: SignArgs<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignArgs<'a> {
+    allowed_storages: [&'static str; 5],
+    format: &'static str,
+    data: &'a str,
+    signing_params: SigningParams,
+    signer_params: SignerParams<'a>,
+    locale: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SigningParams {
+    decode: bool,
+    encapsulate: bool,
+    digested: bool,
+    tsa_profile: Empty,
+}
+
+#[derive(Serialize)]
+struct Empty {}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignerParams<'a> {
+    ext_key_usage_oids: [&'static str; 1],
+    iin: Option<&'a str>,
+    bin: Option<&'a str>,
+    chain: [&'static str; 0],
+}
+
 /// The `sign` request for `document` (the module decodes the base64 and signs the bytes,
 /// detached); `iin`/`bin` make NCALayer offer only the account's keys.
 pub fn request(
@@ -33,43 +73,69 @@ pub fn request(
     bin: Option<&str>,
     locale: &str,
 ) -> String {
-    json!({
-        "module": "kz.gov.pki.knca.basics",
-        "method": "sign",
-        "args": {
-            "allowedStorages": ["PKCS12", "AKKaztokenStore", "AKKZIDCardStore", "AKEToken72KStore", "AKJaCartaStore"],
-            "format": "cms",
-            "data": document_base64,
-            "signingParams": { "decode": true, "encapsulate": false, "digested": false, "tsaProfile": {} },
-            "signerParams": {
-                "extKeyUsageOids": [key_usage_oid(purpose)],
-                "iin": iin,
-                "bin": bin,
-                "chain": []
+    let request = SignRequest {
+        module: "kz.gov.pki.knca.basics",
+        method: "sign",
+        args: SignArgs {
+            allowed_storages: [
+                "PKCS12",
+                "AKKaztokenStore",
+                "AKKZIDCardStore",
+                "AKEToken72KStore",
+                "AKJaCartaStore",
+            ],
+            format: "cms",
+            data: document_base64,
+            signing_params: SigningParams {
+                decode: true,
+                encapsulate: false,
+                digested: false,
+                tsa_profile: Empty {},
             },
-            "locale": locale
-        }
-    })
-    .to_string()
+            signer_params: SignerParams {
+                ext_key_usage_oids: [key_usage_oid(purpose)],
+                iin,
+                bin,
+                chain: [],
+            },
+            locale,
+        },
+    };
+    serde_json::to_string(&request).unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+struct Reply {
+    status: Option<bool>,
+    body: Option<ReplyBody>,
+}
+
+#[derive(Deserialize)]
+struct ReplyBody {
+    result: Option<ReplyResult>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ReplyResult {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// Reads NCALayer's answer: `{status: true, body: {result}}` is a signature (a string, or
 /// an array with one), `{status: true, body: {}}` a cancel, `{status: false, …}` an error.
 /// Messages without `status` (NCALayer greets with its version) are not answers: `None`.
-pub fn answer(message: &serde_json::Value) -> Option<Result<String, SignError>> {
-    let status = message.get("status")?.as_bool()?;
-    if !status {
+pub fn answer(message: &str) -> Option<Result<String, SignError>> {
+    let reply: Reply = serde_json::from_str(message).ok()?;
+    if !reply.status? {
         return Some(Err(SignError {
             code: "eds.ncalayer_error".into(),
         }));
     }
-    let result = message.get("body").and_then(|b| b.get("result"));
-    let signature = match result {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Array(items)) => {
-            items.first().and_then(|v| v.as_str()).map(str::to_owned)
-        }
-        _ => None,
+    let signature = match reply.body.and_then(|b| b.result) {
+        Some(ReplyResult::One(s)) => Some(s),
+        Some(ReplyResult::Many(items)) => items.into_iter().next(),
+        None => None,
     };
     Some(
         signature
@@ -152,8 +218,7 @@ pub async fn sign(
         let on_message =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let text = e.data().as_string().unwrap_or_default();
-                let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                if answer(&value).is_some() {
+                if answer(&text).is_some() {
                     let _ = answered.call1(&JsValue::NULL, &JsValue::from_str(&text));
                 }
             });
@@ -172,9 +237,7 @@ pub async fn sign(
     ws.set_onclose(None);
     ws.set_onerror(None);
     let _ = ws.close();
-    let value: serde_json::Value =
-        serde_json::from_str(&text.ok_or_else(unavailable)?).map_err(|_| unavailable())?;
-    answer(&value).unwrap_or_else(|| Err(unavailable()))
+    answer(&text.ok_or_else(unavailable)?).unwrap_or_else(|| Err(unavailable()))
 }
 
 #[cfg(test)]
@@ -212,7 +275,7 @@ mod tests {
 
     #[test]
     fn answers_are_a_signature_a_cancel_an_error_or_not_an_answer() {
-        let read = |s: &str| answer(&serde_json::from_str(s).unwrap());
+        let read = answer;
         assert_eq!(
             read(r#"{"status":true,"body":{"result":["MIIB\r\nAA=="]}}"#),
             Some(Ok("MIIBAA==".into()))

@@ -17,6 +17,7 @@ use qyzmet_domain::api::{
     DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, QueueItem,
 };
 use qyzmet_domain::decision::Outcome;
+use qyzmet_domain::form::Answer;
 use qyzmet_domain::status::Status;
 
 fn due_text(i18n: I18n, item: &QueueItem) -> String {
@@ -100,19 +101,21 @@ pub fn Queue() -> impl IntoView {
     }
 }
 
-/// An answer as text: scalars as they are, lists and groups one entry per line.
-fn answer_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => {
-            items.iter().map(answer_text).collect::<Vec<_>>().join("; ")
-        }
-        serde_json::Value::Object(fields) => fields
+/// An answer as text: a value as it is, a group's entries one after another.
+fn answer_text(answer: &Answer) -> String {
+    match answer {
+        Answer::Text(s) => s.clone(),
+        Answer::Items(items) => items
             .iter()
-            .map(|(k, v)| format!("{k}: {}", answer_text(v)))
+            .map(|fields| {
+                fields
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", answer_text(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
+            .join("; "),
     }
 }
 
@@ -269,7 +272,7 @@ pub fn OfficerRequest() -> impl IntoView {
             let item = view.item.clone();
             let app = view.application.clone();
             let answers = app.answers.iter().map(|(k, v)| {
-                let text = answer_text(&serde_json::to_value(v).unwrap_or_default());
+                let text = answer_text(v);
                 view! { <dt>{k.clone()}</dt><dd>{text}</dd> }
             }).collect_view();
             let files = app.attachments.iter().map(|a| view! {

@@ -28,19 +28,36 @@ pub fn icon(s: Status) -> &'static str {
     }
 }
 
-fn today() -> time::Date {
-    let now = js_sys::Date::now() / 1000.0;
-    let kz = time::OffsetDateTime::from_unix_timestamp(now as i64 + 5 * 3600)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    kz.date()
+/// Kazakhstan's time (UTC+5) of a moment in milliseconds: the browser's own date code does
+/// the calendar work, which keeps time-parsing code out of the bundle.
+fn in_kazakhstan(millis: f64) -> js_sys::Date {
+    js_sys::Date::new(&leptos::wasm_bindgen::JsValue::from_f64(
+        millis + 5.0 * 3600.0 * 1000.0,
+    ))
 }
 
+fn today() -> time::Date {
+    let d = in_kazakhstan(js_sys::Date::now());
+    let month = time::Month::try_from(d.get_utc_month() as u8 + 1).unwrap_or(time::Month::January);
+    time::Date::from_calendar_date(d.get_utc_full_year() as i32, month, d.get_utc_date() as u8)
+        .unwrap_or(time::Date::MIN)
+}
+
+/// An RFC 3339 moment as Kazakhstan's `YYYY-MM-DD HH:MM`.
 pub fn local_time(rfc3339: &str) -> String {
-    // Shown in Kazakhstan's time as YYYY-MM-DD HH:MM.
-    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
-        .map(|t| t.to_offset(time::UtcOffset::from_hms(5, 0, 0).unwrap_or(time::UtcOffset::UTC)))
-        .map(|t| format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute()))
-        .unwrap_or_else(|_| rfc3339.to_string())
+    let parsed = js_sys::Date::parse(rfc3339);
+    if parsed.is_nan() {
+        return rfc3339.to_string();
+    }
+    let d = in_kazakhstan(parsed);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_utc_full_year(),
+        d.get_utc_month() + 1,
+        d.get_utc_date(),
+        d.get_utc_hours(),
+        d.get_utc_minutes()
+    )
 }
 
 fn due_line(i18n: I18n, app: &ApplicationView) -> Option<String> {
