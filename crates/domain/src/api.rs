@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// The one error shape of the API (`application/problem+json`, RFC 9457). `code` is stable;
 /// the app maps it to a localized message, `title` is the server's message in the request's
 /// language for clients that do not.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -31,6 +32,7 @@ pub struct Problem {
 }
 
 /// A catalogue card in one language.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceSummary {
     pub id: String,
@@ -47,6 +49,7 @@ pub struct ServiceSummary {
 }
 
 /// A fee as shown: in indices and in tenge at the current index.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeView {
     pub mci: f64,
@@ -66,6 +69,7 @@ impl FeeView {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderView {
     pub id: String,
@@ -87,6 +91,7 @@ impl ProviderView {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentView {
     pub id: String,
@@ -108,6 +113,7 @@ impl DocumentView {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantView {
     pub id: String,
@@ -117,11 +123,13 @@ pub struct VariantView {
     pub documents: Vec<DocumentView>,
     /// The form keeps all three languages: the app switches language without refetching it
     /// mid-application.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub form: Option<FormSchema>,
     pub steps: ServiceSteps,
 }
 
 /// A service page in one language.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceDetail {
     pub summary: ServiceSummary,
@@ -201,6 +209,7 @@ impl ServiceDetail {
 }
 
 /// `GET /api/services` answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceList {
     pub lang: Lang,
@@ -208,6 +217,7 @@ pub struct ServiceList {
 }
 
 /// `GET /api/health` answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
@@ -216,6 +226,7 @@ pub struct Health {
 }
 
 /// What kind of account: an individual (IIN) or a company (BIN).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
@@ -223,6 +234,7 @@ pub enum AccountKind {
     Company,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -233,6 +245,7 @@ pub enum Role {
 }
 
 /// `POST /api/accounts`: register with an IIN or BIN found in the registry.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRequest {
     pub login: String,
@@ -242,12 +255,14 @@ pub struct RegisterRequest {
 }
 
 /// `POST /api/session`: log in with IIN/BIN and password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub login: String,
     pub password: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
     pub id: i64,
@@ -262,6 +277,7 @@ pub struct AccountView {
 }
 
 /// `GET /api/session`: who is logged in and how long the session has left.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {
     pub account: AccountView,
@@ -275,6 +291,7 @@ pub struct SessionView {
 pub const CSRF_HEADER: &str = "x-qyzmet-csrf";
 
 /// `POST /api/applications`: start a draft for a service (and variant, where it has them).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateApplication {
     pub service_id: String,
@@ -285,13 +302,16 @@ pub struct CreateApplication {
 /// `PATCH /api/applications/{id}`: save the answers over `version` (the one last read). A
 /// stale version is refused with 409 and the current application, so two tabs never
 /// overwrite each other silently.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveAnswers {
     pub version: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub answers: crate::form::Answers,
 }
 
 /// A file attached to one document slot of an application.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentView {
     pub document_id: String,
@@ -303,6 +323,7 @@ pub struct AttachmentView {
 }
 
 /// A draft or a request, as its owner sees it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationView {
     /// An unguessable id, used in every URL.
@@ -310,6 +331,7 @@ pub struct ApplicationView {
     pub service_id: String,
     pub variant_id: String,
     pub status: crate::status::Status,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub answers: crate::form::Answers,
     pub version: i64,
     pub attachments: Vec<AttachmentView>,
@@ -324,11 +346,13 @@ pub struct ApplicationView {
 }
 
 /// `GET /api/applications` answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationList {
     pub applications: Vec<ApplicationView>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
@@ -337,6 +361,7 @@ pub enum PaymentStatus {
 }
 
 /// A fee payment through the built-in test payment gateway.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentView {
     pub id: String,
@@ -350,6 +375,7 @@ pub struct PaymentView {
 
 /// `GET /api/applications/{id}/outgoing-document`: the exact bytes to sign (base64), formed
 /// now for a draft, or the stored signed ones for a registered request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutgoingDocumentView {
     /// Base64 of the canonical bytes (`outgoing::OutgoingDocument::to_bytes`).
@@ -361,6 +387,7 @@ pub struct OutgoingDocumentView {
 
 /// `POST /api/applications/{id}/submit` (with an `Idempotency-Key` header): the document as
 /// formed and the detached CMS signature over it, both base64.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmitApplication {
     pub document: String,
@@ -369,6 +396,7 @@ pub struct SubmitApplication {
 
 /// `POST /api/session/eds-challenge` answer: a one-time value to sign with the
 /// authentication key, valid for two minutes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EdsChallenge {
     pub nonce: String,
@@ -377,6 +405,7 @@ pub struct EdsChallenge {
 
 /// `POST /api/session/eds`: the challenge and the detached CMS signature over its bytes
 /// (the nonce's UTF-8), base64.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EdsLogin {
     pub nonce: String,
@@ -385,6 +414,7 @@ pub struct EdsLogin {
 
 /// A certificate's holder as the signer shows them before signing, and as "signed by …"
 /// names them (the browser's mirror of `qyzmet_eds::Holder`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateHolder {
     pub common_name: String,
@@ -399,6 +429,7 @@ pub struct CertificateHolder {
 }
 
 /// One entry of a request's history, as both sides see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryView {
     pub from: crate::status::Status,
@@ -410,6 +441,7 @@ pub struct HistoryView {
 }
 
 /// A request in an officer's queue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItem {
     pub id: String,
@@ -427,6 +459,7 @@ pub struct QueueItem {
 
 /// `GET /api/officer/requests`: the provider's queue, overdue first, then by due date, and
 /// how many requests are in each status.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
     pub requests: Vec<QueueItem>,
@@ -435,6 +468,7 @@ pub struct Queue {
 
 /// `GET /api/officer/requests/{id}`: the request with its answers, files, history and the
 /// moves the status machine allows the officer now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfficerRequestView {
     pub item: QueueItem,
@@ -445,6 +479,7 @@ pub struct OfficerRequestView {
 
 /// `POST /api/officer/requests/{id}/moves`: an intermediate step. `from` is the status the
 /// officer saw: if another officer moved the request meanwhile, the answer is 409.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoveRequest {
     pub from: crate::status::Status,
@@ -454,6 +489,7 @@ pub struct MoveRequest {
 }
 
 /// `POST /api/officer/requests/{id}/decision-document`: form the decision to sign.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionDraft {
     pub outcome: crate::decision::Outcome,
@@ -462,6 +498,7 @@ pub struct DecisionDraft {
 }
 
 /// The formed decision document (base64 of its canonical bytes).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionDocumentView {
     pub document: String,
@@ -469,6 +506,7 @@ pub struct DecisionDocumentView {
 
 /// `POST /api/officer/requests/{id}/decision`: the document as formed and the officer's
 /// detached CMS signature over it, base64.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionSubmit {
     pub document: String,
@@ -477,6 +515,7 @@ pub struct DecisionSubmit {
 
 /// `GET /api/applications/{id}/decision` (and for officers): the signed decision, so the
 /// app can check the officer's signature itself before saying "signed by … on …".
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionView {
     pub outcome: crate::decision::Outcome,
@@ -491,12 +530,14 @@ pub struct DecisionView {
 }
 
 /// `GET /api/applications/{id}/history`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryList {
     pub history: Vec<HistoryView>,
 }
 
 /// A status change of one of my requests, as notification and as live event.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: i64,
@@ -510,6 +551,7 @@ pub struct NotificationView {
 }
 
 /// `GET /api/notifications`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationList {
     pub unread: i64,
@@ -517,6 +559,7 @@ pub struct NotificationList {
 }
 
 /// One `status` event of `GET /api/events` (Server-Sent Events).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusEvent {
     pub application_id: String,

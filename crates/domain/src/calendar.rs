@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use time::{Date, Duration, Weekday};
 
 /// How the days of a term are counted.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {

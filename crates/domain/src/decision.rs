@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "qyzmet-decision/1";
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {

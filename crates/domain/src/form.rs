@@ -129,6 +129,7 @@ pub struct ValidAnswers(pub Answers);
 
 /// One field's problem. `field` is a path such as `children[1].iin`; `code` is stable and the
 /// locale files translate it (`params` fill its placeholders).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,

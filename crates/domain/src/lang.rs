@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A language the portal speaks. Kazakh is the default (the state language).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -59,6 +60,7 @@ impl Status {
 }
 
 /// Who makes a move.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
@@ -69,6 +71,7 @@ pub enum Actor {
 }
 
 /// The intermediate steps a service's provider may record (from the catalogue).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceSteps {
     /// Admission to testing with a date (expert attestation, 000 annex 5 / 001).

@@ -168,3 +168,67 @@ async fn responses_are_compressed_when_asked() {
     assert_eq!(res.headers()["content-encoding"], "gzip");
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_its_error_answers() {
+    let s = start().await;
+    let res = common::plain()
+        .get(s.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let doc: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    // Every route the router serves (read from its source, so a new route without a
+    // `#[utoipa::path]` fails here).
+    let router = include_str!("../src/http/mod.rs");
+    let routes: Vec<&str> = router
+        .split(".route(")
+        .skip(1)
+        .filter_map(|r| r.split('"').nth(1))
+        .collect();
+    assert!(routes.len() > 35, "{routes:?}");
+    for route in routes {
+        let path = format!("/api{route}");
+        assert!(
+            paths.contains_key(&path),
+            "{path} is not in the OpenAPI document"
+        );
+    }
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let answers = op["responses"].as_object().unwrap();
+            for status in ["400", "401", "404", "409", "413", "415", "422", "429"] {
+                if path.starts_with("/api/openapi") || path == "/api/docs" {
+                    continue;
+                }
+                assert!(
+                    answers.contains_key(status),
+                    "{method} {path} does not document {status}"
+                );
+            }
+        }
+    }
+    let problem = &doc["components"]["schemas"]["Problem"]["properties"];
+    assert!(problem.get("code").is_some() && problem.get("errors").is_some());
+
+    let page = common::plain()
+        .get(s.url("/api/docs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("/api/openapi.json"));
+    assert!(
+        !page.contains("src=\"http") && !page.contains("href=\"http"),
+        "the page loads nothing from elsewhere"
+    );
+}

@@ -90,6 +90,13 @@ pub async fn owned(
         .ok_or_else(|| not_found(current.lang))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/applications",
+    tag = "applications",
+    request_body = qyzmet_domain::api::CreateApplication,
+    responses((status = 201, description = "A new draft", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+)]
 pub async fn create(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -143,6 +150,13 @@ pub struct ListQuery {
     number: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/applications",
+    tag = "applications",
+    params(("status" = Option<String>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
+    responses((status = 200, description = "My drafts and requests", body = qyzmet_domain::api::ApplicationList), crate::http::openapi::Errors),
+)]
 pub async fn list(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -162,6 +176,13 @@ pub async fn list(
     Ok(Json(ApplicationList { applications }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "One of my applications", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+)]
 pub async fn get(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -170,6 +191,14 @@ pub async fn get(
     Ok(Json(owned(&state, &current, &id).await?.view))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/applications/{id}",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    request_body = qyzmet_domain::api::SaveAnswers,
+    responses((status = 200, description = "Saved (the version goes up)", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+)]
 pub async fn save(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -214,6 +243,13 @@ pub async fn save(
     }
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/applications/{id}",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 204, description = "The draft is deleted"), crate::http::openapi::Errors),
+)]
 pub async fn delete(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -258,6 +294,13 @@ pub fn completeness_errors(variant: &Variant, view: &ApplicationView) -> Vec<Fie
 
 /// `POST /api/applications/{id}/check`: is the draft ready to sign? 204, or 422 with every
 /// problem at once (the same validator the app runs).
+#[utoipa::path(
+    post,
+    path = "/api/applications/{id}/check",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 204, description = "The draft is complete"), crate::http::openapi::Errors),
+)]
 pub async fn check(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -276,6 +319,14 @@ pub async fn check(
 
 /// `POST /api/applications/{id}/attachments/{document_id}`: one file, `multipart/form-data`
 /// field `file`, streamed to disk. Replaces the slot's previous file.
+#[utoipa::path(
+    post,
+    path = "/api/applications/{id}/attachments/{document_id}",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
+    request_body(content = String, content_type = "multipart/form-data", description = "Field `file`: a PDF, JPEG or PNG"),
+    responses((status = 201, description = "Stored", body = qyzmet_domain::api::AttachmentView), crate::http::openapi::Errors),
+)]
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -405,6 +456,13 @@ pub async fn upload(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/applications/{id}/attachments/{document_id}",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
+    responses((status = 204, description = "Removed"), crate::http::openapi::Errors),
+)]
 pub async fn remove_attachment(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -436,6 +494,13 @@ pub async fn remove_attachment(
 }
 
 /// Downloads an attachment (its owner only, for now; officers come with the officer console).
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/attachments/{document_id}",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
+    responses((status = 200, description = "The file"), crate::http::openapi::Errors),
+)]
 pub async fn download(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -495,6 +560,13 @@ fn percent_encode(s: &str) -> String {
 }
 
 /// `GET /api/applications/{id}/history`: every status change with time and note.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/history",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "Every status change", body = qyzmet_domain::api::HistoryList), crate::http::openapi::Errors),
+)]
 pub async fn history(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -509,6 +581,13 @@ pub async fn history(
 
 /// `GET /api/applications/{id}/decision`: the officer's signed decision, for the app to
 /// verify itself before it says "signed by … on …".
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/decision",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "The signed decision", body = qyzmet_domain::api::DecisionView), crate::http::openapi::Errors),
+)]
 pub async fn decision(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -539,6 +618,13 @@ pub async fn decision(
 
 /// `POST /api/applications/{id}/withdraw`: the applicant takes a registered request back
 /// before a decision (the status machine says when).
+#[utoipa::path(
+    post,
+    path = "/api/applications/{id}/withdraw",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "Withdrawn", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+)]
 pub async fn withdraw(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,

@@ -50,6 +50,13 @@ async fn start_session(
     Ok(res)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/accounts",
+    tag = "auth",
+    request_body = qyzmet_domain::api::RegisterRequest,
+    responses((status = 201, description = "Registered and logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+)]
 pub async fn register(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
@@ -66,6 +73,13 @@ pub async fn register(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/session",
+    tag = "auth",
+    request_body = qyzmet_domain::api::LoginRequest,
+    responses((status = 200, description = "Logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+)]
 pub async fn login(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
@@ -120,6 +134,12 @@ pub async fn login(
 }
 
 /// Who is logged in and the seconds left; reading it does not extend the session.
+#[utoipa::path(
+    get,
+    path = "/api/session",
+    tag = "auth",
+    responses((status = 200, description = "Who is logged in and the seconds left", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+)]
 pub async fn current(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
@@ -128,6 +148,12 @@ pub async fn current(
 }
 
 /// "Stay logged in": any authenticated request extends the session; this one does only that.
+#[utoipa::path(
+    post,
+    path = "/api/session/keepalive",
+    tag = "auth",
+    responses((status = 200, description = "The session is extended", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+)]
 pub async fn keepalive(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
@@ -135,6 +161,12 @@ pub async fn keepalive(
     Json(session_view(current.account, live.seconds_left))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/session",
+    tag = "auth",
+    responses((status = 204, description = "Logged out"), crate::http::openapi::Errors),
+)]
 pub async fn logout(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -154,6 +186,12 @@ pub async fn logout(
 const CHALLENGE_LIFETIME: i64 = 120;
 
 /// `POST /api/session/eds-challenge`: a one-time value for login with EDS.
+#[utoipa::path(
+    post,
+    path = "/api/session/eds-challenge",
+    tag = "auth",
+    responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::Errors),
+)]
 pub async fn eds_challenge(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
@@ -182,6 +220,13 @@ pub async fn eds_challenge(
 
 /// `POST /api/session/eds`: log in the account whose IIN (or, for a company employee's key,
 /// BIN) the authentication certificate carries, after verifying the signed challenge.
+#[utoipa::path(
+    post,
+    path = "/api/session/eds",
+    tag = "auth",
+    request_body = qyzmet_domain::api::EdsLogin,
+    responses((status = 200, description = "Logged in with EDS", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+)]
 pub async fn eds_login(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,

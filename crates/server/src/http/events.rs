@@ -15,6 +15,12 @@ use std::sync::Arc;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+#[utoipa::path(
+    get,
+    path = "/api/notifications",
+    tag = "events",
+    responses((status = 200, description = "My notifications", body = qyzmet_domain::api::NotificationList), crate::http::openapi::Errors),
+)]
 pub async fn notifications(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -26,6 +32,12 @@ pub async fn notifications(
 }
 
 /// `POST /api/notifications/read`: all of mine read.
+#[utoipa::path(
+    post,
+    path = "/api/notifications/read",
+    tag = "events",
+    responses((status = 204, description = "All read"), crate::http::openapi::Errors),
+)]
 pub async fn mark_read(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -38,6 +50,12 @@ pub async fn mark_read(
 
 /// `GET /api/events`: `event: status` with a `StatusEvent` as data, for my requests only;
 /// a comment every 15 s keeps proxies from closing an idle stream.
+#[utoipa::path(
+    get,
+    path = "/api/events",
+    tag = "events",
+    responses((status = 200, description = "Server-Sent Events: `event: status`, data a StatusEvent"), crate::http::openapi::Errors),
+)]
 pub async fn stream(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,

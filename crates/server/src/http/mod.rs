@@ -5,6 +5,7 @@ mod auth;
 mod events;
 pub mod extract;
 mod officers;
+pub mod openapi;
 mod payments;
 mod pki;
 pub mod problem;
@@ -23,6 +24,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub fn router(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/health", axum::routing::get(services::health))
+        .route("/openapi.json", axum::routing::get(openapi::spec))
+        .route("/docs", axum::routing::get(openapi::page))
         .route("/services", axum::routing::get(services::list))
         .route("/services/{id}", axum::routing::get(services::detail))
         .route("/accounts", axum::routing::post(auth::register))

@@ -98,6 +98,13 @@ pub struct QueueFilter {
 }
 
 /// `GET /api/officer/requests`: open requests first, overdue and soonest due at the top.
+#[utoipa::path(
+    get,
+    path = "/api/officer/requests",
+    tag = "officers",
+    params(("status" = Option<String>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
+    responses((status = 200, description = "The provider's requests", body = qyzmet_domain::api::Queue), crate::http::openapi::Errors),
+)]
 pub async fn queue(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -152,6 +159,13 @@ pub async fn queue(
 }
 
 /// `GET /api/officer/requests/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/officer/requests/{id}",
+    tag = "officers",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "One request of the provider", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::Errors),
+)]
 pub async fn detail(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -188,6 +202,14 @@ fn transition_error(e: TransitionError, lang: Lang) -> ApiError {
 
 /// `POST /api/officer/requests/{id}/moves`: take into review, schedule testing, send to or
 /// receive from the interested body. Decisions go through `decision` (they are signed).
+#[utoipa::path(
+    post,
+    path = "/api/officer/requests/{id}/moves",
+    tag = "officers",
+    params(("id" = String, Path, description = "The application's public id")),
+    request_body = qyzmet_domain::api::MoveRequest,
+    responses((status = 200, description = "Moved", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::Errors),
+)]
 pub async fn make_move(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -298,6 +320,14 @@ fn check_decision(
 }
 
 /// `POST /api/officer/requests/{id}/decision-document`: the decision to sign.
+#[utoipa::path(
+    post,
+    path = "/api/officer/requests/{id}/decision-document",
+    tag = "officers",
+    params(("id" = String, Path, description = "The application's public id")),
+    request_body = qyzmet_domain::api::DecisionDraft,
+    responses((status = 200, description = "The decision to sign", body = qyzmet_domain::api::DecisionDocumentView), crate::http::openapi::Errors),
+)]
 pub async fn decision_document(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -314,6 +344,14 @@ pub async fn decision_document(
 
 /// `POST /api/officer/requests/{id}/decision`: verify the officer's EDS over the decision
 /// document, then move the request to satisfied / refused with the signed decision.
+#[utoipa::path(
+    post,
+    path = "/api/officer/requests/{id}/decision",
+    tag = "officers",
+    params(("id" = String, Path, description = "The application's public id")),
+    request_body = qyzmet_domain::api::DecisionSubmit,
+    responses((status = 200, description = "Decided", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::Errors),
+)]
 pub async fn decide(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,

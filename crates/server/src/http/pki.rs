@@ -21,6 +21,12 @@ fn file(content_type: &'static str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pki/root-ca.cer",
+    tag = "pki",
+    responses((status = 200, description = "The root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+)]
 pub async fn root_ca(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
@@ -33,6 +39,12 @@ pub async fn root_ca(
     Ok(file("application/pkix-cert", der))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pki/issuing-ca.cer",
+    tag = "pki",
+    responses((status = 200, description = "The issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+)]
 pub async fn issuing_ca(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
@@ -45,6 +57,12 @@ pub async fn issuing_ca(
     Ok(file("application/pkix-cert", der))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pki/chain.pem",
+    tag = "pki",
+    responses((status = 200, description = "Issuing and root CA certificates (PEM)"), crate::http::openapi::Errors),
+)]
 pub async fn chain(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
@@ -56,6 +74,12 @@ pub async fn chain(
     Ok(file("application/x-pem-file", pem.into_bytes()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pki/issuing-ca.crl",
+    tag = "pki",
+    responses((status = 200, description = "The issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
+)]
 pub async fn crl(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,

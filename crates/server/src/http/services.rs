@@ -9,6 +9,12 @@ use axum::http::StatusCode;
 use qyzmet_domain::api::{Health, ServiceDetail, ServiceList, ServiceSummary};
 use std::sync::Arc;
 
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    tag = "services",
+    responses((status = 200, description = "The server is up", body = qyzmet_domain::api::Health), crate::http::openapi::Errors),
+)]
 pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
     Json(Health {
         status: "ok".into(),
@@ -17,6 +23,13 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/services",
+    tag = "services",
+    params(("lang" = Option<String>, Query, description = "kk, ru or en")),
+    responses((status = 200, description = "The catalogue in one language", body = qyzmet_domain::api::ServiceList), crate::http::openapi::Errors),
+)]
 pub async fn list(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
@@ -30,6 +43,13 @@ pub async fn list(
     Json(ServiceList { lang, services })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/services/{id}",
+    tag = "services",
+    params(("id" = String, Path, description = "Service id"), ("lang" = Option<String>, Query, description = "kk, ru or en")),
+    responses((status = 200, description = "One service", body = qyzmet_domain::api::ServiceDetail), crate::http::openapi::Errors),
+)]
 pub async fn detail(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,

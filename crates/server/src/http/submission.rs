@@ -112,6 +112,13 @@ fn form_document(
 
 /// `GET /api/applications/{id}/outgoing-document`: for a draft ready to sign, the document
 /// formed now; for a registered request, the one that was signed.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/outgoing-document",
+    tag = "submission",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "The bytes to sign (or the signed ones)", body = qyzmet_domain::api::OutgoingDocumentView), crate::http::openapi::Errors),
+)]
 pub async fn outgoing_document(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -165,6 +172,14 @@ fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<String, ApiError> 
 /// `POST /api/applications/{id}/submit`: verify the EDS over the formed document and
 /// register the request. 201 the first time; a repeat with the same `Idempotency-Key`
 /// answers 200 with the same request.
+#[utoipa::path(
+    post,
+    path = "/api/applications/{id}/submit",
+    tag = "submission",
+    params(("id" = String, Path, description = "The application's public id"), ("Idempotency-Key" = String, Header, description = "The same key returns the same request")),
+    request_body = qyzmet_domain::api::SubmitApplication,
+    responses((status = 201, description = "Registered (200 with the same body for a repeat)", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+)]
 pub async fn submit(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -289,6 +304,13 @@ async fn answer_registered(
 }
 
 /// `GET /api/applications/{id}/signature`: the applicant's detached CMS signature (`.p7s`).
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/signature",
+    tag = "submission",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "The detached CMS signature (application/pkcs7-signature)"), crate::http::openapi::Errors),
+)]
 pub async fn signature(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
@@ -336,6 +358,13 @@ fn download(
 
 /// `GET /api/applications/{id}/receipt`: the receipt (қолхат) as PDF in the request's
 /// language, for the applicant and the provider's officers.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/receipt",
+    tag = "submission",
+    params(("id" = String, Path, description = "The application's public id"), ("lang" = Option<String>, Query, description = "kk, ru or en")),
+    responses((status = 200, description = "The receipt (application/pdf)"), crate::http::openapi::Errors),
+)]
 pub async fn receipt(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
