@@ -104,6 +104,8 @@ test('a citizen signs with the demo .p12 in the browser and gets a registration 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініш жіберілді');
   await expectAccessible(page, 'application submitted');
   await screenshot(page, testInfo, 'sign-submitted');
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page);
 
   // The server registered it, with the signature that was made in the browser.
   const stored = await (await page.request.get(`/api/applications/${id}`)).json();
@@ -243,6 +245,8 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   expect(receipt.suggestedFilename()).toMatch(/^receipt-\d{4}-\d{6}\.pdf$/);
   await expectAccessible(page, 'a refused request');
   await expectNoHorizontalScroll(page);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'request-refused');
 });
 
@@ -263,6 +267,7 @@ test('an officer works the queue and signs a refusal with their key in the brows
   const row = page.getByRole('row').filter({ hasText: number });
   await expect(row).toContainText('Тіркелді');
   await expectAccessible(page, 'officer queue');
+  await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'officer-queue');
   await row.getByRole('link', { name: number }).click();
 
@@ -286,6 +291,12 @@ test('an officer works the queue and signs a refusal with their key in the brows
   await expect(page.getByRole('region', { name: 'Шешім' })).toHaveCount(0);
   await expectAccessible(page, 'officer request decided');
   await screenshot(page, testInfo, 'officer-decided');
+  // Narrow screens (320 px, as at 200 % zoom of 640 px): no sideways scrolling.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page);
+  await page.goto('/officer');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініштер кезегі');
+  await expectNoHorizontalScroll(page);
 
   const decision = await (await request.get(`/api/applications/${id}/decision`)).json();
   expect(decision.signer_iin).toBe('770214324684');
