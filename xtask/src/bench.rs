@@ -99,7 +99,8 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
         kb(raw_total),
         kb(gz_total)
     );
-    signature_verification()
+    signature_verification()?;
+    crate::bench_api::run()
 }
 
 /// One submission's EDS check as the server runs it: detached CMS over a 10 KB document,

@@ -2,6 +2,7 @@
 //! so the two README commands work on a fresh machine (see `tools.rs`).
 
 mod bench;
+mod bench_api;
 mod cmd;
 mod serve;
 mod test;

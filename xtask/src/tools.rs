@@ -175,6 +175,11 @@ fn ensure_chromium() -> anyhow::Result<()> {
         return Ok(());
     }
     step("installing Chromium, fonts, openssl and poppler-utils from Debian (about 1 minute)");
+    apt_install(&["chromium", "fonts-dejavu-core", "openssl", "poppler-utils"])
+}
+
+/// Installs Debian packages (as root, or through sudo).
+pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     let sudo: &[&str] = if output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0") {
         &[]
     } else {
@@ -189,16 +194,9 @@ fn ensure_chromium() -> anyhow::Result<()> {
         run(&mut c)
     };
     apt(&["update", "-q"])?;
-    apt(&[
-        "install",
-        "-y",
-        "-q",
-        "--no-install-recommends",
-        "chromium",
-        "fonts-dejavu-core",
-        "openssl",
-        "poppler-utils",
-    ])
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }
 
 pub fn browser_tests_dir() -> PathBuf {
