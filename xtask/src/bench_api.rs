@@ -28,12 +28,7 @@ impl Drop for Server {
 }
 
 fn start_server() -> anyhow::Result<Server> {
-    step("building the server (cargo build --release -p qyzmet-server)");
-    cmd::run(
-        Command::new("cargo")
-            .args(["build", "--release", "-p", "qyzmet-server"])
-            .current_dir(crate::root()),
-    )?;
+    tools::build_server()?;
     let data = crate::target_dir().join("bench-data");
     let _ = std::fs::remove_dir_all(&data);
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -123,20 +118,23 @@ fn wrk(url: &str, cookie: Option<&str>) -> anyhow::Result<(String, String, Strin
     Ok((find("Requests/sec:"), find("50%"), find("99%")))
 }
 
-fn complete_draft(base: &str, jar: &Path, pdf: &Path) -> anyhow::Result<String> {
-    let id = json_field(
-        &curl(
-            jar,
-            &[
-                "-H",
-                "content-type: application/json",
-                "-d",
-                r#"{"service_id":"guardianship"}"#,
-                &format!("{base}/api/applications"),
-            ],
-        )?,
-        "id",
+fn new_draft(base: &str, jar: &Path, service: &str) -> anyhow::Result<String> {
+    let body = format!(r#"{{"service_id":"{service}"}}"#);
+    let created = curl(
+        jar,
+        &[
+            "-H",
+            "content-type: application/json",
+            "-d",
+            &body,
+            &format!("{base}/api/applications"),
+        ],
     )?;
+    json_field(&created, "id")
+}
+
+fn complete_draft(base: &str, jar: &Path, pdf: &Path) -> anyhow::Result<String> {
+    let id = new_draft(base, jar, "guardianship")?;
     let answers = r#"{"version":1,"answers":{"marital_status":"single","address":"Тараз қ., Төле би к. 12","children":[{"last_name":"Ахметов","first_name":"Нұрлан","birth_date":"2016-05-04","iin":"160504512345","kinship":"relative"}],"care_kind":"guardianship","reason":"Баланың ата-анасы қайтыс болды.","phone":"+7 701 123 45 67","email":"aigul@example.kz"}}"#;
     curl(
         jar,
@@ -248,19 +246,7 @@ fn rss_during_upload(server: &Server, jar: &Path) -> anyhow::Result<(u64, u64)> 
     bytes.resize(49 * 1024 * 1024, b' ');
     std::fs::write(&big, &bytes)?;
     let base = &server.base;
-    let id = json_field(
-        &curl(
-            jar,
-            &[
-                "-H",
-                "content-type: application/json",
-                "-d",
-                r#"{"service_id":"monument-restoration-agreement"}"#,
-                &format!("{base}/api/applications"),
-            ],
-        )?,
-        "id",
-    )?;
+    let id = new_draft(base, jar, "monument-restoration-agreement")?;
     let pid = server.child.id();
     let before = rss_kb(pid).unwrap_or(0);
     let form = format!("file=@{};type=application/pdf", big.display());

@@ -1,6 +1,6 @@
 //! `cargo xtask serve`: set up, build the app, start the portal and say where to open it.
 
-use crate::cmd::{self, step};
+use crate::cmd::step;
 use crate::tools;
 use anyhow::{Context, bail};
 use std::io::{BufRead, BufReader};
@@ -19,12 +19,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     tools::ensure_build_tools()?;
     tools::build_app()?;
-    step("building the server (cargo build --release -p qyzmet-server)");
-    cmd::run(
-        Command::new("cargo")
-            .args(["build", "--release", "-p", "qyzmet-server"])
-            .current_dir(crate::root()),
-    )?;
+    tools::build_server()?;
 
     let root = crate::root();
     let server = crate::target_dir().join("release").join("qyzmet-server");

@@ -199,6 +199,14 @@ pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     apt(&install)
 }
 
+/// The server's release build (what `serve` runs and `bench` loads).
+pub fn build_server() -> anyhow::Result<()> {
+    step("building the server (cargo build --release -p qyzmet-server)");
+    run(Command::new("cargo")
+        .args(["build", "--release", "-p", "qyzmet-server"])
+        .current_dir(crate::root()))
+}
+
 pub fn browser_tests_dir() -> PathBuf {
     crate::root().join("tests").join("browser")
 }
