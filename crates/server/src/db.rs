@@ -22,6 +22,19 @@ pub struct Db {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+impl Db {
+    /// A transaction that will write. On SQLite it takes the write lock at `BEGIN
+    /// IMMEDIATE`: a deferred transaction that reads first and writes later cannot wait for
+    /// another writer (SQLite answers "database is locked" at once instead of honouring the
+    /// busy timeout), so two requests at the same moment would fail instead of queueing.
+    pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
 /// The embedded default: a SQLite file in the data directory.
 pub fn default_url(data_dir: &Path) -> String {
     format!("sqlite://{}?mode=rwc", data_dir.join("qyzmet.db").display())

@@ -119,7 +119,7 @@ pub async fn apply_move(
     decision: Option<SignedDecision<'_>>,
 ) -> sqlx::Result<Option<i64>> {
     let at = entry.at.unix_timestamp();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let moved = sqlx::query(
         "UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
     )

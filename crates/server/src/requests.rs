@@ -88,7 +88,7 @@ pub async fn register(
     s: &Submission<'_>,
     now: OffsetDateTime,
 ) -> Result<Registered, RegisterError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let earlier = sqlx::query(
         "SELECT a.id, a.registration_number, a.due_date FROM idempotency_keys k JOIN applications a ON a.id = k.application_id \
          WHERE k.account_id = $1 AND k.idempotency_key = $2",
@@ -347,16 +347,28 @@ mod tests {
         assert_eq!(registered, 1);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_submits_of_different_drafts_get_distinct_numbers() {
         let (_dir, db, account) = setup().await;
+        // Other writers at the same time (every request touches its session): SQLite must
+        // queue the registrations behind them, not answer "database is locked".
+        let writer_db = db.clone();
+        let writer = tokio::spawn(async move {
+            for _ in 0..400 {
+                sqlx::query("UPDATE accounts SET phone = phone WHERE id = $1")
+                    .bind(account)
+                    .execute(&writer_db.pool)
+                    .await
+                    .unwrap();
+            }
+        });
         let sig = signature();
         let mut ids = Vec::new();
-        for _ in 0..8 {
+        for _ in 0..24 {
             ids.push(draft(&db, account).await);
         }
         let now = datetime!(2026-11-23 06:00 UTC);
-        let keys: Vec<String> = (0..8).map(|i| format!("key-{i}")).collect();
+        let keys: Vec<String> = (0..24).map(|i| format!("key-{i}")).collect();
         let results = futures_join(ids.iter().zip(&keys).map(|(id, key)| {
             let db = db.clone();
             let sig = sig.clone();
@@ -373,7 +385,8 @@ mod tests {
         let mut numbers: Vec<String> = results;
         numbers.sort();
         numbers.dedup();
-        assert_eq!(numbers.len(), 8);
+        assert_eq!(numbers.len(), 24);
+        writer.await.unwrap();
     }
 
     async fn futures_join<T: Send + 'static>(
