@@ -100,7 +100,7 @@ async fn a_citizen_signs_and_submits_once_and_openssl_verifies_the_stored_signat
     let again: ApplicationView = again.json().await.unwrap();
     assert_eq!(again.registration_number.as_deref(), Some(number.as_str()));
     // Without the same key the request is no longer a draft.
-    let (status, p) = problem(
+    expect_problem(
         submit(
             &s,
             &tab,
@@ -110,9 +110,10 @@ async fn a_citizen_signs_and_submits_once_and_openssl_verifies_the_stored_signat
             &signature,
         )
         .await,
+        409,
+        "application.not_draft",
     )
     .await;
-    assert_eq!((status, p.code.as_str()), (409, "application.not_draft"));
 
     // What was stored is what was signed.
     let stored = outgoing(&s, &tab, &draft.id).await;
@@ -234,13 +235,12 @@ async fn every_bad_certificate_is_refused_with_its_own_code_and_the_draft_stays(
             &signature,
         )
         .await;
-        let (status, p) = problem(res).await;
-        assert_eq!((status, p.code.as_str()), (422, *code), "{file}");
+        let p = expect_problem(res, 422, code).await;
         assert!(!p.title.is_empty());
     }
     // A valid key over other bytes.
     let signature = sign(&demo_key(&s, "880315412341-signing.p12"), b"something else");
-    let (status, p) = problem(
+    expect_problem(
         submit(
             &s,
             &tab,
@@ -250,10 +250,11 @@ async fn every_bad_certificate_is_refused_with_its_own_code_and_the_draft_stays(
             &signature,
         )
         .await,
+        422,
+        "eds.signature_mismatch",
     )
     .await;
-    assert_eq!((status, p.code.as_str()), (422, "eds.signature_mismatch"));
-    let (status, p) = problem(
+    expect_problem(
         submit(
             &s,
             &tab,
@@ -263,9 +264,10 @@ async fn every_bad_certificate_is_refused_with_its_own_code_and_the_draft_stays(
             "bm90IGEgc2lnbmF0dXJl",
         )
         .await,
+        422,
+        "eds.malformed",
     )
     .await;
-    assert_eq!((status, p.code.as_str()), (422, "eds.malformed"));
 
     // Nothing was lost: the draft is still a draft with its answers and files, and the
     // right key still submits it.
@@ -300,9 +302,12 @@ async fn a_draft_changed_after_forming_or_a_missing_key_is_refused() {
     let formed = outgoing(&s, &tab, &draft.id).await;
     let document = B64.decode(&formed.document).unwrap();
     let signature = sign(&demo_key(&s, "880315412341-signing.p12"), &document);
-    let (status, p) =
-        problem(submit(&s, &tab, &draft.id, None, &formed.document, &signature).await).await;
-    assert_eq!((status, p.code.as_str()), (400, "request.idempotency_key"));
+    expect_problem(
+        submit(&s, &tab, &draft.id, None, &formed.document, &signature).await,
+        400,
+        "request.idempotency_key",
+    )
+    .await;
 
     let mut answers = guardianship_answers();
     answers["address"] = json!("Тараз қ., Абай к. 1");
@@ -313,20 +318,24 @@ async fn a_draft_changed_after_forming_or_a_missing_key_is_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let (status, p) =
-        problem(submit(&s, &tab, &draft.id, Some("k"), &formed.document, &signature).await).await;
-    assert_eq!((status, p.code.as_str()), (409, "application.changed"));
+    expect_problem(
+        submit(&s, &tab, &draft.id, Some("k"), &formed.document, &signature).await,
+        409,
+        "application.changed",
+    )
+    .await;
 
     // An incomplete draft cannot even be formed for signing.
     let empty = new_draft(&s, &tab, "guardianship").await;
-    let (status, p) = problem(
+    expect_problem(
         tab.get(s.url(&format!("/api/applications/{}/outgoing-document", empty.id)))
             .send()
             .await
             .unwrap(),
+        422,
+        "validation",
     )
     .await;
-    assert_eq!((status, p.code.as_str()), (422, "validation"));
 }
 
 async fn eds_login(s: &Server, tab: &reqwest::Client, key_file: &str) -> reqwest::Response {
@@ -374,8 +383,7 @@ async fn login_with_eds_finds_the_account_by_the_certificates_iin_or_bin() {
         ),
     ] {
         let other = browser();
-        let (status, p) = problem(eds_login(&s, &other, file).await).await;
-        assert_eq!((status, p.code.as_str()), (401, code), "{file}");
+        expect_problem(eds_login(&s, &other, file).await, 401, code).await;
         assert_eq!(
             other
                 .get(s.url("/api/session"))
@@ -411,19 +419,17 @@ async fn login_with_eds_finds_the_account_by_the_certificates_iin_or_bin() {
             .status(),
         200
     );
-    let (status, p) = problem(
+    expect_problem(
         browser()
             .post(s.url("/api/session/eds"))
             .json(&body)
             .send()
             .await
             .unwrap(),
+        401,
+        "auth.eds_challenge_expired",
     )
     .await;
-    assert_eq!(
-        (status, p.code.as_str()),
-        (401, "auth.eds_challenge_expired")
-    );
 }
 
 #[tokio::test]

@@ -296,3 +296,14 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(
     assert!(res.status().is_success(), "GET {path}: {}", res.status());
     res.json().await.unwrap()
 }
+
+/// Asserts a problem answer's status and code, and returns it for further checks.
+pub async fn expect_problem(
+    res: reqwest::Response,
+    status: u16,
+    code: &str,
+) -> qyzmet_domain::api::Problem {
+    let (got, p) = problem(res).await;
+    assert_eq!((got, p.code.as_str()), (status, code), "{}", p.title);
+    p
+}
