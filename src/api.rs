@@ -33,7 +33,24 @@ impl ApiError {
     }
 }
 
+thread_local! {
+    /// When the server last answered a request that carried the session cookie: each such
+    /// request renews the session's idle timeout, so the timeout warning counts from here.
+    static LAST_CONTACT: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+pub fn last_contact() -> f64 {
+    LAST_CONTACT.with(|c| c.get())
+}
+
+pub fn note_contact() {
+    LAST_CONTACT.with(|c| c.set(js_sys::Date::now()));
+}
+
 async fn read<T: DeserializeOwned>(res: gloo_net::http::Response) -> Result<T, ApiError> {
+    if res.status() != 401 {
+        note_contact();
+    }
     if res.ok() {
         return res.json().await.map_err(|_| ApiError::Network);
     }
@@ -218,6 +235,175 @@ pub async fn decide(
         gloo_net::http::Method::POST,
         &format!("/api/officer/requests/{id}/decision"),
         req,
+        lang,
+    )
+    .await
+}
+
+pub async fn service(id: &str, lang: Lang) -> Result<qyzmet_domain::api::ServiceDetail, ApiError> {
+    get(&format!("/api/services/{id}?lang={}", lang.code())).await
+}
+
+pub async fn create_application(
+    req: &qyzmet_domain::api::CreateApplication,
+    lang: Lang,
+) -> Result<ApplicationView, ApiError> {
+    send(gloo_net::http::Method::POST, "/api/applications", req, lang).await
+}
+
+/// Saves a draft's answers; a stale `version` comes back as `application.version_conflict`
+/// with the stored application in the problem's `current`.
+pub async fn save_answers(
+    id: &str,
+    req: &qyzmet_domain::api::SaveAnswers,
+    lang: Lang,
+) -> Result<ApplicationView, ApiError> {
+    send(
+        gloo_net::http::Method::PATCH,
+        &format!("/api/applications/{id}"),
+        req,
+        lang,
+    )
+    .await
+}
+
+/// My drafts and requests; `status` and `number` narrow the list.
+pub async fn applications(
+    status: &str,
+    number: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::ApplicationList, ApiError> {
+    let query = js_sys::encode_uri_component(number);
+    get(&format!(
+        "/api/applications?lang={}&status={status}&number={query}",
+        lang.code()
+    ))
+    .await
+}
+
+/// A request without a JSON answer (204): delete a draft, remove a file, the completeness
+/// check, mark notifications read.
+async fn send_empty(
+    method: gloo_net::http::Method,
+    path: &str,
+    lang: Lang,
+) -> Result<(), ApiError> {
+    let res = gloo_net::http::RequestBuilder::new(&format!("{path}?lang={}", lang.code()))
+        .method(method)
+        .header(CSRF_HEADER, "1")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if res.ok() {
+        return Ok(());
+    }
+    match res.json::<Problem>().await {
+        Ok(problem) => Err(ApiError::Problem(problem)),
+        Err(_) => Err(ApiError::Network),
+    }
+}
+
+pub async fn delete_application(id: &str, lang: Lang) -> Result<(), ApiError> {
+    send_empty(
+        gloo_net::http::Method::DELETE,
+        &format!("/api/applications/{id}"),
+        lang,
+    )
+    .await
+}
+
+pub async fn remove_attachment(id: &str, document_id: &str, lang: Lang) -> Result<(), ApiError> {
+    send_empty(
+        gloo_net::http::Method::DELETE,
+        &format!("/api/applications/{id}/attachments/{document_id}"),
+        lang,
+    )
+    .await
+}
+
+/// The server's completeness check before signing: every answer valid, every required file.
+pub async fn check(id: &str, lang: Lang) -> Result<(), ApiError> {
+    send_empty(
+        gloo_net::http::Method::POST,
+        &format!("/api/applications/{id}/check"),
+        lang,
+    )
+    .await
+}
+
+pub async fn payment(id: &str, lang: Lang) -> Result<qyzmet_domain::api::PaymentView, ApiError> {
+    get(&format!(
+        "/api/applications/{id}/payment?lang={}",
+        lang.code()
+    ))
+    .await
+}
+
+pub async fn start_payment(
+    id: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::PaymentView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &format!("/api/applications/{id}/payment"),
+        &(),
+        lang,
+    )
+    .await
+}
+
+pub async fn gateway_payment(
+    payment_id: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::PaymentView, ApiError> {
+    get(&format!(
+        "/api/test-payment-gateway/payments/{payment_id}?lang={}",
+        lang.code()
+    ))
+    .await
+}
+
+pub async fn gateway_confirm(
+    payment_id: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::PaymentView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &format!("/api/test-payment-gateway/payments/{payment_id}/confirm"),
+        &(),
+        lang,
+    )
+    .await
+}
+
+pub async fn notifications(lang: Lang) -> Result<qyzmet_domain::api::NotificationList, ApiError> {
+    get(&format!("/api/notifications?lang={}", lang.code())).await
+}
+
+pub async fn mark_notifications_read(lang: Lang) -> Result<(), ApiError> {
+    send_empty(
+        gloo_net::http::Method::POST,
+        "/api/notifications/read",
+        lang,
+    )
+    .await
+}
+
+pub async fn withdraw(id: &str, lang: Lang) -> Result<ApplicationView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &format!("/api/applications/{id}/withdraw"),
+        &(),
+        lang,
+    )
+    .await
+}
+
+pub async fn keepalive(lang: Lang) -> Result<SessionView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        "/api/session/keepalive",
+        &(),
         lang,
     )
     .await

@@ -3,12 +3,16 @@
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Messages};
 use crate::pages::{
+    apply::Apply,
+    cabinet::Cabinet,
+    gateway::TestGateway,
     home::Home,
     login::Login,
     not_found::NotFound,
     officer::{OfficerRequest, Queue},
     register::Register,
     request::Request,
+    service::ServicePage,
     sign::Sign,
 };
 use crate::session::Session;
@@ -28,6 +32,10 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/login") view=Login />
                     <Route path=path!("/register") view=Register />
+                    <Route path=path!("/services/:id") view=ServicePage />
+                    <Route path=path!("/cabinet") view=Cabinet />
+                    <Route path=path!("/applications/:id/edit") view=Apply />
+                    <Route path=path!("/test-payment-gateway/:id") view=TestGateway />
                     <Route path=path!("/applications/:id/sign") view=Sign />
                     <Route path=path!("/applications/:id") view=Request />
                     <Route path=path!("/officer") view=Queue />

@@ -37,6 +37,11 @@ impl I18n {
         self.lang.get()
     }
 
+    /// The language without subscribing (for event handlers and one-off fetches).
+    pub fn lang_untracked(&self) -> Lang {
+        self.lang.get_untracked()
+    }
+
     /// The message for `key` in the current language.
     pub fn t(&self, key: &str) -> String {
         self.messages

@@ -8,6 +8,7 @@ mod ncalayer;
 mod pages;
 mod session;
 mod signer;
+mod upload;
 
 fn main() {
     console_error_panic_hook::set_once();

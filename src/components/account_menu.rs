@@ -26,7 +26,11 @@ pub fn AccountMenu() -> impl IntoView {
                 Some(view) => {
                     let officer = view.account.role == qyzmet_domain::api::Role::Officer;
                     view! {
-                        {officer.then(|| view! { <A href="/officer">{move || i18n.t("nav.officer_queue")}</A> })}
+                        {if officer {
+                            view! { <A href="/officer">{move || i18n.t("nav.officer_queue")}</A> }.into_any()
+                        } else {
+                            view! { <A href="/cabinet">{move || i18n.t("nav.cabinet")}</A> }.into_any()
+                        }}
                         <span class="account-name">{view.account.display_name}</span>
                         <button type="button" class="link-button" on:click=logout.clone()>
                             {move || i18n.t("nav.logout")}

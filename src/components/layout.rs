@@ -2,7 +2,9 @@
 //! the main landmark, footer.
 
 use super::account_menu::AccountMenu;
+use super::connection::ConnectionBanner;
 use super::language_switcher::LanguageSwitcher;
+use super::session_timeout::SessionTimeout;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -40,6 +42,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main" class="container" tabindex="-1">
+            <ConnectionBanner />
+            <SessionTimeout />
             {children()}
         </main>
         <footer class="site-footer">

@@ -2,7 +2,8 @@
 
 use crate::i18n::{I18n, format_number, use_i18n};
 use leptos::prelude::*;
-use qyzmet_domain::api::ServiceSummary;
+use leptos_router::components::A;
+use qyzmet_domain::api::{FeeView, ServiceSummary};
 use qyzmet_domain::calendar::DayKind;
 use qyzmet_domain::catalogue::Applicants;
 
@@ -15,11 +16,25 @@ pub fn term_text(i18n: I18n, days: u32, kind: DayKind) -> String {
     i18n.t_count(key, days as i64)
 }
 
-fn applicants_key(a: Applicants) -> &'static str {
+pub fn applicants_key(a: Applicants) -> &'static str {
     match a {
         Applicants::Individual => "applicants.individual",
         Applicants::Company => "applicants.company",
         Applicants::Both => "applicants.both",
+    }
+}
+
+/// "Free" or "2 MCI (7 864 ₸)" in the current language.
+pub fn fee_text(i18n: I18n, fee: Option<&FeeView>) -> String {
+    match fee.filter(|f| f.mci > 0.0) {
+        None => i18n.t("service.fee_free"),
+        Some(f) => i18n.t_with(
+            "service.fee_amount",
+            &[
+                ("mci", f.mci.to_string()),
+                ("tenge", format_number(i18n.lang(), f.tenge as i64)),
+            ],
+        ),
     }
 }
 
@@ -33,7 +48,9 @@ pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
     let applicants = service.applicants;
     view! {
         <article class="service-card" aria-labelledby=heading_id.clone()>
-            <h3 id=heading_id.clone()>{service.name.clone()}</h3>
+            <h3 id=heading_id.clone()>
+                <A href=format!("/services/{}", service.id)>{service.name.clone()}</A>
+            </h3>
             <p class="service-description">{service.description.clone()}</p>
             <dl class="facts">
                 <div>
@@ -42,18 +59,7 @@ pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
                 </div>
                 <div>
                     <dt>{move || i18n.t("service.fee")}</dt>
-                    <dd>
-                        {move || match &fee {
-                            None => i18n.t("service.fee_free"),
-                            Some(f) => {
-                                let lang = i18n.lang();
-                                i18n.t_with(
-                                    "service.fee_amount",
-                                    &[("mci", f.mci.to_string()), ("tenge", format_number(lang, f.tenge as i64))],
-                                )
-                            }
-                        }}
-                    </dd>
+                    <dd>{move || fee_text(i18n, fee.as_ref())}</dd>
                 </div>
                 <div>
                     <dt>{move || i18n.t("service.who")}</dt>

@@ -142,7 +142,7 @@ impl FormState {
             match pending.await {
                 Ok(view) => {
                     session.0.set(Some(view));
-                    navigate("/", Default::default());
+                    navigate(&after_login(), Default::default());
                 }
                 Err(e) => self.problems.set(from_api(i18n, &e, general_field)),
             }
@@ -157,4 +157,21 @@ impl FormState {
     pub fn has_problems(self) -> Signal<bool> {
         Signal::derive(move || !self.problems.get().is_empty())
     }
+}
+
+/// Only a path on this site may be returned to (never another origin).
+pub fn safe_return(raw: Option<String>) -> Option<String> {
+    raw.filter(|r| r.starts_with('/') && !r.starts_with("//") && !r.contains('\\'))
+}
+
+/// Where a login leads: back to the page that asked for it (`?next=`), else home.
+pub fn after_login() -> String {
+    let search = window().location().search().unwrap_or_default();
+    let next = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("next="))
+        .and_then(|v| js_sys::decode_uri_component(v).ok())
+        .and_then(|v| v.as_string());
+    safe_return(next).unwrap_or_else(|| "/".into())
 }

@@ -1,10 +1,79 @@
-//! The home page: what the portal is for and the catalogue of services.
+//! The home page: what the portal is for and the catalogue of services, searched as you type
+//! (in the chosen language and the other two) and filtered by who may apply, category and
+//! channel.
 
 use crate::api;
 use crate::components::page_title::PageTitle;
 use crate::components::service_card::ServiceCard;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use qyzmet_domain::api::ServiceSummary;
+use qyzmet_domain::catalogue::Category;
+
+/// A word without its last vowel when long enough: Kazakh and Russian inflect nouns ("опека"
+/// finds "опеки", "қамқоршылық" finds "қамқоршылыққа"), and a shorter prefix matches them all.
+fn stem(word: &str) -> &str {
+    const VOWELS: &str = "аәеёиіоөуұүыэюяьйaeiouy";
+    let mut chars = word.char_indices().rev();
+    match chars.next() {
+        Some((i, last)) if word.chars().count() >= 5 && VOWELS.contains(last) => &word[..i],
+        _ => word,
+    }
+}
+
+#[derive(Clone, Default)]
+struct Filters {
+    text: RwSignal<String>,
+    who: RwSignal<String>,
+    category: RwSignal<String>,
+    channel: RwSignal<String>,
+}
+
+impl Filters {
+    fn admits(&self, s: &ServiceSummary) -> bool {
+        let text = self.text.get().trim().to_lowercase();
+        let matches_text = text.is_empty()
+            || text.split_whitespace().map(stem).all(|word| {
+                std::iter::once(&s.name)
+                    .chain(s.other_names.iter())
+                    .chain(std::iter::once(&s.description))
+                    .any(|t| t.to_lowercase().contains(word))
+            });
+        let who = match self.who.get().as_str() {
+            "individual" => s.applicants.admits_individual(),
+            "company" => s.applicants.admits_company(),
+            _ => true,
+        };
+        let category = self.category.get();
+        let channel = match self.channel.get().as_str() {
+            "online" => s.online,
+            "office" => !s.online,
+            _ => true,
+        };
+        matches_text && who && (category.is_empty() || s.category.code() == category) && channel
+    }
+}
+
+fn select(
+    id: &'static str,
+    label_key: &'static str,
+    value: RwSignal<String>,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id>{move || i18n.t(label_key)}</label>
+            <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                <option value="" selected=move || value.get().is_empty()>{move || i18n.t("home.filter.any")}</option>
+                {options.into_iter().map(|(v, key)| {
+                    let selected = v.clone();
+                    view! { <option value=v selected=move || value.get() == selected>{move || i18n.t(&key)}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -14,49 +83,75 @@ pub fn Home() -> impl IntoView {
         let lang = i18n.lang();
         async move { api::services(lang).await }
     });
+    let filters = Filters::default();
+    let f = filters.clone();
+    let shown = Memo::new(move |_| {
+        services.get().and_then(|r| r.ok()).map(|list| {
+            list.services
+                .into_iter()
+                .filter(|s| f.admits(s))
+                .collect::<Vec<_>>()
+        })
+    });
+    let categories = Category::ALL
+        .iter()
+        .map(|c| (c.code().to_string(), format!("category.{}", c.code())))
+        .collect();
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("home.title")) />
         <p class="lead">{move || i18n.t("home.intro")}</p>
         <section aria-labelledby="catalogue-heading">
             <h2 id="catalogue-heading">{move || i18n.t("home.catalogue")}</h2>
-            <Transition fallback=move || {
-                view! { <p role="status">{move || i18n.t("home.loading")}</p> }
-            }>
-                {move || {
-                    services
-                        .get()
-                        .map(|result| match result {
-                            Ok(list) => {
-                                let count = list.services.len();
-                                view! {
-                                    <p class="count">
-                                        {move || i18n.t_with("home.count", &[("n", count.to_string())])}
-                                    </p>
-                                    <ul class="service-list" role="list">
-                                        {list
-                                            .services
-                                            .into_iter()
-                                            .map(|s| view! { <li><ServiceCard service=s /></li> })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => {
-                                let key = e.message_key();
-                                view! {
-                                    <div class="notice notice-error" role="alert">
-                                        <p>{move || i18n.t("home.load_failed")} " " {move || i18n.t(&key)}</p>
-                                        <button type="button" on:click=move |_| services.refetch()>
-                                            {move || i18n.t("home.retry")}
-                                        </button>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+                <div class="field search-field">
+                    <label for="search">{move || i18n.t("home.search")}</label>
+                    <p class="hint" id="search-hint">{move || i18n.t("home.search_hint")}</p>
+                    <input id="search" type="search" autocomplete="off" aria-describedby="search-hint"
+                        prop:value=move || filters.text.get()
+                        on:input=move |ev| filters.text.set(event_target_value(&ev)) />
+                </div>
+                {select("filter-who", "home.filter.who", filters.who, vec![
+                    ("individual".into(), "applicants.individual".into()),
+                    ("company".into(), "applicants.company".into()),
+                ])}
+                {select("filter-category", "home.filter.category", filters.category, categories)}
+                {select("filter-channel", "home.filter.channel", filters.channel, vec![
+                    ("online".into(), "service.online".into()),
+                    ("office".into(), "service.office_only".into()),
+                ])}
+            </form>
+            {move || {
+                services.get().map(|result| match result {
+                    Ok(_) => {
+                        let list = shown.get().unwrap_or_default();
+                        let count = list.len();
+                        view! {
+                            <p class="count" role="status">
+                                {move || i18n.t_with("home.count", &[("n", count.to_string())])}
+                            </p>
+                            <ul class="service-list" role="list">
+                                {list
+                                    .into_iter()
+                                    .map(|s| view! { <li><ServiceCard service=s /></li> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => {
+                        let key = e.message_key();
+                        view! {
+                            <div class="notice notice-error" role="alert">
+                                <p>{move || i18n.t("home.load_failed")} " " {move || i18n.t(&key)}</p>
+                                <button type="button" on:click=move |_| services.refetch()>
+                                    {move || i18n.t("home.retry")}
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                })
+            }}
         </section>
     }
 }

@@ -1,8 +1,12 @@
 pub mod account_forms;
+pub mod apply;
+pub mod cabinet;
+pub mod gateway;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod officer;
 pub mod register;
 pub mod request;
+pub mod service;
 pub mod sign;

@@ -36,7 +36,7 @@ fn in_kazakhstan(millis: f64) -> js_sys::Date {
     ))
 }
 
-fn today() -> time::Date {
+pub fn today() -> time::Date {
     let d = in_kazakhstan(js_sys::Date::now());
     let month = time::Month::try_from(d.get_utc_month() as u8 + 1).unwrap_or(time::Month::January);
     time::Date::from_calendar_date(d.get_utc_full_year() as i32, month, d.get_utc_date() as u8)
@@ -234,6 +234,7 @@ pub fn Request() -> impl IntoView {
                                 </a>
                             </li>
                         </ul>
+                        {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() on_done=Callback::new(move |_| data.refetch()) /> })}
                     }.into_any()
                 }
                 Err(e) => {
@@ -242,5 +243,40 @@ pub fn Request() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Withdrawing a request before the decision, after a confirmation.
+#[component]
+fn Withdraw(id: String, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let id = StoredValue::new(id);
+    let confirm = move |_| {
+        leptos::task::spawn_local(async move {
+            match api::withdraw(&id.get_value(), i18n.lang_untracked()).await {
+                Ok(_) => on_done.run(()),
+                Err(e) => error.set(Some(e.message_key())),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="withdraw-title" class="danger-zone">
+            <h2 id="withdraw-title">{move || i18n.t("request.withdraw")}</h2>
+            {move || error.get().map(|key| view! { <p class="error-message" role="alert">{i18n.t(&key)}</p> })}
+            {move || if asking.get() {
+                view! {
+                    <div class="notice" role="alert">
+                        <p>{move || i18n.t("request.withdraw_confirm")}</p>
+                        <button type="button" class="warning" on:click=confirm>{move || i18n.t("request.withdraw_yes")}</button>
+                        " "
+                        <button type="button" class="secondary" on:click=move |_| asking.set(false)>{move || i18n.t("request.withdraw_no")}</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <button type="button" class="secondary" on:click=move |_| asking.set(true)>{move || i18n.t("request.withdraw")}</button> }.into_any()
+            }}
+        </section>
     }
 }

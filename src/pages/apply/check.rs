@@ -1,0 +1,220 @@
+//! Check your answers: every answer and file, each with a "Change" link that comes back here;
+//! then the server's own completeness check before the sign step.
+
+use super::answers::{self, Slot};
+use super::documents::size_text;
+use super::steps::{Frame, StepKind, header};
+use crate::api;
+use crate::components::form::Problem;
+use crate::i18n::{I18n, use_i18n};
+use crate::pages::account_forms::from_api;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use qyzmet_domain::form::{Answers, Field, FieldKind, is_visible};
+
+/// An answer as the user reads it: the option's label for a choice, yes/no in words.
+fn shown(i18n: I18n, field: &Field, raw: &str) -> String {
+    let lang = i18n.lang();
+    match &field.kind {
+        FieldKind::Choice { options } => options
+            .iter()
+            .find(|o| o.id == raw)
+            .map(|o| o.label.get(lang).to_string())
+            .unwrap_or_else(|| raw.to_string()),
+        FieldKind::YesNo if !raw.is_empty() => i18n.t(&format!("form.{raw}")),
+        _ => raw.to_string(),
+    }
+}
+
+fn rows(
+    i18n: I18n,
+    fields: &[Field],
+    scope: &Answers,
+    group: Option<(String, usize)>,
+    change: &dyn Fn(&str) -> String,
+) -> Vec<AnyView> {
+    let lang = i18n.lang();
+    let mut out = Vec::new();
+    for f in fields.iter().filter(|f| is_visible(f, scope)) {
+        let label = f.label.get(lang).to_string();
+        if let FieldKind::Group {
+            item_label,
+            fields: inner,
+            ..
+        } = &f.kind
+        {
+            let n = answers::item_count(scope, &f.id);
+            let items: Vec<AnyView> = (0..n)
+                .map(|i| {
+                    let item = answers::scope(scope, &Some((f.id.clone(), i)))
+                        .cloned()
+                        .unwrap_or_default();
+                    let inner_rows = rows(i18n, inner, &item, Some((f.id.clone(), i)), change);
+                    view! {
+                        <li>
+                            <strong>{format!("{} {}", item_label.get(lang), i + 1)}</strong>
+                            <dl class="summary">{inner_rows}</dl>
+                        </li>
+                    }
+                    .into_any()
+                })
+                .collect();
+            let href = change(&f.id);
+            out.push(view! {
+                <div class="summary-row">
+                    <dt>{label.clone()}</dt>
+                    <dd><ul class="plain">{items}</ul></dd>
+                    <dd class="change"><a href=href id=format!("change-{}", f.id)>{i18n.t("apply.change")}<span class="visually-hidden">{format!(" {label}")}</span></a></dd>
+                </div>
+            }.into_any());
+            continue;
+        }
+        let slot = Slot {
+            group: group.clone(),
+            field: f.id.clone(),
+        };
+        let raw = answers::text(scope, &Slot::top(&f.id));
+        let value = if raw.trim().is_empty() {
+            i18n.t("apply.not_answered")
+        } else {
+            shown(i18n, f, &raw)
+        };
+        let row_change = if group.is_none() {
+            let href = change(&slot.path());
+            Some(
+                view! { <dd class="change"><a href=href id=format!("change-{}", f.id)>{i18n.t("apply.change")}<span class="visually-hidden">{format!(" {label}")}</span></a></dd> },
+            )
+        } else {
+            None
+        };
+        out.push(
+            view! {
+                <div class="summary-row">
+                    <dt>{label.clone()}</dt>
+                    <dd>{value}</dd>
+                    {row_change}
+                </div>
+            }
+            .into_any(),
+        );
+    }
+    out
+}
+
+pub fn check(frame: Frame) -> impl IntoView {
+    let i18n = use_i18n();
+    let editor = frame.editor;
+    let draft = editor.draft;
+    let summary = RwSignal::new(Vec::<Problem>::new());
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let steps = editor.steps.get_value();
+    let sections = move || {
+        steps
+            .iter()
+            .filter_map(|s| match s.kind {
+                StepKind::Form(i) => editor.form_step(i).map(|step| (s.slug.clone(), step)),
+                _ => None,
+            })
+            .map(|(slug, step)| {
+                let title = step.title.get(i18n.lang()).to_string();
+                let href_slug = slug.clone();
+                let change = move |field: &str| {
+                    format!(
+                        "{}&from=check&field={}",
+                        editor.href(&href_slug),
+                        js_sys::encode_uri_component(field)
+                    )
+                };
+                let body = draft
+                    .answers
+                    .with(|a| rows(i18n, &step.fields, a, None, &change));
+                view! {
+                    <section aria-labelledby=format!("check-{slug}")>
+                        <h2 id=format!("check-{slug}")>{title}</h2>
+                        <dl class="summary check-answers">{body}</dl>
+                    </section>
+                }
+            })
+            .collect_view()
+    };
+    let documents = move || {
+        let files = draft.attachments.get();
+        let docs = editor.variant.with_value(|v| v.documents.clone());
+        (!docs.is_empty()).then(|| {
+            let rows = docs
+                .into_iter()
+                .map(|d| {
+                    let file = files.iter().find(|a| a.document_id == d.id).map(|a| format!("{} ({})", a.file_name, size_text(i18n, a.size)));
+                    let href = format!("{}&from=check&field={}", editor.href("documents"), js_sys::encode_uri_component(&format!("documents.{}", d.id)));
+                    let name = d.name.clone();
+                    view! {
+                        <div class="summary-row">
+                            <dt>{d.name.clone()}</dt>
+                            <dd>{file.unwrap_or_else(|| i18n.t("documents.none"))}</dd>
+                            <dd class="change"><a href=href id=format!("change-documents.{}", d.id)>{i18n.t("apply.change")}<span class="visually-hidden">{format!(" {name}")}</span></a></dd>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section aria-labelledby="check-documents">
+                    <h2 id="check-documents">{i18n.t("apply.step.documents")}</h2>
+                    <dl class="summary check-answers">{rows}</dl>
+                </section>
+            }
+        })
+    };
+    let go_sign = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let lang = i18n.lang_untracked();
+            if draft.save(lang).await {
+                match api::check(&draft.id(), lang).await {
+                    Ok(()) => navigate(
+                        &format!("/applications/{}/sign", draft.id()),
+                        Default::default(),
+                    ),
+                    Err(e) => {
+                        let found = match e.problem() {
+                            Some(p) if !p.errors.is_empty() => {
+                                let (mut s, _) = editor.problems(i18n, &p.errors);
+                                // The rows of this page are where the user acts: each problem
+                                // links to its answer's "Change" link.
+                                for problem in &mut s {
+                                    let head = problem
+                                        .field
+                                        .split('[')
+                                        .next()
+                                        .unwrap_or_default()
+                                        .to_string();
+                                    problem.field = format!("change-{head}");
+                                }
+                                s
+                            }
+                            _ => from_api(i18n, &e, "sign"),
+                        };
+                        summary.set(found);
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        {header(frame, summary)}
+        {sections}
+        {documents}
+        <h2>{move || i18n.t("apply.check.declaration_heading")}</h2>
+        <p>{move || i18n.t("apply.check.declaration")}</p>
+        <p>
+            <button type="button" id="sign" on:click=go_sign aria-disabled=move || busy.get().then_some("true")>
+                {move || i18n.t("apply.check.to_sign")}
+            </button>
+        </p>
+    }
+}

@@ -1,0 +1,350 @@
+//! Schema-driven fields: each field kind as the HTML control that suits it, with its label,
+//! hint and error tied to it; repeatable groups with add and remove; conditional fields shown
+//! only while their condition holds. The labels come from the catalogue in all three languages.
+
+use super::answers::{self, Slot};
+use super::draft::Draft;
+use crate::components::form::{Problem, focus_by_id};
+use crate::i18n::{I18n, use_i18n};
+use leptos::prelude::*;
+use qyzmet_domain::form::{Field, FieldKind, is_visible};
+
+fn error_for(errors: Signal<Vec<Problem>>, path: &str) -> Option<String> {
+    errors.with(|e| {
+        e.iter()
+            .find(|p| p.field == path)
+            .map(|p| p.message.clone())
+    })
+}
+
+/// Label, hint and error around a control; `control` gets the ids to describe it by.
+fn framed(
+    i18n: I18n,
+    field: &Field,
+    path: String,
+    errors: Signal<Vec<Problem>>,
+    control: impl FnOnce(Signal<Option<String>>) -> AnyView,
+    as_fieldset: bool,
+) -> AnyView {
+    let lang = move || i18n.lang();
+    let label = field.label.clone();
+    let hint = field.hint.clone();
+    let hint_id = format!("{path}-hint");
+    let error_id = format!("{path}-error");
+    let has_hint = hint.is_some();
+    let error = {
+        let path = path.clone();
+        Signal::derive(move || error_for(errors, &path))
+    };
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        Signal::derive(move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        })
+    };
+    let optional = !field.required;
+    let label_text = move || {
+        let text = label.get(lang()).to_string();
+        if optional {
+            format!("{text} {}", i18n.t("form.optional"))
+        } else {
+            text
+        }
+    };
+    let hint_view = hint.map(
+        |h| view! { <p class="hint" id=hint_id.clone()>{move || h.get(lang()).to_string()}</p> },
+    );
+    let error_view = move || {
+        error.get().map(|message| {
+            view! {
+                <p class="error-message" id=error_id.clone()>
+                    <span class="visually-hidden">{i18n.t("app.error_prefix")}</span>
+                    {message}
+                </p>
+            }
+        })
+    };
+    let control = control(described_by);
+    if as_fieldset {
+        view! {
+            <fieldset class="field" class:field-error=move || error.get().is_some() aria-describedby=move || described_by.get()>
+                <legend>{label_text}</legend>
+                {hint_view}
+                {error_view}
+                {control}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="field" class:field-error=move || error.get().is_some()>
+                <label for=path>{label_text}</label>
+                {hint_view}
+                {error_view}
+                {control}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// One field of the form (or of one group item), shown while its condition holds.
+pub fn field_view(
+    draft: Draft,
+    field: Field,
+    group: Option<(String, usize)>,
+    errors: Signal<Vec<Problem>>,
+) -> AnyView {
+    let i18n = use_i18n();
+    let visible = {
+        let (field, group) = (field.clone(), group.clone());
+        Memo::new(move |_| {
+            draft.answers.with(|a| {
+                answers::scope(a, &group).map_or(field.visible_when.is_none(), |scope| {
+                    is_visible(&field, scope)
+                })
+            })
+        })
+    };
+    let build = move || {
+        let slot = Slot {
+            group: group.clone(),
+            field: field.id.clone(),
+        };
+        match &field.kind {
+            FieldKind::Group { .. } => group_view(i18n, draft, field.clone(), errors),
+            FieldKind::Choice { options } => {
+                let options = options
+                    .iter()
+                    .map(|o| {
+                        let label = o.label.clone();
+                        let text = Signal::derive(move || label.get(i18n.lang()).to_string());
+                        (o.id.clone(), text)
+                    })
+                    .collect();
+                radios(i18n, draft, &field, slot, errors, options)
+            }
+            FieldKind::YesNo => radios(i18n, draft, &field, slot, errors, yes_no(i18n)),
+            _ => input(i18n, draft, &field, slot, errors),
+        }
+    };
+    // Rebuilt only when the condition flips (`visible` is a memo), not on every keystroke.
+    (move || visible.get().then(&build)).into_any()
+}
+
+fn yes_no(i18n: I18n) -> Vec<(String, Signal<String>)> {
+    ["yes", "no"]
+        .into_iter()
+        .map(|v| {
+            let key = format!("form.{v}");
+            (v.to_string(), Signal::derive(move || i18n.t(&key)))
+        })
+        .collect()
+}
+
+fn input(
+    i18n: I18n,
+    draft: Draft,
+    field: &Field,
+    slot: Slot,
+    errors: Signal<Vec<Problem>>,
+) -> AnyView {
+    let path = slot.path();
+    let kind = field.kind.clone();
+    let value = {
+        let slot = slot.clone();
+        move || draft.answers.with(|a| answers::text(a, &slot))
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        let slot = slot.clone();
+        draft.edit(i18n.lang(), move |a| answers::set_text(a, &slot, v));
+    };
+    let id = path.clone();
+    let invalid = {
+        let path = path.clone();
+        move || error_for(errors, &path).is_some().then_some("true")
+    };
+    framed(
+        i18n,
+        field,
+        path,
+        errors,
+        move |described_by| {
+            if matches!(kind, FieldKind::LongText) {
+                return view! {
+                    <textarea id=id.clone() name=id rows="5" aria-invalid=invalid
+                        aria-describedby=move || described_by.get()
+                        prop:value=value on:input=on_input></textarea>
+                }
+                .into_any();
+            }
+            let (input_type, inputmode, autocomplete) = match kind {
+                FieldKind::Iin | FieldKind::Bin => ("text", Some("numeric"), "off"),
+                FieldKind::Number { integer: true } => ("text", Some("numeric"), "off"),
+                FieldKind::Number { integer: false } => ("text", Some("decimal"), "off"),
+                FieldKind::Phone => ("tel", None, "tel"),
+                FieldKind::Email => ("email", None, "email"),
+                FieldKind::Date => ("date", None, "off"),
+                FieldKind::Address => ("text", None, "street-address"),
+                _ => ("text", None, "off"),
+            };
+            view! {
+                <input id=id.clone() name=id type=input_type inputmode=inputmode autocomplete=autocomplete
+                    spellcheck="false" aria-invalid=invalid aria-describedby=move || described_by.get()
+                    prop:value=value on:input=on_input />
+            }
+            .into_any()
+        },
+        false,
+    )
+    .into_any()
+}
+
+fn radios(
+    i18n: I18n,
+    draft: Draft,
+    field: &Field,
+    slot: Slot,
+    errors: Signal<Vec<Problem>>,
+    options: Vec<(String, Signal<String>)>,
+) -> AnyView {
+    let path = slot.path();
+    let name = path.clone();
+    framed(
+        i18n,
+        field,
+        path.clone(),
+        errors,
+        move |_| {
+            view! {
+                <div class="radios">
+                    {options
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (value, label))| {
+                            // The first option carries the field's id: the error summary's link
+                            // lands there.
+                            let input_id = if i == 0 { path.clone() } else { format!("{path}-{value}") };
+                            let (checked_slot, set_slot) = (slot.clone(), slot.clone());
+                            let (checked_value, set_value) = (value.clone(), value.clone());
+                            view! {
+                                <div class="radio">
+                                    <input type="radio" id=input_id.clone() name=name.clone() value=value
+                                        prop:checked=move || draft.answers.with(|a| answers::text(a, &checked_slot) == checked_value)
+                                        on:change=move |_| {
+                                            let (slot, v) = (set_slot.clone(), set_value.clone());
+                                            draft.edit(i18n.lang(), move |a| answers::set_text(a, &slot, v));
+                                        } />
+                                    <label for=input_id>{move || label.get()}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+            .into_any()
+        },
+        true,
+    )
+    .into_any()
+}
+
+fn group_view(i18n: I18n, draft: Draft, field: Field, errors: Signal<Vec<Problem>>) -> AnyView {
+    let FieldKind::Group {
+        item_label,
+        fields,
+        max_items,
+        ..
+    } = field.kind.clone()
+    else {
+        return ().into_any();
+    };
+    let group_id = field.id.clone();
+    let count = {
+        let g = group_id.clone();
+        Memo::new(move |_| draft.answers.with(|a| answers::item_count(a, &g)))
+    };
+    let label = field.label.clone();
+    let error = {
+        let g = group_id.clone();
+        Signal::derive(move || error_for(errors, &g))
+    };
+    let first_field = fields.first().map(|f| f.id.clone()).unwrap_or_default();
+    let add = {
+        let g = group_id.clone();
+        move |_| {
+            let n = count.get_untracked();
+            let g2 = g.clone();
+            draft.edit(i18n.lang(), move |a| answers::add_item(a, &g2));
+            // Focus the new item's first field once it is drawn.
+            let first = format!("{g}[{n}].{first_field}");
+            request_animation_frame(move || focus_by_id(&first));
+        }
+    };
+    let items = {
+        let (g, item_label, fields) = (group_id.clone(), item_label.clone(), fields.clone());
+        move || {
+            let n = count.get();
+            (0..n)
+                .map(|i| {
+                    let (g, item_label) = (g.clone(), item_label.clone());
+                    let remove = {
+                        let g = g.clone();
+                        move |_| {
+                            let g2 = g.clone();
+                            draft.edit(i18n.lang(), move |a| answers::remove_item(a, &g2, i));
+                            let add_id = g.clone();
+                            request_animation_frame(move || focus_by_id(&add_id));
+                        }
+                    };
+                    let legend_label = item_label.clone();
+                    let remove_label = item_label.clone();
+                    view! {
+                        <fieldset class="group-item">
+                            <legend>{move || format!("{} {}", legend_label.get(i18n.lang()), i + 1)}</legend>
+                            {fields
+                                .iter()
+                                .cloned()
+                                .map(|f| field_view(draft, f, Some((g.clone(), i)), errors))
+                                .collect_view()}
+                            <button type="button" class="secondary" on:click=remove>
+                                {move || i18n.t_with("form.remove_item", &[("item", format!("{} {}", remove_label.get(i18n.lang()), i + 1))])}
+                            </button>
+                        </fieldset>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    let add_label = item_label.clone();
+    view! {
+        <fieldset class="field group" class:field-error=move || error.get().is_some()>
+            <legend>{move || label.get(i18n.lang()).to_string()}</legend>
+            {move || error.get().map(|m| view! {
+                <p class="error-message"><span class="visually-hidden">{i18n.t("app.error_prefix")}</span>{m}</p>
+            })}
+            {items}
+            // The add button carries the group's id: "add at least one child" links here.
+            <Show when=move || (count.get() as u32) < max_items>
+                <button type="button" class="secondary" id=group_id.clone() on:click=add.clone()>
+                    {
+                        let add_label = add_label.clone();
+                        move || {
+                            let key = if count.get() == 0 { "form.add_first" } else { "form.add_another" };
+                            i18n.t_with(key, &[("item", add_label.get(i18n.lang()).to_lowercase())])
+                        }
+                    }
+                </button>
+            </Show>
+        </fieldset>
+    }
+    .into_any()
+}

@@ -1,0 +1,176 @@
+//! The personal cabinet: my drafts and requests with their status (icon and words, never
+//! colour alone), filtered by status and searched by registration number; and my
+//! notifications with the unread count. Filters live in the address, so a filtered list can
+//! be bookmarked and the back button works.
+
+use crate::api;
+use crate::components::page_title::PageTitle;
+use crate::i18n::use_i18n;
+use crate::pages::request::{icon, local_time};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use qyzmet_domain::api::ApplicationView;
+use qyzmet_domain::status::Status;
+use std::collections::HashMap;
+
+#[component]
+pub fn Cabinet() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let status = Memo::new(move |_| query.with(|q| q.get("status").unwrap_or_default()));
+    let number = Memo::new(move |_| query.with(|q| q.get("number").unwrap_or_default()));
+    // What is typed in the filter form, applied on submit.
+    let status_input = RwSignal::new(status.get_untracked());
+    let number_input = RwSignal::new(number.get_untracked());
+    let list = LocalResource::new(move || {
+        let (status, number, lang) = (status.get(), number.get(), i18n.lang());
+        async move { api::applications(&status, &number, lang).await }
+    });
+    let names = LocalResource::new(move || {
+        let lang = i18n.lang();
+        async move {
+            api::services(lang)
+                .await
+                .map(|l| {
+                    l.services
+                        .into_iter()
+                        .map(|s| (s.id, s.name))
+                        .collect::<HashMap<_, _>>()
+                })
+                .unwrap_or_default()
+        }
+    });
+    let notifications = LocalResource::new(move || {
+        let lang = i18n.lang();
+        async move { api::notifications(lang).await }
+    });
+    let apply_filters = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        navigate(
+            &format!(
+                "/cabinet?status={}&number={}",
+                status_input.get_untracked(),
+                js_sys::encode_uri_component(number_input.get_untracked().trim())
+            ),
+            Default::default(),
+        );
+    };
+    let mark_read = move |_| {
+        leptos::task::spawn_local(async move {
+            if api::mark_notifications_read(i18n.lang_untracked())
+                .await
+                .is_ok()
+            {
+                notifications.refetch();
+            }
+        });
+    };
+    let row = move |app: ApplicationView, names: &HashMap<String, String>| {
+        let name = names
+            .get(&app.service_id)
+            .cloned()
+            .unwrap_or_else(|| app.service_id.clone());
+        let s = app.status;
+        let (href, action) = if s == Status::Draft {
+            (format!("/applications/{}/edit", app.id), "cabinet.continue")
+        } else {
+            (format!("/applications/{}", app.id), "cabinet.open")
+        };
+        let number = app.registration_number.clone();
+        let when = app.registered_at.clone().unwrap_or(app.updated_at.clone());
+        let due = app.due_date.clone();
+        view! {
+            <li class="application-card">
+                <h3><a href=href>{name.clone()}</a></h3>
+                <p class=format!("badge status-{}", s.code())>
+                    <span aria-hidden="true">{icon(s)}" "</span>
+                    {move || i18n.t(&format!("status.{}", s.code()))}
+                </p>
+                <dl class="facts">
+                    <div>
+                        <dt>{move || i18n.t("cabinet.number")}</dt>
+                        <dd>{number.clone().unwrap_or_else(|| "—".into())}</dd>
+                    </div>
+                    <div>
+                        <dt>{move || i18n.t(if s == Status::Draft { "cabinet.updated" } else { "cabinet.registered" })}</dt>
+                        <dd>{local_time(&when)}</dd>
+                    </div>
+                    {due.map(|d| view! { <div><dt>{move || i18n.t("request.due")}</dt><dd>{d}</dd></div> })}
+                </dl>
+                <p class="visually-hidden">{move || i18n.t(action)}</p>
+            </li>
+        }
+    };
+    view! {
+        <PageTitle text=Signal::derive(move || i18n.t("cabinet.title")) />
+        <section aria-labelledby="notifications-heading">
+            <h2 id="notifications-heading">{move || i18n.t("cabinet.notifications")}</h2>
+            {move || notifications.get().map(|r| match r {
+                Ok(n) => {
+                    let unread = n.unread;
+                    view! {
+                        <p id="unread-count">{move || i18n.t_count("cabinet.unread", unread)}</p>
+                        <ul class="notifications">
+                            {n.notifications.into_iter().take(10).map(|item| {
+                                let s = item.status;
+                                view! {
+                                    <li class:unread=!item.read>
+                                        <a href=format!("/applications/{}", item.application_id)>
+                                            {item.registration_number.clone().unwrap_or_default()}
+                                        </a>
+                                        ": " <span aria-hidden="true">{icon(s)}" "</span>
+                                        {move || i18n.t(&format!("status.{}", s.code()))}
+                                        {item.note.clone().map(|note| format!(" — {note}"))}
+                                        " · " {local_time(&item.at)}
+                                        {(!item.read).then(|| view! { " " <strong class="tag">{move || i18n.t("cabinet.new")}</strong> })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {(unread > 0).then(|| view! {
+                            <button type="button" class="secondary" on:click=mark_read>{move || i18n.t("cabinet.mark_read")}</button>
+                        })}
+                    }.into_any()
+                }
+                Err(e) => { let key = e.message_key(); view! { <p role="alert">{move || i18n.t(&key)}</p> }.into_any() }
+            })}
+        </section>
+        <section aria-labelledby="applications-heading">
+            <h2 id="applications-heading">{move || i18n.t("cabinet.applications")}</h2>
+            <form class="filters" role="search" on:submit=apply_filters>
+                <div class="field">
+                    <label for="filter-status">{move || i18n.t("cabinet.filter_status")}</label>
+                    <select id="filter-status" on:change=move |ev| status_input.set(event_target_value(&ev))>
+                        <option value="" selected=move || status_input.get().is_empty()>{move || i18n.t("cabinet.all")}</option>
+                        {Status::ALL.into_iter().map(|s| view! {
+                            <option value=s.code() selected=move || status_input.get() == s.code()>{move || i18n.t(&format!("status.{}", s.code()))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-number">{move || i18n.t("cabinet.filter_number")}</label>
+                    <input id="filter-number" type="search" autocomplete="off" prop:value=move || number_input.get()
+                        on:input=move |ev| number_input.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit">{move || i18n.t("cabinet.apply_filters")}</button>
+            </form>
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
+                {move || list.get().map(|r| match r {
+                    Ok(l) => {
+                        let names = names.get().unwrap_or_default();
+                        let count = l.applications.len() as i64;
+                        view! {
+                            <p role="status">{move || i18n.t_count("cabinet.found", count)}</p>
+                            {(count == 0).then(|| view! { <p>{move || i18n.t("cabinet.empty")} " " <a href="/">{move || i18n.t("app.back_to_catalogue")}</a></p> })}
+                            <ul class="application-list" role="list">
+                                {l.applications.into_iter().map(|a| row(a, &names)).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                    Err(e) => { let key = e.message_key(); view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any() }
+                })}
+            </Transition>
+        </section>
+    }
+}

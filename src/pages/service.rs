@@ -1,0 +1,265 @@
+//! One service: what you get, who may apply, term, fee, the documents to prepare, the
+//! provider and the channels — and "Start application", or where to go for an office-only
+//! service.
+
+use crate::api;
+use crate::components::form::{ErrorSummary, Problem};
+use crate::components::page_title::PageTitle;
+use crate::components::service_card::{applicants_key, fee_text, term_text};
+use crate::i18n::{I18n, use_i18n};
+use crate::pages::account_forms::from_api;
+use crate::session::use_session;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use qyzmet_domain::api::{CreateApplication, DocumentView, ServiceDetail, VariantView};
+use qyzmet_domain::catalogue::{Channel, FileType};
+
+fn channel_key(c: Channel) -> &'static str {
+    match c {
+        Channel::Portal => "channel.portal",
+        Channel::ProviderOffice => "channel.provider_office",
+        Channel::StateCorporation => "channel.state_corporation",
+    }
+}
+
+pub fn file_types(types: &[FileType]) -> String {
+    types
+        .iter()
+        .map(|t| match t {
+            FileType::Pdf => "PDF",
+            FileType::Jpeg => "JPEG",
+            FileType::Png => "PNG",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "PDF, JPEG, PNG, up to 10 MB" for a document slot.
+pub fn document_rules(i18n: I18n, d: &DocumentView) -> String {
+    i18n.t_with(
+        "document.rules",
+        &[
+            ("types", file_types(&d.types)),
+            ("mb", d.max_size_mb.to_string()),
+        ],
+    )
+}
+
+fn documents_list(i18n: I18n, docs: Vec<DocumentView>) -> impl IntoView {
+    view! {
+        <ul class="documents">
+            {docs
+                .into_iter()
+                .map(|d| {
+                    let required = d.required;
+                    let rules = d.clone();
+                    view! {
+                        <li>
+                            <span class="document-name">{d.name.clone()}</span>
+                            " "
+                            <span class="tag">
+                                {move || i18n.t(if required { "document.required" } else { "document.optional" })}
+                            </span>
+                            <br />
+                            <span class="hint">{move || document_rules(i18n, &rules)}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+fn variant_facts(i18n: I18n, v: VariantView, several: bool) -> impl IntoView {
+    let term = v.term.clone();
+    let fee = v.fee.clone();
+    view! {
+        <section class="variant" aria-labelledby=format!("variant-{}", v.id)>
+            {if several {
+                view! { <h3 id=format!("variant-{}", v.id)>{v.name.clone()}</h3> }.into_any()
+            } else {
+                view! { <h3 id=format!("variant-{}", v.id)>{move || i18n.t("service.documents")}</h3> }.into_any()
+            }}
+            <dl class="summary">
+                <dt>{move || i18n.t("service.term")}</dt>
+                <dd>{move || term_text(i18n, term.days, term.kind)}</dd>
+                <dt>{move || i18n.t("service.fee")}</dt>
+                <dd>{move || fee_text(i18n, fee.as_ref())}</dd>
+            </dl>
+            {several.then(|| view! { <h4>{move || i18n.t("service.documents")}</h4> })}
+            {documents_list(i18n, v.documents.clone())}
+        </section>
+    }
+}
+
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let detail = LocalResource::new(move || {
+        let (id, lang) = (id(), i18n.lang());
+        async move { api::service(&id, lang).await }
+    });
+    view! {
+        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
+            {move || detail.get().map(|result| match result {
+                Ok(service) => view! { <ServiceView service /> }.into_any(),
+                Err(e) => {
+                    let key = e.message_key();
+                    view! {
+                        <PageTitle text=Signal::derive(move || i18n.t("service.not_found")) />
+                        <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div>
+                        <p><a href="/">{move || i18n.t("app.back_to_catalogue")}</a></p>
+                    }
+                        .into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ServiceView(service: ServiceDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let s = service.summary.clone();
+    let several = service.variants.len() > 1;
+    let variant = RwSignal::new(if several {
+        String::new()
+    } else {
+        service
+            .variants
+            .first()
+            .map(|v| v.id.clone())
+            .unwrap_or_default()
+    });
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let busy = RwSignal::new(false);
+    let service_id = s.id.clone();
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        if session.0.get_untracked().is_none() {
+            let next = format!("/services/{service_id}");
+            navigate(
+                &format!("/login?next={}", js_sys::encode_uri_component(&next)),
+                Default::default(),
+            );
+            return;
+        }
+        let chosen = variant.get_untracked();
+        if chosen.is_empty() {
+            problems.set(vec![Problem {
+                field: "variant".into(),
+                message: i18n.t("service.choose_variant_error"),
+            }]);
+            return;
+        }
+        busy.set(true);
+        let req = CreateApplication {
+            service_id: service_id.clone(),
+            variant_id: Some(chosen),
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::create_application(&req, i18n.lang()).await {
+                Ok(app) => navigate(
+                    &format!("/applications/{}/edit", app.id),
+                    Default::default(),
+                ),
+                Err(e) => problems.set(from_api(i18n, &e, "start")),
+            }
+            busy.set(false);
+        });
+    };
+    let applicants = s.applicants;
+    let channels = s.channels.clone();
+    let online = s.online;
+    let name = s.name.clone();
+    let variant_choices = service.variants.clone();
+    view! {
+        <PageTitle text=Signal::derive(move || name.clone()) error=Signal::derive(move || !problems.get().is_empty()) />
+        <ErrorSummary problems=problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
+        <p class="lead">{s.description.clone()}</p>
+        <dl class="summary">
+            <dt>{move || i18n.t("service.result")}</dt>
+            <dd>{service.result_description.clone()}</dd>
+            <dt>{move || i18n.t("service.who")}</dt>
+            <dd>{move || i18n.t(applicants_key(applicants))}</dd>
+            <dt>{move || i18n.t("service.channels")}</dt>
+            <dd>
+                <ul class="plain">
+                    {channels.iter().map(|c| { let key = channel_key(*c); view! { <li>{move || i18n.t(key)}</li> } }).collect_view()}
+                </ul>
+            </dd>
+            <dt>{move || i18n.t("service.regulation")}</dt>
+            <dd>{service.regulation.clone()}</dd>
+        </dl>
+        <section aria-labelledby="prepare-heading">
+            <h2 id="prepare-heading">{move || i18n.t("service.prepare")}</h2>
+            {service.variants.iter().cloned().map(|v| variant_facts(i18n, v, several)).collect_view()}
+        </section>
+        <section aria-labelledby="provider-heading">
+            <h2 id="provider-heading">{move || i18n.t("service.provider")}</h2>
+            {service.providers.iter().map(|p| view! {
+                <div class="provider">
+                    <h3>{p.name.clone()}</h3>
+                    <dl class="summary">
+                        {p.address.clone().map(|a| view! { <dt>{move || i18n.t("provider.address")}</dt><dd>{a}</dd> })}
+                        {p.hours.clone().map(|h| view! { <dt>{move || i18n.t("provider.hours")}</dt><dd>{h}</dd> })}
+                        {p.phone.clone().map(|t| view! { <dt>{move || i18n.t("provider.phone")}</dt><dd>{t}</dd> })}
+                    </dl>
+                </div>
+            }).collect_view()}
+        </section>
+        <section aria-labelledby="apply-heading">
+            <h2 id="apply-heading">{move || i18n.t("service.apply")}</h2>
+            {if online {
+                view! {
+                    <form novalidate on:submit=start>
+                        {several.then(|| view! {
+                            <fieldset class="field" class:field-error=move || !problems.get().is_empty()>
+                                <legend>{move || i18n.t("service.choose_variant")}</legend>
+                                {move || problems.get().iter().find(|p| p.field == "variant").map(|p| view! {
+                                    <p class="error-message" id="variant-error">
+                                        <span class="visually-hidden">{i18n.t("app.error_prefix")}</span>{p.message.clone()}
+                                    </p>
+                                })}
+                                <div class="radios">
+                                    {variant_choices.iter().enumerate().map(|(i, v)| {
+                                        let input_id = if i == 0 { "variant".to_string() } else { format!("variant-{}", v.id) };
+                                        let value = v.id.clone();
+                                        let checked = v.id.clone();
+                                        view! {
+                                            <div class="radio">
+                                                <input type="radio" name="variant" id=input_id.clone() value=v.id.clone()
+                                                    prop:checked=move || variant.get() == checked
+                                                    on:change=move |_| variant.set(value.clone()) />
+                                                <label for=input_id>{v.name.clone()}</label>
+                                            </div>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            </fieldset>
+                        })}
+                        <button type="submit" id="start" aria-disabled=move || busy.get().then_some("true")>
+                            {move || if session.0.get().is_some() { i18n.t("service.start") } else { i18n.t("service.login_to_start") }}
+                        </button>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="notice" role="note">
+                        <p>{move || i18n.t("service.office_only_intro")}</p>
+                        {service.office_directions.clone().map(|d| view! { <p>{d}</p> })}
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <p><a href="/">{move || i18n.t("app.back_to_catalogue")}</a></p>
+    }
+}
