@@ -16,8 +16,8 @@ use leptos_router::hooks::use_params_map;
 use qyzmet_domain::api::{
     DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, QueueItem,
 };
+use qyzmet_domain::appointment::Appointment;
 use qyzmet_domain::decision::Outcome;
-use qyzmet_domain::form::Answer;
 use qyzmet_domain::status::Status;
 
 fn due_text(i18n: I18n, item: &QueueItem) -> String {
@@ -101,24 +101,6 @@ pub fn Queue() -> impl IntoView {
     }
 }
 
-/// An answer as text: a value as it is, a group's entries one after another.
-fn answer_text(answer: &Answer) -> String {
-    match answer {
-        Answer::Text(s) => s.clone(),
-        Answer::Items(items) => items
-            .iter()
-            .map(|fields| {
-                fields
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {}", answer_text(v)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-    }
-}
-
 #[component]
 pub fn OfficerRequest() -> impl IntoView {
     let i18n = use_i18n();
@@ -128,6 +110,8 @@ pub fn OfficerRequest() -> impl IntoView {
     let problems = RwSignal::new(Vec::<Problem>::new());
     let busy = RwSignal::new(false);
     let note = RwSignal::new(String::new());
+    let appointment_at = RwSignal::new(String::new());
+    let appointment_place = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
     let reason = RwSignal::new(String::new());
     let announcement = RwSignal::new(String::new());
@@ -170,11 +154,44 @@ pub fn OfficerRequest() -> impl IntoView {
         let Some(view) = current.get_untracked() else {
             return;
         };
+        let appointment = (to == Status::TestingScheduled).then(|| Appointment {
+            at: appointment_at.get_untracked(),
+            place: appointment_place.get_untracked(),
+        });
+        if let Some(a) = &appointment {
+            // The same check the server makes, before anything is sent.
+            let errors = a.check(crate::pages::request::now_in_kazakhstan());
+            if !errors.is_empty() {
+                problems.set(
+                    errors
+                        .iter()
+                        .map(|e| {
+                            // The summary names the field: "Place: fill in this field".
+                            let label = if e.field == "appointment.at" {
+                                "officer.appointment_at"
+                            } else {
+                                "officer.appointment_place"
+                            };
+                            Problem {
+                                field: e.field.clone(),
+                                message: format!(
+                                    "{}: {}",
+                                    i18n.t(label),
+                                    message(i18n, &e.code, &[])
+                                ),
+                            }
+                        })
+                        .collect(),
+                );
+                return;
+            }
+        }
         busy.set(true);
         let req = MoveRequest {
             from: view.application.status,
             to,
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+            appointment,
         };
         let (id, lang) = (id(), i18n.lang());
         leptos::task::spawn_local(async move {
@@ -271,21 +288,43 @@ pub fn OfficerRequest() -> impl IntoView {
         {move || current.get().map(|view| {
             let item = view.item.clone();
             let app = view.application.clone();
-            let answers = app.answers.iter().map(|(k, v)| {
-                let text = answer_text(v);
-                view! { <dt>{k.clone()}</dt><dd>{text}</dd> }
-            }).collect_view();
+            // Labelled from the service's form, in the officer's language.
+            let (service_id, variant_id, answers_map) = (app.service_id.clone(), app.variant_id.clone(), app.answers.clone());
+            let schema = LocalResource::new(move || {
+                let (id, lang) = (service_id.clone(), i18n.lang());
+                async move { api::service(&id, lang).await.ok() }
+            });
+            let answers = move || {
+                let fields: Vec<qyzmet_domain::form::Field> = schema
+                    .get()
+                    .flatten()
+                    .and_then(|d| d.variants.into_iter().find(|v| v.id == variant_id))
+                    .and_then(|v| v.form)
+                    .map(|f| f.steps.into_iter().flat_map(|s| s.fields).collect())
+                    .unwrap_or_default();
+                crate::pages::apply::check::rows(i18n, &fields, &answers_map, None, None)
+            };
             let files = app.attachments.iter().map(|a| view! {
                 <li><a href=format!("/api/applications/{}/attachments/{}", app.id, a.document_id) target="_blank" rel="noopener">{a.file_name.clone()}</a></li>
             }).collect_view();
             let steps: Vec<Status> = view.allowed_moves.iter().copied().filter(|s| !matches!(s, Status::Satisfied | Status::Refused)).collect();
             let can_decide = view.allowed_moves.iter().any(|s| matches!(s, Status::Satisfied | Status::Refused));
-            let step_buttons = steps.into_iter().map(|to| view! {
-                <button type="button" on:click=move |_| make_move(to) aria-disabled=move || busy.get().then_some("true")>
-                    {move || i18n.t(&format!("officer.move.{}", to.code()))}
-                </button>
+            let from = view.application.status;
+            let step_buttons = steps.into_iter().map(|to| {
+                // Back from the interested body, "take into review" is recording its answer.
+                let key = if from == Status::AwaitingInterestedBody && to == Status::InReview {
+                    "officer.move.interested_body_answered".to_string()
+                } else {
+                    format!("officer.move.{}", to.code())
+                };
+                view! {
+                    <button type="button" on:click=move |_| make_move(to) aria-disabled=move || busy.get().then_some("true")>
+                        {move || i18n.t(&key)}
+                    </button>
+                }
             }).collect_view();
             let has_steps = !view.allowed_moves.is_empty();
+            let can_schedule = view.allowed_moves.contains(&Status::TestingScheduled);
             view! {
                 <dl class="summary">
                     <dt>{move || i18n.t("sign.service")}</dt><dd>{item.service_name.clone()}</dd>
@@ -309,6 +348,14 @@ pub fn OfficerRequest() -> impl IntoView {
                                 prop:value=move || note.get()
                                 on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                         </div>
+                        {can_schedule.then(|| view! {
+                            <fieldset class="field">
+                                <legend>{move || i18n.t("officer.appointment")}</legend>
+                                <p class="hint" id="appointment-hint">{move || i18n.t("officer.appointment_hint")}</p>
+                                {appointment_field(i18n, problems, "appointment.at", "officer.appointment_at", "datetime-local", appointment_at)}
+                                {appointment_field(i18n, problems, "appointment.place", "officer.appointment_place", "text", appointment_place)}
+                            </fieldset>
+                        })}
                         <div class="button-row">{step_buttons}</div>
                     </section>
                 })}
@@ -349,5 +396,30 @@ pub fn OfficerRequest() -> impl IntoView {
                 </section>
             }
         })}
+    }
+}
+
+/// One input of the testing appointment, with its error tied to it.
+fn appointment_field(
+    i18n: crate::i18n::I18n,
+    problems: RwSignal<Vec<Problem>>,
+    id: &'static str,
+    label: &'static str,
+    input_type: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let error = move || for_field(&problems.get(), id);
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field" class:field-error=move || error().is_some()>
+            <label for=id>{move || i18n.t(label)}</label>
+            {move || error().map(|m| view! { <p class="error-message" id=error_id.clone()><span class="visually-hidden">{i18n.t("app.error_prefix")}</span>{m}</p> })}
+            <input id=id type=input_type
+                aria-describedby=move || if error().is_some() { format!("appointment-hint {described}") } else { "appointment-hint".to_string() }
+                aria-invalid=move || error().is_some().then_some("true")
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+        </div>
     }
 }

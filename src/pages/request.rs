@@ -36,6 +36,15 @@ fn in_kazakhstan(millis: f64) -> js_sys::Date {
     ))
 }
 
+/// Kazakhstan's local date and time now, minute precision (testing appointments are checked
+/// against it).
+pub fn now_in_kazakhstan() -> time::PrimitiveDateTime {
+    let d = in_kazakhstan(js_sys::Date::now());
+    let time = time::Time::from_hms(d.get_utc_hours() as u8, d.get_utc_minutes() as u8, 0)
+        .unwrap_or(time::Time::MIDNIGHT);
+    time::PrimitiveDateTime::new(today(), time)
+}
+
 pub fn today() -> time::Date {
     let d = in_kazakhstan(js_sys::Date::now());
     let month = time::Month::try_from(d.get_utc_month() as u8 + 1).unwrap_or(time::Month::January);
@@ -91,6 +100,7 @@ pub fn Timeline(history: Vec<qyzmet_domain::api::HistoryView>) -> impl IntoView 
                     <span aria-hidden="true">{icon(to)}</span> " "
                     <strong>{move || i18n.t(&format!("status.{}", to.code()))}</strong> " "
                     <time datetime=h.at.clone()>{local_time(&h.at)}</time>
+                    {h.appointment.map(|a| view! { <p class="note">{move || i18n.t_with("request.appointment", &[("when", a.describe())])}</p> })}
                     {h.note.map(|n| view! { <p class="note">{n}</p> })}
                 </li>
             }
@@ -117,13 +127,21 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
         Outcome::Satisfied => "request.decision.satisfied",
         Outcome::Refused => "request.decision.refused",
     };
-    let _ = id;
+    let download = match decision.outcome {
+        Outcome::Satisfied => "request.download_result",
+        Outcome::Refused => "request.download_refusal",
+    };
     view! {
         <section aria-labelledby="decision-title" class="panel">
             <h2 id="decision-title">{move || i18n.t(heading)}</h2>
             {decision.reason.clone().map(|r| view! {
                 <p><strong>{move || i18n.t("request.decision.reason")}</strong> " " {r}</p>
             })}
+            <p>
+                <a href=move || format!("/api/applications/{id}/result?lang={}", i18n.lang().code()) download="">
+                    {move || i18n.t(download)}
+                </a>
+            </p>
             <p role="status" class="signature-check">
                 {move || match check.get() {
                     None => i18n.t("request.signature.checking"),
@@ -204,6 +222,10 @@ pub fn Request() -> impl IntoView {
                     let status = app.status;
                     let due = due_line(i18n, &app);
                     let app_id = app.id.clone();
+                    // While testing is scheduled, its time and place stand out above the timeline.
+                    let appointment = (status == Status::TestingScheduled)
+                        .then(|| history.history.iter().rev().find_map(|h| h.appointment.clone()))
+                        .flatten();
                     let timeline = view! { <Timeline history=history.history /> };
                     view! {
                         <dl class="summary">
@@ -217,6 +239,12 @@ pub fn Request() -> impl IntoView {
                             <dt>{move || i18n.t("request.term")}</dt>
                             <dd>{due}</dd>
                         </dl>
+                        {appointment.map(|a| view! {
+                            <section class="panel" aria-labelledby="appointment-title">
+                                <h2 id="appointment-title">{move || i18n.t("request.appointment_title")}</h2>
+                                <p class="appointment">{a.describe()}</p>
+                            </section>
+                        })}
                         {decision.map(|d| view! { <Decision id=app_id.clone() decision=d /> })}
                         <section aria-labelledby="timeline-title">
                             <h2 id="timeline-title">{move || i18n.t("request.timeline")}</h2>

@@ -438,6 +438,9 @@ pub struct HistoryView {
     /// RFC 3339.
     pub at: String,
     pub note: Option<String>,
+    /// The testing appointment this move scheduled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<crate::appointment::Appointment>,
 }
 
 /// A request in an officer's queue.
@@ -486,6 +489,9 @@ pub struct MoveRequest {
     pub to: crate::status::Status,
     #[serde(default)]
     pub note: Option<String>,
+    /// Required when scheduling testing, refused otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<crate::appointment::Appointment>,
 }
 
 /// `POST /api/officer/requests/{id}/decision-document`: form the decision to sign.

@@ -7,6 +7,7 @@
 //! (`locales/*.json`) map each code to a message in kk, ru and en.
 
 pub mod api;
+pub mod appointment;
 pub mod calendar;
 pub mod catalogue;
 pub mod decision;

@@ -6,6 +6,7 @@
 use crate::applications::{self, Stored};
 use crate::db::Db;
 use qyzmet_domain::api::HistoryView;
+use qyzmet_domain::appointment::Appointment;
 use qyzmet_domain::status::{Actor, HistoryEntry, Status};
 use sqlx::Row;
 
@@ -65,7 +66,7 @@ pub async fn find(
 }
 
 pub async fn history(db: &Db, application_id: i64) -> sqlx::Result<Vec<HistoryView>> {
-    let rows = sqlx::query("SELECT from_status, to_status, actor, at, note FROM history WHERE application_id = $1 ORDER BY id")
+    let rows = sqlx::query("SELECT from_status, to_status, actor, at, note, appointment_at, appointment_place FROM history WHERE application_id = $1 ORDER BY id")
         .bind(application_id)
         .fetch_all(&db.pool)
         .await?;
@@ -83,6 +84,13 @@ pub async fn history(db: &Db, application_id: i64) -> sqlx::Result<Vec<HistoryVi
                 actor,
                 at: applications::rfc3339(r.try_get("at")?),
                 note: r.try_get("note")?,
+                appointment: match (
+                    r.try_get::<Option<String>, _>("appointment_at")?,
+                    r.try_get::<Option<String>, _>("appointment_place")?,
+                ) {
+                    (Some(at), Some(place)) => Some(Appointment { at, place }),
+                    _ => None,
+                },
             })
         })
         .collect()
@@ -116,6 +124,7 @@ pub async fn apply_move(
     application_id: i64,
     entry: &HistoryEntry,
     actor_account_id: i64,
+    appointment: Option<&Appointment>,
     decision: Option<SignedDecision<'_>>,
 ) -> sqlx::Result<Option<i64>> {
     let at = entry.at.unix_timestamp();
@@ -132,7 +141,7 @@ pub async fn apply_move(
     if moved.rows_affected() != 1 {
         return Ok(None);
     }
-    sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note, appointment_at, appointment_place) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(application_id)
         .bind(entry.from.code())
         .bind(entry.to.code())
@@ -140,6 +149,8 @@ pub async fn apply_move(
         .bind(actor_account_id)
         .bind(at)
         .bind(entry.note.clone())
+        .bind(appointment.map(|a| a.at.clone()))
+        .bind(appointment.map(|a| a.place.trim().to_string()))
         .execute(&mut *tx)
         .await?;
     if let Some(d) = decision {
@@ -159,8 +170,14 @@ pub async fn apply_move(
         .execute(&mut *tx)
         .await?;
     }
+    // The applicant's notification names the testing date and place.
+    let note = match (appointment, entry.note.as_deref()) {
+        (Some(a), Some(n)) => Some(format!("{} — {n}", a.describe())),
+        (Some(a), None) => Some(a.describe()),
+        (None, n) => n.map(str::to_owned),
+    };
     let owner =
-        crate::notifications::record(&mut tx, application_id, entry.to, entry.note.as_deref(), at)
+        crate::notifications::record(&mut tx, application_id, entry.to, note.as_deref(), at)
             .await?;
     tx.commit().await?;
     Ok(Some(owner))

@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 const REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
-/// What the receipt says, already in the applicant's language.
+/// What the receipt (or a result document, which has the same plain layout) says, already in
+/// the applicant's language.
 pub struct Receipt {
     pub title: String,
     /// (label, value) lines in order.
@@ -110,7 +111,9 @@ pub fn render(r: &Receipt) -> Vec<u8> {
         w.paragraph(false, 11.0, 25.0, value, 78);
         w.y -= 3.0;
     }
-    w.paragraph(true, 10.0, 20.0, &r.documents_label, 90);
+    if !r.documents_label.is_empty() {
+        w.paragraph(true, 10.0, 20.0, &r.documents_label, 90);
+    }
     for (i, d) in r.documents.iter().enumerate() {
         w.paragraph(false, 11.0, 25.0, &format!("{}. {d}", i + 1), 78);
     }

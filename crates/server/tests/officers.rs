@@ -399,6 +399,186 @@ async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
     assert_eq!(res.status(), 404);
 }
 
+/// The officer decides `outcome` on a fresh request, signed with their demo key.
+async fn decided(s: &Server, citizen: &reqwest::Client, outcome: serde_json::Value) -> String {
+    let request = registered_guardianship(s, citizen).await;
+    let officer = logged_in(s, OFFICER).await;
+    assert_eq!(
+        take_into_review(s, &officer, &request.id).await.status(),
+        200
+    );
+    let formed: qyzmet_domain::api::DecisionDocumentView =
+        decision_document(s, &officer, &request.id, outcome)
+            .await
+            .json()
+            .await
+            .unwrap();
+    let document = B64.decode(&formed.document).unwrap();
+    let signature = sign_b64(&demo_key(s, "770214324684-signing.p12"), &document);
+    let res = officer
+        .post(s.url(&format!("/api/officer/requests/{}/decision", request.id)))
+        .json(&json!({"document": formed.document, "signature": signature}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    request.id
+}
+
+#[tokio::test]
+async fn the_result_document_is_the_services_resolution_or_the_reasoned_refusal() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let result = |id: &str, lang: &str| {
+        citizen
+            .get(s.url(&format!("/api/applications/{id}/result?lang={lang}")))
+            .send()
+    };
+    // No decision yet: nothing to download.
+    let pending = registered_guardianship(&s, &citizen).await;
+    expect_problem(
+        result(&pending.id, "en").await.unwrap(),
+        404,
+        "decision.not_found",
+    )
+    .await;
+
+    let satisfied = decided(&s, &citizen, json!({"outcome": "satisfied"})).await;
+    let res = result(&satisfied, "ru").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&res.bytes().await.unwrap());
+    for expected in [
+        "Постановление",
+        "Нұрланова Айгүл Серікқызы (880315412341)",
+        "постановление акимата об установлении опеки или попечительства",
+        "ИИН 770214324684",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+
+    let reason = "Денсаулық туралы анықтаманың мерзімі өткен.";
+    let refused = decided(
+        &s,
+        &citizen,
+        json!({"outcome": "refused", "reason": reason}),
+    )
+    .await;
+    let text = pdf_text(&result(&refused, "kk").await.unwrap().bytes().await.unwrap());
+    assert!(text.contains("дәлелді бас тарту"), "{text}");
+    assert!(text.contains(reason), "{text}");
+
+    // Another citizen does not learn it exists.
+    let other = logged_in(&s, ("751102323458", "Erlan-demo-2026")).await;
+    let res = other
+        .get(s.url(&format!("/api/applications/{satisfied}/result")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn scheduling_testing_names_a_future_time_and_a_place_the_applicant_is_told() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let draft = new_draft(&s, &citizen, "expert-attestation-almaty").await;
+    let res = citizen
+        .patch(s.url(&format!("/api/applications/{}", draft.id)))
+        .json(&json!({"version": 1, "answers": {
+            "field": "expert_work", "speciality": "Өнеркәсіптік және азаматтық құрылыс",
+            "experience_years": "12", "attested_before": "no",
+            "phone": "+7 701 123 45 67", "email": "aigul@example.kz"
+        }}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    for doc in ["diploma", "work_record"] {
+        let res = upload(
+            &s,
+            &citizen,
+            &draft.id,
+            doc,
+            &format!("{doc}.pdf"),
+            PDF.to_vec(),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+    let request = sign_and_submit(&s, &citizen, &draft.id).await;
+    let officer = logged_in(&s, ("861208467891", "Officer-demo-2026")).await;
+    // An appointment on another move is refused.
+    let res = officer
+        .post(s.url(&format!("/api/officer/requests/{}/moves", request.id)))
+        .json(&json!({"from": "registered", "to": "in_review",
+            "appointment": {"at": "2099-01-10T10:00", "place": "Алматы"}}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 422, "validation").await;
+    assert_eq!(
+        take_into_review(&s, &officer, &request.id).await.status(),
+        200
+    );
+    let schedule = |body: serde_json::Value| {
+        officer
+            .post(s.url(&format!("/api/officer/requests/{}/moves", request.id)))
+            .json(&body)
+            .send()
+    };
+    // Without an appointment, or with one in the past: refused, field by field.
+    let p = expect_problem(
+        schedule(json!({"from": "in_review", "to": "testing_scheduled"}))
+            .await
+            .unwrap(),
+        422,
+        "validation",
+    )
+    .await;
+    let fields: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["appointment.at", "appointment.place"]);
+    let p = expect_problem(
+        schedule(json!({"from": "in_review", "to": "testing_scheduled",
+            "appointment": {"at": "2020-01-10T10:00", "place": "Алматы"}}))
+        .await
+        .unwrap(),
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(p.errors[0].code, "form.date_in_past");
+    let appointment = json!({"at": "2099-01-10T10:00", "place": "Алматы, Абай д-лы 10, 305 каб."});
+    let res = schedule(
+        json!({"from": "in_review", "to": "testing_scheduled", "appointment": appointment}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let history: HistoryList = get_json(
+        &s,
+        &citizen,
+        &format!("/api/applications/{}/history", request.id),
+    )
+    .await;
+    let last = history.history.last().unwrap();
+    assert_eq!(last.to, Status::TestingScheduled);
+    let got = last.appointment.as_ref().unwrap();
+    assert_eq!(
+        (got.at.as_str(), got.place.as_str()),
+        ("2099-01-10T10:00", "Алматы, Абай д-лы 10, 305 каб.")
+    );
+    let notes: qyzmet_domain::api::NotificationList =
+        get_json(&s, &citizen, "/api/notifications").await;
+    assert!(
+        notes
+            .notifications
+            .iter()
+            .any(|n| n.note.as_deref() == Some("2099-01-10 10:00, Алматы, Абай д-лы 10, 305 каб.")),
+        "{notes:?}"
+    );
+}
+
 #[tokio::test]
 async fn status_changes_reach_the_applicant_live_and_as_notifications() {
     let s = start().await;

@@ -26,12 +26,14 @@ fn shown(i18n: I18n, field: &Field, raw: &str) -> String {
     }
 }
 
-fn rows(
+/// The answers as rows of a summary list, labelled from the schema; with `change`, each
+/// top-level answer gets a "Change" link to where it is edited.
+pub fn rows(
     i18n: I18n,
     fields: &[Field],
     scope: &Answers,
     group: Option<(String, usize)>,
-    change: &dyn Fn(&str) -> String,
+    change: Option<&dyn Fn(&str) -> String>,
 ) -> Vec<AnyView> {
     let lang = i18n.lang();
     let mut out = Vec::new();
@@ -59,14 +61,20 @@ fn rows(
                     .into_any()
                 })
                 .collect();
-            let href = change(&f.id);
-            out.push(view! {
-                <div class="summary-row">
-                    <dt>{label.clone()}</dt>
-                    <dd><ul class="plain">{items}</ul></dd>
-                    <dd class="change"><a href=href id=format!("change-{}", f.id)>{i18n.t("apply.change")}<span class="visually-hidden">{format!(" {label}")}</span></a></dd>
-                </div>
-            }.into_any());
+            let link = change.map(|change| {
+                let href = change(&f.id);
+                view! { <dd class="change"><a href=href id=format!("change-{}", f.id)>{i18n.t("apply.change")}<span class="visually-hidden">{format!(" {label}")}</span></a></dd> }
+            });
+            out.push(
+                view! {
+                    <div class="summary-row">
+                        <dt>{label.clone()}</dt>
+                        <dd><ul class="plain">{items}</ul></dd>
+                        {link}
+                    </div>
+                }
+                .into_any(),
+            );
             continue;
         }
         let slot = Slot {
@@ -79,7 +87,7 @@ fn rows(
         } else {
             shown(i18n, f, &raw)
         };
-        let row_change = if group.is_none() {
+        let row_change = if let (None, Some(change)) = (&group, change) {
             let href = change(&slot.path());
             Some(
                 view! { <dd class="change"><a href=href id=format!("change-{}", f.id)>{i18n.t("apply.change")}<span class="visually-hidden">{format!(" {label}")}</span></a></dd> },
@@ -128,7 +136,7 @@ pub fn check(frame: Frame) -> impl IntoView {
                 };
                 let body = draft
                     .answers
-                    .with(|a| rows(i18n, &step.fields, a, None, &change));
+                    .with(|a| rows(i18n, &step.fields, a, None, Some(&change)));
                 view! {
                     <section aria-labelledby=format!("check-{slug}")>
                         <h2 id=format!("check-{slug}")>{title}</h2>

@@ -4,7 +4,7 @@
 //! opened later, on any device, resumes exactly where it was.
 
 mod answers;
-mod check;
+pub mod check;
 mod documents;
 mod draft;
 mod fields;

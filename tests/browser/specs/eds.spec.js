@@ -3,6 +3,7 @@
 // application with the signing key, through to its registration number.
 const path = require('node:path');
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
+const { opensslSign } = require('../support/pki');
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const artifacts = process.env.QYZMET_ARTIFACTS || path.join(root, 'target', 'browser-artifacts');
@@ -126,20 +127,6 @@ test('a file that is not a key gets its own message beside the file field', asyn
 });
 
 /** Signs like NCALayer would, with OpenSSL and the demo key: a detached CMS, DER. */
-function opensslSign(document, p12) {
-  const { execFileSync } = require('node:child_process');
-  const fs = require('node:fs');
-  const os = require('node:os');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncalayer-'));
-  const pem = path.join(dir, 'key.pem');
-  execFileSync('openssl', ['pkcs12', '-in', p12, '-passin', `pass:${PASSWORD}`, '-nodes', '-out', pem]);
-  fs.writeFileSync(path.join(dir, 'doc'), document);
-  const signature = execFileSync('openssl', [
-    'cms', '-sign', '-binary', '-md', 'sha256', '-in', path.join(dir, 'doc'), '-signer', pem, '-outform', 'DER',
-  ]);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return signature;
-}
 
 test('NCALayer: the bridge sends the basics module\'s sign request, a cancel keeps everything, a signature submits', async ({ page }, testInfo) => {
   const requests = [];

@@ -26,7 +26,7 @@ fn not_found(lang: Lang) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang)
 }
 
-fn field_error(field: impl Into<String>, code: &str) -> FieldError {
+pub fn field_error(field: impl Into<String>, code: &str) -> FieldError {
     FieldError {
         field: field.into(),
         code: code.into(),
@@ -596,10 +596,7 @@ pub async fn decision(
     use base64::Engine;
     let lang = current.lang;
     let stored = visible(&state, &current, &id).await?;
-    let d = crate::officers::decision_of(&state.db, stored.id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "decision.not_found", lang))?;
+    let d = stored_decision(&state, &stored, lang).await?;
     let outcome = match d.outcome.as_str() {
         "satisfied" => qyzmet_domain::decision::Outcome::Satisfied,
         _ => qyzmet_domain::decision::Outcome::Refused,
@@ -642,6 +639,18 @@ pub async fn withdraw(
         None,
     )
     .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code(), lang))?;
-    super::officers::commit_move(&state, &current, &stored, &entry, None).await?;
+    super::officers::commit_move(&state, &current, &stored, &entry, None, None).await?;
     Ok(Json(owned(&state, &current, &id).await?.view))
+}
+
+/// The officer's signed decision on a visible request; 404 `decision.not_found` before one.
+pub async fn stored_decision(
+    state: &AppState,
+    stored: &crate::applications::Stored,
+    lang: Lang,
+) -> Result<crate::officers::StoredDecision, ApiError> {
+    crate::officers::decision_of(&state.db, stored.id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "decision.not_found", lang))
 }

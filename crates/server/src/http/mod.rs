@@ -107,6 +107,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::routing::post(officers::decide),
         )
         .route(
+            "/applications/{id}/result",
+            axum::routing::get(submission::result),
+        )
+        .route(
             "/applications/{id}/signature",
             axum::routing::get(submission::signature),
         )

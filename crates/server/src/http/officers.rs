@@ -2,6 +2,7 @@
 //! signed with the officer's EDS. An officer sees only their provider's registered requests;
 //! anything else is "not found".
 
+use super::applications::field_error;
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::ApiError;
 use crate::AppState;
@@ -224,11 +225,11 @@ pub async fn make_move(
             lang,
         ));
     }
+    let at = time::OffsetDateTime::now_utc();
     let r = find(&state, &current, &id).await?;
     if r.stored.view.status != req.from {
         return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
     }
-    let at = time::OffsetDateTime::now_utc();
     let entry = status::transition(
         req.from,
         req.to,
@@ -238,7 +239,31 @@ pub async fn make_move(
         req.note,
     )
     .map_err(|e| transition_error(e, lang))?;
-    commit_move(&state, &current, &r.stored, &entry, None).await?;
+    // Scheduling testing names when and where; no other move carries an appointment.
+    let appointment_errors = match (&req.appointment, req.to) {
+        (Some(a), Status::TestingScheduled) => {
+            let local = crate::requests::local(at);
+            a.check(time::PrimitiveDateTime::new(local.date(), local.time()))
+        }
+        (None, Status::TestingScheduled) => vec![
+            field_error("appointment.at", "form.required"),
+            field_error("appointment.place", "form.required"),
+        ],
+        (Some(_), _) => vec![field_error("appointment", "form.invalid")],
+        (None, _) => Vec::new(),
+    };
+    if !appointment_errors.is_empty() {
+        return Err(ApiError::validation(lang, appointment_errors));
+    }
+    commit_move(
+        &state,
+        &current,
+        &r.stored,
+        &entry,
+        req.appointment.as_ref(),
+        None,
+    )
+    .await?;
     detail(State(state), current, Path(id)).await
 }
 
@@ -249,13 +274,21 @@ pub async fn commit_move(
     current: &CurrentAccount,
     stored: &crate::applications::Stored,
     entry: &status::HistoryEntry,
+    appointment: Option<&qyzmet_domain::appointment::Appointment>,
     decision: Option<SignedDecision<'_>>,
 ) -> Result<(), ApiError> {
     let lang = current.lang;
-    let owner = officers::apply_move(&state.db, stored.id, entry, current.account.id, decision)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed", lang))?;
+    let owner = officers::apply_move(
+        &state.db,
+        stored.id,
+        entry,
+        current.account.id,
+        appointment,
+        decision,
+    )
+    .await
+    .map_err(|e| ApiError::internal(lang, e))?
+    .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed", lang))?;
     state.events.publish(
         owner,
         qyzmet_domain::api::StatusEvent {
@@ -425,6 +458,6 @@ pub async fn decide(
         signer_iin: verified.holder.iin.as_deref().unwrap_or_default(),
         signed_at: verified.signing_time.unwrap_or(t),
     };
-    commit_move(&state, &current, &r.stored, &entry, Some(signed)).await?;
+    commit_move(&state, &current, &r.stored, &entry, None, Some(signed)).await?;
     detail(State(state), current, Path(id)).await
 }

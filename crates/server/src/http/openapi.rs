@@ -84,6 +84,7 @@ pub enum Errors {
         super::submission::submit,
         super::submission::signature,
         super::submission::receipt,
+        super::submission::result,
         super::payments::start,
         super::payments::of_application,
         super::payments::gateway_show,

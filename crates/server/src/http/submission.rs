@@ -332,7 +332,7 @@ pub async fn signature(
 }
 
 /// A private file download: its type, a file name (ASCII: registration numbers), no caching.
-fn download(
+pub fn download(
     content_type: &'static str,
     file_name: &str,
     body: Vec<u8>,
@@ -443,6 +443,106 @@ pub async fn receipt(
         "application/pdf",
         &format!("receipt-{number}.pdf"),
         pdf,
+        lang,
+    )
+}
+
+/// `GET /api/applications/{id}/result`: the result document as PDF in the request's language —
+/// for a satisfied request the licence, certificate, attestat, letter of agreement or
+/// resolution the service gives; for a refused one the letter with the reasoned refusal. It is
+/// drawn from the officer's signed decision, whose signature the request page verifies.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/result",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "The result document (PDF)", content_type = "application/pdf", body = Vec<u8>), crate::http::openapi::Errors),
+)]
+pub async fn result(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    use qyzmet_domain::catalogue::ResultKind;
+    use qyzmet_domain::decision::{DecisionDocument, Outcome};
+    let lang = current.lang;
+    let stored = super::applications::visible(&state, &current, &id).await?;
+    let decision = super::applications::stored_decision(&state, &stored, lang).await?;
+    let document = DecisionDocument::from_bytes(&decision.document)
+        .ok_or_else(|| ApiError::internal(lang, "a stored decision document does not parse"))?;
+    let t = |key: &str| crate::locales::message(lang, &format!("result.{key}"));
+    let service = state.catalogue.service(&stored.view.service_id);
+    let provider = state
+        .catalogue
+        .provider(&stored.provider_id)
+        .map(|p| p.name.get(lang).to_string())
+        .unwrap_or_default();
+    let kind = match (document.outcome, service.map(|s| s.result)) {
+        (Outcome::Refused, _) => "refusal",
+        (Outcome::Satisfied, Some(ResultKind::Licence)) => "licence",
+        (Outcome::Satisfied, Some(ResultKind::Certificate)) => "certificate",
+        (Outcome::Satisfied, Some(ResultKind::Attestat)) => "attestat",
+        (Outcome::Satisfied, Some(ResultKind::LetterOfAgreement)) => "letter_of_agreement",
+        (Outcome::Satisfied, Some(ResultKind::Resolution)) => "resolution",
+        (Outcome::Satisfied, Some(ResultKind::AccreditationCertificate)) => {
+            "accreditation_certificate"
+        }
+        (Outcome::Satisfied, None) => "decision",
+    };
+    let decided_at = time::OffsetDateTime::from_unix_timestamp(decision.signed_at)
+        .map(|at| {
+            let local = requests::local(at);
+            format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
+        })
+        .unwrap_or_default();
+    let mut lines = vec![
+        (t("number"), document.registration_number.clone()),
+        (t("date"), decided_at.clone()),
+        (
+            t("holder"),
+            format!("{} ({})", document.applicant_name, document.applicant_id),
+        ),
+        (
+            t("service"),
+            service
+                .map(|s| s.name.get(lang).to_string())
+                .unwrap_or(document.service_name.clone()),
+        ),
+    ];
+    match document.outcome {
+        Outcome::Satisfied => {
+            if let Some(s) = service {
+                lines.push((t("granted"), s.result_description.get(lang).to_string()));
+            }
+            if let Some(note) = &document.reason {
+                lines.push((t("note"), note.clone()));
+            }
+        }
+        Outcome::Refused => lines.push((t("reason"), document.reason.clone().unwrap_or_default())),
+    }
+    lines.push((t("provider"), provider));
+    lines.push((
+        t("officer"),
+        format!("{} ({})", document.officer_name, document.officer_iin),
+    ));
+    lines.push((
+        t("signed"),
+        t("signed_by")
+            .replace("{name}", &decision.signer)
+            .replace("{iin}", &decision.signer_iin)
+            .replace("{date}", &decided_at),
+    ));
+    let sheet = crate::receipt::Receipt {
+        title: t(&format!("title.{kind}")),
+        lines,
+        documents_label: String::new(),
+        documents: Vec::new(),
+        footer: t("footer"),
+    };
+    download(
+        "application/pdf",
+        &format!("{kind}-{}.pdf", document.registration_number),
+        crate::receipt::render(&sheet),
         lang,
     )
 }

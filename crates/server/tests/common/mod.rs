@@ -260,9 +260,22 @@ pub async fn registered_guardianship(
     s: &Server,
     tab: &reqwest::Client,
 ) -> qyzmet_domain::api::ApplicationView {
-    use base64::Engine;
     let draft = new_draft(s, tab, "guardianship").await;
     complete_guardianship(s, tab, &draft.id).await;
+    sign_and_submit(s, tab, &draft.id).await
+}
+
+/// Signs a complete draft of the demo citizen with their key and submits it.
+pub async fn sign_and_submit(
+    s: &Server,
+    tab: &reqwest::Client,
+    id: &str,
+) -> qyzmet_domain::api::ApplicationView {
+    use base64::Engine;
+    let draft = qyzmet_domain::api::ApplicationView {
+        id: id.to_string(),
+        ..get_json(s, tab, &format!("/api/applications/{id}")).await
+    };
     let formed: qyzmet_domain::api::OutgoingDocumentView = tab
         .get(s.url(&format!("/api/applications/{}/outgoing-document", draft.id)))
         .send()

@@ -1,0 +1,118 @@
+//! A testing appointment (attestation services schedule the applicant's test): when, in
+//! Kazakhstan's local time as a `datetime-local` input gives it (`YYYY-MM-DDTHH:MM`), and
+//! where. Checked here so the officer's browser and the server refuse the same things.
+
+use crate::form::FieldError;
+use serde::{Deserialize, Serialize};
+use time::PrimitiveDateTime;
+
+const MAX_PLACE: usize = 300;
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    /// Local time in Kazakhstan, `YYYY-MM-DDTHH:MM`.
+    pub at: String,
+    pub place: String,
+}
+
+pub fn parse_local(raw: &str) -> Option<PrimitiveDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    PrimitiveDateTime::parse(raw.trim(), &format).ok()
+}
+
+impl Appointment {
+    /// Problems with it, on the fields `appointment.at` and `appointment.place`; `now` is
+    /// Kazakhstan's local time (the crate has no clock).
+    pub fn check(&self, now: PrimitiveDateTime) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, code: &str| {
+            errors.push(FieldError {
+                field: field.into(),
+                code: code.into(),
+                params: Default::default(),
+            })
+        };
+        if self.at.trim().is_empty() {
+            fail("appointment.at", "form.required");
+        } else {
+            match parse_local(&self.at) {
+                None => fail("appointment.at", "form.date"),
+                Some(at) if at <= now => fail("appointment.at", "form.date_in_past"),
+                Some(_) => {}
+            }
+        }
+        let place = self.place.trim();
+        if place.is_empty() {
+            fail("appointment.place", "form.required");
+        } else if place.chars().count() > MAX_PLACE {
+            errors.push(FieldError {
+                field: "appointment.place".into(),
+                code: "form.too_long".into(),
+                params: [("max".to_string(), MAX_PLACE.to_string())].into(),
+            });
+        }
+        errors
+    }
+
+    /// As people read it: `2026-12-01 10:00, <place>`.
+    pub fn describe(&self) -> String {
+        format!("{}, {}", self.at.replacen('T', " ", 1), self.place.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> PrimitiveDateTime {
+        parse_local("2026-11-23T12:00").unwrap()
+    }
+
+    fn codes(a: &Appointment) -> Vec<(String, String)> {
+        a.check(now())
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn an_appointment_needs_a_future_time_and_a_place() {
+        let ok = Appointment {
+            at: "2026-12-01T10:00".into(),
+            place: "Алматы, Абай д-лы 10, 305 каб.".into(),
+        };
+        assert!(codes(&ok).is_empty());
+        assert_eq!(
+            ok.describe(),
+            "2026-12-01 10:00, Алматы, Абай д-лы 10, 305 каб."
+        );
+        let past = Appointment {
+            at: "2026-11-23T11:59".into(),
+            ..ok.clone()
+        };
+        assert_eq!(
+            codes(&past),
+            vec![("appointment.at".into(), "form.date_in_past".into())]
+        );
+        let empty = Appointment {
+            at: " ".into(),
+            place: "".into(),
+        };
+        assert_eq!(
+            codes(&empty),
+            vec![
+                ("appointment.at".into(), "form.required".into()),
+                ("appointment.place".into(), "form.required".into())
+            ]
+        );
+        let garbled = Appointment {
+            at: "01.12.2026 10:00".into(),
+            ..ok
+        };
+        assert_eq!(
+            codes(&garbled),
+            vec![("appointment.at".into(), "form.date".into())]
+        );
+    }
+}

@@ -1,0 +1,183 @@
+// Journeys in Russian: a company pays the fee on the test gateway, signs, and is refused after
+// the interested body answered; an expert is given a testing date by the officer's console;
+// the session-timeout warning; the offline banner while a draft is being filled.
+const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
+const { key, opensslSign } = require('../support/pki');
+
+const CSRF = { 'x-qyzmet-csrf': '1' };
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const COMPANY = { bin: '150440001236', password: 'Astyq-demo-2026' };
+const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026' };
+const GRAIN_OFFICER = { iin: '830930490119', password: 'Officer-demo-2026' };
+const ALMATY_OFFICER = { iin: '861208467891', password: 'Officer-demo-2026' };
+
+test.use({ locale: 'ru-RU' });
+const h1 = (page) => page.getByRole('heading', { level: 1 });
+
+async function session(api, login, password) {
+  const res = await api.post('/api/session', { headers: CSRF, data: { login, password } });
+  expect(res.status()).toBe(200);
+}
+
+/** A draft with its answers and files, through the API the app uses. */
+async function filledDraft(api, service, variant, answers, documents) {
+  let res = await api.post('/api/applications', { headers: CSRF, data: { service_id: service, variant_id: variant } });
+  expect(res.status()).toBe(201);
+  const draft = await res.json();
+  res = await api.patch(`/api/applications/${draft.id}`, { headers: CSRF, data: { version: draft.version, answers } });
+  expect(res.status()).toBe(200);
+  for (const doc of documents) {
+    res = await api.post(`/api/applications/${draft.id}/attachments/${doc}`, {
+      headers: CSRF, multipart: { file: { name: `${doc}.pdf`, mimeType: 'application/pdf', buffer: PDF } },
+    });
+    expect(res.status()).toBe(201);
+  }
+  return draft.id;
+}
+
+async function officerMove(api, id, from, to, extra = {}) {
+  const res = await api.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from, to, ...extra } });
+  expect(res.status()).toBe(200);
+}
+
+test('a company pays on the test gateway, signs, and reads the refusal given after the interested body', async ({ page, request }, testInfo) => {
+  test.setTimeout(90_000);
+  await session(page.request, COMPANY.bin, COMPANY.password);
+  const id = await filledDraft(page.request, 'grain-warehouse-licence', 'issue', {
+    warehouse_address: 'Тараз, ул. Сүлейменова 5', capacity_tonnes: '12000', has_laboratory: 'yes',
+    phone: '+7 726 243 11 22', email: 'astyq@example.kz',
+  }, ['warehouse_ownership', 'technical_passport', 'laboratory_accreditation']);
+
+  // Signing is not offered before the fee is paid.
+  await page.goto(`/applications/${id}/edit?step=payment`);
+  await expect(h1(page)).toHaveText('Оплата');
+  await expect(page.locator('main')).toContainText('Не оплачено');
+  await page.getByRole('button', { name: 'Продолжить' }).click();
+  await expect(page.locator('.error-summary')).toContainText('оплатите её до подписания');
+  await page.getByRole('button', { name: 'Оплатить сбор' }).click();
+  await expect(h1(page)).toHaveText('Тестовый платёжный шлюз');
+  await expect(page.locator('main')).toContainText('ТЕСТОВЫЙ платёжный шлюз');
+  await expectAccessible(page, 'test payment gateway');
+  await screenshot(page, testInfo, 'gateway');
+  await page.getByRole('button', { name: 'Оплатить (тест)' }).click();
+  await expect(h1(page)).toHaveText('Оплата');
+  await expect(page.locator('main')).toContainText('Оплачено');
+  await page.getByRole('button', { name: 'Продолжить' }).click();
+  await expect(h1(page)).toHaveText('Проверьте ответы');
+  await expectAccessible(page, 'check answers in Russian');
+  await page.getByRole('button', { name: 'Перейти к подписанию' }).click();
+  await page.getByLabel('Файл ключа (.p12)').setInputFiles(key('150440001236-signing.p12'));
+  await page.getByLabel('Пароль ключа').fill('Qwerty12');
+  await page.getByRole('button', { name: 'Проверить ключ' }).click();
+  await page.getByRole('button', { name: 'Подписать и отправить' }).click();
+  await expect(page.locator('#submitted')).toContainText(/\d{4}-\d{6}/);
+
+  // The officer sends it to the interested body, records its answer, and refuses, signed.
+  await session(request, GRAIN_OFFICER.iin, GRAIN_OFFICER.password);
+  await officerMove(request, id, 'registered', 'in_review');
+  await officerMove(request, id, 'in_review', 'awaiting_interested_body', { note: 'Запрос в санитарно-эпидемиологическую службу' });
+  await officerMove(request, id, 'awaiting_interested_body', 'in_review', { note: 'Получено отрицательное заключение' });
+  const reason = 'Отрицательное заключение заинтересованного органа о зерновом складе.';
+  const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, {
+    headers: CSRF, data: { outcome: 'refused', reason },
+  })).json();
+  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key(`${GRAIN_OFFICER.iin}-signing.p12`)).toString('base64');
+  const res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
+  expect(res.status()).toBe(200);
+
+  await page.goto(`/applications/${id}`);
+  const decision = page.getByRole('region', { name: 'Решение: отказ' });
+  await expect(decision).toContainText(reason);
+  await expect(decision.getByRole('status')).toContainText('Подпись действительна');
+  await expect(page.getByRole('region', { name: 'История заявки' })).toContainText('Ожидает согласования заинтересованного органа');
+  const [letter] = await Promise.all([
+    page.waitForEvent('download'),
+    decision.getByRole('link', { name: 'Скачать письмо об отказе (PDF)' }).click(),
+  ]);
+  expect(letter.suggestedFilename()).toMatch(/^refusal-\d{4}-\d{6}\.pdf$/);
+  await expectAccessible(page, 'refused company request');
+  await screenshot(page, testInfo, 'company-refused');
+});
+
+test('the officer schedules testing in the console and the expert sees the date and place', async ({ page, request }, testInfo) => {
+  await session(request, CITIZEN.iin, CITIZEN.password);
+  const id = await filledDraft(request, 'expert-attestation-almaty', 'main', {
+    field: 'expert_work', speciality: 'Промышленное и гражданское строительство', experience_years: '12',
+    attested_before: 'no', phone: '+7 701 123 45 67', email: 'aigul@example.kz',
+  }, ['diploma', 'work_record']);
+  const formed = await (await request.get(`/api/applications/${id}/outgoing-document`)).json();
+  const signed = opensslSign(Buffer.from(formed.document, 'base64'), key(`${CITIZEN.iin}-signing.p12`)).toString('base64');
+  let res = await request.post(`/api/applications/${id}/submit`, {
+    headers: { ...CSRF, 'Idempotency-Key': `journeys-${id}` }, data: { document: formed.document, signature: signed },
+  });
+  expect(res.status()).toBe(201);
+  const number = (await res.json()).registration_number;
+
+  // The officer, in the browser.
+  await session(page.request, ALMATY_OFFICER.iin, ALMATY_OFFICER.password);
+  await page.goto('/officer');
+  await page.getByRole('row').filter({ hasText: number }).getByRole('link', { name: number }).click();
+  await expect(h1(page)).toHaveText(`Заявка ${number}`);
+  // The answers carry the form's labels, not its field ids.
+  await expect(page.getByRole('region', { name: 'Ответы заявителя' })).toContainText('Стаж работы по специальности, лет');
+  await page.getByRole('button', { name: 'Взять в работу' }).click();
+  await expect(page.locator('#officer-announcement')).toHaveText('Статус заявки изменился: На рассмотрении.');
+  await page.getByRole('button', { name: 'Назначить тестирование' }).click();
+  await expect(page.getByRole('alert')).toContainText('Место');
+  await expect(page.getByLabel('Место')).toHaveAttribute('aria-invalid', 'true');
+  await expectAccessible(page, 'scheduling testing with errors');
+  await page.getByLabel('Дата и время (время Казахстана)').fill('2099-03-12T10:30');
+  await page.getByLabel('Место').fill('Алматы, пр. Абая 10, каб. 305');
+  await page.getByRole('button', { name: 'Назначить тестирование' }).click();
+  await expect(page.locator('#officer-announcement')).toContainText('Назначено тестирование');
+  await screenshot(page, testInfo, 'officer-testing-scheduled');
+
+  // The expert's own page shows when and where.
+  const expert = await page.context().browser().newContext({ locale: 'ru-RU', baseURL: testInfo.project.use.baseURL });
+  const mine = await expert.newPage();
+  await session(mine.request, CITIZEN.iin, CITIZEN.password);
+  await mine.goto(`/applications/${id}`);
+  await expect(mine.getByRole('region', { name: 'Ваше тестирование' })).toContainText('2099-03-12 10:30, Алматы, пр. Абая 10, каб. 305');
+  await expectAccessible(mine, 'request with a testing appointment');
+  await mine.goto('/cabinet');
+  await expect(mine.getByRole('region', { name: 'Уведомления' })).toContainText('2099-03-12 10:30');
+  await expert.close();
+});
+
+test('two minutes before the session ends a warning offers to stay; after it, a way back', async ({ page }) => {
+  await page.clock.install();
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  await page.goto('/cabinet');
+  await expect(h1(page)).toHaveText('Личный кабинет');
+  await page.clock.fastForward('28:30');
+  const warning = page.getByRole('alertdialog', { name: 'Скоро вы выйдете из системы' });
+  await expect(warning).toContainText('через 2 минуты');
+  await expect(warning.getByRole('button', { name: 'Остаться в системе' })).toBeFocused();
+  await expectAccessible(page, 'session warning');
+  await warning.getByRole('button', { name: 'Остаться в системе' }).click();
+  await expect(warning).toHaveCount(0);
+  // Untouched for the whole idle time: the page says so and links back to where the user was.
+  await page.clock.fastForward('30:05');
+  const notice = page.getByRole('alert').filter({ hasText: 'Вы вышли из системы' });
+  await expect(notice).toBeVisible();
+  await expect(notice.getByRole('link', { name: 'Войти снова и вернуться сюда' })).toHaveAttribute('href', '/login?next=%2Fcabinet');
+});
+
+test('offline: the banner shows, typing is kept, and the draft saves when the network returns', async ({ page, context }) => {
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+  const draft = await res.json();
+  await page.goto(`/applications/${draft.id}/edit?step=contacts`);
+  await expect(h1(page)).toHaveText('Контактные данные');
+  await context.setOffline(true);
+  await expect(page.getByRole('status').filter({ hasText: 'Нет подключения к сети' })).toBeVisible();
+  await page.getByLabel('Электронная почта').fill('offline@example.kz');
+  await expect(page.locator('.save-status')).toHaveText(/Не сохранено: сервер недоступен/);
+  await expectAccessible(page, 'offline draft');
+  await expectNoHorizontalScroll(page);
+  await context.setOffline(false);
+  await expect(page.locator('.save-status')).toHaveText(/Сохранено в/);
+  await expect(page.getByRole('status').filter({ hasText: 'Нет подключения к сети' })).toHaveCount(0);
+  const saved = await (await page.request.get(`/api/applications/${draft.id}`)).json();
+  expect(saved.answers.email).toBe('offline@example.kz');
+});
