@@ -4,6 +4,7 @@
 // signing with the demo .p12, the confirmation and the cabinet; and two tabs editing one draft.
 const path = require('node:path');
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
+const { opensslSign } = require('../support/pki');
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const artifacts = process.env.QYZMET_ARTIFACTS || path.join(root, 'target', 'browser-artifacts');
@@ -16,6 +17,11 @@ const pdf = (name) => ({ name, mimeType: 'application/pdf', buffer: PDF });
 test.use({ locale: 'en-GB' });
 
 const h1 = (page) => page.getByRole('heading', { level: 1 });
+
+async function session(api, login, password) {
+  const res = await api.post('/api/session', { headers: CSRF, data: { login, password } });
+  expect(res.status()).toBe(200);
+}
 
 async function logIn(page) {
   await page.getByLabel('IIN or BIN').fill(CITIZEN.iin);
@@ -51,7 +57,7 @@ test('the catalogue is searched as you type in any language and filtered', async
   await screenshot(page, testInfo, 'catalogue-filtered');
 });
 
-test('a citizen applies for guardianship through every step, is logged out midway, resumes and signs', async ({ page, context }, testInfo) => {
+test('a citizen applies for guardianship through every step, is logged out midway, resumes, signs, and sees it satisfied live', async ({ page, context, request }, testInfo) => {
   test.setTimeout(120_000);
   await page.goto('/');
   await page.getByRole('link', { name: /Guardianship or custody/ }).click();
@@ -216,6 +222,31 @@ test('a citizen applies for guardianship through every step, is logged out midwa
   await expect(card).toContainText(number);
   await expectAccessible(page, 'cabinet');
   await screenshot(page, testInfo, 'cabinet');
+
+  // The officer takes it into review and satisfies it, signed; the open request page turns
+  // "satisfied" without a reload, with the resolution to download and the signature checked.
+  await card.getByRole('link').click();
+  const status = page.locator('dd.status');
+  await expect(status).toHaveText(/Registered/);
+  await session(request, '770214324684', 'Officer-demo-2026');
+  let res = await request.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from: 'registered', to: 'in_review' } });
+  expect(res.status()).toBe(200);
+  await expect(status).toHaveText(/In review/);
+  const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, { headers: CSRF, data: { outcome: 'satisfied' } })).json();
+  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('770214324684-signing.p12')).toString('base64');
+  res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
+  expect(res.status()).toBe(200);
+  await expect(status).toHaveText(/Satisfied/);
+  await expect(page.locator('.live-announcement')).toContainText('Satisfied');
+  const decision = page.getByRole('region', { name: /Decision/ });
+  await expect(decision.getByRole('status')).toContainText('770214324684');
+  const [result] = await Promise.all([
+    page.waitForEvent('download'),
+    decision.getByRole('link', { name: 'Download the result document (PDF)' }).click(),
+  ]);
+  expect(result.suggestedFilename()).toMatch(/^resolution-\d{4}-\d{6}\.pdf$/);
+  await expectAccessible(page, 'satisfied request');
+  await screenshot(page, testInfo, 'request-satisfied');
 });
 
 test('two tabs on one draft: the second save is stopped, nothing is lost, the user chooses', async ({ page, context }) => {

@@ -116,6 +116,13 @@ test('the officer schedules testing in the console and the expert sees the date 
   // The officer, in the browser.
   await session(page.request, ALMATY_OFFICER.iin, ALMATY_OFFICER.password);
   await page.goto('/officer');
+  // The queue narrows as the officer types, and by overdue.
+  await page.getByLabel('Номер, заявитель или ИИН/БИН').fill(number);
+  await expect(page.locator('table.queue tbody tr')).toHaveCount(1);
+  await page.getByLabel('Только просроченные').check();
+  await expect(page.locator('table.queue tbody tr')).toHaveCount(0);
+  await page.getByLabel('Только просроченные').uncheck();
+  await expectAccessible(page, 'filtered officer queue');
   await page.getByRole('row').filter({ hasText: number }).getByRole('link', { name: number }).click();
   await expect(h1(page)).toHaveText(`Заявка ${number}`);
   // The answers carry the form's labels, not its field ids.
