@@ -340,8 +340,27 @@ pub fn OfficerRequest() -> impl IntoView {
                     .unwrap_or_default();
                 crate::pages::apply::check::rows(i18n, &fields, &answers_map, None, None)
             };
-            let files = app.attachments.iter().map(|a| view! {
-                <li><a href=format!("/api/applications/{}/attachments/{}", app.id, a.document_id) target="_blank" rel="noopener">{a.file_name.clone()}</a></li>
+            // Images preview on the page; a PDF opens in the browser's own viewer in a new tab.
+            let files = app.attachments.iter().map(|a| {
+                let url = format!("/api/applications/{}/attachments/{}", app.id, a.document_id);
+                let image = a.content_type.starts_with("image/");
+                let name = a.file_name.clone();
+                view! {
+                    <li>
+                        <a href=format!("{url}?inline=true") target="_blank" rel="noopener">
+                            {a.file_name.clone()}
+                            <span class="visually-hidden">{move || i18n.t("officer.opens_new_tab")}</span>
+                        </a>
+                        " · "
+                        <a href=url.clone() download="">{move || i18n.t("officer.download")}<span class="visually-hidden">{format!(" {name}")}</span></a>
+                        {image.then(|| view! {
+                            <details class="preview">
+                                <summary>{move || i18n.t("officer.preview")}</summary>
+                                <img src=format!("{url}?inline=true") alt=a.file_name.clone() loading="lazy" />
+                            </details>
+                        })}
+                    </li>
+                }
             }).collect_view();
             let steps: Vec<Status> = view.allowed_moves.iter().copied().filter(|s| !matches!(s, Status::Satisfied | Status::Refused)).collect();
             let can_decide = view.allowed_moves.iter().any(|s| matches!(s, Status::Satisfied | Status::Refused));

@@ -313,6 +313,28 @@ async fn uploads_are_checked_by_content_and_size_and_a_refusal_keeps_the_other_f
             .unwrap()
             .contains("UTF-8''%D0%B0")
     );
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
+    // The officer's preview asks for it inline: same bytes, shown instead of saved.
+    let res = tab
+        .get(s.url(&format!(
+            "/api/applications/{}/attachments/health_certificate?inline=true",
+            draft.id
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline;")
+    );
     assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
 
     // Replace, then remove.

@@ -127,6 +127,11 @@ test('the officer schedules testing in the console and the expert sees the date 
   await expect(h1(page)).toHaveText(`Заявка ${number}`);
   // The answers carry the form's labels, not its field ids.
   await expect(page.getByRole('region', { name: 'Ответы заявителя' })).toContainText('Стаж работы по специальности, лет');
+  // Each file opens in the browser's viewer (inline), or downloads.
+  const diploma = page.getByRole('link', { name: 'diploma.pdf (откроется в новой вкладке)' });
+  await expect(diploma).toHaveAttribute('href', new RegExp(`/api/applications/${id}/attachments/diploma\\?inline=true$`));
+  const opened = await page.request.get(await diploma.getAttribute('href'));
+  expect(opened.headers()['content-disposition']).toMatch(/^inline;/);
   await page.getByRole('button', { name: 'Взять в работу' }).click();
   await expect(page.locator('#officer-announcement')).toHaveText('Статус заявки изменился: На рассмотрении.');
   await page.getByRole('button', { name: 'Назначить тестирование' }).click();

@@ -493,18 +493,27 @@ pub async fn remove_attachment(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Downloads an attachment (its owner only, for now; officers come with the officer console).
+#[derive(Debug, serde::Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    inline: bool,
+}
+
+/// Downloads an attachment: for its owner and the provider's officers. `?inline=true` shows it
+/// in the browser (the officer's preview) — safe because only PDF, JPEG and PNG, checked by
+/// content, are ever stored, and they are served with their checked type and `nosniff`.
 #[utoipa::path(
     get,
     path = "/api/applications/{id}/attachments/{document_id}",
     tag = "applications",
-    params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
+    params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot"), ("inline" = Option<bool>, Query, description = "Show in the browser instead of downloading")),
     responses((status = 200, description = "The file"), crate::http::openapi::Errors),
 )]
 pub async fn download(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
     Path((id, document_id)): Path<(String, String)>,
+    Query(q): Query<DownloadQuery>,
 ) -> Result<Response, ApiError> {
     let lang = current.lang;
     let stored = visible(&state, &current, &id).await?;
@@ -532,7 +541,8 @@ pub async fn download(
         HeaderValue::from_str(&content_type).map_err(|e| ApiError::internal(lang, e))?,
     );
     let disposition = format!(
-        "attachment; filename=\"file\"; filename*=UTF-8''{}",
+        "{}; filename=\"file\"; filename*=UTF-8''{}",
+        if q.inline { "inline" } else { "attachment" },
         percent_encode(&file_name)
     );
     h.insert(
