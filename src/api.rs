@@ -294,6 +294,14 @@ async fn send_empty(
         .send()
         .await
         .map_err(|_| ApiError::Network)?;
+    no_content(res).await
+}
+
+/// An answer without a body: success, or the problem the server gave.
+async fn no_content(res: gloo_net::http::Response) -> Result<(), ApiError> {
+    if res.status() != 401 {
+        note_contact();
+    }
     if res.ok() {
         return Ok(());
     }
@@ -407,4 +415,20 @@ pub async fn keepalive(lang: Lang) -> Result<SessionView, ApiError> {
         lang,
     )
     .await
+}
+
+/// Remembers which editor step is open, so the draft resumes there on any device.
+pub async fn remember_step(id: &str, step: &str, lang: Lang) -> Result<(), ApiError> {
+    let body = qyzmet_domain::api::LastStep {
+        step: step.to_string(),
+    };
+    let req = gloo_net::http::RequestBuilder::new(&format!(
+        "/api/applications/{id}/step?lang={}",
+        lang.code()
+    ))
+    .method(gloo_net::http::Method::PUT)
+    .header(CSRF_HEADER, "1")
+    .json(&body)
+    .map_err(|_| ApiError::Network)?;
+    no_content(req.send().await.map_err(|_| ApiError::Network)?).await
 }

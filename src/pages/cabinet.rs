@@ -73,7 +73,16 @@ pub fn Cabinet() -> impl IntoView {
             .unwrap_or_else(|| app.service_id.clone());
         let s = app.status;
         let (href, action) = if s == Status::Draft {
-            (format!("/applications/{}/edit", app.id), "cabinet.continue")
+            // A draft resumes on the step last opened, on whichever device.
+            let step = app
+                .last_step
+                .as_ref()
+                .map(|s| format!("?step={s}"))
+                .unwrap_or_default();
+            (
+                format!("/applications/{}/edit{step}", app.id),
+                "cabinet.continue",
+            )
         } else {
             (format!("/applications/{}", app.id), "cabinet.open")
         };

@@ -343,6 +343,27 @@ pub struct ApplicationView {
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
+    /// The editor step the applicant last opened (a draft resumes there, on any device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_step: Option<String>,
+}
+
+/// `PUT /api/applications/{id}/step`: the editor step now open.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastStep {
+    /// 1–64 characters of `a-z`, `0-9`, `_`, `-`.
+    pub step: String,
+}
+
+impl LastStep {
+    pub fn is_valid(&self) -> bool {
+        (1..=64).contains(&self.step.len())
+            && self
+                .step
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    }
 }
 
 /// `GET /api/applications` answer.

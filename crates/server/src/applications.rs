@@ -34,7 +34,7 @@ pub fn new_public_id() -> anyhow::Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, registered_at, due_date, created_at, updated_at";
+const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, registered_at, due_date, created_at, updated_at, last_step";
 
 fn from_row(r: &AnyRow) -> sqlx::Result<Stored> {
     let decode = |what: &str| sqlx::Error::Decode(format!("bad {what} in applications").into());
@@ -57,6 +57,7 @@ fn from_row(r: &AnyRow) -> sqlx::Result<Stored> {
             due_date: r.try_get("due_date")?,
             created_at: rfc3339(r.try_get("created_at")?),
             updated_at: rfc3339(r.try_get("updated_at")?),
+            last_step: r.try_get("last_step")?,
         },
     })
 }
@@ -242,4 +243,15 @@ pub async fn attachments_of(db: &Db, application_id: i64) -> sqlx::Result<Vec<At
             })
         })
         .collect()
+}
+
+/// Remembers the editor step a draft's owner opened; false when it is no longer a draft.
+pub async fn set_last_step(db: &Db, application_id: i64, step: &str) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE applications SET last_step = $1 WHERE id = $2 AND status = 'draft'")
+            .bind(step.to_string())
+            .bind(application_id)
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected() == 1)
 }

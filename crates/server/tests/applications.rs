@@ -450,3 +450,49 @@ async fn listing_filters_and_deleting_drafts() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_draft_remembers_the_step_last_opened_without_touching_its_version() {
+    let s = start().await;
+    let tab = logged_in(&s, CITIZEN).await;
+    let draft = new_draft(&s, &tab, "guardianship").await;
+    assert_eq!(draft.last_step, None);
+    let put = |tab: &reqwest::Client, id: &str, step: &str| {
+        tab.put(s.url(&format!("/api/applications/{id}/step")))
+            .json(&json!({ "step": step }))
+            .send()
+    };
+    assert_eq!(
+        put(&tab, &draft.id, "children").await.unwrap().status(),
+        204
+    );
+    let view: ApplicationView =
+        get_json(&s, &tab, &format!("/api/applications/{}", draft.id)).await;
+    assert_eq!(
+        (view.last_step.as_deref(), view.version),
+        (Some("children"), draft.version)
+    );
+    let p = expect_problem(
+        put(&tab, &draft.id, "../etc").await.unwrap(),
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(p.errors[0].field, "step");
+    // Someone else's draft: it does not exist for them.
+    let other = logged_in(&s, OTHER_CITIZEN).await;
+    expect_problem(
+        put(&other, &draft.id, "children").await.unwrap(),
+        404,
+        "application.not_found",
+    )
+    .await;
+    // A registered request is no longer edited.
+    let request = registered_guardianship(&s, &tab).await;
+    expect_problem(
+        put(&tab, &request.id, "children").await.unwrap(),
+        409,
+        "application.not_draft",
+    )
+    .await;
+}

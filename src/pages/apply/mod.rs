@@ -110,6 +110,13 @@ fn editor(
             match current {
                 None => steps::task_list(editor).into_any(),
                 Some((index, step)) => {
+                    // Best effort (a failure only loses the resume point, so its error text, and
+                    // with it the language, does not matter): a draft opened later, on any
+                    // device, starts on this step.
+                    let (id, slug) = (editor.draft.id(), step.slug.clone());
+                    leptos::task::spawn_local(async move {
+                        let _ = api::remember_step(&id, &slug, qyzmet_domain::Lang::Kk).await;
+                    });
                     if let Some(field) = focus_field.get_untracked() {
                         // After the heading took focus on arrival: the field the user came to change.
                         request_animation_frame(move || request_animation_frame(move || crate::components::form::focus_by_id(&field)));

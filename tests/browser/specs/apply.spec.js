@@ -289,3 +289,23 @@ test('the application steps fit a 320 px screen', async ({ page }) => {
   await expectNoHorizontalScroll(page);
   await expectAccessible(page, 'cabinet at 320 px');
 });
+
+test('a draft resumes on the step last opened, on another device too', async ({ page, browser }, testInfo) => {
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+  const draft = await res.json();
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes(`/api/applications/${draft.id}/step`) && r.status() === 204),
+    page.goto(`/applications/${draft.id}/edit?step=care`),
+  ]);
+  await expect(h1(page)).toHaveText('Kind of care');
+
+  // Another device: a new browser context with its own login.
+  const other = await browser.newContext({ locale: 'en-GB', baseURL: testInfo.project.use.baseURL });
+  const phone = await other.newPage();
+  await session(phone.request, CITIZEN.iin, CITIZEN.password);
+  await phone.goto('/cabinet');
+  await phone.locator(`a[href^="/applications/${draft.id}/edit"]`).click();
+  await expect(h1(phone)).toHaveText('Kind of care');
+  await other.close();
+});

@@ -664,3 +664,41 @@ pub async fn stored_decision(
         .map_err(|e| ApiError::internal(lang, e))?
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "decision.not_found", lang))
 }
+
+/// `PUT /api/applications/{id}/step`: the applicant opened this step of the editor; the draft
+/// resumes there (it does not touch the answers or their version).
+#[utoipa::path(
+    put,
+    path = "/api/applications/{id}/step",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    request_body = qyzmet_domain::api::LastStep,
+    responses((status = 204, description = "Remembered"), crate::http::openapi::Errors),
+)]
+pub async fn last_step(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<qyzmet_domain::api::LastStep>,
+) -> Result<StatusCode, ApiError> {
+    let lang = current.lang;
+    if !req.is_valid() {
+        return Err(ApiError::validation(
+            lang,
+            vec![field_error("step", "form.invalid")],
+        ));
+    }
+    let stored = owned(&state, &current, &id).await?;
+    let set = applications::set_last_step(&state.db, stored.id, &req.step)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    if set {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "application.not_draft",
+            lang,
+        ))
+    }
+}

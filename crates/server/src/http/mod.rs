@@ -56,6 +56,10 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .delete(applications::delete),
         )
         .route(
+            "/applications/{id}/step",
+            axum::routing::put(applications::last_step),
+        )
+        .route(
             "/applications/{id}/check",
             axum::routing::post(applications::check),
         )

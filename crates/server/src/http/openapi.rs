@@ -85,6 +85,7 @@ pub enum Errors {
         super::submission::signature,
         super::submission::receipt,
         super::submission::result,
+        super::applications::last_step,
         super::payments::start,
         super::payments::of_application,
         super::payments::gateway_show,
