@@ -161,6 +161,12 @@ test('two minutes before the session ends a warning offers to stay; after it, a 
   await session(page.request, CITIZEN.iin, CITIZEN.password);
   await page.goto('/cabinet');
   await expect(h1(page)).toHaveText('Личный кабинет');
+  // Every answer renews the session (on the server and in the warning's count): let the
+  // page's requests land before time jumps, or a late one restarts the count.
+  await expect(page.getByRole('button', { name: 'Выйти' })).toBeVisible();
+  await expect(page.locator('#unread-count')).toBeVisible();
+  await expect(page.locator('.application-list')).toBeAttached();
+  await page.waitForLoadState('networkidle');
   await page.clock.fastForward('28:30');
   const warning = page.getByRole('alertdialog', { name: 'Скоро вы выйдете из системы' });
   await expect(warning).toContainText('через 2 минуты');
