@@ -44,11 +44,25 @@ pub fn last_contact() -> f64 {
 }
 
 pub fn note_contact() {
-    LAST_CONTACT.with(|c| c.set(js_sys::Date::now()));
+    set_last_contact(js_sys::Date::now());
+}
+
+pub fn set_last_contact(millis: f64) {
+    LAST_CONTACT.with(|c| c.set(millis));
+}
+
+/// Whether an answer from `url` means the session was renewed: the catalogue, the CA files
+/// and the `GET /api/session` poll do not renew it.
+fn renews_session(url: &str) -> bool {
+    let path = url.split('?').next().unwrap_or_default();
+    !(path.contains("/api/services")
+        || path.contains("/api/pki/")
+        || path.ends_with("/api/health")
+        || path.ends_with("/api/session"))
 }
 
 async fn read<T: DeserializeOwned>(res: gloo_net::http::Response) -> Result<T, ApiError> {
-    if res.status() != 401 {
+    if res.status() != 401 && renews_session(&res.url()) {
         note_contact();
     }
     if res.ok() {
@@ -299,7 +313,7 @@ async fn send_empty(
 
 /// An answer without a body: success, or the problem the server gave.
 async fn no_content(res: gloo_net::http::Response) -> Result<(), ApiError> {
-    if res.status() != 401 {
+    if res.status() != 401 && renews_session(&res.url()) {
         note_contact();
     }
     if res.ok() {

@@ -24,7 +24,7 @@ enum Phase {
 pub fn SessionTimeout() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    // The 12-hour limit, when it comes before the idle one (ms since the epoch).
+    // The 12-hour limit (ms since the epoch).
     let absolute_end = RwSignal::new(f64::INFINITY);
     let phase = RwSignal::new(Phase::Fine);
     let was_logged_in = RwSignal::new(false);
@@ -32,13 +32,16 @@ pub fn SessionTimeout() -> impl IntoView {
         if let Some(view) = session.0.get() {
             was_logged_in.set(true);
             phase.set(Phase::Fine);
-            api::note_contact();
+            // The server's own count: when it was last renewed, and the fixed 12-hour end.
+            // (When the 12-hour end comes first, the idle count no longer matters.)
             let now = js_sys::Date::now();
-            absolute_end.set(if view.seconds_left < view.idle_timeout_seconds - 5 {
-                now + view.seconds_left as f64 * 1000.0
+            let idle_left = if view.seconds_left < view.absolute_seconds_left {
+                view.seconds_left
             } else {
-                f64::INFINITY
-            });
+                view.idle_timeout_seconds
+            };
+            api::set_last_contact(now - (view.idle_timeout_seconds - idle_left) as f64 * 1000.0);
+            absolute_end.set(now + view.absolute_seconds_left as f64 * 1000.0);
         }
     });
     let tick = move || {

@@ -284,6 +284,9 @@ pub struct SessionView {
     /// Seconds until the session ends for inactivity (or its absolute limit, if sooner).
     pub seconds_left: i64,
     pub idle_timeout_seconds: i64,
+    /// Seconds until the 12-hour limit, which activity does not extend.
+    #[serde(default)]
+    pub absolute_seconds_left: i64,
 }
 
 /// The header every state-changing API request must carry (with any value): browsers do not

@@ -24,6 +24,8 @@ pub fn token_hash(token: &str) -> String {
 pub struct Live {
     pub account_id: i64,
     pub seconds_left: i64,
+    /// Until the 12-hour limit, whatever the activity.
+    pub absolute_seconds_left: i64,
 }
 
 /// Starts a session; returns the token for the cookie.
@@ -73,11 +75,13 @@ pub async fn lookup(db: &Db, token: &str, touch: bool) -> sqlx::Result<Option<Li
         return Ok(Some(Live {
             account_id,
             seconds_left: seconds_left(created_at, t, t),
+            absolute_seconds_left: created_at + ABSOLUTE_TIMEOUT - t,
         }));
     }
     Ok(Some(Live {
         account_id,
         seconds_left: seconds_left(created_at, last_seen_at, t),
+        absolute_seconds_left: created_at + ABSOLUTE_TIMEOUT - t,
     }))
 }
 

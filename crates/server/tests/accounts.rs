@@ -32,6 +32,12 @@ async fn a_demo_citizen_logs_in_sees_the_session_and_logs_out() {
         .await
         .unwrap();
     assert!(now.seconds_left > 0 && now.seconds_left <= 30 * 60);
+    // The 12-hour limit is reported apart, so the app can warn before whichever comes first.
+    assert!(
+        now.absolute_seconds_left > 12 * 3600 - 60 && now.absolute_seconds_left <= 12 * 3600,
+        "{}",
+        now.absolute_seconds_left
+    );
     let kept: SessionView = tab
         .post(s.url("/api/session/keepalive"))
         .send()

@@ -25,10 +25,15 @@ fn over_tls(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
-fn session_view(account: AccountView, seconds_left: i64) -> SessionView {
+fn session_view(
+    account: AccountView,
+    seconds_left: i64,
+    absolute_seconds_left: i64,
+) -> SessionView {
     SessionView {
         account,
         seconds_left,
+        absolute_seconds_left,
         idle_timeout_seconds: sessions::IDLE_TIMEOUT,
     }
 }
@@ -45,7 +50,15 @@ async fn start_session(
         .map_err(|e| ApiError::internal(lang, e))?;
     let cookie = HeaderValue::from_str(&sessions::cookie(Some(&token), over_tls(headers)))
         .map_err(|e| ApiError::internal(lang, e))?;
-    let mut res = (status, Json(session_view(account, sessions::IDLE_TIMEOUT))).into_response();
+    let mut res = (
+        status,
+        Json(session_view(
+            account,
+            sessions::IDLE_TIMEOUT,
+            sessions::ABSOLUTE_TIMEOUT,
+        )),
+    )
+        .into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
 }
@@ -144,7 +157,11 @@ pub async fn current(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Json<SessionView> {
-    Json(session_view(current.account, live.seconds_left))
+    Json(session_view(
+        current.account,
+        live.seconds_left,
+        live.absolute_seconds_left,
+    ))
 }
 
 /// "Stay logged in": any authenticated request extends the session; this one does only that.
@@ -158,7 +175,11 @@ pub async fn keepalive(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Json<SessionView> {
-    Json(session_view(current.account, live.seconds_left))
+    Json(session_view(
+        current.account,
+        live.seconds_left,
+        live.absolute_seconds_left,
+    ))
 }
 
 #[utoipa::path(
