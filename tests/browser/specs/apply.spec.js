@@ -2,26 +2,15 @@
 // service page, the application's task list and steps (conditional fields, a repeatable
 // group, documents with their errors), an interrupted session resumed, check your answers,
 // signing with the demo .p12, the confirmation and the cabinet; and two tabs editing one draft.
-const path = require('node:path');
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
-const { opensslSign } = require('../support/pki');
+const { key, opensslSign } = require('../support/pki');
+const { CSRF, PDF, CITIZEN, session } = require('../support/drafts');
 
-const root = path.resolve(__dirname, '..', '..', '..');
-const artifacts = process.env.QYZMET_ARTIFACTS || path.join(root, 'target', 'browser-artifacts');
-const key = (name) => path.join(artifacts, 'server-data', 'pki', 'keys', name);
-const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026' };
-const CSRF = { 'x-qyzmet-csrf': '1' };
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const pdf = (name) => ({ name, mimeType: 'application/pdf', buffer: PDF });
 
 test.use({ locale: 'en-GB' });
 
 const h1 = (page) => page.getByRole('heading', { level: 1 });
-
-async function session(api, login, password) {
-  const res = await api.post('/api/session', { headers: CSRF, data: { login, password } });
-  expect(res.status()).toBe(200);
-}
 
 async function logIn(page) {
   await page.getByLabel('IIN or BIN').fill(CITIZEN.iin);
@@ -308,4 +297,45 @@ test('a draft resumes on the step last opened, on another device too', async ({ 
   await phone.locator(`a[href^="/applications/${draft.id}/edit"]`).click();
   await expect(h1(phone)).toHaveText('Kind of care');
   await other.close();
+});
+
+test('documents: a dropped file uploads, an upload can be cancelled, a draft can be deleted', async ({ page }) => {
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+  const draft = await res.json();
+  await page.goto(`/applications/${draft.id}/edit?step=documents`);
+  const health = page.getByRole('region', { name: /Certificate of the applicant's health/ });
+  await expect(health).toBeVisible();
+
+  // Drag and drop: the file dropped on the slot uploads like a picked one.
+  await health.evaluate((slot, bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], 'dropped.pdf', { type: 'application/pdf' }));
+    slot.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    slot.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, [...PDF]);
+  await expect(health).toContainText('✓ dropped.pdf');
+
+  // Cancel: the server is held back so the upload is still running when the user cancels.
+  await page.route('**/attachments/parental_care_loss**', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await route.continue().catch(() => {});
+  });
+  const loss = page.getByRole('region', { name: /without parental care/ });
+  await loss.getByLabel('Choose a file').setInputFiles(pdf('slow.pdf'));
+  await expect(loss.locator('progress')).toBeVisible();
+  await loss.getByRole('button', { name: 'Cancel upload' }).click();
+  await expect(loss.getByRole('status')).toHaveText('Upload cancelled.');
+  await expect(loss.locator('progress')).toHaveCount(0);
+  await expect(loss).not.toContainText('✓ slow.pdf');
+  await page.unroute('**/attachments/parental_care_loss**');
+
+  // Delete the draft from its task list, after a confirmation.
+  await page.goto(`/applications/${draft.id}/edit`);
+  await page.getByRole('button', { name: 'Delete this draft' }).click();
+  await expect(page.getByRole('alert')).toContainText('This cannot be undone');
+  await expectAccessible(page, 'delete confirmation');
+  await page.getByRole('button', { name: 'Yes, delete it' }).click();
+  await expect(h1(page)).toHaveText('Personal cabinet');
+  expect((await page.request.get(`/api/applications/${draft.id}`)).status()).toBe(404);
 });

@@ -1,18 +1,10 @@
 // EDS in the browser: the demo .p12 keys opened and used in the signer Web Worker (wasm),
 // verified by the server — login with the authentication key, and the sign step of an
 // application with the signing key, through to its registration number.
-const path = require('node:path');
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
-const { opensslSign } = require('../support/pki');
+const { key, opensslSign, PASSWORD } = require('../support/pki');
+const { CSRF, PDF, CITIZEN, session, guardianshipDraft, submitSigned } = require('../support/drafts');
 
-const root = path.resolve(__dirname, '..', '..', '..');
-const artifacts = process.env.QYZMET_ARTIFACTS || path.join(root, 'target', 'browser-artifacts');
-const keys = path.join(artifacts, 'server-data', 'pki', 'keys');
-const key = (name) => path.join(keys, name);
-const PASSWORD = 'Qwerty12';
-const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026', name: 'Нұрланова Айгүл Серікқызы' };
-const CSRF = { 'x-qyzmet-csrf': '1' };
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 test.use({ locale: 'kk-KZ' });
 
@@ -43,31 +35,8 @@ test('login with the EDS authentication key opens the account its certificate na
 
 /** A complete guardianship draft of the demo citizen, made through the API the app uses. */
 async function readyDraft(request) {
-  let res = await request.post('/api/session', { headers: CSRF, data: { login: CITIZEN.iin, password: CITIZEN.password } });
-  expect(res.status()).toBe(200);
-  res = await request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
-  expect(res.status()).toBe(201);
-  const draft = await res.json();
-  res = await request.patch(`/api/applications/${draft.id}`, {
-    headers: CSRF,
-    data: {
-      version: 1,
-      answers: {
-        marital_status: 'single', address: 'Тараз қ., Төле би к. 12', care_kind: 'guardianship',
-        children: [{ last_name: 'Ахметов', first_name: 'Нұрлан', birth_date: '2016-05-04', iin: '160504512345', kinship: 'relative' }],
-        reason: 'Баланың ата-анасы қайтыс болды.', phone: '+7 701 123 45 67', email: 'aigul@example.kz',
-      },
-    },
-  });
-  expect(res.status()).toBe(200);
-  for (const doc of ['health_certificate', 'parental_care_loss', 'birth_certificates']) {
-    res = await request.post(`/api/applications/${draft.id}/attachments/${doc}`, {
-      headers: CSRF,
-      multipart: { file: { name: `${doc}.pdf`, mimeType: 'application/pdf', buffer: PDF } },
-    });
-    expect(res.status()).toBe(201);
-  }
-  return draft.id;
+  await session(request, CITIZEN.iin, CITIZEN.password);
+  return guardianshipDraft(request);
 }
 
 test('a citizen signs with the demo .p12 in the browser and gets a registration number', async ({ page }, testInfo) => {
@@ -176,12 +145,7 @@ test('NCALayer: the bridge sends the basics module\'s sign request, a cancel kee
 /** A registered request of the demo citizen (submitted through the API with an OpenSSL signature). */
 async function submittedRequest(api) {
   const id = await readyDraft(api);
-  const formed = await (await api.get(`/api/applications/${id}/outgoing-document`)).json();
-  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('880315412341-signing.p12')).toString('base64');
-  const res = await api.post(`/api/applications/${id}/submit`, {
-    headers: { ...CSRF, 'Idempotency-Key': `browser-${id}` }, data: { document: formed.document, signature },
-  });
-  expect(res.status()).toBe(201);
+  await submitSigned(api, id, CITIZEN.iin);
   return id;
 }
 

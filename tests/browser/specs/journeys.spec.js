@@ -3,37 +3,14 @@
 // the session-timeout warning; the offline banner while a draft is being filled.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
 const { key, opensslSign } = require('../support/pki');
+const { CSRF, CITIZEN, session, filledDraft, guardianshipDraft, submitSigned } = require('../support/drafts');
 
-const CSRF = { 'x-qyzmet-csrf': '1' };
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const COMPANY = { bin: '150440001236', password: 'Astyq-demo-2026' };
-const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026' };
 const GRAIN_OFFICER = { iin: '830930490119', password: 'Officer-demo-2026' };
 const ALMATY_OFFICER = { iin: '861208467891', password: 'Officer-demo-2026' };
 
 test.use({ locale: 'ru-RU' });
 const h1 = (page) => page.getByRole('heading', { level: 1 });
-
-async function session(api, login, password) {
-  const res = await api.post('/api/session', { headers: CSRF, data: { login, password } });
-  expect(res.status()).toBe(200);
-}
-
-/** A draft with its answers and files, through the API the app uses. */
-async function filledDraft(api, service, variant, answers, documents) {
-  let res = await api.post('/api/applications', { headers: CSRF, data: { service_id: service, variant_id: variant } });
-  expect(res.status()).toBe(201);
-  const draft = await res.json();
-  res = await api.patch(`/api/applications/${draft.id}`, { headers: CSRF, data: { version: draft.version, answers } });
-  expect(res.status()).toBe(200);
-  for (const doc of documents) {
-    res = await api.post(`/api/applications/${draft.id}/attachments/${doc}`, {
-      headers: CSRF, multipart: { file: { name: `${doc}.pdf`, mimeType: 'application/pdf', buffer: PDF } },
-    });
-    expect(res.status()).toBe(201);
-  }
-  return draft.id;
-}
 
 async function officerMove(api, id, from, to, extra = {}) {
   const res = await api.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from, to, ...extra } });
@@ -105,13 +82,7 @@ test('the officer schedules testing in the console and the expert sees the date 
     field: 'expert_work', speciality: 'Промышленное и гражданское строительство', experience_years: '12',
     attested_before: 'no', phone: '+7 701 123 45 67', email: 'aigul@example.kz',
   }, ['diploma', 'work_record']);
-  const formed = await (await request.get(`/api/applications/${id}/outgoing-document`)).json();
-  const signed = opensslSign(Buffer.from(formed.document, 'base64'), key(`${CITIZEN.iin}-signing.p12`)).toString('base64');
-  let res = await request.post(`/api/applications/${id}/submit`, {
-    headers: { ...CSRF, 'Idempotency-Key': `journeys-${id}` }, data: { document: formed.document, signature: signed },
-  });
-  expect(res.status()).toBe(201);
-  const number = (await res.json()).registration_number;
+  const number = (await submitSigned(request, id, CITIZEN.iin)).registration_number;
 
   // The officer, in the browser.
   await session(page.request, ALMATY_OFFICER.iin, ALMATY_OFFICER.password);
@@ -198,4 +169,18 @@ test('offline: the banner shows, typing is kept, and the draft saves when the ne
   await expect(page.getByRole('status').filter({ hasText: 'Нет подключения к сети' })).toHaveCount(0);
   const saved = await (await page.request.get(`/api/applications/${draft.id}`)).json();
   expect(saved.answers.email).toBe('offline@example.kz');
+});
+
+test('the applicant withdraws a registered request before the decision', async ({ page }) => {
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const id = await guardianshipDraft(page.request);
+  await submitSigned(page.request, id, CITIZEN.iin);
+  await page.goto(`/applications/${id}`);
+  const section = page.getByRole('region', { name: 'Отозвать заявку' });
+  await section.getByRole('button', { name: 'Отозвать заявку' }).click();
+  await expect(section.getByRole('alert')).toContainText('это нельзя отменить');
+  await expectAccessible(page, 'withdraw confirmation');
+  await section.getByRole('button', { name: 'Да, отозвать' }).click();
+  await expect(page.locator('dd.status')).toHaveText(/Отозвано|Отозвана/);
+  await expect(page.getByRole('region', { name: 'Отозвать заявку' })).toHaveCount(0);
 });

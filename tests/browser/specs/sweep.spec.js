@@ -2,17 +2,9 @@
 // phone project, 360 px): axe-core finds nothing, nothing scrolls sideways, and <html lang>
 // follows the language. Plus the guardianship form done with the keyboard alone.
 const { test, expect, expectAccessible, expectNoHorizontalScroll, switchLanguage, LANGS } = require('../support/harness');
-const { key, opensslSign } = require('../support/pki');
+const { CSRF, PDF, CITIZEN, session, guardianshipDraft, submitSigned } = require('../support/drafts');
 
-const CSRF = { 'x-qyzmet-csrf': '1' };
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026' };
 const COMPANY = { bin: '150440001236', password: 'Astyq-demo-2026' };
-
-async function session(api, login, password) {
-  const res = await api.post('/api/session', { headers: CSRF, data: { login, password } });
-  expect(res.status()).toBe(200);
-}
 
 async function draft(api, service, variant) {
   const res = await api.post('/api/applications', { headers: CSRF, data: { service_id: service, variant_id: variant } });
@@ -28,29 +20,8 @@ for (const lang of LANGS) {
     await session(page.request, CITIZEN.iin, CITIZEN.password);
     const id = await draft(page.request, 'guardianship');
     // A registered request to look at, submitted with an OpenSSL signature.
-    const done = await draft(page.request, 'guardianship');
-    await page.request.patch(`/api/applications/${done}`, {
-      headers: CSRF,
-      data: {
-        version: 1,
-        answers: {
-          marital_status: 'single', address: 'Тараз', care_kind: 'guardianship',
-          children: [{ last_name: 'Ахметов', first_name: 'Нұрлан', birth_date: '2016-05-04', iin: '160504512345', kinship: 'relative' }],
-          reason: 'Баланың ата-анасы қайтыс болды.', phone: '+7 701 123 45 67', email: 'a@example.kz',
-        },
-      },
-    });
-    for (const doc of ['health_certificate', 'parental_care_loss', 'birth_certificates']) {
-      await page.request.post(`/api/applications/${done}/attachments/${doc}`, {
-        headers: CSRF, multipart: { file: { name: `${doc}.pdf`, mimeType: 'application/pdf', buffer: PDF } },
-      });
-    }
-    const formed = await (await page.request.get(`/api/applications/${done}/outgoing-document`)).json();
-    const signature = opensslSign(Buffer.from(formed.document, 'base64'), key(`${CITIZEN.iin}-signing.p12`)).toString('base64');
-    const res = await page.request.post(`/api/applications/${done}/submit`, {
-      headers: { ...CSRF, 'Idempotency-Key': `sweep-${done}` }, data: { document: formed.document, signature },
-    });
-    expect(res.status()).toBe(201);
+    const done = await guardianshipDraft(page.request);
+    await submitSigned(page.request, done, CITIZEN.iin);
 
     const pages = [
       '/services/guardianship', '/services/project-management-accreditation',
