@@ -2,19 +2,8 @@
 
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Messages};
-use crate::pages::{
-    apply::Apply,
-    cabinet::Cabinet,
-    gateway::TestGateway,
-    home::Home,
-    login::Login,
-    not_found::NotFound,
-    officer::{OfficerRequest, Queue},
-    register::Register,
-    request::Request,
-    service::ServicePage,
-    sign::Sign,
-};
+use crate::on_demand::{self, OnDemand};
+use crate::pages::{home::Home, not_found::NotFound};
 use crate::session::Session;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -24,22 +13,22 @@ use qyzmet_domain::Lang;
 #[component]
 pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
     I18n::provide(lang, messages);
-    Session::provide();
+    on_demand::warm_up(Session::provide());
     view! {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
-                    <Route path=path!("/login") view=Login />
-                    <Route path=path!("/register") view=Register />
-                    <Route path=path!("/services/:id") view=ServicePage />
-                    <Route path=path!("/cabinet") view=Cabinet />
-                    <Route path=path!("/applications/:id/edit") view=Apply />
-                    <Route path=path!("/test-payment-gateway/:id") view=TestGateway />
-                    <Route path=path!("/applications/:id/sign") view=Sign />
-                    <Route path=path!("/applications/:id") view=Request />
-                    <Route path=path!("/officer") view=Queue />
-                    <Route path=path!("/officer/requests/:id") view=OfficerRequest />
+                    <Route path=path!("/login") view=OnDemand(|| Box::pin(on_demand::login())) />
+                    <Route path=path!("/register") view=OnDemand(|| Box::pin(on_demand::register())) />
+                    <Route path=path!("/services/:id") view=OnDemand(|| Box::pin(on_demand::service())) />
+                    <Route path=path!("/cabinet") view=OnDemand(|| Box::pin(on_demand::cabinet())) />
+                    <Route path=path!("/applications/:id/edit") view=OnDemand(|| Box::pin(on_demand::apply())) />
+                    <Route path=path!("/test-payment-gateway/:id") view=OnDemand(|| Box::pin(on_demand::test_gateway())) />
+                    <Route path=path!("/applications/:id/sign") view=OnDemand(|| Box::pin(on_demand::sign())) />
+                    <Route path=path!("/applications/:id") view=OnDemand(|| Box::pin(on_demand::request())) />
+                    <Route path=path!("/officer") view=OnDemand(|| Box::pin(on_demand::officer_queue())) />
+                    <Route path=path!("/officer/requests/:id") view=OnDemand(|| Box::pin(on_demand::officer_request())) />
                 </Routes>
             </Layout>
         </Router>

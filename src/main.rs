@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod i18n;
 mod ncalayer;
+mod on_demand;
 mod pages;
 mod session;
 mod signer;

@@ -1,13 +1,14 @@
 //! `cargo xtask bench`: budgets measured, not asserted in tests: the app's first-load
 //! transfer (what a browser fetches to show the home page, raw and gzip-compressed at the
-//! level the server's compression uses), what the EDS signer adds when someone signs, and
-//! the time one submission's signature takes to verify.
+//! level the server's compression uses), what each area of the split app and the EDS signer
+//! add when they are first needed, the time one submission's signature takes to verify, and
+//! the API's throughput and latency (`bench_api`).
 
 use crate::tools;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The first-load budget (gzip) the product aims for.
 const FIRST_LOAD_BUDGET_GZIP: u64 = 150 * 1024;
@@ -16,61 +17,36 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
     tools::ensure_build_tools()?;
     tools::build_app()?;
     let dist = crate::root().join("dist");
-    let mut rows = Vec::new();
-    let mut on_demand = Vec::new();
+    let app_dir = app_dir(&dist)?;
+    let app = |file: &str| app_dir.join(file);
+
+    // What a browser fetches to show the home page: the page, its styles, the app's main
+    // module with its JS glue and split loader, and one language's messages.
+    let mut first_load = vec![
+        dist.join("index.html"),
+        dist.join("locales").join("kk.json"),
+    ];
+    let mut signer = Vec::new();
     for entry in std::fs::read_dir(&dist)? {
         let path = entry?.path();
-        // The signer worker is fetched when the sign step (or EDS login) starts.
-        if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("qyzmet-signer"))
-        {
-            on_demand.push(path);
-            continue;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("qyzmet-signer") {
+            signer.push(path);
+        } else if name.ends_with(".css") {
+            first_load.push(path);
         }
-        let kind = match path.extension().and_then(|e| e.to_str()) {
-            Some("html") => "HTML",
-            Some("js") => "JS",
-            Some("wasm") => "wasm",
-            Some("css") => "CSS",
-            _ => continue,
-        };
-        rows.push((kind, path));
     }
-    // The first page also fetches one language's messages.
-    rows.push(("locale", dist.join("locales").join("kk.json")));
-    rows.sort();
-    println!("\nFirst-load transfer (release build, dist/):\n");
-    println!(
-        "| {:<6} | {:<40} | {:>10} | {:>10} |",
-        "kind", "file", "raw", "gzip"
-    );
-    println!("|{:-<8}|{:-<42}|{:->12}|{:->12}|", "", "", "", "");
-    let (mut raw_total, mut gz_total) = (0, 0);
-    for (kind, path) in &rows {
-        let (raw, gz) = sizes(path)?;
-        raw_total += raw;
-        gz_total += gz;
-        let name = path
-            .strip_prefix(&dist)
-            .unwrap_or(path)
-            .display()
-            .to_string();
-        println!(
-            "| {kind:<6} | {name:<40} | {:>10} | {:>10} |",
-            kb(raw),
-            kb(gz)
-        );
-    }
-    println!(
-        "| {:<6} | {:<40} | {:>10} | {:>10} |",
-        "total",
-        "",
-        kb(raw_total),
-        kb(gz_total)
-    );
-    let verdict = if gz_total <= FIRST_LOAD_BUDGET_GZIP {
+    first_load.extend([
+        app("qyzmet.js"),
+        app("qyzmet_bg.wasm"),
+        app("__wasm_split.js"),
+    ]);
+    let gz_first = table(
+        "First load: what the home page fetches (release build, dist/)",
+        &dist,
+        &first_load,
+    )?;
+    let verdict = if gz_first <= FIRST_LOAD_BUDGET_GZIP {
         "within"
     } else {
         "OVER"
@@ -79,28 +55,68 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
         "\nBudget: {} gzip for the first load: {verdict} budget.",
         kb(FIRST_LOAD_BUDGET_GZIP)
     );
-    on_demand.sort();
-    println!("\nLoaded only when someone signs (the EDS signer worker):\n");
+
+    // Each area of the split app, fetched when one of its pages first opens (or in the
+    // background once the visitor's role is known); chunks shared by areas count in each.
+    let areas: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&std::fs::read(crate::app_build::areas_manifest())?)?;
+    for (area, files) in &areas {
+        let files: Vec<PathBuf> = files.iter().map(|f| app(f)).collect();
+        table(
+            &format!("Area `{area}`: fetched when its first page opens"),
+            &dist,
+            &files,
+        )?;
+    }
+    signer.sort();
+    table(
+        "The EDS signer worker: fetched when someone signs",
+        &dist,
+        &signer,
+    )?;
+    signature_verification()?;
+    crate::bench_api::run()
+}
+
+/// The one `app-<hash>/` folder the app build made.
+fn app_dir(dist: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::read_dir(dist)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("app-"))
+        })
+        .ok_or_else(|| {
+            anyhow::anyhow!("dist/ has no app-<hash>/ folder: the app build did not run")
+        })
+}
+
+/// Prints the files' raw and gzip sizes with a total; returns the gzip total.
+fn table(title: &str, dist: &Path, files: &[PathBuf]) -> anyhow::Result<u64> {
+    println!("\n{title}:\n");
+    println!("| {:<44} | {:>10} | {:>10} |", "file", "raw", "gzip");
+    println!("|{:-<46}|{:->12}|{:->12}|", "", "", "");
     let (mut raw_total, mut gz_total) = (0, 0);
-    for path in &on_demand {
+    for path in files {
         let (raw, gz) = sizes(path)?;
         raw_total += raw;
         gz_total += gz;
         let name = path
-            .strip_prefix(&dist)
+            .strip_prefix(dist)
             .unwrap_or(path)
             .display()
             .to_string();
-        println!("| {name:<40} | {:>10} | {:>10} |", kb(raw), kb(gz));
+        println!("| {name:<44} | {:>10} | {:>10} |", kb(raw), kb(gz));
     }
     println!(
-        "| {:<40} | {:>10} | {:>10} |",
+        "| {:<44} | {:>10} | {:>10} |",
         "total",
         kb(raw_total),
         kb(gz_total)
     );
-    signature_verification()?;
-    crate::bench_api::run()
+    Ok(gz_total)
 }
 
 /// One submission's EDS check as the server runs it: detached CMS over a 10 KB document,

@@ -1,6 +1,7 @@
 //! Developer commands: `cargo xtask serve | test | bench`. Each installs what it needs first,
 //! so the two README commands work on a fresh machine (see `tools.rs`).
 
+mod app_build;
 mod bench;
 mod bench_api;
 mod cmd;
@@ -16,6 +17,7 @@ fn usage() -> &'static str {
      commands:\n  \
      serve [--addr HOST:PORT] [--data-dir DIR]   install tools, build the app (release), run the portal\n  \
      test                                         install tools, run fmt, clippy, every Rust test and the browser tests\n  \
+     build                                        install tools, build the app (release) into dist/\n  \
      bench                                        build the app (release) and print the first-load transfer sizes\n  \
      setup                                        only install the tools"
 }
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("build") => tools::ensure_build_tools().and_then(|_| tools::build_app()),
         Some("bench") => bench::run(&args[1..]),
         Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_browser_tools()),
         _ => {

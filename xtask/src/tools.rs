@@ -237,11 +237,12 @@ pub fn build_app() -> anyhow::Result<()> {
     run(Command::new("cargo")
         .arg("fetch")
         .current_dir(crate::root()))?;
-    step("building the app (trunk build --release)");
+    step("building styles, the signer worker and assets (trunk build --release)");
     run(Command::new("trunk")
         .args(["build", "--release", "--offline"])
         .current_dir(crate::root())
-        .env("PATH", path_with_tools()))
+        .env("PATH", path_with_tools()))?;
+    crate::app_build::build(&crate::root().join("dist"))
 }
 
 #[cfg(test)]

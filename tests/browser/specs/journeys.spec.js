@@ -152,23 +152,28 @@ test('two minutes before the session ends a warning offers to stay; after it, a 
   await expect(notice.getByRole('link', { name: 'Войти снова и вернуться сюда' })).toHaveAttribute('href', '/login?next=%2Fcabinet');
 });
 
-test('offline: the banner shows, typing is kept, and the draft saves when the network returns', async ({ page, context }) => {
-  await session(page.request, CITIZEN.iin, CITIZEN.password);
-  const res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
-  const draft = await res.json();
-  await page.goto(`/applications/${draft.id}/edit?step=contacts`);
-  await expect(h1(page)).toHaveText('Контактные данные');
-  await context.setOffline(true);
-  await expect(page.getByRole('status').filter({ hasText: 'Нет подключения к сети' })).toBeVisible();
-  await page.getByLabel('Электронная почта').fill('offline@example.kz');
-  await expect(page.locator('.save-status')).toHaveText(/Не сохранено: сервер недоступен/);
-  await expectAccessible(page, 'offline draft');
-  await expectNoHorizontalScroll(page);
-  await context.setOffline(false);
-  await expect(page.locator('.save-status')).toHaveText(/Сохранено в/);
-  await expect(page.getByRole('status').filter({ hasText: 'Нет подключения к сети' })).toHaveCount(0);
-  const saved = await (await page.request.get(`/api/applications/${draft.id}`)).json();
-  expect(saved.answers.email).toBe('offline@example.kz');
+test.describe('offline', () => {
+  // The page's background fetch of the next area may be cut off when the network goes.
+  test.use({ expectedConsoleErrors: /Failed to fetch/ });
+
+  test('the banner shows, typing is kept, and the draft saves when the network returns', async ({ page, context }) => {
+    await session(page.request, CITIZEN.iin, CITIZEN.password);
+    const res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+    const draft = await res.json();
+    await page.goto(`/applications/${draft.id}/edit?step=contacts`);
+    await expect(h1(page)).toHaveText('Контактные данные');
+    await context.setOffline(true);
+    await expect(page.getByRole('status').filter({ hasText: 'Нет подключения к сети' })).toBeVisible();
+    await page.getByLabel('Электронная почта').fill('offline@example.kz');
+    await expect(page.locator('.save-status')).toHaveText(/Не сохранено: сервер недоступен/);
+    await expectAccessible(page, 'offline draft');
+    await expectNoHorizontalScroll(page);
+    await context.setOffline(false);
+    await expect(page.locator('.save-status')).toHaveText(/Сохранено в/);
+    await expect(page.getByRole('status').filter({ hasText: 'Нет подключения к сети' })).toHaveCount(0);
+    const saved = await (await page.request.get(`/api/applications/${draft.id}`)).json();
+    expect(saved.answers.email).toBe('offline@example.kz');
+  });
 });
 
 test('the applicant withdraws a registered request before the decision', async ({ page }) => {

@@ -11,7 +11,10 @@ const LANGS = ['kk', 'ru', 'en'];
 const LANG_NAMES = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
 
 const test = base.test.extend({
-  page: async ({ page }, use) => {
+  // A RegExp for console errors a test provokes on purpose (e.g. a file it makes the
+  // network refuse).
+  expectedConsoleErrors: [null, { option: true }],
+  page: async ({ page, expectedConsoleErrors }, use) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
@@ -23,7 +26,8 @@ const test = base.test.extend({
       const ncalayerProbe = /^WebSocket connection to 'wss:\/\/127\.0\.0\.1:13579\/' failed/.test(m.text());
       // A test that takes the network away (context.setOffline) makes requests fail on purpose.
       const offlineOnPurpose = /net::ERR_INTERNET_DISCONNECTED/.test(m.text());
-      if (m.type() === 'error' && !expectedAnswer && !ncalayerProbe && !offlineOnPurpose) errors.push(m.text());
+      const provoked = expectedConsoleErrors !== null && expectedConsoleErrors.test(m.text());
+      if (m.type() === 'error' && !expectedAnswer && !ncalayerProbe && !offlineOnPurpose && !provoked) errors.push(m.text());
     });
     await use(page);
     base.expect(errors, 'the page logged errors').toEqual([]);

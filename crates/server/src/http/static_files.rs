@@ -53,12 +53,16 @@ pub fn service(dist: &Path) -> StaticService {
 }
 
 /// Trunk names built assets `name-<hash>.ext` (or `…_bg.wasm`), the hash a 64-bit number in
-/// hex without leading zeros: 16 digits, occasionally fewer.
+/// hex without leading zeros: 16 digits, occasionally fewer. The split app lives in a hashed
+/// folder instead (`/app-<hash>/chunk_5.wasm`, see xtask's `app_build`): its files load one
+/// another by relative name, so the folder carries the hash.
 fn is_hashed(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or("");
-    file.split(['-', '_', '.'])
-        .skip(1)
-        .any(|part| (12..=16).contains(&part.len()) && part.chars().all(|c| c.is_ascii_hexdigit()))
+    let is_hash =
+        |part: &str| (12..=16).contains(&part.len()) && part.chars().all(|c| c.is_ascii_hexdigit());
+    let mut segments = path.trim_start_matches('/').split('/');
+    let file = segments.next_back().unwrap_or("");
+    file.split(['-', '_', '.']).skip(1).any(is_hash)
+        || segments.any(|dir| dir.split('-').skip(1).any(is_hash))
 }
 
 #[cfg(test)]
@@ -74,6 +78,10 @@ mod tests {
         assert!(
             !super::is_hashed("/deadbeefdeadbeef.css"),
             "a bare hex name is not a hashed asset"
+        );
+        assert!(
+            super::is_hashed("/app-b1263a6e8f4daabf/chunk_5.wasm"),
+            "a file in the split app's hashed folder"
         );
         assert!(!super::is_hashed("/locales/kk.json"));
         assert!(!super::is_hashed("/favicon.svg"));

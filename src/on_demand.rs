@@ -1,0 +1,190 @@
+//! Pages fetched when first opened. The build (`cargo xtask`'s app build) cuts the wasm at each
+//! `#[wasm_split]` function below: the first load carries the shell, the catalogue and what
+//! every page shares; each area (see below) comes as its own file when a route needs it, code
+//! shared by several areas in chunks of their own. After the first page is up, the area the
+//! visitor goes on to is fetched in the background (`warm_up`), so a connection lost later
+//! still finds it.
+//!
+//! A page that cannot be fetched (offline, server gone) shows a page that says so and tries
+//! again on request; it never takes the app down (`fallible`: a failed load is an `Err`, not
+//! a panic, which on wasm would abort the whole module).
+
+use crate::components::page_title::PageTitle;
+use crate::i18n::use_i18n;
+use crate::session::Session;
+use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos_router::ChooseView;
+use qyzmet_domain::api::Role;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A page's file could not be fetched.
+pub struct PageNotLoaded;
+
+impl From<SplitLoaderError> for PageNotLoaded {
+    fn from(_: SplitLoaderError) -> Self {
+        PageNotLoaded
+    }
+}
+
+type PageFuture = Pin<Box<dyn Future<Output = Result<AnyView, PageNotLoaded>>>>;
+
+/// A route's view that lives in a split file: `view=OnDemand(|| Box::pin(cabinet()))`.
+#[derive(Clone, Copy)]
+pub struct OnDemand(pub fn() -> PageFuture);
+
+impl ChooseView for OnDemand {
+    async fn choose(self) -> AnyView {
+        match (self.0)().await {
+            Ok(page) => page,
+            Err(PageNotLoaded) => view! { <NotLoaded load=self /> }.into_any(),
+        }
+    }
+
+    async fn preload(&self) {}
+}
+
+/// One page in a split file: `split_page!(area, function, Page)` puts `Page` in the file
+/// `area` (several pages share one), and `function` draws it once the file is there.
+macro_rules! split_page {
+    ($area:ident, $function:ident, $page:path $(, preload($preload:ident))?) => {
+        #[wasm_split($area, wasm_split_path = ::leptos::wasm_split, fallible $(, preload($preload))?)]
+        pub fn $function() -> Result<AnyView, PageNotLoaded> {
+            // Drawn inside the router's future: untracked, like any component, so the
+            // signals a page reads while it is set up never redraw the whole page.
+            Ok(untrack(|| $page().into_any()))
+        }
+    };
+}
+
+// Three areas, as people use the portal: the pages anyone opens first (service page, log in,
+// register); an applicant's (cabinet, application editor, test gateway, signing, request page);
+// an officer's. Fewer areas keep the number of shared chunks (one per combination of areas
+// that share code) and so of requests small.
+split_page!(
+    entry,
+    login,
+    crate::pages::login::Login,
+    preload(warm_up_entry)
+);
+split_page!(entry, register, crate::pages::register::Register);
+split_page!(entry, service, crate::pages::service::ServicePage);
+split_page!(
+    applicant,
+    cabinet,
+    crate::pages::cabinet::Cabinet,
+    preload(warm_up_applicant)
+);
+split_page!(applicant, apply, crate::pages::apply::Apply);
+split_page!(applicant, test_gateway, crate::pages::gateway::TestGateway);
+split_page!(applicant, sign, crate::pages::sign::Sign);
+split_page!(applicant, request, crate::pages::request::Request);
+split_page!(
+    officer,
+    officer_queue,
+    crate::pages::officer::Queue,
+    preload(warm_up_officer)
+);
+split_page!(
+    officer,
+    officer_request,
+    crate::pages::officer::OfficerRequest
+);
+
+/// Once the first page is up, fetches in the background the area this visitor goes on to:
+/// the entry pages for anyone, then the applicant's or the officer's when the session says
+/// who is logged in. Offline, it waits for the connection; a fetch that fails anyway is
+/// simply tried again when the page is opened.
+pub fn warm_up(session: Session) {
+    let mut entry_started = false;
+    Effect::new(move |_| {
+        let role = session.0.with(|s| s.as_ref().map(|s| s.account.role));
+        let first = !std::mem::replace(&mut entry_started, true);
+        let fetch = move || {
+            leptos::task::spawn_local(async move {
+                if first {
+                    let _ = warm_up_entry().await;
+                }
+                let _ = match role {
+                    Some(Role::Officer) => warm_up_officer().await,
+                    Some(_) => warm_up_applicant().await,
+                    None => Ok(()),
+                };
+            })
+        };
+        set_timeout(move || when_online(fetch), WARM_UP_AFTER);
+    });
+}
+
+/// Runs `f` now if the browser is online, else once when it comes back online.
+fn when_online(f: impl FnOnce() + 'static) {
+    if window().navigator().on_line() {
+        return f();
+    }
+    let pending = std::cell::Cell::new(Some(f));
+    // One listener per offline warm-up, spent after its first run; not worth removing.
+    let _ = window_event_listener(leptos::ev::online, move |_| {
+        if let Some(f) = pending.take() {
+            f();
+        }
+    });
+}
+
+/// Long enough for the first page to have drawn and fetched its own data.
+const WARM_UP_AFTER: Duration = Duration::from_millis(1500);
+
+/// The page shown when a page's file could not be fetched; "Try again" fetches it again and
+/// draws the page in its place.
+#[component]
+fn NotLoaded(load: OnDemand) -> impl IntoView {
+    let i18n = use_i18n();
+    let page = StoredValue::new_local(None::<AnyView>);
+    let loaded = RwSignal::new(false);
+    let trying = RwSignal::new(false);
+    // The page is drawn under this component's owner, where the app's contexts (language,
+    // session, router) are; a click handler runs outside it. Leaving the page cancels the try.
+    let owner = Owner::current();
+    let retry = move |_| {
+        trying.set(true);
+        let fetch = async move {
+            let result = (load.0)().await;
+            trying.try_set(false);
+            if let Ok(view) = result
+                && page.try_set_value(Some(view)).is_none()
+            {
+                loaded.try_set(true);
+            }
+        };
+        match &owner {
+            Some(owner) => owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(fetch)),
+            None => leptos::task::spawn_local(fetch),
+        }
+    };
+    // The page once fetched, taken out of its store the one time it is drawn.
+    let fetched = move || {
+        loaded
+            .get()
+            .then(|| page.try_update_value(Option::take))
+            .flatten()
+            .flatten()
+    };
+    move || {
+        match fetched() {
+        Some(view) => view,
+        None => view! {
+            <PageTitle text=Signal::derive(move || i18n.t("on_demand.title")) error=Signal::derive(|| true) />
+            <div class="notice notice-warning" role="alert">
+                <p>{move || i18n.t("on_demand.text")}</p>
+            </div>
+            <p>
+                <button type="button" on:click=retry.clone() disabled=move || trying.get()>
+                    {move || i18n.t("on_demand.retry")}
+                </button>
+            </p>
+        }
+        .into_any(),
+    }
+    }
+}

@@ -1,0 +1,80 @@
+// The app is split by area (src/on_demand.rs): the home page fetches only the shell, each area
+// comes when one of its pages opens or in the background once the visitor's role is known, and
+// a page whose file cannot be fetched says so, keeps the app alive and comes on "Try again".
+const { test, expect, expectAccessible } = require('../support/harness');
+const { CITIZEN, session } = require('../support/drafts');
+
+const h1 = (page) => page.getByRole('heading', { level: 1 });
+const areaFile = (area) => new RegExp(`/app-[0-9a-f]+/split_${area}\\.wasm$`);
+
+/** Every split file the page asks for, by area name, as the requests are made. */
+function recordAreas(page) {
+  const asked = new Set();
+  page.on('request', (req) => {
+    const m = req.url().match(/\/split_(\w+)\.wasm$/);
+    if (m) asked.add(m[1]);
+  });
+  return asked;
+}
+
+test('the home page loads only the shell; areas come as the visitor needs them', async ({ page }) => {
+  const asked = recordAreas(page);
+  await page.goto('/');
+  await expect(h1(page)).toBeVisible();
+  await expect(page.locator('.service-card').first()).toBeVisible();
+  // Anyone may go on to a service page or log in: that area follows in the background...
+  await expect.poll(() => asked.has('entry'), { timeout: 10_000 }).toBe(true);
+  // ...but an anonymous visitor never downloads the applicant's or the officer's pages.
+  await page.waitForTimeout(2_000);
+  expect([...asked].sort()).toEqual(['entry']);
+
+  // Once logged in as a citizen, the applicant's area follows; the officer's still does not.
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'My applications' })).toBeVisible();
+  await expect.poll(() => asked.has('applicant'), { timeout: 10_000 }).toBe(true);
+  await page.getByRole('link', { name: 'My applications' }).click();
+  await expect(h1(page)).toHaveText('Personal cabinet');
+  expect(asked.has('officer')).toBe(false);
+});
+
+test.describe('a page whose file cannot be fetched', () => {
+  // The refused file is logged by Chromium and by the split loader; that is the point here.
+  test.use({ expectedConsoleErrors: /net::ERR_FAILED|Failed to fetch/ });
+
+  test('says so in an accessible page, keeps the app working, and comes on "Try again"', async ({ page }) => {
+    await page.route(areaFile('applicant'), (route) => route.abort());
+    await session(page.request, CITIZEN.iin, CITIZEN.password);
+    await page.goto('/');
+    await page.getByRole('link', { name: 'My applications' }).click();
+
+    await expect(h1(page)).toHaveText('This page could not be loaded');
+    await expect(page).toHaveTitle(/^Error: /);
+    await expect(page.getByRole('alert')).toContainText('Check your internet connection');
+    await expectAccessible(page, 'a page that could not be loaded');
+
+    // The app itself is alive: the catalogue still opens, and so does the failed page's error.
+    await page.getByRole('link', { name: /Qyzmet/ }).click();
+    await expect(page.locator('.service-card').first()).toBeVisible();
+    await page.getByRole('link', { name: 'My applications' }).click();
+    await expect(h1(page)).toHaveText('This page could not be loaded');
+
+    // The connection is back: "Try again" draws the page in place, at the same address.
+    await page.unroute(areaFile('applicant'));
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect(h1(page)).toHaveText('Personal cabinet');
+    await expect(page).toHaveURL(/\/cabinet$/);
+  });
+});
+
+test('offline, the background fetch waits for the connection to return', async ({ page, context }) => {
+  await page.clock.install();
+  const asked = recordAreas(page);
+  await page.goto('/');
+  await expect(page.locator('.service-card').first()).toBeVisible();
+  await context.setOffline(true);
+  await page.clock.runFor(5_000);
+  expect([...asked], 'nothing is fetched while offline').toEqual([]);
+  await context.setOffline(false);
+  await expect.poll(() => asked.has('entry'), { timeout: 10_000 }).toBe(true);
+});

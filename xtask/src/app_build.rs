@@ -1,0 +1,215 @@
+//! The app's wasm, split by page. Trunk builds the rest of `dist/` (styles, the signer worker,
+//! locales, `index.html`); the app itself goes through the pipeline Trunk cannot run, because
+//! the cut has to be made between linking and wasm-bindgen:
+//!
+//! 1. `cargo rustc` the app for wasm32 with `--emit-relocs` (the splitter reads the call graph
+//!    from the relocations);
+//! 2. `wasm_split_cli_support::transform` cuts it at the app's `#[wasm_split]` functions
+//!    (`src/on_demand.rs`) into the main module, one file per area and chunks they share, and
+//!    writes `__wasm_split.js`, which fetches a file when its area is first needed;
+//! 3. wasm-bindgen (the pinned CLI) makes the main module's JS glue, keeping the exports the
+//!    split files import from it (`--keep-lld-exports`);
+//! 4. wasm-opt `-Oz` each file, as Trunk would;
+//! 5. everything goes to `dist/app-<hash>/` (the hash of all of it, so a new build is a new
+//!    address and the server may cache the files for a year), and `index.html` gets the
+//!    start-up script and preload links.
+
+use crate::cmd::{run, step};
+use crate::tools::{locked_wasm_bindgen, node_tools_bin};
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The app's cargo binary, also the name wasm-bindgen gives its output.
+const APP: &str = "qyzmet";
+/// The cargo profile the app is built with (size-optimised, see the root Cargo.toml).
+const PROFILE: &str = "wasm-release";
+/// Where `index.html` gets the start-up script (Trunk leaves the marker untouched).
+const MARKER: &str = "<!-- qyzmet-app -->";
+
+/// Builds the split app into `dist/` (after Trunk has built the rest of it).
+pub fn build(dist: &Path) -> anyhow::Result<()> {
+    step("building the app's wasm (cargo rustc, wasm32, with relocations for the split)");
+    run(Command::new("cargo")
+        .args([
+            "rustc",
+            "--package",
+            APP,
+            "--bin",
+            APP,
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            PROFILE,
+            "--",
+            "-Clink-args=--emit-relocs",
+        ])
+        .current_dir(crate::root()))?;
+    let linked = crate::target_dir()
+        .join("wasm32-unknown-unknown")
+        .join(PROFILE)
+        .join(format!("{APP}.wasm"));
+
+    let stage = crate::target_dir().join("app-split");
+    if stage.exists() {
+        std::fs::remove_dir_all(&stage)?;
+    }
+    let split_dir = stage.join("split");
+    let bindgen_dir = stage.join("bindgen");
+    let out_dir = stage.join("out");
+    for dir in [&split_dir, &bindgen_dir, &out_dir] {
+        std::fs::create_dir_all(dir)?;
+    }
+
+    step("splitting the app's wasm by page (wasm_split_cli_support)");
+    let input = std::fs::read(&linked).with_context(|| format!("reading {}", linked.display()))?;
+    let main_wasm = split_dir.join(format!("{APP}.wasm"));
+    let main_js = format!("./{APP}.js");
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = &split_dir;
+        options.main_out_path = &main_wasm;
+        options.main_module = &main_js;
+        options
+    })
+    .map_err(|e| anyhow::anyhow!("{e:?}"))
+    .context("splitting the app's wasm")?;
+
+    step("generating the JS glue (wasm-bindgen)");
+    let version = locked_wasm_bindgen()?;
+    let bindgen = Command::new("wasm-bindgen")
+        .env("PATH", crate::tools::path_with_tools())
+        .arg("--version")
+        .output()
+        .context("wasm-bindgen is not installed: run `cargo xtask setup`")?;
+    if !String::from_utf8_lossy(&bindgen.stdout).contains(&version) {
+        bail!("wasm-bindgen {version} (the lock file's) is needed: run `cargo xtask setup`");
+    }
+    run(Command::new("wasm-bindgen")
+        .env("PATH", crate::tools::path_with_tools())
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--keep-lld-exports",
+            "--out-name",
+            APP,
+            "--out-dir",
+        ])
+        .arg(&bindgen_dir)
+        .arg(&main_wasm))?;
+
+    step("optimising every wasm file (wasm-opt -Oz)");
+    let wasm_opt = node_tools_bin().join("wasm-opt");
+    let mut files: Vec<(PathBuf, PathBuf)> = vec![(
+        bindgen_dir.join(format!("{APP}_bg.wasm")),
+        out_dir.join(format!("{APP}_bg.wasm")),
+    )];
+    for module in &split.split_modules {
+        let name = module
+            .file_name()
+            .context("a split module has a file name")?;
+        files.push((module.clone(), out_dir.join(name)));
+    }
+    for (from, to) in &files {
+        // Quiet unless it fails: it warns about every split file's extended name section.
+        let out = Command::new(&wasm_opt)
+            .arg("-Oz")
+            .arg(from)
+            .arg("-o")
+            .arg(to)
+            .output()
+            .context("running wasm-opt: run `cargo xtask setup`")?;
+        if !out.status.success() {
+            bail!(
+                "wasm-opt failed on {}:\n{}",
+                from.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    std::fs::copy(
+        bindgen_dir.join(format!("{APP}.js")),
+        out_dir.join(format!("{APP}.js")),
+    )?;
+    std::fs::copy(
+        split_dir.join("__wasm_split.js"),
+        out_dir.join("__wasm_split.js"),
+    )?;
+
+    // Which files each area needs (its own and the chunks it shares), for `cargo xtask bench`.
+    let areas: std::collections::BTreeMap<_, Vec<String>> = split
+        .prefetch_map
+        .iter()
+        .map(|(area, files)| {
+            let files = files.iter().map(|f| format!("{f}.wasm")).collect();
+            (area.clone(), files)
+        })
+        .collect();
+    std::fs::write(areas_manifest(), serde_json::to_string_pretty(&areas)?)?;
+
+    let hash = hash_dir(&out_dir)?;
+    let public = format!("app-{hash}");
+    let target = dist.join(&public);
+    if target.exists() {
+        std::fs::remove_dir_all(&target)?;
+    }
+    std::fs::rename(&out_dir, &target)
+        .or_else(|_| copy_dir(&out_dir, &target))
+        .context("moving the app into dist/")?;
+
+    let index_path = dist.join("index.html");
+    let index = std::fs::read_to_string(&index_path)?;
+    if !index.contains(MARKER) {
+        bail!("index.html has no {MARKER} marker for the app's start-up script");
+    }
+    std::fs::write(&index_path, index.replace(MARKER, &start_up(&public)))?;
+    Ok(())
+}
+
+/// Where the build records each area's files: `{"applicant": ["split_applicant.wasm",
+/// "chunk_9.wasm", …], …}`.
+pub fn areas_manifest() -> PathBuf {
+    crate::target_dir().join("app-split-areas.json")
+}
+
+/// The start-up script and preloads for `index.html`.
+fn start_up(dir: &str) -> String {
+    format!(
+        r#"<link rel="modulepreload" href="/{dir}/{APP}.js">
+    <link rel="preload" href="/{dir}/{APP}_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+    <script type="module">
+      import init from "/{dir}/{APP}.js";
+      await init({{ module_or_path: "/{dir}/{APP}_bg.wasm" }});
+    </script>"#
+    )
+}
+
+/// A short hash of every file's name and bytes, in name order.
+fn hash_dir(dir: &Path) -> anyhow::Result<String> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    let mut hasher = Sha256::new();
+    for path in names {
+        hasher.update(path.file_name().unwrap_or_default().as_encoded_bytes());
+        hasher.update(std::fs::read(&path)?);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap_or_default()))?;
+    }
+    Ok(())
+}
