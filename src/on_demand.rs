@@ -37,7 +37,11 @@ pub struct OnDemand(pub fn() -> PageFuture);
 
 impl ChooseView for OnDemand {
     async fn choose(self) -> AnyView {
-        match (self.0)().await {
+        let fetching = fetching();
+        fetching.update(|n| *n += 1);
+        let page = (self.0)().await;
+        fetching.update(|n| *n -= 1);
+        match page {
             Ok(page) => page,
             Err(PageNotLoaded) => view! { <NotLoaded load=self /> }.into_any(),
         }
@@ -45,6 +49,44 @@ impl ChooseView for OnDemand {
 
     async fn preload(&self) {}
 }
+
+thread_local! {
+    /// How many pages the router is waiting for (their file may still be on its way).
+    static FETCHING: ArcRwSignal<usize> = ArcRwSignal::new(0);
+}
+
+fn fetching() -> ArcRwSignal<usize> {
+    FETCHING.with(Clone::clone)
+}
+
+/// "Loading the page…" while the router waits for a page's file longer than a moment (a
+/// slow connection), so a click never seems to do nothing; nothing flashes when the file is
+/// already here.
+#[component]
+pub fn FetchingNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let fetching = fetching();
+    let slow = RwSignal::new(false);
+    Effect::new(move |pending: Option<Option<TimeoutHandle>>| {
+        if let Some(Some(timer)) = pending {
+            timer.clear();
+        }
+        if fetching.get() == 0 {
+            slow.set(false);
+            return None;
+        }
+        let still = fetching.clone();
+        set_timeout_with_handle(move || slow.set(still.get_untracked() > 0), NOTICE_AFTER).ok()
+    });
+    view! {
+        <div role="status" class="fetching-notice">
+            {move || slow.get().then(|| view! { <p class="notice">{move || i18n.t("on_demand.loading")}</p> })}
+        </div>
+    }
+}
+
+/// Below this a page's arrival feels immediate.
+const NOTICE_AFTER: Duration = Duration::from_millis(400);
 
 /// One page in a split file: `split_page!(area, function, Page)` puts `Page` in the file
 /// `area` (several pages share one), and `function` draws it once the file is there.

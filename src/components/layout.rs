@@ -6,6 +6,7 @@ use super::connection::ConnectionBanner;
 use super::language_switcher::LanguageSwitcher;
 use super::session_timeout::SessionTimeout;
 use crate::i18n::use_i18n;
+use crate::on_demand::FetchingNotice;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -43,6 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" class="container" tabindex="-1">
             <ConnectionBanner />
+            <FetchingNotice />
             <SessionTimeout />
             {children()}
         </main>

@@ -78,3 +78,17 @@ test('offline, the background fetch waits for the connection to return', async (
   await context.setOffline(false);
   await expect.poll(() => asked.has('entry'), { timeout: 10_000 }).toBe(true);
 });
+
+test('on a slow connection a page says it is loading, then arrives', async ({ page }) => {
+  // The applicant's area takes three seconds to arrive.
+  await page.route(areaFile('applicant'), async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await route.continue();
+  });
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'My applications' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Loading the page…' })).toBeVisible();
+  await expect(h1(page)).toHaveText('Personal cabinet');
+  await expect(page.getByText('Loading the page…')).toHaveCount(0);
+});
