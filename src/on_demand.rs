@@ -37,10 +37,9 @@ pub struct OnDemand(pub fn() -> PageFuture);
 
 impl ChooseView for OnDemand {
     async fn choose(self) -> AnyView {
-        let fetching = fetching();
-        fetching.update(|n| *n += 1);
+        let waiting = Waiting::start();
         let page = (self.0)().await;
-        fetching.update(|n| *n -= 1);
+        drop(waiting);
         match page {
             Ok(page) => page,
             Err(PageNotLoaded) => view! { <NotLoaded load=self /> }.into_any(),
@@ -57,6 +56,24 @@ thread_local! {
 
 fn fetching() -> ArcRwSignal<usize> {
     FETCHING.with(Clone::clone)
+}
+
+/// One page the router waits for; counted off when dropped, so a wait the router abandons
+/// (the user went elsewhere first) never leaves "Loading the page…" on screen.
+struct Waiting(ArcRwSignal<usize>);
+
+impl Waiting {
+    fn start() -> Waiting {
+        let fetching = fetching();
+        fetching.update(|n| *n += 1);
+        Waiting(fetching)
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.update(|n| *n = n.saturating_sub(1));
+    }
 }
 
 /// "Loading the page…" while the router waits for a page's file longer than a moment (a

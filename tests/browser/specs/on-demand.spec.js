@@ -92,3 +92,24 @@ test('on a slow connection a page says it is loading, then arrives', async ({ pa
   await expect(h1(page)).toHaveText('Personal cabinet');
   await expect(page.getByText('Loading the page…')).toHaveCount(0);
 });
+
+test('leaving a page that is still loading goes where the user asked, with no notice left behind', async ({ page }) => {
+  await page.route(areaFile('applicant'), async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await route.continue();
+  });
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  await page.goto('/');
+  const catalogueHeading = await h1(page).textContent();
+  await page.getByRole('link', { name: 'My applications' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Loading the page…' })).toBeVisible();
+  await page.getByRole('link', { name: /Qyzmet/ }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(h1(page)).toHaveText(catalogueHeading);
+  // At once, not when the abandoned file arrives four seconds later.
+  await expect(page.getByText('Loading the page…')).toHaveCount(0, { timeout: 1_000 });
+  // Once the area arrives, it does not pull the user back to the page they left.
+  await page.waitForTimeout(4_500);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(h1(page)).toHaveText(catalogueHeading);
+});
