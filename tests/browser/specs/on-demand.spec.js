@@ -7,6 +7,14 @@ const { CITIZEN, session } = require('../support/drafts');
 const h1 = (page) => page.getByRole('heading', { level: 1 });
 const areaFile = (area) => new RegExp(`/app-[0-9a-f]+/split_${area}\\.wasm$`);
 
+/** Makes an area's file arrive `ms` late, as on a slow connection. */
+function delayArea(page, area, ms) {
+  return page.route(areaFile(area), async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await route.continue();
+  });
+}
+
 /** Every split file the page asks for, by area name, as the requests are made. */
 function recordAreas(page) {
   const asked = new Set();
@@ -80,11 +88,7 @@ test('offline, the background fetch waits for the connection to return', async (
 });
 
 test('on a slow connection a page says it is loading, then arrives', async ({ page }) => {
-  // The applicant's area takes three seconds to arrive.
-  await page.route(areaFile('applicant'), async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    await route.continue();
-  });
+  await delayArea(page, 'applicant', 3_000);
   await session(page.request, CITIZEN.iin, CITIZEN.password);
   await page.goto('/');
   await page.getByRole('link', { name: 'My applications' }).click();
@@ -94,10 +98,7 @@ test('on a slow connection a page says it is loading, then arrives', async ({ pa
 });
 
 test('leaving a page that is still loading goes where the user asked, with no notice left behind', async ({ page }) => {
-  await page.route(areaFile('applicant'), async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
-    await route.continue();
-  });
+  await delayArea(page, 'applicant', 4_000);
   await session(page.request, CITIZEN.iin, CITIZEN.password);
   await page.goto('/');
   const catalogueHeading = await h1(page).textContent();
