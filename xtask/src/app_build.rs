@@ -15,7 +15,7 @@
 //!    start-up script and preload links.
 
 use crate::cmd::{run, step};
-use crate::tools::{locked_wasm_bindgen, node_tools_bin};
+use crate::tools::node_tools_bin;
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -62,7 +62,7 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
 
-    step("splitting the app's wasm by page (wasm_split_cli_support)");
+    step("splitting the app's wasm by area (wasm_split_cli_support)");
     let input = std::fs::read(&linked).with_context(|| format!("reading {}", linked.display()))?;
     let main_wasm = split_dir.join(format!("{APP}.wasm"));
     let main_js = format!("./{APP}.js");
@@ -77,15 +77,8 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
     .context("splitting the app's wasm")?;
 
     step("generating the JS glue (wasm-bindgen)");
-    let version = locked_wasm_bindgen()?;
-    let bindgen = Command::new("wasm-bindgen")
-        .env("PATH", crate::tools::path_with_tools())
-        .arg("--version")
-        .output()
-        .context("wasm-bindgen is not installed: run `cargo xtask setup`")?;
-    if !String::from_utf8_lossy(&bindgen.stdout).contains(&version) {
-        bail!("wasm-bindgen {version} (the lock file's) is needed: run `cargo xtask setup`");
-    }
+    // The lock file's version, installed by `tools::ensure_build_tools`, which every caller
+    // runs first.
     run(Command::new("wasm-bindgen")
         .env("PATH", crate::tools::path_with_tools())
         .args([

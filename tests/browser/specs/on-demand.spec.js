@@ -1,7 +1,7 @@
 // The app is split by area (src/on_demand.rs): the home page fetches only the shell, each area
 // comes when one of its pages opens or in the background once the visitor's role is known, and
 // a page whose file cannot be fetched says so, keeps the app alive and comes on "Try again".
-const { test, expect, expectAccessible } = require('../support/harness');
+const { test, expect, expectAccessible, switchLanguage, expectNoHorizontalScroll } = require('../support/harness');
 const { CITIZEN, session } = require('../support/drafts');
 
 const h1 = (page) => page.getByRole('heading', { level: 1 });
@@ -60,6 +60,14 @@ test.describe('a page whose file cannot be fetched', () => {
     await expect(page).toHaveTitle(/^Error: /);
     await expect(page.getByRole('alert')).toContainText('Check your internet connection');
     await expectAccessible(page, 'a page that could not be loaded');
+    // In every language, and on a 320 px screen.
+    await page.setViewportSize({ width: 320, height: 640 });
+    await expectNoHorizontalScroll(page);
+    for (const [lang, title] of [['kk', 'Бетті жүктеу мүмкін болмады'], ['ru', 'Не удалось загрузить страницу'], ['en', 'This page could not be loaded']]) {
+      await switchLanguage(page, lang);
+      await expect(h1(page)).toHaveText(title);
+      await expectAccessible(page, `a page that could not be loaded, ${lang}`);
+    }
 
     // The app itself is alive: the catalogue still opens, and so does the failed page's error.
     await page.getByRole('link', { name: /Qyzmet/ }).click();
@@ -93,6 +101,7 @@ test('on a slow connection a page says it is loading, then arrives', async ({ pa
   await page.goto('/');
   await page.getByRole('link', { name: 'My applications' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Loading the page…' })).toBeVisible();
+  await expectAccessible(page, 'a page on its way');
   await expect(h1(page)).toHaveText('Personal cabinet');
   await expect(page.getByText('Loading the page…')).toHaveCount(0);
 });
