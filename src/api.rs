@@ -2,8 +2,9 @@
 
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
-    ApplicationView, CSRF_HEADER, EdsChallenge, EdsLogin, LoginRequest, OutgoingDocumentView,
-    Problem, RegisterRequest, ServiceList, SessionView, SubmitApplication,
+    ApplicationView, CSRF_HEADER, CodeLogin, CodeSent, EdsChallenge, EdsLogin, LoginRequest,
+    OutgoingDocumentView, Problem, RegisterRequest, ServiceList, SessionView, SubmitApplication,
+    TestSms, VerificationRequest,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -108,8 +109,43 @@ pub async fn session() -> Result<SessionView, ApiError> {
     get("/api/session").await
 }
 
-pub async fn login(req: &LoginRequest, lang: Lang) -> Result<SessionView, ApiError> {
+/// The password: a code is then sent to the account's phone (the second factor).
+pub async fn login(req: &LoginRequest, lang: Lang) -> Result<CodeSent, ApiError> {
     send(gloo_net::http::Method::POST, "/api/session", req, lang).await
+}
+
+pub async fn code_login(req: &CodeLogin, lang: Lang) -> Result<SessionView, ApiError> {
+    send(gloo_net::http::Method::POST, "/api/session/code", req, lang).await
+}
+
+/// Sends a registration code to the phone the state holds for the IIN.
+pub async fn registration_code(login: &str, lang: Lang) -> Result<CodeSent, ApiError> {
+    let req = VerificationRequest {
+        login: login.to_string(),
+    };
+    send(
+        gloo_net::http::Method::POST,
+        "/api/accounts/verification",
+        &req,
+        lang,
+    )
+    .await
+}
+
+pub async fn registration_challenge(lang: Lang) -> Result<EdsChallenge, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        "/api/accounts/eds-challenge",
+        &(),
+        lang,
+    )
+    .await
+}
+
+/// TEST: the TEST SMS gateway's messages to a phone.
+pub async fn test_sms_outbox(phone: &str) -> Result<Vec<TestSms>, ApiError> {
+    let encoded: String = js_sys::encode_uri_component(phone).into();
+    get(&format!("/api/test-sms-outbox/{encoded}")).await
 }
 
 pub async fn eds_challenge(lang: Lang) -> Result<EdsChallenge, ApiError> {

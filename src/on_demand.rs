@@ -129,6 +129,11 @@ split_page!(
     preload(warm_up_entry)
 );
 split_page!(entry, register, crate::pages::register::Register);
+split_page!(
+    entry,
+    test_sms_outbox,
+    crate::pages::sms_outbox::TestSmsOutbox
+);
 split_page!(entry, service, crate::pages::service::ServicePage);
 split_page!(
     applicant,

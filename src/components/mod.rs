@@ -4,6 +4,7 @@ pub mod form;
 pub mod key_fields;
 pub mod language_switcher;
 pub mod layout;
+pub mod one_time_code;
 pub mod page_title;
 pub mod service_card;
 pub mod session_timeout;

@@ -159,9 +159,33 @@ impl FormState {
     }
 }
 
-/// Only a path on this site may be returned to (never another origin).
+/// Only a path on this site may be returned to (never another origin): the domain's check of
+/// the text (which refuses what browsers would read as another host, such as `/\t/evil`), then
+/// the browser's own URL parser against this page's origin, which must stay the same.
 pub fn safe_return(raw: Option<String>) -> Option<String> {
-    raw.filter(|r| r.starts_with('/') && !r.starts_with("//") && !r.contains('\\'))
+    let path = qyzmet_domain::url::same_site_path(&raw?)?;
+    let origin = window().location().origin().ok()?;
+    let url = leptos::web_sys::Url::new_with_base(&path, &origin).ok()?;
+    (url.origin() == origin).then(|| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
+}
+
+/// A signer failure as the API's problem shape, so the form shows it beside its field.
+pub fn signer_problem(e: crate::signer::SignError) -> ApiError {
+    let field = e.field("eds-file", "eds-password").to_string();
+    ApiError::Problem(ApiProblem {
+        type_uri: String::new(),
+        title: String::new(),
+        status: 0,
+        code: e.code.clone(),
+        detail: None,
+        errors: vec![qyzmet_domain::form::FieldError {
+            field,
+            code: e.code,
+            params: Default::default(),
+        }],
+        retry_after: None,
+        current: None,
+    })
 }
 
 /// Where a login leads: back to the page that asked for it (`?next=`), else home.

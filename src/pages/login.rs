@@ -1,9 +1,11 @@
-//! Log in with IIN/BIN and password.
+//! Log in with IIN/BIN and password, then the one-time code sent to the phone the state
+//! holds (the second factor); or with EDS (the authentication key).
 
-use super::account_forms::{FormState, check_login, required};
+use super::account_forms::{FormState, check_login, from_api, required, signer_problem};
 use crate::api;
 use crate::components::form::{ErrorSummary, Problem, TextField};
 use crate::components::key_fields::{KeyFields, KeyInput};
+use crate::components::one_time_code::CodeField;
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
@@ -11,27 +13,7 @@ use crate::signer::{self, Purpose};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use qyzmet_domain::api::{EdsLogin, LoginRequest};
-use qyzmet_domain::form::FieldError;
-
-/// A signer failure as the API's problem shape, so the form shows it beside its field.
-fn signer_problem(e: signer::SignError) -> api::ApiError {
-    let field = e.field("eds-file", "eds-password").to_string();
-    api::ApiError::Problem(qyzmet_domain::api::Problem {
-        type_uri: String::new(),
-        title: String::new(),
-        status: 0,
-        code: e.code.clone(),
-        detail: None,
-        errors: vec![FieldError {
-            field,
-            code: e.code,
-            params: Default::default(),
-        }],
-        retry_after: None,
-        current: None,
-    })
-}
+use qyzmet_domain::api::{CodeLogin, CodeSent, EdsLogin, LoginRequest};
 
 /// Log in with EDS: the server's one-time challenge, signed in the browser with the
 /// authentication key; the server logs in whoever the certificate names.
@@ -107,8 +89,13 @@ pub fn Login() -> impl IntoView {
             },
         );
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // The password step: a right password sends a code to the account's phone.
+    let sent = RwSignal::new(None::<CodeSent>);
+    let code = RwSignal::new(String::new());
+    let send_password = move || {
+        if form.busy.get_untracked() {
+            return;
+        }
         let found: Vec<Problem> = [
             check_login(i18n, &login.get_untracked()),
             required(i18n, "password", &password.get_untracked()),
@@ -116,40 +103,110 @@ pub fn Login() -> impl IntoView {
         .into_iter()
         .flatten()
         .collect();
+        if !found.is_empty() {
+            form.problems.set(found);
+            return;
+        }
         let req = LoginRequest {
             login: login.get_untracked(),
             password: password.get_untracked(),
         };
-        form.submit(i18n, session, navigate.clone(), found, move || async move {
-            api::login(&req, i18n.lang()).await
+        form.busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::login(&req, i18n.lang_untracked()).await {
+                Ok(s) => {
+                    form.problems.set(Vec::new());
+                    code.set(String::new());
+                    sent.set(Some(s));
+                    request_animation_frame(|| crate::components::form::focus_by_id("code"));
+                }
+                Err(e) => {
+                    sent.set(None);
+                    form.problems.set(from_api(i18n, &e, "login"));
+                }
+            }
+            form.busy.set(false);
         });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send_password();
+    };
+    let navigate_code = navigate.clone();
+    let submit_code = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(s) = sent.get_untracked() else {
+            return;
+        };
+        let found: Vec<Problem> = required(i18n, "code", &code.get_untracked())
+            .into_iter()
+            .collect();
+        let req = CodeLogin {
+            verification_id: s.verification_id,
+            code: code.get_untracked(),
+        };
+        let lang = i18n.lang();
+        form.submit_to(
+            "code",
+            i18n,
+            session,
+            navigate_code.clone(),
+            found,
+            move || async move { api::code_login(&req, lang).await },
+        );
+    };
+    let start_again = move |_| {
+        form.problems.set(Vec::new());
+        sent.set(None);
+        request_animation_frame(|| crate::components::form::focus_by_id("password"));
     };
 
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("login.title")) error=form.has_problems() />
         <ErrorSummary problems=form.problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
-        <form class="narrow" novalidate on:submit=submit>
-            <TextField
-                id="login"
-                label=Signal::derive(move || i18n.t("login.id"))
-                hint=Signal::derive(move || i18n.t("login.id_hint"))
-                value=login
-                error=form.error("login")
-                autocomplete="username"
-                inputmode="numeric"
-            />
-            <TextField
-                id="password"
-                label=Signal::derive(move || i18n.t("login.password"))
-                value=password
-                error=form.error("password")
-                input_type="password"
-                autocomplete="current-password"
-            />
-            <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
-                {move || i18n.t("login.submit")}
-            </button>
-        </form>
+        {move || match sent.get() {
+            None => view! {
+                <form class="narrow" novalidate on:submit=submit>
+                    <TextField
+                        id="login"
+                        label=Signal::derive(move || i18n.t("login.id"))
+                        hint=Signal::derive(move || i18n.t("login.id_hint"))
+                        value=login
+                        error=form.error("login")
+                        autocomplete="username"
+                        inputmode="numeric"
+                    />
+                    <TextField
+                        id="password"
+                        label=Signal::derive(move || i18n.t("login.password"))
+                        value=password
+                        error=form.error("password")
+                        input_type="password"
+                        autocomplete="current-password"
+                    />
+                    <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
+                        {move || i18n.t("login.submit")}
+                    </button>
+                </form>
+            }.into_any(),
+            Some(s) => view! {
+                <form class="narrow" novalidate on:submit=submit_code.clone()>
+                    <h2>{move || i18n.t("login.code_title")}</h2>
+                    <CodeField sent=s value=code error=form.error("code") />
+                    <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
+                        {move || i18n.t("login.code_submit")}
+                    </button>
+                    " "
+                    <button type="button" class="secondary" on:click=move |_| send_password()>
+                        {move || i18n.t("code.send_again")}
+                    </button>
+                    " "
+                    <button type="button" class="secondary" on:click=start_again>
+                        {move || i18n.t("login.code_back")}
+                    </button>
+                </form>
+            }.into_any(),
+        }}
         <section class="narrow" aria-labelledby="eds-login-title">
             <h2 id="eds-login-title">{move || i18n.t("login.eds.title")}</h2>
             <p>{move || i18n.t("login.eds.intro")}</p>

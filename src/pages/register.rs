@@ -1,16 +1,28 @@
-//! Registration with IIN or BIN (found in the registry), phone, email and a password.
+//! Registration with IIN or BIN (found in the registry), email and a password — after proving
+//! the person, as egov.kz requires: with the EDS authentication key of that IIN/BIN, or (a
+//! person only) with a code sent to the phone the state's mobile-citizens database holds.
+//! Nothing of the holder (not even the name) is shown before the proof.
 
-use super::account_forms::{FormState, check_login, message, required};
+use super::account_forms::{FormState, check_login, from_api, message, required, signer_problem};
 use crate::api;
 use crate::components::form::{ErrorSummary, Problem, TextField};
+use crate::components::key_fields::{KeyFields, KeyInput};
+use crate::components::one_time_code::CodeField;
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
+use crate::signer::{self, Purpose};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use qyzmet_domain::api::RegisterRequest;
+use qyzmet_domain::api::{CodeSent, IdentityProof, RegisterRequest};
 use qyzmet_domain::identifiers::AccountId;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Sms,
+    Eds,
+}
 
 #[component]
 pub fn Register() -> impl IntoView {
@@ -18,9 +30,13 @@ pub fn Register() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let login = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let method = RwSignal::new(Method::Sms);
+    let key = KeyInput::new();
+    let code = RwSignal::new(String::new());
+    // The code sent, and for which IIN: a changed number needs a new code.
+    let sent = RwSignal::new(None::<(String, CodeSent)>);
     let form = FormState::new();
 
     // A note as the user types, once all 12 digits are in: what the number is, or which rule
@@ -34,32 +50,140 @@ pub fn Register() -> impl IntoView {
             Err(e) => message(i18n, e.code(), &[]),
         })
     });
+    let code_for_this_login = move || {
+        sent.with(|s| {
+            s.as_ref()
+                .filter(|(for_login, _)| *for_login == login.get())
+                .map(|(_, s)| s.clone())
+        })
+    };
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let found: Vec<Problem> = [
+    let fields_checked = move || -> Vec<Problem> {
+        [
             check_login(i18n, &login.get_untracked()),
-            required(i18n, "phone", &phone.get_untracked()),
             required(i18n, "email", &email.get_untracked()),
             required(i18n, "password", &password.get_untracked()),
         ]
         .into_iter()
         .flatten()
-        .collect();
-        let req = RegisterRequest {
+        .collect()
+    };
+
+    let send_code = move || {
+        if form.busy.get_untracked() {
+            return;
+        }
+        let found: Vec<Problem> = check_login(i18n, &login.get_untracked())
+            .into_iter()
+            .collect();
+        if !found.is_empty() {
+            form.problems.set(found);
+            return;
+        }
+        let for_login = login.get_untracked();
+        form.busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::registration_code(&for_login, i18n.lang_untracked()).await {
+                Ok(s) => {
+                    form.problems.set(Vec::new());
+                    code.set(String::new());
+                    sent.set(Some((for_login, s)));
+                    request_animation_frame(|| crate::components::form::focus_by_id("code"));
+                }
+                Err(e) => form.problems.set(from_api(i18n, &e, "login")),
+            }
+            form.busy.set(false);
+        });
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut found = fields_checked();
+        let base = RegisterRequest {
             login: login.get_untracked(),
-            phone: phone.get_untracked(),
             email: email.get_untracked(),
             password: password.get_untracked(),
+            proof: IdentityProof::Sms {
+                verification_id: String::new(),
+                code: String::new(),
+            },
         };
-        form.submit(i18n, session, navigate.clone(), found, move || async move {
-            api::register(&req, i18n.lang()).await
-        });
+        let lang = i18n.lang();
+        match method.get_untracked() {
+            Method::Sms => {
+                let Some(s) = untrack(code_for_this_login) else {
+                    // No code yet for this number: send it first; the fields stay as typed.
+                    if found.is_empty() {
+                        send_code();
+                    } else {
+                        form.problems.set(found);
+                    }
+                    return;
+                };
+                found.extend(required(i18n, "code", &code.get_untracked()));
+                let req = RegisterRequest {
+                    proof: IdentityProof::Sms {
+                        verification_id: s.verification_id,
+                        code: code.get_untracked(),
+                    },
+                    ..base
+                };
+                form.submit(i18n, session, navigate.clone(), found, move || async move {
+                    api::register(&req, lang).await
+                });
+            }
+            Method::Eds => {
+                let chosen = match key.read(i18n) {
+                    Ok(chosen) => Some(chosen),
+                    Err(more) => {
+                        found.extend(more);
+                        None
+                    }
+                };
+                form.submit(i18n, session, navigate.clone(), found, move || async move {
+                    let Some((file, password)) = chosen else {
+                        return Err(api::ApiError::Network);
+                    };
+                    let challenge = api::registration_challenge(lang).await?;
+                    let signature = signer::Signer::KeyFile { file, password }
+                        .sign(challenge.nonce.as_bytes(), Purpose::Authentication)
+                        .await
+                        .map_err(signer_problem)?;
+                    let req = RegisterRequest {
+                        proof: IdentityProof::Eds {
+                            nonce: challenge.nonce,
+                            signature,
+                        },
+                        ..base
+                    };
+                    api::register(&req, lang).await
+                });
+            }
+        }
+    };
+
+    let choice = move |value: Method, id: &'static str, label: &'static str| {
+        view! {
+            <div class="radio">
+                <input
+                    type="radio"
+                    id=id
+                    name="proof-method"
+                    prop:checked=move || method.get() == value
+                    on:change=move |_| {
+                        method.set(value);
+                        form.problems.set(Vec::new());
+                    }
+                />
+                <label for=id>{move || i18n.t(label)}</label>
+            </div>
+        }
     };
 
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("register.title")) error=form.has_problems() />
         <ErrorSummary problems=form.problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
+        <p class="narrow">{move || i18n.t("register.intro")}</p>
         <form class="narrow" novalidate on:submit=submit>
             <TextField
                 id="login"
@@ -70,15 +194,6 @@ pub fn Register() -> impl IntoView {
                 autocomplete="username"
                 inputmode="numeric"
                 live_note=login_note
-            />
-            <TextField
-                id="phone"
-                label=Signal::derive(move || i18n.t("register.phone"))
-                hint=Signal::derive(move || i18n.t("register.phone_hint"))
-                value=phone
-                error=form.error("phone")
-                input_type="tel"
-                autocomplete="tel"
             />
             <TextField
                 id="email"
@@ -97,8 +212,39 @@ pub fn Register() -> impl IntoView {
                 input_type="password"
                 autocomplete="new-password"
             />
+            <fieldset>
+                <legend>{move || i18n.t("register.proof")}</legend>
+                {choice(Method::Sms, "proof-sms", "register.proof_sms")}
+                {choice(Method::Eds, "proof-eds", "register.proof_eds")}
+            </fieldset>
+            {move || match method.get() {
+                Method::Eds => view! {
+                    <KeyFields
+                        key=key
+                        problems=form.problems
+                        hint=Signal::derive(move || i18n.t("register.eds_hint"))
+                    />
+                }.into_any(),
+                Method::Sms => match code_for_this_login() {
+                    Some(s) => view! {
+                        <CodeField sent=s value=code error=form.error("code") />
+                        <p>
+                            <button type="button" class="secondary" on:click=move |_| send_code()>
+                                {move || i18n.t("code.send_again")}
+                            </button>
+                        </p>
+                    }.into_any(),
+                    None => view! { <p>{move || i18n.t("register.sms_hint")}</p> }.into_any(),
+                },
+            }}
             <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
-                {move || i18n.t("register.submit")}
+                {move || i18n.t(
+                    if method.get() == Method::Sms && code_for_this_login().is_none() {
+                        "register.send_code"
+                    } else {
+                        "register.submit"
+                    },
+                )}
             </button>
         </form>
         <p>

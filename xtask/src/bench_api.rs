@@ -12,6 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const CITIZEN: (&str, &str) = ("880315412341", "Aigul-demo-2026");
+/// The phone the demo registry holds for the citizen (the TEST SMS outbox's key).
+const CITIZEN_PHONE: &str = "+77011234567";
 const PDF_HEAD: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 struct Server {
@@ -266,6 +268,36 @@ fn rss_during_upload(server: &Server, jar: &Path) -> anyhow::Result<(u64, u64)> 
     Ok((before, peak))
 }
 
+/// The password, then the code the TEST SMS outbox shows for the citizen's registry phone.
+fn log_in(base: &str, jar: &Path) -> anyhow::Result<()> {
+    let login = format!(r#"{{"login":"{}","password":"{}"}}"#, CITIZEN.0, CITIZEN.1);
+    let json = ["-H", "content-type: application/json", "-d"];
+    let sent = curl(
+        jar,
+        &[&json[..], &[&login, &format!("{base}/api/session")]].concat(),
+    )?;
+    let verification_id = json_field(&sent, "verification_id")?;
+    let outbox = curl(
+        jar,
+        &[&format!("{base}/api/test-sms-outbox/{CITIZEN_PHONE}")],
+    )?;
+    let messages: Vec<serde_json::Value> = serde_json::from_str(&outbox)?;
+    let body = messages
+        .first()
+        .and_then(|m| m["body"].as_str())
+        .context("no code in the TEST SMS outbox")?;
+    let code = body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .context("no six-digit code in the message")?;
+    let confirm = format!(r#"{{"verification_id":"{verification_id}","code":"{code}"}}"#);
+    curl(
+        jar,
+        &[&json[..], &[&confirm, &format!("{base}/api/session/code")]].concat(),
+    )?;
+    Ok(())
+}
+
 pub fn run() -> anyhow::Result<()> {
     if !cmd::which("wrk") {
         step("installing wrk from Debian (the load generator)");
@@ -274,17 +306,7 @@ pub fn run() -> anyhow::Result<()> {
     let server = start_server()?;
     let jar = crate::target_dir().join("bench-cookies.txt");
     let _ = std::fs::remove_file(&jar);
-    let login = format!(r#"{{"login":"{}","password":"{}"}}"#, CITIZEN.0, CITIZEN.1);
-    curl(
-        &jar,
-        &[
-            "-H",
-            "content-type: application/json",
-            "-d",
-            &login,
-            &format!("{}/api/session", server.base),
-        ],
-    )?;
+    log_in(&server.base, &jar)?;
     let cookie = session_cookie(&jar)?;
     let pdf = crate::target_dir().join("bench-small.pdf");
     std::fs::write(&pdf, PDF_HEAD)?;

@@ -249,9 +249,61 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRequest {
     pub login: String,
-    pub phone: String,
     pub email: String,
     pub password: String,
+    /// That the person registering is the holder of `login`.
+    pub proof: IdentityProof,
+}
+
+/// Proof of who registers, as egov.kz requires: a one-time challenge signed with the EDS
+/// authentication key of the IIN/BIN, or the code sent to the phone the state's
+/// mobile-citizens database holds for the IIN.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum IdentityProof {
+    /// `POST /api/accounts/eds-challenge`'s nonce and the detached CMS signature over it.
+    Eds { nonce: String, signature: String },
+    /// `POST /api/accounts/verification`'s id and the code the SMS carried.
+    Sms {
+        verification_id: String,
+        code: String,
+    },
+}
+
+/// `POST /api/accounts/verification`: send a registration code to the registry's phone.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationRequest {
+    pub login: String,
+}
+
+/// A one-time code was sent: where (masked), until when, and what to send back with it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub verification_id: String,
+    /// `+7 701 *** ** 67`.
+    pub phone_masked: String,
+    pub expires_at: String,
+    /// The SMS went through the TEST gateway: its outbox (`/test-sms-outbox`) shows it.
+    pub test_gateway: bool,
+}
+
+/// `POST /api/session/code`: the second factor of a password login.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeLogin {
+    pub verification_id: String,
+    pub code: String,
+}
+
+/// One message of the TEST SMS gateway's outbox.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestSms {
+    pub body: String,
+    pub sent_at: String,
 }
 
 /// `POST /api/session`: log in with IIN/BIN and password.

@@ -419,6 +419,15 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
     (rest.len() == 10 && rest.chars().all(|c| c.is_ascii_digit())).then(|| format!("+7{rest}"))
 }
 
+/// A phone as it may be shown before its holder is proven: the operator code and the last two
+/// digits, `+7 701 *** ** 67`. Anything that is not a normalised number shows nothing of it.
+pub fn mask_phone(phone: &str) -> String {
+    match normalise_phone(phone) {
+        Some(p) => format!("+7 {} *** ** {}", &p[2..5], &p[10..]),
+        None => "*** ** **".to_string(),
+    }
+}
+
 /// A plausible email address: one `@`, a dotted domain, no spaces, at most 254 characters.
 pub fn is_email(raw: &str) -> bool {
     let Some((local, domain)) = raw.rsplit_once('@') else {
@@ -512,6 +521,13 @@ fn check_scope(fields: &[&Field], prefix: &str) -> Result<(), SchemaError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn masked_phones_show_the_operator_and_two_digits() {
+        assert_eq!(super::mask_phone("+77011234567"), "+7 701 *** ** 67");
+        assert_eq!(super::mask_phone("8 (702) 765-43-21"), "+7 702 *** ** 21");
+        assert_eq!(super::mask_phone("not a phone"), "*** ** **");
+    }
+
     use super::*;
     use time::macros::date;
 

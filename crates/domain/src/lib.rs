@@ -16,6 +16,7 @@ pub mod identifiers;
 pub mod lang;
 pub mod outgoing;
 pub mod status;
+pub mod url;
 
 pub use identifiers::{Bin, IdentifierError, Iin};
 pub use lang::{Lang, Text};

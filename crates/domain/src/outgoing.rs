@@ -4,15 +4,24 @@
 //! the signature is over them, and OpenSSL or an officer verifies against them later. So the
 //! layout is fixed: compact JSON, fields in declaration order, answers in key order (they
 //! are `BTreeMap`s), no floats, time in whole seconds UTC, and a format tag to version it.
+//!
+//! Format 2 names the application it was formed for (its public id): a signature proves which
+//! request its holder signed, so the same `.p7s` cannot register a second, identical draft.
+//! Format 1 documents (no id) are still read, for requests registered before it.
 
 use crate::form::Answers;
 use serde::{Deserialize, Serialize};
 
-pub const FORMAT: &str = "qyzmet-outgoing-document/1";
+pub const FORMAT: &str = "qyzmet-outgoing-document/2";
+/// Read back only (requests registered before documents named their application).
+const FORMAT_1: &str = "qyzmet-outgoing-document/1";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutgoingDocument {
     pub format: String,
+    /// The application's public id: the one request this document (and its signature) is for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub application_id: String,
     pub service_id: String,
     /// The service's name in Kazakh, as the regulation gives it.
     pub service_name: String,
@@ -55,7 +64,15 @@ impl OutgoingDocument {
     pub fn from_bytes(bytes: &[u8]) -> Option<OutgoingDocument> {
         serde_json::from_slice::<OutgoingDocument>(bytes)
             .ok()
-            .filter(|d| d.format == FORMAT)
+            .filter(|d| {
+                (d.format == FORMAT && !d.application_id.is_empty())
+                    || (d.format == FORMAT_1 && d.application_id.is_empty())
+            })
+    }
+
+    /// Whether this document was formed for the application `public_id`.
+    pub fn is_for(&self, public_id: &str) -> bool {
+        self.format == FORMAT && self.application_id == public_id
     }
 }
 
@@ -67,6 +84,7 @@ mod tests {
     fn sample() -> OutgoingDocument {
         OutgoingDocument {
             format: FORMAT.into(),
+            application_id: "Ab3dE5gH7jK9mN2p".into(),
             service_id: "guardianship".into(),
             service_name: "Қамқоршылық".into(),
             variant_id: "main".into(),
@@ -104,7 +122,7 @@ mod tests {
     #[test]
     fn the_bytes_are_canonical() {
         let golden = concat!(
-            r#"{"format":"qyzmet-outgoing-document/1","service_id":"guardianship","service_name":"Қамқоршылық","#,
+            r#"{"format":"qyzmet-outgoing-document/2","application_id":"Ab3dE5gH7jK9mN2p","service_id":"guardianship","service_name":"Қамқоршылық","#,
             r#""variant_id":"main","provider_id":"local-executive-body","applicant":{"id_kind":"iin","id":"880315412341","#,
             r#""name":"Нұрланова Айгүл","phone":"+77011234567"},"answers":{"address":"Тараз","phone":"+77011234567"},"#,
             r#""attachments":[{"document_id":"a","file_name":"a.pdf","size":1,"sha256":"aa"},"#,
@@ -129,5 +147,25 @@ mod tests {
         let back = OutgoingDocument::from_bytes(&a.to_bytes()).unwrap();
         assert_eq!(back.to_bytes(), a.to_bytes());
         assert!(OutgoingDocument::from_bytes(b"{}").is_none());
+    }
+
+    #[test]
+    fn a_document_names_the_one_application_it_is_for() {
+        let a = sample();
+        assert!(a.is_for("Ab3dE5gH7jK9mN2p"));
+        assert!(!a.is_for("Zz3dE5gH7jK9mN2p"));
+        let mut other = sample();
+        other.application_id = "Zz3dE5gH7jK9mN2p".into();
+        assert_ne!(a.to_bytes(), other.to_bytes(), "the id is signed");
+        // A format-2 document without an id is not accepted as one.
+        let mut no_id = sample();
+        no_id.application_id.clear();
+        assert!(OutgoingDocument::from_bytes(&no_id.to_bytes()).is_none());
+        // Format 1 (before ids) still reads back, but is for no application.
+        let mut old = sample();
+        old.application_id.clear();
+        old.format = FORMAT_1.into();
+        let back = OutgoingDocument::from_bytes(&old.to_bytes()).unwrap();
+        assert!(!back.is_for(""));
     }
 }

@@ -154,6 +154,62 @@ impl Upload {
     }
 }
 
+/// What a sweep removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    pub temp_files: usize,
+    pub orphans: usize,
+}
+
+/// Removes what a process that died mid-way left behind: temp uploads (`tmp/upload-*`) and
+/// stored files no attachment row refers to (a kill between the rename and the row, or the
+/// last row of a file deleted). Only files older than `grace` seconds are touched, so an
+/// upload in flight is never swept from under its request; at start nothing is in flight and
+/// `grace` is 0.
+pub async fn sweep(db: &crate::db::Db, data_dir: &Path, grace: u64) -> anyhow::Result<Swept> {
+    use sqlx::Row;
+    let old_enough = |meta: &std::fs::Metadata| {
+        meta.modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age.as_secs() >= grace)
+    };
+    let mut swept = Swept::default();
+    if let Ok(mut entries) = tokio::fs::read_dir(data_dir.join("tmp")).await {
+        while let Some(entry) = entries.next_entry().await? {
+            let is_upload = entry.file_name().to_string_lossy().starts_with("upload-");
+            if is_upload && old_enough(&entry.metadata().await?) {
+                tokio::fs::remove_file(entry.path()).await?;
+                swept.temp_files += 1;
+            }
+        }
+    }
+    let referenced: std::collections::HashSet<String> =
+        sqlx::query("SELECT DISTINCT sha256 FROM attachments")
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("sha256"))
+            .collect::<Result<_, _>>()?;
+    let Ok(mut shards) = tokio::fs::read_dir(data_dir.join("attachments")).await else {
+        return Ok(swept);
+    };
+    while let Some(shard) = shards.next_entry().await? {
+        if !shard.file_type().await?.is_dir() {
+            continue;
+        }
+        let mut files = tokio::fs::read_dir(shard.path()).await?;
+        while let Some(file) = files.next_entry().await? {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if !referenced.contains(&name) && old_enough(&file.metadata().await?) {
+                tokio::fs::remove_file(file.path()).await?;
+                swept.orphans += 1;
+            }
+        }
+    }
+    Ok(swept)
+}
+
 fn io(e: std::io::Error) -> UploadError {
     UploadError::Io(e.to_string())
 }

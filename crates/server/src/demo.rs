@@ -25,6 +25,8 @@ struct DemoPerson {
     first_name: String,
     patronymic: Option<String>,
     birth_date: String,
+    /// The phone the mobile-citizens database holds (TEST codes are sent there).
+    phone: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +72,7 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
             first_name: p.first_name.clone(),
             patronymic: p.patronymic.clone(),
             birth_date: p.birth_date.clone(),
+            phone: p.phone.clone(),
         };
         registry::add_person(db, &person).await?;
     }
@@ -112,7 +115,7 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
             phone: a.phone.clone(),
             email: a.email.clone(),
         };
-        accounts::insert(db, &new, &password::hash(&a.password)?).await?;
+        accounts::insert(db, &new, &password::hash(&a.password)?, "seed").await?;
     }
     Ok(true)
 }
@@ -147,6 +150,35 @@ pub fn certificate_holders() -> anyhow::Result<Vec<CertificateHolder>> {
         holders.push(CertificateHolder {
             login: a.login.clone(),
             subject,
+        });
+    }
+    Ok(holders)
+}
+
+/// The registry's people and companies that have no account (keys for registering with EDS).
+pub fn holders_without_account() -> anyhow::Result<Vec<CertificateHolder>> {
+    let file = parse()?;
+    let has_account = |login: &str| file.accounts.iter().any(|a| a.login == login);
+    let mut holders = Vec::new();
+    for p in file.people.iter().filter(|p| !has_account(&p.iin)) {
+        holders.push(CertificateHolder {
+            login: p.iin.clone(),
+            subject: subject_of(p),
+        });
+    }
+    for c in file.companies.iter().filter(|c| !has_account(&c.bin)) {
+        let head = file
+            .people
+            .iter()
+            .find(|p| p.iin == c.head_iin)
+            .ok_or_else(|| anyhow::anyhow!("{} is not in the demo registry", c.head_iin))?;
+        holders.push(CertificateHolder {
+            login: c.bin.clone(),
+            subject: qyzmet_eds::issue::Subject {
+                bin: Some(c.bin.clone()),
+                organization: Some(c.name.clone()),
+                ..subject_of(head)
+            },
         });
     }
     Ok(holders)

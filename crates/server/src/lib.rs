@@ -16,7 +16,9 @@ pub mod receipt;
 pub mod registry;
 pub mod requests;
 pub mod sessions;
+pub mod sms;
 pub mod throttle;
+pub mod verification;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -47,6 +49,8 @@ pub struct AppState {
     pub pki: pki::Pki,
     /// Committed status changes for the live `/api/events` streams.
     pub events: notifications::Events,
+    /// Where one-time codes are sent (the TEST gateway here: no operator is reachable).
+    pub sms: Arc<dyn sms::SmsGateway>,
     /// Cancelled when the server begins to shut down: event streams end, so the graceful
     /// shutdown does not wait forever on them.
     pub shutdown: tokio_util::sync::CancellationToken,
@@ -81,8 +85,25 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         print_demo_logins();
         print_demo_keys(&pki);
     }
+    // What a killed process left behind goes before anything new arrives; then hourly,
+    // sparing files younger than an hour (uploads in flight).
+    match attachments::sweep(&db, &config.data_dir, 0).await {
+        Ok(s) if s != attachments::Swept::default() => {
+            tracing::info!(
+                temp_files = s.temp_files,
+                orphans = s.orphans,
+                "swept leftovers"
+            )
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("sweeping leftovers failed: {e:#}"),
+    }
+    spawn_hourly_sweep(db.clone(), config.data_dir.clone());
+    let sms: Arc<dyn sms::SmsGateway> = Arc::new(sms::TestOutbox { db: db.clone() });
+    println!("TEST SMS gateway: one-time codes are not sent by SMS; read them at /test-sms-outbox");
     let state = Arc::new(AppState {
         catalogue,
+        sms,
         db,
         pki,
         events: notifications::Events::default(),
@@ -126,6 +147,19 @@ fn print_demo_keys(pki: &pki::Pki) {
     for k in pki.key_files() {
         println!("  {}  {}", k.path.display(), k.what);
     }
+}
+
+fn spawn_hourly_sweep(db: db::Db, data_dir: PathBuf) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(e) = attachments::sweep(&db, &data_dir, 60 * 60).await {
+                tracing::warn!("sweeping leftovers failed: {e:#}");
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -252,6 +252,22 @@ fn jobs(now: i64) -> anyhow::Result<Vec<Job>> {
             });
         }
     }
+    // Registry entries without an account get their authentication key, to try
+    // registering with EDS (a company's carries its BIN and is its head's).
+    for h in demo::holders_without_account()? {
+        jobs.push(Job {
+            file: format!("{}-auth.p12", h.login),
+            what: format!(
+                "{} ({}), auth: no account yet, for registering with EDS",
+                h.subject.common_name, h.login
+            ),
+            subject: h.subject,
+            purpose: Purpose::Authentication,
+            period: valid,
+            foreign: false,
+            revoke: false,
+        });
+    }
     let citizen = holders
         .iter()
         .find(|h| h.login == TEST_HOLDER)

@@ -11,6 +11,8 @@ pub struct Person {
     pub first_name: String,
     pub patronymic: Option<String>,
     pub birth_date: String,
+    /// The phone the mobile-citizens database holds, where one-time codes go.
+    pub phone: Option<String>,
 }
 
 impl Person {
@@ -35,7 +37,7 @@ pub struct Company {
 }
 
 pub async fn person(db: &Db, iin: &str) -> sqlx::Result<Option<Person>> {
-    let row = sqlx::query("SELECT iin, last_name, first_name, patronymic, birth_date FROM registry_people WHERE iin = $1")
+    let row = sqlx::query("SELECT iin, last_name, first_name, patronymic, birth_date, phone FROM registry_people WHERE iin = $1")
         .bind(iin.to_string())
         .fetch_optional(&db.pool)
         .await?;
@@ -46,6 +48,7 @@ pub async fn person(db: &Db, iin: &str) -> sqlx::Result<Option<Person>> {
             first_name: r.try_get("first_name")?,
             patronymic: r.try_get("patronymic")?,
             birth_date: r.try_get("birth_date")?,
+            phone: r.try_get("phone")?,
         })
     })
     .transpose()
@@ -67,12 +70,13 @@ pub async fn company(db: &Db, bin: &str) -> sqlx::Result<Option<Company>> {
 }
 
 pub async fn add_person(db: &Db, p: &Person) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO registry_people (iin, last_name, first_name, patronymic, birth_date) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO registry_people (iin, last_name, first_name, patronymic, birth_date, phone) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(p.iin.clone())
         .bind(p.last_name.clone())
         .bind(p.first_name.clone())
         .bind(p.patronymic.clone())
         .bind(p.birth_date.clone())
+        .bind(p.phone.clone())
         .execute(&db.pool)
         .await?;
     Ok(())

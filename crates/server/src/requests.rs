@@ -2,7 +2,9 @@
 //! `registered` through the domain status machine, gets the next number of the year
 //! (`2026-000123`), its due date from the catalogue term and the working-day calendar, a
 //! history entry, and the signed outgoing document is stored. A repeated submit with the same
-//! `Idempotency-Key` returns the request registered the first time, never a second one.
+//! `Idempotency-Key` returns the request registered the first time, never a second one. A key
+//! belongs to one (account, application, operation): sent with another application it is
+//! refused, never answered with the first one's registration.
 
 use crate::db::Db;
 use qyzmet_domain::calendar::{Term, WorkCalendar};
@@ -53,6 +55,8 @@ pub enum RegisterError {
     /// The application is no longer a draft (registered by an earlier submit without the
     /// same key, or deleted).
     NotDraft,
+    /// The key was used for another application (or operation) of this account.
+    KeyReused,
     Transition(status::TransitionError),
     Db(sqlx::Error),
 }
@@ -90,7 +94,7 @@ pub async fn register(
 ) -> Result<Registered, RegisterError> {
     let mut tx = db.begin_write().await?;
     let earlier = sqlx::query(
-        "SELECT a.id, a.registration_number, a.due_date FROM idempotency_keys k JOIN applications a ON a.id = k.application_id \
+        "SELECT a.id, a.registration_number, a.due_date, k.operation FROM idempotency_keys k JOIN applications a ON a.id = k.application_id \
          WHERE k.account_id = $1 AND k.idempotency_key = $2",
     )
     .bind(s.account_id)
@@ -98,6 +102,11 @@ pub async fn register(
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(row) = earlier {
+        let (application_id, operation): (i64, String) =
+            (row.try_get("id")?, row.try_get("operation")?);
+        if application_id != s.application_id || operation != SUBMIT {
+            return Err(RegisterError::KeyReused);
+        }
         let due: String = row.try_get("due_date")?;
         return Ok(Registered {
             application_id: row.try_get("id")?,
@@ -164,10 +173,11 @@ pub async fn register(
         .execute(&mut *tx)
         .await?;
     crate::notifications::record(&mut tx, s.application_id, Status::Registered, None, at).await?;
-    sqlx::query("INSERT INTO idempotency_keys (account_id, idempotency_key, application_id, created_at) VALUES ($1, $2, $3, $4)")
+    sqlx::query("INSERT INTO idempotency_keys (account_id, idempotency_key, application_id, operation, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(s.account_id)
         .bind(s.idempotency_key.to_string())
         .bind(s.application_id)
+        .bind(SUBMIT)
         .bind(at)
         .execute(&mut *tx)
         .await?;
@@ -206,14 +216,43 @@ pub async fn submission_of(db: &Db, application_id: i64) -> sqlx::Result<Option<
     .transpose()
 }
 
-/// The request an earlier submit with this key registered, if any.
-pub async fn by_idempotency_key(db: &Db, account_id: i64, key: &str) -> sqlx::Result<Option<i64>> {
-    let row = sqlx::query("SELECT application_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2")
+/// The operation idempotency keys of submission are recorded under.
+const SUBMIT: &str = "submit";
+
+/// What an earlier use of an idempotency key means for a submit of `application_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Never used by this account.
+    New,
+    /// This application was registered with it: answer that registration again.
+    Repeat,
+    /// Used for another application or operation: refused.
+    Elsewhere,
+}
+
+pub async fn idempotency_key_use(
+    db: &Db,
+    account_id: i64,
+    application_id: i64,
+    key: &str,
+) -> sqlx::Result<KeyUse> {
+    let row = sqlx::query("SELECT application_id, operation FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2")
         .bind(account_id)
         .bind(key.to_string())
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| r.try_get("application_id")).transpose()
+    Ok(match row {
+        None => KeyUse::New,
+        Some(r) => {
+            let (earlier, operation): (i64, String) =
+                (r.try_get("application_id")?, r.try_get("operation")?);
+            if earlier == application_id && operation == SUBMIT {
+                KeyUse::Repeat
+            } else {
+                KeyUse::Elsewhere
+            }
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 // Logging in and registering: the error summary, fields tied to their errors, the domain's
 // IIN/BIN rules in the browser, the server's answers, and the header after login.
 const { test, expect, expectAccessible, screenshot, switchLanguage, expectNoHorizontalScroll } = require('../support/harness');
+const { key, PASSWORD } = require('../support/pki');
+const { PHONES, lastCode, enterCode } = require('../support/drafts');
 
 const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026', name: 'Нұрланова Айгүл Серікқызы' };
 
@@ -41,6 +43,20 @@ test('a wrong password gets the server\'s message; the right one logs in and sho
 
   await page.getByLabel('Құпия сөз').fill(CITIZEN.password);
   await page.getByRole('button', { name: 'Кіру', exact: true }).click();
+  // The second factor: a code to the phone the state holds, masked; TEST outbox named.
+  await expect(page.getByRole('heading', { level: 2, name: 'Телефонға келген кодты енгізіңіз' })).toBeVisible();
+  await expect(page.locator('#code-sent')).toContainText('+7 701 *** ** 67');
+  await expect(page.getByRole('link', { name: /сынақ SMS жәшігінен/ })).toHaveAttribute('href', '/test-sms-outbox');
+  await expect(page.getByLabel('SMS-тегі код')).toBeFocused();
+  await expectAccessible(page, 'login code step');
+  await screenshot(page, testInfo, 'login-code');
+  const code = await lastCode(page.request, PHONES[CITIZEN.iin]);
+  await page.getByLabel('SMS-тегі код').fill(code === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Растау және кіру' }).click();
+  await expect(page.getByRole('alert')).toContainText('Код дұрыс емес. Тағы 4 әрекет қалды.');
+  await expect(page.getByLabel('SMS-тегі код')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('SMS-тегі код').fill(code);
+  await page.getByRole('button', { name: 'Растау және кіру' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Мемлекеттік қызметтер');
   const account = page.getByRole('navigation', { name: 'Тіркелгі' });
   await expect(account).toContainText(CITIZEN.name);
@@ -54,32 +70,81 @@ test('a wrong password gets the server\'s message; the right one logs in and sho
   await expect(account.getByRole('link', { name: 'Кіру' })).toBeVisible();
 });
 
-// In the demo registry without accounts: each project registers its own (one server per run).
-const NEWCOMERS = {
-  desktop: { id: '091240004563', note: 'Бұл дұрыс БСН.', name: '«Құрылыс Жоба» ЖШС' },
-  phone: { id: '740303346801', note: 'Бұл дұрыс ЖСН.', name: 'Әбенов Талғат Сейітұлы' },
-};
-
-test('registration: a live note on the number, server errors on their fields, then logged in', async ({ page }, testInfo) => {
-  const newcomer = NEWCOMERS[testInfo.project.name];
+// In the demo registry without accounts: each project registers its own (one server per run)
+// — the person with a code to the registry's phone, the company with its head's EDS.
+test('registration proves the person: a code to the state\'s phone, server errors on their fields', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'the desktop project registers the company');
+  const person = { id: '740303346801', name: 'Әбенов Талғат Сейітұлы' };
   await page.goto('/register');
   const id = page.getByLabel('ЖСН немесе БСН');
-  await id.fill(newcomer.id);
-  await expect(page.getByText(newcomer.note)).toBeVisible();
-  await page.getByLabel('Ұялы телефон').fill('8 701 555 44 33');
-  await page.getByLabel('Электрондық пошта').fill('info@qurylys.example.kz');
+  await id.fill(person.id);
+  await expect(page.getByText('Бұл дұрыс ЖСН.')).toBeVisible();
+  await page.getByLabel('Электрондық пошта').fill('talgat@example.kz');
   await page.getByLabel('Құпия сөз').fill('qwerty123');
+  await page.getByRole('button', { name: 'Код жіберу', exact: true }).click();
+  // The code went to the masked phone; no name is shown before the proof.
+  await expect(page.locator('#code-sent')).toContainText('+7 705 *** ** 68');
+  await expect(page.getByText(person.name)).toHaveCount(0);
+  await expect(page.getByLabel('SMS-тегі код')).toBeFocused();
+  await page.getByLabel('SMS-тегі код').fill(await lastCode(page.request, PHONES[person.id]));
   await page.getByRole('button', { name: 'Тіркелу', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('Бұл құпия сөз тым жиі қолданылады.');
   await expect(page.getByLabel('Құпия сөз')).toHaveAttribute('aria-invalid', 'true');
-  await expect(id).toHaveValue(newcomer.id);
+  await expect(id).toHaveValue(person.id);
   await expectAccessible(page, 'register with a server error');
   await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'register-errors');
 
-  await page.getByLabel('Құпия сөз').fill('құрылыс-жоба-2026');
+  // The code was not spent by the refused password.
+  await page.getByLabel('Құпия сөз').fill('талғат-құпия-2026');
   await page.getByRole('button', { name: 'Тіркелу', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Тіркелгі' })).toContainText(newcomer.name);
+  await expect(page.getByRole('navigation', { name: 'Тіркелгі' })).toContainText(person.name);
+});
+
+test('a company registers with its head\'s EDS authentication key', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'the phone project registers the person');
+  await page.goto('/register');
+  await page.getByLabel('ЖСН немесе БСН').fill('091240004563');
+  await expect(page.getByText('Бұл дұрыс БСН.')).toBeVisible();
+  await page.getByLabel('Электрондық пошта').fill('info@qurylys.example.kz');
+  await page.getByLabel('Құпия сөз').fill('құрылыс-жоба-2026');
+  // A code is not for companies: the server says to use EDS.
+  await page.getByRole('button', { name: 'Код жіберу', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('ЭЦҚ-сымен тіркеледі');
+  await page.getByLabel(/^ЭЦҚ/).check();
+  await page.getByLabel('Кілт файлы (.p12)').setInputFiles(key('091240004563-auth.p12'));
+  await page.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await expectAccessible(page, 'register with EDS');
+  await page.getByRole('button', { name: 'Тіркелу', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: 'Тіркелгі' })).toContainText('«Құрылыс Жоба» ЖШС');
+});
+
+test('the TEST SMS outbox shows a phone\'s codes and says it is a test', async ({ page }) => {
+  await page.goto('/test-sms-outbox');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Сынақ SMS жәшігі');
+  await expect(page.getByRole('note')).toContainText('СЫНАҚ');
+  await page.getByLabel('Телефон нөмірі').fill('12');
+  await page.getByRole('button', { name: 'Хабарларды көрсету' }).click();
+  await expect(page.getByRole('alert')).toContainText('Қатені түзетіңіз');
+  await page.getByLabel('Телефон нөмірі').fill('+7 701 000 00 09');
+  await page.getByRole('button', { name: 'Хабарларды көрсету' }).click();
+  await expect(page).toHaveURL(/phone=%2B77010000009/);
+  await expect(page.getByText('Бұл нөмірге хабар жоқ.')).toBeVisible();
+  await expectAccessible(page, 'TEST SMS outbox');
+});
+
+test('a hostile ?next= after login lands on this site, never another', async ({ page, baseURL }) => {
+  for (const next of ['/\t/evil.example', '/\\evil.example', '//evil.example', 'https://evil.example/']) {
+    await page.context().clearCookies();
+    await page.goto(`/login?next=${encodeURIComponent(next)}`);
+    await page.getByLabel('ЖСН немесе БСН').fill(CITIZEN.iin);
+    await page.getByLabel('Құпия сөз').fill(CITIZEN.password);
+    await page.getByRole('button', { name: 'Кіру', exact: true }).click();
+    await enterCode(page, CITIZEN.iin);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Мемлекеттік қызметтер');
+    expect(new URL(page.url()).origin).toBe(new URL(baseURL).origin);
+    expect(new URL(page.url()).pathname).toBe('/');
+  }
 });
 
 for (const lang of ['ru', 'en']) {

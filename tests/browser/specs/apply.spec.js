@@ -4,7 +4,7 @@
 // signing with the demo .p12, the confirmation and the cabinet; and two tabs editing one draft.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
 const { key, opensslSign } = require('../support/pki');
-const { CSRF, PDF, CITIZEN, session } = require('../support/drafts');
+const { CSRF, PDF, CITIZEN, session, enterCode } = require('../support/drafts');
 
 const pdf = (name) => ({ name, mimeType: 'application/pdf', buffer: PDF });
 
@@ -16,6 +16,7 @@ async function logIn(page) {
   await page.getByLabel('IIN or BIN').fill(CITIZEN.iin);
   await page.getByLabel('Password', { exact: true }).fill(CITIZEN.password);
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await enterCode(page, CITIZEN.iin);
 }
 
 test('the catalogue is searched as you type in any language and filtered', async ({ page }, testInfo) => {
@@ -239,9 +240,8 @@ test('a citizen applies for guardianship through every step, is logged out midwa
 });
 
 test('two tabs on one draft: the second save is stopped, nothing is lost, the user chooses', async ({ page, context }) => {
-  let res = await page.request.post('/api/session', { headers: CSRF, data: { login: CITIZEN.iin, password: CITIZEN.password } });
-  expect(res.status()).toBe(200);
-  res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  let res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
   const draft = await res.json();
   const url = `/applications/${draft.id}/edit?step=contacts`;
   const other = await context.newPage();
@@ -262,9 +262,8 @@ test('two tabs on one draft: the second save is stopped, nothing is lost, the us
 
 test('the application steps fit a 320 px screen', async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
-  let res = await page.request.post('/api/session', { headers: CSRF, data: { login: CITIZEN.iin, password: CITIZEN.password } });
-  expect(res.status()).toBe(200);
-  res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  let res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
   const draft = await res.json();
   for (const step of ['', '?step=children', '?step=documents', '?step=check']) {
     await page.goto(`/applications/${draft.id}/edit${step}`);

@@ -3,7 +3,7 @@
 // application with the signing key, through to its registration number.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
 const { key, opensslSign, PASSWORD } = require('../support/pki');
-const { CSRF, PDF, CITIZEN, session, guardianshipDraft, submitSigned } = require('../support/drafts');
+const { CSRF, PDF, CITIZEN, session, enterCode, guardianshipDraft, submitSigned } = require('../support/drafts');
 
 
 test.use({ locale: 'kk-KZ' });
@@ -151,9 +151,8 @@ async function submittedRequest(api) {
 
 /** The guardianship officer, in their own session, takes the request into review. */
 async function officerTakes(api, id) {
-  let res = await api.post('/api/session', { headers: CSRF, data: { login: '770214324684', password: 'Officer-demo-2026' } });
-  expect(res.status()).toBe(200);
-  res = await api.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from: 'registered', to: 'in_review' } });
+  await session(api, '770214324684', 'Officer-demo-2026');
+  const res = await api.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from: 'registered', to: 'in_review' } });
   expect(res.status()).toBe(200);
 }
 
@@ -203,8 +202,7 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
 
 test('an officer works the queue and signs a refusal with their key in the browser', async ({ page, request }, testInfo) => {
   // The citizen's request, submitted in their own session.
-  const login = await request.post('/api/session', { headers: CSRF, data: { login: CITIZEN.iin, password: CITIZEN.password } });
-  expect(login.status()).toBe(200);
+  await session(request, CITIZEN.iin, CITIZEN.password);
   const id = await submittedRequest(request);
   const number = (await (await request.get(`/api/applications/${id}`)).json()).registration_number;
 
@@ -213,6 +211,7 @@ test('an officer works the queue and signs a refusal with their key in the brows
   await page.getByLabel('ЖСН немесе БСН').fill('770214324684');
   await page.getByLabel('Құпия сөз').fill('Officer-demo-2026');
   await page.getByRole('button', { name: 'Кіру', exact: true }).click();
+  await enterCode(page, '770214324684');
   await page.getByRole('navigation', { name: 'Тіркелгі' }).getByRole('link', { name: 'Өтініштер кезегі' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініштер кезегі');
   const row = page.getByRole('row').filter({ hasText: number });

@@ -17,9 +17,39 @@ const GUARDIANSHIP = {
   documents: ['health_certificate', 'parental_care_loss', 'birth_certificates'],
 };
 
-async function session(api, login, password) {
-  const res = await api.post('/api/session', { headers: CSRF, data: { login, password } });
+/** The phones the demo registry holds (where the TEST SMS gateway "sends" one-time codes). */
+const PHONES = {
+  '880315412341': '+77011234567', '751102323458': '+77027654321', '150440001236': '+77262345678',
+  '820110445679': '+77252000001', '790517356782': '+77252000002', '861208467891': '+77272611616',
+  '900424379008': '+77262000004', '830930490119': '+77262000005', '770214324684': '+77262000006',
+  '810719435790': '+77172000007', '740303346801': '+77051234568',
+};
+
+/** The code in the newest message of the TEST SMS outbox for `phone`. */
+async function lastCode(api, phone) {
+  const res = await api.get(`/api/test-sms-outbox/${encodeURIComponent(phone)}`);
   expect(res.status()).toBe(200);
+  const [newest] = await res.json();
+  return newest.body.match(/\b(\d{6})\b/)[1];
+}
+
+/** Logs in as a person would: the password, then the code sent to the registry's phone. */
+async function session(api, login, password) {
+  let res = await api.post('/api/session', { headers: CSRF, data: { login, password } });
+  expect(res.status()).toBe(202);
+  const sent = await res.json();
+  const code = await lastCode(api, PHONES[login]);
+  res = await api.post('/api/session/code', { headers: CSRF, data: { verification_id: sent.verification_id, code } });
+  expect(res.status()).toBe(200);
+}
+
+/** In the page, after the password: types the code the TEST outbox got and confirms. */
+async function enterCode(page, login) {
+  const field = page.locator('#code');
+  await expect(field).toBeVisible();
+  await expect(field).toBeFocused();
+  await field.fill(await lastCode(page.request, PHONES[login]));
+  await field.press('Enter');
 }
 
 /** A draft of `service` (and `variant`) with `answers` saved and a PDF in each of `documents`. */
@@ -52,4 +82,4 @@ async function submitSigned(api, id, signer) {
   return res.json();
 }
 
-module.exports = { CSRF, PDF, CITIZEN, GUARDIANSHIP, session, filledDraft, guardianshipDraft, submitSigned };
+module.exports = { CSRF, PDF, CITIZEN, GUARDIANSHIP, PHONES, lastCode, enterCode, session, filledDraft, guardianshipDraft, submitSigned };

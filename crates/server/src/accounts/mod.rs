@@ -5,7 +5,7 @@ pub mod password;
 use crate::db::{Db, now};
 use crate::registry;
 use qyzmet_domain::api::{AccountKind, AccountView, RegisterRequest, Role};
-use qyzmet_domain::form::{FieldError, normalise_phone};
+use qyzmet_domain::form::FieldError;
 use qyzmet_domain::identifiers::AccountId;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 pub enum RegisterError {
     /// Field problems: format, registry, password policy.
     Invalid(Vec<FieldError>),
-    /// An account with this IIN/BIN exists already.
+    /// A proven account with this IIN/BIN exists already.
     Exists,
     Db(sqlx::Error),
 }
@@ -26,7 +26,7 @@ impl From<sqlx::Error> for RegisterError {
     }
 }
 
-fn field_error(field: &str, code: &str) -> FieldError {
+pub fn field_error(field: &str, code: &str) -> FieldError {
     FieldError {
         field: field.into(),
         code: code.into(),
@@ -34,19 +34,45 @@ fn field_error(field: &str, code: &str) -> FieldError {
     }
 }
 
-/// The registered person's or company's name, from the registry; `None` when absent.
-async fn registry_name(db: &Db, id: &AccountId) -> sqlx::Result<Option<String>> {
+/// Who the registry says an IIN/BIN is: the name and the phone the state holds (a company's
+/// is its head's). Never shown before the holder is proven.
+#[derive(Debug, Clone)]
+pub struct RegistryHolder {
+    pub id: AccountId,
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+pub async fn registry_holder(db: &Db, id: &AccountId) -> sqlx::Result<Option<RegistryHolder>> {
     Ok(match id {
-        AccountId::Iin(iin) => registry::person(db, &iin.as_string())
-            .await?
-            .map(|p| p.full_name()),
-        AccountId::Bin(bin) => registry::company(db, &bin.as_string())
-            .await?
-            .map(|c| c.name),
+        AccountId::Iin(iin) => {
+            registry::person(db, &iin.as_string())
+                .await?
+                .map(|p| RegistryHolder {
+                    id: id.clone(),
+                    name: p.full_name(),
+                    phone: p.phone.clone(),
+                })
+        }
+        AccountId::Bin(bin) => match registry::company(db, &bin.as_string()).await? {
+            Some(c) => Some(RegistryHolder {
+                id: id.clone(),
+                name: c.name,
+                phone: registry::person(db, &c.head_iin)
+                    .await?
+                    .and_then(|p| p.phone),
+            }),
+            None => None,
+        },
     })
 }
 
-pub async fn register(db: &Db, req: &RegisterRequest) -> Result<AccountView, RegisterError> {
+/// The registration form's own checks (identifier, registry, email, password policy), made
+/// before any proof is spent. Reveals nothing of the holder.
+pub async fn check_registration(
+    db: &Db,
+    req: &RegisterRequest,
+) -> Result<RegistryHolder, RegisterError> {
     let mut errors = Vec::new();
     let id = match AccountId::parse(&req.login) {
         Ok(id) => Some(id),
@@ -55,17 +81,6 @@ pub async fn register(db: &Db, req: &RegisterRequest) -> Result<AccountView, Reg
             None
         }
     };
-    let phone = normalise_phone(&req.phone);
-    if phone.is_none() {
-        errors.push(field_error(
-            "phone",
-            if req.phone.trim().is_empty() {
-                "form.required"
-            } else {
-                "form.phone"
-            },
-        ));
-    }
     let email = req.email.trim();
     if !qyzmet_domain::form::is_email(email) {
         errors.push(field_error(
@@ -80,36 +95,98 @@ pub async fn register(db: &Db, req: &RegisterRequest) -> Result<AccountView, Reg
     if let Err(e) = password::check_policy(&req.password, &req.login) {
         errors.push(field_error("password", e.code()));
     }
-    let mut name = None;
+    let mut holder = None;
     if let Some(id) = &id {
-        name = registry_name(db, id).await?;
-        if name.is_none() {
+        holder = registry_holder(db, id).await?;
+        if holder.is_none() {
             errors.push(field_error("login", "registry.not_found"));
         }
     }
-    let (Some(id), Some(phone), Some(name), true) = (id, phone, name, errors.is_empty()) else {
-        return Err(RegisterError::Invalid(errors));
-    };
-    let login = id.as_string();
-    if find_by_login(db, &login).await?.is_some() {
-        return Err(RegisterError::Exists);
+    match holder {
+        Some(h) if errors.is_empty() => Ok(h),
+        _ => Err(RegisterError::Invalid(errors)),
     }
-    let kind = match id {
+}
+
+/// How the holder of a new account was proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProvenBy {
+    Eds,
+    Sms,
+}
+
+impl ProvenBy {
+    fn code(self) -> &'static str {
+        match self {
+            ProvenBy::Eds => "eds",
+            ProvenBy::Sms => "sms",
+        }
+    }
+}
+
+/// Creates the account of a holder proven by `proven_by`. An account of the same IIN/BIN
+/// made before proof was required is taken over (new password and email, its sessions
+/// ended): proof outranks whoever typed the number first.
+pub async fn register_proven(
+    db: &Db,
+    holder: &RegistryHolder,
+    req: &RegisterRequest,
+    proven_by: ProvenBy,
+) -> Result<AccountView, RegisterError> {
+    let login = holder.id.as_string();
+    let hash = password::hash(&req.password)
+        .map_err(|e| RegisterError::Db(sqlx::Error::Protocol(e.to_string())))?;
+    let phone = holder.phone.clone().unwrap_or_default();
+    let email = req.email.trim().to_string();
+    if let Some(existing) = sqlx::query("SELECT id, proven_by FROM accounts WHERE login = $1")
+        .bind(login.clone())
+        .fetch_optional(&db.pool)
+        .await?
+    {
+        let proven: Option<String> = existing.try_get("proven_by")?;
+        if proven.is_some() {
+            return Err(RegisterError::Exists);
+        }
+        let id: i64 = existing.try_get("id")?;
+        let mut tx = db.begin_write().await?;
+        let taken = sqlx::query(
+            "UPDATE accounts SET password_hash = $1, phone = $2, email = $3, display_name = $4, proven_by = $5 \
+             WHERE id = $6 AND proven_by IS NULL",
+        )
+        .bind(hash)
+        .bind(phone)
+        .bind(email)
+        .bind(holder.name.clone())
+        .bind(proven_by.code())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() != 1 {
+            return Err(RegisterError::Exists);
+        }
+        sqlx::query("UPDATE sessions SET revoked = 1 WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return find_by_id(db, id)
+            .await?
+            .ok_or(RegisterError::Db(sqlx::Error::RowNotFound));
+    }
+    let kind = match holder.id {
         AccountId::Iin(_) => AccountKind::Individual,
         AccountId::Bin(_) => AccountKind::Company,
     };
-    let hash = password::hash(&req.password)
-        .map_err(|e| RegisterError::Db(sqlx::Error::Protocol(e.to_string())))?;
     let new = NewAccount {
         login,
         kind,
         role: Role::Applicant,
         provider_id: None,
-        display_name: name,
+        display_name: holder.name.clone(),
         phone,
-        email: email.to_string(),
+        email,
     };
-    match insert(db, &new, &hash).await {
+    match insert(db, &new, &hash, proven_by.code()).await {
         Ok(account) => Ok(account),
         // Two registrations raced for the same IIN/BIN: the unique index decided.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(RegisterError::Exists),
@@ -127,10 +204,17 @@ pub struct NewAccount {
     pub email: String,
 }
 
-pub async fn insert(db: &Db, a: &NewAccount, password_hash: &str) -> sqlx::Result<AccountView> {
+/// A new account; `proven_by` says how its holder was proven (`eds`, `sms`, or `seed` for
+/// demo and administration data).
+pub async fn insert(
+    db: &Db,
+    a: &NewAccount,
+    password_hash: &str,
+    proven_by: &str,
+) -> sqlx::Result<AccountView> {
     let row = sqlx::query(
-        "INSERT INTO accounts (login, kind, role, provider_id, display_name, phone, email, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO accounts (login, kind, role, provider_id, display_name, phone, email, password_hash, created_at, proven_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(a.login.clone())
     .bind(kind_code(a.kind))
@@ -141,6 +225,7 @@ pub async fn insert(db: &Db, a: &NewAccount, password_hash: &str) -> sqlx::Resul
     .bind(a.email.clone())
     .bind(password_hash.to_string())
     .bind(now())
+    .bind(proven_by.to_string())
     .fetch_one(&db.pool)
     .await?;
     Ok(AccountView {
@@ -157,6 +242,9 @@ pub async fn insert(db: &Db, a: &NewAccount, password_hash: &str) -> sqlx::Resul
 
 const COLUMNS: &str =
     "id, login, kind, role, provider_id, display_name, phone, email, password_hash";
+
+/// Only accounts whose holder was proven can be logged in to (password or EDS).
+const PROVEN: &str = "proven_by IS NOT NULL";
 
 fn from_row(r: &AnyRow) -> sqlx::Result<(AccountView, String)> {
     let kind: String = r.try_get("kind")?;
@@ -178,7 +266,7 @@ fn from_row(r: &AnyRow) -> sqlx::Result<(AccountView, String)> {
 }
 
 pub async fn find_by_login(db: &Db, login: &str) -> sqlx::Result<Option<(AccountView, String)>> {
-    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE login = $1");
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE login = $1 AND {PROVEN}");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(login.to_string())
         .fetch_optional(&db.pool)

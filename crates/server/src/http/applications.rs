@@ -325,7 +325,7 @@ pub async fn check(
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
     request_body(content = String, content_type = "multipart/form-data", description = "Field `file`: a PDF, JPEG or PNG"),
-    responses((status = 201, description = "Stored", body = qyzmet_domain::api::AttachmentView), crate::http::openapi::Errors),
+    responses((status = 201, description = "Stored; the application with its attachments", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
 )]
 pub async fn upload(
     State(state): State<Arc<AppState>>,

@@ -3,16 +3,17 @@
 use super::RequestLang;
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::ApiError;
-use crate::accounts::{self, RegisterError};
-use crate::{AppState, sessions, throttle};
+use crate::accounts::{self, ProvenBy, RegisterError};
+use crate::{AppState, sessions, throttle, verification};
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use qyzmet_domain::api::{
-    AccountView, EdsChallenge, EdsLogin, LoginRequest, RegisterRequest, SessionView,
+    AccountView, CodeLogin, CodeSent, EdsChallenge, EdsLogin, IdentityProof, LoginRequest,
+    RegisterRequest, SessionView, TestSms, VerificationRequest,
 };
 use qyzmet_domain::identifiers::AccountId;
 use std::net::SocketAddr;
@@ -73,17 +74,189 @@ async fn start_session(
 pub async fn register(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
-    match accounts::register(&state.db, &req).await {
-        Ok(account) => start_session(&state, &headers, account, StatusCode::CREATED, lang).await,
-        Err(RegisterError::Invalid(errors)) => Err(ApiError::validation(lang, errors)),
-        Err(RegisterError::Exists) => {
-            Err(ApiError::new(StatusCode::CONFLICT, "account.exists", lang))
+    // The form's own checks first, so a typo never spends the proof.
+    let holder = match accounts::check_registration(&state.db, &req).await {
+        Ok(h) => h,
+        Err(e) => return Err(register_error(e, lang)),
+    };
+    let login = holder.id.as_string();
+    let proven_by = match &req.proof {
+        IdentityProof::Sms {
+            verification_id,
+            code,
+        } => {
+            check_code(
+                &state,
+                peer,
+                verification_id,
+                verification::Purpose::Register,
+                code,
+                lang,
+            )
+            .await
+            .and_then(|proven| {
+                // A code proves the registry's phone of the IIN it was sent for, and only that.
+                if proven.subject == login {
+                    Ok(())
+                } else {
+                    Err(code_problem(lang, "verification.expired", None))
+                }
+            })?;
+            ProvenBy::Sms
         }
-        Err(RegisterError::Db(e)) => Err(ApiError::internal(lang, e)),
+        IdentityProof::Eds { nonce, signature } => {
+            let expected = match &holder.id {
+                AccountId::Iin(iin) => qyzmet_eds::Expected::Iin(iin.as_string()),
+                AccountId::Bin(bin) => qyzmet_eds::Expected::Bin(bin.as_string()),
+            };
+            verify_challenge(&state, REGISTER_PREFIX, nonce, signature, &expected, lang).await?;
+            ProvenBy::Eds
+        }
+    };
+    match accounts::register_proven(&state.db, &holder, &req, proven_by).await {
+        Ok(account) => start_session(&state, &headers, account, StatusCode::CREATED, lang).await,
+        Err(e) => Err(register_error(e, lang)),
     }
+}
+
+fn register_error(e: RegisterError, lang: qyzmet_domain::Lang) -> ApiError {
+    match e {
+        RegisterError::Invalid(errors) => ApiError::validation(lang, errors),
+        RegisterError::Exists => ApiError::new(StatusCode::CONFLICT, "account.exists", lang),
+        RegisterError::Db(e) => ApiError::internal(lang, e),
+    }
+}
+
+/// `POST /api/accounts/verification`: sends a registration code to the phone the state's
+/// mobile-citizens database holds for the IIN. The answer shows the phone masked and never
+/// the holder's name.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/verification",
+    tag = "auth",
+    request_body = qyzmet_domain::api::VerificationRequest,
+    responses((status = 202, description = "A code was sent to the registry's phone", body = qyzmet_domain::api::CodeSent), crate::http::openapi::Errors),
+)]
+pub async fn registration_code(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    ApiJson(req): ApiJson<VerificationRequest>,
+) -> Result<Response, ApiError> {
+    let invalid =
+        |code: &str| ApiError::validation(lang, vec![accounts::field_error("login", code)]);
+    let id = AccountId::parse(&req.login).map_err(|e| invalid(e.code()))?;
+    if matches!(id, AccountId::Bin(_)) {
+        // As on egov.kz, a legal entity registers with the EDS of its head or employee.
+        return Err(invalid("registration.company_needs_eds"));
+    }
+    let holder = accounts::registry_holder(&state.db, &id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| invalid("registry.not_found"))?;
+    let phone = holder.phone.ok_or_else(|| invalid("registry.no_phone"))?;
+    send_code(
+        &state,
+        verification::Purpose::Register,
+        &id.as_string(),
+        &phone,
+        lang,
+    )
+    .await
+}
+
+async fn send_code(
+    state: &AppState,
+    purpose: verification::Purpose,
+    subject: &str,
+    phone: &str,
+    lang: qyzmet_domain::Lang,
+) -> Result<Response, ApiError> {
+    match verification::send(&state.db, state.sms.as_ref(), purpose, subject, phone, lang).await {
+        Ok(sent) => Ok((
+            StatusCode::ACCEPTED,
+            Json(CodeSent {
+                verification_id: sent.id,
+                phone_masked: qyzmet_domain::form::mask_phone(phone),
+                expires_at: crate::applications::rfc3339(sent.expires_at),
+                test_gateway: state.sms.is_test(),
+            }),
+        )
+            .into_response()),
+        Err(verification::SendError::TooMany(wait)) => Err(ApiError::throttled(lang, wait)),
+        Err(verification::SendError::Failed(e)) => Err(ApiError::internal(lang, e)),
+    }
+}
+
+fn code_problem(lang: qyzmet_domain::Lang, code: &'static str, left: Option<i64>) -> ApiError {
+    let mut params = std::collections::BTreeMap::new();
+    if let Some(left) = left {
+        params.insert("attempts".to_string(), left.to_string());
+    }
+    ApiError {
+        errors: vec![qyzmet_domain::form::FieldError {
+            field: "code".into(),
+            code: code.into(),
+            params,
+        }],
+        ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, lang)
+    }
+}
+
+/// Checks a one-time code; a wrong one also counts against the client's address, like a
+/// wrong password.
+async fn check_code(
+    state: &AppState,
+    peer: SocketAddr,
+    verification_id: &str,
+    purpose: verification::Purpose,
+    code: &str,
+    lang: qyzmet_domain::Lang,
+) -> Result<verification::Proven, ApiError> {
+    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
+    let address_key = format!("address:{}", peer.ip());
+    if let Some(seconds) = throttle::locked_for(&state.db, &address_key)
+        .await
+        .map_err(internal)?
+    {
+        return Err(ApiError::throttled(lang, seconds));
+    }
+    match verification::check(&state.db, verification_id, purpose, code).await {
+        Ok(proven) => Ok(proven),
+        Err(verification::CheckError::Db(e)) => Err(internal(e)),
+        Err(e) => {
+            if let Some(seconds) = throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS)
+                .await
+                .map_err(internal)?
+            {
+                return Err(ApiError::throttled(lang, seconds));
+            }
+            Err(match e {
+                verification::CheckError::Wrong { attempts_left } => {
+                    code_problem(lang, "verification.wrong_code", Some(attempts_left))
+                }
+                _ => code_problem(lang, "verification.expired", None),
+            })
+        }
+    }
+}
+
+/// `POST /api/accounts/eds-challenge`: a one-time value to sign with the EDS authentication
+/// key of the IIN/BIN being registered.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/eds-challenge",
+    tag = "auth",
+    responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::Errors),
+)]
+pub async fn registration_challenge(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+) -> Result<Json<EdsChallenge>, ApiError> {
+    new_challenge(&state, REGISTER_PREFIX, lang).await.map(Json)
 }
 
 #[utoipa::path(
@@ -91,13 +264,12 @@ pub async fn register(
     path = "/api/session",
     tag = "auth",
     request_body = qyzmet_domain::api::LoginRequest,
-    responses((status = 200, description = "Logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+    responses((status = 202, description = "The password is right; a one-time code was sent to the account's phone (the second factor, `POST /api/session/code`)", body = qyzmet_domain::api::CodeSent), crate::http::openapi::Errors),
 )]
 pub async fn login(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let internal = |e: sqlx::Error| ApiError::internal(lang, e);
@@ -125,7 +297,22 @@ pub async fn login(
             throttle::reset(&state.db, &login_key)
                 .await
                 .map_err(internal)?;
-            start_session(&state, &headers, account, StatusCode::OK, lang).await
+            // The password is right: the second factor is a code to the registry's phone.
+            if account.phone.is_empty() {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "auth.no_second_factor",
+                    lang,
+                ));
+            }
+            send_code(
+                &state,
+                verification::Purpose::Login,
+                &account.id.to_string(),
+                &account.phone,
+                lang,
+            )
+            .await
         }
         None => {
             let by_account = throttle::fail(&state.db, &login_key, throttle::PER_ACCOUNT)
@@ -203,24 +390,55 @@ pub async fn logout(
     Ok(res)
 }
 
-/// How long a login challenge may wait for its signature.
+/// How long a login or registration challenge may wait for its signature.
 const CHALLENGE_LIFETIME: i64 = 120;
+const LOGIN_PREFIX: &str = "qyzmet-login:";
+const REGISTER_PREFIX: &str = "qyzmet-register:";
 
-/// `POST /api/session/eds-challenge`: a one-time value for login with EDS.
+/// `POST /api/session/code`: the code sent after the password; logs in.
 #[utoipa::path(
     post,
-    path = "/api/session/eds-challenge",
+    path = "/api/session/code",
     tag = "auth",
-    responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::Errors),
+    request_body = qyzmet_domain::api::CodeLogin,
+    responses((status = 200, description = "Logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
 )]
-pub async fn eds_challenge(
+pub async fn code_login(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
-) -> Result<Json<EdsChallenge>, ApiError> {
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<CodeLogin>,
+) -> Result<Response, ApiError> {
+    let proven = check_code(
+        &state,
+        peer,
+        &req.verification_id,
+        verification::Purpose::Login,
+        &req.code,
+        lang,
+    )
+    .await?;
+    let account = match proven.subject.parse::<i64>() {
+        Ok(id) => accounts::find_by_id(&state.db, id)
+            .await
+            .map_err(|e| ApiError::internal(lang, e))?,
+        Err(_) => None,
+    }
+    .ok_or_else(|| code_problem(lang, "verification.expired", None))?;
+    start_session(&state, &headers, account, StatusCode::OK, lang).await
+}
+
+/// A one-time value (two minutes) whose signature proves the holder of an EDS key.
+async fn new_challenge(
+    state: &AppState,
+    prefix: &str,
+    lang: qyzmet_domain::Lang,
+) -> Result<EdsChallenge, ApiError> {
     let internal = |e: sqlx::Error| ApiError::internal(lang, e);
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(lang, e))?;
-    let nonce = format!("qyzmet-login:{}", URL_SAFE_NO_PAD.encode(bytes));
+    let nonce = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes));
     let t = crate::db::now();
     sqlx::query("DELETE FROM login_challenges WHERE expires_at < $1")
         .bind(t)
@@ -233,14 +451,74 @@ pub async fn eds_challenge(
         .execute(&state.db.pool)
         .await
         .map_err(internal)?;
-    Ok(Json(EdsChallenge {
+    Ok(EdsChallenge {
         nonce,
         expires_at: crate::applications::rfc3339(t + CHALLENGE_LIFETIME),
-    }))
+    })
+}
+
+/// Spends the challenge (one signature, one attempt) and verifies its signature with an
+/// authentication key of `expected`.
+async fn verify_challenge(
+    state: &AppState,
+    prefix: &str,
+    nonce: &str,
+    signature: &str,
+    expected: &qyzmet_eds::Expected,
+    lang: qyzmet_domain::Lang,
+) -> Result<qyzmet_eds::Verified, ApiError> {
+    let t = crate::db::now();
+    let expired = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.eds_challenge_expired", lang);
+    // A login challenge never registers, nor a registration one logs in.
+    if !nonce.starts_with(prefix) {
+        return Err(expired());
+    }
+    let spent = sqlx::query(
+        "UPDATE login_challenges SET used = 1 WHERE nonce = $1 AND used = 0 AND expires_at >= $2",
+    )
+    .bind(nonce.to_string())
+    .bind(t)
+    .execute(&state.db.pool)
+    .await
+    .map_err(|e| ApiError::internal(lang, e))?;
+    if spent.rows_affected() != 1 {
+        return Err(expired());
+    }
+    let signature = STANDARD
+        .decode(signature.trim())
+        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "eds.malformed", lang))?;
+    let trust = state
+        .pki
+        .trust(t)
+        .map_err(|e| ApiError::internal(lang, e))?;
+    qyzmet_eds::verify_detached(
+        &signature,
+        nonce.as_bytes(),
+        &trust,
+        qyzmet_eds::Purpose::Authentication,
+        expected,
+        Some(t),
+    )
+    .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.code(), lang))
+}
+
+/// `POST /api/session/eds-challenge`: a one-time value for login with EDS.
+#[utoipa::path(
+    post,
+    path = "/api/session/eds-challenge",
+    tag = "auth",
+    responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::Errors),
+)]
+pub async fn eds_challenge(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+) -> Result<Json<EdsChallenge>, ApiError> {
+    new_challenge(&state, LOGIN_PREFIX, lang).await.map(Json)
 }
 
 /// `POST /api/session/eds`: log in the account whose IIN (or, for a company employee's key,
-/// BIN) the authentication certificate carries, after verifying the signed challenge.
+/// BIN) the authentication certificate carries, after verifying the signed challenge. The EDS
+/// is itself the second factor. Only an account whose holder was proven is logged in to.
 #[utoipa::path(
     post,
     path = "/api/session/eds",
@@ -254,40 +532,15 @@ pub async fn eds_login(
     headers: HeaderMap,
     ApiJson(req): ApiJson<EdsLogin>,
 ) -> Result<Response, ApiError> {
-    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
-    let t = crate::db::now();
-    // Spend the challenge first: one signature, one attempt.
-    let spent = sqlx::query(
-        "UPDATE login_challenges SET used = 1 WHERE nonce = $1 AND used = 0 AND expires_at >= $2",
-    )
-    .bind(req.nonce.clone())
-    .bind(t)
-    .execute(&state.db.pool)
-    .await
-    .map_err(internal)?;
-    if spent.rows_affected() != 1 {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "auth.eds_challenge_expired",
-            lang,
-        ));
-    }
-    let signature = STANDARD
-        .decode(req.signature.trim())
-        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "eds.malformed", lang))?;
-    let trust = state
-        .pki
-        .trust(t)
-        .map_err(|e| ApiError::internal(lang, e))?;
-    let verified = qyzmet_eds::verify_detached(
-        &signature,
-        req.nonce.as_bytes(),
-        &trust,
-        qyzmet_eds::Purpose::Authentication,
+    let verified = verify_challenge(
+        &state,
+        LOGIN_PREFIX,
+        &req.nonce,
+        &req.signature,
         &qyzmet_eds::Expected::Anyone,
-        Some(t),
+        lang,
     )
-    .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.code(), lang))?;
+    .await?;
     let login = verified
         .holder
         .bin
@@ -295,7 +548,7 @@ pub async fn eds_login(
         .unwrap_or_default();
     match accounts::find_by_login(&state.db, &login)
         .await
-        .map_err(internal)?
+        .map_err(|e| ApiError::internal(lang, e))?
     {
         Some((account, _)) => start_session(&state, &headers, account, StatusCode::OK, lang).await,
         None => Err(ApiError::new(
@@ -304,4 +557,36 @@ pub async fn eds_login(
             lang,
         )),
     }
+}
+
+/// `GET /api/test-sms-outbox/{phone}`: TEST. What the TEST SMS gateway "sent" to a phone in
+/// the last day, newest first — a real SMS provider delivers to the phone instead.
+#[utoipa::path(
+    get,
+    path = "/api/test-sms-outbox/{phone}",
+    tag = "test",
+    params(("phone" = String, Path, description = "The phone, +7XXXXXXXXXX")),
+    responses((status = 200, description = "TEST: the messages sent to this phone", body = Vec<qyzmet_domain::api::TestSms>), crate::http::openapi::Errors),
+)]
+pub async fn test_sms_outbox(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    Path(phone): Path<String>,
+) -> Result<Response, ApiError> {
+    if !state.sms.is_test() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", lang));
+    }
+    let phone = qyzmet_domain::form::normalise_phone(&phone).ok_or_else(|| {
+        ApiError::validation(lang, vec![accounts::field_error("phone", "form.phone")])
+    })?;
+    let messages = crate::sms::outbox(&state.db, &phone)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .into_iter()
+        .map(|(body, at)| TestSms {
+            body,
+            sent_at: crate::applications::rfc3339(at),
+        })
+        .collect::<Vec<_>>();
+    Ok(Json(messages).into_response())
 }

@@ -2,6 +2,7 @@
 
 pub mod applications;
 mod auth;
+mod csp;
 mod events;
 pub mod extract;
 mod officers;
@@ -22,6 +23,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn router(state: Arc<AppState>) -> Router {
+    let csp =
+        HeaderValue::from_str(&csp::policy(&state.config.dist_dir)).expect("the policy is ASCII");
     let api = Router::new()
         .route("/health", axum::routing::get(services::health))
         .route("/openapi.json", axum::routing::get(openapi::spec))
@@ -29,6 +32,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/services", axum::routing::get(services::list))
         .route("/services/{id}", axum::routing::get(services::detail))
         .route("/accounts", axum::routing::post(auth::register))
+        .route(
+            "/accounts/verification",
+            axum::routing::post(auth::registration_code),
+        )
+        .route(
+            "/accounts/eds-challenge",
+            axum::routing::post(auth::registration_challenge),
+        )
+        .route("/session/code", axum::routing::post(auth::code_login))
+        .route(
+            "/test-sms-outbox/{phone}",
+            axum::routing::get(auth::test_sms_outbox),
+        )
         .route(
             "/session",
             axum::routing::post(auth::login)
@@ -141,7 +157,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .fallback(problem::api_not_found)
         .layer(axum::middleware::from_fn(extract::require_csrf_header))
-        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024));
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(axum::middleware::from_fn(problem::in_problem_shape))
+        // Answers of the API are private unless a handler says otherwise (none is shared
+        // through a cache: sessions, applications, notifications, decisions).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     Router::new()
         .nest("/api", api)
         .fallback_service(static_files::service(&state.config.dist_dir))
@@ -157,7 +180,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("content-security-policy"),
-            HeaderValue::from_static("frame-ancestors 'none'; object-src 'none'; base-uri 'self'"),
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            // The camera for photographing documents; nothing else of the device.
+            HeaderValue::from_static(
+                "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), \
+                 bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), \
+                 display-capture=()",
+            ),
         ))
 }
 

@@ -57,6 +57,12 @@ pub const ALL_CODES: &[&str] = &[
     "status.transition_not_allowed",
     "status.wrong_actor",
     "status.step_not_in_service",
+    "application.document_for_other",
+    "request.idempotency_key_reused",
+    "auth.no_second_factor",
+    "verification.wrong_code",
+    "verification.expired",
+    "request.method_not_allowed",
 ];
 
 /// Field error codes the server adds beyond the domain's.
@@ -65,6 +71,10 @@ pub const FIELD_CODES: &[&str] = &[
     "password.too_short",
     "password.common",
     "password.same_as_login",
+    "registration.company_needs_eds",
+    "registry.no_phone",
+    "verification.wrong_code",
+    "verification.expired",
 ];
 
 #[derive(Debug)]
@@ -110,10 +120,25 @@ impl ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang)
     }
 
+    /// The title in the request's language, its placeholders filled: `{seconds}` from the
+    /// wait, the rest from the field error that carries the same code.
+    fn title(&self) -> String {
+        let mut title = locales::message(self.lang, &format!("error.{}", self.code));
+        if let Some(s) = self.retry_after {
+            title = title.replace("{seconds}", &s.to_string());
+        }
+        for e in self.errors.iter().filter(|e| e.code == self.code) {
+            for (k, v) in &e.params {
+                title = title.replace(&format!("{{{k}}}"), v);
+            }
+        }
+        title
+    }
+
     pub fn problem(&self) -> Problem {
         Problem {
             type_uri: format!("urn:qyzmet:problem:{}", self.code),
-            title: locales::message(self.lang, &format!("error.{}", self.code)),
+            title: self.title(),
             status: self.status.as_u16(),
             code: self.code.to_string(),
             detail: None,
@@ -144,4 +169,60 @@ impl IntoResponse for ApiError {
 /// Any `/api/…` path that names nothing.
 pub async fn api_not_found(super::RequestLang(lang): super::RequestLang) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", lang)
+}
+
+/// Every `/api` answer in the one shape: a rejection made outside our handlers (a path
+/// segment or query that does not parse, a multipart body without a boundary, a method the
+/// route does not take) becomes a problem with a stable code instead of axum's plain text
+/// or empty body.
+pub async fn in_problem_shape(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let lang = super::request_lang(&req);
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return res;
+    }
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "request.method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "request.too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "request.unsupported_media_type",
+        s if s.is_server_error() => "internal",
+        _ => "request.malformed",
+    };
+    let mut problem = ApiError::new(status, code, lang).into_response();
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        problem.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    problem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qyzmet_domain::form::FieldError;
+
+    #[test]
+    fn titles_fill_their_placeholders() {
+        let mut e = ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "attachment.too_large",
+            Lang::En,
+        );
+        e.errors = vec![FieldError {
+            field: "file".into(),
+            code: "attachment.too_large".into(),
+            params: [("max_mb".to_string(), "10".to_string())].into(),
+        }];
+        assert_eq!(e.problem().title, "The file is too big: at most 10 MB.");
+        let t = ApiError::throttled(Lang::En, 42).problem().title;
+        assert!(t.contains("42 seconds") && !t.contains('{'), "{t}");
+    }
 }

@@ -11,7 +11,7 @@ use super::problem::ApiError;
 use crate::AppState;
 use crate::applications::{self, Stored};
 use crate::db::now;
-use crate::requests::{self, RegisterError, Submission, VerifiedSignature};
+use crate::requests::{self, KeyUse, RegisterError, Submission, VerifiedSignature};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -80,6 +80,7 @@ fn form_document(
     let account = &current.account;
     OutgoingDocument {
         format: outgoing::FORMAT.into(),
+        application_id: stored.view.id.clone(),
         service_id: stored.view.service_id.clone(),
         service_name,
         variant_id: stored.view.variant_id.clone(),
@@ -159,6 +160,14 @@ async fn stored_submission(
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))
 }
 
+fn key_reused(lang: Lang) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.idempotency_key_reused",
+        lang,
+    )
+}
+
 fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<String, ApiError> {
     headers
         .get("idempotency-key")
@@ -190,13 +199,17 @@ pub async fn submit(
     let lang = current.lang;
     let internal = |e: sqlx::Error| ApiError::internal(lang, e);
     let key = idempotency_key(&headers, lang)?;
-    if let Some(earlier) = requests::by_idempotency_key(&state.db, current.account.id, &key)
+    let stored = super::applications::owned(&state, &current, &id).await?;
+    match requests::idempotency_key_use(&state.db, current.account.id, stored.id, &key)
         .await
         .map_err(internal)?
     {
-        return answer_registered(&state, &current, earlier, StatusCode::OK).await;
+        KeyUse::Repeat => {
+            return answer_registered(&state, &current, stored.id, StatusCode::OK).await;
+        }
+        KeyUse::Elsewhere => return Err(key_reused(lang)),
+        KeyUse::New => {}
     }
-    let stored = super::applications::owned(&state, &current, &id).await?;
     ready_to_sign(&state, &stored, lang)?;
     require_payment(&state, &stored, lang).await?;
     let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed", lang);
@@ -204,6 +217,15 @@ pub async fn submit(
     let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
     let formed = OutgoingDocument::from_bytes(&document)
         .ok_or_else(|| conflict("application.changed", lang))?;
+    // One signature, one request: a document formed for another application (a replayed
+    // `.p7s`, even over identical answers) is refused before anything else is looked at.
+    if !formed.is_for(&stored.view.id) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "application.document_for_other",
+            lang,
+        ));
+    }
     let formed_at = time::OffsetDateTime::parse(
         &formed.formed_at,
         &time::format_description::well_known::Rfc3339,
@@ -279,6 +301,7 @@ pub async fn submit(
             answer_registered(&state, &current, r.application_id, status).await
         }
         Err(RegisterError::NotDraft) => Err(conflict("application.not_draft", lang)),
+        Err(RegisterError::KeyReused) => Err(key_reused(lang)),
         Err(RegisterError::Transition(e)) => Err(ApiError::internal(lang, e)),
         Err(RegisterError::Db(e)) => Err(internal(e)),
     }

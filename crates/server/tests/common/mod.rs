@@ -107,7 +107,8 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
-    pub async fn login(
+    /// The password step alone: 202 and a code sent, or a problem.
+    pub async fn password_step(
         &self,
         client: &reqwest::Client,
         (login, password): (&str, &str),
@@ -119,6 +120,93 @@ impl Server {
             .await
             .unwrap()
     }
+
+    /// Logs in as a person would: the password, then the code the TEST SMS outbox shows
+    /// for the registry's phone of `login`. The password step's answer when it fails.
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        (login, password): (&str, &str),
+    ) -> reqwest::Response {
+        let res = self.password_step(client, (login, password)).await;
+        if res.status() != 202 {
+            return res;
+        }
+        let sent: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
+        let code = self.last_code(&registry_phone(login)).await;
+        client
+            .post(self.url("/api/session/code"))
+            .json(&serde_json::json!({"verification_id": sent.verification_id, "code": code}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The code in the newest message the TEST SMS outbox holds for `phone`.
+    pub async fn last_code(&self, phone: &str) -> String {
+        let messages: Vec<qyzmet_domain::api::TestSms> = plain()
+            .get(self.url(&format!("/api/test-sms-outbox/{phone}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let body = &messages.first().expect("a message in the outbox").body;
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .unwrap_or_else(|| panic!("no code in {body:?}"))
+            .to_string()
+    }
+}
+
+/// Registers `login` as its holder would without EDS: a code to the registry's phone, read
+/// from the TEST SMS outbox, sent back with the form.
+pub async fn register_with_sms(
+    s: &Server,
+    tab: &reqwest::Client,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    let res = tab
+        .post(s.url("/api/accounts/verification"))
+        .json(&serde_json::json!({"login": login}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let sent: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
+    let code = s.last_code(&registry_phone(login)).await;
+    tab.post(s.url("/api/accounts"))
+        .json(&serde_json::json!({
+            "login": login, "email": "t@example.kz", "password": password,
+            "proof": {"method": "sms", "verification_id": sent.verification_id, "code": code}
+        }))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The phone the demo registry holds for an IIN, or for a BIN its head's.
+pub fn registry_phone(login: &str) -> String {
+    let demo: toml::Value = toml::from_str(include_str!("../../demo/demo.toml")).unwrap();
+    let person_phone = |iin: &str| {
+        demo["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["iin"].as_str() == Some(iin))
+            .and_then(|p| p.get("phone"))
+            .and_then(|p| p.as_str())
+            .map(str::to_string)
+    };
+    let head = demo["companies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["bin"].as_str() == Some(login))
+        .map(|c| c["head_iin"].as_str().unwrap().to_string());
+    person_phone(head.as_deref().unwrap_or(login)).unwrap_or_default()
 }
 
 /// A logged-in browser tab for a demo account.
@@ -137,7 +225,7 @@ pub async fn problem(res: reqwest::Response) -> (u16, qyzmet_domain::api::Proble
 
 /// One PKI for all test binaries of a build, kept in Cargo's temp dir for the target and
 /// made again when a week old (its "not yet valid" certificate becomes valid after 30 days).
-fn shared_pki() -> &'static std::path::Path {
+pub fn shared_pki() -> &'static std::path::Path {
     static PKI: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     PKI.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("shared-test-pki");
@@ -156,7 +244,7 @@ fn shared_pki() -> &'static std::path::Path {
     })
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -171,6 +259,11 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 
 /// A demo key file of the server's PKI (`keys/<name>`), opened with the demo password.
 pub fn demo_key(s: &Server, name: &str) -> qyzmet_eds::SigningKey {
+    demo_key_at(s, name)
+}
+
+/// The same for a path under `keys/` (e.g. `test/…`).
+pub fn demo_key_at(s: &Server, name: &str) -> qyzmet_eds::SigningKey {
     let path = s.data.path().join("data/pki/keys").join(name);
     let file = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     qyzmet_eds::open_pkcs12(&file, qyzmet_server::pki::DEMO_PASSWORD).unwrap()

@@ -1,0 +1,105 @@
+//! TEST: the outbox of the built-in TEST SMS gateway. No SMS leaves the portal here (no
+//! operator is reachable); this page shows what would have reached a phone, so one-time codes
+//! can be tried end to end. A real SMS provider replaces the gateway and this page with it.
+
+use crate::api;
+use crate::components::form::{ErrorSummary, Problem, TextField};
+use crate::components::page_title::PageTitle;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+#[component]
+pub fn TestSmsOutbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let shown = move || query.with(|q| q.get("phone")).unwrap_or_default();
+    let phone = RwSignal::new(untrack(shown));
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let refresh = RwSignal::new(0u32);
+    let messages = LocalResource::new(move || {
+        let phone = shown();
+        refresh.track();
+        async move {
+            if phone.is_empty() {
+                return None;
+            }
+            Some(api::test_sms_outbox(&phone).await)
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = phone.get_untracked();
+        match qyzmet_domain::form::normalise_phone(&typed) {
+            Some(p) => {
+                problems.set(Vec::new());
+                if p == shown() {
+                    refresh.update(|n| *n += 1);
+                } else {
+                    let encoded: String = js_sys::encode_uri_component(&p).into();
+                    navigate(
+                        &format!("/test-sms-outbox?phone={encoded}"),
+                        Default::default(),
+                    );
+                }
+            }
+            None => problems.set(vec![Problem {
+                field: "phone".into(),
+                message: i18n.t(if typed.trim().is_empty() {
+                    "error.form.required"
+                } else {
+                    "error.form.phone"
+                }),
+            }]),
+        }
+    };
+    let error = Signal::derive(move || {
+        problems.with(|p| {
+            p.iter()
+                .find(|p| p.field == "phone")
+                .map(|p| p.message.clone())
+        })
+    });
+    view! {
+        <PageTitle text=Signal::derive(move || i18n.t("outbox.title")) error=Signal::derive(move || !problems.get().is_empty()) />
+        <ErrorSummary problems=problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
+        <div class="notice notice-warning" role="note"><p><strong>{move || i18n.t("outbox.test_only")}</strong></p></div>
+        <form class="narrow" novalidate on:submit=submit>
+            <TextField
+                id="phone"
+                label=Signal::derive(move || i18n.t("outbox.phone"))
+                hint=Signal::derive(move || i18n.t("outbox.phone_hint"))
+                value=phone
+                error=error
+                input_type="tel"
+                autocomplete="tel"
+            />
+            <button type="submit">{move || i18n.t("outbox.show")}</button>
+        </form>
+        <section aria-labelledby="outbox-messages" aria-live="polite">
+            {move || messages.get().flatten().map(|r| match r {
+                Ok(list) if list.is_empty() => view! {
+                    <h2 id="outbox-messages">{move || i18n.t("outbox.messages")}</h2>
+                    <p>{move || i18n.t("outbox.empty")}</p>
+                }.into_any(),
+                Ok(list) => view! {
+                    <h2 id="outbox-messages">{move || i18n.t("outbox.messages")}</h2>
+                    <ol class="outbox">
+                        {list.into_iter().map(|m| {
+                            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&m.sent_at));
+                            let time: String = at.to_locale_time_string(i18n.lang_untracked().code()).into();
+                            view! {
+                                <li><p>{m.body}</p><p class="hint"><time datetime=m.sent_at.clone()>{time}</time></p></li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any(),
+                Err(e) => {
+                    let key = e.message_key();
+                    view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
+                }
+            })}
+        </section>
+    }
+}
