@@ -49,14 +49,14 @@ pub async fn registry_holder(db: &Db, id: &AccountId) -> sqlx::Result<Option<Reg
             registry::person(db, &iin.as_string())
                 .await?
                 .map(|p| RegistryHolder {
-                    id: id.clone(),
+                    id: *id,
                     name: p.full_name(),
                     phone: p.phone.clone(),
                 })
         }
         AccountId::Bin(bin) => match registry::company(db, &bin.as_string()).await? {
             Some(c) => Some(RegistryHolder {
-                id: id.clone(),
+                id: *id,
                 name: c.name,
                 phone: registry::person(db, &c.head_iin)
                     .await?

@@ -51,7 +51,8 @@ fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
             break;
         };
         let content = &body[..body_end];
-        if !(tag == "script" && attributes.contains("src=")) && !content.is_empty() {
+        let external = tag == "script" && attributes.contains("src=");
+        if !external && !content.is_empty() {
             let digest = Sha256::digest(content.as_bytes());
             hashes.push(format!(
                 "sha256-{}",
