@@ -24,6 +24,29 @@ async fn send_registration_code(
         .unwrap()
 }
 
+/// A one-time challenge from `path` and its signature with `key`.
+async fn signed_challenge(
+    s: &Server,
+    tab: &reqwest::Client,
+    path: &str,
+    key: &qyzmet_eds::SigningKey,
+) -> (String, String) {
+    let challenge: qyzmet_domain::api::EdsChallenge = tab
+        .post(s.url(path))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let signature = sign_b64(key, challenge.nonce.as_bytes());
+    (challenge.nonce, signature)
+}
+
+fn eds_proof((nonce, signature): (String, String)) -> serde_json::Value {
+    json!({"method": "eds", "nonce": nonce, "signature": signature})
+}
+
 fn register_body(login: &str, proof: serde_json::Value) -> serde_json::Value {
     json!({"login": login, "email": "someone@example.kz", "password": "a-good-passphrase", "proof": proof})
 }
@@ -75,20 +98,10 @@ async fn knowing_an_iin_is_not_enough_to_take_its_account() {
     expect_problem(res, 422, "verification.expired").await;
     // Nor does the attacker's own EDS: the key must carry this IIN.
     let attacker_key = demo_key(&s, "751102323458-auth.p12");
-    let challenge: qyzmet_domain::api::EdsChallenge = attacker
-        .post(s.url("/api/accounts/eds-challenge"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let proof = signed_challenge(&s, &attacker, "/api/accounts/eds-challenge", &attacker_key).await;
     let res = attacker
         .post(s.url("/api/accounts"))
-        .json(&register_body(
-            UNREGISTERED_PERSON,
-            json!({"method": "eds", "nonce": challenge.nonce, "signature": sign_b64(&attacker_key, challenge.nonce.as_bytes())}),
-        ))
+        .json(&register_body(UNREGISTERED_PERSON, eds_proof(proof)))
         .send()
         .await
         .unwrap();
@@ -108,45 +121,37 @@ async fn a_holder_registers_with_the_eds_authentication_key_and_a_company_only_s
 
     let tab = browser();
     let key = demo_key_at(&s, "test/740303346801-auth-no-account.p12");
-    let challenge: qyzmet_domain::api::EdsChallenge = tab
-        .post(s.url("/api/accounts/eds-challenge"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     // A login challenge does not register, nor the other way round.
-    let login_challenge: qyzmet_domain::api::EdsChallenge = tab
-        .post(s.url("/api/session/eds-challenge"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let login_proof = signed_challenge(&s, &tab, "/api/session/eds-challenge", &key).await;
     let res = tab
         .post(s.url("/api/accounts"))
-        .json(&register_body(
-            UNREGISTERED_PERSON,
-            json!({"method": "eds", "nonce": login_challenge.nonce, "signature": sign_b64(&key, login_challenge.nonce.as_bytes())}),
-        ))
+        .json(&register_body(UNREGISTERED_PERSON, eds_proof(login_proof)))
         .send()
         .await
         .unwrap();
     expect_problem(res, 401, "auth.eds_challenge_expired").await;
+    let proof = signed_challenge(&s, &tab, "/api/accounts/eds-challenge", &key).await;
     let res = tab
         .post(s.url("/api/accounts"))
-        .json(&register_body(
-            UNREGISTERED_PERSON,
-            json!({"method": "eds", "nonce": challenge.nonce, "signature": sign_b64(&key, challenge.nonce.as_bytes())}),
-        ))
+        .json(&register_body(UNREGISTERED_PERSON, eds_proof(proof)))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
     let session: SessionView = res.json().await.unwrap();
     assert_eq!(session.account.display_name, "Әбенов Талғат Сейітұлы");
+    // The company, with its head's key that carries its BIN.
+    let company_key = demo_key(&s, "091240004563-auth.p12");
+    let proof = signed_challenge(&s, &tab, "/api/accounts/eds-challenge", &company_key).await;
+    let res = browser()
+        .post(s.url("/api/accounts"))
+        .json(&register_body(UNREGISTERED_COMPANY, eds_proof(proof)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let session: SessionView = res.json().await.unwrap();
+    assert_eq!(session.account.display_name, "«Құрылыс Жоба» ЖШС");
 }
 
 #[tokio::test]
@@ -234,17 +239,11 @@ async fn no_login_lands_in_an_account_whose_holder_was_not_proven() {
     // The real holder's EDS login does not land there either.
     let holder = browser();
     let key = demo_key_at(&s, "test/740303346801-auth-no-account.p12");
-    let challenge: qyzmet_domain::api::EdsChallenge = holder
-        .post(s.url("/api/session/eds-challenge"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (nonce, signature) =
+        signed_challenge(&s, &holder, "/api/session/eds-challenge", &key).await;
     let res = holder
         .post(s.url("/api/session/eds"))
-        .json(&json!({"nonce": challenge.nonce, "signature": sign_b64(&key, challenge.nonce.as_bytes())}))
+        .json(&json!({"nonce": nonce, "signature": signature}))
         .send()
         .await
         .unwrap();

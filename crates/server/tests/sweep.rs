@@ -79,12 +79,7 @@ async fn a_restart_after_a_killed_upload_leaves_nothing_behind() {
         .json()
         .await
         .unwrap();
-    let code: String = outbox[0]
-        .body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap()
-        .to_string();
+    let code = code_in(&outbox[0].body);
     let res = tab
         .post(format!("{base}/api/session/code"))
         .json(&serde_json::json!({"verification_id": sent.verification_id, "code": code}))

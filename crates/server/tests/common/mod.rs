@@ -152,11 +152,7 @@ impl Server {
             .json()
             .await
             .unwrap();
-        let body = &messages.first().expect("a message in the outbox").body;
-        body.split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
-            .unwrap_or_else(|| panic!("no code in {body:?}"))
-            .to_string()
+        code_in(&messages.first().expect("a message in the outbox").body)
     }
 }
 
@@ -185,6 +181,14 @@ pub async fn register_with_sms(
         .send()
         .await
         .unwrap()
+}
+
+/// The six-digit code an SMS carries.
+pub fn code_in(body: &str) -> String {
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {body:?}"))
+        .to_string()
 }
 
 /// The phone the demo registry holds for an IIN, or for a BIN its head's.
