@@ -283,7 +283,8 @@ fn log_in(base: &str, jar: &Path) -> anyhow::Result<()> {
     )?;
     let messages: Vec<serde_json::Value> = serde_json::from_str(&outbox)?;
     let body = messages
-        .first()
+        .iter()
+        .find(|m| m["reference"].as_str() == Some(verification_id.as_str()))
         .and_then(|m| m["body"].as_str())
         .context("no code in the TEST SMS outbox")?;
     let code = body

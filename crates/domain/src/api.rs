@@ -303,6 +303,8 @@ pub struct CodeLogin {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestSms {
     pub body: String,
+    /// The verification id the message answers (the reference it was sent with).
+    pub reference: String,
     pub sent_at: String,
 }
 

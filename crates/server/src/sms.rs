@@ -11,9 +11,10 @@ use std::pin::Pin;
 pub type Sending<'a> = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>>;
 
 /// Delivers a text message to a phone (`+7XXXXXXXXXX`). A real provider (an operator's SMS
-/// API) implements this; the server holds one as `AppState::sms`.
+/// API) implements this; the server holds one as `AppState::sms`. `reference` is the client's
+/// id for the message (SMS APIs take one to report delivery against): the verification id.
 pub trait SmsGateway: Send + Sync {
-    fn send<'a>(&'a self, phone: &'a str, body: &'a str) -> Sending<'a>;
+    fn send<'a>(&'a self, phone: &'a str, body: &'a str, reference: &'a str) -> Sending<'a>;
     /// Whether this is the TEST gateway (the app then links to its outbox).
     fn is_test(&self) -> bool;
 }
@@ -27,7 +28,7 @@ pub struct TestOutbox {
 pub const OUTBOX_WINDOW: i64 = 24 * 60 * 60;
 
 impl SmsGateway for TestOutbox {
-    fn send<'a>(&'a self, phone: &'a str, body: &'a str) -> Sending<'a> {
+    fn send<'a>(&'a self, phone: &'a str, body: &'a str, reference: &'a str) -> Sending<'a> {
         Box::pin(async move {
             let t = now();
             sqlx::query("DELETE FROM test_sms_outbox WHERE created_at < $1")
@@ -35,10 +36,11 @@ impl SmsGateway for TestOutbox {
                 .execute(&self.db.pool)
                 .await?;
             sqlx::query(
-                "INSERT INTO test_sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)",
+                "INSERT INTO test_sms_outbox (phone, body, reference, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(phone.to_string())
             .bind(body.to_string())
+            .bind(reference.to_string())
             .bind(t)
             .execute(&self.db.pool)
             .await?;
@@ -52,16 +54,29 @@ impl SmsGateway for TestOutbox {
     }
 }
 
-/// The TEST outbox's messages to `phone`, newest first: (body, sent at).
-pub async fn outbox(db: &Db, phone: &str) -> sqlx::Result<Vec<(String, i64)>> {
+/// A message the TEST gateway kept.
+pub struct KeptMessage {
+    pub body: String,
+    pub reference: String,
+    pub sent_at: i64,
+}
+
+/// The TEST outbox's messages to `phone`, newest first.
+pub async fn outbox(db: &Db, phone: &str) -> sqlx::Result<Vec<KeptMessage>> {
     let rows = sqlx::query(
-        "SELECT body, created_at FROM test_sms_outbox WHERE phone = $1 AND created_at >= $2 ORDER BY id DESC LIMIT 20",
+        "SELECT body, reference, created_at FROM test_sms_outbox WHERE phone = $1 AND created_at >= $2 ORDER BY id DESC LIMIT 20",
     )
     .bind(phone.to_string())
     .bind(now() - OUTBOX_WINDOW)
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get("body")?, r.try_get("created_at")?)))
+        .map(|r| {
+            Ok(KeptMessage {
+                body: r.try_get("body")?,
+                reference: r.try_get("reference")?,
+                sent_at: r.try_get("created_at")?,
+            })
+        })
         .collect()
 }

@@ -168,7 +168,9 @@ pub async fn send(
     let body = crate::locales::message(lang, &format!("sms.{}", purpose.code()))
         .replace("{code}", &code)
         .replace("{minutes}", &(LIFETIME / 60).to_string());
-    sms.send(phone, &body).await.map_err(SendError::Failed)?;
+    sms.send(phone, &body, &id)
+        .await
+        .map_err(SendError::Failed)?;
     Ok(Sent {
         id,
         expires_at: t + LIFETIME,
@@ -240,8 +242,10 @@ mod tests {
     }
 
     async fn last_code(db: &Db, phone: &str) -> String {
-        let (body, _) = crate::sms::outbox(db, phone).await.unwrap().remove(0);
-        body.chars()
+        let message = crate::sms::outbox(db, phone).await.unwrap().remove(0);
+        message
+            .body
+            .chars()
             .collect::<Vec<_>>()
             .windows(6)
             .map(|w| w.iter().collect::<String>())
@@ -274,6 +278,8 @@ mod tests {
         .await
         .unwrap();
         let code = last_code(&db, phone).await;
+        let kept = crate::sms::outbox(&db, phone).await.unwrap();
+        assert_eq!(kept[0].reference, sent.id, "the message names its verification");
         let stored: String = sqlx::query("SELECT code_hash FROM verification_codes")
             .fetch_one(&db.pool)
             .await

@@ -85,7 +85,9 @@ async fn knowing_an_iin_is_not_enough_to_take_its_account() {
     // A code proven for another IIN (the attacker's own phone) does not register this one.
     let own = send_registration_code(&s, &attacker, "751102323458").await;
     let own: CodeSent = own.json().await.unwrap();
-    let own_code = s.last_code(&registry_phone("751102323458")).await;
+    let own_code = s
+        .code_for(&registry_phone("751102323458"), &own.verification_id)
+        .await;
     let res = attacker
         .post(s.url("/api/accounts"))
         .json(&register_body(
@@ -174,7 +176,7 @@ async fn a_password_login_takes_the_code_sent_to_the_phone() {
             .status(),
         401
     );
-    let code = s.last_code("+77011234567").await;
+    let code = s.code_for("+77011234567", &sent.verification_id).await;
     let wrong = if code == "123456" { "654321" } else { "123456" };
     let res = tab
         .post(s.url("/api/session/code?lang=en"))

@@ -2,7 +2,7 @@
 // IIN/BIN rules in the browser, the server's answers, and the header after login.
 const { test, expect, expectAccessible, screenshot, switchLanguage, expectNoHorizontalScroll } = require('../support/harness');
 const { key, PASSWORD } = require('../support/pki');
-const { PHONES, lastCode, enterCode } = require('../support/drafts');
+const { PHONES, codeFor, askForCode, enterCode } = require('../support/drafts');
 
 const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026', name: 'Нұрланова Айгүл Серікқызы' };
 
@@ -42,7 +42,7 @@ test('a wrong password gets the server\'s message; the right one logs in and sho
   await expect(page.getByRole('alert')).toContainText('ЖСН/БСН немесе құпия сөз дұрыс емес.');
 
   await page.getByLabel('Құпия сөз').fill(CITIZEN.password);
-  await page.getByRole('button', { name: 'Кіру', exact: true }).click();
+  const sent = await askForCode(page, page.getByRole('button', { name: 'Кіру', exact: true }));
   // The second factor: a code to the phone the state holds, masked; TEST outbox named.
   await expect(page.getByRole('heading', { level: 2, name: 'Телефонға келген кодты енгізіңіз' })).toBeVisible();
   await expect(page.locator('#code-sent')).toContainText('+7 701 *** ** 67');
@@ -50,7 +50,7 @@ test('a wrong password gets the server\'s message; the right one logs in and sho
   await expect(page.getByLabel('SMS-тегі код')).toBeFocused();
   await expectAccessible(page, 'login code step');
   await screenshot(page, testInfo, 'login-code');
-  const code = await lastCode(page.request, PHONES[CITIZEN.iin]);
+  const code = await codeFor(page.request, PHONES[CITIZEN.iin], sent);
   await page.getByLabel('SMS-тегі код').fill(code === '000000' ? '111111' : '000000');
   await page.getByRole('button', { name: 'Растау және кіру' }).click();
   await expect(page.getByRole('alert')).toContainText('Код дұрыс емес. Тағы 4 әрекет қалды.');
@@ -81,12 +81,12 @@ test('registration proves the person: a code to the state\'s phone, server error
   await expect(page.getByText('Бұл дұрыс ЖСН.')).toBeVisible();
   await page.getByLabel('Электрондық пошта').fill('talgat@example.kz');
   await page.getByLabel('Құпия сөз').fill('qwerty123');
-  await page.getByRole('button', { name: 'Код жіберу', exact: true }).click();
+  const sent = await askForCode(page, page.getByRole('button', { name: 'Код жіберу', exact: true }));
   // The code went to the masked phone; no name is shown before the proof.
   await expect(page.locator('#code-sent')).toContainText('+7 705 *** ** 68');
   await expect(page.getByText(person.name)).toHaveCount(0);
   await expect(page.getByLabel('SMS-тегі код')).toBeFocused();
-  await page.getByLabel('SMS-тегі код').fill(await lastCode(page.request, PHONES[person.id]));
+  await page.getByLabel('SMS-тегі код').fill(await codeFor(page.request, PHONES[person.id], sent));
   await page.getByRole('button', { name: 'Тіркелу', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('Бұл құпия сөз тым жиі қолданылады.');
   await expect(page.getByLabel('Құпия сөз')).toHaveAttribute('aria-invalid', 'true');
@@ -139,8 +139,8 @@ test('a hostile ?next= after login lands on this site, never another', async ({ 
     await page.goto(`/login?next=${encodeURIComponent(next)}`);
     await page.getByLabel('ЖСН немесе БСН').fill(CITIZEN.iin);
     await page.getByLabel('Құпия сөз').fill(CITIZEN.password);
-    await page.getByRole('button', { name: 'Кіру', exact: true }).click();
-    await enterCode(page, CITIZEN.iin);
+    const sent = await askForCode(page, page.getByRole('button', { name: 'Кіру', exact: true }));
+    await enterCode(page, CITIZEN.iin, sent);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Мемлекеттік қызметтер');
     expect(new URL(page.url()).origin).toBe(new URL(baseURL).origin);
     expect(new URL(page.url()).pathname).toBe('/');

@@ -4,7 +4,7 @@
 // signing with the demo .p12, the confirmation and the cabinet; and two tabs editing one draft.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
 const { key, opensslSign } = require('../support/pki');
-const { CSRF, PDF, CITIZEN, session, enterCode } = require('../support/drafts');
+const { CSRF, PDF, CITIZEN, session, askForCode, enterCode } = require('../support/drafts');
 
 const pdf = (name) => ({ name, mimeType: 'application/pdf', buffer: PDF });
 
@@ -15,8 +15,8 @@ const h1 = (page) => page.getByRole('heading', { level: 1 });
 async function logIn(page) {
   await page.getByLabel('IIN or BIN').fill(CITIZEN.iin);
   await page.getByLabel('Password', { exact: true }).fill(CITIZEN.password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  await enterCode(page, CITIZEN.iin);
+  const sent = await askForCode(page, page.getByRole('button', { name: 'Log in', exact: true }));
+  await enterCode(page, CITIZEN.iin, sent);
 }
 
 test('the catalogue is searched as you type in any language and filtered', async ({ page }, testInfo) => {

@@ -3,7 +3,7 @@
 // application with the signing key, through to its registration number.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
 const { key, opensslSign, PASSWORD } = require('../support/pki');
-const { CSRF, PDF, CITIZEN, session, enterCode, guardianshipDraft, submitSigned } = require('../support/drafts');
+const { CSRF, PDF, CITIZEN, session, askForCode, enterCode, guardianshipDraft, submitSigned } = require('../support/drafts');
 
 
 test.use({ locale: 'kk-KZ' });
@@ -210,8 +210,8 @@ test('an officer works the queue and signs a refusal with their key in the brows
   await page.goto('/login');
   await page.getByLabel('ЖСН немесе БСН').fill('770214324684');
   await page.getByLabel('Құпия сөз').fill('Officer-demo-2026');
-  await page.getByRole('button', { name: 'Кіру', exact: true }).click();
-  await enterCode(page, '770214324684');
+  const sent = await askForCode(page, page.getByRole('button', { name: 'Кіру', exact: true }));
+  await enterCode(page, '770214324684', sent);
   await page.getByRole('navigation', { name: 'Тіркелгі' }).getByRole('link', { name: 'Өтініштер кезегі' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініштер кезегі');
   const row = page.getByRole('row').filter({ hasText: number });

@@ -25,12 +25,17 @@ const PHONES = {
   '810719435790': '+77172000007', '740303346801': '+77051234568',
 };
 
-/** The code in the newest message of the TEST SMS outbox for `phone`. */
-async function lastCode(api, phone) {
+/**
+ * The code in the TEST SMS outbox's message for `phone` that answers verification `id`: the
+ * two browser projects log the same demo people in at once, so "the newest message" may be
+ * another test's code.
+ */
+async function codeFor(api, phone, id) {
   const res = await api.get(`/api/test-sms-outbox/${encodeURIComponent(phone)}`);
   expect(res.status()).toBe(200);
-  const [newest] = await res.json();
-  return newest.body.match(/\b(\d{6})\b/)[1];
+  const message = (await res.json()).find((m) => m.reference === id);
+  expect(message, `a message for verification ${id}`).toBeTruthy();
+  return message.body.match(/\b(\d{6})\b/)[1];
 }
 
 /** Logs in as a person would: the password, then the code sent to the registry's phone. */
@@ -38,17 +43,27 @@ async function session(api, login, password) {
   let res = await api.post('/api/session', { headers: CSRF, data: { login, password } });
   expect(res.status()).toBe(202);
   const sent = await res.json();
-  const code = await lastCode(api, PHONES[login]);
+  const code = await codeFor(api, PHONES[login], sent.verification_id);
   res = await api.post('/api/session/code', { headers: CSRF, data: { verification_id: sent.verification_id, code } });
   expect(res.status()).toBe(200);
 }
 
-/** In the page, after the password: types the code the TEST outbox got and confirms. */
-async function enterCode(page, login) {
+/** Clicks `button`, which asks the server for a code, and gives the verification id it answered. */
+async function askForCode(page, button) {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.status() === 202
+      && /^\/api\/(session|accounts\/verification)$/.test(new URL(r.url()).pathname)),
+    button.click(),
+  ]);
+  return (await res.json()).verification_id;
+}
+
+/** In the page, after `askForCode`: types the code the TEST outbox got for it and confirms. */
+async function enterCode(page, login, id) {
   const field = page.locator('#code');
   await expect(field).toBeVisible();
   await expect(field).toBeFocused();
-  await field.fill(await lastCode(page.request, PHONES[login]));
+  await field.fill(await codeFor(page.request, PHONES[login], id));
   await field.press('Enter');
 }
 
@@ -82,4 +97,4 @@ async function submitSigned(api, id, signer) {
   return res.json();
 }
 
-module.exports = { CSRF, PDF, CITIZEN, GUARDIANSHIP, PHONES, lastCode, enterCode, session, filledDraft, guardianshipDraft, submitSigned };
+module.exports = { CSRF, PDF, CITIZEN, GUARDIANSHIP, PHONES, codeFor, askForCode, enterCode, session, filledDraft, guardianshipDraft, submitSigned };

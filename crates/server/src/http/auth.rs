@@ -583,9 +583,10 @@ pub async fn test_sms_outbox(
         .await
         .map_err(|e| ApiError::internal(lang, e))?
         .into_iter()
-        .map(|(body, at)| TestSms {
-            body,
-            sent_at: crate::applications::rfc3339(at),
+        .map(|m| TestSms {
+            body: m.body,
+            reference: m.reference,
+            sent_at: crate::applications::rfc3339(m.sent_at),
         })
         .collect::<Vec<_>>();
     Ok(Json(messages).into_response())

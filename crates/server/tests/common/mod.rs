@@ -133,7 +133,9 @@ impl Server {
             return res;
         }
         let sent: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
-        let code = self.last_code(&registry_phone(login)).await;
+        let code = self
+            .code_for(&registry_phone(login), &sent.verification_id)
+            .await;
         client
             .post(self.url("/api/session/code"))
             .json(&serde_json::json!({"verification_id": sent.verification_id, "code": code}))
@@ -142,8 +144,9 @@ impl Server {
             .unwrap()
     }
 
-    /// The code in the newest message the TEST SMS outbox holds for `phone`.
-    pub async fn last_code(&self, phone: &str) -> String {
+    /// The code in the message the TEST SMS outbox holds for `phone` and verification `id`
+    /// (its reference), so a code asked for elsewhere at the same time is never taken.
+    pub async fn code_for(&self, phone: &str, id: &str) -> String {
         let messages: Vec<qyzmet_domain::api::TestSms> = plain()
             .get(self.url(&format!("/api/test-sms-outbox/{phone}")))
             .send()
@@ -152,7 +155,11 @@ impl Server {
             .json()
             .await
             .unwrap();
-        code_in(&messages.first().expect("a message in the outbox").body)
+        let message = messages
+            .iter()
+            .find(|m| m.reference == id)
+            .unwrap_or_else(|| panic!("no message for verification {id} in {messages:?}"));
+        code_in(&message.body)
     }
 }
 
@@ -172,7 +179,9 @@ pub async fn register_with_sms(
         .unwrap();
     assert_eq!(res.status(), 202);
     let sent: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
-    let code = s.last_code(&registry_phone(login)).await;
+    let code = s
+        .code_for(&registry_phone(login), &sent.verification_id)
+        .await;
     tab.post(s.url("/api/accounts"))
         .json(&serde_json::json!({
             "login": login, "email": "t@example.kz", "password": password,
