@@ -4,102 +4,14 @@
 //! and the server's resident memory while a 49 MB upload streams to disk.
 
 use crate::cmd::{self, output, step};
+use crate::live_server::{Server, curl, json_field, log_in, new_draft, session_cookie};
 use crate::tools;
 use anyhow::{Context, bail};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
-const CITIZEN: (&str, &str) = ("880315412341", "Aigul-demo-2026");
-/// The phone the demo registry holds for the citizen (the TEST SMS outbox's key).
-const CITIZEN_PHONE: &str = "+77011234567";
 const PDF_HEAD: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
-
-struct Server {
-    child: Child,
-    base: String,
-    data: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server() -> anyhow::Result<Server> {
-    tools::build_server()?;
-    let data = crate::target_dir().join("bench-data");
-    let _ = std::fs::remove_dir_all(&data);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let mut child = Command::new(crate::target_dir().join("release").join("qyzmet-server"))
-        .args(["--addr", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--dist-dir")
-        .arg(crate::root().join("dist"))
-        .arg("--catalogue-dir")
-        .arg(crate::root().join("catalogue"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("starting qyzmet-server")?;
-    let stdout = child.stdout.take().expect("piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        match lines.next() {
-            Some(line) => {
-                if let Some(url) = line?.strip_prefix("qyzmet-server listening on ") {
-                    break url.to_string();
-                }
-            }
-            None => bail!("qyzmet-server exited before it was ready"),
-        }
-    };
-    // Keep reading (and dropping) its output so the pipe never fills.
-    std::thread::spawn(move || lines.for_each(drop));
-    Ok(Server { child, base, data })
-}
-
-/// curl with the session cookie jar and the CSRF header; returns the body.
-fn curl(jar: &Path, args: &[&str]) -> anyhow::Result<String> {
-    output(
-        Command::new("curl")
-            .args(["-sS", "--fail-with-body", "-b"])
-            .arg(jar)
-            .arg("-c")
-            .arg(jar)
-            .args(["-H", "x-qyzmet-csrf: 1"])
-            .args(args),
-    )
-    .with_context(|| format!("curl {args:?}"))
-}
-
-fn json_field(body: &str, field: &str) -> anyhow::Result<String> {
-    let v: serde_json::Value = serde_json::from_str(body)?;
-    v[field]
-        .as_str()
-        .map(str::to_owned)
-        .with_context(|| format!("no {field} in {body}"))
-}
-
-fn session_cookie(jar: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(jar)?;
-    text.lines()
-        .filter_map(|l| {
-            l.split('\t')
-                .collect::<Vec<_>>()
-                .get(5..7)
-                .map(|kv| (kv[0].to_string(), kv[1].to_string()))
-        })
-        .find(|(k, _)| k == "qyzmet_session")
-        .map(|(k, v)| format!("{k}={v}"))
-        .context("no session cookie")
-}
 
 /// `wrk` for 10 s with 32 connections: (requests/s, p50, p99).
 fn wrk(url: &str, cookie: Option<&str>) -> anyhow::Result<(String, String, String)> {
@@ -118,21 +30,6 @@ fn wrk(url: &str, cookie: Option<&str>) -> anyhow::Result<(String, String, Strin
             .to_string()
     };
     Ok((find("Requests/sec:"), find("50%"), find("99%")))
-}
-
-fn new_draft(base: &str, jar: &Path, service: &str) -> anyhow::Result<String> {
-    let body = format!(r#"{{"service_id":"{service}"}}"#);
-    let created = curl(
-        jar,
-        &[
-            "-H",
-            "content-type: application/json",
-            "-d",
-            &body,
-            &format!("{base}/api/applications"),
-        ],
-    )?;
-    json_field(&created, "id")
 }
 
 fn complete_draft(base: &str, jar: &Path, pdf: &Path) -> anyhow::Result<String> {
@@ -268,43 +165,16 @@ fn rss_during_upload(server: &Server, jar: &Path) -> anyhow::Result<(u64, u64)> 
     Ok((before, peak))
 }
 
-/// The password, then the code the TEST SMS outbox shows for the citizen's registry phone.
-fn log_in(base: &str, jar: &Path) -> anyhow::Result<()> {
-    let login = format!(r#"{{"login":"{}","password":"{}"}}"#, CITIZEN.0, CITIZEN.1);
-    let json = ["-H", "content-type: application/json", "-d"];
-    let sent = curl(
-        jar,
-        &[&json[..], &[&login, &format!("{base}/api/session")]].concat(),
-    )?;
-    let verification_id = json_field(&sent, "verification_id")?;
-    let outbox = curl(
-        jar,
-        &[&format!("{base}/api/test-sms-outbox/{CITIZEN_PHONE}")],
-    )?;
-    let messages: Vec<serde_json::Value> = serde_json::from_str(&outbox)?;
-    let body = messages
-        .iter()
-        .find(|m| m["reference"].as_str() == Some(verification_id.as_str()))
-        .and_then(|m| m["body"].as_str())
-        .context("no code in the TEST SMS outbox")?;
-    let code = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .context("no six-digit code in the message")?;
-    let confirm = format!(r#"{{"verification_id":"{verification_id}","code":"{code}"}}"#);
-    curl(
-        jar,
-        &[&json[..], &[&confirm, &format!("{base}/api/session/code")]].concat(),
-    )?;
-    Ok(())
-}
-
 pub fn run() -> anyhow::Result<()> {
     if !cmd::which("wrk") {
         step("installing wrk from Debian (the load generator)");
         tools::apt_install(&["wrk"])?;
     }
-    let server = start_server()?;
+    tools::build_server()?;
+    let server = Server::start(
+        &crate::target_dir().join("release").join("qyzmet-server"),
+        "bench-data",
+    )?;
     let jar = crate::target_dir().join("bench-cookies.txt");
     let _ = std::fs::remove_file(&jar);
     log_in(&server.base, &jar)?;

@@ -1,10 +1,12 @@
 //! Developer commands: `cargo xtask serve | test | bench`. Each installs what it needs first,
 //! so the two README commands work on a fresh machine (see `tools.rs`).
 
+mod api_fuzz;
 mod app_build;
 mod bench;
 mod bench_api;
 mod cmd;
+mod live_server;
 mod serve;
 mod test;
 mod tools;
@@ -19,6 +21,7 @@ fn usage() -> &'static str {
      test                                         install tools, run fmt, clippy, every Rust test and the browser tests\n  \
      build                                        install tools, build the app (release) into dist/\n  \
      bench                                        build the app (release) and print the first-load transfer sizes\n  \
+     fuzz-api                                     schemathesis against a debug server (needs dist/ and a debug build)\n  \
      setup                                        only install the tools"
 }
 
@@ -29,7 +32,13 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("build") => tools::ensure_build_tools().and_then(|_| tools::build_app()),
         Some("bench") => bench::run(&args[1..]),
-        Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_browser_tools()),
+        Some("fuzz-api") => api_fuzz::fuzz().and_then(|ok| {
+            anyhow::ensure!(ok, "schemathesis found failures");
+            Ok(())
+        }),
+        Some("setup") => tools::ensure_build_tools()
+            .and_then(|_| tools::ensure_browser_tools())
+            .and_then(|_| api_fuzz::ensure_schemathesis().map(drop)),
         _ => {
             eprintln!("{}", usage());
             return ExitCode::from(2);

@@ -100,6 +100,12 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
     let built = tools::build_app().is_ok();
     tally.check("app release build", built);
     if built {
+        // After the app build: the server computes its CSP from dist/index.html at start.
+        let fuzzed = crate::api_fuzz::fuzz().unwrap_or_else(|e| {
+            eprintln!("API fuzzing could not run: {e:#}");
+            false
+        });
+        tally.check("API fuzzing (schemathesis)", fuzzed);
         step("browser tests (Playwright, Chromium)");
         let (passed, failed, ran) = browser_tests()?;
         tally.tests("browser tests", passed, failed, ran);

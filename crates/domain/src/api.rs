@@ -248,6 +248,8 @@ pub enum Role {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRequest {
+    /// The IIN or BIN: twelve digits.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{12}$"))]
     pub login: String,
     pub email: String,
     pub password: String,
@@ -266,7 +268,9 @@ pub enum IdentityProof {
     Eds { nonce: String, signature: String },
     /// `POST /api/accounts/verification`'s id and the code the SMS carried.
     Sms {
+        #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9]{32}$"))]
         verification_id: String,
+        #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
         code: String,
     },
 }
@@ -275,6 +279,8 @@ pub enum IdentityProof {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerificationRequest {
+    /// The IIN (a company registers with its head's EDS instead).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{12}$"))]
     pub login: String,
 }
 
@@ -294,7 +300,9 @@ pub struct CodeSent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeLogin {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9]{32}$"))]
     pub verification_id: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
     pub code: String,
 }
 
@@ -362,8 +370,9 @@ pub struct CreateApplication {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveAnswers {
+    #[serde(deserialize_with = "whole_number")]
     pub version: i64,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, crate::form::Answer>))]
     pub answers: crate::form::Answers,
 }
 
@@ -388,7 +397,7 @@ pub struct ApplicationView {
     pub service_id: String,
     pub variant_id: String,
     pub status: crate::status::Status,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, crate::form::Answer>))]
     pub answers: crate::form::Answers,
     pub version: i64,
     pub attachments: Vec<AttachmentView>,
@@ -410,6 +419,7 @@ pub struct ApplicationView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastStep {
     /// 1–64 characters of `a-z`, `0-9`, `_`, `-`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9_-]{1,64}$"))]
     pub step: String,
 }
 
@@ -650,4 +660,34 @@ pub struct StatusEvent {
     pub registration_number: Option<String>,
     pub status: crate::status::Status,
     pub note: Option<String>,
+}
+
+/// A JSON whole number, also when written with a zero fraction (`3.0`): JSON Schema's
+/// `integer` admits it, and a client that computed it as a float means the same number.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| serde::de::Error::custom("expected a whole number"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SaveAnswers;
+
+    #[test]
+    fn a_version_written_with_a_zero_fraction_is_that_whole_number() {
+        let parse = |v: &str| {
+            serde_json::from_str::<SaveAnswers>(&format!(r#"{{"version": {v}, "answers": {{}}}}"#))
+        };
+        assert_eq!(parse("3").unwrap().version, 3);
+        assert_eq!(parse("3.0").unwrap().version, 3);
+        assert!(parse("3.5").is_err());
+        assert!(parse("\"3\"").is_err());
+        assert!(parse("1e300").is_err());
+    }
 }

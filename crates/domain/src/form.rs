@@ -121,6 +121,32 @@ pub enum Answer {
     Items(Vec<Answers>),
 }
 
+/// Written by hand because the schema refers to itself (a group's items are answers), which
+/// the derive cannot express without losing what the items are.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Answer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let answers = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(utoipa::openapi::Ref::from_schema_name("Answer")));
+        OneOfBuilder::new()
+            .description(Some(
+                "A user's answer: a string, or the items of a repeatable group (each an object of answers).",
+            ))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ArrayBuilder::new().items(answers))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Answer {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Answer".into()
+    }
+}
+
 pub type Answers = BTreeMap<String, Answer>;
 
 /// Answers that passed [`validate`]: normalised, hidden and unknown fields removed.

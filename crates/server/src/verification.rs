@@ -279,7 +279,10 @@ mod tests {
         .unwrap();
         let code = last_code(&db, phone).await;
         let kept = crate::sms::outbox(&db, phone).await.unwrap();
-        assert_eq!(kept[0].reference, sent.id, "the message names its verification");
+        assert_eq!(
+            kept[0].reference, sent.id,
+            "the message names its verification"
+        );
         let stored: String = sqlx::query("SELECT code_hash FROM verification_codes")
             .fetch_one(&db.pool)
             .await

@@ -201,8 +201,15 @@ async fn the_openapi_document_describes_every_route_and_its_error_answers() {
             "{path} is not in the OpenAPI document"
         );
     }
+    let mut operation_ids = std::collections::BTreeSet::new();
     for (path, item) in paths {
         for (method, op) in item.as_object().unwrap() {
+            // OpenAPI requires them unique; tools (schemathesis' config) select by them.
+            let id = op["operationId"].as_str().unwrap();
+            assert!(
+                operation_ids.insert(id),
+                "operationId {id} of {method} {path} is used twice"
+            );
             let answers = op["responses"].as_object().unwrap();
             for status in ["400", "401", "404", "409", "413", "415", "422", "429"] {
                 if path.starts_with("/api/openapi") || path == "/api/docs" {

@@ -153,8 +153,9 @@ pub struct ListQuery {
 #[utoipa::path(
     get,
     path = "/api/applications",
+    operation_id = "list_applications",
     tag = "applications",
-    params(("status" = Option<String>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
+    params(("status" = Option<crate::http::openapi::StatusFilter>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
     responses((status = 200, description = "My drafts and requests", body = qyzmet_domain::api::ApplicationList), crate::http::openapi::Errors),
 )]
 pub async fn list(
@@ -246,6 +247,7 @@ pub async fn save(
 #[utoipa::path(
     delete,
     path = "/api/applications/{id}",
+    operation_id = "delete_draft",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 204, description = "The draft is deleted"), crate::http::openapi::Errors),

@@ -565,7 +565,7 @@ pub async fn eds_login(
     get,
     path = "/api/test-sms-outbox/{phone}",
     tag = "test",
-    params(("phone" = String, Path, description = "The phone, +7XXXXXXXXXX")),
+    params(("phone" = String, Path, pattern = "^\\+7[0-9]{10}$", description = "The phone, +7XXXXXXXXXX")),
     responses((status = 200, description = "TEST: the messages sent to this phone", body = Vec<qyzmet_domain::api::TestSms>), crate::http::openapi::Errors),
 )]
 pub async fn test_sms_outbox(

@@ -102,8 +102,9 @@ pub struct QueueFilter {
 #[utoipa::path(
     get,
     path = "/api/officer/requests",
+    operation_id = "officer_queue",
     tag = "officers",
-    params(("status" = Option<String>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
+    params(("status" = Option<crate::http::openapi::StatusFilter>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
     responses((status = 200, description = "The provider's requests", body = qyzmet_domain::api::Queue), crate::http::openapi::Errors),
 )]
 pub async fn queue(
@@ -163,6 +164,7 @@ pub async fn queue(
 #[utoipa::path(
     get,
     path = "/api/officer/requests/{id}",
+    operation_id = "officer_request",
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "One request of the provider", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::Errors),

@@ -47,6 +47,23 @@ pub enum Errors {
     Internal(Problem),
 }
 
+/// The `status` filter of the application lists: a status code, or empty for all (the
+/// cabinet's filter form sends `status=` when "all" is chosen).
+pub struct StatusFilter;
+
+impl utoipa::PartialSchema for StatusFilter {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use qyzmet_domain::status::Status;
+        let codes = Status::ALL.iter().map(|s| s.code()).chain([""]);
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(codes))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for StatusFilter {}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -108,7 +125,8 @@ pub enum Errors {
     components(schemas(
         qyzmet_domain::api::Problem,
         qyzmet_domain::form::FieldError,
-        qyzmet_domain::api::StatusEvent
+        qyzmet_domain::api::StatusEvent,
+        StatusFilter
     ))
 )]
 pub struct ApiDoc;

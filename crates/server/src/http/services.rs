@@ -26,6 +26,7 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
 #[utoipa::path(
     get,
     path = "/api/services",
+    operation_id = "list_services",
     tag = "services",
     params(("lang" = Option<String>, Query, description = "kk, ru or en")),
     responses((status = 200, description = "The catalogue in one language", body = qyzmet_domain::api::ServiceList), crate::http::openapi::Errors),
@@ -46,6 +47,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/services/{id}",
+    operation_id = "service_detail",
     tag = "services",
     params(("id" = String, Path, description = "Service id"), ("lang" = Option<String>, Query, description = "kk, ru or en")),
     responses((status = 200, description = "One service", body = qyzmet_domain::api::ServiceDetail), crate::http::openapi::Errors),

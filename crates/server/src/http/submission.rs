@@ -185,7 +185,7 @@ fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<String, ApiError> 
     post,
     path = "/api/applications/{id}/submit",
     tag = "submission",
-    params(("id" = String, Path, description = "The application's public id"), ("Idempotency-Key" = String, Header, description = "The same key returns the same request")),
+    params(("id" = String, Path, description = "The application's public id"), ("Idempotency-Key" = String, Header, pattern = "^[A-Za-z0-9._:-]{1,100}$", description = "The same key returns the same request")),
     request_body = qyzmet_domain::api::SubmitApplication,
     responses((status = 201, description = "Registered (200 with the same body for a repeat)", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
 )]
