@@ -109,6 +109,17 @@ pub async fn session() -> Result<SessionView, ApiError> {
     get("/api/session").await
 }
 
+/// Logs out every other browser or device of this account; this session's fresh view.
+pub async fn end_other_sessions(lang: Lang) -> Result<SessionView, ApiError> {
+    send(
+        gloo_net::http::Method::DELETE,
+        "/api/session/others",
+        &(),
+        lang,
+    )
+    .await
+}
+
 /// The password: a code is then sent to the account's phone (the second factor).
 pub async fn login(req: &LoginRequest, lang: Lang) -> Result<CodeSent, ApiError> {
     send(gloo_net::http::Method::POST, "/api/session", req, lang).await

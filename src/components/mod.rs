@@ -5,6 +5,7 @@ pub mod key_fields;
 pub mod language_switcher;
 pub mod layout;
 pub mod one_time_code;
+pub mod other_sessions;
 pub mod page_title;
 pub mod service_card;
 pub mod session_timeout;

@@ -4,6 +4,7 @@
 //! be bookmarked and the back button works.
 
 use crate::api;
+use crate::components::other_sessions::OtherSessions;
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
 use crate::pages::request::{icon, local_time};
@@ -113,6 +114,7 @@ pub fn Cabinet() -> impl IntoView {
     };
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("cabinet.title")) />
+        <OtherSessions />
         <section aria-labelledby="notifications-heading">
             <h2 id="notifications-heading">{move || i18n.t("cabinet.notifications")}</h2>
             {move || notifications.get().map(|r| match r {

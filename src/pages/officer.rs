@@ -66,6 +66,7 @@ pub fn Queue() -> impl IntoView {
     };
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("officer.queue.title")) />
+        <crate::components::other_sessions::OtherSessions />
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">
                 <label for="queue-search">{move || i18n.t("officer.filter.search")}</label>

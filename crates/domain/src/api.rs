@@ -349,6 +349,10 @@ pub struct SessionView {
     /// Seconds until the 12-hour limit, which activity does not extend.
     #[serde(default)]
     pub absolute_seconds_left: i64,
+    /// Other live sessions of this account (other browsers or devices), which
+    /// `DELETE /api/session/others` ends.
+    #[serde(default)]
+    pub other_sessions: i64,
 }
 
 /// The header every state-changing API request must carry (with any value): browsers do not

@@ -93,6 +93,36 @@ pub async fn revoke(db: &Db, token: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// How many other live sessions the account of session `token` has (other browsers or
+/// devices), so the holder can see them and end them (ASVS V7.4.5).
+pub async fn others(db: &Db, account_id: i64, token: &str) -> sqlx::Result<i64> {
+    let t = now();
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM sessions WHERE account_id = $1 AND token_hash <> $2 AND revoked = 0 \
+         AND last_seen_at > $3 AND created_at > $4",
+    )
+    .bind(account_id)
+    .bind(token_hash(token))
+    .bind(t - IDLE_TIMEOUT)
+    .bind(t - ABSOLUTE_TIMEOUT)
+    .fetch_one(&db.pool)
+    .await?;
+    row.try_get("n")
+}
+
+/// Ends every session of the account but `token`'s; how many were live.
+pub async fn revoke_others(db: &Db, account_id: i64, token: &str) -> sqlx::Result<i64> {
+    let live = others(db, account_id, token).await?;
+    sqlx::query(
+        "UPDATE sessions SET revoked = 1 WHERE account_id = $1 AND token_hash <> $2 AND revoked = 0",
+    )
+    .bind(account_id)
+    .bind(token_hash(token))
+    .execute(&db.pool)
+    .await?;
+    Ok(live)
+}
+
 /// The `Set-Cookie` value for a new session, or for clearing it (`token` `None`).
 pub fn cookie(token: Option<&str>, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };

@@ -61,6 +61,51 @@ async fn a_demo_citizen_logs_in_sees_the_session_and_logs_out() {
 }
 
 #[tokio::test]
+async fn the_holder_sees_other_sessions_and_ends_them_keeping_this_one() {
+    let s = start().await;
+    let (laptop, phone, stranger) = (browser(), browser(), browser());
+    let first: SessionView = s.login(&laptop, CITIZEN).await.json().await.unwrap();
+    assert_eq!(first.other_sessions, 0);
+    // A second device of the same person, and another person: only the first counts.
+    let second: SessionView = s.login(&phone, CITIZEN).await.json().await.unwrap();
+    assert_eq!(second.other_sessions, 1);
+    assert_eq!(s.login(&stranger, COMPANY).await.status(), 200);
+    let seen = |tab: &reqwest::Client| {
+        let req = tab.get(s.url("/api/session"));
+        async move { req.send().await.unwrap() }
+    };
+    let laptop_view: SessionView = seen(&laptop).await.json().await.unwrap();
+    assert_eq!(laptop_view.other_sessions, 1);
+
+    let res = phone
+        .delete(s.url("/api/session/others"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let after: SessionView = res.json().await.unwrap();
+    assert_eq!(
+        (after.account.login.as_str(), after.other_sessions),
+        (CITIZEN.0, 0)
+    );
+    // The laptop is logged out; the phone and the other person are not.
+    let (status, p) = problem(seen(&laptop).await).await;
+    assert_eq!((status, p.code.as_str()), (401, "auth.required"));
+    assert_eq!(seen(&phone).await.status(), 200);
+    assert_eq!(seen(&stranger).await.status(), 200);
+    // Without a session there is nothing to end.
+    let (status, _) = problem(
+        laptop
+            .delete(s.url("/api/session/others"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
 async fn a_revoked_token_stays_dead_even_if_replayed() {
     let s = start().await;
     let tab = browser();

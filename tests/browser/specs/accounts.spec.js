@@ -2,7 +2,7 @@
 // IIN/BIN rules in the browser, the server's answers, and the header after login.
 const { test, expect, expectAccessible, screenshot, switchLanguage, expectNoHorizontalScroll } = require('../support/harness');
 const { key, PASSWORD } = require('../support/pki');
-const { PHONES, codeFor, askForCode, enterCode } = require('../support/drafts');
+const { PHONES, codeFor, askForCode, enterCode, session } = require('../support/drafts');
 
 const CITIZEN = { iin: '880315412341', password: 'Aigul-demo-2026', name: 'Нұрланова Айгүл Серікқызы' };
 
@@ -131,6 +131,30 @@ test('the TEST SMS outbox shows a phone\'s codes and says it is a test', async (
   await expect(page).toHaveURL(/phone=%2B77010000009/);
   await expect(page.getByText('Бұл нөмірге хабар жоқ.')).toBeVisible();
   await expectAccessible(page, 'TEST SMS outbox');
+});
+
+// Ending sessions would log out whatever else uses the account: one project, an account no
+// other test logs in with.
+test('the cabinet tells of the account\'s other sessions and ends them, keeping this one', async ({ page, request }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'ends sessions of a shared demo account');
+  const erlan = ['751102323458', 'Erlan-demo-2026'];
+  await session(request, ...erlan); // another device
+  await session(page.request, ...erlan); // this browser
+  await page.goto('/cabinet');
+  const notice = page.getByRole('region', { name: 'Басқа сеанстар' });
+  await expect(notice).toContainText('Бұл тіркелгінің тағы 1 ашық сеансы бар');
+  await expectAccessible(page, 'cabinet with other sessions');
+  await screenshot(page, testInfo, 'cabinet-other-sessions');
+  await notice.getByRole('button', { name: 'Басқа сеанстарды аяқтау' }).click();
+  const ended = notice.getByText('Басқа сеанстар аяқталды. Енді тек осы сеанс ашық.');
+  await expect(ended).toBeFocused();
+  await expect(notice.getByRole('button')).toHaveCount(0);
+  // The other device is logged out; this one is not.
+  expect((await request.get('/api/session')).status()).toBe(401);
+  expect((await page.request.get('/api/session')).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Басқа сеанстар' })).toHaveCount(0);
 });
 
 test('a hostile ?next= after login lands on this site, never another', async ({ page, baseURL }) => {

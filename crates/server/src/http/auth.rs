@@ -26,17 +26,24 @@ fn over_tls(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
-fn session_view(
+/// The session's view, with a fresh count of the account's other live sessions.
+async fn session_view(
+    state: &AppState,
     account: AccountView,
-    seconds_left: i64,
-    absolute_seconds_left: i64,
-) -> SessionView {
-    SessionView {
+    token: &str,
+    live: sessions::Live,
+    lang: qyzmet_domain::Lang,
+) -> Result<SessionView, ApiError> {
+    let other_sessions = sessions::others(&state.db, account.id, token)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    Ok(SessionView {
         account,
-        seconds_left,
-        absolute_seconds_left,
+        seconds_left: live.seconds_left,
+        absolute_seconds_left: live.absolute_seconds_left,
         idle_timeout_seconds: sessions::IDLE_TIMEOUT,
-    }
+        other_sessions,
+    })
 }
 
 async fn start_session(
@@ -51,15 +58,13 @@ async fn start_session(
         .map_err(|e| ApiError::internal(lang, e))?;
     let cookie = HeaderValue::from_str(&sessions::cookie(Some(&token), over_tls(headers)))
         .map_err(|e| ApiError::internal(lang, e))?;
-    let mut res = (
-        status,
-        Json(session_view(
-            account,
-            sessions::IDLE_TIMEOUT,
-            sessions::ABSOLUTE_TIMEOUT,
-        )),
-    )
-        .into_response();
+    let live = sessions::Live {
+        account_id: account.id,
+        seconds_left: sessions::IDLE_TIMEOUT,
+        absolute_seconds_left: sessions::ABSOLUTE_TIMEOUT,
+    };
+    let view = session_view(state, account, &token, live, lang).await?;
+    let mut res = (status, Json(view)).into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
 }
@@ -341,14 +346,12 @@ pub async fn login(
     responses((status = 200, description = "Who is logged in and the seconds left", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
 )]
 pub async fn current(
+    State(state): State<Arc<AppState>>,
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
-) -> Json<SessionView> {
-    Json(session_view(
-        current.account,
-        live.seconds_left,
-        live.absolute_seconds_left,
-    ))
+) -> Result<Json<SessionView>, ApiError> {
+    let view = session_view(&state, current.account, &current.token, *live, current.lang);
+    Ok(Json(view.await?))
 }
 
 /// "Stay logged in": any authenticated request extends the session; this one does only that.
@@ -359,14 +362,37 @@ pub async fn current(
     responses((status = 200, description = "The session is extended", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
 )]
 pub async fn keepalive(
+    State(state): State<Arc<AppState>>,
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
-) -> Json<SessionView> {
-    Json(session_view(
-        current.account,
-        live.seconds_left,
-        live.absolute_seconds_left,
-    ))
+) -> Result<Json<SessionView>, ApiError> {
+    let view = session_view(&state, current.account, &current.token, *live, current.lang);
+    Ok(Json(view.await?))
+}
+
+/// "End my other sessions": every other browser or device of this account is logged out;
+/// this one stays.
+#[utoipa::path(
+    delete,
+    path = "/api/session/others",
+    tag = "auth",
+    responses((status = 200, description = "The other sessions ended; this session's view", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+)]
+pub async fn end_other_sessions(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    live: axum::Extension<sessions::Live>,
+) -> Result<Json<SessionView>, ApiError> {
+    let ended = sessions::revoke_others(&state.db, current.account.id, &current.token)
+        .await
+        .map_err(|e| ApiError::internal(current.lang, e))?;
+    tracing::info!(
+        account = current.account.id,
+        ended,
+        "other sessions ended by the holder"
+    );
+    let view = session_view(&state, current.account, &current.token, *live, current.lang);
+    Ok(Json(view.await?))
 }
 
 #[utoipa::path(

@@ -53,6 +53,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/session/keepalive", axum::routing::post(auth::keepalive))
         .route(
+            "/session/others",
+            axum::routing::delete(auth::end_other_sessions),
+        )
+        .route(
             "/session/eds-challenge",
             axum::routing::post(auth::eds_challenge),
         )

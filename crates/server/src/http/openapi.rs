@@ -83,6 +83,7 @@ impl utoipa::ToSchema for StatusFilter {}
         super::auth::current,
         super::auth::logout,
         super::auth::keepalive,
+        super::auth::end_other_sessions,
         super::auth::eds_challenge,
         super::auth::eds_login,
         super::pki::root_ca,
