@@ -11,6 +11,7 @@
 //! It builds for wasm32 (the browser signs, and checks officers' signatures) and natively
 //! (the server verifies). Issuing certificates (`issue`, a feature) is for the test PKI only.
 
+pub mod gost;
 mod holder;
 mod keystore;
 mod rsa_pkcs1;
