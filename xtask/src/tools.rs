@@ -165,17 +165,35 @@ pub fn path_with_tools() -> std::ffi::OsString {
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn ensure_chromium() -> anyhow::Result<()> {
-    // The openssl command is the EDS interoperability check's independent verifier;
-    // pdftotext (poppler-utils) reads back the PDFs the server makes.
+    // The openssl command (with the GOST engine) is the EDS interoperability check's
+    // independent verifier; pdftotext (poppler-utils) reads back the PDFs the server makes.
     if std::path::Path::new(CHROMIUM).exists()
         && std::path::Path::new("/usr/share/fonts/truetype/dejavu").exists()
-        && std::path::Path::new("/usr/bin/openssl").exists()
+        && gost_engine_present()
         && std::path::Path::new("/usr/bin/pdftotext").exists()
     {
         return Ok(());
     }
-    step("installing Chromium, fonts, openssl and poppler-utils from Debian (about 1 minute)");
-    apt_install(&["chromium", "fonts-dejavu-core", "openssl", "poppler-utils"])
+    step(
+        "installing Chromium, fonts, openssl with its GOST engine and poppler-utils from Debian (about 1 minute)",
+    );
+    apt_install(&[
+        "chromium",
+        "fonts-dejavu-core",
+        "openssl",
+        "libengine-gost-openssl",
+        "poppler-utils",
+    ])
+}
+
+/// Whether `openssl` runs and loads the GOST engine.
+fn gost_engine_present() -> bool {
+    Command::new("openssl")
+        .args(["engine", "-t", "gost"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Installs Debian packages (as root, or through sudo).

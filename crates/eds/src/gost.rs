@@ -308,6 +308,11 @@ impl SigningKey {
         self.curve
     }
 
+    /// `d`, for writing the key into a key file.
+    pub(crate) fn scalar(&self) -> U512 {
+        self.d
+    }
+
     /// `Q = d·G`.
     pub fn verifying_key(&self) -> VerifyingKey {
         let (x, y) = self

@@ -12,6 +12,7 @@
 //! (the server verifies). Issuing certificates (`issue`, a feature) is for the test PKI only.
 
 pub mod gost;
+pub mod gost_pkix;
 mod holder;
 mod keystore;
 mod rsa_pkcs1;

@@ -1,0 +1,195 @@
+//! GOST keys and signatures agree with OpenSSL's GOST engine (Debian's
+//! `libengine-gost-openssl`, which `cargo xtask test` installs): its keys read here, our keys
+//! read there, its signatures verify here and ours there — in the TC26 profile, the one
+//! OpenSSL knows.
+
+use der::{Decode, Encode};
+use qyzmet_eds::gost::SigningKey;
+use qyzmet_eds::gost_pkix::{self, Profile, Size};
+use spki::SubjectPublicKeyInfoOwned;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `openssl` with the GOST engine in `dir`; panics with its output when it fails.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the openssl command");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed (is libengine-gost-openssl installed?): {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+struct Case {
+    algorithm: &'static str,
+    size: Size,
+    digest: &'static str,
+}
+
+const CASES: [Case; 2] = [
+    Case {
+        algorithm: "gost2012_512",
+        size: Size::Bits512,
+        digest: "-md_gost12_512",
+    },
+    Case {
+        algorithm: "gost2012_256",
+        size: Size::Bits256,
+        digest: "-md_gost12_256",
+    },
+];
+
+const MESSAGE: &[u8] = "Өтініш 2026-000042: қорғаншылық".as_bytes();
+
+#[test]
+fn openssl_keys_and_signatures_are_ours_and_ours_are_openssls() {
+    for case in CASES {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("message"), MESSAGE).unwrap();
+        let engine = ["-engine", "gost"];
+
+        // OpenSSL's key, read here: the same public key, in the same bytes.
+        openssl(
+            d,
+            &[
+                &["genpkey"][..],
+                &engine,
+                &[
+                    "-algorithm",
+                    case.algorithm,
+                    "-pkeyopt",
+                    "paramset:A",
+                    "-out",
+                    "key.pem",
+                ],
+            ]
+            .concat(),
+        );
+        openssl(
+            d,
+            &[
+                &["pkcs8"][..],
+                &engine,
+                &[
+                    "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.p8",
+                ],
+            ]
+            .concat(),
+        );
+        openssl(
+            d,
+            &[
+                &["pkey"][..],
+                &engine,
+                &[
+                    "-in", "key.pem", "-pubout", "-outform", "DER", "-out", "pub.der",
+                ],
+            ]
+            .concat(),
+        );
+        let (key, profile) = gost_pkix::private_key(&std::fs::read(d.join("key.p8")).unwrap())
+            .expect("OpenSSL's GOST PKCS#8 reads");
+        assert_eq!(profile, Profile::Tc26);
+        let theirs = std::fs::read(d.join("pub.der")).unwrap();
+        let ours = gost_pkix::spki(&key.verifying_key(), Profile::Tc26).unwrap();
+        assert_eq!(
+            ours.to_der().unwrap(),
+            theirs.as_slice(),
+            "{}: the SPKI is written as OpenSSL writes it",
+            case.algorithm
+        );
+        let spki = SubjectPublicKeyInfoOwned::from_der(&theirs).unwrap();
+        let algorithm = gost_pkix::signature_algorithm(case.size, Profile::Tc26).oid;
+
+        // OpenSSL's signature verifies here, and not over another message.
+        openssl(
+            d,
+            &[
+                &["dgst"][..],
+                &engine,
+                &[
+                    case.digest,
+                    "-sign",
+                    "key.pem",
+                    "-out",
+                    "theirs.sig",
+                    "message",
+                ],
+            ]
+            .concat(),
+        );
+        let signature = std::fs::read(d.join("theirs.sig")).unwrap();
+        assert_eq!(
+            gost_pkix::verify(&spki, &algorithm, MESSAGE, &signature),
+            Some(true),
+            "{}: OpenSSL's signature verifies here",
+            case.algorithm
+        );
+        assert_eq!(
+            gost_pkix::verify(&spki, &algorithm, b"another message", &signature),
+            Some(false)
+        );
+
+        // Ours, with our own key, verifies in OpenSSL.
+        let own = SigningKey::generate(case.size.curve()).unwrap();
+        let own_spki = gost_pkix::spki(&own.verifying_key(), Profile::Tc26).unwrap();
+        std::fs::write(d.join("own.der"), own_spki.to_der().unwrap()).unwrap();
+        openssl(
+            d,
+            &[
+                &["pkey"][..],
+                &engine,
+                &[
+                    "-pubin", "-inform", "DER", "-in", "own.der", "-out", "own.pem",
+                ],
+            ]
+            .concat(),
+        );
+        let signature = gost_pkix::sign(&own, Profile::Tc26, MESSAGE).unwrap();
+        std::fs::write(d.join("ours.sig"), &signature).unwrap();
+        openssl(
+            d,
+            &[
+                &["dgst"][..],
+                &engine,
+                &[
+                    case.digest,
+                    "-verify",
+                    "own.pem",
+                    "-signature",
+                    "ours.sig",
+                    "message",
+                ],
+            ]
+            .concat(),
+        );
+        // …and OpenSSL refuses it over another message.
+        std::fs::write(d.join("message"), b"another message").unwrap();
+        let refused = Command::new("openssl")
+            .args(
+                [
+                    &["dgst"][..],
+                    &engine,
+                    &[
+                        case.digest,
+                        "-verify",
+                        "own.pem",
+                        "-signature",
+                        "ours.sig",
+                        "message",
+                    ],
+                ]
+                .concat(),
+            )
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(!refused.status.success());
+    }
+}
