@@ -278,6 +278,21 @@ fn layout(signature: Signature, profile: Profile, size: usize) -> Vec<u8> {
     bytes
 }
 
+/// The key of `spki` and the layout `algorithm` prescribes, when both are GOST of one size.
+fn key_for(
+    spki: &SubjectPublicKeyInfoOwned,
+    algorithm: &ObjectIdentifier,
+) -> Option<(gost::VerifyingKey, Profile, Size)> {
+    let (profile, size) = signature_kind(algorithm)?;
+    let key = public_key(spki)?;
+    (Size::of(key.curve()) == size).then_some((key, profile, size))
+}
+
+/// Whether `algorithm` is a GOST signature a key like `spki`'s makes.
+pub fn fits(spki: &SubjectPublicKeyInfoOwned, algorithm: &ObjectIdentifier) -> bool {
+    key_for(spki, algorithm).is_some()
+}
+
 /// Verifies `signature` over `message` by the key in `spki`, under the signature algorithm
 /// `algorithm`. `None` when either is not GOST (or they do not fit each other).
 pub fn verify(
@@ -286,12 +301,8 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Option<bool> {
-    let (profile, size) = signature_kind(algorithm)?;
-    let key = public_key(spki)?;
+    let (key, profile, size) = key_for(spki, algorithm)?;
     let curve = key.curve();
-    if Size::of(curve) != size {
-        return None;
-    }
     let mut bytes = signature.to_vec();
     if profile == Profile::Tc26 {
         bytes.reverse();

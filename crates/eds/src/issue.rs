@@ -6,18 +6,15 @@
 //! company's BIN in `OU`. Never part of the browser build.
 
 use crate::holder::{CLIENT_AUTH, EMAIL_PROTECTION, Purpose};
+use crate::key::{KeyAlgorithm, KeySigner, PrivateKey, SignatureBytes};
 use crate::keystore::SigningKey;
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc4519;
 use der::asn1::{SetOfVec, UtcTime};
 use der::referenced::OwnedToRef;
-use der::{Any, Decode, Encode, Tag};
+use der::{Any, Encode, Tag};
 use rand_core::{OsRng, RngCore};
-use rsa::RsaPrivateKey;
-use rsa::pkcs8::EncodePrivateKey;
-use sha2::Sha256;
-use signature::{SignatureEncoding, Signer};
-use spki::{DynSignatureAlgorithmIdentifier, EncodePublicKey, SubjectPublicKeyInfoOwned};
+use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
@@ -41,10 +38,11 @@ fn fail(e: impl std::fmt::Display) -> IssueError {
     IssueError(e.to_string())
 }
 
-/// A certification authority: its certificate and key.
+/// A certification authority: its certificate and key. Its holders get keys of its own
+/// algorithm (NCA RK keeps its RSA and GOST chains apart).
 pub struct Authority {
     pub certificate: Certificate,
-    key: RsaPrivateKey,
+    key: PrivateKey,
 }
 
 /// A holder's certificate and key.
@@ -73,10 +71,8 @@ pub struct Period {
     pub not_after: i64,
 }
 
-const RSA_BITS: usize = 2048;
-
-fn new_key() -> Result<RsaPrivateKey, IssueError> {
-    RsaPrivateKey::new(&mut OsRng, RSA_BITS).map_err(fail)
+fn new_key(algorithm: KeyAlgorithm) -> Result<PrivateKey, IssueError> {
+    PrivateKey::generate(algorithm).map_err(fail)
 }
 
 fn random_serial() -> Result<SerialNumber, IssueError> {
@@ -141,16 +137,24 @@ fn holder_name(s: &Subject) -> Result<Name, IssueError> {
     Ok(RdnSequence(rdns))
 }
 
-fn spki_of(key: &RsaPrivateKey) -> Result<SubjectPublicKeyInfoOwned, IssueError> {
-    let der = key.to_public_key().to_public_key_der().map_err(fail)?;
-    SubjectPublicKeyInfoOwned::from_der(der.as_bytes()).map_err(fail)
+fn spki_of(key: &PrivateKey) -> Result<SubjectPublicKeyInfoOwned, IssueError> {
+    key.public_key_info().map_err(fail)
 }
 
 impl Authority {
-    /// A self-signed root CA.
+    /// A self-signed root CA with an RSA key.
     pub fn root(common_name: &str, period: Period) -> Result<Authority, IssueError> {
-        let key = new_key()?;
-        let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(key.clone());
+        Authority::root_with(common_name, period, KeyAlgorithm::Rsa)
+    }
+
+    /// A self-signed root CA with a key of `algorithm`.
+    pub fn root_with(
+        common_name: &str,
+        period: Period,
+        algorithm: KeyAlgorithm,
+    ) -> Result<Authority, IssueError> {
+        let key = new_key(algorithm)?;
+        let signer = KeySigner(&key);
         let builder = CertificateBuilder::new(
             Profile::Root,
             random_serial()?,
@@ -160,13 +164,18 @@ impl Authority {
             &signer,
         )
         .map_err(fail)?;
-        let certificate = builder.build::<rsa::pkcs1v15::Signature>().map_err(fail)?;
+        let certificate = builder.build::<SignatureBytes>().map_err(fail)?;
         Ok(Authority { certificate, key })
+    }
+
+    /// The algorithm of this authority's key (and of the keys it issues).
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        self.key.algorithm()
     }
 
     /// An issuing CA under this one.
     pub fn subordinate(&self, common_name: &str, period: Period) -> Result<Authority, IssueError> {
-        let key = new_key()?;
+        let key = new_key(self.algorithm())?;
         let certificate = self.sign_certificate(
             Profile::SubCA {
                 issuer: self.certificate.tbs_certificate.subject.clone(),
@@ -182,15 +191,12 @@ impl Authority {
 
     /// Restores an authority saved with `key_pkcs8`.
     pub fn from_parts(certificate: Certificate, key_pkcs8: &[u8]) -> Result<Authority, IssueError> {
-        use rsa::pkcs8::DecodePrivateKey;
-        let key = RsaPrivateKey::from_pkcs8_der(key_pkcs8).map_err(fail)?;
+        let key = PrivateKey::from_pkcs8(key_pkcs8).ok_or_else(|| fail("not a key"))?;
         Ok(Authority { certificate, key })
     }
 
     pub fn key_pkcs8(&self) -> Result<Zeroizing<Vec<u8>>, IssueError> {
-        Ok(Zeroizing::new(
-            self.key.to_pkcs8_der().map_err(fail)?.as_bytes().to_vec(),
-        ))
+        self.key.to_pkcs8().map_err(fail)
     }
 
     /// A holder certificate for `purpose`: signing and authentication keys are separate, as
@@ -201,7 +207,7 @@ impl Authority {
         purpose: Purpose,
         period: Period,
     ) -> Result<Issued, IssueError> {
-        let key = new_key()?;
+        let key = new_key(self.algorithm())?;
         let issuer_spki = self
             .certificate
             .tbs_certificate
@@ -239,7 +245,7 @@ impl Authority {
                 Ok(())
             },
         )?;
-        let key_pkcs8 = Zeroizing::new(key.to_pkcs8_der().map_err(fail)?.as_bytes().to_vec());
+        let key_pkcs8 = key.to_pkcs8().map_err(fail)?;
         Ok(Issued {
             certificate,
             key_pkcs8,
@@ -250,13 +256,13 @@ impl Authority {
         &self,
         profile: Profile,
         subject: Name,
-        key: &RsaPrivateKey,
+        key: &PrivateKey,
         period: Period,
         extend: impl FnOnce(
-            &mut CertificateBuilder<'_, rsa::pkcs1v15::SigningKey<Sha256>>,
+            &mut CertificateBuilder<'_, KeySigner<'_>>,
         ) -> Result<(), x509_cert::builder::Error>,
     ) -> Result<Certificate, IssueError> {
-        let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone());
+        let signer = KeySigner(&self.key);
         let mut builder = CertificateBuilder::new(
             profile,
             random_serial()?,
@@ -267,7 +273,7 @@ impl Authority {
         )
         .map_err(fail)?;
         extend(&mut builder).map_err(fail)?;
-        builder.build::<rsa::pkcs1v15::Signature>().map_err(fail)
+        builder.build::<SignatureBytes>().map_err(fail)
     }
 
     /// A CRL listing `revoked` (serial, revocation time), current from `this_update` to
@@ -278,8 +284,7 @@ impl Authority {
         this_update: i64,
         next_update: i64,
     ) -> Result<CertificateList, IssueError> {
-        let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone());
-        let algorithm = signer.signature_algorithm_identifier().map_err(fail)?;
+        let algorithm = self.key.signature_algorithm();
         let entries = revoked
             .iter()
             .map(|(serial, at)| {
@@ -299,13 +304,11 @@ impl Authority {
             revoked_certificates: (!entries.is_empty()).then_some(entries),
             crl_extensions: None,
         };
-        let signed = signer
-            .try_sign(&tbs.to_der().map_err(fail)?)
-            .map_err(fail)?;
+        let signed = self.key.sign(&tbs.to_der().map_err(fail)?).map_err(fail)?;
         Ok(CertificateList {
             tbs_cert_list: tbs,
             signature_algorithm: algorithm,
-            signature: der::asn1::BitString::from_bytes(&signed.to_bytes()).map_err(fail)?,
+            signature: der::asn1::BitString::from_bytes(&signed).map_err(fail)?,
         })
     }
 }

@@ -1,12 +1,11 @@
 //! Opening a PKCS#12 key file (`.p12`) with its password.
 //!
-//! The private key lives only in `SigningKey`, whose RSA key is zeroized when dropped; the
+//! The private key lives only in `SigningKey`, whose key is zeroized when dropped; the
 //! caller owns (and zeroizes) the file bytes and the password.
 
 use crate::holder::{Holder, Purpose, check_usage};
+use crate::key::PrivateKey;
 use der::Decode;
-use rsa::RsaPrivateKey;
-use rsa::pkcs8::DecodePrivateKey;
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
@@ -19,7 +18,7 @@ pub enum OpenError {
     WrongPassword,
     #[error("the key file holds no private key with its certificate")]
     NoKey,
-    #[error("the key is not an RSA key")]
+    #[error("the key is neither RSA nor GOST R 34.10-2015")]
     UnsupportedKey,
 }
 
@@ -37,7 +36,7 @@ impl OpenError {
 
 /// A private key and its certificate, ready to sign.
 pub struct SigningKey {
-    pub(crate) key: RsaPrivateKey,
+    pub(crate) key: PrivateKey,
     pub certificate: Certificate,
 }
 
@@ -60,8 +59,7 @@ impl SigningKey {
 
     /// Builds one from a PKCS#8 key and its certificate (the test PKI's holders).
     pub fn from_parts(pkcs8_der: &[u8], certificate: Certificate) -> Result<SigningKey, OpenError> {
-        let key =
-            RsaPrivateKey::from_pkcs8_der(pkcs8_der).map_err(|_| OpenError::UnsupportedKey)?;
+        let key = PrivateKey::from_pkcs8(pkcs8_der).ok_or(OpenError::UnsupportedKey)?;
         Ok(SigningKey { key, certificate })
     }
 }

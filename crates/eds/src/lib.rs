@@ -14,6 +14,7 @@
 pub mod gost;
 pub mod gost_pkix;
 mod holder;
+pub mod key;
 mod keystore;
 mod rsa_pkcs1;
 mod sign;

@@ -1,16 +1,15 @@
-//! Detached CMS SignedData over a document: SHA-256, RSA PKCS#1 v1.5, the signed attributes
-//! content-type, message-digest and signing-time, and the signer's certificate included.
+//! Detached CMS SignedData over a document: SHA-256 with RSA PKCS#1 v1.5, or Streebog with
+//! GOST R 34.10-2015 (in the key's OID profile); the signed attributes content-type,
+//! message-digest and signing-time, and the signer's certificate included.
 
+use crate::key::{KeySigner, SignatureBytes};
 use crate::keystore::SigningKey;
 use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
 use const_oid::db::rfc5911::{ID_DATA, ID_SIGNING_TIME};
-use const_oid::db::rfc5912::ID_SHA_256;
 use der::asn1::SetOfVec;
 use der::{Any, Encode};
-use sha2::{Digest, Sha256};
-use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::time::Time;
 
@@ -29,32 +28,34 @@ pub fn sign_detached(
     document: &[u8],
     signing_time: u64,
 ) -> Result<Vec<u8>, SignError> {
-    let digest = Sha256::digest(document);
+    let digest = key.key.digest(document);
     let content = EncapsulatedContentInfo {
         econtent_type: ID_DATA,
         econtent: None,
     };
-    let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(key.key.clone());
+    let signer = KeySigner(&key.key);
     let tbs = &key.certificate.tbs_certificate;
     let sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
         issuer: tbs.issuer.clone(),
         serial_number: tbs.serial_number.clone(),
     });
-    let sha256 = AlgorithmIdentifierOwned {
-        oid: ID_SHA_256,
-        parameters: None,
-    };
-    let mut signer_info =
-        SignerInfoBuilder::new(&signer, sid, sha256.clone(), &content, Some(&digest))
-            .map_err(|_| SignError::Build)?;
+    let digest_algorithm = key.key.digest_algorithm();
+    let mut signer_info = SignerInfoBuilder::new(
+        &signer,
+        sid,
+        digest_algorithm.clone(),
+        &content,
+        Some(&digest),
+    )
+    .map_err(|_| SignError::Build)?;
     signer_info
         .add_signed_attribute(signing_time_attribute(signing_time)?)
         .map_err(|_| SignError::Build)?;
     let mut signed_data = SignedDataBuilder::new(&content);
     signed_data
-        .add_digest_algorithm(sha256)
+        .add_digest_algorithm(digest_algorithm)
         .and_then(|b| b.add_certificate(CertificateChoices::Certificate(key.certificate.clone())))
-        .and_then(|b| b.add_signer_info::<_, rsa::pkcs1v15::Signature>(signer_info))
+        .and_then(|b| b.add_signer_info::<_, SignatureBytes>(signer_info))
         .map_err(|_| SignError::Build)?;
     let content_info = signed_data.build().map_err(|_| SignError::Build)?;
     content_info.to_der().map_err(|_| SignError::Build)

@@ -3,9 +3,11 @@
 //! validity period, revocation (CRL), the key usage, and whose IIN/BIN it carries.
 //!
 //! `cms` has no verifier, so this is RFC 5652 § 5.4/5.6 by hand: the messageDigest attribute
-//! must be the SHA-256 of the document, and the signature covers the DER of the signed
-//! attributes (as a SET OF).
+//! must be the digest of the document (SHA-256 for an RSA key, Streebog of the key's size for
+//! a GOST one), and the signature covers the DER of the signed attributes (as a SET OF).
+//! Certificates and CRLs are checked the same way whatever their CA's algorithm.
 
+use crate::gost_pkix;
 use crate::holder::{Holder, Purpose, check_usage, is_ca, same_name, unix};
 use crate::rsa_pkcs1;
 use cms::content_info::ContentInfo;
@@ -52,7 +54,7 @@ pub struct Verified {
 pub enum VerifyError {
     #[error("the signature is not a CMS SignedData with one signer and their certificate")]
     Malformed,
-    #[error("the signature uses an algorithm other than RSA with SHA-256")]
+    #[error("the signature uses an algorithm other than RSA with SHA-256 or GOST R 34.10-2015")]
     UnsupportedAlgorithm,
     #[error("the signature does not match the document")]
     SignatureMismatch,
@@ -133,10 +135,10 @@ pub fn verify_detached(
         return Err(Malformed);
     };
     let certificate = signer_certificate(&signed, signer).ok_or(Malformed)?;
-    if signer.digest_alg.oid != ID_SHA_256
-        || !rsa_pkcs1::supported(&signer.signature_algorithm.oid)
-        || !rsa_pkcs1::is_rsa(&certificate.tbs_certificate.subject_public_key_info)
-    {
+    let spki = &certificate.tbs_certificate.subject_public_key_info;
+    let expected_digest =
+        document_digest(&signer.digest_alg.oid, spki, document).ok_or(UnsupportedAlgorithm)?;
+    if !supported(spki, &signer.signature_algorithm.oid) {
         return Err(UnsupportedAlgorithm);
     }
     let attributes = signer.signed_attrs.as_ref().ok_or(Malformed)?;
@@ -147,12 +149,13 @@ pub fn verify_detached(
         return Err(Malformed);
     }
     let signing_time = attribute_value::<Time>(attributes, ID_SIGNING_TIME).map(|t| unix(&t));
-    if digest.as_bytes() != Sha256::digest(document).as_slice() {
+    if digest.as_bytes() != expected_digest.as_slice() {
         return Err(SignatureMismatch);
     }
     let signed_bytes = attributes.to_der().map_err(|_| Malformed)?;
-    if !rsa_pkcs1::verify(
-        &certificate.tbs_certificate.subject_public_key_info,
+    if !verifies(
+        spki,
+        &signer.signature_algorithm.oid,
         &signed_bytes,
         signer.signature.as_bytes(),
     ) {
@@ -186,6 +189,40 @@ pub fn verify_detached(
         signing_time,
         certificate,
     })
+}
+
+/// Whether `algorithm` is one this crate verifies with a key like `spki`'s.
+fn supported(spki: &spki::SubjectPublicKeyInfoOwned, algorithm: &ObjectIdentifier) -> bool {
+    (rsa_pkcs1::supported(algorithm) && rsa_pkcs1::is_rsa(spki)) || gost_pkix::fits(spki, algorithm)
+}
+
+/// Whether `signature` over `message` is by the key in `spki` under `algorithm` (RSA with
+/// SHA-256 or GOST R 34.10-2015 in either OID profile); false for anything unsupported.
+fn verifies(
+    spki: &spki::SubjectPublicKeyInfoOwned,
+    algorithm: &ObjectIdentifier,
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
+    if rsa_pkcs1::supported(algorithm) {
+        return rsa_pkcs1::is_rsa(spki) && rsa_pkcs1::verify(spki, message, signature);
+    }
+    gost_pkix::verify(spki, algorithm, message, signature) == Some(true)
+}
+
+/// The document's digest under a SignerInfo's digest algorithm, when it is the one the key
+/// signs with: SHA-256 for RSA, Streebog of the key's size for GOST.
+fn document_digest(
+    digest: &ObjectIdentifier,
+    spki: &spki::SubjectPublicKeyInfoOwned,
+    document: &[u8],
+) -> Option<Vec<u8>> {
+    if *digest == ID_SHA_256 {
+        return rsa_pkcs1::is_rsa(spki).then(|| Sha256::digest(document).to_vec());
+    }
+    let size = gost_pkix::digest_size(digest)?;
+    let key = gost_pkix::public_key(spki)?;
+    (key.curve().size() == size.curve().size()).then(|| gost_pkix::digest(size, document))
 }
 
 fn signer_certificate(signed: &SignedData, signer: &SignerInfo) -> Option<Certificate> {
@@ -226,12 +263,12 @@ fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
     same_name(
         &cert.tbs_certificate.issuer,
         &issuer.tbs_certificate.subject,
-    ) && rsa_pkcs1::supported(&cert.signature_algorithm.oid)
-        && rsa_pkcs1::verify(
-            &issuer.tbs_certificate.subject_public_key_info,
-            &tbs,
-            cert.signature.raw_bytes(),
-        )
+    ) && verifies(
+        &issuer.tbs_certificate.subject_public_key_info,
+        &cert.signature_algorithm.oid,
+        &tbs,
+        cert.signature.raw_bytes(),
+    )
 }
 
 fn valid_at(cert: &Certificate, at: i64) -> bool {
@@ -275,10 +312,10 @@ fn check_revocation(
     let current = trust.crls.iter().find(|crl| {
         let tbs = &crl.tbs_cert_list;
         let genuine = same_name(&tbs.issuer, &issuer.tbs_certificate.subject)
-            && rsa_pkcs1::supported(&crl.signature_algorithm.oid)
             && tbs.to_der().is_ok_and(|der| {
-                rsa_pkcs1::verify(
+                verifies(
                     &issuer.tbs_certificate.subject_public_key_info,
+                    &crl.signature_algorithm.oid,
                     &der,
                     crl.signature.raw_bytes(),
                 )

@@ -193,3 +193,150 @@ fn openssl_keys_and_signatures_are_ours_and_ours_are_openssls() {
         assert!(!refused.status.success());
     }
 }
+
+mod cms_interop {
+    use super::openssl;
+    use der::EncodePem;
+    use qyzmet_eds::gost_pkix::Profile;
+    use qyzmet_eds::issue::{Authority, Period, Subject};
+    use qyzmet_eds::key::KeyAlgorithm;
+    use qyzmet_eds::{Expected, Purpose, TrustStore, sign_detached, verify_detached};
+
+    const DAY: i64 = 86_400;
+    const IIN: &str = "880315412341";
+
+    fn pem(cert: &qyzmet_eds::Certificate) -> String {
+        cert.to_pem(der::pem::LineEnding::LF).unwrap()
+    }
+
+    /// A GOST chain in the TC26 profile: OpenSSL verifies the CMS we make with it, and we
+    /// accept the CMS OpenSSL makes with its keys.
+    #[test]
+    fn a_gost_cms_made_here_verifies_in_openssl_and_one_made_there_verifies_here() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let years = Period {
+            not_before: now - 400 * DAY,
+            not_after: now + 3000 * DAY,
+        };
+        let algorithm = KeyAlgorithm::Gost512(Profile::Tc26);
+        let root = Authority::root_with("Qyzmet GOST Test Root", years, algorithm).unwrap();
+        let issuing = root.subordinate("Qyzmet GOST Test Issuing", years).unwrap();
+        let holder = issuing
+            .issue(
+                &Subject {
+                    common_name: "НҰРЛАНОВА АЙГҮЛ".into(),
+                    surname: "НҰРЛАНОВА".into(),
+                    given_name: "АЙГҮЛ".into(),
+                    iin: IIN.into(),
+                    ..Subject::default()
+                },
+                Purpose::Signing,
+                Period {
+                    not_before: now - DAY,
+                    not_after: now + 365 * DAY,
+                },
+            )
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let document = "Өтініш: қорғаншылық, 2026-000042".as_bytes();
+        std::fs::write(d.join("document"), document).unwrap();
+        // The bundle of trusted CAs, as the existing RSA check gives OpenSSL.
+        let bundle = pem(&root.certificate) + &pem(&issuing.certificate);
+        std::fs::write(d.join("bundle.pem"), bundle).unwrap();
+        std::fs::write(d.join("holder.pem"), pem(&holder.certificate)).unwrap();
+        std::fs::write(d.join("holder.p8"), holder.key_pkcs8.as_slice()).unwrap();
+        let engine = ["-engine", "gost"];
+
+        // Ours, verified by OpenSSL against the root.
+        let ours = sign_detached(&holder.signing_key(), document, now as u64).unwrap();
+        std::fs::write(d.join("ours.p7s"), &ours).unwrap();
+        openssl(
+            d,
+            &[
+                &["cms", "-verify"][..],
+                &engine,
+                &[
+                    "-binary",
+                    "-inform",
+                    "DER",
+                    "-in",
+                    "ours.p7s",
+                    "-content",
+                    "document",
+                    "-CAfile",
+                    "bundle.pem",
+                    "-purpose",
+                    "any",
+                    "-out",
+                    "/dev/null",
+                ],
+            ]
+            .concat(),
+        );
+
+        // OpenSSL's, with our holder's key and certificate, verified here.
+        openssl(
+            d,
+            &[
+                &["pkey"][..],
+                &engine,
+                &["-inform", "DER", "-in", "holder.p8", "-out", "holder.key"],
+            ]
+            .concat(),
+        );
+        openssl(
+            d,
+            &[
+                &["cms", "-sign"][..],
+                &engine,
+                &[
+                    "-binary",
+                    "-in",
+                    "document",
+                    "-signer",
+                    "holder.pem",
+                    "-inkey",
+                    "holder.key",
+                    "-md",
+                    "md_gost12_512",
+                    "-outform",
+                    "DER",
+                    "-out",
+                    "theirs.p7s",
+                ],
+            ]
+            .concat(),
+        );
+        let theirs = std::fs::read(d.join("theirs.p7s")).unwrap();
+        let trust = TrustStore {
+            anchors: vec![root.certificate.clone()],
+            intermediates: vec![issuing.certificate.clone()],
+            crls: vec![issuing.crl(&[], now - DAY, now + 7 * DAY).unwrap()],
+        };
+        let verified = verify_detached(
+            &theirs,
+            document,
+            &trust,
+            Purpose::Signing,
+            &Expected::Iin(IIN.into()),
+            Some(now),
+        )
+        .expect("OpenSSL's GOST CMS verifies here");
+        assert_eq!(verified.holder.iin.as_deref(), Some(IIN));
+        assert!(
+            verify_detached(
+                &theirs,
+                b"another document",
+                &trust,
+                Purpose::Signing,
+                &Expected::Iin(IIN.into()),
+                Some(now),
+            )
+            .is_err()
+        );
+    }
+}
