@@ -200,7 +200,7 @@ impl Signer {
 }
 
 /// Checks an officer's signature here, against the CA certificates and CRL the portal
-/// publishes (`/api/pki/`): the app says "signed by … on …" only after this says yes.
+/// publishes (`/api/pki/` and `/api/pki/gost/`): the app says "signed by … on …" only after this says yes.
 pub async fn verify(
     signature: &[u8],
     document: &[u8],
@@ -212,17 +212,33 @@ pub async fn verify(
             .map(|b| Uint8Array::from(b.as_slice()))
             .map_err(|_| SignError::new("eds.revocation_unknown"))
     };
-    let one = |a: Uint8Array| js_sys::Array::of1(&a).into();
+    // Both chains the portal publishes: GOST (NCA RK's keys today) and RSA.
+    let both = |gost: Uint8Array, rsa: Uint8Array| js_sys::Array::of2(&gost, &rsa).into();
     let answer = call(&[
         ("op", "verify".into()),
         ("signature", Uint8Array::from(signature).into()),
         ("document", Uint8Array::from(document).into()),
-        ("anchors", one(fetch("/api/pki/root-ca.cer").await?)),
+        (
+            "anchors",
+            both(
+                fetch("/api/pki/gost/root-ca.cer").await?,
+                fetch("/api/pki/root-ca.cer").await?,
+            ),
+        ),
         (
             "intermediates",
-            one(fetch("/api/pki/issuing-ca.cer").await?),
+            both(
+                fetch("/api/pki/gost/issuing-ca.cer").await?,
+                fetch("/api/pki/issuing-ca.cer").await?,
+            ),
         ),
-        ("crls", one(fetch("/api/pki/issuing-ca.crl").await?)),
+        (
+            "crls",
+            both(
+                fetch("/api/pki/gost/issuing-ca.crl").await?,
+                fetch("/api/pki/issuing-ca.crl").await?,
+            ),
+        ),
         ("iin", iin.into()),
         ("now", (js_sys::Date::now() / 1000.0).floor().into()),
     ])

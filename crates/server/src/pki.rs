@@ -1,15 +1,21 @@
 //! The test PKI: made on first start in `<data>/pki/` (never committed), in the manner of
-//! NCA RK — a root CA, an issuing CA under it, and for every demo account a signing key and a
-//! separate authentication key as password-protected `.p12` files. Also issued, for trying
-//! every refusal: an expired certificate, a not-yet-valid one, a revoked one (on the CRL), one
-//! from a foreign CA with the same names, and one whose IIN is not the account's.
+//! NCA RK, which keeps two chains — GOST R 34.10-2015 (what it issues today) and RSA. Each is a
+//! root CA and an issuing CA under it (the RSA chain's files in `pki/`, the GOST chain's in
+//! `pki/gost/`). Every demo account gets a signing key and a separate authentication key as
+//! password-protected `.p12` files: GOST in NCA RK's OID profile by default
+//! (`keys/<IIN>-signing.p12`), RSA beside them (`keys/rsa/…`, what OpenSSL can sign with).
+//! Also issued (RSA), for trying every refusal: an expired certificate, a not-yet-valid one,
+//! a revoked one (on the CRL), one from a foreign CA with the same names, and one whose IIN
+//! is not the account's.
 //!
-//! The issuing CA's key stays in the data directory so the CRL can be re-signed: it is
+//! The issuing CAs' keys stay in the data directory so the CRLs can be re-signed: each is
 //! current for a week and re-issued a day after it was made.
 
 use crate::demo;
 use base64::Engine;
+use qyzmet_eds::gost_pkix::Profile;
 use qyzmet_eds::issue::{Authority, Issued, Period};
+use qyzmet_eds::key::KeyAlgorithm;
 use qyzmet_eds::{Certificate, CertificateList, Purpose, TrustStore};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -23,16 +29,28 @@ const CRL_LIFETIME: i64 = 7 * DAY;
 const CRL_REFRESH_AFTER: i64 = DAY;
 const ROOT_NAME: &str = "Qyzmet TEST Root CA";
 const ISSUING_NAME: &str = "Qyzmet TEST Issuing CA (RSA)";
+const GOST_ROOT_NAME: &str = "Qyzmet TEST Root CA (GOST)";
+const GOST_ISSUING_NAME: &str = "Qyzmet TEST Issuing CA (GOST)";
+/// NCA RK's keys: GOST R 34.10-2015, 512-bit, its own OIDs.
+const GOST: KeyAlgorithm = KeyAlgorithm::Gost512(Profile::Nca);
 /// The demo citizen the "bad" certificates are made for.
 const TEST_HOLDER: &str = "880315412341";
 
-pub struct Pki {
+/// One chain: a root, the issuing CA under it, and the issuing CA's CRL.
+pub struct Chain {
+    /// Where its files are (`root-ca.cer`, `issuing-ca.cer`, `.key`, `.crl`, `revoked.txt`).
     dir: PathBuf,
     pub root: Certificate,
     pub issuing: Certificate,
     issuing_authority: Authority,
     revoked: Vec<(SerialNumber, i64)>,
     crl: Mutex<CertificateList>,
+}
+
+pub struct Pki {
+    dir: PathBuf,
+    pub rsa: Chain,
+    pub gost: Chain,
 }
 
 /// One key file made for the demo, for printing where it is.
@@ -46,14 +64,46 @@ impl Pki {
     /// Opens the PKI in `data_dir`, making it first if there is none.
     pub fn open_or_create(data_dir: &Path, now: i64) -> anyhow::Result<Pki> {
         let dir = data_dir.join("pki");
+        let started = std::time::Instant::now();
         if !dir.join("root-ca.cer").exists() {
-            let started = std::time::Instant::now();
             create(&dir, now)?;
-            tracing::info!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "test PKI created"
-            );
         }
+        // A PKI made before the GOST chain existed gets it now; its RSA keys move to `rsa/`.
+        if !dir.join("gost").join("root-ca.cer").exists() {
+            add_gost(&dir, now)?;
+        }
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        if elapsed_ms > 0 {
+            tracing::info!(elapsed_ms, "test PKI ready");
+        }
+        let pki = Pki {
+            rsa: Chain::open(dir.clone())?,
+            gost: Chain::open(dir.join("gost"))?,
+            dir,
+        };
+        pki.rsa.current_crl(now)?;
+        pki.gost.current_crl(now)?;
+        Ok(pki)
+    }
+
+    /// What submissions and logins are verified against: both chains, with current CRLs.
+    pub fn trust(&self, now: i64) -> anyhow::Result<TrustStore> {
+        Ok(TrustStore {
+            anchors: vec![self.gost.root.clone(), self.rsa.root.clone()],
+            intermediates: vec![self.gost.issuing.clone(), self.rsa.issuing.clone()],
+            crls: vec![self.gost.current_crl(now)?, self.rsa.current_crl(now)?],
+        })
+    }
+
+    /// The RSA chain's CA certificates, root last, as PEM (what `openssl -CAfile` takes;
+    /// OpenSSL without the GOST engine cannot read the GOST chain).
+    pub fn chain_pem(&self) -> anyhow::Result<String> {
+        self.rsa.chain_pem()
+    }
+}
+
+impl Chain {
+    fn open(dir: PathBuf) -> anyhow::Result<Chain> {
         let read = |name: &str| {
             std::fs::read(dir.join(name))
                 .map_err(|e| anyhow::anyhow!("{}: {e}", dir.join(name).display()))
@@ -63,24 +113,13 @@ impl Pki {
         let issuing_authority = Authority::from_parts(issuing.clone(), &read("issuing-ca.key")?)?;
         let revoked = parse_revoked(&String::from_utf8(read("revoked.txt")?)?)?;
         let crl = CertificateList::from_der(&read("issuing-ca.crl")?)?;
-        let pki = Pki {
+        Ok(Chain {
             dir,
             root,
             issuing,
             issuing_authority,
             revoked,
             crl: Mutex::new(crl),
-        };
-        pki.current_crl(now)?;
-        Ok(pki)
-    }
-
-    /// What submissions and logins are verified against, with a current CRL.
-    pub fn trust(&self, now: i64) -> anyhow::Result<TrustStore> {
-        Ok(TrustStore {
-            anchors: vec![self.root.clone()],
-            intermediates: vec![self.issuing.clone()],
-            crls: vec![self.current_crl(now)?],
         })
     }
 
@@ -98,7 +137,7 @@ impl Pki {
         Ok(crl.clone())
     }
 
-    /// The CA certificates, root last, as PEM (what `openssl -CAfile` takes).
+    /// The CA certificates, root last, as PEM.
     pub fn chain_pem(&self) -> anyhow::Result<String> {
         Ok(format!(
             "{}{}",
@@ -106,7 +145,9 @@ impl Pki {
             pem("CERTIFICATE", &self.root.to_der()?)
         ))
     }
+}
 
+impl Pki {
     /// The demo key files, in the order `create` lists them.
     pub fn key_files(&self) -> Vec<KeyFile> {
         let Ok(listing) = std::fs::read_to_string(self.dir.join("keys").join("index.tsv")) else {
@@ -170,25 +211,24 @@ struct Job {
     revoke: bool,
 }
 
-/// Makes the whole PKI in a temporary directory and renames it into place, so a crash
-/// half-way leaves no half PKI behind.
+/// Makes the RSA chain and every RSA key in a temporary directory and renames it into place,
+/// so a crash half-way leaves no half PKI behind.
 fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
     let tmp = dir.with_extension("tmp");
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir_all(tmp.join("keys").join("test"))?;
-    let ten_years = Period {
-        not_before: now - DAY,
-        not_after: now + 3650 * DAY,
-    };
+    std::fs::create_dir_all(tmp.join("keys").join("rsa"))?;
+    let ten_years = ten_years(now);
     let root = Authority::root(ROOT_NAME, ten_years)?;
     let issuing = root.subordinate(ISSUING_NAME, ten_years)?;
     // A CA with the very same names but other keys: trust must be by signature, not by name.
     let foreign_root = Authority::root(ROOT_NAME, ten_years)?;
     let foreign = foreign_root.subordinate(ISSUING_NAME, ten_years)?;
 
-    let jobs = jobs(now)?;
+    let mut jobs = account_jobs(now, "rsa/", "RSA")?;
+    jobs.extend(refusal_jobs(now)?);
     let results: Vec<anyhow::Result<Issued>> = issue_in_parallel(&jobs, &issuing, &foreign);
     let mut revoked = String::new();
     let mut index = String::new();
@@ -211,12 +251,7 @@ fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
         }
     }
     std::fs::write(tmp.join("keys").join("index.tsv"), index)?;
-    std::fs::write(tmp.join("revoked.txt"), &revoked)?;
-    std::fs::write(tmp.join("root-ca.cer"), root.certificate.to_der()?)?;
-    std::fs::write(tmp.join("issuing-ca.cer"), issuing.certificate.to_der()?)?;
-    std::fs::write(tmp.join("issuing-ca.key"), issuing.key_pkcs8()?.as_slice())?;
-    let crl = issuing.crl(&parse_revoked(&revoked)?, now, now + CRL_LIFETIME)?;
-    std::fs::write(tmp.join("issuing-ca.crl"), crl.to_der()?)?;
+    write_chain(&tmp, &root, &issuing, &revoked, now)?;
     std::fs::write(
         tmp.join("chain.pem"),
         format!(
@@ -229,21 +264,100 @@ fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn jobs(now: i64) -> anyhow::Result<Vec<Job>> {
+fn ten_years(now: i64) -> Period {
+    Period {
+        not_before: now - DAY,
+        not_after: now + 3650 * DAY,
+    }
+}
+
+/// A chain's files: the CA certificates, the issuing CA's key, `revoked.txt` and the CRL.
+fn write_chain(
+    dir: &Path,
+    root: &Authority,
+    issuing: &Authority,
+    revoked: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    std::fs::write(dir.join("revoked.txt"), revoked)?;
+    std::fs::write(dir.join("root-ca.cer"), root.certificate.to_der()?)?;
+    std::fs::write(dir.join("issuing-ca.cer"), issuing.certificate.to_der()?)?;
+    std::fs::write(dir.join("issuing-ca.key"), issuing.key_pkcs8()?.as_slice())?;
+    let crl = issuing.crl(&parse_revoked(revoked)?, now, now + CRL_LIFETIME)?;
+    std::fs::write(dir.join("issuing-ca.crl"), crl.to_der()?)?;
+    Ok(())
+}
+
+/// Makes the GOST chain in `pki/gost/` and the accounts' GOST keys in `pki/keys/`, listed
+/// first. A PKI from before the GOST chain has its RSA keys at `keys/<IIN>-…`: they move to
+/// `keys/rsa/` so the default names are GOST, as NCA RK issues them today.
+fn add_gost(dir: &Path, now: i64) -> anyhow::Result<()> {
+    let keys = dir.join("keys");
+    let index_path = keys.join("index.tsv");
+    let mut index = std::fs::read_to_string(&index_path).unwrap_or_default();
+    if !keys.join("rsa").exists() {
+        std::fs::create_dir_all(keys.join("rsa"))?;
+        for entry in std::fs::read_dir(&keys)? {
+            let path = entry?.path();
+            if let Some(name) = path.file_name()
+                && path.extension().is_some_and(|e| e == "p12")
+            {
+                std::fs::rename(&path, keys.join("rsa").join(name))?;
+            }
+        }
+        index = index
+            .lines()
+            .map(|line| match line.split_once('\t') {
+                Some((file, what)) if !file.contains('/') => format!("rsa/{file}\t{what}, RSA\n"),
+                _ => format!("{line}\n"),
+            })
+            .collect();
+    }
+    let tmp = dir.join("gost.tmp");
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    std::fs::create_dir_all(tmp.join("keys"))?;
+    let ten_years = ten_years(now);
+    let root = Authority::root_with(GOST_ROOT_NAME, ten_years, GOST)?;
+    let issuing = root.subordinate(GOST_ISSUING_NAME, ten_years)?;
+    let jobs = account_jobs(now, "", "GOST")?;
+    let results = issue_in_parallel(&jobs, &issuing, &issuing);
+    let mut listed = String::new();
+    for (job, issued) in jobs.iter().zip(results) {
+        let file = issued?.to_pkcs12(&[&issuing.certificate, &root.certificate], DEMO_PASSWORD)?;
+        std::fs::write(tmp.join("keys").join(&job.file), file)?;
+        listed.push_str(&format!("{}\t{}\n", job.file, job.what));
+    }
+    write_chain(&tmp, &root, &issuing, "", now)?;
+    for job in &jobs {
+        std::fs::rename(tmp.join("keys").join(&job.file), keys.join(&job.file))?;
+    }
+    std::fs::remove_dir_all(tmp.join("keys"))?;
+    write_atomically(&index_path, format!("{listed}{index}").as_bytes())?;
+    std::fs::rename(&tmp, dir.join("gost"))?;
+    Ok(())
+}
+
+/// Every demo account's signing and authentication keys (in `prefix`), and the registry
+/// entries' without an account (their authentication key, for registering with EDS).
+fn account_jobs(now: i64, prefix: &str, algorithm: &str) -> anyhow::Result<Vec<Job>> {
     let valid = Period {
         not_before: now - DAY,
         not_after: now + 365 * DAY,
     };
     let mut jobs = Vec::new();
-    let holders = demo::certificate_holders()?;
-    for h in &holders {
+    for h in &demo::certificate_holders()? {
         for (purpose, kind) in [
             (Purpose::Signing, "signing"),
             (Purpose::Authentication, "auth"),
         ] {
             jobs.push(Job {
-                file: format!("{}-{kind}.p12", h.login),
-                what: format!("{} ({}), {kind}", h.subject.common_name, h.login),
+                file: format!("{prefix}{}-{kind}.p12", h.login),
+                what: format!(
+                    "{} ({}), {kind}, {algorithm}",
+                    h.subject.common_name, h.login
+                ),
                 subject: h.subject.clone(),
                 purpose,
                 period: valid,
@@ -252,13 +366,12 @@ fn jobs(now: i64) -> anyhow::Result<Vec<Job>> {
             });
         }
     }
-    // Registry entries without an account get their authentication key, to try
-    // registering with EDS (a company's carries its BIN and is its head's).
+    // A company's carries its BIN and is its head's.
     for h in demo::holders_without_account()? {
         jobs.push(Job {
-            file: format!("{}-auth.p12", h.login),
+            file: format!("{prefix}{}-auth.p12", h.login),
             what: format!(
-                "{} ({}), auth: no account yet, for registering with EDS",
+                "{} ({}), auth, {algorithm}: no account yet, for registering with EDS",
                 h.subject.common_name, h.login
             ),
             subject: h.subject,
@@ -268,12 +381,21 @@ fn jobs(now: i64) -> anyhow::Result<Vec<Job>> {
             revoke: false,
         });
     }
-    let citizen = holders
-        .iter()
+    Ok(jobs)
+}
+
+/// The keys that must be refused, each for its own reason (RSA).
+fn refusal_jobs(now: i64) -> anyhow::Result<Vec<Job>> {
+    let valid = Period {
+        not_before: now - DAY,
+        not_after: now + 365 * DAY,
+    };
+    let mut jobs = Vec::new();
+    let citizen = demo::certificate_holders()?
+        .into_iter()
         .find(|h| h.login == TEST_HOLDER)
         .ok_or_else(|| anyhow::anyhow!("demo account {TEST_HOLDER} is missing"))?
-        .subject
-        .clone();
+        .subject;
     let bad = |case: &str, period, foreign, revoke| Job {
         file: format!("test/{TEST_HOLDER}-{case}.p12"),
         what: format!(
@@ -374,4 +496,82 @@ fn issue_in_parallel(
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("a key-issuing thread failed"))))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_key(path: &Path) -> qyzmet_eds::SigningKey {
+        qyzmet_eds::open_pkcs12(&std::fs::read(path).unwrap(), DEMO_PASSWORD).unwrap()
+    }
+
+    /// A data directory from before the GOST chain (RSA keys at the default names) is
+    /// upgraded in place: its RSA keys move to `keys/rsa/`, GOST keys take the default names,
+    /// and both chains are trusted.
+    #[test]
+    fn an_rsa_only_pki_gains_the_gost_chain_and_keeps_its_rsa_keys() {
+        let data = tempfile::tempdir().unwrap();
+        let dir = data.path().join("pki");
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        create(&dir, now).unwrap();
+        // What the RSA-only layout looked like: account keys at the top of `keys/`.
+        let keys = dir.join("keys");
+        for entry in std::fs::read_dir(keys.join("rsa")).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::rename(&path, keys.join(path.file_name().unwrap())).unwrap();
+        }
+        std::fs::remove_dir(keys.join("rsa")).unwrap();
+        let index = std::fs::read_to_string(keys.join("index.tsv"))
+            .unwrap()
+            .replace("rsa/", "");
+        std::fs::write(keys.join("index.tsv"), index).unwrap();
+        let old_rsa_root = std::fs::read(dir.join("root-ca.cer")).unwrap();
+
+        let pki = Pki::open_or_create(data.path(), now).unwrap();
+        assert_eq!(
+            std::fs::read(dir.join("root-ca.cer")).unwrap(),
+            old_rsa_root
+        );
+        let gost = open_key(&keys.join("880315412341-signing.p12"));
+        let rsa = open_key(&keys.join("rsa").join("880315412341-signing.p12"));
+        let algorithm = |k: &qyzmet_eds::SigningKey| {
+            k.certificate
+                .tbs_certificate
+                .subject_public_key_info
+                .algorithm
+                .oid
+        };
+        assert_eq!(algorithm(&gost), qyzmet_eds::gost_pkix::NCA_PUBLIC_KEY_512);
+        assert_eq!(algorithm(&rsa), const_oid_rsa());
+        let listed: Vec<String> = pki
+            .key_files()
+            .iter()
+            .map(|k| k.path.strip_prefix(&keys).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            listed.first().map(String::as_str),
+            Some("880315412341-signing.p12")
+        );
+        assert!(listed.contains(&"rsa/880315412341-signing.p12".to_string()));
+        assert!(listed.contains(&"test/880315412341-revoked.p12".to_string()));
+        // Both keys sign what the portal trusts.
+        let trust = pki.trust(now).unwrap();
+        for key in [&gost, &rsa] {
+            let cms = qyzmet_eds::sign_detached(key, b"document", now as u64).unwrap();
+            let verified = qyzmet_eds::verify_detached(
+                &cms,
+                b"document",
+                &trust,
+                Purpose::Signing,
+                &qyzmet_eds::Expected::Iin("880315412341".into()),
+                Some(now),
+            );
+            assert!(verified.is_ok(), "{verified:?}");
+        }
+    }
+
+    fn const_oid_rsa() -> x509_cert::der::asn1::ObjectIdentifier {
+        x509_cert::der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1")
+    }
 }

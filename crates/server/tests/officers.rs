@@ -235,42 +235,23 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
         (decision.reason.as_deref(), decision.signer_iin.as_str()),
         (Some(reason), OFFICER.0)
     );
-    let get = |path: &str| plain().get(s.url(path)).send();
-    let trust = qyzmet_eds::TrustStore {
-        anchors: vec![
-            qyzmet_eds::parse_certificate(
-                &get("/api/pki/root-ca.cer")
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap(),
-            )
-            .unwrap(),
-        ],
-        intermediates: vec![
-            qyzmet_eds::parse_certificate(
-                &get("/api/pki/issuing-ca.cer")
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap(),
-            )
-            .unwrap(),
-        ],
-        crls: vec![
-            qyzmet_eds::parse_crl(
-                &get("/api/pki/issuing-ca.crl")
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap(),
-            )
-            .unwrap(),
-        ],
+    // Both published chains (the officer's key is GOST, as NCA RK issues them).
+    let fetch = |path: String| {
+        let req = plain().get(s.url(&path)).send();
+        async move { req.await.unwrap().bytes().await.unwrap().to_vec() }
     };
+    let mut trust = qyzmet_eds::TrustStore::default();
+    for chain in ["/api/pki", "/api/pki/gost"] {
+        let cert = |der: Vec<u8>| qyzmet_eds::parse_certificate(&der).unwrap();
+        trust
+            .anchors
+            .push(cert(fetch(format!("{chain}/root-ca.cer")).await));
+        trust
+            .intermediates
+            .push(cert(fetch(format!("{chain}/issuing-ca.cer")).await));
+        let crl = fetch(format!("{chain}/issuing-ca.crl")).await;
+        trust.crls.push(qyzmet_eds::parse_crl(&crl).unwrap());
+    }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let verified = qyzmet_eds::verify_detached(
         &B64.decode(&decision.signature).unwrap(),

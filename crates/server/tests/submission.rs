@@ -65,7 +65,9 @@ async fn a_citizen_signs_and_submits_once_and_openssl_verifies_the_stored_signat
         (CITIZEN.0, 3)
     );
 
-    let key = demo_key(&s, "880315412341-signing.p12");
+    // The RSA key: OpenSSL (without the GOST engine) checks the stored signature below; the
+    // GOST keys (the default) are submitted in every other test.
+    let key = demo_key(&s, "rsa/880315412341-signing.p12");
     let signature = sign(&key, &document);
     let res = submit(
         &s,
@@ -278,7 +280,24 @@ async fn every_bad_certificate_is_refused_with_its_own_code_and_the_draft_stays(
         view.answers.len(),
         guardianship_answers().as_object().unwrap().len()
     );
-    let signature = sign(&demo_key(&s, "880315412341-signing.p12"), &document);
+    // The default demo key is GOST R 34.10-2015 in NCA RK's profile, as NCA RK issues today.
+    let key = demo_key(&s, "880315412341-signing.p12");
+    assert_eq!(
+        key.certificate
+            .tbs_certificate
+            .subject_public_key_info
+            .algorithm
+            .oid,
+        qyzmet_eds::gost_pkix::NCA_PUBLIC_KEY_512
+    );
+    let signature = sign(&key, &document);
+    let stored: cms::content_info::ContentInfo =
+        x509_cert::der::Decode::from_der(&B64.decode(&signature).unwrap()).unwrap();
+    let signed: cms::signed_data::SignedData = stored.content.decode_as().unwrap();
+    assert_eq!(
+        signed.signer_infos.0.as_slice()[0].signature_algorithm.oid,
+        qyzmet_eds::gost_pkix::NCA_SIGNATURE_512
+    );
     assert_eq!(
         submit(
             &s,

@@ -223,7 +223,7 @@ test('a citizen applies for guardianship through every step, is logged out midwa
   expect(res.status()).toBe(200);
   await expect(status).toHaveText(/In review/);
   const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, { headers: CSRF, data: { outcome: 'satisfied' } })).json();
-  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('770214324684-signing.p12')).toString('base64');
+  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('rsa/770214324684-signing.p12')).toString('base64');
   res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
   expect(res.status()).toBe(200);
   await expect(status).toHaveText(/Satisfied/);

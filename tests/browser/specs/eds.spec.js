@@ -112,7 +112,7 @@ test('NCALayer: the bridge sends the basics module\'s sign request, a cancel kee
         ws.send(JSON.stringify({ status: true, body: {} }));
         return;
       }
-      const signature = opensslSign(Buffer.from(request.args.data, 'base64'), key('880315412341-signing.p12'));
+      const signature = opensslSign(Buffer.from(request.args.data, 'base64'), key('rsa/880315412341-signing.p12'));
       ws.send(JSON.stringify({ status: true, body: { result: [signature.toString('base64')] } }));
     });
   });
@@ -175,7 +175,7 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, {
     headers: CSRF, data: { outcome: 'refused', reason },
   })).json();
-  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('770214324684-signing.p12')).toString('base64');
+  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('rsa/770214324684-signing.p12')).toString('base64');
   const res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
   expect(res.status()).toBe(200);
 

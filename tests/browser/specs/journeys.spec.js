@@ -58,7 +58,7 @@ test('a company pays on the test gateway, signs, and reads the refusal given aft
   const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, {
     headers: CSRF, data: { outcome: 'refused', reason },
   })).json();
-  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key(`${GRAIN_OFFICER.iin}-signing.p12`)).toString('base64');
+  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key(`rsa/${GRAIN_OFFICER.iin}-signing.p12`)).toString('base64');
   const res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
   expect(res.status()).toBe(200);
 

@@ -89,7 +89,7 @@ const guardianshipDraft = (api) => filledDraft(api, 'guardianship', undefined, G
 /** Signs draft `id` with `signer`'s demo key (OpenSSL) and submits it; the registered view. */
 async function submitSigned(api, id, signer) {
   const formed = await (await api.get(`/api/applications/${id}/outgoing-document`)).json();
-  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key(`${signer}-signing.p12`)).toString('base64');
+  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key(`rsa/${signer}-signing.p12`)).toString('base64');
   const res = await api.post(`/api/applications/${id}/submit`, {
     headers: { ...CSRF, 'Idempotency-Key': `browser-${id}` }, data: { document: formed.document, signature },
   });

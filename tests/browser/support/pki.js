@@ -9,10 +9,14 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const artifacts = process.env.QYZMET_ARTIFACTS || path.join(root, 'target', 'browser-artifacts');
 const PASSWORD = 'Qwerty12';
 
-/** A demo key file (`<IIN-or-BIN>-signing.p12`, `-auth.p12`, `test/…`). */
+/**
+ * A demo key file: `<IIN-or-BIN>-signing.p12` and `-auth.p12` are GOST (NCA RK's profile, what
+ * the browser's signer opens); `rsa/…` the same holders' RSA keys (what OpenSSL signs with);
+ * `test/…` the keys that must be refused.
+ */
 const key = (name) => path.join(artifacts, 'server-data', 'pki', 'keys', name);
 
-/** A detached CMS signature (DER) of `document` with the key in `p12`. */
+/** A detached CMS signature (DER) of `document` with the RSA key in `p12` (`rsa/…`). */
 function opensslSign(document, p12) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qyzmet-sign-'));
   const pem = path.join(dir, 'key.pem');

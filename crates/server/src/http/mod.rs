@@ -66,6 +66,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/pki/chain.pem", axum::routing::get(pki::chain))
         .route("/pki/issuing-ca.crl", axum::routing::get(pki::crl))
         .route(
+            "/pki/gost/root-ca.cer",
+            axum::routing::get(pki::gost_root_ca),
+        )
+        .route(
+            "/pki/gost/issuing-ca.cer",
+            axum::routing::get(pki::gost_issuing_ca),
+        )
+        .route(
+            "/pki/gost/issuing-ca.crl",
+            axum::routing::get(pki::gost_crl),
+        )
+        .route(
             "/applications",
             axum::routing::post(applications::create).get(applications::list),
         )

@@ -1,5 +1,6 @@
-//! `/api/pki/…`: the test PKI's CA certificates and current CRL, so browsers, NCALayer-like
-//! tools and OpenSSL can check what the portal checks.
+//! `/api/pki/…`: the test PKI's CA certificates and current CRLs, so browsers, NCALayer-like
+//! tools and OpenSSL can check what the portal checks — the RSA chain at `/api/pki/…`, the
+//! GOST chain at `/api/pki/gost/…`.
 
 use super::RequestLang;
 use super::problem::ApiError;
@@ -9,6 +10,24 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use x509_cert::der::Encode;
+
+use crate::pki::Chain;
+
+fn certificate(
+    cert: &qyzmet_eds::Certificate,
+    lang: qyzmet_domain::Lang,
+) -> Result<Response, ApiError> {
+    let der = cert.to_der().map_err(|e| ApiError::internal(lang, e))?;
+    Ok(file("application/pkix-cert", der))
+}
+
+fn current_crl(chain: &Chain, lang: qyzmet_domain::Lang) -> Result<Response, ApiError> {
+    let crl = chain
+        .current_crl(crate::db::now())
+        .and_then(|c| Ok(c.to_der()?))
+        .map_err(|e| ApiError::internal(lang, e))?;
+    Ok(file("application/pkix-crl", crl))
+}
 
 fn file(content_type: &'static str, bytes: Vec<u8>) -> Response {
     (
@@ -25,43 +44,33 @@ fn file(content_type: &'static str, bytes: Vec<u8>) -> Response {
     get,
     path = "/api/pki/root-ca.cer",
     tag = "pki",
-    responses((status = 200, description = "The root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The RSA chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
 pub async fn root_ca(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
 ) -> Result<Response, ApiError> {
-    let der = state
-        .pki
-        .root
-        .to_der()
-        .map_err(|e| ApiError::internal(lang, e))?;
-    Ok(file("application/pkix-cert", der))
+    certificate(&state.pki.rsa.root, lang)
 }
 
 #[utoipa::path(
     get,
     path = "/api/pki/issuing-ca.cer",
     tag = "pki",
-    responses((status = 200, description = "The issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The RSA chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
 pub async fn issuing_ca(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
 ) -> Result<Response, ApiError> {
-    let der = state
-        .pki
-        .issuing
-        .to_der()
-        .map_err(|e| ApiError::internal(lang, e))?;
-    Ok(file("application/pkix-cert", der))
+    certificate(&state.pki.rsa.issuing, lang)
 }
 
 #[utoipa::path(
     get,
     path = "/api/pki/chain.pem",
     tag = "pki",
-    responses((status = 200, description = "Issuing and root CA certificates (PEM)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The RSA chain's issuing and root CA certificates (PEM)"), crate::http::openapi::Errors),
 )]
 pub async fn chain(
     State(state): State<Arc<AppState>>,
@@ -78,16 +87,50 @@ pub async fn chain(
     get,
     path = "/api/pki/issuing-ca.crl",
     tag = "pki",
-    responses((status = 200, description = "The issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The RSA issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
 )]
 pub async fn crl(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
 ) -> Result<Response, ApiError> {
-    let crl = state
-        .pki
-        .current_crl(crate::db::now())
-        .and_then(|c| Ok(c.to_der()?))
-        .map_err(|e| ApiError::internal(lang, e))?;
-    Ok(file("application/pkix-crl", crl))
+    current_crl(&state.pki.rsa, lang)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/pki/gost/root-ca.cer",
+    tag = "pki",
+    responses((status = 200, description = "The GOST chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+)]
+pub async fn gost_root_ca(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+) -> Result<Response, ApiError> {
+    certificate(&state.pki.gost.root, lang)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/pki/gost/issuing-ca.cer",
+    tag = "pki",
+    responses((status = 200, description = "The GOST chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+)]
+pub async fn gost_issuing_ca(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+) -> Result<Response, ApiError> {
+    certificate(&state.pki.gost.issuing, lang)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/pki/gost/issuing-ca.crl",
+    tag = "pki",
+    responses((status = 200, description = "The GOST issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
+)]
+pub async fn gost_crl(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+) -> Result<Response, ApiError> {
+    current_crl(&state.pki.gost, lang)
 }
