@@ -62,7 +62,8 @@ test('a citizen signs with the demo .p12 in the browser and gets a registration 
   const holder = page.locator('#key-holder');
   await expect(holder).toBeFocused();
   await expect(holder).toContainText('НҰРЛАНОВА АЙГҮЛ');
-  await expect(holder).toContainText('Qyzmet TEST Issuing CA (RSA)');
+  // The demo key is GOST R 34.10-2015, as NCA RK issues keys today.
+  await expect(holder).toContainText('Qyzmet TEST Issuing CA (GOST)');
   await expectAccessible(page, 'sign step with the key holder');
   await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'sign-key-holder');
@@ -83,6 +84,10 @@ test('a citizen signs with the demo .p12 in the browser and gets a registration 
   await expect(done).toContainText(stored.registration_number);
   const signature = await page.request.get(`/api/applications/${id}/signature`);
   expect(signature.headers()['content-type']).toBe('application/pkcs7-signature');
+  // Signed in the browser's worker with GOST in NCA RK's profile: the signature algorithm
+  // 1.2.398.3.10.1.1.2.3.2, DER-encoded, is in the stored CMS.
+  const ncaGost512 = Buffer.from([0x06, 0x0a, 0x2a, 0x83, 0x0e, 0x03, 0x0a, 0x01, 0x01, 0x02, 0x03, 0x02]);
+  expect((await signature.body()).includes(ncaGost512)).toBe(true);
 });
 
 test('a file that is not a key gets its own message beside the file field', async ({ page }) => {
@@ -200,7 +205,7 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   await screenshot(page, testInfo, 'request-refused');
 });
 
-test('an officer works the queue and signs a refusal with their key in the browser', async ({ page, request }, testInfo) => {
+test('an officer works the queue and signs a refusal with their key in the browser', async ({ page, request, browser }, testInfo) => {
   // The citizen's request, submitted in their own session.
   await session(request, CITIZEN.iin, CITIZEN.password);
   const id = await submittedRequest(request);
@@ -250,4 +255,14 @@ test('an officer works the queue and signs a refusal with their key in the brows
 
   const decision = await (await request.get(`/api/applications/${id}/decision`)).json();
   expect(decision.signer_iin).toBe('770214324684');
+
+  // The applicant's own browser checks the officer's GOST signature before saying it is valid.
+  const applicant = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'kk-KZ' });
+  const tab = await applicant.newPage();
+  await session(tab.request, CITIZEN.iin, CITIZEN.password);
+  await tab.goto(`/applications/${id}`);
+  const verdict = tab.getByRole('region', { name: 'Шешім: бас тартылды' }).getByRole('status');
+  await expect(verdict).toContainText('Қол қойған: МҰХАМЕДИЕВ СЕРІК (ЖСН 770214324684)');
+  await expect(verdict).toContainText('Қолтаңба жарамды.');
+  await applicant.close();
 });
