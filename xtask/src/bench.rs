@@ -159,6 +159,7 @@ fn signature_verification() -> anyhow::Result<()> {
             anchors: vec![root.certificate.clone()],
             intermediates: vec![issuing.certificate.clone()],
             crls: vec![issuing.crl(&[], now - 60, now + 86_400)?],
+            ocsp: Vec::new(),
         };
         let document = vec![b'x'; 10 * 1024];
         let expected = Expected::Iin("880315412341".into());

@@ -276,6 +276,25 @@ impl Authority {
         builder.build::<SignatureBytes>().map_err(fail)
     }
 
+    /// This CA's OCSP answer to `request` (DER), `revoked` as on its CRL, current for
+    /// `lifetime` seconds from `now`.
+    pub fn ocsp_response(
+        &self,
+        request: &[u8],
+        revoked: &[(SerialNumber, i64)],
+        now: i64,
+        lifetime: i64,
+    ) -> Vec<u8> {
+        crate::ocsp::respond(
+            request,
+            &self.certificate,
+            &self.key,
+            revoked,
+            now,
+            lifetime,
+        )
+    }
+
     /// A CRL listing `revoked` (serial, revocation time), current from `this_update` to
     /// `next_update`.
     pub fn crl(

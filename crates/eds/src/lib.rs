@@ -16,6 +16,7 @@ pub mod gost_pkix;
 mod holder;
 pub mod key;
 mod keystore;
+pub mod ocsp;
 mod rsa_pkcs1;
 mod sign;
 mod verify;
@@ -26,7 +27,10 @@ pub mod issue;
 pub use holder::{CLIENT_AUTH, EMAIL_PROTECTION, Holder, Purpose, check_usage};
 pub use keystore::{OpenError, SigningKey, open_pkcs12};
 pub use sign::{SignError, sign_detached};
-pub use verify::{Expected, TrustStore, Verified, VerifyError, verify_detached};
+pub use verify::{
+    Expected, OcspEvidence, Revocation, TrustStore, Verified, VerifyError, signer_and_issuer,
+    verify_detached,
+};
 
 pub use x509_cert::Certificate;
 pub use x509_cert::crl::CertificateList;

@@ -22,12 +22,30 @@ use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::time::Time;
 
-/// What the verifier trusts: the root CA(s), the issuing CAs, and their current CRLs.
+/// What the verifier trusts: the root CA(s), the issuing CAs, their current CRLs, and the
+/// OCSP answers fetched for this verification (checked first; the CRL when none applies).
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     pub anchors: Vec<Certificate>,
     pub intermediates: Vec<Certificate>,
     pub crls: Vec<CertificateList>,
+    pub ocsp: Vec<OcspEvidence>,
+}
+
+/// An OCSP answer (DER) and the nonce it was asked with.
+#[derive(Debug, Clone)]
+pub struct OcspEvidence {
+    pub response: Vec<u8>,
+    pub nonce: Vec<u8>,
+}
+
+/// How the certificate's revocation status was established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// The CA's OCSP responder said "good": its answer, to keep with the signature.
+    Ocsp(Vec<u8>),
+    /// No OCSP answer applied (the responder unreachable): the CA's current CRL.
+    Crl,
 }
 
 /// Whose signature the caller expects.
@@ -47,6 +65,7 @@ pub struct Verified {
     /// The signing-time attribute, Unix seconds, when the signer included one.
     pub signing_time: Option<i64>,
     pub certificate: Certificate,
+    pub revocation: Revocation,
 }
 
 /// Each refusal has its own code and message: the applicant must know what to fix.
@@ -68,6 +87,8 @@ pub enum VerifyError {
     Revoked,
     #[error("no current revocation list of the issuing authority is available")]
     RevocationUnknown,
+    #[error("the OCSP answer about the certificate cannot be relied on")]
+    OcspInvalid,
     #[error("the certificate's key is not meant for this use")]
     KeyUsage,
     #[error("the certificate belongs to someone else")]
@@ -75,7 +96,7 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-    pub const ALL: [VerifyError; 10] = [
+    pub const ALL: [VerifyError; 11] = [
         VerifyError::Malformed,
         VerifyError::UnsupportedAlgorithm,
         VerifyError::SignatureMismatch,
@@ -84,6 +105,7 @@ impl VerifyError {
         VerifyError::Expired,
         VerifyError::Revoked,
         VerifyError::RevocationUnknown,
+        VerifyError::OcspInvalid,
         VerifyError::KeyUsage,
         VerifyError::IdentityMismatch,
     ];
@@ -98,6 +120,7 @@ impl VerifyError {
             VerifyError::Expired => "eds.expired",
             VerifyError::Revoked => "eds.revoked",
             VerifyError::RevocationUnknown => "eds.revocation_unknown",
+            VerifyError::OcspInvalid => "eds.ocsp_invalid",
             VerifyError::KeyUsage => "eds.key_usage",
             VerifyError::IdentityMismatch => "eds.identity_mismatch",
         }
@@ -172,7 +195,7 @@ pub fn verify_detached(
             return Err(Expired);
         }
     }
-    check_revocation(&certificate, path[0], trust, now.unwrap_or(at))?;
+    let revocation = check_revocation(&certificate, path[0], trust, now.unwrap_or(at))?;
     if !check_usage(&certificate, purpose) {
         return Err(KeyUsage);
     }
@@ -188,7 +211,32 @@ pub fn verify_detached(
         holder,
         signing_time,
         certificate,
+        revocation,
     })
+}
+
+/// The signer's certificate of a CMS signature and the trusted CA that issued it — what an
+/// OCSP request about the signer needs, before the signature is verified.
+pub fn signer_and_issuer(
+    signature: &[u8],
+    trust: &TrustStore,
+) -> Option<(Certificate, Certificate)> {
+    let content = ContentInfo::from_der(signature).ok()?;
+    if content.content_type != ID_SIGNED_DATA {
+        return None;
+    }
+    let signed: SignedData = content.content.decode_as().ok()?;
+    let [signer] = signed.signer_infos.0.as_slice() else {
+        return None;
+    };
+    let leaf = signer_certificate(&signed, signer)?;
+    let issuer = trust
+        .intermediates
+        .iter()
+        .chain(&trust.anchors)
+        .find(|ca| is_ca(ca) && signed_by(&leaf, ca))?
+        .clone();
+    Some((leaf, issuer))
 }
 
 /// Whether `algorithm` is one this crate verifies with a key like `spki`'s.
@@ -198,7 +246,7 @@ fn supported(spki: &spki::SubjectPublicKeyInfoOwned, algorithm: &ObjectIdentifie
 
 /// Whether `signature` over `message` is by the key in `spki` under `algorithm` (RSA with
 /// SHA-256 or GOST R 34.10-2015 in either OID profile); false for anything unsupported.
-fn verifies(
+pub(crate) fn verifies(
     spki: &spki::SubjectPublicKeyInfoOwned,
     algorithm: &ObjectIdentifier,
     message: &[u8],
@@ -256,7 +304,7 @@ fn attribute_value<T: for<'a> Decode<'a>>(
     T::from_der(&value.to_der().ok()?).ok()
 }
 
-fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
+pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
     let Ok(tbs) = cert.tbs_certificate.to_der() else {
         return false;
     };
@@ -302,13 +350,24 @@ fn chain<'t>(
     Err(VerifyError::Untrusted)
 }
 
-/// The leaf must not be on its issuer's CRL, and that CRL must be genuine and current.
+/// The leaf's status by its CA's OCSP responder when an answer about it is at hand; else it
+/// must not be on its issuer's CRL, and that CRL must be genuine and current.
 fn check_revocation(
     leaf: &Certificate,
     issuer: &Certificate,
     trust: &TrustStore,
     at: i64,
-) -> Result<(), VerifyError> {
+) -> Result<Revocation, VerifyError> {
+    use crate::ocsp::{OcspError, OcspStatus, check};
+    for evidence in &trust.ocsp {
+        return match check(&evidence.response, leaf, issuer, &evidence.nonce, at) {
+            Err(OcspError::OtherCertificate) => continue,
+            Ok(OcspStatus::Good) => Ok(Revocation::Ocsp(evidence.response.clone())),
+            Ok(OcspStatus::Revoked(_)) => Err(VerifyError::Revoked),
+            Ok(OcspStatus::Unknown) => Err(VerifyError::RevocationUnknown),
+            Err(_) => Err(VerifyError::OcspInvalid),
+        };
+    }
     let current = trust.crls.iter().find(|crl| {
         let tbs = &crl.tbs_cert_list;
         let genuine = same_name(&tbs.issuer, &issuer.tbs_certificate.subject)
@@ -338,6 +397,6 @@ fn check_revocation(
     if revoked {
         Err(VerifyError::Revoked)
     } else {
-        Ok(())
+        Ok(Revocation::Crl)
     }
 }

@@ -316,6 +316,7 @@ mod cms_interop {
             anchors: vec![root.certificate.clone()],
             intermediates: vec![issuing.certificate.clone()],
             crls: vec![issuing.crl(&[], now - DAY, now + 7 * DAY).unwrap()],
+            ocsp: Vec::new(),
         };
         let verified = verify_detached(
             &theirs,

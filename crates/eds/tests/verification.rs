@@ -28,6 +28,7 @@ struct Pki {
     not_yet_valid: Issued,
     revoked: Issued,
     foreign: Issued,
+    foreign_issuing: Authority,
     trust: TrustStore,
 }
 
@@ -110,6 +111,7 @@ fn pki_of(algorithm: KeyAlgorithm) -> Pki {
             anchors: vec![root.certificate.clone()],
             intermediates: vec![issuing.certificate.clone()],
             crls: vec![crl],
+            ocsp: Vec::new(),
         };
         Pki {
             root,
@@ -122,6 +124,7 @@ fn pki_of(algorithm: KeyAlgorithm) -> Pki {
             not_yet_valid,
             revoked,
             foreign,
+            foreign_issuing,
             trust,
         }
     }
@@ -382,4 +385,101 @@ fn every_refusal_has_its_own_code() {
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), VerifyError::ALL.len());
+}
+
+/// An OCSP answer about `holder` by `responder`, made at `at`, to a request with `nonce`.
+fn ocsp(p: &Pki, holder: &Issued, responder: &Authority, nonce: &[u8], at: i64) -> Vec<u8> {
+    let request =
+        qyzmet_eds::ocsp::request(&holder.certificate, &p.issuing.certificate, nonce).unwrap();
+    let revoked = [(
+        p.revoked.certificate.tbs_certificate.serial_number.clone(),
+        NOW - DAY,
+    )];
+    responder.ocsp_response(&request, &revoked, at, 3600)
+}
+
+fn with_ocsp(p: &Pki, response: Vec<u8>, nonce: &[u8]) -> TrustStore {
+    TrustStore {
+        ocsp: vec![qyzmet_eds::OcspEvidence {
+            response,
+            nonce: nonce.to_vec(),
+        }],
+        ..p.trust.clone()
+    }
+}
+
+fn check_with(trust: &TrustStore, holder: &Issued) -> Result<qyzmet_eds::Verified, VerifyError> {
+    verify_detached(
+        &sign(holder, NOW),
+        DOCUMENT,
+        trust,
+        Purpose::Signing,
+        &citizen(),
+        Some(NOW),
+    )
+}
+
+#[test]
+fn revocation_is_checked_by_ocsp_first_and_by_the_crl_when_no_answer_applies() {
+    use qyzmet_eds::Revocation;
+    for p in pkis() {
+        let nonce = b"8-bytes!";
+        // A good, fresh, signed answer with our nonce: kept as the evidence.
+        let good = ocsp(p, &p.signing, &p.issuing, nonce, NOW);
+        let verified = check_with(&with_ocsp(p, good.clone(), nonce), &p.signing).unwrap();
+        assert_eq!(verified.revocation, Revocation::Ocsp(good));
+        // The responder says revoked: refused even with no CRL at hand.
+        let revoked = ocsp(p, &p.revoked, &p.issuing, nonce, NOW);
+        let no_crl = TrustStore {
+            crls: vec![],
+            ..with_ocsp(p, revoked, nonce)
+        };
+        assert_eq!(
+            check_with(&no_crl, &p.revoked).unwrap_err(),
+            VerifyError::Revoked
+        );
+        // No answer (the responder unreachable): the CRL decides.
+        assert_eq!(
+            check_with(&p.trust, &p.signing).unwrap().revocation,
+            Revocation::Crl
+        );
+        assert_eq!(
+            check_with(&p.trust, &p.revoked).unwrap_err(),
+            VerifyError::Revoked
+        );
+        // An answer about another certificate does not count for this one.
+        let other = ocsp(p, &p.other, &p.issuing, nonce, NOW);
+        let verified = check_with(&with_ocsp(p, other, nonce), &p.signing).unwrap();
+        assert_eq!(verified.revocation, Revocation::Crl);
+    }
+}
+
+#[test]
+fn an_ocsp_answer_that_cannot_be_relied_on_is_refused_with_its_own_code() {
+    for p in pkis() {
+        let nonce = b"8-bytes!";
+        // Replayed with another request's nonce.
+        let answer = ocsp(p, &p.signing, &p.issuing, b"another!", NOW);
+        assert_eq!(
+            check_with(&with_ocsp(p, answer, nonce), &p.signing).unwrap_err(),
+            VerifyError::OcspInvalid
+        );
+        // Made two hours ago, current for one.
+        let stale = ocsp(p, &p.signing, &p.issuing, nonce, NOW - 2 * 3600);
+        assert_eq!(
+            check_with(&with_ocsp(p, stale, nonce), &p.signing).unwrap_err(),
+            VerifyError::OcspInvalid
+        );
+        // Signed by a CA with the same names but another key.
+        let forged = ocsp(p, &p.signing, &p.foreign_issuing, nonce, NOW);
+        assert_eq!(
+            check_with(&with_ocsp(p, forged, nonce), &p.signing).unwrap_err(),
+            VerifyError::OcspInvalid
+        );
+        // Not an OCSP response at all.
+        assert_eq!(
+            check_with(&with_ocsp(p, b"nonsense".to_vec(), nonce), &p.signing).unwrap_err(),
+            VerifyError::OcspInvalid
+        );
+    }
 }

@@ -15,6 +15,7 @@ pub mod pki;
 pub mod receipt;
 pub mod registry;
 pub mod requests;
+pub mod revocation;
 pub mod sessions;
 pub mod sms;
 pub mod throttle;
@@ -39,6 +40,9 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Seed the demo registry and accounts into an empty database.
     pub demo: bool,
+    /// Where signers' certificates are checked by OCSP: `None` asks the test PKI's own
+    /// responder (in-process); NCA RK's is `http://ocsp.pki.gov.kz/`.
+    pub ocsp_url: Option<String>,
 }
 
 /// What every request handler can reach.

@@ -27,6 +27,10 @@ struct Args {
     /// Start without the demo registry and accounts.
     #[arg(long, env = "QYZMET_NO_DEMO")]
     no_demo: bool,
+    /// OCSP responder to check signers' certificates with (NCA RK's: http://ocsp.pki.gov.kz/);
+    /// default: the test PKI's own. When it cannot be reached, the CA's CRL decides.
+    #[arg(long, env = "QYZMET_OCSP_URL")]
+    ocsp_url: Option<String>,
 }
 
 #[tokio::main]
@@ -45,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
         catalogue_dir: args.catalogue_dir,
         database_url: args.database_url,
         demo: !args.no_demo,
+        ocsp_url: args.ocsp_url,
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     run(config, listener).await

@@ -113,6 +113,8 @@ pub struct SignedDecision<'a> {
     pub signer: &'a str,
     pub signer_iin: &'a str,
     pub signed_at: i64,
+    /// The CA's OCSP answer the signature was accepted on (`None`: the CRL decided).
+    pub ocsp_response: Option<Vec<u8>>,
 }
 
 /// Moves the request from `entry.from` to `entry.to` with its history row, the owner's
@@ -155,8 +157,8 @@ pub async fn apply_move(
         .await?;
     if let Some(d) = decision {
         sqlx::query(
-            "INSERT INTO decisions (application_id, outcome, reason, document, signature, signer, signer_iin, officer_account_id, signed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO decisions (application_id, outcome, reason, document, signature, signer, signer_iin, officer_account_id, signed_at, ocsp_response) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(application_id)
         .bind(d.outcome.to_string())
@@ -167,6 +169,7 @@ pub async fn apply_move(
         .bind(d.signer_iin.to_string())
         .bind(actor_account_id)
         .bind(d.signed_at)
+        .bind(d.ocsp_response.clone())
         .execute(&mut *tx)
         .await?;
     }

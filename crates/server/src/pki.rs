@@ -27,6 +27,8 @@ pub const DEMO_PASSWORD: &str = "Qwerty12";
 const DAY: i64 = 86_400;
 const CRL_LIFETIME: i64 = 7 * DAY;
 const CRL_REFRESH_AFTER: i64 = DAY;
+/// How long an OCSP answer is current (`nextUpdate`).
+const OCSP_LIFETIME: i64 = 60 * 60;
 const ROOT_NAME: &str = "Qyzmet TEST Root CA";
 const ISSUING_NAME: &str = "Qyzmet TEST Issuing CA (RSA)";
 const GOST_ROOT_NAME: &str = "Qyzmet TEST Root CA (GOST)";
@@ -92,7 +94,21 @@ impl Pki {
             anchors: vec![self.gost.root.clone(), self.rsa.root.clone()],
             intermediates: vec![self.gost.issuing.clone(), self.rsa.issuing.clone()],
             crls: vec![self.gost.current_crl(now)?, self.rsa.current_crl(now)?],
+            ocsp: Vec::new(),
         })
+    }
+
+    /// The test PKI's OCSP responder: the answer of the chain whose issuing CA the request
+    /// asks about (the RSA chain's, "unknown", when it is neither).
+    pub fn ocsp_response(&self, request: &[u8], now: i64) -> Vec<u8> {
+        let chain = if qyzmet_eds::ocsp::asks_about(request, &self.gost.issuing) {
+            &self.gost
+        } else {
+            &self.rsa
+        };
+        chain
+            .issuing_authority
+            .ocsp_response(request, &chain.revoked, now, OCSP_LIFETIME)
     }
 
     /// The RSA chain's CA certificates, root last, as PEM (what `openssl -CAfile` takes;

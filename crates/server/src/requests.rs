@@ -25,6 +25,16 @@ pub struct VerifiedSignature {
     pub(crate) certificate_serial: String,
     /// The signing time the signature states, else when it was verified (Unix seconds).
     pub(crate) signed_at: i64,
+    /// The CA's OCSP answer it was accepted on (`None`: the CRL decided).
+    pub(crate) ocsp_response: Option<Vec<u8>>,
+}
+
+/// The OCSP answer a verification relied on, if it did on one.
+pub(crate) fn ocsp_evidence(verified: &qyzmet_eds::Verified) -> Option<Vec<u8>> {
+    match &verified.revocation {
+        qyzmet_eds::Revocation::Ocsp(answer) => Some(answer.clone()),
+        qyzmet_eds::Revocation::Crl => None,
+    }
 }
 
 impl VerifiedSignature {
@@ -37,6 +47,7 @@ impl VerifiedSignature {
             signer_id: h.bin.clone().or_else(|| h.iin.clone()).unwrap_or_default(),
             certificate_serial: h.serial.clone(),
             signed_at: verified.signing_time.unwrap_or(now),
+            ocsp_response: ocsp_evidence(verified),
         }
     }
 }
@@ -154,7 +165,7 @@ pub async fn register(
     if done.rows_affected() != 1 {
         return Err(RegisterError::NotDraft);
     }
-    sqlx::query("INSERT INTO submissions (application_id, outgoing_document, signature, signer, signed_at, signer_id, certificate_serial) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    sqlx::query("INSERT INTO submissions (application_id, outgoing_document, signature, signer, signed_at, signer_id, certificate_serial, ocsp_response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(s.application_id)
         .bind(s.outgoing_document.to_vec())
         .bind(s.signature.der.clone())
@@ -162,6 +173,7 @@ pub async fn register(
         .bind(s.signature.signed_at)
         .bind(s.signature.signer_id.clone())
         .bind(s.signature.certificate_serial.clone())
+        .bind(s.signature.ocsp_response.clone())
         .execute(&mut *tx)
         .await?;
     sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note) VALUES ($1, $2, $3, $4, NULL, $5, NULL)")
@@ -294,6 +306,7 @@ mod tests {
             signer_id: "880315412341".into(),
             certificate_serial: "01".into(),
             signed_at: 0,
+            ocsp_response: None,
         }
     }
 

@@ -109,6 +109,7 @@ fn verify(request: &JsValue) -> Result<JsValue, &'static str> {
             .iter()
             .filter_map(|b| qyzmet_eds::parse_crl(b))
             .collect(),
+        ocsp: Vec::new(),
     };
     let signature = bytes(request, "signature").ok_or("eds.malformed")?;
     let document = bytes(request, "document").ok_or("eds.malformed")?;

@@ -513,9 +513,8 @@ async fn verify_challenge(
     let signature = STANDARD
         .decode(signature.trim())
         .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "eds.malformed", lang))?;
-    let trust = state
-        .pki
-        .trust(t)
+    let trust = crate::revocation::trust_for(state, &signature, t)
+        .await
         .map_err(|e| ApiError::internal(lang, e))?;
     qyzmet_eds::verify_detached(
         &signature,

@@ -65,6 +65,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/pki/issuing-ca.cer", axum::routing::get(pki::issuing_ca))
         .route("/pki/chain.pem", axum::routing::get(pki::chain))
         .route("/pki/issuing-ca.crl", axum::routing::get(pki::crl))
+        .route("/pki/ocsp", axum::routing::post(pki::ocsp))
         .route(
             "/pki/gost/root-ca.cer",
             axum::routing::get(pki::gost_root_ca),

@@ -423,9 +423,8 @@ pub async fn decide(
         ));
     }
     check_decision(&state, &r, &draft, lang)?;
-    let trust = state
-        .pki
-        .trust(t)
+    let trust = crate::revocation::trust_for(&state, &signature, t)
+        .await
         .map_err(|e| ApiError::internal(lang, e))?;
     let verified = qyzmet_eds::verify_detached(
         &signature,
@@ -459,6 +458,7 @@ pub async fn decide(
         signer: &verified.holder.common_name,
         signer_iin: verified.holder.iin.as_deref().unwrap_or_default(),
         signed_at: verified.signing_time.unwrap_or(t),
+        ocsp_response: crate::requests::ocsp_evidence(&verified),
     };
     commit_move(&state, &current, &r.stored, &entry, None, Some(signed)).await?;
     detail(State(state), current, Path(id)).await

@@ -90,6 +90,7 @@ impl utoipa::ToSchema for StatusFilter {}
         super::pki::issuing_ca,
         super::pki::chain,
         super::pki::crl,
+        super::pki::ocsp,
         super::pki::gost_root_ca,
         super::pki::gost_issuing_ca,
         super::pki::gost_crl,

@@ -96,6 +96,22 @@ pub async fn crl(
     current_crl(&state.pki.rsa, lang)
 }
 
+/// `POST /api/pki/ocsp`: the test PKI's OCSP responder (RFC 6960 appendix A.1): an
+/// `application/ocsp-request` in, an `application/ocsp-response` out — good, revoked or
+/// unknown per certificate, signed by its issuing CA, current for an hour, the nonce echoed.
+/// What is not an OCSP request gets the protocol's own `malformedRequest` answer.
+#[utoipa::path(
+    post,
+    path = "/api/pki/ocsp",
+    tag = "pki",
+    request_body(content = Vec<u8>, content_type = "application/ocsp-request"),
+    responses((status = 200, description = "The OCSP response (DER, application/ocsp-response)"), crate::http::openapi::Errors),
+)]
+pub async fn ocsp(State(state): State<Arc<AppState>>, request: axum::body::Bytes) -> Response {
+    let answer = state.pki.ocsp_response(&request, crate::db::now());
+    file("application/ocsp-response", answer)
+}
+
 #[utoipa::path(
     get,
     path = "/api/pki/gost/root-ca.cer",

@@ -49,6 +49,7 @@ pub const ALL_CODES: &[&str] = &[
     "eds.expired",
     "eds.revoked",
     "eds.revocation_unknown",
+    "eds.ocsp_invalid",
     "eds.key_usage",
     "eds.identity_mismatch",
     "request.changed",

@@ -239,9 +239,8 @@ pub async fn submit(
     if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
         return Err(conflict("application.document_expired", lang));
     }
-    let trust = state
-        .pki
-        .trust(t)
+    let trust = crate::revocation::trust_for(&state, &signature, t)
+        .await
         .map_err(|e| ApiError::internal(lang, e))?;
     let expected = match current.account.kind {
         AccountKind::Individual => Expected::Iin(current.account.login.clone()),

@@ -23,6 +23,15 @@ pub async fn start() -> Server {
 
 /// Starts a server over an existing data directory (a restart keeps what was stored).
 pub async fn start_in(data: tempfile::TempDir) -> Server {
+    launch(data, None).await
+}
+
+/// Starts a server that asks the OCSP responder at `url` instead of the test PKI's own.
+pub async fn start_with_ocsp_url(url: &str) -> Server {
+    launch(tempfile::tempdir().unwrap(), Some(url.to_string())).await
+}
+
+async fn launch(data: tempfile::TempDir, ocsp_url: Option<String>) -> Server {
     // RSA key generation for a PKI takes seconds: every server of a test binary starts
     // with a copy of one made once.
     let pki = data.path().join("data").join("pki");
@@ -54,6 +63,7 @@ pub async fn start_in(data: tempfile::TempDir) -> Server {
         catalogue_dir: PathBuf::from(DEFAULT_CATALOGUE_DIR),
         database_url: None,
         demo: true,
+        ocsp_url,
     };
     let task = tokio::spawn(qyzmet_server::run(config, listener));
     let base = format!("http://{addr}");

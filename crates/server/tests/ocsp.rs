@@ -1,0 +1,153 @@
+//! OCSP as egov.kz checks certificates: the test PKI's responder answers OpenSSL; every
+//! submission is checked by OCSP and keeps the answer; with the responder unreachable the
+//! CRL decides and nothing is lost.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn openssl(dir: &Path, args: &[&str]) -> Output {
+    Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the openssl command")
+}
+
+/// The holder certificate of a demo key file, as PEM, into `dir/<name>`.
+fn holder_pem(s: &Server, key: &str, dir: &Path, name: &str) {
+    let p12 = s.data.path().join("data/pki/keys").join(key);
+    let out = openssl(
+        dir,
+        &[
+            "pkcs12",
+            "-in",
+            p12.to_str().unwrap(),
+            "-passin",
+            "pass:Qwerty12",
+            "-clcerts",
+            "-nokeys",
+            "-out",
+            name,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// OpenSSL blocks while it waits for the server: the server needs a thread of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_certificate() {
+    let s = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let get = |path: &'static str| {
+        let req = plain().get(s.url(path)).send();
+        async move { req.await.unwrap().bytes().await.unwrap() }
+    };
+    std::fs::write(d.join("chain.pem"), get("/api/pki/chain.pem").await).unwrap();
+    std::fs::write(d.join("issuing.der"), get("/api/pki/issuing-ca.cer").await).unwrap();
+    let out = openssl(
+        d,
+        &[
+            "x509",
+            "-inform",
+            "DER",
+            "-in",
+            "issuing.der",
+            "-out",
+            "issuing.pem",
+        ],
+    );
+    assert!(out.status.success());
+    holder_pem(&s, "rsa/880315412341-signing.p12", d, "valid.pem");
+    holder_pem(&s, "test/880315412341-revoked.p12", d, "revoked.pem");
+    let url = s.url("/api/pki/ocsp");
+    for (cert, status) in [("valid.pem", "good"), ("revoked.pem", "revoked")] {
+        let out = openssl(
+            d,
+            &[
+                "ocsp",
+                "-issuer",
+                "issuing.pem",
+                "-cert",
+                cert,
+                "-url",
+                &url,
+                "-CAfile",
+                "chain.pem",
+            ],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stdout}{stderr}");
+        // OpenSSL checked the answer's signature and nonce against the chain.
+        assert!(stderr.contains("Response verify OK"), "{stderr}");
+        assert!(
+            stdout.contains(&format!("{cert}: {status}")),
+            "{cert}: expected {status} in {stdout}"
+        );
+    }
+    // Not an OCSP request: the protocol's own malformedRequest answer, not a 4xx page.
+    let res = plain()
+        .post(s.url("/api/pki/ocsp"))
+        .header("content-type", "application/ocsp-request")
+        .body("nonsense")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/ocsp-response");
+    // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED malformedRequest (1) }
+    assert_eq!(
+        res.bytes().await.unwrap().as_ref(),
+        &[0x30, 0x03, 0x0a, 0x01, 0x01]
+    );
+}
+
+/// The OCSP answer stored with the demo citizen's one registered request.
+async fn stored_answer(s: &Server) -> Option<Vec<u8>> {
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite:{}",
+        s.data.path().join("data").join("qyzmet.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query_scalar("SELECT ocsp_response FROM submissions")
+        .fetch_one(&db)
+        .await
+        .unwrap()
+}
+
+async fn submitted(s: &Server) {
+    let tab = logged_in(s, CITIZEN).await;
+    let draft = new_draft(s, &tab, "guardianship").await;
+    complete_guardianship(s, &tab, &draft.id).await;
+    sign_and_submit(s, &tab, &draft.id).await;
+}
+
+#[tokio::test]
+async fn a_submission_is_checked_by_ocsp_and_keeps_the_answer() {
+    let s = start().await;
+    submitted(&s).await;
+    let answer = stored_answer(&s).await.expect("the OCSP answer is kept");
+    // What is kept is a successful, signed basic OCSP response.
+    let response: x509_ocsp::OcspResponse = x509_cert::der::Decode::from_der(&answer).unwrap();
+    assert_eq!(
+        response.response_status,
+        x509_ocsp::OcspResponseStatus::Successful
+    );
+}
+
+#[tokio::test]
+async fn with_the_responder_unreachable_the_crl_decides_and_the_request_registers() {
+    // Port 9 (discard) on loopback: nothing answers.
+    let s = start_with_ocsp_url("http://127.0.0.1:9/ocsp").await;
+    submitted(&s).await;
+    assert_eq!(stored_answer(&s).await, None);
+}
