@@ -153,40 +153,24 @@ fn openssl_keys_and_signatures_are_ours_and_ours_are_openssls() {
         );
         let signature = gost_pkix::sign(&own, Profile::Tc26, MESSAGE).unwrap();
         std::fs::write(d.join("ours.sig"), &signature).unwrap();
-        openssl(
-            d,
+        let verify_ours = [
+            &["dgst"][..],
+            &engine,
             &[
-                &["dgst"][..],
-                &engine,
-                &[
-                    case.digest,
-                    "-verify",
-                    "own.pem",
-                    "-signature",
-                    "ours.sig",
-                    "message",
-                ],
-            ]
-            .concat(),
-        );
+                case.digest,
+                "-verify",
+                "own.pem",
+                "-signature",
+                "ours.sig",
+                "message",
+            ],
+        ]
+        .concat();
+        openssl(d, &verify_ours);
         // …and OpenSSL refuses it over another message.
         std::fs::write(d.join("message"), b"another message").unwrap();
         let refused = Command::new("openssl")
-            .args(
-                [
-                    &["dgst"][..],
-                    &engine,
-                    &[
-                        case.digest,
-                        "-verify",
-                        "own.pem",
-                        "-signature",
-                        "ours.sig",
-                        "message",
-                    ],
-                ]
-                .concat(),
-            )
+            .args(&verify_ours)
             .current_dir(d)
             .output()
             .unwrap();

@@ -362,12 +362,12 @@ pub async fn current(
     responses((status = 200, description = "The session is extended", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
 )]
 pub async fn keepalive(
-    State(state): State<Arc<AppState>>,
-    current: CurrentAccount,
+    state: State<Arc<AppState>>,
+    account: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
-    let view = session_view(&state, current.account, &current.token, *live, current.lang);
-    Ok(Json(view.await?))
+    // The extractor already counted this request as activity; the answer is the session's.
+    current(state, account, live).await
 }
 
 /// "End my other sessions": every other browser or device of this account is logged out;
