@@ -651,3 +651,45 @@ async fn a_restarted_server_keeps_every_registered_request_and_its_signature() {
     let officer = logged_in(&s, OFFICER).await;
     assert_eq!(queue(&s, &officer).await.requests.len(), 1);
 }
+
+#[tokio::test]
+async fn a_decision_signed_for_one_request_does_not_decide_another() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let first = registered_guardianship(&s, &citizen).await;
+    let second = registered_guardianship(&s, &citizen).await;
+    let officer = logged_in(&s, OFFICER).await;
+    for r in [&first, &second] {
+        assert_eq!(take_into_review(&s, &officer, &r.id).await.status(), 200);
+    }
+    let formed: qyzmet_domain::api::DecisionDocumentView = decision_document(
+        &s,
+        &officer,
+        &first.id,
+        json!({"outcome": "refused", "reason": "Анықтаманың мерзімі өткен."}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let signature = sign_b64(
+        &demo_key(&s, "770214324684-signing.p12"),
+        &B64.decode(&formed.document).unwrap(),
+    );
+    // The first request's signed decision, sent for the second: its document names the first
+    // request's registration number, so it is refused and the second stays in review.
+    let res = officer
+        .post(s.url(&format!("/api/officer/requests/{}/decision", second.id)))
+        .json(&json!({"document": formed.document, "signature": signature}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 409, "request.changed").await;
+    let view: OfficerRequestView = get_json(
+        &s,
+        &officer,
+        &format!("/api/officer/requests/{}", second.id),
+    )
+    .await;
+    assert_eq!(view.application.status, Status::InReview);
+}
