@@ -276,6 +276,45 @@ impl Authority {
         builder.build::<SignatureBytes>().map_err(fail)
     }
 
+    /// A time-stamp authority's certificate under this CA: its own key, and the timeStamping
+    /// extended key usage marked critical, as RFC 3161 §2.3 requires.
+    pub fn issue_tsa(&self, common_name: &str, period: Period) -> Result<Issued, IssueError> {
+        let key = new_key(self.algorithm())?;
+        let issuer_spki = self
+            .certificate
+            .tbs_certificate
+            .subject_public_key_info
+            .clone();
+        let spki = spki_of(&key)?;
+        let certificate = self.sign_certificate(
+            Profile::Manual {
+                issuer: Some(self.certificate.tbs_certificate.subject.clone()),
+            },
+            ca_name(common_name)?,
+            &key,
+            period,
+            |b| {
+                b.add_extension(&BasicConstraints {
+                    ca: false,
+                    path_len_constraint: None,
+                })?;
+                b.add_extension(&KeyUsage(
+                    KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
+                ))?;
+                b.add_extension(&TimeStampingOnly)?;
+                b.add_extension(&SubjectKeyIdentifier::try_from(spki.owned_to_ref())?)?;
+                b.add_extension(&AuthorityKeyIdentifier::try_from(
+                    issuer_spki.owned_to_ref(),
+                )?)?;
+                Ok(())
+            },
+        )?;
+        Ok(Issued {
+            certificate,
+            key_pkcs8: key.to_pkcs8().map_err(fail)?,
+        })
+    }
+
     /// This CA's OCSP answer to `request` (DER), `revoked` as on its CRL, current for
     /// `lifetime` seconds from `now`.
     pub fn ocsp_response(
@@ -332,7 +371,46 @@ impl Authority {
     }
 }
 
+/// The extended key usage `timeStamping` alone, critical (RFC 3161 §2.3).
+struct TimeStampingOnly;
+
+impl const_oid::AssociatedOid for TimeStampingOnly {
+    const OID: ObjectIdentifier = const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE;
+}
+
+impl der::Encode for TimeStampingOnly {
+    fn encoded_len(&self) -> der::Result<der::Length> {
+        ExtendedKeyUsage(vec![const_oid::db::rfc5280::ID_KP_TIME_STAMPING]).encoded_len()
+    }
+
+    fn encode(&self, writer: &mut impl der::Writer) -> der::Result<()> {
+        ExtendedKeyUsage(vec![const_oid::db::rfc5280::ID_KP_TIME_STAMPING]).encode(writer)
+    }
+}
+
+impl x509_cert::ext::AsExtension for TimeStampingOnly {
+    fn critical(&self, _: &Name, _: &[x509_cert::ext::Extension]) -> bool {
+        true
+    }
+}
+
 impl Issued {
+    /// Restores a holder saved as its certificate and PKCS#8 key.
+    pub fn from_parts(certificate: Certificate, key_pkcs8: &[u8]) -> Issued {
+        Issued {
+            certificate,
+            key_pkcs8: Zeroizing::new(key_pkcs8.to_vec()),
+        }
+    }
+
+    /// The time-stamp token answer (DER `TimeStampResp`) of this TSA to `query` at `now`.
+    pub fn time_stamp(&self, query: &[u8], serial: u64, now: i64) -> Vec<u8> {
+        match crate::key::PrivateKey::from_pkcs8(&self.key_pkcs8) {
+            Some(key) => crate::tsp::respond(query, &self.certificate, &key, serial, now),
+            None => Vec::new(),
+        }
+    }
+
     pub fn signing_key(&self) -> SigningKey {
         SigningKey::from_parts(&self.key_pkcs8, self.certificate.clone())
             .expect("the key was made by this module")

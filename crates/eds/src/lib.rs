@@ -19,6 +19,8 @@ mod keystore;
 pub mod ocsp;
 mod rsa_pkcs1;
 mod sign;
+#[cfg(feature = "issue")]
+pub mod tsp;
 mod verify;
 
 #[cfg(feature = "issue")]

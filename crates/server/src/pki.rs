@@ -33,6 +33,7 @@ const ROOT_NAME: &str = "Qyzmet TEST Root CA";
 const ISSUING_NAME: &str = "Qyzmet TEST Issuing CA (RSA)";
 const GOST_ROOT_NAME: &str = "Qyzmet TEST Root CA (GOST)";
 const GOST_ISSUING_NAME: &str = "Qyzmet TEST Issuing CA (GOST)";
+const TSA_NAME: &str = "Qyzmet TEST Time-Stamp Authority";
 /// NCA RK's keys: GOST R 34.10-2015, 512-bit, its own OIDs.
 const GOST: KeyAlgorithm = KeyAlgorithm::Gost512(Profile::Nca);
 /// The demo citizen the "bad" certificates are made for.
@@ -53,6 +54,9 @@ pub struct Pki {
     dir: PathBuf,
     pub rsa: Chain,
     pub gost: Chain,
+    /// The test time-stamp authority (under the RSA issuing CA, so OpenSSL can check its
+    /// tokens).
+    tsa: Issued,
 }
 
 /// One key file made for the demo, for printing where it is.
@@ -74,13 +78,21 @@ impl Pki {
         if !dir.join("gost").join("root-ca.cer").exists() {
             add_gost(&dir, now)?;
         }
+        if !dir.join("tsa.cer").exists() {
+            add_tsa(&dir, now)?;
+        }
         let elapsed_ms = started.elapsed().as_millis() as u64;
         if elapsed_ms > 0 {
             tracing::info!(elapsed_ms, "test PKI ready");
         }
+        let tsa = Issued::from_parts(
+            Certificate::from_der(&std::fs::read(dir.join("tsa.cer"))?)?,
+            &std::fs::read(dir.join("tsa.key"))?,
+        );
         let pki = Pki {
             rsa: Chain::open(dir.clone())?,
             gost: Chain::open(dir.join("gost"))?,
+            tsa,
             dir,
         };
         pki.rsa.current_crl(now)?;
@@ -109,6 +121,15 @@ impl Pki {
         chain
             .issuing_authority
             .ocsp_response(request, &chain.revoked, now, OCSP_LIFETIME)
+    }
+
+    /// The test TSA's answer (RFC 3161 `TimeStampResp`) to a time-stamp query.
+    pub fn time_stamp(&self, query: &[u8], now: i64) -> anyhow::Result<Vec<u8>> {
+        let mut serial = [0u8; 8];
+        getrandom::fill(&mut serial).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        // Positive and never zero: a token's serial must be unique, not secret.
+        let serial = (u64::from_be_bytes(serial) >> 1) | 1;
+        Ok(self.tsa.time_stamp(query, serial, now))
     }
 
     /// The RSA chain's CA certificates, root last, as PEM (what `openssl -CAfile` takes;
@@ -352,6 +373,17 @@ fn add_gost(dir: &Path, now: i64) -> anyhow::Result<()> {
     std::fs::remove_dir_all(tmp.join("keys"))?;
     write_atomically(&index_path, format!("{listed}{index}").as_bytes())?;
     std::fs::rename(&tmp, dir.join("gost"))?;
+    Ok(())
+}
+
+/// The test TSA's certificate and key, issued by the RSA issuing CA.
+fn add_tsa(dir: &Path, now: i64) -> anyhow::Result<()> {
+    let chain = Chain::open(dir.to_path_buf())?;
+    let tsa = chain
+        .issuing_authority
+        .issue_tsa(TSA_NAME, ten_years(now))?;
+    write_atomically(&dir.join("tsa.key"), tsa.key_pkcs8.as_slice())?;
+    write_atomically(&dir.join("tsa.cer"), &tsa.certificate.to_der()?)?;
     Ok(())
 }
 

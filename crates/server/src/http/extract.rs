@@ -96,12 +96,12 @@ impl FromRequestParts<Arc<AppState>> for CurrentAccount {
     }
 }
 
-/// State-changing API requests must carry the CSRF header (see `CSRF_HEADER`). OCSP
-/// requests are POSTs from tools (OpenSSL, NCALayer) that send no such header; they carry no
-/// cookie and change nothing.
+/// State-changing API requests must carry the CSRF header (see `CSRF_HEADER`). OCSP and
+/// time-stamp requests are POSTs from tools (OpenSSL, NCALayer) that send no such header;
+/// they carry no cookie and change nothing.
 pub async fn require_csrf_header(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || req.uri().path() == "/pki/ocsp";
+        || matches!(req.uri().path(), "/pki/ocsp" | "/pki/tsp");
     if !safe && !req.headers().contains_key(CSRF_HEADER) {
         let lang = super::request_lang(&req);
         return ApiError::new(StatusCode::FORBIDDEN, "csrf.missing", lang).into_response();

@@ -66,6 +66,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/pki/chain.pem", axum::routing::get(pki::chain))
         .route("/pki/issuing-ca.crl", axum::routing::get(pki::crl))
         .route("/pki/ocsp", axum::routing::post(pki::ocsp))
+        .route("/pki/tsp", axum::routing::post(pki::tsp))
         .route(
             "/pki/gost/root-ca.cer",
             axum::routing::get(pki::gost_root_ca),

@@ -91,6 +91,7 @@ impl utoipa::ToSchema for StatusFilter {}
         super::pki::chain,
         super::pki::crl,
         super::pki::ocsp,
+        super::pki::tsp,
         super::pki::gost_root_ca,
         super::pki::gost_issuing_ca,
         super::pki::gost_crl,

@@ -112,6 +112,29 @@ pub async fn ocsp(State(state): State<Arc<AppState>>, request: axum::body::Bytes
     file("application/ocsp-response", answer)
 }
 
+/// `POST /api/pki/tsp`: the test PKI's time-stamp authority (RFC 3161 §3.4): an
+/// `application/timestamp-query` in, an `application/timestamp-reply` out — a token over
+/// the query's imprint, with its nonce, signed by the TSA (certificate under the RSA issuing
+/// CA, critical timeStamping EKU). A body that is not a query is rejected inside the answer.
+#[utoipa::path(
+    post,
+    path = "/api/pki/tsp",
+    tag = "pki",
+    request_body(content = Vec<u8>, content_type = "application/timestamp-query"),
+    responses((status = 200, description = "The time-stamp response (DER, application/timestamp-reply)"), crate::http::openapi::Errors),
+)]
+pub async fn tsp(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    query: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let answer = state
+        .pki
+        .time_stamp(&query, crate::db::now())
+        .map_err(|e| ApiError::internal(lang, e))?;
+    Ok(file("application/timestamp-reply", answer))
+}
+
 #[utoipa::path(
     get,
     path = "/api/pki/gost/root-ca.cer",
