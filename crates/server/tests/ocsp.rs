@@ -6,20 +6,11 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn openssl(dir: &Path, args: &[&str]) -> Output {
-    Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl command")
-}
 
 /// The holder certificate of a demo key file, as PEM, into `dir/<name>`.
 fn holder_pem(s: &Server, key: &str, dir: &Path, name: &str) {
     let p12 = s.data.path().join("data/pki/keys").join(key);
-    let out = openssl(
+    let out = openssl_in(
         dir,
         &[
             "pkcs12",
@@ -52,7 +43,7 @@ async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_c
     };
     std::fs::write(d.join("chain.pem"), get("/api/pki/chain.pem").await).unwrap();
     std::fs::write(d.join("issuing.der"), get("/api/pki/issuing-ca.cer").await).unwrap();
-    let out = openssl(
+    let out = openssl_in(
         d,
         &[
             "x509",
@@ -69,7 +60,7 @@ async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_c
     holder_pem(&s, "test/880315412341-revoked.p12", d, "revoked.pem");
     let url = s.url("/api/pki/ocsp");
     for (cert, status) in [("valid.pem", "good"), ("revoked.pem", "revoked")] {
-        let out = openssl(
+        let out = openssl_in(
             d,
             &[
                 "ocsp",

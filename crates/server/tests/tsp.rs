@@ -5,16 +5,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn openssl(dir: &Path, args: &[&str]) -> Output {
-    Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl command")
-}
 
 #[tokio::test]
 async fn openssl_verifies_a_time_stamp_token_over_the_data_it_asked_about() {
@@ -31,7 +21,7 @@ async fn openssl_verifies_a_time_stamp_token_over_the_data_it_asked_about() {
         .await
         .unwrap();
     std::fs::write(d.join("chain.pem"), chain).unwrap();
-    let out = openssl(
+    let out = openssl_in(
         d,
         &[
             "ts",
@@ -60,12 +50,12 @@ async fn openssl_verifies_a_time_stamp_token_over_the_data_it_asked_about() {
     assert_eq!(res.headers()["content-type"], "application/timestamp-reply");
     std::fs::write(d.join("reply.tsr"), res.bytes().await.unwrap()).unwrap();
 
-    let text = openssl(d, &["ts", "-reply", "-in", "reply.tsr", "-text"]);
+    let text = openssl_in(d, &["ts", "-reply", "-in", "reply.tsr", "-text"]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Status: Granted."), "{text}");
     assert!(text.contains("Policy OID: 1.2.398.3.3.2.6.99"), "{text}");
     let verify = |data: &str| {
-        openssl(
+        openssl_in(
             d,
             &[
                 "ts",
@@ -98,7 +88,7 @@ async fn openssl_verifies_a_time_stamp_token_over_the_data_it_asked_about() {
         .unwrap();
     assert_eq!(res.status(), 200);
     std::fs::write(d.join("rejected.tsr"), res.bytes().await.unwrap()).unwrap();
-    let text = openssl(d, &["ts", "-reply", "-in", "rejected.tsr", "-text"]);
+    let text = openssl_in(d, &["ts", "-reply", "-in", "rejected.tsr", "-text"]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Status: Rejected."), "{text}");
     assert!(

@@ -436,3 +436,12 @@ pub async fn expect_problem(
     assert_eq!((got, p.code.as_str()), (status, code), "{}", p.title);
     p
 }
+
+/// Runs `openssl` in `dir` (xtask installs it, with its GOST engine).
+pub fn openssl_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the openssl command")
+}
