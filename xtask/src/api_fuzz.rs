@@ -69,6 +69,8 @@ pub fn fuzz() -> anyhow::Result<bool> {
         .args(["--checks", "all", "--max-examples", MAX_EXAMPLES])
         .args(["--phases", "examples,coverage,fuzzing"])
         .env("QYZMET_DRAFT_ID", draft)
+        // Its cache (`.schemathesis/`) belongs under target/, not in the work tree.
+        .current_dir(crate::target_dir())
         .status()?;
     Ok(status.success())
 }
