@@ -16,6 +16,21 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The stable text stored and sent (`satisfied`, `refused`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Satisfied => "satisfied",
+            Outcome::Refused => "refused",
+        }
+    }
+
+    /// The outcome a stored text names; anything else is none (never a silent refusal).
+    pub fn from_code(code: &str) -> Option<Outcome> {
+        [Outcome::Satisfied, Outcome::Refused]
+            .into_iter()
+            .find(|o| o.code() == code)
+    }
+
     pub fn status(self) -> crate::status::Status {
         match self {
             Outcome::Satisfied => crate::status::Status::Satisfied,
@@ -58,6 +73,20 @@ impl DecisionDocument {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_outcome_reads_back_from_its_code_and_nothing_else_reads() {
+        use super::Outcome;
+        for o in [Outcome::Satisfied, Outcome::Refused] {
+            assert_eq!(Outcome::from_code(o.code()), Some(o));
+            assert_eq!(
+                serde_json::to_string(&o).unwrap(),
+                format!("\"{}\"", o.code())
+            );
+        }
+        assert_eq!(Outcome::from_code("Refused"), None);
+        assert_eq!(Outcome::from_code(""), None);
+    }
+
     use super::*;
 
     #[test]

@@ -106,7 +106,7 @@ pub fn actor_code(a: Actor) -> &'static str {
 
 /// The signed decision to store with a final move.
 pub struct SignedDecision<'a> {
-    pub outcome: &'a str,
+    pub outcome: qyzmet_domain::decision::Outcome,
     pub reason: Option<&'a str>,
     pub document: &'a [u8],
     pub signature: &'a [u8],
@@ -161,7 +161,7 @@ pub async fn apply_move(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(application_id)
-        .bind(d.outcome.to_string())
+        .bind(d.outcome.code())
         .bind(d.reason.map(str::to_owned))
         .bind(d.document.to_vec())
         .bind(d.signature.to_vec())
@@ -188,7 +188,7 @@ pub async fn apply_move(
 
 /// The stored decision of a request.
 pub struct StoredDecision {
-    pub outcome: String,
+    pub outcome: qyzmet_domain::decision::Outcome,
     pub reason: Option<String>,
     pub document: Vec<u8>,
     pub signature: Vec<u8>,
@@ -204,7 +204,12 @@ pub async fn decision_of(db: &Db, application_id: i64) -> sqlx::Result<Option<St
         .await?;
     row.map(|r| {
         Ok(StoredDecision {
-            outcome: r.try_get("outcome")?,
+            outcome: {
+                let code: String = r.try_get("outcome")?;
+                qyzmet_domain::decision::Outcome::from_code(&code).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("unknown decision outcome {code:?}").into())
+                })?
+            },
             reason: r.try_get("reason")?,
             document: r.try_get("document")?,
             signature: r.try_get("signature")?,

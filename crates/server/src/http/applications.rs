@@ -609,13 +609,9 @@ pub async fn decision(
     let lang = current.lang;
     let stored = visible(&state, &current, &id).await?;
     let d = stored_decision(&state, &stored, lang).await?;
-    let outcome = match d.outcome.as_str() {
-        "satisfied" => qyzmet_domain::decision::Outcome::Satisfied,
-        _ => qyzmet_domain::decision::Outcome::Refused,
-    };
     let b64 = base64::engine::general_purpose::STANDARD;
     Ok(Json(qyzmet_domain::api::DecisionView {
-        outcome,
+        outcome: d.outcome,
         reason: d.reason,
         signer: d.signer,
         signer_iin: d.signer_iin,

@@ -19,7 +19,7 @@ use qyzmet_domain::api::{
     QueueItem, Role,
 };
 use qyzmet_domain::calendar::countdown;
-use qyzmet_domain::decision::{self, DecisionDocument, Outcome};
+use qyzmet_domain::decision::{self, DecisionDocument};
 use qyzmet_domain::form::FieldError;
 use qyzmet_domain::status::{self, Actor, ServiceSteps, Status, TransitionError};
 use qyzmet_eds::{Expected, Purpose};
@@ -446,12 +446,8 @@ pub async fn decide(
         formed.reason.clone(),
     )
     .map_err(|e| transition_error(e, lang))?;
-    let outcome = match formed.outcome {
-        Outcome::Satisfied => "satisfied",
-        Outcome::Refused => "refused",
-    };
     let signed = SignedDecision {
-        outcome,
+        outcome: formed.outcome,
         reason: formed.reason.as_deref(),
         document: &document,
         signature: &signature,
