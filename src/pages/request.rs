@@ -28,12 +28,11 @@ pub fn icon(s: Status) -> &'static str {
     }
 }
 
-/// Kazakhstan's time (UTC+5) of a moment in milliseconds: the browser's own date code does
-/// the calendar work, which keeps time-parsing code out of the bundle.
+/// Kazakhstan's time of a moment in milliseconds: the browser's own date code does the
+/// calendar work, which keeps time-parsing code out of the bundle.
 fn in_kazakhstan(millis: f64) -> js_sys::Date {
-    js_sys::Date::new(&leptos::wasm_bindgen::JsValue::from_f64(
-        millis + 5.0 * 3600.0 * 1000.0,
-    ))
+    let offset = f64::from(qyzmet_domain::calendar::KAZAKHSTAN_UTC_OFFSET_SECONDS) * 1000.0;
+    js_sys::Date::new(&leptos::wasm_bindgen::JsValue::from_f64(millis + offset))
 }
 
 /// Kazakhstan's local date and time now, minute precision (testing appointments are checked

@@ -9,6 +9,18 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use time::{Date, Duration, Weekday};
 
+/// Kazakhstan's one time zone since 1 March 2024: UTC+5. Registration days, due dates,
+/// countdowns and appointments are reckoned in it, on the server and in the browser alike.
+pub const KAZAKHSTAN_UTC_OFFSET_SECONDS: i32 = 5 * 3600;
+
+/// `at` as a Kazakhstan local time.
+pub fn in_kazakhstan(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    at.to_offset(
+        time::UtcOffset::from_whole_seconds(KAZAKHSTAN_UTC_OFFSET_SECONDS)
+            .expect("UTC+5 is a valid offset"),
+    )
+}
+
 /// How the days of a term are counted.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +164,15 @@ pub fn countdown(today: Date, due: Date) -> Countdown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_evening_in_utc_is_the_next_day_in_kazakhstan() {
+        let utc = time::macros::datetime!(2026-11-30 20:00 UTC);
+        let local = in_kazakhstan(utc);
+        assert_eq!(local.date(), time::macros::date!(2026 - 12 - 01));
+        assert_eq!((local.hour(), local.minute()), (1, 0));
+        assert_eq!(local, utc, "the same moment");
+    }
     use time::macros::date;
 
     fn cal() -> &'static WorkCalendar {

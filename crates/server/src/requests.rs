@@ -93,9 +93,9 @@ pub fn format_number(year: i32, n: i64) -> String {
     format!("{year}-{n:06}")
 }
 
-/// Kazakhstan's local time (UTC+5 since 2024): registration days and due dates are local.
+/// Kazakhstan's local time: registration days and due dates are local.
 pub fn local(now: OffsetDateTime) -> OffsetDateTime {
-    now.to_offset(time::UtcOffset::from_hms(5, 0, 0).expect("a valid offset"))
+    qyzmet_domain::calendar::in_kazakhstan(now)
 }
 
 pub async fn register(

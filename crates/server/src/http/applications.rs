@@ -47,9 +47,9 @@ fn applicant(current: &CurrentAccount) -> Result<(), ApiError> {
     }
 }
 
-/// Today in Kazakhstan (UTC+5 since 2024), for date rules.
+/// Today in Kazakhstan, for date rules.
 pub fn today_in_kazakhstan() -> time::Date {
-    (time::OffsetDateTime::now_utc() + time::Duration::hours(5)).date()
+    qyzmet_domain::calendar::in_kazakhstan(time::OffsetDateTime::now_utc()).date()
 }
 
 fn service_and_variant<'a>(
