@@ -52,14 +52,9 @@ pub fn set_last_contact(millis: f64) {
     LAST_CONTACT.with(|c| c.set(millis));
 }
 
-/// Whether an answer from `url` means the session was renewed: the catalogue, the CA files
-/// and the `GET /api/session` poll do not renew it.
+/// Whether an answer from `url` means the session was renewed (the server's own rule).
 fn renews_session(url: &str) -> bool {
-    let path = url.split('?').next().unwrap_or_default();
-    !(path.contains("/api/services")
-        || path.contains("/api/pki/")
-        || path.ends_with("/api/health")
-        || path.ends_with("/api/session"))
+    qyzmet_domain::api::renews_session(url)
 }
 
 async fn read<T: DeserializeOwned>(res: gloo_net::http::Response) -> Result<T, ApiError> {

@@ -355,6 +355,24 @@ pub struct SessionView {
     pub other_sessions: i64,
 }
 
+/// Whether a request to the API counts as the user's activity and renews the session's idle
+/// time — the rule the server applies and the app mirrors for its countdown. Everything does
+/// but `/api/session` itself (the app polls `GET` for the time left; `POST` logs in afresh,
+/// `DELETE` out) and what needs no session: health, the catalogue, the CA files. Takes a URL
+/// or a path, with or without the `/api` prefix and a query.
+pub fn renews_session(url_or_path: &str) -> bool {
+    let path = url_or_path.split(['?', '#']).next().unwrap_or_default();
+    let path = match path.find("/api/") {
+        Some(at) => &path[at + "/api".len()..],
+        None => path,
+    };
+    !(path == "/session"
+        || path == "/health"
+        || path == "/services"
+        || path.starts_with("/services/")
+        || path.starts_with("/pki/"))
+}
+
 /// The header every state-changing API request must carry (with any value): browsers do not
 /// let another site set it without a CORS preflight, which this API never grants.
 pub const CSRF_HEADER: &str = "x-qyzmet-csrf";
@@ -681,7 +699,32 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error>
 
 #[cfg(test)]
 mod tests {
-    use super::SaveAnswers;
+    use super::{SaveAnswers, renews_session};
+
+    #[test]
+    fn reading_the_session_renews_nothing_and_real_actions_do() {
+        for quiet in [
+            "/session",
+            "/api/session",
+            "http://127.0.0.1:8080/api/session",
+            "/api/session?lang=kk",
+            "/api/services?lang=ru",
+            "/services/guardianship",
+            "/api/pki/root-ca.cer",
+            "/api/health",
+        ] {
+            assert!(!renews_session(quiet), "{quiet}");
+        }
+        for active in [
+            "/session/keepalive",
+            "http://127.0.0.1:8080/api/session/keepalive",
+            "/api/applications",
+            "/applications/abc/step",
+            "/api/notifications",
+        ] {
+            assert!(renews_session(active), "{active}");
+        }
+    }
 
     #[test]
     fn a_version_written_with_a_zero_fraction_is_that_whole_number() {

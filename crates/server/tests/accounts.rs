@@ -311,3 +311,45 @@ async fn registered_accounts_survive_a_restart() {
         200
     );
 }
+
+#[tokio::test]
+async fn reading_the_session_does_not_extend_it_and_an_action_does() {
+    let s = start().await;
+    let tab = browser();
+    assert_eq!(s.login(&tab, CITIZEN).await.status(), 200);
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite:{}",
+        s.data.path().join("data").join("qyzmet.db").display()
+    ))
+    .await
+    .unwrap();
+    let last_seen = || async {
+        sqlx::query_scalar::<_, i64>("SELECT last_seen_at FROM sessions WHERE revoked = 0")
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    let at_login = last_seen().await;
+    // The clock counts whole seconds: let one pass.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // The app's countdown polls this; it must not keep an idle session alive.
+    assert_eq!(
+        tab.get(s.url("/api/session"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(last_seen().await, at_login);
+    // A real action (or "stay logged in") does.
+    assert_eq!(
+        tab.post(s.url("/api/session/keepalive"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert!(last_seen().await > at_login);
+}

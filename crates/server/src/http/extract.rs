@@ -77,8 +77,9 @@ impl FromRequestParts<Arc<AppState>> for CurrentAccount {
             .unwrap_or(RequestLang(Default::default()));
         let unauthorized = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.required", lang);
         let token = session_token(parts).ok_or_else(unauthorized)?;
-        // A `GET /api/session` poll reads the time left without extending it.
-        let touch = !(parts.method == Method::GET && parts.uri.path() == "/api/session");
+        // A `GET /api/session` poll reads the time left without extending it. (Inside the
+        // `/api` router the path has no `/api` prefix; the rule takes either.)
+        let touch = qyzmet_domain::api::renews_session(parts.uri.path());
         let live = sessions::lookup(&state.db, &token, touch)
             .await
             .map_err(|e| ApiError::internal(lang, e))?
