@@ -59,6 +59,11 @@ pub struct FeeView {
 }
 
 impl FeeView {
+    /// The catalogue's rule (`Fee::due_before_signing`), for the fee as the API shows it.
+    pub fn due_before_signing(&self) -> bool {
+        crate::catalogue::due_before_signing(self.paid_before_signing, self.mci)
+    }
+
     pub fn new(fee: &Fee, mci_tenge: u32) -> FeeView {
         FeeView {
             mci: fee.mci,

@@ -50,9 +50,7 @@ impl TaskStatus {
 }
 
 pub fn fee_before_signing(v: &VariantView) -> bool {
-    v.fee
-        .as_ref()
-        .is_some_and(|f| f.paid_before_signing && f.mci > 0.0)
+    v.fee.as_ref().is_some_and(|f| f.due_before_signing())
 }
 
 fn step_list(v: &VariantView) -> Vec<StepRef> {

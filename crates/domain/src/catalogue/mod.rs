@@ -151,6 +151,20 @@ pub struct Fee {
     pub source: String,
 }
 
+impl Fee {
+    /// Whether the applicant must pay before signing: the regulation says so and there is
+    /// something to pay. The app's task list and the server's payment and signing checks
+    /// ask this one rule.
+    pub fn due_before_signing(&self) -> bool {
+        due_before_signing(self.paid_before_signing, self.mci)
+    }
+}
+
+/// See `Fee::due_before_signing` (also asked of the fee as the API shows it).
+pub fn due_before_signing(paid_before_signing: bool, mci: f64) -> bool {
+    paid_before_signing && mci > 0.0
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -228,5 +242,26 @@ impl Service {
     /// The default variant (the first): what the catalogue shows as the service's term and fee.
     pub fn main_variant(&self) -> &Variant {
         &self.variants[0]
+    }
+}
+
+#[cfg(test)]
+mod fee_tests {
+    use super::Fee;
+
+    #[test]
+    fn a_fee_is_due_before_signing_only_when_the_regulation_says_so_and_it_is_not_free() {
+        let fee = |mci, paid_before_signing| Fee {
+            mci,
+            paid_before_signing,
+            source: "003".into(),
+        };
+        assert!(fee(0.5, true).due_before_signing());
+        assert!(!fee(0.5, false).due_before_signing());
+        assert!(!fee(0.0, true).due_before_signing());
+        // The API's view of the fee answers the same.
+        let view = crate::api::FeeView::new(&fee(0.5, true), 4325);
+        assert!(view.due_before_signing());
+        assert!(!crate::api::FeeView::new(&fee(0.0, true), 4325).due_before_signing());
     }
 }

@@ -15,10 +15,7 @@ use std::sync::Arc;
 /// The fee the application's variant asks before signing, in tenge; `None` when none.
 pub fn fee_before_signing(state: &AppState, service_id: &str, variant_id: &str) -> Option<u64> {
     let variant = state.catalogue.service(service_id)?.variant(variant_id)?;
-    let fee = variant
-        .fee
-        .as_ref()
-        .filter(|f| f.paid_before_signing && f.mci > 0.0)?;
+    let fee = variant.fee.as_ref().filter(|f| f.due_before_signing())?;
     Some(FeeView::new(fee, state.catalogue.fee_index.tenge).tenge)
 }
 
