@@ -207,6 +207,32 @@ impl Authority {
         purpose: Purpose,
         period: Period,
     ) -> Result<Issued, IssueError> {
+        let (usage, extended) = match purpose {
+            Purpose::Signing => (
+                KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
+                EMAIL_PROTECTION,
+            ),
+            Purpose::Authentication => (
+                KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment,
+                CLIENT_AUTH,
+            ),
+        };
+        self.issue_end_entity(holder_name(subject)?, period, KeyUsage(usage), |b| {
+            b.add_extension(&ExtendedKeyUsage(vec![extended]))
+        })
+    }
+
+    /// A certificate that is not a CA's, with a fresh key of this CA's algorithm: its name,
+    /// key usage and extended key usage (`add_eku`), and the key identifiers.
+    fn issue_end_entity(
+        &self,
+        name: Name,
+        period: Period,
+        usage: KeyUsage,
+        add_eku: impl FnOnce(
+            &mut CertificateBuilder<'_, KeySigner<'_>>,
+        ) -> Result<(), x509_cert::builder::Error>,
+    ) -> Result<Issued, IssueError> {
         let key = new_key(self.algorithm())?;
         let issuer_spki = self
             .certificate
@@ -218,26 +244,16 @@ impl Authority {
             Profile::Manual {
                 issuer: Some(self.certificate.tbs_certificate.subject.clone()),
             },
-            holder_name(subject)?,
+            name,
             &key,
             period,
             |b| {
-                let (usage, extended) = match purpose {
-                    Purpose::Signing => (
-                        KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
-                        EMAIL_PROTECTION,
-                    ),
-                    Purpose::Authentication => (
-                        KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment,
-                        CLIENT_AUTH,
-                    ),
-                };
                 b.add_extension(&BasicConstraints {
                     ca: false,
                     path_len_constraint: None,
                 })?;
-                b.add_extension(&KeyUsage(usage))?;
-                b.add_extension(&ExtendedKeyUsage(vec![extended]))?;
+                b.add_extension(&usage)?;
+                add_eku(b)?;
                 b.add_extension(&SubjectKeyIdentifier::try_from(holder_spki.owned_to_ref())?)?;
                 b.add_extension(&AuthorityKeyIdentifier::try_from(
                     issuer_spki.owned_to_ref(),
@@ -279,40 +295,12 @@ impl Authority {
     /// A time-stamp authority's certificate under this CA: its own key, and the timeStamping
     /// extended key usage marked critical, as RFC 3161 §2.3 requires.
     pub fn issue_tsa(&self, common_name: &str, period: Period) -> Result<Issued, IssueError> {
-        let key = new_key(self.algorithm())?;
-        let issuer_spki = self
-            .certificate
-            .tbs_certificate
-            .subject_public_key_info
-            .clone();
-        let spki = spki_of(&key)?;
-        let certificate = self.sign_certificate(
-            Profile::Manual {
-                issuer: Some(self.certificate.tbs_certificate.subject.clone()),
-            },
+        self.issue_end_entity(
             ca_name(common_name)?,
-            &key,
             period,
-            |b| {
-                b.add_extension(&BasicConstraints {
-                    ca: false,
-                    path_len_constraint: None,
-                })?;
-                b.add_extension(&KeyUsage(
-                    KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
-                ))?;
-                b.add_extension(&TimeStampingOnly)?;
-                b.add_extension(&SubjectKeyIdentifier::try_from(spki.owned_to_ref())?)?;
-                b.add_extension(&AuthorityKeyIdentifier::try_from(
-                    issuer_spki.owned_to_ref(),
-                )?)?;
-                Ok(())
-            },
-        )?;
-        Ok(Issued {
-            certificate,
-            key_pkcs8: key.to_pkcs8().map_err(fail)?,
-        })
+            KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
+            |b| b.add_extension(&TimeStampingOnly),
+        )
     }
 
     /// This CA's OCSP answer to `request` (DER), `revoked` as on its CRL, current for

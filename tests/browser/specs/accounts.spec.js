@@ -145,6 +145,10 @@ test('the cabinet tells of the account\'s other sessions and ends them, keeping 
   await expect(notice).toContainText('Бұл тіркелгінің тағы 1 ашық сеансы бар');
   await expectAccessible(page, 'cabinet with other sessions');
   await screenshot(page, testInfo, 'cabinet-other-sessions');
+  // At 320 px (200 % zoom of 640 px) the notice wraps; nothing scrolls sideways.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await notice.getByRole('button', { name: 'Басқа сеанстарды аяқтау' }).click();
   const ended = notice.getByText('Басқа сеанстар аяқталды. Енді тек осы сеанс ашық.');
   await expect(ended).toBeFocused();
