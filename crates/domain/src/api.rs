@@ -500,6 +500,24 @@ pub struct OutgoingDocumentView {
     pub signed: bool,
 }
 
+/// `GET /api/applications/{id}/signature/check`: the applicant's stored signature checked
+/// again now, as of its time-stamp (CAdES-T) with the OCSP answer kept from submission — so
+/// it still verifies after the certificate has expired or been revoked since.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureCheckView {
+    /// `None`: the signature verifies; else the refusal's code (`eds.*`).
+    pub problem: Option<String>,
+    /// The signer as the certificate names them, when it verifies.
+    pub signer: Option<String>,
+    /// When the time-stamp authority stamped it (RFC 3339).
+    pub time_stamped_at: Option<String>,
+    /// How the certificate's revocation status at that time is proven: `ocsp` or `crl`.
+    pub revocation: Option<String>,
+    /// When this check ran (RFC 3339).
+    pub checked_at: String,
+}
+
 /// `POST /api/applications/{id}/submit` (with an `Idempotency-Key` header): the document as
 /// formed and the detached CMS signature over it, both base64.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -11,6 +11,7 @@
 //! It builds for wasm32 (the browser signs, and checks officers' signatures) and natively
 //! (the server verifies). Issuing certificates (`issue`, a feature) is for the test PKI only.
 
+pub mod cades;
 pub mod gost;
 pub mod gost_pkix;
 mod holder;
@@ -31,7 +32,7 @@ pub use keystore::{OpenError, SigningKey, open_pkcs12};
 pub use sign::{SignError, sign_detached};
 pub use verify::{
     Expected, OcspEvidence, Revocation, TrustStore, Verified, VerifyError, signer_and_issuer,
-    verify_detached,
+    verify_detached, verify_stamped,
 };
 
 pub use x509_cert::Certificate;

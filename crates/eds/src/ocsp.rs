@@ -119,12 +119,12 @@ pub fn request(
 }
 
 /// Checks `response` (DER) about `leaf` from `issuer`'s responder against the `nonce` asked
-/// with, at `now` (Unix seconds).
+/// with (`None`: an answer kept from the past, judged as of `now`), at `now` (Unix seconds).
 pub fn check(
     response: &[u8],
     leaf: &Certificate,
     issuer: &Certificate,
-    nonce: &[u8],
+    nonce: Option<&[u8]>,
     now: i64,
 ) -> Result<OcspStatus, OcspError> {
     let response = OcspResponse::from_der(response).map_err(|_| OcspError::Malformed)?;
@@ -177,8 +177,9 @@ pub fn check(
     if !by_issuer && !by_delegate() {
         return Err(OcspError::UntrustedSigner);
     }
-    if basic.nonce().map(|n| n.0)
-        != Some(OctetString::new(nonce).map_err(|_| OcspError::Malformed)?)
+    if let Some(nonce) = nonce
+        && basic.nonce().map(|n| n.0)
+            != Some(OctetString::new(nonce).map_err(|_| OcspError::Malformed)?)
     {
         return Err(OcspError::NonceMismatch);
     }

@@ -5,6 +5,7 @@
 //! certificate has the critical timeStamping EKU — with the ESS signing-certificate-v2
 //! attribute that names that certificate (RFC 5816), so `openssl ts -verify` accepts it.
 
+use crate::cades::ID_CT_TST_INFO;
 use crate::key::{KeySigner, PrivateKey, SignatureBytes};
 use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
@@ -17,9 +18,6 @@ use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 use x509_tsp::{TimeStampReq, TspVersion, TstInfo};
 
-/// id-ct-TSTInfo.
-pub const ID_CT_TST_INFO: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
 /// id-aa-signingCertificateV2 (RFC 5035).
 const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
@@ -128,7 +126,7 @@ fn token(
         version: TspVersion::V1,
         policy: TEST_TSA_POLICY,
         message_imprint: query.message_imprint.clone(),
-        serial_number: Int::new(&serial.to_be_bytes()).map_err(fail)?,
+        serial_number: Int::new(&crate::cades::positive(&serial.to_be_bytes())).map_err(fail)?,
         gen_time,
         accuracy: None,
         ordering: false,
@@ -136,22 +134,34 @@ fn token(
         tsa: None,
         extensions: None,
     };
+    let info = info.to_der().map_err(fail)?;
     let content = EncapsulatedContentInfo {
         econtent_type: ID_CT_TST_INFO,
         econtent: Some(
-            Any::encode_from(&OctetString::new(info.to_der().map_err(fail)?).map_err(fail)?)
-                .map_err(fail)?,
+            Any::encode_from(&OctetString::new(info.clone()).map_err(fail)?).map_err(fail)?,
         ),
     };
+    // The builder hashes encapsulated content with SHA-2 only: the signer info is built over
+    // the same content type with the digest given (Streebog for a GOST TSA).
+    let digested = EncapsulatedContentInfo {
+        econtent_type: ID_CT_TST_INFO,
+        econtent: None,
+    };
+    let digest = key.digest(&info);
     let signer = KeySigner(key);
     let sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
         issuer: tsa.tbs_certificate.issuer.clone(),
         serial_number: tsa.tbs_certificate.serial_number.clone(),
     });
     let digest_algorithm = key.digest_algorithm();
-    let mut signer_info =
-        SignerInfoBuilder::new(&signer, sid, digest_algorithm.clone(), &content, None)
-            .map_err(fail)?;
+    let mut signer_info = SignerInfoBuilder::new(
+        &signer,
+        sid,
+        digest_algorithm.clone(),
+        &digested,
+        Some(&digest),
+    )
+    .map_err(fail)?;
     let cert_hash = sha2::Sha256::digest(tsa.to_der().map_err(fail)?);
     signer_info
         .add_signed_attribute(

@@ -64,6 +64,8 @@ pub struct Verified {
     pub holder: Holder,
     /// The signing-time attribute, Unix seconds, when the signer included one.
     pub signing_time: Option<i64>,
+    /// The signature time-stamp's time (CAdES-T), Unix seconds, when it carries one.
+    pub time_stamp: Option<i64>,
     pub certificate: Certificate,
     pub revocation: Revocation,
 }
@@ -89,6 +91,8 @@ pub enum VerifyError {
     RevocationUnknown,
     #[error("the OCSP answer about the certificate cannot be relied on")]
     OcspInvalid,
+    #[error("the signature's time-stamp is missing or cannot be relied on")]
+    TimeStampInvalid,
     #[error("the certificate's key is not meant for this use")]
     KeyUsage,
     #[error("the certificate belongs to someone else")]
@@ -96,7 +100,7 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-    pub const ALL: [VerifyError; 11] = [
+    pub const ALL: [VerifyError; 12] = [
         VerifyError::Malformed,
         VerifyError::UnsupportedAlgorithm,
         VerifyError::SignatureMismatch,
@@ -106,6 +110,7 @@ impl VerifyError {
         VerifyError::Revoked,
         VerifyError::RevocationUnknown,
         VerifyError::OcspInvalid,
+        VerifyError::TimeStampInvalid,
         VerifyError::KeyUsage,
         VerifyError::IdentityMismatch,
     ];
@@ -121,6 +126,7 @@ impl VerifyError {
             VerifyError::Revoked => "eds.revoked",
             VerifyError::RevocationUnknown => "eds.revocation_unknown",
             VerifyError::OcspInvalid => "eds.ocsp_invalid",
+            VerifyError::TimeStampInvalid => "eds.time_stamp_invalid",
             VerifyError::KeyUsage => "eds.key_usage",
             VerifyError::IdentityMismatch => "eds.identity_mismatch",
         }
@@ -131,7 +137,8 @@ impl VerifyError {
 ///
 /// Validity is checked at the signing time the signature states and, when given, at `now`
 /// (Unix seconds): the server accepting a submission passes its clock; the browser checking
-/// an old decision passes `None` and asks whether it was valid when it was signed.
+/// an old decision passes `None` and asks whether it was valid when it was signed. A
+/// signature time-stamp, when the signature carries one, must be genuine.
 pub fn verify_detached(
     signature: &[u8],
     document: &[u8],
@@ -139,6 +146,47 @@ pub fn verify_detached(
     purpose: Purpose,
     expected: &Expected,
     now: Option<i64>,
+) -> Result<Verified, VerifyError> {
+    verify(
+        signature,
+        document,
+        trust,
+        purpose,
+        expected,
+        When::Now(now),
+    )
+}
+
+/// Verifies a stored CAdES-T signature as of its time-stamp: the certificate must have
+/// been valid and unrevoked then, by the OCSP answer kept with it (`trust.ocsp`; its nonce
+/// is not asked again) or by a CRL issued since; expiry or revocation after the stamp does
+/// not matter. A signature without a genuine time-stamp is refused (`TimeStampInvalid`).
+pub fn verify_stamped(
+    signature: &[u8],
+    document: &[u8],
+    trust: &TrustStore,
+    purpose: Purpose,
+    expected: &Expected,
+) -> Result<Verified, VerifyError> {
+    verify(signature, document, trust, purpose, expected, When::Stamped)
+}
+
+/// As of when a signature is judged.
+#[derive(Clone, Copy)]
+enum When {
+    /// Now (the caller's clock), or only at its signing time.
+    Now(Option<i64>),
+    /// At its time-stamp, with the evidence kept from then.
+    Stamped,
+}
+
+fn verify(
+    signature: &[u8],
+    document: &[u8],
+    trust: &TrustStore,
+    purpose: Purpose,
+    expected: &Expected,
+    when: When,
 ) -> Result<Verified, VerifyError> {
     use VerifyError::*;
     let content = ContentInfo::from_der(signature).map_err(|_| Malformed)?;
@@ -184,6 +232,19 @@ pub fn verify_detached(
     ) {
         return Err(SignatureMismatch);
     }
+    let time_stamp = match crate::cades::token_of(signer) {
+        Some(token) => Some(crate::cades::check_token(
+            &token?,
+            signer.signature.as_bytes(),
+            trust,
+            None,
+        )?),
+        None => None,
+    };
+    let (now, archived) = match when {
+        When::Now(now) => (now, false),
+        When::Stamped => (Some(time_stamp.ok_or(TimeStampInvalid)?), true),
+    };
     let at = signing_time.or(now).ok_or(Malformed)?;
     let path = chain(&certificate, trust, at)?;
     let holder = Holder::of(&certificate);
@@ -195,7 +256,7 @@ pub fn verify_detached(
             return Err(Expired);
         }
     }
-    let revocation = check_revocation(&certificate, path[0], trust, now.unwrap_or(at))?;
+    let revocation = check_revocation(&certificate, path[0], trust, now.unwrap_or(at), archived)?;
     if !check_usage(&certificate, purpose) {
         return Err(KeyUsage);
     }
@@ -210,6 +271,7 @@ pub fn verify_detached(
     Ok(Verified {
         holder,
         signing_time,
+        time_stamp,
         certificate,
         revocation,
     })
@@ -260,7 +322,7 @@ pub(crate) fn verifies(
 
 /// The document's digest under a SignerInfo's digest algorithm, when it is the one the key
 /// signs with: SHA-256 for RSA, Streebog of the key's size for GOST.
-fn document_digest(
+pub(crate) fn document_digest(
     digest: &ObjectIdentifier,
     spki: &spki::SubjectPublicKeyInfoOwned,
     document: &[u8],
@@ -273,7 +335,7 @@ fn document_digest(
     (key.curve().size() == size.curve().size()).then(|| gost_pkix::digest(size, document))
 }
 
-fn signer_certificate(signed: &SignedData, signer: &SignerInfo) -> Option<Certificate> {
+pub(crate) fn signer_certificate(signed: &SignedData, signer: &SignerInfo) -> Option<Certificate> {
     let certificates = signed.certificates.as_ref()?;
     certificates.0.iter().find_map(|choice| {
         let cms::cert::CertificateChoices::Certificate(cert) = choice else {
@@ -293,7 +355,7 @@ fn signer_certificate(signed: &SignedData, signer: &SignerInfo) -> Option<Certif
     })
 }
 
-fn attribute_value<T: for<'a> Decode<'a>>(
+pub(crate) fn attribute_value<T: for<'a> Decode<'a>>(
     attributes: &cms::signed_data::SignedAttributes,
     oid: ObjectIdentifier,
 ) -> Option<T> {
@@ -319,13 +381,13 @@ pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
     )
 }
 
-fn valid_at(cert: &Certificate, at: i64) -> bool {
+pub(crate) fn valid_at(cert: &Certificate, at: i64) -> bool {
     let v = &cert.tbs_certificate.validity;
     unix(&v.not_before) <= at && at <= unix(&v.not_after)
 }
 
 /// The CAs from the leaf's issuer up to a trust anchor, each a valid CA at `at`.
-fn chain<'t>(
+pub(crate) fn chain<'t>(
     leaf: &Certificate,
     trust: &'t TrustStore,
     at: i64,
@@ -351,18 +413,25 @@ fn chain<'t>(
 }
 
 /// The leaf's status by its CA's OCSP responder when an answer about it is at hand; else it
-/// must not be on its issuer's CRL, and that CRL must be genuine and current.
+/// must not be on its issuer's CRL, and that CRL must be genuine and current. `archived`:
+/// judged as of `at` in the past — the OCSP answer is the one kept from then (no nonce to
+/// match), a CRL must be current then or issued since, and only a revocation by `at` counts.
 fn check_revocation(
     leaf: &Certificate,
     issuer: &Certificate,
     trust: &TrustStore,
     at: i64,
+    archived: bool,
 ) -> Result<Revocation, VerifyError> {
     use crate::ocsp::{OcspError, OcspStatus, check};
     for evidence in &trust.ocsp {
-        return match check(&evidence.response, leaf, issuer, &evidence.nonce, at) {
+        let nonce = (!archived).then_some(evidence.nonce.as_slice());
+        return match check(&evidence.response, leaf, issuer, nonce, at) {
             Err(OcspError::OtherCertificate) => continue,
             Ok(OcspStatus::Good) => Ok(Revocation::Ocsp(evidence.response.clone())),
+            Ok(OcspStatus::Revoked(since)) if archived && since > at => {
+                Ok(Revocation::Ocsp(evidence.response.clone()))
+            }
             Ok(OcspStatus::Revoked(_)) => Err(VerifyError::Revoked),
             Ok(OcspStatus::Unknown) => Err(VerifyError::RevocationUnknown),
             Err(_) => Err(VerifyError::OcspInvalid),
@@ -379,11 +448,13 @@ fn check_revocation(
                     crl.signature.raw_bytes(),
                 )
             });
-        let fresh = unix(&tbs.this_update) <= at
-            && tbs
-                .next_update
-                .as_ref()
-                .is_some_and(|next| at <= unix(next));
+        let next_update = tbs.next_update.as_ref().map(unix);
+        // Archived: any CRL current at `at` or issued since knows of revocations by then.
+        let fresh = if archived {
+            next_update.is_some_and(|next| at <= next)
+        } else {
+            unix(&tbs.this_update) <= at && next_update.is_some_and(|next| at <= next)
+        };
         genuine && fresh
     });
     let crl = current.ok_or(VerifyError::RevocationUnknown)?;
@@ -393,7 +464,7 @@ fn check_revocation(
         .revoked_certificates
         .iter()
         .flatten()
-        .any(|r| r.serial_number == *serial);
+        .any(|r| r.serial_number == *serial && (!archived || unix(&r.revocation_date) <= at));
     if revoked {
         Err(VerifyError::Revoked)
     } else {

@@ -483,3 +483,127 @@ fn an_ocsp_answer_that_cannot_be_relied_on_is_refused_with_its_own_code() {
         );
     }
 }
+
+/// CAdES-T: a signature stamped when it was made is judged as of its stamp, so it still
+/// verifies after its certificate expires or is revoked later — and only then.
+#[test]
+fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revocation() {
+    use qyzmet_eds::{Revocation, cades, verify_stamped};
+    for p in pkis() {
+        let tsa = p
+            .issuing
+            .issue_tsa("Qyzmet Test TSA", period(NOW - DAY, NOW + 3000 * DAY))
+            .unwrap();
+        let short = p
+            .issuing
+            .issue(&person(IIN), Purpose::Signing, period(NOW - DAY, NOW + DAY))
+            .unwrap();
+        let signature = sign(&short, NOW);
+        let nonce = b"tsa-nonce-16byte";
+        let stamp = |signature: &[u8], at: i64| {
+            tsa.time_stamp(&cades::time_stamp_query(signature, nonce).unwrap(), 7, at)
+        };
+        let (stamped, at) =
+            cades::add_time_stamp(&signature, &stamp(&signature, NOW + 5), nonce, &p.trust)
+                .unwrap();
+        assert_eq!(at, NOW + 5);
+        let serial = short.certificate.tbs_certificate.serial_number.clone();
+        let evidence = qyzmet_eds::OcspEvidence {
+            response: ocsp(p, &short, &p.issuing, b"ocsp-nonce", NOW),
+            nonce: b"ocsp-nonce".to_vec(),
+        };
+        // A year on, the certificate has expired and was revoked a month after signing.
+        let later = NOW + 365 * DAY;
+        let crl = |revoked_at: i64| {
+            p.issuing
+                .crl(
+                    &[(serial.clone(), revoked_at)],
+                    later - DAY,
+                    later + 7 * DAY,
+                )
+                .unwrap()
+        };
+        let archive = TrustStore {
+            crls: vec![crl(NOW + 30 * DAY)],
+            ocsp: vec![evidence],
+            ..p.trust.clone()
+        };
+        let judged_now = verify_detached(
+            &stamped,
+            DOCUMENT,
+            &archive,
+            Purpose::Signing,
+            &citizen(),
+            Some(later),
+        );
+        assert_eq!(judged_now.unwrap_err(), VerifyError::Expired);
+        let verified =
+            verify_stamped(&stamped, DOCUMENT, &archive, Purpose::Signing, &citizen()).unwrap();
+        assert_eq!(verified.time_stamp, Some(NOW + 5));
+        assert!(matches!(verified.revocation, Revocation::Ocsp(_)));
+        // Without the kept OCSP answer a CRL issued since decides: revoked after the stamp.
+        let crl_only = TrustStore {
+            ocsp: vec![],
+            ..archive.clone()
+        };
+        let verified =
+            verify_stamped(&stamped, DOCUMENT, &crl_only, Purpose::Signing, &citizen()).unwrap();
+        assert_eq!(verified.revocation, Revocation::Crl);
+        // Revoked before the stamp (a compromise reported before signing): refused.
+        let revoked_before = TrustStore {
+            crls: vec![crl(NOW - 60)],
+            ..crl_only.clone()
+        };
+        assert_eq!(
+            verify_stamped(
+                &stamped,
+                DOCUMENT,
+                &revoked_before,
+                Purpose::Signing,
+                &citizen()
+            )
+            .unwrap_err(),
+            VerifyError::Revoked
+        );
+        // The document changed: the stamp does not save it.
+        assert_eq!(
+            verify_stamped(&stamped, b"other", &archive, Purpose::Signing, &citizen()).unwrap_err(),
+            VerifyError::SignatureMismatch
+        );
+        // Without a stamp there is nothing to judge it by.
+        assert_eq!(
+            verify_stamped(&signature, DOCUMENT, &archive, Purpose::Signing, &citizen())
+                .unwrap_err(),
+            VerifyError::TimeStampInvalid
+        );
+        // A stamp over another signature, with another nonce, or by an untrusted TSA is refused.
+        let other = sign(&p.signing, NOW);
+        assert_eq!(
+            cades::add_time_stamp(&signature, &stamp(&other, NOW), nonce, &p.trust).unwrap_err(),
+            VerifyError::TimeStampInvalid
+        );
+        assert_eq!(
+            cades::add_time_stamp(&signature, &stamp(&signature, NOW), b"another", &p.trust)
+                .unwrap_err(),
+            VerifyError::TimeStampInvalid
+        );
+        let foreign_tsa = p
+            .foreign_issuing
+            .issue_tsa("Qyzmet Test TSA", period(NOW - DAY, NOW + 3000 * DAY))
+            .unwrap();
+        let forged =
+            foreign_tsa.time_stamp(&cades::time_stamp_query(&signature, nonce).unwrap(), 7, NOW);
+        assert_eq!(
+            cades::add_time_stamp(&signature, &forged, nonce, &p.trust).unwrap_err(),
+            VerifyError::TimeStampInvalid
+        );
+        // A holder's key is not a TSA's (no timeStamping purpose).
+        let not_a_tsa = Issued::from_parts(p.signing.certificate.clone(), &p.signing.key_pkcs8);
+        let by_holder =
+            not_a_tsa.time_stamp(&cades::time_stamp_query(&signature, nonce).unwrap(), 7, NOW);
+        assert_eq!(
+            cades::add_time_stamp(&signature, &by_holder, nonce, &p.trust).unwrap_err(),
+            VerifyError::TimeStampInvalid
+        );
+    }
+}

@@ -17,6 +17,7 @@ pub mod registry;
 pub mod requests;
 pub mod revocation;
 pub mod sessions;
+pub mod signatures;
 pub mod sms;
 pub mod throttle;
 pub mod verification;
@@ -43,6 +44,9 @@ pub struct Config {
     /// Where signers' certificates are checked by OCSP: `None` asks the test PKI's own
     /// responder (in-process); NCA RK's is `http://ocsp.pki.gov.kz/`.
     pub ocsp_url: Option<String>,
+    /// The time-stamp authority (RFC 3161) signatures are stamped by: `None` is the test
+    /// PKI's own (in-process); NCA RK's is `http://tsp.pki.gov.kz/`.
+    pub tsa_url: Option<String>,
 }
 
 /// What every request handler can reach.

@@ -31,6 +31,10 @@ struct Args {
     /// default: the test PKI's own. When it cannot be reached, the CA's CRL decides.
     #[arg(long, env = "QYZMET_OCSP_URL")]
     ocsp_url: Option<String>,
+    /// Time-stamp authority that stamps accepted signatures (NCA RK's: http://tsp.pki.gov.kz/);
+    /// default: the test PKI's own.
+    #[arg(long, env = "QYZMET_TSA_URL")]
+    tsa_url: Option<String>,
 }
 
 #[tokio::main]
@@ -50,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
         database_url: args.database_url,
         demo: !args.no_demo,
         ocsp_url: args.ocsp_url,
+        tsa_url: args.tsa_url,
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     run(config, listener).await

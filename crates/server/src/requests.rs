@@ -209,10 +209,12 @@ pub struct StoredSubmission {
     pub signer: String,
     pub signer_id: Option<String>,
     pub signed_at: i64,
+    /// The OCSP answer the signature was accepted on (`None`: the CRL decided).
+    pub ocsp_response: Option<Vec<u8>>,
 }
 
 pub async fn submission_of(db: &Db, application_id: i64) -> sqlx::Result<Option<StoredSubmission>> {
-    let row = sqlx::query("SELECT outgoing_document, signature, signer, signer_id, signed_at FROM submissions WHERE application_id = $1")
+    let row = sqlx::query("SELECT outgoing_document, signature, signer, signer_id, signed_at, ocsp_response FROM submissions WHERE application_id = $1")
         .bind(application_id)
         .fetch_optional(&db.pool)
         .await?;
@@ -223,6 +225,7 @@ pub async fn submission_of(db: &Db, application_id: i64) -> sqlx::Result<Option<
             signer: r.try_get("signer")?,
             signer_id: r.try_get("signer_id")?,
             signed_at: r.try_get("signed_at")?,
+            ocsp_response: r.try_get("ocsp_response")?,
         })
     })
     .transpose()

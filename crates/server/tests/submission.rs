@@ -128,7 +128,13 @@ async fn a_citizen_signs_and_submits_once_and_openssl_verifies_the_stored_signat
         .unwrap();
     assert_eq!(res.headers()["content-type"], "application/pkcs7-signature");
     let p7s = res.bytes().await.unwrap();
-    assert_eq!(B64.encode(&p7s), signature);
+    // What was signed, with the TSA's stamp over its value added (CAdES-T).
+    let submitted = B64.decode(&signature).unwrap();
+    assert_eq!(
+        qyzmet_eds::cades::signature_value(&p7s),
+        qyzmet_eds::cades::signature_value(&submitted)
+    );
+    assert!(qyzmet_eds::cades::time_stamp_token(&p7s).is_some());
 
     // Interoperability: OpenSSL verifies the stored signature against the published chain
     // and CRL, and refuses it once one byte of the document changes.

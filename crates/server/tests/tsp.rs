@@ -96,3 +96,173 @@ async fn openssl_verifies_a_time_stamp_token_over_the_data_it_asked_about() {
         "{text}"
     );
 }
+
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// A GOST signing key of the demo citizen, issued by the server's own GOST CA, that expires
+/// `seconds` from now.
+fn short_lived_key(s: &Server, seconds: i64) -> qyzmet_eds::SigningKey {
+    use qyzmet_eds::issue::{Authority, Period, Subject};
+    let gost = s.data.path().join("data/pki/gost");
+    let certificate =
+        qyzmet_eds::parse_certificate(&std::fs::read(gost.join("issuing-ca.cer")).unwrap())
+            .unwrap();
+    let ca = Authority::from_parts(
+        certificate,
+        &std::fs::read(gost.join("issuing-ca.key")).unwrap(),
+    )
+    .unwrap();
+    let subject = Subject {
+        common_name: "НҰРЛАНОВА АЙГҮЛ".into(),
+        surname: "НҰРЛАНОВА".into(),
+        given_name: "АЙГҮЛ".into(),
+        iin: CITIZEN.0.into(),
+        ..Subject::default()
+    };
+    let now = unix_now();
+    ca.issue(
+        &subject,
+        qyzmet_eds::Purpose::Signing,
+        Period {
+            not_before: now - 60,
+            not_after: now + seconds,
+        },
+    )
+    .unwrap()
+    .signing_key()
+}
+
+/// Signs a complete guardianship draft with `key` and submits it.
+async fn submit_with(
+    s: &Server,
+    tab: &reqwest::Client,
+    key: &qyzmet_eds::SigningKey,
+) -> (String, reqwest::Response) {
+    use base64::Engine;
+    let draft = new_draft(s, tab, "guardianship").await;
+    complete_guardianship(s, tab, &draft.id).await;
+    let formed: qyzmet_domain::api::OutgoingDocumentView = get_json(
+        s,
+        tab,
+        &format!("/api/applications/{}/outgoing-document", draft.id),
+    )
+    .await;
+    let document = base64::engine::general_purpose::STANDARD
+        .decode(&formed.document)
+        .unwrap();
+    let res = tab
+        .post(s.url(&format!("/api/applications/{}/submit", draft.id)))
+        .header("idempotency-key", format!("key-{}", draft.id))
+        .json(&serde_json::json!({"document": formed.document, "signature": sign_b64(key, &document)}))
+        .send()
+        .await
+        .unwrap();
+    (draft.id, res)
+}
+
+/// CAdES-T: the stored signature carries the TSA's stamp over its value (OpenSSL accepts the
+/// token), and the stored request still verifies after the signer's certificate expired.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_signature_is_time_stamped_and_verifies_after_its_certificate_expires() {
+    let s = start().await;
+    let tab = logged_in(&s, CITIZEN).await;
+    let expires_at = unix_now() + 4;
+    let key = short_lived_key(&s, 4);
+    let (id, res) = submit_with(&s, &tab, &key).await;
+    assert_eq!(res.status(), 201);
+    let p7s = tab
+        .get(s.url(&format!("/api/applications/{id}/signature")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+
+    // The token in the stored .p7s is over its signature value, by the test TSA.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let token = qyzmet_eds::cades::time_stamp_token(&p7s).expect("a signatureTimeStampToken");
+    std::fs::write(d.join("token.der"), token).unwrap();
+    std::fs::write(
+        d.join("value.bin"),
+        qyzmet_eds::cades::signature_value(&p7s).unwrap(),
+    )
+    .unwrap();
+    let chain = plain()
+        .get(s.url("/api/pki/chain.pem"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    std::fs::write(d.join("chain.pem"), chain).unwrap();
+    let verify = openssl_in(
+        d,
+        &[
+            "ts",
+            "-verify",
+            "-data",
+            "value.bin",
+            "-in",
+            "token.der",
+            "-token_in",
+            "-CAfile",
+            "chain.pem",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&verify.stdout).contains("Verification: OK"),
+        "{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+
+    // The clock moves past the certificate's expiry: a new signature with it is refused…
+    let wait = (expires_at + 2 - unix_now()).max(0) as u64;
+    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    let (_, late) = submit_with(&s, &tab, &key).await;
+    expect_problem(late, 422, "eds.expired").await;
+    // …but the registered request's signature still verifies, as of its stamp.
+    let check: qyzmet_domain::api::SignatureCheckView =
+        get_json(&s, &tab, &format!("/api/applications/{id}/signature/check")).await;
+    assert_eq!(check.problem, None, "{check:?}");
+    assert_eq!(check.signer.as_deref(), Some("НҰРЛАНОВА АЙГҮЛ"));
+    assert_eq!(check.revocation.as_deref(), Some("ocsp"));
+    let stamped = time::OffsetDateTime::parse(
+        check.time_stamped_at.as_deref().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+    .unix_timestamp();
+    assert!(
+        stamped <= expires_at,
+        "stamped {stamped}, expired {expires_at}"
+    );
+    // Another person gets "not found", as for every object of someone else's.
+    let other = logged_in(&s, COMPANY).await;
+    let res = other
+        .get(s.url(&format!("/api/applications/{id}/signature/check")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+/// A time-stamp authority that does not answer: the submission is refused with its own code
+/// (503) and the draft stays a draft, to be signed again.
+#[tokio::test]
+async fn without_the_time_stamp_authority_the_draft_is_kept() {
+    let s = start_with_tsa_url("http://127.0.0.1:9/tsp").await;
+    let tab = logged_in(&s, CITIZEN).await;
+    let key = demo_key(&s, "880315412341-signing.p12");
+    let (id, res) = submit_with(&s, &tab, &key).await;
+    expect_problem(res, 503, "eds.time_stamp_unavailable").await;
+    let draft: qyzmet_domain::api::ApplicationView =
+        get_json(&s, &tab, &format!("/api/applications/{id}")).await;
+    assert_eq!(draft.status, qyzmet_domain::status::Status::Draft);
+    assert_eq!(draft.attachments.len(), 3);
+}

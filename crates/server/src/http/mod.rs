@@ -153,6 +153,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::routing::get(submission::signature),
         )
         .route(
+            "/applications/{id}/signature/check",
+            axum::routing::get(submission::signature_check),
+        )
+        .route(
             "/applications/{id}/payment",
             axum::routing::post(payments::start).get(payments::of_application),
         )

@@ -22,7 +22,7 @@ use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::{self, DecisionDocument};
 use qyzmet_domain::form::FieldError;
 use qyzmet_domain::status::{self, Actor, ServiceSteps, Status, TransitionError};
-use qyzmet_eds::{Expected, Purpose};
+use qyzmet_eds::Expected;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -423,18 +423,11 @@ pub async fn decide(
         ));
     }
     check_decision(&state, &r, &draft, lang)?;
-    let trust = crate::revocation::trust_for(&state, &signature, t)
+    let expected = Expected::Iin(current.account.login.clone());
+    let accepted = crate::signatures::accept(&state, signature, &document, &expected, t)
         .await
-        .map_err(|e| ApiError::internal(lang, e))?;
-    let verified = qyzmet_eds::verify_detached(
-        &signature,
-        &document,
-        &trust,
-        Purpose::Signing,
-        &Expected::Iin(current.account.login.clone()),
-        Some(t),
-    )
-    .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), lang))?;
+        .map_err(|r| ApiError::refused(r, lang))?;
+    let (signature, verified) = (accepted.der, accepted.verified);
     let at =
         time::OffsetDateTime::from_unix_timestamp(t).map_err(|e| ApiError::internal(lang, e))?;
     let entry = status::transition(

@@ -110,6 +110,7 @@ impl utoipa::ToSchema for StatusFilter {}
         super::submission::outgoing_document,
         super::submission::submit,
         super::submission::signature,
+        super::submission::signature_check,
         super::submission::receipt,
         super::submission::result,
         super::applications::last_step,

@@ -50,6 +50,8 @@ pub const ALL_CODES: &[&str] = &[
     "eds.revoked",
     "eds.revocation_unknown",
     "eds.ocsp_invalid",
+    "eds.time_stamp_invalid",
+    "eds.time_stamp_unavailable",
     "eds.key_usage",
     "eds.identity_mismatch",
     "request.changed",
@@ -116,6 +118,23 @@ impl ApiError {
 
     /// A failure of ours (database, disk), never of the user's input: logged, and answered
     /// with a message that says their input is kept.
+    /// A signature not accepted: 422 with the signature's own code, 503 when the
+    /// time-stamp authority did not answer (the draft is kept; signing again later works).
+    pub fn refused(refusal: crate::signatures::Refusal, lang: Lang) -> ApiError {
+        use crate::signatures::Refusal;
+        match refusal {
+            Refusal::Signature(e) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), lang)
+            }
+            Refusal::TimeStampUnavailable => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "eds.time_stamp_unavailable",
+                lang,
+            ),
+            Refusal::Internal(e) => ApiError::internal(lang, e),
+        }
+    }
+
     pub fn internal(lang: Lang, err: impl std::fmt::Display) -> ApiError {
         tracing::error!("internal error: {err}");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang)

@@ -18,10 +18,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use qyzmet_domain::Lang;
-use qyzmet_domain::api::{AccountKind, ApplicationView, OutgoingDocumentView, SubmitApplication};
+use qyzmet_domain::api::{
+    AccountKind, ApplicationView, OutgoingDocumentView, SignatureCheckView, SubmitApplication,
+};
 use qyzmet_domain::outgoing::{self, Applicant, AttachedFile, OutgoingDocument};
 use qyzmet_domain::status::Status;
-use qyzmet_eds::{Expected, Purpose};
+use qyzmet_eds::Expected;
 use std::sync::Arc;
 
 /// How long a formed document may wait for its signature.
@@ -239,35 +241,19 @@ pub async fn submit(
     if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
         return Err(conflict("application.document_expired", lang));
     }
-    let trust = crate::revocation::trust_for(&state, &signature, t)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
     let expected = match current.account.kind {
         AccountKind::Individual => Expected::Iin(current.account.login.clone()),
         AccountKind::Company => Expected::Bin(current.account.login.clone()),
     };
-    let started = std::time::Instant::now();
-    let verified = qyzmet_eds::verify_detached(
-        &signature,
-        &document,
-        &trust,
-        Purpose::Signing,
-        &expected,
-        Some(t),
-    );
-    tracing::info!(
-        micros = started.elapsed().as_micros() as u64,
-        ok = verified.is_ok(),
-        "submission signature verified"
-    );
-    let verified =
-        verified.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), lang))?;
+    let accepted = crate::signatures::accept(&state, signature, &document, &expected, t)
+        .await
+        .map_err(|r| ApiError::refused(r, lang))?;
     let variant = state
         .catalogue
         .service(&stored.view.service_id)
         .and_then(|s| s.variant(&stored.view.variant_id))
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
-    let signature = VerifiedSignature::new(signature, &verified, t);
+    let signature = VerifiedSignature::new(accepted.der, &accepted.verified, t);
     let submission = Submission {
         account_id: current.account.id,
         application_id: stored.id,
@@ -351,6 +337,66 @@ pub async fn signature(
         signed.signature,
         lang,
     )
+}
+
+/// `GET /api/applications/{id}/signature/check`: the stored signature verified again now,
+/// as of its time-stamp, for the applicant and the provider's officers.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/signature/check",
+    tag = "submission",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "The signature's check as of its time-stamp", body = qyzmet_domain::api::SignatureCheckView), crate::http::openapi::Errors),
+)]
+pub async fn signature_check(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<SignatureCheckView>, ApiError> {
+    let lang = current.lang;
+    let stored = super::applications::visible(&state, &current, &id).await?;
+    let signed = stored_submission(&state, &stored, lang).await?;
+    let t = now();
+    let checked = crate::signatures::recheck(
+        &state,
+        &signed.signature,
+        &signed.outgoing_document,
+        signed.ocsp_response,
+        &Expected::Anyone,
+        t,
+    )
+    .map_err(|e| ApiError::internal(lang, e))?
+    .and_then(|v| {
+        // The holder it was registered for, not just anyone the CA certified.
+        let id = v.holder.bin.as_ref().or(v.holder.iin.as_ref());
+        if id == signed.signer_id.as_ref() {
+            Ok(v)
+        } else {
+            Err(qyzmet_eds::VerifyError::IdentityMismatch)
+        }
+    });
+    Ok(Json(match checked {
+        Ok(v) => SignatureCheckView {
+            problem: None,
+            signer: Some(v.holder.common_name),
+            time_stamped_at: v.time_stamp.map(applications::rfc3339),
+            revocation: Some(
+                match v.revocation {
+                    qyzmet_eds::Revocation::Ocsp(_) => "ocsp",
+                    qyzmet_eds::Revocation::Crl => "crl",
+                }
+                .into(),
+            ),
+            checked_at: applications::rfc3339(t),
+        },
+        Err(e) => SignatureCheckView {
+            problem: Some(e.code().into()),
+            signer: None,
+            time_stamped_at: None,
+            revocation: None,
+            checked_at: applications::rfc3339(t),
+        },
+    }))
 }
 
 /// A private file download: its type, a file name (ASCII: registration numbers), no caching.

@@ -23,15 +23,24 @@ pub async fn start() -> Server {
 
 /// Starts a server over an existing data directory (a restart keeps what was stored).
 pub async fn start_in(data: tempfile::TempDir) -> Server {
-    launch(data, None).await
+    launch(data, None, None).await
 }
 
 /// Starts a server that asks the OCSP responder at `url` instead of the test PKI's own.
 pub async fn start_with_ocsp_url(url: &str) -> Server {
-    launch(tempfile::tempdir().unwrap(), Some(url.to_string())).await
+    launch(tempfile::tempdir().unwrap(), Some(url.to_string()), None).await
 }
 
-async fn launch(data: tempfile::TempDir, ocsp_url: Option<String>) -> Server {
+/// Starts a server that asks the time-stamp authority at `url` instead of the test PKI's own.
+pub async fn start_with_tsa_url(url: &str) -> Server {
+    launch(tempfile::tempdir().unwrap(), None, Some(url.to_string())).await
+}
+
+async fn launch(
+    data: tempfile::TempDir,
+    ocsp_url: Option<String>,
+    tsa_url: Option<String>,
+) -> Server {
     // RSA key generation for a PKI takes seconds: every server of a test binary starts
     // with a copy of one made once.
     let pki = data.path().join("data").join("pki");
@@ -64,6 +73,7 @@ async fn launch(data: tempfile::TempDir, ocsp_url: Option<String>) -> Server {
         database_url: None,
         demo: true,
         ocsp_url,
+        tsa_url,
     };
     let task = tokio::spawn(qyzmet_server::run(config, listener));
     let base = format!("http://{addr}");
