@@ -488,3 +488,28 @@ pub async fn remember_step(id: &str, step: &str, lang: Lang) -> Result<(), ApiEr
     .map_err(|_| ApiError::Network)?;
     no_content(req.send().await.map_err(|_| ApiError::Network)?).await
 }
+
+/// A link for signing the draft with eGov mobile (QR code, cross link), valid 180 s.
+pub async fn start_mobile_sign(
+    id: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::MobileSignView, ApiError> {
+    let path = format!("/api/applications/{id}/mobile-sign?lang={}", lang.code());
+    let builder = gloo_net::http::RequestBuilder::new(&path)
+        .method(gloo_net::http::Method::POST)
+        .header(CSRF_HEADER, "1");
+    read(builder.send().await.map_err(|_| ApiError::Network)?).await
+}
+
+/// Whether the phone has signed through the link yet.
+pub async fn mobile_sign_status(
+    id: &str,
+    link: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::MobileSignStatusView, ApiError> {
+    get(&format!(
+        "/api/applications/{id}/mobile-sign/{link}?lang={}",
+        lang.code()
+    ))
+    .await
+}

@@ -9,6 +9,7 @@ mod on_demand;
 mod pages;
 mod session;
 mod signer;
+mod timer;
 mod upload;
 
 fn main() {

@@ -15,13 +15,29 @@ pub const URL: &str = "wss://127.0.0.1:13579/";
 /// How long to wait for NCALayer to accept a connection before deciding it is not running.
 const PROBE_MS: i32 = 1500;
 
-/// The extended key usage NCALayer selects keys by: e-mail protection marks NCA RK's
-/// signing keys, client authentication its login keys.
-fn key_usage_oid(purpose: Purpose) -> &'static str {
-    match purpose {
+/// The extended key usages NCALayer selects keys by (a key must carry all): e-mail
+/// protection marks NCA RK's signing keys, client authentication its login keys; with them
+/// the holder's role — a person (1.2.398.3.3.4.1.1) or any employee of a company
+/// (1.2.398.3.3.4.1.2; whether they may sign for it, head or right of signature, is the
+/// server's check, `qyzmet_eds::SignerRole`). An applicant of unknown kind (logging in) is
+/// offered any key for the purpose.
+fn key_usage_oids(purpose: Purpose, applicant: Option<Applicant>) -> Vec<&'static str> {
+    let usage = match purpose {
         Purpose::Signing => "1.3.6.1.5.5.7.3.4",
         Purpose::Authentication => "1.3.6.1.5.5.7.3.2",
+    };
+    match applicant {
+        None => vec![usage],
+        Some(Applicant::Person) => vec![usage, "1.2.398.3.3.4.1.1"],
+        Some(Applicant::Company) => vec![usage, "1.2.398.3.3.4.1.2"],
     }
+}
+
+/// Who the key must be a key of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Applicant {
+    Person,
+    Company,
 }
 
 #[derive(Serialize)]
@@ -58,7 +74,7 @@ struct Empty {}
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SignerParams<'a> {
-    ext_key_usage_oids: [&'static str; 1],
+    ext_key_usage_oids: Vec<&'static str>,
     iin: Option<&'a str>,
     bin: Option<&'a str>,
     chain: [&'static str; 0],
@@ -93,7 +109,14 @@ pub fn request(
                 tsa_profile: Empty {},
             },
             signer_params: SignerParams {
-                ext_key_usage_oids: [key_usage_oid(purpose)],
+                ext_key_usage_oids: key_usage_oids(
+                    purpose,
+                    match (iin, bin) {
+                        (_, Some(_)) => Some(Applicant::Company),
+                        (Some(_), None) => Some(Applicant::Person),
+                        (None, None) => None,
+                    },
+                ),
                 iin,
                 bin,
                 chain: [],
@@ -261,10 +284,22 @@ mod tests {
         assert_eq!(r["args"]["signingParams"]["decode"], true);
         assert_eq!(r["args"]["signingParams"]["encapsulate"], false);
         assert_eq!(
-            r["args"]["signerParams"]["extKeyUsageOids"][0],
-            "1.3.6.1.5.5.7.3.4"
+            r["args"]["signerParams"]["extKeyUsageOids"],
+            serde_json::json!(["1.3.6.1.5.5.7.3.4", "1.2.398.3.3.4.1.1"])
         );
         assert_eq!(r["args"]["signerParams"]["iin"], "880315412341");
+        let company: serde_json::Value = serde_json::from_str(&request(
+            "ZG9j",
+            Purpose::Signing,
+            None,
+            Some("150440001236"),
+            "ru",
+        ))
+        .unwrap();
+        assert_eq!(
+            company["args"]["signerParams"]["extKeyUsageOids"],
+            serde_json::json!(["1.3.6.1.5.5.7.3.4", "1.2.398.3.3.4.1.2"])
+        );
         let login: serde_json::Value =
             serde_json::from_str(&request("", Purpose::Authentication, None, None, "ru")).unwrap();
         assert_eq!(

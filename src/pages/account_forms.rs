@@ -185,6 +185,7 @@ pub fn signer_problem(e: crate::signer::SignError) -> ApiError {
         }],
         retry_after: None,
         current: None,
+        message: None,
     })
 }
 

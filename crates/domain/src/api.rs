@@ -29,6 +29,9 @@ pub struct Problem {
     /// With `application.version_conflict`: the application as it now stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<Box<ApplicationView>>,
+    /// The title again, for clients whose protocol reads `message` (eGov mobile shows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A catalogue card in one language.
@@ -516,6 +519,34 @@ pub struct SignatureCheckView {
     pub revocation: Option<String>,
     /// When this check ran (RFC 3339).
     pub checked_at: String,
+}
+
+/// `POST /api/applications/{id}/mobile-sign`: a link for signing the application with eGov
+/// mobile — the QR code's text and image, the cross link for a phone, and how long it lives.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MobileSignView {
+    /// The link's id (for its status and QR image).
+    pub id: String,
+    /// `mobileSign:` and the API No. 1 URL: what the QR code says.
+    pub qr_text: String,
+    /// Opens eGov mobile on this phone with the same link.
+    pub cross_link: String,
+    /// The QR code as an SVG image (`GET` it).
+    pub qr_image: String,
+    /// Until when it can be used (RFC 3339).
+    pub expires_at: String,
+    pub expires_in_seconds: i64,
+}
+
+/// `GET /api/applications/{id}/mobile-sign/{link}`: whether the phone has signed yet.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MobileSignStatusView {
+    /// `waiting`, `signed`, `refused` or `expired`.
+    pub state: String,
+    /// The refusal's code (`eds.*`, `application.*`) when refused.
+    pub problem: Option<String>,
 }
 
 /// `POST /api/applications/{id}/submit` (with an `Idempotency-Key` header): the document as

@@ -11,6 +11,7 @@ pub mod appointment;
 pub mod calendar;
 pub mod catalogue;
 pub mod decision;
+pub mod egov_mobile;
 pub mod form;
 pub mod identifiers;
 pub mod lang;

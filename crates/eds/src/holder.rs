@@ -13,6 +13,48 @@ pub const CLIENT_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.
 /// Secure e-mail: NCA RK's signing keys carry it, and NCALayer selects keys by it.
 pub const EMAIL_PROTECTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
 
+/// NCA RK's signer roles, as extended key usages in its holder certificates: a person, or
+/// for a company's key the employee's standing (see `../shared/research/kz-eds.md` § D).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerRole {
+    /// An individual (1.2.398.3.3.4.1.1).
+    #[default]
+    Person,
+    /// A company's first head (1.2.398.3.3.4.1.2.1).
+    Head,
+    /// An employee with the right of signature (1.2.398.3.3.4.1.2.2).
+    RightOfSignature,
+    /// Any other employee (1.2.398.3.3.4.1.2.5).
+    Employee,
+}
+
+/// Any key of a company's employee (the arc the specific roles sit under).
+pub const LEGAL_ENTITY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.398.3.3.4.1.2");
+
+impl SignerRole {
+    pub const ALL: [SignerRole; 4] = [
+        SignerRole::Person,
+        SignerRole::Head,
+        SignerRole::RightOfSignature,
+        SignerRole::Employee,
+    ];
+
+    pub const fn oid(self) -> ObjectIdentifier {
+        match self {
+            SignerRole::Person => ObjectIdentifier::new_unwrap("1.2.398.3.3.4.1.1"),
+            SignerRole::Head => ObjectIdentifier::new_unwrap("1.2.398.3.3.4.1.2.1"),
+            SignerRole::RightOfSignature => ObjectIdentifier::new_unwrap("1.2.398.3.3.4.1.2.2"),
+            SignerRole::Employee => ObjectIdentifier::new_unwrap("1.2.398.3.3.4.1.2.5"),
+        }
+    }
+
+    /// Whether the role may sign for its company (an application, a contract).
+    pub fn signs_for_company(self) -> bool {
+        matches!(self, SignerRole::Head | SignerRole::RightOfSignature)
+    }
+}
+
 /// The holder of a certificate as the portal shows and matches them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Holder {
@@ -31,6 +73,9 @@ pub struct Holder {
     /// Validity, Unix seconds.
     pub not_before: i64,
     pub not_after: i64,
+    /// The signer role its extended key usages name, when they name one.
+    #[serde(default)]
+    pub role: Option<SignerRole>,
 }
 
 impl Holder {
@@ -58,8 +103,24 @@ impl Holder {
                 .collect(),
             not_before: unix(&tbs.validity.not_before),
             not_after: unix(&tbs.validity.not_after),
+            role: role_of(cert),
         }
     }
+}
+
+/// The most specific signer role among the certificate's extended key usages.
+fn role_of(cert: &Certificate) -> Option<SignerRole> {
+    let Ok(Some((_, usages))) = cert.tbs_certificate.get::<ExtendedKeyUsage>() else {
+        return None;
+    };
+    [
+        SignerRole::Head,
+        SignerRole::RightOfSignature,
+        SignerRole::Employee,
+        SignerRole::Person,
+    ]
+    .into_iter()
+    .find(|r| usages.0.contains(&r.oid()))
 }
 
 pub(crate) fn unix(t: &x509_cert::time::Time) -> i64 {

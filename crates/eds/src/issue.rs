@@ -5,7 +5,7 @@
 //! key (digitalSignature + keyEncipherment, client-auth EKU), the IIN in `serialNumber` and a
 //! company's BIN in `OU`. Never part of the browser build.
 
-use crate::holder::{CLIENT_AUTH, EMAIL_PROTECTION, Purpose};
+use crate::holder::{CLIENT_AUTH, EMAIL_PROTECTION, Purpose, SignerRole};
 use crate::key::{KeyAlgorithm, KeySigner, PrivateKey, SignatureBytes};
 use crate::keystore::SigningKey;
 use const_oid::ObjectIdentifier;
@@ -43,6 +43,9 @@ fn fail(e: impl std::fmt::Display) -> IssueError {
 pub struct Authority {
     pub certificate: Certificate,
     key: PrivateKey,
+    /// Its OCSP responder, named in the Authority Information Access of the holder
+    /// certificates it issues (NCA RK's say `http://ocsp.pki.gov.kz/`).
+    pub ocsp_url: Option<String>,
 }
 
 /// A holder's certificate and key.
@@ -62,6 +65,8 @@ pub struct Subject {
     /// For a company's employee: the company's BIN and name.
     pub bin: Option<String>,
     pub organization: Option<String>,
+    /// Whose key it is (a person, or a company employee's standing): its role EKUs.
+    pub role: SignerRole,
 }
 
 /// A validity period in Unix seconds.
@@ -137,6 +142,20 @@ fn holder_name(s: &Subject) -> Result<Name, IssueError> {
     Ok(RdnSequence(rdns))
 }
 
+/// The Authority Information Access naming an OCSP responder.
+fn ocsp_access(url: &str) -> Result<x509_cert::ext::pkix::AuthorityInfoAccessSyntax, IssueError> {
+    use x509_cert::ext::pkix::AccessDescription;
+    use x509_cert::ext::pkix::name::GeneralName;
+    Ok(x509_cert::ext::pkix::AuthorityInfoAccessSyntax(vec![
+        AccessDescription {
+            access_method: const_oid::db::rfc5912::ID_AD_OCSP,
+            access_location: GeneralName::UniformResourceIdentifier(
+                der::asn1::Ia5String::new(url).map_err(fail)?,
+            ),
+        },
+    ]))
+}
+
 fn spki_of(key: &PrivateKey) -> Result<SubjectPublicKeyInfoOwned, IssueError> {
     key.public_key_info().map_err(fail)
 }
@@ -165,7 +184,11 @@ impl Authority {
         )
         .map_err(fail)?;
         let certificate = builder.build::<SignatureBytes>().map_err(fail)?;
-        Ok(Authority { certificate, key })
+        Ok(Authority {
+            certificate,
+            key,
+            ocsp_url: None,
+        })
     }
 
     /// The algorithm of this authority's key (and of the keys it issues).
@@ -186,13 +209,21 @@ impl Authority {
             period,
             |_| Ok(()),
         )?;
-        Ok(Authority { certificate, key })
+        Ok(Authority {
+            certificate,
+            key,
+            ocsp_url: None,
+        })
     }
 
     /// Restores an authority saved with `key_pkcs8`.
     pub fn from_parts(certificate: Certificate, key_pkcs8: &[u8]) -> Result<Authority, IssueError> {
         let key = PrivateKey::from_pkcs8(key_pkcs8).ok_or_else(|| fail("not a key"))?;
-        Ok(Authority { certificate, key })
+        Ok(Authority {
+            certificate,
+            key,
+            ocsp_url: None,
+        })
     }
 
     pub fn key_pkcs8(&self) -> Result<Zeroizing<Vec<u8>>, IssueError> {
@@ -217,8 +248,18 @@ impl Authority {
                 CLIENT_AUTH,
             ),
         };
+        let mut usages = vec![extended];
+        if subject.role != SignerRole::Person {
+            usages.push(crate::holder::LEGAL_ENTITY);
+        }
+        usages.push(subject.role.oid());
+        let ocsp = self.ocsp_url.as_deref().map(ocsp_access).transpose()?;
         self.issue_end_entity(holder_name(subject)?, period, KeyUsage(usage), |b| {
-            b.add_extension(&ExtendedKeyUsage(vec![extended]))
+            b.add_extension(&ExtendedKeyUsage(usages))?;
+            if let Some(access) = ocsp {
+                b.add_extension(&access)?;
+            }
+            Ok(())
         })
     }
 
@@ -304,7 +345,7 @@ impl Authority {
     }
 
     /// This CA's OCSP answer to `request` (DER), `revoked` as on its CRL, current for
-    /// `lifetime` seconds from `now`.
+    /// `lifetime` seconds from `now`, signed with the CA's own key.
     pub fn ocsp_response(
         &self,
         request: &[u8],
@@ -315,10 +356,31 @@ impl Authority {
         crate::ocsp::respond(
             request,
             &self.certificate,
-            &self.key,
+            crate::ocsp::Responder::Issuer(&self.key),
             revoked,
             now,
             lifetime,
+        )
+    }
+
+    /// A delegated OCSP responder's certificate under this CA (RFC 6960 §4.2.2.2): its own
+    /// key, the OCSPSigning extended key usage, and id-pkix-ocsp-nocheck (its own status is
+    /// not asked), as NCA RK's responder certificates are made.
+    pub fn issue_ocsp_responder(
+        &self,
+        common_name: &str,
+        period: Period,
+    ) -> Result<Issued, IssueError> {
+        self.issue_end_entity(
+            ca_name(common_name)?,
+            period,
+            KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
+            |b| {
+                b.add_extension(&ExtendedKeyUsage(vec![
+                    const_oid::db::rfc5280::ID_KP_OCSP_SIGNING,
+                ]))?;
+                b.add_extension(&OcspNoCheck)
+            },
         )
     }
 
@@ -359,6 +421,29 @@ impl Authority {
     }
 }
 
+/// id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): a NULL, not critical.
+struct OcspNoCheck;
+
+impl const_oid::AssociatedOid for OcspNoCheck {
+    const OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.5");
+}
+
+impl der::Encode for OcspNoCheck {
+    fn encoded_len(&self) -> der::Result<der::Length> {
+        der::asn1::Null.encoded_len()
+    }
+
+    fn encode(&self, writer: &mut impl der::Writer) -> der::Result<()> {
+        der::asn1::Null.encode(writer)
+    }
+}
+
+impl x509_cert::ext::AsExtension for OcspNoCheck {
+    fn critical(&self, _: &Name, _: &[x509_cert::ext::Extension]) -> bool {
+        false
+    }
+}
+
 /// The extended key usage `timeStamping` alone, critical (RFC 3161 §2.3).
 struct TimeStampingOnly;
 
@@ -395,6 +480,29 @@ impl Issued {
     pub fn time_stamp(&self, query: &[u8], serial: u64, now: i64) -> Vec<u8> {
         match crate::key::PrivateKey::from_pkcs8(&self.key_pkcs8) {
             Some(key) => crate::tsp::respond(query, &self.certificate, &key, serial, now),
+            None => Vec::new(),
+        }
+    }
+
+    /// As a delegated OCSP responder (`Authority::issue_ocsp_responder`) of `issuer`: its
+    /// answer to `request`, signed with its own key and carrying its certificate.
+    pub fn ocsp_response(
+        &self,
+        request: &[u8],
+        issuer: &Certificate,
+        revoked: &[(SerialNumber, i64)],
+        now: i64,
+        lifetime: i64,
+    ) -> Vec<u8> {
+        match crate::key::PrivateKey::from_pkcs8(&self.key_pkcs8) {
+            Some(key) => crate::ocsp::respond(
+                request,
+                issuer,
+                crate::ocsp::Responder::Delegate(&self.certificate, &key),
+                revoked,
+                now,
+                lifetime,
+            ),
             None => Vec::new(),
         }
     }

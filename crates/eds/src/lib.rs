@@ -27,7 +27,9 @@ mod verify;
 #[cfg(feature = "issue")]
 pub mod issue;
 
-pub use holder::{CLIENT_AUTH, EMAIL_PROTECTION, Holder, Purpose, check_usage};
+pub use holder::{
+    CLIENT_AUTH, EMAIL_PROTECTION, Holder, LEGAL_ENTITY, Purpose, SignerRole, check_usage,
+};
 pub use keystore::{OpenError, SigningKey, open_pkcs12};
 pub use sign::{SignError, sign_detached};
 pub use verify::{

@@ -199,15 +199,24 @@ pub fn check(
     })
 }
 
+/// Who signs an OCSP answer: the CA itself, or a responder it certified for OCSP signing
+/// (whose certificate the answer then carries).
+#[cfg(feature = "issue")]
+#[derive(Clone, Copy)]
+pub enum Responder<'a> {
+    Issuer(&'a crate::key::PrivateKey),
+    Delegate(&'a Certificate, &'a crate::key::PrivateKey),
+}
+
 /// The test PKI's responder: answers a request about certificates of `issuer` — good, revoked
-/// (as `revoked` lists them) or unknown — signed with the issuer's own key, current for
+/// (as `revoked` lists them) or unknown — signed by `key` (the CA or its delegate), current for
 /// `lifetime` seconds, echoing the request's nonce. What is not an OCSP request gets
 /// `malformedRequest`, as RFC 6960 asks.
 #[cfg(feature = "issue")]
 pub fn respond(
     request: &[u8],
     issuer: &Certificate,
-    key: &crate::key::PrivateKey,
+    key: Responder<'_>,
     revoked: &[(SerialNumber, i64)],
     now: i64,
     lifetime: i64,
@@ -244,7 +253,7 @@ pub fn asks_about(request: &[u8], issuer: &Certificate) -> bool {
 fn answer(
     request: &OcspRequest,
     issuer: &Certificate,
-    key: &crate::key::PrivateKey,
+    responder: Responder<'_>,
     revoked: &[(SerialNumber, i64)],
     now: i64,
     lifetime: i64,
@@ -290,9 +299,15 @@ fn answer(
         .flatten()
         .find(|e| e.extn_id == ID_PKIX_OCSP_NONCE)
         .cloned();
+    let (key, name, certs) = match responder {
+        Responder::Issuer(key) => (key, &issuer.tbs_certificate.subject, None),
+        Responder::Delegate(cert, key) => {
+            (key, &cert.tbs_certificate.subject, Some(vec![cert.clone()]))
+        }
+    };
     let data = ResponseData {
         version: Default::default(),
-        responder_id: ResponderId::ByName(issuer.tbs_certificate.subject.clone()),
+        responder_id: ResponderId::ByName(name.clone()),
         produced_at: time(now)?,
         responses,
         response_extensions: nonce.map(|n| vec![n]),
@@ -304,7 +319,7 @@ fn answer(
         tbs_response_data: data,
         signature_algorithm: key.signature_algorithm(),
         signature: der::asn1::BitString::from_bytes(&signature).map_err(|e| e.to_string())?,
-        certs: None,
+        certs,
     };
     OcspResponse {
         response_status: OcspResponseStatus::Successful,

@@ -8,7 +8,7 @@
 //! Certificates and CRLs are checked the same way whatever their CA's algorithm.
 
 use crate::gost_pkix;
-use crate::holder::{Holder, Purpose, check_usage, is_ca, same_name, unix};
+use crate::holder::{Holder, Purpose, SignerRole, check_usage, is_ca, same_name, unix};
 use crate::rsa_pkcs1;
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
@@ -97,10 +97,12 @@ pub enum VerifyError {
     KeyUsage,
     #[error("the certificate belongs to someone else")]
     IdentityMismatch,
+    #[error("the company's key is an employee's without the right of signature")]
+    NoRightToSign,
 }
 
 impl VerifyError {
-    pub const ALL: [VerifyError; 12] = [
+    pub const ALL: [VerifyError; 13] = [
         VerifyError::Malformed,
         VerifyError::UnsupportedAlgorithm,
         VerifyError::SignatureMismatch,
@@ -113,6 +115,7 @@ impl VerifyError {
         VerifyError::TimeStampInvalid,
         VerifyError::KeyUsage,
         VerifyError::IdentityMismatch,
+        VerifyError::NoRightToSign,
     ];
 
     pub fn code(self) -> &'static str {
@@ -129,6 +132,7 @@ impl VerifyError {
             VerifyError::TimeStampInvalid => "eds.time_stamp_invalid",
             VerifyError::KeyUsage => "eds.key_usage",
             VerifyError::IdentityMismatch => "eds.identity_mismatch",
+            VerifyError::NoRightToSign => "eds.no_right_to_sign",
         }
     }
 }
@@ -267,6 +271,13 @@ fn verify(
     };
     if !matches {
         return Err(IdentityMismatch);
+    }
+    // Signing for a company takes its head or an employee with the right of signature.
+    if purpose == Purpose::Signing
+        && matches!(expected, Expected::Bin(_))
+        && !holder.role.is_some_and(SignerRole::signs_for_company)
+    {
+        return Err(NoRightToSign);
     }
     Ok(Verified {
         holder,

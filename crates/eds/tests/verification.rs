@@ -5,7 +5,7 @@ use qyzmet_eds::gost_pkix::Profile;
 use qyzmet_eds::issue::{Authority, Issued, Period, Subject};
 use qyzmet_eds::key::KeyAlgorithm;
 use qyzmet_eds::{
-    Expected, OpenError, Purpose, TrustStore, VerifyError, open_pkcs12, sign_detached,
+    Expected, OpenError, Purpose, SignerRole, TrustStore, VerifyError, open_pkcs12, sign_detached,
     verify_detached,
 };
 use std::sync::OnceLock;
@@ -73,6 +73,7 @@ fn pki_of(algorithm: KeyAlgorithm) -> Pki {
             &Subject {
                 bin: Some(BIN.into()),
                 organization: Some("ТОО «Астық»".into()),
+                role: SignerRole::RightOfSignature,
                 ..person(OTHER_IIN)
             },
             Purpose::Signing,
@@ -333,6 +334,44 @@ fn the_iin_or_bin_must_be_the_applicants() {
             .unwrap_err(),
             VerifyError::IdentityMismatch
         );
+    }
+}
+
+/// NCA RK's role EKUs: a company is signed for by its head or an employee with the right of
+/// signature; any other employee's key is refused with its own code.
+#[test]
+fn only_a_head_or_an_employee_with_the_right_of_signature_signs_for_a_company() {
+    for p in pkis() {
+        for role in SignerRole::ALL {
+            let holder = p
+                .issuing
+                .issue(
+                    &Subject {
+                        bin: Some(BIN.into()),
+                        organization: Some("ТОО «Астық»".into()),
+                        role,
+                        ..person(OTHER_IIN)
+                    },
+                    Purpose::Signing,
+                    period(NOW - DAY, NOW + DAY),
+                )
+                .unwrap();
+            let result = verify(
+                p,
+                &sign(&holder, NOW),
+                Purpose::Signing,
+                Expected::Bin(BIN.into()),
+            );
+            match role {
+                SignerRole::Head | SignerRole::RightOfSignature => {
+                    assert_eq!(result.unwrap().holder.role, Some(role));
+                }
+                _ => assert_eq!(result.unwrap_err(), VerifyError::NoRightToSign, "{role:?}"),
+            }
+        }
+        // A person's key names its role too.
+        let own = verify(p, &sign(&p.signing, NOW), Purpose::Signing, citizen()).unwrap();
+        assert_eq!(own.holder.role, Some(SignerRole::Person));
     }
 }
 
@@ -605,5 +644,40 @@ fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revoc
             cades::add_time_stamp(&signature, &by_holder, nonce, &p.trust).unwrap_err(),
             VerifyError::TimeStampInvalid
         );
+    }
+}
+
+/// RFC 6960 §4.2.2.2: a responder the CA certified for OCSP signing may answer for it; a
+/// holder's key or another CA's responder may not.
+#[test]
+fn a_delegated_responder_certified_by_the_ca_may_answer_and_no_other() {
+    use qyzmet_eds::Revocation;
+    for p in pkis() {
+        let nonce = b"8-bytes!";
+        let request =
+            qyzmet_eds::ocsp::request(&p.signing.certificate, &p.issuing.certificate, nonce)
+                .unwrap();
+        let year = period(NOW - DAY, NOW + 365 * DAY);
+        let answer_by = |responder: &Issued| {
+            responder.ocsp_response(&request, &p.issuing.certificate, &[], NOW, 3600)
+        };
+        let delegate = p
+            .issuing
+            .issue_ocsp_responder("Qyzmet Test OCSP Responder", year)
+            .unwrap();
+        let answer = answer_by(&delegate);
+        let verified = check_with(&with_ocsp(p, answer.clone(), nonce), &p.signing).unwrap();
+        assert_eq!(verified.revocation, Revocation::Ocsp(answer));
+        let holder_posing = Issued::from_parts(p.other.certificate.clone(), &p.other.key_pkcs8);
+        let foreign_delegate = p
+            .foreign_issuing
+            .issue_ocsp_responder("Qyzmet Test OCSP Responder", year)
+            .unwrap();
+        for forged in [answer_by(&holder_posing), answer_by(&foreign_delegate)] {
+            assert_eq!(
+                check_with(&with_ocsp(p, forged, nonce), &p.signing).unwrap_err(),
+                VerifyError::OcspInvalid
+            );
+        }
     }
 }

@@ -143,6 +143,7 @@ pub fn certificate_holders() -> anyhow::Result<Vec<CertificateHolder>> {
             Some(c) => qyzmet_eds::issue::Subject {
                 bin: Some(c.bin.clone()),
                 organization: Some(c.name.clone()),
+                role: qyzmet_eds::SignerRole::Head,
                 ..subject_of(person(&c.head_iin)?)
             },
             None => subject_of(person(&a.login)?),
@@ -177,6 +178,7 @@ pub fn holders_without_account() -> anyhow::Result<Vec<CertificateHolder>> {
             subject: qyzmet_eds::issue::Subject {
                 bin: Some(c.bin.clone()),
                 organization: Some(c.name.clone()),
+                role: qyzmet_eds::SignerRole::Head,
                 ..subject_of(head)
             },
         });
@@ -213,5 +215,6 @@ fn subject_of(p: &DemoPerson) -> qyzmet_eds::issue::Subject {
         iin: p.iin.clone(),
         bin: None,
         organization: None,
+        role: qyzmet_eds::SignerRole::Person,
     }
 }

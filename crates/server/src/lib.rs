@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod locales;
+pub mod mobile_sign;
 pub mod notifications;
 pub mod officers;
 pub mod payments;
@@ -19,6 +20,7 @@ pub mod revocation;
 pub mod sessions;
 pub mod signatures;
 pub mod sms;
+pub mod test_mobile_signer;
 pub mod throttle;
 pub mod verification;
 

@@ -38,6 +38,13 @@ const TSA_NAME: &str = "Qyzmet TEST Time-Stamp Authority";
 const GOST: KeyAlgorithm = KeyAlgorithm::Gost512(Profile::Nca);
 /// The demo citizen the "bad" certificates are made for.
 const TEST_HOLDER: &str = "880315412341";
+/// The OCSP address the holder certificates name (Authority Information Access): the test
+/// PKI's responder on `cargo xtask serve`'s default address. The portal itself asks its
+/// responder in-process (or at `--ocsp-url`), whatever a certificate says.
+pub const DEMO_OCSP_URL: &str = "http://127.0.0.1:8080/api/pki/ocsp";
+/// The holder certificates' profile; a PKI with an older one gets its holders' keys issued
+/// again (same CAs): 2 added NCA RK's role EKUs and the OCSP address.
+const HOLDER_PROFILE: &str = "2";
 
 /// One chain: a root, the issuing CA under it, and the issuing CA's CRL.
 pub struct Chain {
@@ -46,6 +53,8 @@ pub struct Chain {
     pub root: Certificate,
     pub issuing: Certificate,
     issuing_authority: Authority,
+    /// The issuing CA's delegated OCSP responder (`ocsp-responder.cer`, `.key`).
+    responder: Issued,
     revoked: Vec<(SerialNumber, i64)>,
     crl: Mutex<CertificateList>,
 }
@@ -81,6 +90,10 @@ impl Pki {
         if !dir.join("tsa.cer").exists() {
             add_tsa(&dir, now)?;
         }
+        let profile = std::fs::read_to_string(dir.join("profile")).unwrap_or_default();
+        if profile.trim() != HOLDER_PROFILE {
+            reissue_holders(&dir, now)?;
+        }
         let elapsed_ms = started.elapsed().as_millis() as u64;
         if elapsed_ms > 0 {
             tracing::info!(elapsed_ms, "test PKI ready");
@@ -111,7 +124,8 @@ impl Pki {
     }
 
     /// The test PKI's OCSP responder: the answer of the chain whose issuing CA the request
-    /// asks about (the RSA chain's, "unknown", when it is neither).
+    /// asks about (the RSA chain's, "unknown", when it is neither), signed by that CA's
+    /// delegated responder, as NCA RK's OCSP service answers.
     pub fn ocsp_response(&self, request: &[u8], now: i64) -> Vec<u8> {
         let chain = if qyzmet_eds::ocsp::asks_about(request, &self.gost.issuing) {
             &self.gost
@@ -119,8 +133,8 @@ impl Pki {
             &self.rsa
         };
         chain
-            .issuing_authority
-            .ocsp_response(request, &chain.revoked, now, OCSP_LIFETIME)
+            .responder
+            .ocsp_response(request, &chain.issuing, &chain.revoked, now, OCSP_LIFETIME)
     }
 
     /// The test TSA's answer (RFC 3161 `TimeStampResp`) to a time-stamp query.
@@ -150,11 +164,32 @@ impl Chain {
         let issuing_authority = Authority::from_parts(issuing.clone(), &read("issuing-ca.key")?)?;
         let revoked = parse_revoked(&String::from_utf8(read("revoked.txt")?)?)?;
         let crl = CertificateList::from_der(&read("issuing-ca.crl")?)?;
+        // A chain made before the delegated responder gets one now.
+        if !dir.join("ocsp-responder.cer").exists() {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let responder = issuing_authority.issue_ocsp_responder(
+                &format!("{} OCSP Responder", name_of(&issuing)),
+                ten_years(now),
+            )?;
+            write_atomically(
+                &dir.join("ocsp-responder.key"),
+                responder.key_pkcs8.as_slice(),
+            )?;
+            write_atomically(
+                &dir.join("ocsp-responder.cer"),
+                &responder.certificate.to_der()?,
+            )?;
+        }
+        let responder = Issued::from_parts(
+            Certificate::from_der(&read("ocsp-responder.cer")?)?,
+            &read("ocsp-responder.key")?,
+        );
         Ok(Chain {
             dir,
             root,
             issuing,
             issuing_authority,
+            responder,
             revoked,
             crl: Mutex::new(crl),
         })
@@ -259,7 +294,8 @@ fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
     std::fs::create_dir_all(tmp.join("keys").join("rsa"))?;
     let ten_years = ten_years(now);
     let root = Authority::root(ROOT_NAME, ten_years)?;
-    let issuing = root.subordinate(ISSUING_NAME, ten_years)?;
+    let mut issuing = root.subordinate(ISSUING_NAME, ten_years)?;
+    issuing.ocsp_url = Some(DEMO_OCSP_URL.into());
     // A CA with the very same names but other keys: trust must be by signature, not by name.
     let foreign_root = Authority::root(ROOT_NAME, ten_years)?;
     let foreign = foreign_root.subordinate(ISSUING_NAME, ten_years)?;
@@ -288,6 +324,7 @@ fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
         }
     }
     std::fs::write(tmp.join("keys").join("index.tsv"), index)?;
+    std::fs::write(tmp.join("profile"), HOLDER_PROFILE)?;
     write_chain(&tmp, &root, &issuing, &revoked, now)?;
     std::fs::write(
         tmp.join("chain.pem"),
@@ -299,6 +336,11 @@ fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
     )?;
     std::fs::rename(&tmp, dir)?;
     Ok(())
+}
+
+/// A certificate's subject common name.
+fn name_of(cert: &Certificate) -> String {
+    qyzmet_eds::Holder::of(cert).common_name
 }
 
 fn ten_years(now: i64) -> Period {
@@ -357,7 +399,8 @@ fn add_gost(dir: &Path, now: i64) -> anyhow::Result<()> {
     std::fs::create_dir_all(tmp.join("keys"))?;
     let ten_years = ten_years(now);
     let root = Authority::root_with(GOST_ROOT_NAME, ten_years, GOST)?;
-    let issuing = root.subordinate(GOST_ISSUING_NAME, ten_years)?;
+    let mut issuing = root.subordinate(GOST_ISSUING_NAME, ten_years)?;
+    issuing.ocsp_url = Some(DEMO_OCSP_URL.into());
     let jobs = account_jobs(now, "", "GOST")?;
     let results = issue_in_parallel(&jobs, &issuing, &issuing);
     let mut listed = String::new();
@@ -373,6 +416,27 @@ fn add_gost(dir: &Path, now: i64) -> anyhow::Result<()> {
     std::fs::remove_dir_all(tmp.join("keys"))?;
     write_atomically(&index_path, format!("{listed}{index}").as_bytes())?;
     std::fs::rename(&tmp, dir.join("gost"))?;
+    Ok(())
+}
+
+/// Issues every demo account's keys again under the same CAs, in the current holder profile.
+/// (The refusal keys in `keys/test` keep theirs: what they are refused for is unchanged.)
+fn reissue_holders(dir: &Path, now: i64) -> anyhow::Result<()> {
+    for (chain_dir, prefix, algorithm) in [
+        (dir.to_path_buf(), "rsa/", "RSA"),
+        (dir.join("gost"), "", "GOST"),
+    ] {
+        let mut chain = Chain::open(chain_dir)?;
+        chain.issuing_authority.ocsp_url = Some(DEMO_OCSP_URL.into());
+        let jobs = account_jobs(now, prefix, algorithm)?;
+        let issuing = &chain.issuing_authority;
+        for (job, issued) in jobs.iter().zip(issue_in_parallel(&jobs, issuing, issuing)) {
+            let file = issued?.to_pkcs12(&[&chain.issuing, &chain.root], DEMO_PASSWORD)?;
+            write_atomically(&dir.join("keys").join(&job.file), &file)?;
+        }
+    }
+    write_atomically(&dir.join("profile"), HOLDER_PROFILE.as_bytes())?;
+    tracing::info!("demo keys issued again in holder profile {HOLDER_PROFILE}");
     Ok(())
 }
 
@@ -616,6 +680,35 @@ mod tests {
                 Some(now),
             );
             assert!(verified.is_ok(), "{verified:?}");
+        }
+
+        // A PKI whose holders predate the role EKUs gets its holders' keys issued again
+        // under the same CAs: the company's head signs for it.
+        std::fs::remove_file(dir.join("profile")).unwrap();
+        let before = std::fs::read(keys.join("150440001236-signing.p12")).unwrap();
+        let pki = Pki::open_or_create(data.path(), now).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("profile")).unwrap(),
+            HOLDER_PROFILE
+        );
+        assert_ne!(
+            std::fs::read(keys.join("150440001236-signing.p12")).unwrap(),
+            before
+        );
+        let trust = pki.trust(now).unwrap();
+        for file in ["150440001236-signing.p12", "rsa/150440001236-signing.p12"] {
+            let key = open_key(&keys.join(file));
+            let cms = qyzmet_eds::sign_detached(&key, b"document", now as u64).unwrap();
+            let verified = qyzmet_eds::verify_detached(
+                &cms,
+                b"document",
+                &trust,
+                Purpose::Signing,
+                &qyzmet_eds::Expected::Bin("150440001236".into()),
+                Some(now),
+            )
+            .unwrap();
+            assert_eq!(verified.holder.role, Some(qyzmet_eds::SignerRole::Head));
         }
     }
 

@@ -58,6 +58,22 @@ async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_c
     assert!(out.status.success());
     holder_pem(&s, "rsa/880315412341-signing.p12", d, "valid.pem");
     holder_pem(&s, "test/880315412341-revoked.p12", d, "revoked.pem");
+    // The demo holder certificates name the responder (AIA) and the holder's role, as NCA
+    // RK's do.
+    let text = openssl_in(d, &["x509", "-in", "valid.pem", "-noout", "-text"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&format!("OCSP - URI:{}", qyzmet_server::pki::DEMO_OCSP_URL)),
+        "{text}"
+    );
+    assert!(text.contains("1.2.398.3.3.4.1.1"), "{text}");
+    holder_pem(&s, "rsa/150440001236-signing.p12", d, "company.pem");
+    let text = openssl_in(d, &["x509", "-in", "company.pem", "-noout", "-text"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("1.2.398.3.3.4.1.2, 1.2.398.3.3.4.1.2.1"),
+        "the company's head: {text}"
+    );
     let url = s.url("/api/pki/ocsp");
     for (cert, status) in [("valid.pem", "good"), ("revoked.pem", "revoked")] {
         let out = openssl_in(

@@ -46,14 +46,6 @@ fn now_hhmm() -> String {
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }
 
-/// Resolves after `ms` milliseconds.
-pub async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 impl Draft {
     pub fn new(view: &ApplicationView) -> Draft {
         Draft {
@@ -107,7 +99,7 @@ impl Draft {
     /// Saves now if anything is unsaved; true when the server has everything.
     pub async fn save(self, lang: Lang) -> bool {
         while self.in_flight.try_get_value() == Some(true) {
-            sleep(50).await;
+            crate::timer::sleep(50).await;
         }
         if !self.alive() || matches!(self.state.try_get_untracked(), Some(SaveState::Conflict(_))) {
             return false;

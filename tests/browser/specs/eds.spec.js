@@ -2,8 +2,8 @@
 // verified by the server — login with the authentication key, and the sign step of an
 // application with the signing key, through to its registration number.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
-const { key, opensslSign, PASSWORD } = require('../support/pki');
-const { CSRF, PDF, CITIZEN, session, askForCode, enterCode, guardianshipDraft, submitSigned } = require('../support/drafts');
+const { key, opensslSign, kalkanSign, mobileSign, PASSWORD } = require('../support/pki');
+const { CSRF, PDF, CITIZEN, session, askForCode, enterCode, filledDraft, guardianshipDraft, submitSigned } = require('../support/drafts');
 
 
 test.use({ locale: 'kk-KZ' });
@@ -106,7 +106,7 @@ test('NCALayer: the bridge sends the basics module\'s sign request, a cancel kee
   const requests = [];
   let cancelNext = true;
   // A fake NCALayer on its fixed port: it greets with its version like the real one, records
-  // each request, cancels the first, then signs with OpenSSL and the citizen's demo key.
+  // each request, cancels the first, then signs like Kalkan with the citizen's GOST demo key.
   await page.routeWebSocket('wss://127.0.0.1:13579/', (ws) => {
     ws.send(JSON.stringify({ result: { version: '1.4' } }));
     ws.onMessage((message) => {
@@ -117,8 +117,8 @@ test('NCALayer: the bridge sends the basics module\'s sign request, a cancel kee
         ws.send(JSON.stringify({ status: true, body: {} }));
         return;
       }
-      const signature = opensslSign(Buffer.from(request.args.data, 'base64'), key('rsa/880315412341-signing.p12'));
-      ws.send(JSON.stringify({ status: true, body: { result: [signature.toString('base64')] } }));
+      const signature = kalkanSign(Buffer.from(request.args.data, 'base64'), key('880315412341-signing.p12'));
+      ws.send(JSON.stringify({ status: true, body: { result: [signature] } }));
     });
   });
   const id = await readyDraft(page.request);
@@ -134,7 +134,8 @@ test('NCALayer: the bridge sends the basics module\'s sign request, a cancel kee
   expect(request.method).toBe('sign');
   expect(request.args.format).toBe('cms');
   expect(request.args.signingParams).toMatchObject({ decode: true, encapsulate: false });
-  expect(request.args.signerParams.extKeyUsageOids).toEqual(['1.3.6.1.5.5.7.3.4']);
+  // A person's signing key: NCA RK's e-mail protection and individual role EKUs.
+  expect(request.args.signerParams.extKeyUsageOids).toEqual(['1.3.6.1.5.5.7.3.4', '1.2.398.3.3.4.1.1']);
   expect(request.args.signerParams.iin).toBe(CITIZEN.iin);
   const formed = await (await page.request.get(`/api/applications/${id}/outgoing-document`)).json();
   expect(Buffer.from(request.args.data, 'base64').toString()).toContain(`"id":"${CITIZEN.iin}"`);
@@ -265,4 +266,37 @@ test('an officer works the queue and signs a refusal with their key in the brows
   await expect(verdict).toContainText('Қол қойған: МҰХАМЕДИЕВ СЕРІК (ЖСН 770214324684)');
   await expect(verdict).toContainText('Қолтаңба жарамды.');
   await applicant.close();
+});
+
+test('an expert signs from a phone with eGov mobile: the cross link, the TEST phone signer, registered live', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const id = await filledDraft(page.request, 'expert-attestation-almaty', 'main', {
+    field: 'expert_work', speciality: 'Өнеркәсіптік және азаматтық құрылыс', experience_years: '12',
+    attested_before: 'no', phone: '+7 701 123 45 67', email: 'aigul@example.kz',
+  }, ['diploma', 'work_record']);
+  await page.goto(`/applications/${id}/sign`);
+  const mobile = page.getByRole('region', { name: 'eGov mobile арқылы қол қою' });
+  await mobile.getByRole('button', { name: 'eGov mobile үшін QR кодын көрсету' }).click();
+  const waiting = page.locator('#mobile-sign-waiting');
+  await expect(waiting).toBeFocused();
+  await expect(waiting.getByRole('img', { name: 'eGov mobile арқылы қол қоюға арналған QR коды' })).toBeVisible();
+  await expect(waiting.getByRole('status')).toContainText('eGov mobile-дан қолтаңба күтілуде');
+  const open = waiting.getByRole('link', { name: 'eGov mobile қосымшасын ашу' });
+  const link = await open.getAttribute('href');
+  expect(link).toMatch(/^https:\/\/m\.egov\.kz\/mobileSign\/\?link=http/);
+  await expectAccessible(page, 'sign step waiting for eGov mobile');
+  await expectNoHorizontalScroll(page);
+  await screenshot(page, testInfo, 'sign-egov-mobile-waiting');
+
+  // The phone: the TEST signer follows the protocol with the citizen's GOST key.
+  const answer = await mobileSign(link, key('880315412341-signing.p12'));
+  expect(answer).toMatch(/^200 Қол қойылды\./);
+  const done = page.locator('#submitted');
+  await expect(done).toBeFocused();
+  await expect(done).toContainText(/\d{4}-\d{6}/);
+  const stored = await (await page.request.get(`/api/applications/${id}`)).json();
+  expect(answer).toContain(stored.registration_number);
+  await expectAccessible(page, 'submitted from eGov mobile');
+  await screenshot(page, testInfo, 'sign-egov-mobile-submitted');
 });

@@ -3,7 +3,7 @@
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, execFile } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const artifacts = process.env.QYZMET_ARTIFACTS || path.join(root, 'target', 'browser-artifacts');
@@ -29,4 +29,31 @@ function opensslSign(document, p12) {
   return signature;
 }
 
-module.exports = { key, opensslSign, PASSWORD };
+/** The TEST signer (`qyzmet-test-signer`), built beside the server. */
+function testSigner() {
+  const server = process.env.QYZMET_SERVER_BIN || path.join(root, 'target', 'debug', 'qyzmet-server');
+  return path.join(path.dirname(server), 'qyzmet-test-signer');
+}
+
+/**
+ * A detached CMS of `document` with the key in `p12`, as NCALayer's Kalkan makes it: the
+ * demo keys' GOST in NCA RK's profile, which OpenSSL's engine cannot read. Base64.
+ */
+function kalkanSign(document, p12) {
+  return execFileSync(testSigner(), ['cms', p12, PASSWORD], { input: document }).toString();
+}
+
+/**
+ * The TEST phone signer: plays eGov mobile's part of the QR / cross-link protocol with the
+ * key in `p12`. Resolves to its output ("<status> <message>").
+ */
+function mobileSign(link, p12, lang = 'kk') {
+  return new Promise((resolve, reject) => {
+    execFile(testSigner(), ['egov-mobile', link, p12, PASSWORD, lang], (error, stdout, stderr) => {
+      if (error && !stdout) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+module.exports = { key, opensslSign, kalkanSign, mobileSign, PASSWORD };

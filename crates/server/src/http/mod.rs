@@ -5,6 +5,7 @@ mod auth;
 mod csp;
 mod events;
 pub mod extract;
+mod mobile_sign;
 mod officers;
 pub mod openapi;
 mod payments;
@@ -155,6 +156,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/applications/{id}/signature/check",
             axum::routing::get(submission::signature_check),
+        )
+        .route(
+            "/applications/{id}/mobile-sign",
+            axum::routing::post(mobile_sign::mobile_sign_link),
+        )
+        .route(
+            "/applications/{id}/mobile-sign/{link}",
+            axum::routing::get(mobile_sign::mobile_sign_status),
+        )
+        .route(
+            "/applications/{id}/mobile-sign/{link}/qr.svg",
+            axum::routing::get(mobile_sign::mobile_sign_qr),
+        )
+        .route("/mgovSign/{link}", axum::routing::get(mobile_sign::api1))
+        .route(
+            "/mgovSign/{link}/documents",
+            axum::routing::get(mobile_sign::documents_to_sign).put(mobile_sign::signed_documents),
         )
         .route(
             "/applications/{id}/payment",

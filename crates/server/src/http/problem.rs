@@ -51,7 +51,11 @@ pub const ALL_CODES: &[&str] = &[
     "eds.revocation_unknown",
     "eds.ocsp_invalid",
     "eds.time_stamp_invalid",
+    "eds.no_right_to_sign",
     "eds.time_stamp_unavailable",
+    "mobile_sign.link_expired",
+    "mobile_sign.unauthorised",
+    "mobile_sign.malformed",
     "eds.key_usage",
     "eds.identity_mismatch",
     "request.changed",
@@ -88,6 +92,8 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
     pub current: Option<Box<qyzmet_domain::api::ApplicationView>>,
+    /// Repeat the title as `message` (the eGov mobile protocol's error member).
+    pub message: bool,
 }
 
 impl ApiError {
@@ -99,6 +105,7 @@ impl ApiError {
             errors: Vec::new(),
             retry_after: None,
             current: None,
+            message: false,
         }
     }
 
@@ -135,6 +142,12 @@ impl ApiError {
         }
     }
 
+    /// Repeats the title as `message`, for the eGov mobile app.
+    pub fn with_message(mut self) -> ApiError {
+        self.message = true;
+        self
+    }
+
     pub fn internal(lang: Lang, err: impl std::fmt::Display) -> ApiError {
         tracing::error!("internal error: {err}");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang)
@@ -165,6 +178,7 @@ impl ApiError {
             errors: self.errors.clone(),
             retry_after: self.retry_after,
             current: self.current.clone(),
+            message: self.message.then(|| self.title()),
         }
     }
 }

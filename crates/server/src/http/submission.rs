@@ -140,12 +140,9 @@ pub async fn outgoing_document(
             signed: true,
         }));
     }
-    ready_to_sign(&state, &stored, lang)?;
-    require_payment(&state, &stored, lang).await?;
-    let formed_at = applications::rfc3339(now());
-    let document = form_document(&state, &current, &stored, &formed_at);
+    let (document, formed_at) = form_for_signing(&state, &current, &stored).await?;
     Ok(Json(OutgoingDocumentView {
-        document: B64.encode(document.to_bytes()),
+        document: B64.encode(document),
         formed_at,
         signed: false,
     }))
@@ -217,6 +214,41 @@ pub async fn submit(
     let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed", lang);
     let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
     let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
+    let r = register_signed(&state, &current, &stored, document, signature, &key).await?;
+    let status = if r.repeated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    answer_registered(&state, &current, r.application_id, status).await
+}
+
+/// The document for `stored` formed now, once it may be signed (a complete draft, paid
+/// when the fee comes first): its bytes and the time it names.
+pub(super) async fn form_for_signing(
+    state: &AppState,
+    current: &CurrentAccount,
+    stored: &Stored,
+) -> Result<(Vec<u8>, String), ApiError> {
+    ready_to_sign(state, stored, current.lang)?;
+    require_payment(state, stored, current.lang).await?;
+    let formed_at = applications::rfc3339(now());
+    let document = form_document(state, current, stored, &formed_at);
+    Ok((document.to_bytes(), formed_at))
+}
+
+/// Registers `stored` on `signature` over `document`, whichever way it was signed (key file,
+/// NCALayer, eGov mobile): the document must be the one formed for this application and
+/// still current, the signature the applicant's and accepted (verified and time-stamped).
+pub(super) async fn register_signed(
+    state: &AppState,
+    current: &CurrentAccount,
+    stored: &Stored,
+    document: Vec<u8>,
+    signature: Vec<u8>,
+    key: &str,
+) -> Result<requests::Registered, ApiError> {
+    let lang = current.lang;
     let formed = OutgoingDocument::from_bytes(&document)
         .ok_or_else(|| conflict("application.changed", lang))?;
     // One signature, one request: a document formed for another application (a replayed
@@ -235,7 +267,7 @@ pub async fn submit(
     .map_err(|_| conflict("application.changed", lang))?
     .unix_timestamp();
     let t = now();
-    if form_document(&state, &current, &stored, &formed.formed_at).to_bytes() != document {
+    if form_document(state, current, stored, &formed.formed_at).to_bytes() != document {
         return Err(conflict("application.changed", lang));
     }
     if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
@@ -245,7 +277,7 @@ pub async fn submit(
         AccountKind::Individual => Expected::Iin(current.account.login.clone()),
         AccountKind::Company => Expected::Bin(current.account.login.clone()),
     };
-    let accepted = crate::signatures::accept(&state, signature, &document, &expected, t)
+    let accepted = crate::signatures::accept(state, signature, &document, &expected, t)
         .await
         .map_err(|r| ApiError::refused(r, lang))?;
     let variant = state
@@ -261,7 +293,7 @@ pub async fn submit(
         steps: variant.steps,
         outgoing_document: &document,
         signature: &signature,
-        idempotency_key: &key,
+        idempotency_key: key,
     };
     let now_dt =
         time::OffsetDateTime::from_unix_timestamp(t).map_err(|e| ApiError::internal(lang, e))?;
@@ -278,17 +310,12 @@ pub async fn submit(
                     },
                 );
             }
-            let status = if r.repeated {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            };
-            answer_registered(&state, &current, r.application_id, status).await
+            Ok(r)
         }
         Err(RegisterError::NotDraft) => Err(conflict("application.not_draft", lang)),
         Err(RegisterError::KeyReused) => Err(key_reused(lang)),
         Err(RegisterError::Transition(e)) => Err(ApiError::internal(lang, e)),
-        Err(RegisterError::Db(e)) => Err(internal(e)),
+        Err(RegisterError::Db(e)) => Err(ApiError::internal(lang, e)),
     }
 }
 

@@ -16,6 +16,8 @@ use qyzmet_domain::outgoing::OutgoingDocument;
 
 use crate::components::key_fields::{FILE, KeyFields, KeyInput, PASSWORD};
 
+mod mobile;
+
 /// The document as the server sent it: base64 (what goes back) and the bytes (what is signed).
 #[derive(Clone)]
 struct Formed {
@@ -243,6 +245,11 @@ pub fn Sign() -> impl IntoView {
                     }
                 })}
             </section>
+            <mobile::MobileSign id=id() problems=problems registered=Callback::new(move |view: ApplicationView| {
+                password.set(String::new());
+                registered.set(Some(view));
+                request_animation_frame(|| focus_by_id("submitted"));
+            }) />
             {move || (ncalayer_running.get() == Some(true)).then(|| view! {
                 <section aria-labelledby="ncalayer-title">
                     <h2 id="ncalayer-title">{move || i18n.t("sign.ncalayer")}</h2>

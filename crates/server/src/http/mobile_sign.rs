@@ -1,0 +1,412 @@
+//! Signing from a phone with eGov mobile (`qyzmet_domain::egov_mobile`): the applicant's sign
+//! page asks for a link and shows it as a QR code (and, on a phone, the cross link); the
+//! phone app reads API No. 1 and API No. 2 and puts the signature back; the page polls the
+//! link's state and shows the registration when it is signed.
+//!
+//! The phone's requests carry no cookie: API No. 1 is public (the link's id is the secret,
+//! and it lives 180 s), API No. 2 wants the bearer token API No. 1 handed out. Their errors
+//! are problems with the title repeated as `message`, which the app shows.
+
+use super::extract::CurrentAccount;
+use super::problem::ApiError;
+use super::{RequestLang, submission};
+use crate::AppState;
+use crate::db::now;
+use crate::mobile_sign::{self, Link, State as LinkState};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use qyzmet_domain::Lang;
+use qyzmet_domain::api::{MobileSignStatusView, MobileSignView};
+use qyzmet_domain::egov_mobile::{
+    self, AUTH_TOKEN, CMS_SIGN_ONLY, DocumentToSign, DocumentsLink, DocumentsToSign, File,
+    FileDocument, Meta, Organisation, SigningRequest,
+};
+use std::sync::Arc;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// The origin the phone reaches this portal at, as the browser asked it (behind a proxy,
+/// its `Host` and `X-Forwarded-Proto`).
+fn origin(headers: &HeaderMap, lang: Lang) -> Result<String, ApiError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "request.malformed", lang))?;
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
+    Ok(format!("{}://{host}", if https { "https" } else { "http" }))
+}
+
+fn api1_url(origin: &str, link: &str) -> String {
+    format!("{origin}/api/mgovSign/{link}")
+}
+
+fn rfc3339(unix: i64) -> String {
+    crate::applications::rfc3339(unix)
+}
+
+/// `POST /api/applications/{id}/mobile-sign`: a new link for signing the draft with eGov
+/// mobile (the document is formed now, as for the other signers).
+#[utoipa::path(
+    post,
+    path = "/api/applications/{id}/mobile-sign",
+    tag = "submission",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 201, description = "A link for eGov mobile, valid 180 s", body = qyzmet_domain::api::MobileSignView), crate::http::openapi::Errors),
+)]
+pub async fn mobile_sign_link(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = current.lang;
+    let origin = origin(&headers, lang)?;
+    let stored = super::applications::owned(&state, &current, &id).await?;
+    let (document, _) = submission::form_for_signing(&state, &current, &stored).await?;
+    let t = now();
+    let link = mobile_sign::open(&state.db, stored.id, current.account.id, &document, t)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let api1 = api1_url(&origin, &link.id);
+    let view = MobileSignView {
+        qr_text: egov_mobile::qr_text(&api1),
+        cross_link: egov_mobile::cross_link(&api1),
+        qr_image: format!("/api/applications/{id}/mobile-sign/{}/qr.svg", link.id),
+        expires_at: rfc3339(link.expires_at),
+        expires_in_seconds: link.expires_at - t,
+        id: link.id,
+    };
+    let mut res = (StatusCode::CREATED, Json(view)).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// The caller's link of their application, or `not_found`.
+async fn own_link(
+    state: &AppState,
+    current: &CurrentAccount,
+    id: &str,
+    link: &str,
+) -> Result<Link, ApiError> {
+    let lang = current.lang;
+    let stored = super::applications::owned(state, current, id).await?;
+    mobile_sign::find(&state.db, link)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .filter(|l| l.application_id == stored.id && l.account_id == current.account.id)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang))
+}
+
+/// `GET /api/applications/{id}/mobile-sign/{link}`: the link's state, which the sign page
+/// polls while the phone signs.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/mobile-sign/{link}",
+    tag = "submission",
+    params(("id" = String, Path, description = "The application's public id"), ("link" = String, Path, description = "The link's id")),
+    responses((status = 200, description = "Waiting, signed, refused or expired", body = qyzmet_domain::api::MobileSignStatusView), crate::http::openapi::Errors),
+)]
+pub async fn mobile_sign_status(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path((id, link)): Path<(String, String)>,
+) -> Result<Json<MobileSignStatusView>, ApiError> {
+    let link = own_link(&state, &current, &id, &link).await?;
+    let state = match link.state {
+        LinkState::Waiting if !link.open_at(now()) => "expired",
+        LinkState::Waiting => "waiting",
+        LinkState::Signed => "signed",
+        LinkState::Refused => "refused",
+    };
+    Ok(Json(MobileSignStatusView {
+        state: state.into(),
+        problem: link.problem,
+    }))
+}
+
+/// `GET /api/applications/{id}/mobile-sign/{link}/qr.svg`: the QR code, drawn by the server
+/// so the browser needs no QR code of its own.
+#[utoipa::path(
+    get,
+    path = "/api/applications/{id}/mobile-sign/{link}/qr.svg",
+    tag = "submission",
+    params(("id" = String, Path, description = "The application's public id"), ("link" = String, Path, description = "The link's id")),
+    responses((status = 200, description = "The QR code (image/svg+xml)"), crate::http::openapi::Errors),
+)]
+pub async fn mobile_sign_qr(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path((id, link)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = current.lang;
+    let link = own_link(&state, &current, &id, &link).await?;
+    let text = egov_mobile::qr_text(&api1_url(&origin(&headers, lang)?, &link.id));
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| ApiError::internal(lang, e))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+fn gone(lang: Lang) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "mobile_sign.link_expired", lang).with_message()
+}
+
+/// An open link, or the protocol's error (the link is unknown, used or expired).
+async fn open_link(state: &AppState, link: &str, lang: Lang) -> Result<Link, ApiError> {
+    mobile_sign::find(&state.db, link)
+        .await
+        .map_err(|e| ApiError::internal(lang, e).with_message())?
+        .filter(|l| l.open_at(now()))
+        .ok_or_else(|| gone(lang))
+}
+
+/// `GET /api/mgovSign/{link}` — API No. 1: who asks, until when, and where the document is,
+/// with a fresh bearer token for it.
+#[utoipa::path(
+    get,
+    path = "/api/mgovSign/{link}",
+    tag = "egov-mobile",
+    params(("link" = String, Path, description = "The link's id, from the QR code")),
+    responses((status = 200, description = "API No. 1 (eGov mobile)"), crate::http::openapi::Errors),
+)]
+pub async fn api1(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let found = open_link(&state, &link, lang).await?;
+    let token = mobile_sign::hand_out_token(&state.db, &found.id, now())
+        .await
+        .map_err(|e| ApiError::internal(lang, e).with_message())?
+        .ok_or_else(|| gone(lang))?;
+    let t = |l: Lang, key: &str| crate::locales::message(l, key);
+    let expiry = time::OffsetDateTime::from_unix_timestamp(found.expires_at)
+        .map(qyzmet_domain::calendar::in_kazakhstan)
+        .map_err(|e| ApiError::internal(lang, e).with_message())?;
+    let expiry_date = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000+05:00",
+        expiry.year(),
+        u8::from(expiry.month()),
+        expiry.day(),
+        expiry.hour(),
+        expiry.minute(),
+        expiry.second()
+    );
+    let request = SigningRequest {
+        description: t(lang, "mobile_sign.description"),
+        expiry_date,
+        organisation: Organisation {
+            name_ru: t(Lang::Ru, "mobile_sign.organisation"),
+            name_kz: t(Lang::Kk, "mobile_sign.organisation"),
+            name_en: t(Lang::En, "mobile_sign.organisation"),
+            bin: String::new(),
+        },
+        document: DocumentsLink {
+            uri: format!(
+                "{}/documents",
+                api1_url(&origin(&headers, lang)?, &found.id)
+            ),
+            auth_type: AUTH_TOKEN.into(),
+            auth_token: Some(token),
+        },
+    };
+    Ok(no_store(Json(request)))
+}
+
+fn no_store(body: impl IntoResponse) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The open link whose bearer token the request carries.
+async fn authorised(
+    state: &AppState,
+    link: &str,
+    headers: &HeaderMap,
+    lang: Lang,
+) -> Result<Link, ApiError> {
+    let found = open_link(state, link, lang).await?;
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !found.token_matches(token) {
+        return Err(
+            ApiError::new(StatusCode::UNAUTHORIZED, "mobile_sign.unauthorised", lang)
+                .with_message(),
+        );
+    }
+    Ok(found)
+}
+
+fn documents(link: &Link, data: String) -> DocumentsToSign {
+    let t = |l: Lang| crate::locales::message(l, "mobile_sign.document_name");
+    DocumentsToSign {
+        sign_method: CMS_SIGN_ONLY.into(),
+        version: 1,
+        documents_to_sign: vec![DocumentToSign {
+            id: 1,
+            name_ru: t(Lang::Ru),
+            name_kz: t(Lang::Kk),
+            name_en: t(Lang::En),
+            meta: qyzmet_domain::outgoing::OutgoingDocument::from_bytes(&link.document)
+                .map(|d| {
+                    vec![
+                        Meta {
+                            name: "service".into(),
+                            value: d.service_name,
+                        },
+                        Meta {
+                            name: d.applicant.id_kind,
+                            value: d.applicant.id,
+                        },
+                    ]
+                })
+                .unwrap_or_default(),
+            document: FileDocument {
+                file: File {
+                    mime: "text/plain".into(),
+                    data,
+                },
+            },
+        }],
+    }
+}
+
+/// `GET /api/mgovSign/{link}/documents` — API No. 2: the document to sign (the outgoing
+/// document's exact bytes), for the bearer of API No. 1's token.
+#[utoipa::path(
+    get,
+    path = "/api/mgovSign/{link}/documents",
+    tag = "egov-mobile",
+    params(("link" = String, Path, description = "The link's id")),
+    responses((status = 200, description = "API No. 2 (eGov mobile): the documents to sign"), crate::http::openapi::Errors),
+)]
+pub async fn documents_to_sign(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let found = authorised(&state, &link, &headers, lang).await?;
+    let body = documents(&found, B64.encode(&found.document));
+    Ok(no_store(Json(body)))
+}
+
+/// `PUT /api/mgovSign/{link}/documents` — API No. 2: the same documents with the detached
+/// CMS signature in place of the data. Verified and registered exactly as a submit from the
+/// sign page; the link then ends (signed, or refused with the reason the page shows).
+#[utoipa::path(
+    put,
+    path = "/api/mgovSign/{link}/documents",
+    tag = "egov-mobile",
+    params(("link" = String, Path, description = "The link's id")),
+    responses((status = 200, description = "Signed and registered"), crate::http::openapi::Errors),
+)]
+pub async fn signed_documents(
+    State(state): State<Arc<AppState>>,
+    RequestLang(lang): RequestLang,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let found = authorised(&state, &link, &headers, lang).await?;
+    let malformed =
+        || ApiError::new(StatusCode::BAD_REQUEST, "mobile_sign.malformed", lang).with_message();
+    let signed: DocumentsToSign = serde_json::from_slice(&body).map_err(|_| malformed())?;
+    let [document] = signed.documents_to_sign.as_slice() else {
+        return Err(malformed());
+    };
+    if document.id != 1 {
+        return Err(malformed());
+    }
+    let signature = B64
+        .decode(document.document.file.data.trim())
+        .map_err(|_| malformed())?;
+    let outcome = register(&state, &found, lang, signature).await;
+    let (end, problem) = match &outcome {
+        Ok(_) => (LinkState::Signed, None),
+        Err(e) if e.status.is_server_error() => {
+            // Our failure or the TSA's: the link stays open for another try.
+            return Err(outcome.unwrap_err().with_message());
+        }
+        Err(e) => (LinkState::Refused, Some(e.code)),
+    };
+    mobile_sign::finish(&state.db, &found.id, end, problem)
+        .await
+        .map_err(|e| ApiError::internal(lang, e).with_message())?;
+    match outcome {
+        Ok(number) => Ok(no_store(Json(serde_json::json!({
+            "message": crate::locales::message(lang, "mobile_sign.signed")
+                .replace("{number}", &number),
+        })))),
+        // The protocol's "validation failed".
+        Err(e) => Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            ..e
+        }
+        .with_message()),
+    }
+}
+
+/// Registers the link's application on the phone's signature, as its owner; the
+/// registration number.
+async fn register(
+    state: &AppState,
+    link: &Link,
+    lang: Lang,
+    signature: Vec<u8>,
+) -> Result<String, ApiError> {
+    let account = crate::accounts::find_by_id(&state.db, link.account_id)
+        .await
+        .map_err(|e| ApiError::internal(lang, e))?
+        .ok_or_else(|| gone(lang))?;
+    let owner = CurrentAccount {
+        account,
+        token: String::new(),
+        lang,
+    };
+    let stored =
+        crate::applications::get_owned_by_id(&state.db, link.account_id, link.application_id)
+            .await
+            .map_err(|e| ApiError::internal(lang, e))?
+            .ok_or_else(|| gone(lang))?;
+    let key = format!("egov-mobile:{}", link.id);
+    let registered = submission::register_signed(
+        state,
+        &owner,
+        &stored,
+        link.document.clone(),
+        signature,
+        &key,
+    )
+    .await?;
+    Ok(registered.registration_number)
+}
