@@ -165,6 +165,25 @@ fn rss_during_upload(server: &Server, jar: &Path) -> anyhow::Result<(u64, u64)> 
     Ok((before, peak))
 }
 
+/// Signing in the browser's signer worker (wasm, Chromium): open the demo key and sign 10 KB,
+/// per signature (`tests/browser/bench/worker-sign.js`).
+fn worker_sign(server: &Server) -> anyhow::Result<()> {
+    tools::ensure_browser_tools()?;
+    step("signing in the browser's signer worker (wasm, Chromium; open the .p12 + sign 10 KB)");
+    println!("\n| key | p50 | p90 | signatures |\n|---|---|---|---|");
+    let status = std::process::Command::new("node")
+        .arg("bench/worker-sign.js")
+        .current_dir(tools::browser_tests_dir())
+        .env("QYZMET_BASE", &server.base)
+        .env("QYZMET_KEYS", server.data.join("pki").join("keys"))
+        .env("QYZMET_CHROMIUM", tools::CHROMIUM)
+        .status()?;
+    if !status.success() {
+        bail!("the worker signing benchmark failed");
+    }
+    Ok(())
+}
+
 pub fn run() -> anyhow::Result<()> {
     if !cmd::which("wrk") {
         step("installing wrk from Debian (the load generator)");
@@ -195,11 +214,12 @@ pub fn run() -> anyhow::Result<()> {
     let times = submit_latency(&server, &jar, &pdf, 30)?;
     let total: f64 = times.iter().sum();
     println!(
-        "| POST …/submit (sequential, 30 fresh drafts; verify + register) | {:.1} | {:.1} ms | {:.1} ms |",
+        "| POST …/submit (sequential, 30 fresh drafts, GOST; verify + OCSP + time-stamp + register) | {:.1} | {:.1} ms | {:.1} ms |",
         1000.0 * times.len() as f64 / total,
         percentile(&times, 0.5),
         percentile(&times, 0.99)
     );
+    worker_sign(&server)?;
     let (before, peak) = rss_during_upload(&server, &jar)?;
     println!(
         "\nServer RSS while a 49 MB upload streams: {:.1} MB before, {:.1} MB peak (the file is never held whole in memory).",

@@ -238,6 +238,18 @@ impl Authority {
         purpose: Purpose,
         period: Period,
     ) -> Result<Issued, IssueError> {
+        self.issue_as(subject, purpose, period, self.algorithm())
+    }
+
+    /// The same with a holder key of another algorithm or OID profile than the CA's own
+    /// (a TC26-profile GOST key under NCA RK's chain: the one OpenSSL's engine can read).
+    pub fn issue_as(
+        &self,
+        subject: &Subject,
+        purpose: Purpose,
+        period: Period,
+        algorithm: KeyAlgorithm,
+    ) -> Result<Issued, IssueError> {
         let (usage, extended) = match purpose {
             Purpose::Signing => (
                 KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
@@ -254,13 +266,19 @@ impl Authority {
         }
         usages.push(subject.role.oid());
         let ocsp = self.ocsp_url.as_deref().map(ocsp_access).transpose()?;
-        self.issue_end_entity(holder_name(subject)?, period, KeyUsage(usage), |b| {
-            b.add_extension(&ExtendedKeyUsage(usages))?;
-            if let Some(access) = ocsp {
-                b.add_extension(&access)?;
-            }
-            Ok(())
-        })
+        self.issue_end_entity(
+            holder_name(subject)?,
+            algorithm,
+            period,
+            KeyUsage(usage),
+            |b| {
+                b.add_extension(&ExtendedKeyUsage(usages))?;
+                if let Some(access) = ocsp {
+                    b.add_extension(&access)?;
+                }
+                Ok(())
+            },
+        )
     }
 
     /// A certificate that is not a CA's, with a fresh key of this CA's algorithm: its name,
@@ -268,13 +286,14 @@ impl Authority {
     fn issue_end_entity(
         &self,
         name: Name,
+        algorithm: KeyAlgorithm,
         period: Period,
         usage: KeyUsage,
         add_eku: impl FnOnce(
             &mut CertificateBuilder<'_, KeySigner<'_>>,
         ) -> Result<(), x509_cert::builder::Error>,
     ) -> Result<Issued, IssueError> {
-        let key = new_key(self.algorithm())?;
+        let key = new_key(algorithm)?;
         let issuer_spki = self
             .certificate
             .tbs_certificate
@@ -338,6 +357,7 @@ impl Authority {
     pub fn issue_tsa(&self, common_name: &str, period: Period) -> Result<Issued, IssueError> {
         self.issue_end_entity(
             ca_name(common_name)?,
+            self.algorithm(),
             period,
             KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
             |b| b.add_extension(&TimeStampingOnly),
@@ -373,6 +393,7 @@ impl Authority {
     ) -> Result<Issued, IssueError> {
         self.issue_end_entity(
             ca_name(common_name)?,
+            self.algorithm(),
             period,
             KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
             |b| {

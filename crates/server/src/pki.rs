@@ -281,6 +281,8 @@ struct Job {
     period: Period,
     foreign: bool,
     revoke: bool,
+    /// A holder key of another algorithm than the CA's (`None`: the CA's own).
+    algorithm: Option<KeyAlgorithm>,
 }
 
 /// Makes the RSA chain and every RSA key in a temporary directory and renames it into place,
@@ -406,12 +408,16 @@ fn add_gost(dir: &Path, now: i64) -> anyhow::Result<()> {
     let mut listed = String::new();
     for (job, issued) in jobs.iter().zip(results) {
         let file = issued?.to_pkcs12(&[&issuing.certificate, &root.certificate], DEMO_PASSWORD)?;
-        std::fs::write(tmp.join("keys").join(&job.file), file)?;
+        let path = tmp.join("keys").join(&job.file);
+        std::fs::create_dir_all(path.parent().unwrap_or(&tmp))?;
+        std::fs::write(path, file)?;
         listed.push_str(&format!("{}\t{}\n", job.file, job.what));
     }
     write_chain(&tmp, &root, &issuing, "", now)?;
     for job in &jobs {
-        std::fs::rename(tmp.join("keys").join(&job.file), keys.join(&job.file))?;
+        let to = keys.join(&job.file);
+        std::fs::create_dir_all(to.parent().unwrap_or(&keys))?;
+        std::fs::rename(tmp.join("keys").join(&job.file), to)?;
     }
     std::fs::remove_dir_all(tmp.join("keys"))?;
     write_atomically(&index_path, format!("{listed}{index}").as_bytes())?;
@@ -432,9 +438,23 @@ fn reissue_holders(dir: &Path, now: i64) -> anyhow::Result<()> {
         let issuing = &chain.issuing_authority;
         for (job, issued) in jobs.iter().zip(issue_in_parallel(&jobs, issuing, issuing)) {
             let file = issued?.to_pkcs12(&[&chain.issuing, &chain.root], DEMO_PASSWORD)?;
-            write_atomically(&dir.join("keys").join(&job.file), &file)?;
+            let path = dir.join("keys").join(&job.file);
+            std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
+            write_atomically(&path, &file)?;
         }
     }
+    // Keys new in this profile are listed too.
+    let index_path = dir.join("keys").join("index.tsv");
+    let mut index = std::fs::read_to_string(&index_path).unwrap_or_default();
+    for job in account_jobs(now, "", "GOST")? {
+        if !index
+            .lines()
+            .any(|l| l.split('\t').next() == Some(job.file.as_str()))
+        {
+            index.push_str(&format!("{}\t{}\n", job.file, job.what));
+        }
+    }
+    write_atomically(&index_path, index.as_bytes())?;
     write_atomically(&dir.join("profile"), HOLDER_PROFILE.as_bytes())?;
     tracing::info!("demo keys issued again in holder profile {HOLDER_PROFILE}");
     Ok(())
@@ -475,6 +495,7 @@ fn account_jobs(now: i64, prefix: &str, algorithm: &str) -> anyhow::Result<Vec<J
                 period: valid,
                 foreign: false,
                 revoke: false,
+                algorithm: None,
             });
         }
     }
@@ -491,6 +512,28 @@ fn account_jobs(now: i64, prefix: &str, algorithm: &str) -> anyhow::Result<Vec<J
             period: valid,
             foreign: false,
             revoke: false,
+            algorithm: None,
+        });
+    }
+    // NCA RK's own OIDs are unknown to OpenSSL's GOST engine: one key in the TC26 profile
+    // under the same GOST chain lets OpenSSL sign and verify what the portal does.
+    if algorithm == "GOST"
+        && let Some(citizen) = demo::certificate_holders()?
+            .into_iter()
+            .find(|h| h.login == TEST_HOLDER)
+    {
+        jobs.push(Job {
+            file: format!("tc26/{TEST_HOLDER}-signing.p12"),
+            what: format!(
+                "{} ({TEST_HOLDER}), signing, GOST in the TC26 profile (what OpenSSL's GOST engine reads)",
+                citizen.subject.common_name
+            ),
+            subject: citizen.subject,
+            purpose: Purpose::Signing,
+            period: valid,
+            foreign: false,
+            revoke: false,
+            algorithm: Some(KeyAlgorithm::Gost512(Profile::Tc26)),
         });
     }
     Ok(jobs)
@@ -519,6 +562,7 @@ fn refusal_jobs(now: i64) -> anyhow::Result<Vec<Job>> {
         period,
         foreign,
         revoke,
+        algorithm: None,
     };
     jobs.push(bad(
         "expired",
@@ -552,6 +596,7 @@ fn refusal_jobs(now: i64) -> anyhow::Result<Vec<Job>> {
         period: valid,
         foreign: false,
         revoke: false,
+        algorithm: None,
     });
     jobs.push(Job {
         file: format!("test/{}-auth-no-account.p12", stranger.iin),
@@ -564,6 +609,7 @@ fn refusal_jobs(now: i64) -> anyhow::Result<Vec<Job>> {
         period: valid,
         foreign: false,
         revoke: false,
+        algorithm: None,
     });
     Ok(jobs)
 }
@@ -590,8 +636,13 @@ fn issue_in_parallel(
                             let ca = if job.foreign { foreign } else { issuing };
                             (
                                 i,
-                                ca.issue(&job.subject, job.purpose, job.period)
-                                    .map_err(anyhow::Error::from),
+                                ca.issue_as(
+                                    &job.subject,
+                                    job.purpose,
+                                    job.period,
+                                    job.algorithm.unwrap_or(ca.algorithm()),
+                                )
+                                .map_err(anyhow::Error::from),
                             )
                         })
                         .collect::<Vec<_>>()
