@@ -136,6 +136,16 @@ pub struct VariantView {
     pub steps: ServiceSteps,
 }
 
+impl VariantView {
+    /// See [`crate::catalogue::missing_documents`].
+    pub fn missing_documents<'a>(&self, attached: impl IntoIterator<Item = &'a str>) -> Vec<&str> {
+        crate::catalogue::missing_documents(
+            self.documents.iter().map(|d| (d.id.as_str(), d.required)),
+            attached,
+        )
+    }
+}
+
 /// A service page in one language.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,30 +7,18 @@ use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "qyzmet-decision/1";
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Satisfied,
-    Refused,
+crate::coded::coded_enum! {
+    /// The stored and sent text is the code (`satisfied`, `refused`).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Outcome {
+        Satisfied = "satisfied",
+        Refused = "refused",
+    }
 }
 
 impl Outcome {
-    /// The stable text stored and sent (`satisfied`, `refused`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Satisfied => "satisfied",
-            Outcome::Refused => "refused",
-        }
-    }
-
-    /// The outcome a stored text names; anything else is none (never a silent refusal).
-    pub fn from_code(code: &str) -> Option<Outcome> {
-        [Outcome::Satisfied, Outcome::Refused]
-            .into_iter()
-            .find(|o| o.code() == code)
-    }
-
     pub fn status(self) -> crate::status::Status {
         match self {
             Outcome::Satisfied => crate::status::Status::Satisfied,

@@ -10,6 +10,7 @@ pub mod api;
 pub mod appointment;
 pub mod calendar;
 pub mod catalogue;
+mod coded;
 pub mod decision;
 pub mod egov_mobile;
 pub mod form;

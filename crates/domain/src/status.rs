@@ -6,50 +6,23 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Draft,
-    Registered,
-    InReview,
-    AwaitingInterestedBody,
-    TestingScheduled,
-    Satisfied,
-    Refused,
-    Withdrawn,
+crate::coded::coded_enum! {
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status {
+        Draft = "draft",
+        Registered = "registered",
+        InReview = "in_review",
+        AwaitingInterestedBody = "awaiting_interested_body",
+        TestingScheduled = "testing_scheduled",
+        Satisfied = "satisfied",
+        Refused = "refused",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
-        Status::Draft,
-        Status::Registered,
-        Status::InReview,
-        Status::AwaitingInterestedBody,
-        Status::TestingScheduled,
-        Status::Satisfied,
-        Status::Refused,
-        Status::Withdrawn,
-    ];
-
-    /// The stable code (also the locale key suffix, `status.<code>`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Registered => "registered",
-            Status::InReview => "in_review",
-            Status::AwaitingInterestedBody => "awaiting_interested_body",
-            Status::TestingScheduled => "testing_scheduled",
-            Status::Satisfied => "satisfied",
-            Status::Refused => "refused",
-            Status::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// A decision has been made or the applicant withdrew: nothing moves any more.
     pub fn is_final(self) -> bool {
         matches!(
@@ -80,34 +53,18 @@ pub struct ServiceSteps {
     pub interested_body: bool,
 }
 
-/// Why a move is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TransitionError {
-    #[error("no such move from this status")]
-    NotAllowed,
-    #[error("this actor may not make the move")]
-    WrongActor,
-    #[error("the service has no such step")]
-    StepNotInService,
-    #[error("a refusal must give its reason")]
-    ReasonRequired,
-}
-
-impl TransitionError {
-    pub const ALL: [TransitionError; 4] = [
-        TransitionError::NotAllowed,
-        TransitionError::WrongActor,
-        TransitionError::StepNotInService,
-        TransitionError::ReasonRequired,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            TransitionError::NotAllowed => "status.transition_not_allowed",
-            TransitionError::WrongActor => "status.wrong_actor",
-            TransitionError::StepNotInService => "status.step_not_in_service",
-            TransitionError::ReasonRequired => "status.reason_required",
-        }
+crate::coded::coded_enum! {
+    /// Why a move is refused.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+    pub enum TransitionError {
+        #[error("no such move from this status")]
+        NotAllowed = "status.transition_not_allowed",
+        #[error("this actor may not make the move")]
+        WrongActor = "status.wrong_actor",
+        #[error("the service has no such step")]
+        StepNotInService = "status.step_not_in_service",
+        #[error("a refusal must give its reason")]
+        ReasonRequired = "status.reason_required",
     }
 }
 

@@ -149,10 +149,9 @@ impl Editor {
     pub fn missing_documents(self) -> Vec<String> {
         let attached = self.draft.attachments.get();
         self.variant.with_value(|v| {
-            v.documents
-                .iter()
-                .filter(|d| d.required && !attached.iter().any(|a| a.document_id == d.id))
-                .map(|d| d.id.clone())
+            v.missing_documents(attached.iter().map(|a| a.document_id.as_str()))
+                .into_iter()
+                .map(str::to_owned)
                 .collect()
         })
     }

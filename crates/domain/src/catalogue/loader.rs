@@ -249,6 +249,22 @@ required = true
     }
 
     #[test]
+    fn missing_documents_are_the_required_ones_without_a_file() {
+        let optional = VARIANT.replacen(
+            "[[service.variants.form.steps]]",
+            "[[service.variants.documents]]\nid = \"o\"\nname = { kk = \"к\", ru = \"р\", en = \"e\" }\nrequired = false\ntypes = [\"pdf\"]\nmax_size_mb = 10\nsource = \"std\"\n[[service.variants.form.steps]]",
+            1,
+        );
+        let c = load(("index.toml", INDEX), &[("s.toml", &service(&optional))]).unwrap();
+        let variant = c.services[0].main_variant();
+        assert_eq!(variant.documents.len(), 2);
+        assert_eq!(variant.missing_documents([]), ["d"]);
+        assert_eq!(variant.missing_documents(["o"]), ["d"]);
+        assert!(variant.missing_documents(["d"]).is_empty());
+        assert!(variant.missing_documents(["x", "d"]).is_empty());
+    }
+
+    #[test]
     fn errors_name_file_service_and_field() {
         let s = service(VARIANT).replace("providers = [\"p\"]", "providers = [\"x\"]");
         let e = load(("index.toml", INDEX), &[("s.toml", &s)]).unwrap_err();

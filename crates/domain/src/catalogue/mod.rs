@@ -51,31 +51,15 @@ pub struct Provider {
     pub source: String,
 }
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    Construction,
-    Culture,
-    Agriculture,
-    Family,
-}
-
-impl Category {
-    pub const ALL: [Category; 4] = [
-        Category::Construction,
-        Category::Culture,
-        Category::Agriculture,
-        Category::Family,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::Construction => "construction",
-            Category::Culture => "culture",
-            Category::Agriculture => "agriculture",
-            Category::Family => "family",
-        }
+crate::coded::coded_enum! {
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Category {
+        Construction = "construction",
+        Culture = "culture",
+        Agriculture = "agriculture",
+        Family = "family",
     }
 }
 
@@ -209,6 +193,31 @@ pub struct Variant {
     pub form: Option<FormSchema>,
     #[serde(default)]
     pub steps: ServiceSteps,
+}
+
+/// The required documents (id, required) with no file among `attached` (document ids), in
+/// the catalogue's order: what still keeps an application from being signed. The server's
+/// completeness check (`Variant`) and the app's task list (`api::VariantView`) both ask this.
+pub fn missing_documents<'d, 'a>(
+    documents: impl IntoIterator<Item = (&'d str, bool)>,
+    attached: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'d str> {
+    let attached: std::collections::BTreeSet<&str> = attached.into_iter().collect();
+    documents
+        .into_iter()
+        .filter(|&(id, required)| required && !attached.contains(id))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+impl Variant {
+    /// See [`missing_documents`].
+    pub fn missing_documents<'a>(&self, attached: impl IntoIterator<Item = &'a str>) -> Vec<&str> {
+        missing_documents(
+            self.documents.iter().map(|d| (d.id.as_str(), d.required)),
+            attached,
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -283,13 +283,9 @@ pub fn completeness_errors(variant: &Variant, view: &ApplicationView) -> Vec<Fie
         .unwrap_or_default(),
         None => Vec::new(),
     };
-    for d in variant.documents.iter().filter(|d| d.required) {
-        if !view.attachments.iter().any(|a| a.document_id == d.id) {
-            errors.push(field_error(
-                format!("documents.{}", d.id),
-                "document.required",
-            ));
-        }
+    let attached = view.attachments.iter().map(|a| a.document_id.as_str());
+    for id in variant.missing_documents(attached) {
+        errors.push(field_error(format!("documents.{id}"), "document.required"));
     }
     errors
 }
