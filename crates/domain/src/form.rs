@@ -149,9 +149,21 @@ impl utoipa::ToSchema for Answer {
 
 pub type Answers = BTreeMap<String, Answer>;
 
-/// Answers that passed [`validate`]: normalised, hidden and unknown fields removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValidAnswers(pub Answers);
+/// Answers that passed [`validate`]: normalised, hidden and unknown fields removed. Only
+/// `validate` makes one (the field is private and it is not deserialised), so holding one is
+/// proof the answers were checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidAnswers(Answers);
+
+impl ValidAnswers {
+    pub fn answers(&self) -> &Answers {
+        &self.0
+    }
+
+    pub fn into_answers(self) -> Answers {
+        self.0
+    }
+}
 
 /// One field's problem. `field` is a path such as `children[1].iin`; `code` is stable and the
 /// locale files translate it (`params` fill its placeholders).

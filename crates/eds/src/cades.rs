@@ -83,15 +83,17 @@ pub(crate) fn positive(nonce: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Adds the TSA's answer to `signature` as its signatureTimeStampToken, once the token is
-/// checked: a granted answer, over this signature's value, with the nonce asked, by a TSA
-/// the trust store knows. Returns the stamped signature and the stamp's time.
+/// Adds the TSA's answer to `signature` (which `verified` says passed) as its
+/// signatureTimeStampToken, once the token is checked: a granted answer, over this
+/// signature's value, with the nonce asked, by a TSA the trust store knows. Returns the
+/// stamped signature and what verification found, now with the stamp's time.
 pub fn add_time_stamp(
     signature: &[u8],
+    verified: crate::Verified,
     response: &[u8],
     nonce: &[u8],
     trust: &TrustStore,
-) -> Result<(Vec<u8>, i64), VerifyError> {
+) -> Result<(Vec<u8>, crate::Verified), VerifyError> {
     let invalid = |_| VerifyError::TimeStampInvalid;
     let response = TimeStampResp::from_der(response).map_err(invalid)?;
     let token = response
@@ -122,7 +124,7 @@ pub fn add_time_stamp(
     };
     Ok((
         content.to_der().map_err(|_| VerifyError::Malformed)?,
-        stamped_at,
+        verified.stamped(stamped_at),
     ))
 }
 

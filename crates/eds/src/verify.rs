@@ -59,15 +59,49 @@ pub enum Expected {
     Anyone,
 }
 
+/// What verification found. Only the verifier makes one (private fields), so holding one is
+/// proof the signature passed every check.
 #[derive(Debug, Clone)]
 pub struct Verified {
-    pub holder: Holder,
+    holder: Holder,
+    signing_time: Option<i64>,
+    time_stamp: Option<i64>,
+    certificate: Certificate,
+    revocation: Revocation,
+}
+
+impl Verified {
+    /// Whom the certificate names.
+    pub fn holder(&self) -> &Holder {
+        &self.holder
+    }
+
     /// The signing-time attribute, Unix seconds, when the signer included one.
-    pub signing_time: Option<i64>,
+    pub fn signing_time(&self) -> Option<i64> {
+        self.signing_time
+    }
+
     /// The signature time-stamp's time (CAdES-T), Unix seconds, when it carries one.
-    pub time_stamp: Option<i64>,
-    pub certificate: Certificate,
-    pub revocation: Revocation,
+    pub fn time_stamp(&self) -> Option<i64> {
+        self.time_stamp
+    }
+
+    pub fn certificate(&self) -> &Certificate {
+        &self.certificate
+    }
+
+    /// How the certificate's revocation status was established.
+    pub fn revocation(&self) -> &Revocation {
+        &self.revocation
+    }
+
+    /// The same, stamped at `at` by a time-stamp `cades` checked.
+    pub(crate) fn stamped(self, at: i64) -> Verified {
+        Verified {
+            time_stamp: Some(at),
+            ..self
+        }
+    }
 }
 
 /// Each refusal has its own code and message: the applicant must know what to fix.

@@ -311,7 +311,7 @@ mod cms_interop {
             Some(now),
         )
         .expect("OpenSSL's GOST CMS verifies here");
-        assert_eq!(verified.holder.iin.as_deref(), Some(IIN));
+        assert_eq!(verified.holder().iin.as_deref(), Some(IIN));
         assert!(
             verify_detached(
                 &theirs,

@@ -152,10 +152,10 @@ fn citizen() -> Expected {
 fn a_valid_signature_names_its_holder() {
     for p in pkis() {
         let verified = verify(p, &sign(&p.signing, NOW), Purpose::Signing, citizen()).unwrap();
-        assert_eq!(verified.holder.iin.as_deref(), Some(IIN));
-        assert_eq!(verified.holder.common_name, "НҰРЛАНОВА АЙГҮЛ");
-        assert_eq!(verified.holder.issuer, "Qyzmet Test Issuing CA");
-        assert_eq!(verified.signing_time, Some(NOW));
+        assert_eq!(verified.holder().iin.as_deref(), Some(IIN));
+        assert_eq!(verified.holder().common_name, "НҰРЛАНОВА АЙГҮЛ");
+        assert_eq!(verified.holder().issuer, "Qyzmet Test Issuing CA");
+        assert_eq!(verified.signing_time(), Some(NOW));
     }
 }
 
@@ -311,8 +311,11 @@ fn the_iin_or_bin_must_be_the_applicants() {
         );
         let employee = sign(&p.employee, NOW);
         let verified = verify(p, &employee, Purpose::Signing, Expected::Bin(BIN.into())).unwrap();
-        assert_eq!(verified.holder.iin.as_deref(), Some(OTHER_IIN));
-        assert_eq!(verified.holder.organization.as_deref(), Some("ТОО «Астық»"));
+        assert_eq!(verified.holder().iin.as_deref(), Some(OTHER_IIN));
+        assert_eq!(
+            verified.holder().organization.as_deref(),
+            Some("ТОО «Астық»")
+        );
         assert_eq!(
             verify(
                 p,
@@ -364,14 +367,14 @@ fn only_a_head_or_an_employee_with_the_right_of_signature_signs_for_a_company() 
             );
             match role {
                 SignerRole::Head | SignerRole::RightOfSignature => {
-                    assert_eq!(result.unwrap().holder.role, Some(role));
+                    assert_eq!(result.unwrap().holder().role, Some(role));
                 }
                 _ => assert_eq!(result.unwrap_err(), VerifyError::NoRightToSign, "{role:?}"),
             }
         }
         // A person's key names its role too.
         let own = verify(p, &sign(&p.signing, NOW), Purpose::Signing, citizen()).unwrap();
-        assert_eq!(own.holder.role, Some(SignerRole::Person));
+        assert_eq!(own.holder().role, Some(SignerRole::Person));
     }
 }
 
@@ -466,7 +469,7 @@ fn revocation_is_checked_by_ocsp_first_and_by_the_crl_when_no_answer_applies() {
         // A good, fresh, signed answer with our nonce: kept as the evidence.
         let good = ocsp(p, &p.signing, &p.issuing, nonce, NOW);
         let verified = check_with(&with_ocsp(p, good.clone(), nonce), &p.signing).unwrap();
-        assert_eq!(verified.revocation, Revocation::Ocsp(good));
+        assert_eq!(verified.revocation(), &Revocation::Ocsp(good));
         // The responder says revoked: refused even with no CRL at hand.
         let revoked = ocsp(p, &p.revoked, &p.issuing, nonce, NOW);
         let no_crl = TrustStore {
@@ -479,8 +482,8 @@ fn revocation_is_checked_by_ocsp_first_and_by_the_crl_when_no_answer_applies() {
         );
         // No answer (the responder unreachable): the CRL decides.
         assert_eq!(
-            check_with(&p.trust, &p.signing).unwrap().revocation,
-            Revocation::Crl
+            check_with(&p.trust, &p.signing).unwrap().revocation(),
+            &Revocation::Crl
         );
         assert_eq!(
             check_with(&p.trust, &p.revoked).unwrap_err(),
@@ -489,7 +492,7 @@ fn revocation_is_checked_by_ocsp_first_and_by_the_crl_when_no_answer_applies() {
         // An answer about another certificate does not count for this one.
         let other = ocsp(p, &p.other, &p.issuing, nonce, NOW);
         let verified = check_with(&with_ocsp(p, other, nonce), &p.signing).unwrap();
-        assert_eq!(verified.revocation, Revocation::Crl);
+        assert_eq!(verified.revocation(), &Revocation::Crl);
     }
 }
 
@@ -542,10 +545,21 @@ fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revoc
         let stamp = |signature: &[u8], at: i64| {
             tsa.time_stamp(&cades::time_stamp_query(signature, nonce).unwrap(), 7, at)
         };
-        let (stamped, at) =
-            cades::add_time_stamp(&signature, &stamp(&signature, NOW + 5), nonce, &p.trust)
-                .unwrap();
-        assert_eq!(at, NOW + 5);
+        let fresh = verify_detached(
+            &signature,
+            DOCUMENT,
+            &p.trust,
+            Purpose::Signing,
+            &citizen(),
+            Some(NOW),
+        )
+        .unwrap();
+        assert_eq!(fresh.time_stamp(), None);
+        let add = |response: &[u8], nonce: &[u8]| {
+            cades::add_time_stamp(&signature, fresh.clone(), response, nonce, &p.trust)
+        };
+        let (stamped, verified) = add(&stamp(&signature, NOW + 5), nonce).unwrap();
+        assert_eq!(verified.time_stamp(), Some(NOW + 5));
         let serial = short.certificate.tbs_certificate.serial_number.clone();
         let evidence = qyzmet_eds::OcspEvidence {
             response: ocsp(p, &short, &p.issuing, b"ocsp-nonce", NOW),
@@ -578,8 +592,8 @@ fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revoc
         assert_eq!(judged_now.unwrap_err(), VerifyError::Expired);
         let verified =
             verify_stamped(&stamped, DOCUMENT, &archive, Purpose::Signing, &citizen()).unwrap();
-        assert_eq!(verified.time_stamp, Some(NOW + 5));
-        assert!(matches!(verified.revocation, Revocation::Ocsp(_)));
+        assert_eq!(verified.time_stamp(), Some(NOW + 5));
+        assert!(matches!(verified.revocation(), &Revocation::Ocsp(_)));
         // Without the kept OCSP answer a CRL issued since decides: revoked after the stamp.
         let crl_only = TrustStore {
             ocsp: vec![],
@@ -587,7 +601,7 @@ fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revoc
         };
         let verified =
             verify_stamped(&stamped, DOCUMENT, &crl_only, Purpose::Signing, &citizen()).unwrap();
-        assert_eq!(verified.revocation, Revocation::Crl);
+        assert_eq!(verified.revocation(), &Revocation::Crl);
         // Revoked before the stamp (a compromise reported before signing): refused.
         let revoked_before = TrustStore {
             crls: vec![crl(NOW - 60)],
@@ -618,12 +632,11 @@ fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revoc
         // A stamp over another signature, with another nonce, or by an untrusted TSA is refused.
         let other = sign(&p.signing, NOW);
         assert_eq!(
-            cades::add_time_stamp(&signature, &stamp(&other, NOW), nonce, &p.trust).unwrap_err(),
+            add(&stamp(&other, NOW), nonce).unwrap_err(),
             VerifyError::TimeStampInvalid
         );
         assert_eq!(
-            cades::add_time_stamp(&signature, &stamp(&signature, NOW), b"another", &p.trust)
-                .unwrap_err(),
+            add(&stamp(&signature, NOW), b"another").unwrap_err(),
             VerifyError::TimeStampInvalid
         );
         let foreign_tsa = p
@@ -633,7 +646,7 @@ fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revoc
         let forged =
             foreign_tsa.time_stamp(&cades::time_stamp_query(&signature, nonce).unwrap(), 7, NOW);
         assert_eq!(
-            cades::add_time_stamp(&signature, &forged, nonce, &p.trust).unwrap_err(),
+            add(&forged, nonce).unwrap_err(),
             VerifyError::TimeStampInvalid
         );
         // A holder's key is not a TSA's (no timeStamping purpose).
@@ -641,7 +654,7 @@ fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revoc
         let by_holder =
             not_a_tsa.time_stamp(&cades::time_stamp_query(&signature, nonce).unwrap(), 7, NOW);
         assert_eq!(
-            cades::add_time_stamp(&signature, &by_holder, nonce, &p.trust).unwrap_err(),
+            add(&by_holder, nonce).unwrap_err(),
             VerifyError::TimeStampInvalid
         );
     }
@@ -667,7 +680,7 @@ fn a_delegated_responder_certified_by_the_ca_may_answer_and_no_other() {
             .unwrap();
         let answer = answer_by(&delegate);
         let verified = check_with(&with_ocsp(p, answer.clone(), nonce), &p.signing).unwrap();
-        assert_eq!(verified.revocation, Revocation::Ocsp(answer));
+        assert_eq!(verified.revocation(), &Revocation::Ocsp(answer));
         let holder_posing = Issued::from_parts(p.other.certificate.clone(), &p.other.key_pkcs8);
         let foreign_delegate = p
             .foreign_issuing

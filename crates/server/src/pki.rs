@@ -759,7 +759,7 @@ mod tests {
                 Some(now),
             )
             .unwrap();
-            assert_eq!(verified.holder.role, Some(qyzmet_eds::SignerRole::Head));
+            assert_eq!(verified.holder().role, Some(qyzmet_eds::SignerRole::Head));
         }
     }
 

@@ -31,7 +31,7 @@ pub struct VerifiedSignature {
 
 /// The OCSP answer a verification relied on, if it did on one.
 pub(crate) fn ocsp_evidence(verified: &qyzmet_eds::Verified) -> Option<Vec<u8>> {
-    match &verified.revocation {
+    match &verified.revocation() {
         qyzmet_eds::Revocation::Ocsp(answer) => Some(answer.clone()),
         qyzmet_eds::Revocation::Crl => None,
     }
@@ -40,13 +40,13 @@ pub(crate) fn ocsp_evidence(verified: &qyzmet_eds::Verified) -> Option<Vec<u8>> 
 impl VerifiedSignature {
     /// Only after `qyzmet_eds::verify_detached` said yes.
     pub(crate) fn new(der: Vec<u8>, verified: &qyzmet_eds::Verified, now: i64) -> Self {
-        let h = &verified.holder;
+        let h = &verified.holder();
         VerifiedSignature {
             der,
             signer: h.common_name.clone(),
             signer_id: h.bin.clone().or_else(|| h.iin.clone()).unwrap_or_default(),
             certificate_serial: h.serial.clone(),
-            signed_at: verified.signing_time.unwrap_or(now),
+            signed_at: verified.signing_time().unwrap_or(now),
             ocsp_response: ocsp_evidence(verified),
         }
     }

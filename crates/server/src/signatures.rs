@@ -55,8 +55,8 @@ pub async fn accept(
         ok = verified.is_ok(),
         "signature verified"
     );
-    let mut verified = verified.map_err(Refusal::Signature)?;
-    if verified.time_stamp.is_some() {
+    let verified = verified.map_err(Refusal::Signature)?;
+    if verified.time_stamp().is_some() {
         return Ok(Accepted {
             der: signature,
             verified,
@@ -76,12 +76,13 @@ pub async fn accept(
             Refusal::TimeStampUnavailable
         })?,
     };
-    let (der, stamped_at) = qyzmet_eds::cades::add_time_stamp(&signature, &answer, &nonce, &trust)
-        .map_err(|e| {
-            tracing::warn!(error = %e, "the time-stamp authority's answer was refused");
-            Refusal::TimeStampUnavailable
-        })?;
-    verified.time_stamp = Some(stamped_at);
+    let (der, verified) = qyzmet_eds::cades::add_time_stamp(
+        &signature, verified, &answer, &nonce, &trust,
+    )
+    .map_err(|e| {
+        tracing::warn!(error = %e, "the time-stamp authority's answer was refused");
+        Refusal::TimeStampUnavailable
+    })?;
     Ok(Accepted { der, verified })
 }
 

@@ -262,7 +262,7 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
         Some(now),
     )
     .unwrap();
-    assert_eq!(verified.holder.common_name, decision.signer);
+    assert_eq!(verified.holder().common_name, decision.signer);
     let doc = qyzmet_domain::decision::DecisionDocument::from_bytes(
         &B64.decode(&decision.document).unwrap(),
     )

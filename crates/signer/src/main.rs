@@ -131,11 +131,11 @@ fn verify(request: &JsValue) -> Result<JsValue, &'static str> {
     .map_err(|e| e.code())?;
     Ok(object(&[
         ("ok", JsValue::TRUE),
-        ("holder", holder_value(verified.holder)),
+        ("holder", holder_value(verified.holder().clone())),
         (
             "signing_time",
             verified
-                .signing_time
+                .signing_time()
                 .map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)),
         ),
     ]))

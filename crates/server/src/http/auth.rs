@@ -566,10 +566,11 @@ pub async fn eds_login(
         lang,
     )
     .await?;
-    let login = verified
-        .holder
+    let holder = verified.holder();
+    let login = holder
         .bin
-        .or(verified.holder.iin)
+        .clone()
+        .or_else(|| holder.iin.clone())
         .unwrap_or_default();
     match accounts::find_by_login(&state.db, &login)
         .await

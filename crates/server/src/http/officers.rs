@@ -444,9 +444,9 @@ pub async fn decide(
         reason: formed.reason.as_deref(),
         document: &document,
         signature: &signature,
-        signer: &verified.holder.common_name,
-        signer_iin: verified.holder.iin.as_deref().unwrap_or_default(),
-        signed_at: verified.signing_time.unwrap_or(t),
+        signer: &verified.holder().common_name,
+        signer_iin: verified.holder().iin.as_deref().unwrap_or_default(),
+        signed_at: verified.signing_time().unwrap_or(t),
         ocsp_response: crate::requests::ocsp_evidence(&verified),
     };
     commit_move(&state, &current, &r.stored, &entry, None, Some(signed)).await?;

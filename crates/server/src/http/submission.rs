@@ -395,7 +395,7 @@ pub async fn signature_check(
     .map_err(|e| ApiError::internal(lang, e))?
     .and_then(|v| {
         // The holder it was registered for, not just anyone the CA certified.
-        let id = v.holder.bin.as_ref().or(v.holder.iin.as_ref());
+        let id = v.holder().bin.as_ref().or(v.holder().iin.as_ref());
         if id == signed.signer_id.as_ref() {
             Ok(v)
         } else {
@@ -405,10 +405,10 @@ pub async fn signature_check(
     Ok(Json(match checked {
         Ok(v) => SignatureCheckView {
             problem: None,
-            signer: Some(v.holder.common_name),
-            time_stamped_at: v.time_stamp.map(applications::rfc3339),
+            signer: Some(v.holder().common_name.clone()),
+            time_stamped_at: v.time_stamp().map(applications::rfc3339),
             revocation: Some(
-                match v.revocation {
+                match v.revocation() {
                     qyzmet_eds::Revocation::Ocsp(_) => "ocsp",
                     qyzmet_eds::Revocation::Crl => "crl",
                 }
