@@ -52,13 +52,15 @@ pub fn set_last_contact(millis: f64) {
     LAST_CONTACT.with(|c| c.set(millis));
 }
 
-/// Whether an answer from `url` means the session was renewed (the server's own rule).
-fn renews_session(url: &str) -> bool {
-    qyzmet_domain::api::renews_session(url)
+/// Whether the server says this answer renewed the session.
+fn renewed_session(res: &gloo_net::http::Response) -> bool {
+    res.headers()
+        .get(qyzmet_domain::api::SESSION_RENEWED_HEADER)
+        .is_some()
 }
 
 async fn read<T: DeserializeOwned>(res: gloo_net::http::Response) -> Result<T, ApiError> {
-    if res.status() != 401 && renews_session(&res.url()) {
+    if renewed_session(&res) {
         note_contact();
     }
     if res.ok() {
@@ -355,7 +357,7 @@ async fn send_empty(
 
 /// An answer without a body: success, or the problem the server gave.
 async fn no_content(res: gloo_net::http::Response) -> Result<(), ApiError> {
-    if res.status() != 401 && renews_session(&res.url()) {
+    if renewed_session(&res) {
         note_contact();
     }
     if res.ok() {

@@ -373,8 +373,12 @@ pub struct SessionView {
     pub other_sessions: i64,
 }
 
+/// The answer header that says the request renewed the session's idle time: the app's
+/// countdown starts again on it (it never guesses from URLs).
+pub const SESSION_RENEWED_HEADER: &str = "x-qyzmet-session-renewed";
+
 /// Whether a request to the API counts as the user's activity and renews the session's idle
-/// time — the rule the server applies and the app mirrors for its countdown. Everything does
+/// time (the server then says so in [`SESSION_RENEWED_HEADER`]). Everything does
 /// but `/api/session` itself (the app polls `GET` for the time left; `POST` logs in afresh,
 /// `DELETE` out) and what needs no session: health, the catalogue, the CA files. Takes a URL
 /// or a path, with or without the `/api` prefix and a query.

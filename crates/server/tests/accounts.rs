@@ -332,24 +332,30 @@ async fn reading_the_session_does_not_extend_it_and_an_action_does() {
     let at_login = last_seen().await;
     // The clock counts whole seconds: let one pass.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    // The app's countdown polls this; it must not keep an idle session alive.
-    assert_eq!(
-        tab.get(s.url("/api/session"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    // The app's countdown polls this; it must not keep an idle session alive, and the
+    // answer says it did not (the app restarts its countdown on the header alone).
+    let renewed = qyzmet_domain::api::SESSION_RENEWED_HEADER;
+    let poll = tab.get(s.url("/api/session")).send().await.unwrap();
+    assert_eq!(poll.status(), 200);
+    assert!(poll.headers().get(renewed).is_none());
     assert_eq!(last_seen().await, at_login);
-    // A real action (or "stay logged in") does.
-    assert_eq!(
-        tab.post(s.url("/api/session/keepalive"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    // A real action (or "stay logged in") does, and says so.
+    let action = tab
+        .post(s.url("/api/session/keepalive"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(action.status(), 200);
+    assert_eq!(action.headers()[renewed], "1");
     assert!(last_seen().await > at_login);
+    let read = tab.get(s.url("/api/applications")).send().await.unwrap();
+    assert_eq!(read.headers()[renewed], "1");
+    // Without a session nothing is renewed.
+    let anonymous = plain()
+        .get(s.url("/api/applications"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert!(anonymous.headers().get(renewed).is_none());
 }

@@ -22,7 +22,18 @@ fn shown(i18n: I18n, field: &Field, raw: &str) -> String {
             .map(|o| o.label.get(lang).to_string())
             .unwrap_or_else(|| raw.to_string()),
         FieldKind::YesNo if !raw.is_empty() => i18n.t(&format!("form.{raw}")),
-        _ => raw.to_string(),
+        // Every kind is named: a new one must say how it reads here.
+        FieldKind::YesNo
+        | FieldKind::Text
+        | FieldKind::LongText
+        | FieldKind::Number { .. }
+        | FieldKind::Date
+        | FieldKind::Iin
+        | FieldKind::Bin
+        | FieldKind::Phone
+        | FieldKind::Email
+        | FieldKind::Address
+        | FieldKind::Group { .. } => raw.to_string(),
     }
 }
 

@@ -132,7 +132,16 @@ pub fn field_view(
                 radios(i18n, draft, &field, slot, errors, options)
             }
             FieldKind::YesNo => radios(i18n, draft, &field, slot, errors, yes_no(i18n)),
-            _ => input(i18n, draft, &field, slot, errors),
+            // Every kind is named: a new one must be given its control here.
+            FieldKind::Text
+            | FieldKind::LongText
+            | FieldKind::Number { .. }
+            | FieldKind::Date
+            | FieldKind::Iin
+            | FieldKind::Bin
+            | FieldKind::Phone
+            | FieldKind::Email
+            | FieldKind::Address => input(i18n, draft, &field, slot, errors),
         }
     };
     // Rebuilt only when the condition flips (`visible` is a memo), not on every keystroke.
@@ -194,7 +203,11 @@ fn input(
                 FieldKind::Email => ("email", None, "email"),
                 FieldKind::Date => ("date", None, "off"),
                 FieldKind::Address => ("text", None, "street-address"),
-                _ => ("text", None, "off"),
+                FieldKind::Text
+                | FieldKind::LongText
+                | FieldKind::Choice { .. }
+                | FieldKind::YesNo
+                | FieldKind::Group { .. } => ("text", None, "off"),
             };
             view! {
                 <input id=id.clone() name=id type=input_type inputmode=inputmode autocomplete=autocomplete

@@ -84,6 +84,9 @@ impl FromRequestParts<Arc<AppState>> for CurrentAccount {
             .await
             .map_err(|e| ApiError::internal(lang, e))?
             .ok_or_else(unauthorized)?;
+        if touch && let Some(renewed) = parts.extensions.get::<SessionRenewed>() {
+            renewed.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let account = accounts::find_by_id(&state.db, live.account_id)
             .await
             .map_err(|e| ApiError::internal(lang, e))?
@@ -95,6 +98,26 @@ impl FromRequestParts<Arc<AppState>> for CurrentAccount {
             lang,
         })
     }
+}
+
+/// Set by the session extractor when the request renewed the session.
+#[derive(Clone, Default)]
+pub struct SessionRenewed(Arc<std::sync::atomic::AtomicBool>);
+
+/// Says on the answer whether the request renewed the session
+/// (`qyzmet_domain::api::SESSION_RENEWED_HEADER`), so the app's countdown follows the
+/// server's own decision.
+pub async fn say_when_session_renewed(mut req: Request, next: Next) -> Response {
+    let renewed = SessionRenewed::default();
+    req.extensions_mut().insert(renewed.clone());
+    let mut res = next.run(req).await;
+    if renewed.0.load(std::sync::atomic::Ordering::Relaxed) {
+        res.headers_mut().insert(
+            qyzmet_domain::api::SESSION_RENEWED_HEADER,
+            axum::http::HeaderValue::from_static("1"),
+        );
+    }
+    res
 }
 
 /// State-changing API requests must carry the CSRF header (see `CSRF_HEADER`). OCSP and

@@ -197,6 +197,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .fallback(problem::api_not_found)
         .layer(axum::middleware::from_fn(extract::require_csrf_header))
+        .layer(axum::middleware::from_fn(extract::say_when_session_renewed))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(axum::middleware::from_fn(problem::in_problem_shape))
         // Answers of the API are private unless a handler says otherwise (none is shared
