@@ -1,9 +1,11 @@
 //! Qyzmet's single-page app (Leptos, client-side rendered, built to wasm by Trunk).
 
+mod answers;
 mod api;
 mod app;
 mod components;
 mod i18n;
+mod kz_time;
 mod ncalayer;
 mod on_demand;
 mod pages;

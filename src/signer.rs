@@ -250,3 +250,13 @@ pub async fn verify(
         .map(|t| t as i64);
     Ok((holder, at))
 }
+
+/// Bytes of standard base64 (what the API sends documents and signatures as), decoded with
+/// the browser's `atob`.
+pub fn decode_base64(base64: &str) -> Option<Vec<u8>> {
+    let binary = leptos::prelude::window().atob(base64).ok()?;
+    binary
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
+}

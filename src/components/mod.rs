@@ -1,4 +1,6 @@
+pub mod account_forms;
 pub mod account_menu;
+pub mod answers_table;
 pub mod connection;
 pub mod form;
 pub mod key_fields;
@@ -9,3 +11,4 @@ pub mod other_sessions;
 pub mod page_title;
 pub mod service_card;
 pub mod session_timeout;
+pub mod timeline;

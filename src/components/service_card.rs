@@ -3,9 +3,9 @@
 use crate::i18n::{I18n, format_number, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use qyzmet_domain::api::{FeeView, ServiceSummary};
+use qyzmet_domain::api::{DocumentView, FeeView, ServiceSummary};
 use qyzmet_domain::calendar::DayKind;
-use qyzmet_domain::catalogue::Applicants;
+use qyzmet_domain::catalogue::{Applicants, FileType};
 
 /// "30 working days" in the current language.
 pub fn term_text(i18n: I18n, days: u32, kind: DayKind) -> String {
@@ -75,4 +75,28 @@ pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
             </dl>
         </article>
     }
+}
+
+/// A file-type list as people write it: "PDF, JPEG, PNG".
+pub fn file_types(types: &[FileType]) -> String {
+    types
+        .iter()
+        .map(|t| match t {
+            FileType::Pdf => "PDF",
+            FileType::Jpeg => "JPEG",
+            FileType::Png => "PNG",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "PDF, JPEG, PNG, up to 10 MB" for a document slot.
+pub fn document_rules(i18n: I18n, d: &DocumentView) -> String {
+    i18n.t_with(
+        "document.rules",
+        &[
+            ("types", file_types(&d.types)),
+            ("mb", d.max_size_mb.to_string()),
+        ],
+    )
 }

@@ -6,8 +6,9 @@
 use crate::api;
 use crate::components::other_sessions::OtherSessions;
 use crate::components::page_title::PageTitle;
+use crate::components::timeline::icon;
 use crate::i18n::use_i18n;
-use crate::pages::request::{icon, local_time};
+use crate::kz_time::local_time;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use qyzmet_domain::api::ApplicationView;

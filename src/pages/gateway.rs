@@ -2,10 +2,10 @@
 //! walked end to end. It says on every line that no money moves.
 
 use crate::api;
+use crate::components::account_forms::safe_return;
 use crate::components::form::{ErrorSummary, Problem};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{format_number, use_i18n};
-use crate::pages::account_forms::safe_return;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use qyzmet_domain::api::PaymentStatus;

@@ -1,8 +1,10 @@
 //! Log in with IIN/BIN and password, then the one-time code sent to the phone the state
 //! holds (the second factor); or with EDS (the authentication key).
 
-use super::account_forms::{FormState, check_login, from_api, required, signer_problem};
 use crate::api;
+use crate::components::account_forms::{
+    FormState, check_login, from_api, required, signer_problem,
+};
 use crate::components::form::{ErrorSummary, Problem, TextField};
 use crate::components::key_fields::{KeyFields, KeyInput};
 use crate::components::one_time_code::CodeField;

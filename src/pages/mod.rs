@@ -1,4 +1,3 @@
-pub mod account_forms;
 pub mod apply;
 pub mod cabinet;
 pub mod gateway;

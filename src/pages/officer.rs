@@ -3,12 +3,12 @@
 //! signed with the officer's EDS in the browser.
 
 use crate::api::{self, ApiError};
+use crate::components::account_forms::{for_field, from_api, message};
 use crate::components::form::{ErrorSummary, Problem, focus_by_id};
 use crate::components::key_fields::{FILE, KeyFields, KeyInput};
 use crate::components::page_title::PageTitle;
+use crate::components::timeline::{Timeline, icon};
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::account_forms::{for_field, from_api, message};
-use crate::pages::request::{Timeline, icon};
 use crate::signer::{Purpose, Signer};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -197,7 +197,7 @@ pub fn OfficerRequest() -> impl IntoView {
         });
         if let Some(a) = &appointment {
             // The same check the server makes, before anything is sent.
-            let errors = a.check(crate::pages::request::now_in_kazakhstan());
+            let errors = a.check(crate::kz_time::now_in_kazakhstan());
             if !errors.is_empty() {
                 problems.set(
                     errors
@@ -279,7 +279,7 @@ pub fn OfficerRequest() -> impl IntoView {
                 let formed = api::decision_document(&id, &draft, lang)
                     .await
                     .map_err(|e| from_api(i18n, &e, FILE))?;
-                let bytes = crate::pages::sign::decode(&formed.document)
+                let bytes = crate::signer::decode_base64(&formed.document)
                     .ok_or_else(|| from_api(i18n, &ApiError::Network, FILE))?;
                 let signature = Signer::KeyFile { file, password }
                     .sign(&bytes, Purpose::Signing)
@@ -339,7 +339,7 @@ pub fn OfficerRequest() -> impl IntoView {
                     .and_then(|v| v.form)
                     .map(|f| f.steps.into_iter().flat_map(|s| s.fields).collect())
                     .unwrap_or_default();
-                crate::pages::apply::check::rows(i18n, &fields, &answers_map, None, None)
+                crate::components::answers_table::rows(i18n, &fields, &answers_map, None, None)
             };
             // Images preview on the page; a PDF opens in the browser's own viewer in a new tab.
             let files = app.attachments.iter().map(|a| {

@@ -3,8 +3,10 @@
 //! person only) with a code sent to the phone the state's mobile-citizens database holds.
 //! Nothing of the holder (not even the name) is shown before the proof.
 
-use super::account_forms::{FormState, check_login, from_api, message, required, signer_problem};
 use crate::api;
+use crate::components::account_forms::{
+    FormState, check_login, from_api, message, required, signer_problem,
+};
 use crate::components::form::{ErrorSummary, Problem, TextField};
 use crate::components::key_fields::{KeyFields, KeyInput};
 use crate::components::one_time_code::CodeField;

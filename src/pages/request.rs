@@ -5,7 +5,9 @@
 
 use crate::api;
 use crate::components::page_title::PageTitle;
+use crate::components::timeline::{Timeline, icon};
 use crate::i18n::{I18n, use_i18n};
+use crate::kz_time::{local_time, today};
 use crate::signer;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -15,58 +17,6 @@ use qyzmet_domain::api::{ApplicationView, CertificateHolder, DecisionView, Statu
 use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::Outcome;
 use qyzmet_domain::status::Status;
-
-/// A glyph per status, beside its name (the name carries the meaning).
-pub fn icon(s: Status) -> &'static str {
-    match s {
-        Status::Draft => "✎",
-        Status::Registered => "●",
-        Status::InReview | Status::TestingScheduled | Status::AwaitingInterestedBody => "◔",
-        Status::Satisfied => "✔",
-        Status::Refused => "✖",
-        Status::Withdrawn => "↩",
-    }
-}
-
-/// Kazakhstan's time of a moment in milliseconds: the browser's own date code does the
-/// calendar work, which keeps time-parsing code out of the bundle.
-fn in_kazakhstan(millis: f64) -> js_sys::Date {
-    let offset = f64::from(qyzmet_domain::calendar::KAZAKHSTAN_UTC_OFFSET_SECONDS) * 1000.0;
-    js_sys::Date::new(&leptos::wasm_bindgen::JsValue::from_f64(millis + offset))
-}
-
-/// Kazakhstan's local date and time now, minute precision (testing appointments are checked
-/// against it).
-pub fn now_in_kazakhstan() -> time::PrimitiveDateTime {
-    let d = in_kazakhstan(js_sys::Date::now());
-    let time = time::Time::from_hms(d.get_utc_hours() as u8, d.get_utc_minutes() as u8, 0)
-        .unwrap_or(time::Time::MIDNIGHT);
-    time::PrimitiveDateTime::new(today(), time)
-}
-
-pub fn today() -> time::Date {
-    let d = in_kazakhstan(js_sys::Date::now());
-    let month = time::Month::try_from(d.get_utc_month() as u8 + 1).unwrap_or(time::Month::January);
-    time::Date::from_calendar_date(d.get_utc_full_year() as i32, month, d.get_utc_date() as u8)
-        .unwrap_or(time::Date::MIN)
-}
-
-/// An RFC 3339 moment as Kazakhstan's `YYYY-MM-DD HH:MM`.
-pub fn local_time(rfc3339: &str) -> String {
-    let parsed = js_sys::Date::parse(rfc3339);
-    if parsed.is_nan() {
-        return rfc3339.to_string();
-    }
-    let d = in_kazakhstan(parsed);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        d.get_utc_full_year(),
-        d.get_utc_month() + 1,
-        d.get_utc_date(),
-        d.get_utc_hours(),
-        d.get_utc_minutes()
-    )
-}
 
 fn due_line(i18n: I18n, app: &ApplicationView) -> Option<String> {
     let due = app.due_date.clone()?;
@@ -88,27 +38,6 @@ fn due_line(i18n: I18n, app: &ApplicationView) -> Option<String> {
 
 /// Every status change with its time (Kazakhstan) and note, oldest first.
 #[component]
-pub fn Timeline(history: Vec<qyzmet_domain::api::HistoryView>) -> impl IntoView {
-    let i18n = use_i18n();
-    let items = history
-        .into_iter()
-        .map(|h| {
-            let to = h.to;
-            view! {
-                <li>
-                    <span aria-hidden="true">{icon(to)}</span> " "
-                    <strong>{move || i18n.t(&format!("status.{}", to.code()))}</strong> " "
-                    <time datetime=h.at.clone()>{local_time(&h.at)}</time>
-                    {h.appointment.map(|a| view! { <p class="note">{move || i18n.t_with("request.appointment", &[("when", a.describe())])}</p> })}
-                    {h.note.map(|n| view! { <p class="note">{n}</p> })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ol class="timeline">{items}</ol> }
-}
-
-#[component]
 fn Decision(id: String, decision: DecisionView) -> impl IntoView {
     let i18n = use_i18n();
     let check = RwSignal::new(None::<Result<(CertificateHolder, Option<i64>), String>>);
@@ -118,7 +47,7 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
         decision.signer_iin.clone(),
     );
     leptos::task::spawn_local(async move {
-        let decode = |b64: &str| crate::pages::sign::decode(b64).unwrap_or_default();
+        let decode = |b64: &str| crate::signer::decode_base64(b64).unwrap_or_default();
         let result = signer::verify(&decode(&signature), &decode(&document), &iin).await;
         check.set(Some(result.map_err(|e| e.code)));
     });
@@ -147,7 +76,7 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
                     Some(Ok((holder, at))) => i18n.t_with("request.signature.valid", &[
                         ("name", holder.common_name.clone()),
                         ("iin", holder.iin.clone().unwrap_or_default()),
-                        ("date", at.map(|t| local_time(&crate::pages::sign::iso(t))).unwrap_or_default()),
+                        ("date", at.map(|t| local_time(&crate::kz_time::iso(t))).unwrap_or_default()),
                     ]),
                     Some(Err(code)) => format!("{} {}", i18n.t("request.signature.invalid"), i18n.t(&format!("error.{code}"))),
                 }}

@@ -3,16 +3,16 @@
 //! service.
 
 use crate::api;
+use crate::components::account_forms::from_api;
 use crate::components::form::{ErrorSummary, Problem};
 use crate::components::page_title::PageTitle;
-use crate::components::service_card::{applicants_key, fee_text, term_text};
+use crate::components::service_card::{applicants_key, document_rules, fee_text, term_text};
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::account_forms::from_api;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use qyzmet_domain::api::{CreateApplication, DocumentView, ServiceDetail, VariantView};
-use qyzmet_domain::catalogue::{Channel, FileType};
+use qyzmet_domain::catalogue::Channel;
 
 fn channel_key(c: Channel) -> &'static str {
     match c {
@@ -20,29 +20,6 @@ fn channel_key(c: Channel) -> &'static str {
         Channel::ProviderOffice => "channel.provider_office",
         Channel::StateCorporation => "channel.state_corporation",
     }
-}
-
-pub fn file_types(types: &[FileType]) -> String {
-    types
-        .iter()
-        .map(|t| match t {
-            FileType::Pdf => "PDF",
-            FileType::Jpeg => "JPEG",
-            FileType::Png => "PNG",
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// "PDF, JPEG, PNG, up to 10 MB" for a document slot.
-pub fn document_rules(i18n: I18n, d: &DocumentView) -> String {
-    i18n.t_with(
-        "document.rules",
-        &[
-            ("types", file_types(&d.types)),
-            ("mb", d.max_size_mb.to_string()),
-        ],
-    )
 }
 
 fn documents_list(i18n: I18n, docs: Vec<DocumentView>) -> impl IntoView {

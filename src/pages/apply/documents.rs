@@ -4,10 +4,10 @@
 //! reads the file's content, not its name).
 
 use super::steps::{Frame, SaveStatus, header};
+use crate::components::account_forms::{from_api, message};
 use crate::components::form::Problem;
+use crate::components::service_card::document_rules;
 use crate::i18n::{I18n, format_number, use_i18n};
-use crate::pages::account_forms::{from_api, message};
-use crate::pages::service::document_rules;
 use crate::upload::{self, Outcome, Upload};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;

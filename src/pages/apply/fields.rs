@@ -2,8 +2,8 @@
 //! hint and error tied to it; repeatable groups with add and remove; conditional fields shown
 //! only while their condition holds. The labels come from the catalogue in all three languages.
 
-use super::answers::{self, Slot};
 use super::draft::Draft;
+use crate::answers::{self, Slot};
 use crate::components::form::{Problem, focus_by_id};
 use crate::i18n::{I18n, use_i18n};
 use leptos::prelude::*;

@@ -3,8 +3,7 @@
 //! check your answers — before the sign step. Answers autosave as the user types; a draft
 //! opened later, on any device, resumes exactly where it was.
 
-mod answers;
-pub mod check;
+mod check;
 mod documents;
 mod draft;
 mod fields;

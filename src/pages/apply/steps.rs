@@ -2,13 +2,13 @@
 //! step shares: back link, "Step n of m", heading, error summary, autosave status and
 //! "Save and continue".
 
-use super::answers::{any_answered, label_of};
 use super::draft::{Draft, SaveState};
 use super::fields::field_view;
+use crate::answers::{any_answered, label_of};
+use crate::components::account_forms::message;
 use crate::components::form::{ErrorSummary, Problem};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::account_forms::message;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -85,7 +85,7 @@ fn step_list(v: &VariantView) -> Vec<StepRef> {
 
 /// Today in Kazakhstan, for date rules ("not in the future"), as the server counts it.
 pub fn today() -> time::Date {
-    crate::pages::request::today()
+    crate::kz_time::today()
 }
 
 /// Everything the steps share; `Copy`, so every handler can hold it.

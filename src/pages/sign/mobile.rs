@@ -4,9 +4,9 @@
 //! appears), refused (the reason, with a way to try again) or the link has expired.
 
 use crate::api::{self, ApiError};
+use crate::components::account_forms::{from_api, message};
 use crate::components::form::{Problem, focus_by_id};
 use crate::i18n::use_i18n;
-use crate::pages::account_forms::{from_api, message};
 use leptos::prelude::*;
 use qyzmet_domain::api::{ApplicationView, MobileSignView};
 
@@ -17,7 +17,7 @@ const POLL_MS: i32 = 2000;
 
 /// `HH:MM`, Kazakhstan time, of an RFC 3339 moment.
 fn clock(rfc3339: &str) -> String {
-    let local = crate::pages::request::local_time(rfc3339);
+    let local = crate::kz_time::local_time(rfc3339);
     local.rsplit(' ').next().unwrap_or_default().to_string()
 }
 

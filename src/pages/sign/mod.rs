@@ -3,11 +3,13 @@
 //! the confirmation with the registration number and due date.
 
 use crate::api::{self, ApiError};
+use crate::components::account_forms::{from_api, message};
 use crate::components::form::{ErrorSummary, Problem, focus_by_id};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{I18n, use_i18n};
+use crate::kz_time::date;
 use crate::ncalayer;
-use crate::pages::account_forms::{from_api, message};
+use crate::signer::decode_base64 as decode;
 use crate::signer::{self, Purpose, SignError, Signer};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -26,31 +28,11 @@ struct Formed {
     parsed: OutgoingDocument,
 }
 
-pub fn decode(base64: &str) -> Option<Vec<u8>> {
-    let binary = window().atob(base64).ok()?;
-    binary
-        .chars()
-        .map(|c| u8::try_from(u32::from(c)).ok())
-        .collect()
-}
-
 fn signer_problems(i18n: I18n, e: &SignError) -> Vec<Problem> {
     vec![Problem {
         field: e.field(FILE, PASSWORD).to_string(),
         message: message(i18n, &e.code, &[]),
     }]
-}
-
-/// RFC 3339 (UTC) of Unix seconds.
-pub fn iso(unix: i64) -> String {
-    let d = js_sys::Date::new(&leptos::wasm_bindgen::JsValue::from_f64(
-        unix as f64 * 1000.0,
-    ));
-    d.to_iso_string().as_string().unwrap_or_default()
-}
-
-fn date(unix: i64) -> String {
-    iso(unix).chars().take(10).collect()
 }
 
 /// A random key for this page's submit: a retry sends the same one.

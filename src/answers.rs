@@ -152,4 +152,71 @@ mod tests {
         };
         assert_eq!(text(&a, &first), "123");
     }
+
+    fn words(kk: &str, ru: &str, en: &str) -> qyzmet_domain::lang::Text {
+        qyzmet_domain::lang::Text {
+            kk: kk.into(),
+            ru: ru.into(),
+            en: en.into(),
+        }
+    }
+
+    fn field(id: &str, kind: FieldKind) -> Field {
+        Field {
+            id: id.into(),
+            label: words(
+                &format!("{id} kk"),
+                &format!("{id} ru"),
+                &format!("{id} en"),
+            ),
+            hint: None,
+            kind,
+            required: false,
+            rules: Default::default(),
+            visible_when: None,
+        }
+    }
+
+    #[test]
+    fn an_error_path_is_introduced_by_its_labels() {
+        let children = Field {
+            label: words("Балалар", "Дети", "Children"),
+            ..field(
+                "children",
+                FieldKind::Group {
+                    item_label: words("Бала", "Ребёнок", "Child"),
+                    fields: vec![field("iin", FieldKind::Iin)],
+                    min_items: 0,
+                    max_items: 5,
+                },
+            )
+        };
+        let fields = [field("phone", FieldKind::Phone), children];
+        assert_eq!(
+            label_of(&fields, "children[1].iin", Lang::En).as_deref(),
+            Some("Child 2 – iin en")
+        );
+        assert_eq!(
+            label_of(&fields, "phone", Lang::Ru).as_deref(),
+            Some("phone ru")
+        );
+        assert_eq!(label_of(&fields, "children[x].iin", Lang::En), None);
+        assert_eq!(label_of(&fields, "unknown", Lang::En), None);
+    }
+
+    #[test]
+    fn a_step_is_in_progress_once_anything_is_typed() {
+        let fields = [field("phone", FieldKind::Phone)];
+        let mut a = Answers::new();
+        assert!(!any_answered(&fields, &a));
+        set_text(&mut a, &Slot::top("phone"), "  ".into());
+        assert!(!any_answered(&fields, &a));
+        set_text(&mut a, &Slot::top("phone"), "+7 701".into());
+        assert!(any_answered(&fields, &a));
+        // A text where a group is expected is replaced, not panicked on.
+        a.insert("children".into(), Answer::Text("x".into()));
+        add_item(&mut a, "children");
+        assert_eq!(item_count(&a, "children"), 1);
+        assert_eq!(scope(&a, &Some(("children".into(), 3))), None);
+    }
 }

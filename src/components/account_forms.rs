@@ -200,3 +200,30 @@ pub fn after_login() -> String {
         .and_then(|v| v.as_string());
     safe_return(next).unwrap_or_else(|| "/".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::for_field;
+    use crate::components::form::Problem;
+
+    #[test]
+    fn a_field_shows_the_first_problem_that_names_it() {
+        let problems = vec![
+            Problem {
+                field: "login".into(),
+                message: "first".into(),
+            },
+            Problem {
+                field: "password".into(),
+                message: "other".into(),
+            },
+            Problem {
+                field: "login".into(),
+                message: "second".into(),
+            },
+        ];
+        assert_eq!(for_field(&problems, "login").as_deref(), Some("first"));
+        assert_eq!(for_field(&problems, "password").as_deref(), Some("other"));
+        assert_eq!(for_field(&problems, "email"), None);
+    }
+}
