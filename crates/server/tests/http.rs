@@ -112,6 +112,27 @@ async fn unknown_things_get_a_localized_problem() {
     assert_eq!(res.status(), 404);
     let p: Problem = res.json().await.unwrap();
     assert_eq!(p.code, "not_found");
+
+    // The title is written in the request's language by the one response layer, whatever
+    // the handler: by Accept-Language, and `?lang=` over it.
+    for (query, accept, title) in [
+        (
+            "",
+            "en-GB,en;q=0.9",
+            "There is no such service in the catalogue.",
+        ),
+        ("?lang=kk", "en", "Мұндай қызмет каталогта жоқ."),
+    ] {
+        let res = reqwest::Client::new()
+            .get(format!("{}/api/services/no-such-service{query}", s.base))
+            .header("accept-language", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let p: Problem = res.json().await.unwrap();
+        assert_eq!(p.title, title);
+    }
 }
 
 #[tokio::test]

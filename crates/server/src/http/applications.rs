@@ -11,7 +11,6 @@ use axum::body::Body;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
     AccountKind, ApplicationList, ApplicationView, CreateApplication, Role, SaveAnswers,
 };
@@ -22,8 +21,8 @@ use serde::Deserialize;
 use sqlx::Row;
 use std::sync::Arc;
 
-fn not_found(lang: Lang) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang)
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "application.not_found")
 }
 
 pub fn field_error(field: impl Into<String>, code: &str) -> FieldError {
@@ -39,11 +38,7 @@ fn applicant(current: &CurrentAccount) -> Result<(), ApiError> {
     if current.account.role == Role::Applicant {
         Ok(())
     } else {
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "auth.forbidden",
-            current.lang,
-        ))
+        Err(ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden"))
     }
 }
 
@@ -70,10 +65,9 @@ pub async fn visible(
     if current.account.role == Role::Officer {
         let provider = super::officers::provider_of(current)?;
         return crate::officers::find(&state.db, provider, id)
-            .await
-            .map_err(|e| ApiError::internal(current.lang, e))?
+            .await?
             .map(|r| r.stored)
-            .ok_or_else(|| not_found(current.lang));
+            .ok_or_else(not_found);
     }
     owned(state, current, id).await
 }
@@ -85,9 +79,8 @@ pub async fn owned(
     id: &str,
 ) -> Result<Stored, ApiError> {
     applications::get_owned(&state.db, current.account.id, id)
-        .await
-        .map_err(|e| ApiError::internal(current.lang, e))?
-        .ok_or_else(|| not_found(current.lang))
+        .await?
+        .ok_or_else(not_found)
 }
 
 #[utoipa::path(
@@ -102,17 +95,15 @@ pub async fn create(
     current: CurrentAccount,
     ApiJson(req): ApiJson<CreateApplication>,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    let lang = current.lang;
     applicant(&current)?;
     let service = state
         .catalogue
         .service(&req.service_id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "service_not_found", lang))?;
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "service_not_found"))?;
     if !service.online() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "application.office_only",
-            lang,
         ));
     }
     let admitted = match current.account.kind {
@@ -123,13 +114,12 @@ pub async fn create(
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "application.applicant_not_admitted",
-            lang,
         ));
     }
     let variant = match &req.variant_id {
-        Some(v) => service.variant(v).ok_or_else(|| {
-            ApiError::validation(lang, vec![field_error("variant_id", "form.choice")])
-        })?,
+        Some(v) => service
+            .variant(v)
+            .ok_or_else(|| ApiError::validation(vec![field_error("variant_id", "form.choice")]))?,
         None => service.main_variant(),
     };
     let draft = NewDraft {
@@ -138,9 +128,7 @@ pub async fn create(
         variant_id: &variant.id,
         provider_id: &service.providers[0],
     };
-    let stored = applications::create_draft(&state.db, &draft)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let stored = applications::create_draft(&state.db, &draft).await?;
     Ok((StatusCode::CREATED, Json(stored.view)))
 }
 
@@ -163,17 +151,16 @@ pub async fn list(
     current: CurrentAccount,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<ApplicationList>, ApiError> {
-    let lang = current.lang;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
-            ApiError::validation(lang, vec![field_error("status", "form.choice")])
-        })?),
+        Some(code) => Some(
+            Status::from_code(code)
+                .ok_or_else(|| ApiError::validation(vec![field_error("status", "form.choice")]))?,
+        ),
         None => None,
     };
     let applications =
         applications::list_owned(&state.db, current.account.id, status, q.number.as_deref())
-            .await
-            .map_err(|e| ApiError::internal(lang, e))?;
+            .await?;
     Ok(Json(ApplicationList { applications }))
 }
 
@@ -206,7 +193,6 @@ pub async fn save(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<SaveAnswers>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    let lang = current.lang;
     // Drafts hold whatever the user typed, valid or not: nothing typed is ever lost. Only a
     // size bound applies here; validation happens on check and on submission.
     let size = serde_json::to_vec(&req.answers)
@@ -216,7 +202,6 @@ pub async fn save(
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "request.too_large",
-            lang,
         ));
     }
     match applications::save_answers(
@@ -229,18 +214,16 @@ pub async fn save(
     .await
     {
         Ok(stored) => Ok(Json(stored.view)),
-        Err(SaveError::NotFound) => Err(not_found(lang)),
-        Err(SaveError::NotDraft) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "application.not_draft",
-            lang,
-        )),
+        Err(SaveError::NotFound) => Err(not_found()),
+        Err(SaveError::NotDraft) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"))
+        }
         Err(SaveError::Stale(current_app)) => {
-            let mut e = ApiError::new(StatusCode::CONFLICT, "application.version_conflict", lang);
+            let mut e = ApiError::new(StatusCode::CONFLICT, "application.version_conflict");
             e.current = Some(Box::new(current_app.view));
             Err(e)
         }
-        Err(SaveError::Db(e)) => Err(ApiError::internal(lang, e)),
+        Err(SaveError::Db(e)) => Err(ApiError::internal(e)),
     }
 }
 
@@ -259,13 +242,11 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     match applications::delete_draft(&state.db, current.account.id, &id).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(SaveError::NotFound) => Err(not_found(current.lang)),
-        Err(SaveError::NotDraft | SaveError::Stale(_)) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "application.not_draft",
-            current.lang,
-        )),
-        Err(SaveError::Db(e)) => Err(ApiError::internal(current.lang, e)),
+        Err(SaveError::NotFound) => Err(not_found()),
+        Err(SaveError::NotDraft | SaveError::Stale(_)) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"))
+        }
+        Err(SaveError::Db(e)) => Err(ApiError::internal(e)),
     }
 }
 
@@ -305,13 +286,12 @@ pub async fn check(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let stored = owned(&state, &current, &id).await?;
-    let (_, variant) =
-        service_and_variant(&state, &stored).ok_or_else(|| not_found(current.lang))?;
+    let (_, variant) = service_and_variant(&state, &stored).ok_or_else(not_found)?;
     let errors = completeness_errors(variant, &stored.view);
     if errors.is_empty() {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::validation(current.lang, errors))
+        Err(ApiError::validation(errors))
     }
 }
 
@@ -331,21 +311,16 @@ pub async fn upload(
     Path((id, document_id)): Path<(String, String)>,
     mut multipart: Multipart,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    let lang = current.lang;
     let stored = owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "application.not_draft",
-            lang,
-        ));
+        return Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"));
     }
-    let (_, variant) = service_and_variant(&state, &stored).ok_or_else(|| not_found(lang))?;
+    let (_, variant) = service_and_variant(&state, &stored).ok_or_else(not_found)?;
     let document = variant
         .documents
         .iter()
         .find(|d| d.id == document_id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "attachment.unknown_document", lang))?;
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "attachment.unknown_document"))?;
     let others: u64 = stored
         .view
         .attachments
@@ -357,34 +332,32 @@ pub async fn upload(
     let limit = file_limit.min(attachments::APPLICATION_LIMIT.saturating_sub(others));
     let application_bound = limit < file_limit;
 
-    let malformed = || ApiError::new(StatusCode::BAD_REQUEST, "request.malformed", lang);
+    let malformed = || ApiError::new(StatusCode::BAD_REQUEST, "request.malformed");
     let mut field = loop {
         match multipart.next_field().await.map_err(|_| malformed())? {
             Some(f) if f.name() == Some("file") => break f,
             Some(_) => continue,
             None => {
-                return Err(ApiError::validation(
-                    lang,
-                    vec![field_error("file", "attachment.empty")],
-                ));
+                return Err(ApiError::validation(vec![field_error(
+                    "file",
+                    "attachment.empty",
+                )]));
             }
         }
     };
     let file_name = attachments::clean_file_name(field.file_name());
     let mut upload = Upload::start(&state.config.data_dir, limit, &document.types)
         .await
-        .map_err(|e| ApiError::internal(lang, format!("{e:?}")))?;
+        .map_err(|e| ApiError::internal(format!("{e:?}")))?;
     let refused = |e: UploadError| match e {
-        UploadError::Empty => {
-            ApiError::validation(lang, vec![field_error("file", "attachment.empty")])
-        }
+        UploadError::Empty => ApiError::validation(vec![field_error("file", "attachment.empty")]),
         UploadError::TooLarge { limit } => {
             let code = if application_bound {
                 "attachment.application_too_large"
             } else {
                 "attachment.too_large"
             };
-            let mut e = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code, lang);
+            let mut e = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code);
             e.errors = vec![FieldError {
                 field: "file".into(),
                 code: code.into(),
@@ -395,9 +368,8 @@ pub async fn upload(
         UploadError::TypeNotAllowed => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "attachment.type_not_allowed",
-            lang,
         ),
-        UploadError::Io(msg) => ApiError::internal(lang, msg),
+        UploadError::Io(msg) => ApiError::internal(msg),
     };
     loop {
         match field.chunk().await {
@@ -416,18 +388,12 @@ pub async fn upload(
         }
     }
     let file = upload.finish().await.map_err(refused)?;
-    let mut tx = state
-        .db
-        .pool
-        .begin()
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let mut tx = state.db.pool.begin().await?;
     sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
         .bind(stored.id)
         .bind(document_id.clone())
         .execute(&mut *tx)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+        .await?;
     sqlx::query(
         "INSERT INTO attachments (application_id, document_id, file_name, content_type, size, sha256, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -439,15 +405,13 @@ pub async fn upload(
     .bind(file.sha256)
     .bind(now())
     .execute(&mut *tx)
-    .await
-    .map_err(|e| ApiError::internal(lang, e))?;
+    .await?;
     sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
         .bind(now())
         .bind(stored.id)
         .execute(&mut *tx)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
-    tx.commit().await.map_err(|e| ApiError::internal(lang, e))?;
+        .await?;
+    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(owned(&state, &current, &id).await?.view),
@@ -468,25 +432,16 @@ pub async fn remove_attachment(
 ) -> Result<StatusCode, ApiError> {
     let stored = owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "application.not_draft",
-            current.lang,
-        ));
+        return Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"));
     }
     let done =
         sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
             .bind(stored.id)
             .bind(document_id)
             .execute(&state.db.pool)
-            .await
-            .map_err(|e| ApiError::internal(current.lang, e))?;
+            .await?;
     if done.rows_affected() == 0 {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "attachment.not_found",
-            current.lang,
-        ));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "attachment.not_found"));
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -513,30 +468,24 @@ pub async fn download(
     Path((id, document_id)): Path<(String, String)>,
     Query(q): Query<DownloadQuery>,
 ) -> Result<Response, ApiError> {
-    let lang = current.lang;
     let stored = visible(&state, &current, &id).await?;
     let row = sqlx::query("SELECT file_name, content_type, sha256 FROM attachments WHERE application_id = $1 AND document_id = $2")
         .bind(stored.id)
         .bind(document_id)
         .fetch_optional(&state.db.pool)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "attachment.not_found", lang))?;
-    let get = |c: &str| {
-        row.try_get::<String, _>(c)
-            .map_err(|e| ApiError::internal(lang, e))
-    };
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "attachment.not_found"))?;
+    let get = |c: &str| row.try_get::<String, _>(c).map_err(ApiError::internal);
     let (file_name, content_type, sha256) =
         (get("file_name")?, get("content_type")?, get("sha256")?);
-    let file = tokio::fs::File::open(attachments::content_path(&state.config.data_dir, &sha256))
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let file =
+        tokio::fs::File::open(attachments::content_path(&state.config.data_dir, &sha256)).await?;
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type).map_err(|e| ApiError::internal(lang, e))?,
+        HeaderValue::from_str(&content_type).map_err(ApiError::internal)?,
     );
     let disposition = format!(
         "{}; filename=\"file\"; filename*=UTF-8''{}",
@@ -545,7 +494,7 @@ pub async fn download(
     );
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(|e| ApiError::internal(lang, e))?,
+        HeaderValue::from_str(&disposition).map_err(ApiError::internal)?,
     );
     h.insert(
         header::CACHE_CONTROL,
@@ -581,9 +530,7 @@ pub async fn history(
     Path(id): Path<String>,
 ) -> Result<Json<qyzmet_domain::api::HistoryList>, ApiError> {
     let stored = visible(&state, &current, &id).await?;
-    let history = crate::officers::history(&state.db, stored.id)
-        .await
-        .map_err(|e| ApiError::internal(current.lang, e))?;
+    let history = crate::officers::history(&state.db, stored.id).await?;
     Ok(Json(qyzmet_domain::api::HistoryList { history }))
 }
 
@@ -602,9 +549,8 @@ pub async fn decision(
     Path(id): Path<String>,
 ) -> Result<Json<qyzmet_domain::api::DecisionView>, ApiError> {
     use base64::Engine;
-    let lang = current.lang;
     let stored = visible(&state, &current, &id).await?;
-    let d = stored_decision(&state, &stored, lang).await?;
+    let d = stored_decision(&state, &stored).await?;
     let b64 = base64::engine::general_purpose::STANDARD;
     Ok(Json(qyzmet_domain::api::DecisionView {
         outcome: d.outcome,
@@ -631,7 +577,6 @@ pub async fn withdraw(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    let lang = current.lang;
     applicant(&current)?;
     let stored = owned(&state, &current, &id).await?;
     let entry = qyzmet_domain::status::transition(
@@ -642,7 +587,7 @@ pub async fn withdraw(
         time::OffsetDateTime::now_utc(),
         None,
     )
-    .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code(), lang))?;
+    .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code()))?;
     super::officers::commit_move(&state, &current, &stored, &entry, None, None).await?;
     Ok(Json(owned(&state, &current, &id).await?.view))
 }
@@ -651,12 +596,10 @@ pub async fn withdraw(
 pub async fn stored_decision(
     state: &AppState,
     stored: &crate::applications::Stored,
-    lang: Lang,
 ) -> Result<crate::officers::StoredDecision, ApiError> {
     crate::officers::decision_of(&state.db, stored.id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "decision.not_found", lang))
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "decision.not_found"))
 }
 
 /// `PUT /api/applications/{id}/step`: the applicant opened this step of the editor; the draft
@@ -675,24 +618,17 @@ pub async fn last_step(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<qyzmet_domain::api::LastStep>,
 ) -> Result<StatusCode, ApiError> {
-    let lang = current.lang;
     if !req.is_valid() {
-        return Err(ApiError::validation(
-            lang,
-            vec![field_error("step", "form.invalid")],
-        ));
+        return Err(ApiError::validation(vec![field_error(
+            "step",
+            "form.invalid",
+        )]));
     }
     let stored = owned(&state, &current, &id).await?;
-    let set = applications::set_last_step(&state.db, stored.id, &req.step)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let set = applications::set_last_step(&state.db, stored.id, &req.step).await?;
     if set {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "application.not_draft",
-            lang,
-        ))
+        Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"))
     }
 }

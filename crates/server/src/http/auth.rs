@@ -32,11 +32,8 @@ async fn session_view(
     account: AccountView,
     token: &str,
     live: sessions::Live,
-    lang: qyzmet_domain::Lang,
 ) -> Result<SessionView, ApiError> {
-    let other_sessions = sessions::others(&state.db, account.id, token)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let other_sessions = sessions::others(&state.db, account.id, token).await?;
     Ok(SessionView {
         account,
         seconds_left: live.seconds_left,
@@ -51,19 +48,16 @@ async fn start_session(
     headers: &HeaderMap,
     account: AccountView,
     status: StatusCode,
-    lang: qyzmet_domain::Lang,
 ) -> Result<Response, ApiError> {
-    let token = sessions::create(&state.db, account.id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let token = sessions::create(&state.db, account.id).await?;
     let cookie = HeaderValue::from_str(&sessions::cookie(Some(&token), over_tls(headers)))
-        .map_err(|e| ApiError::internal(lang, e))?;
+        .map_err(ApiError::internal)?;
     let live = sessions::Live {
         account_id: account.id,
         seconds_left: sessions::IDLE_TIMEOUT,
         absolute_seconds_left: sessions::ABSOLUTE_TIMEOUT,
     };
-    let view = session_view(state, account, &token, live, lang).await?;
+    let view = session_view(state, account, &token, live).await?;
     let mut res = (status, Json(view)).into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
@@ -78,7 +72,6 @@ async fn start_session(
 )]
 pub async fn register(
     State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<RegisterRequest>,
@@ -86,7 +79,7 @@ pub async fn register(
     // The form's own checks first, so a typo never spends the proof.
     let holder = match accounts::check_registration(&state.db, &req).await {
         Ok(h) => h,
-        Err(e) => return Err(register_error(e, lang)),
+        Err(e) => return Err(register_error(e)),
     };
     let login = holder.id.as_string();
     let proven_by = match &req.proof {
@@ -100,7 +93,6 @@ pub async fn register(
                 verification_id,
                 verification::Purpose::Register,
                 code,
-                lang,
             )
             .await
             .and_then(|proven| {
@@ -108,7 +100,7 @@ pub async fn register(
                 if proven.subject == login {
                     Ok(())
                 } else {
-                    Err(code_problem(lang, "verification.expired", None))
+                    Err(code_problem("verification.expired", None))
                 }
             })?;
             ProvenBy::Sms
@@ -118,21 +110,21 @@ pub async fn register(
                 AccountId::Iin(iin) => qyzmet_eds::Expected::Iin(iin.as_string()),
                 AccountId::Bin(bin) => qyzmet_eds::Expected::Bin(bin.as_string()),
             };
-            verify_challenge(&state, REGISTER_PREFIX, nonce, signature, &expected, lang).await?;
+            verify_challenge(&state, REGISTER_PREFIX, nonce, signature, &expected).await?;
             ProvenBy::Eds
         }
     };
     match accounts::register_proven(&state.db, &holder, &req, proven_by).await {
-        Ok(account) => start_session(&state, &headers, account, StatusCode::CREATED, lang).await,
-        Err(e) => Err(register_error(e, lang)),
+        Ok(account) => start_session(&state, &headers, account, StatusCode::CREATED).await,
+        Err(e) => Err(register_error(e)),
     }
 }
 
-fn register_error(e: RegisterError, lang: qyzmet_domain::Lang) -> ApiError {
+fn register_error(e: RegisterError) -> ApiError {
     match e {
-        RegisterError::Invalid(errors) => ApiError::validation(lang, errors),
-        RegisterError::Exists => ApiError::new(StatusCode::CONFLICT, "account.exists", lang),
-        RegisterError::Db(e) => ApiError::internal(lang, e),
+        RegisterError::Invalid(errors) => ApiError::validation(errors),
+        RegisterError::Exists => ApiError::new(StatusCode::CONFLICT, "account.exists"),
+        RegisterError::Db(e) => ApiError::internal(e),
     }
 }
 
@@ -151,16 +143,14 @@ pub async fn registration_code(
     RequestLang(lang): RequestLang,
     ApiJson(req): ApiJson<VerificationRequest>,
 ) -> Result<Response, ApiError> {
-    let invalid =
-        |code: &str| ApiError::validation(lang, vec![accounts::field_error("login", code)]);
+    let invalid = |code: &str| ApiError::validation(vec![accounts::field_error("login", code)]);
     let id = AccountId::parse(&req.login).map_err(|e| invalid(e.code()))?;
     if matches!(id, AccountId::Bin(_)) {
         // As on egov.kz, a legal entity registers with the EDS of its head or employee.
         return Err(invalid("registration.company_needs_eds"));
     }
     let holder = accounts::registry_holder(&state.db, &id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
+        .await?
         .ok_or_else(|| invalid("registry.not_found"))?;
     let phone = holder.phone.ok_or_else(|| invalid("registry.no_phone"))?;
     send_code(
@@ -191,12 +181,12 @@ async fn send_code(
             }),
         )
             .into_response()),
-        Err(verification::SendError::TooMany(wait)) => Err(ApiError::throttled(lang, wait)),
-        Err(verification::SendError::Failed(e)) => Err(ApiError::internal(lang, e)),
+        Err(verification::SendError::TooMany(wait)) => Err(ApiError::throttled(wait)),
+        Err(verification::SendError::Failed(e)) => Err(ApiError::internal(e)),
     }
 }
 
-fn code_problem(lang: qyzmet_domain::Lang, code: &'static str, left: Option<i64>) -> ApiError {
+fn code_problem(code: &'static str, left: Option<i64>) -> ApiError {
     let mut params = std::collections::BTreeMap::new();
     if let Some(left) = left {
         params.insert("attempts".to_string(), left.to_string());
@@ -207,7 +197,7 @@ fn code_problem(lang: qyzmet_domain::Lang, code: &'static str, left: Option<i64>
             code: code.into(),
             params,
         }],
-        ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, lang)
+        ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code)
     }
 }
 
@@ -219,15 +209,14 @@ async fn check_code(
     verification_id: &str,
     purpose: verification::Purpose,
     code: &str,
-    lang: qyzmet_domain::Lang,
 ) -> Result<verification::Proven, ApiError> {
-    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
+    let internal = |e: sqlx::Error| ApiError::internal(e);
     let address_key = format!("address:{}", peer.ip());
     if let Some(seconds) = throttle::locked_for(&state.db, &address_key)
         .await
         .map_err(internal)?
     {
-        return Err(ApiError::throttled(lang, seconds));
+        return Err(ApiError::throttled(seconds));
     }
     match verification::check(&state.db, verification_id, purpose, code).await {
         Ok(proven) => Ok(proven),
@@ -237,13 +226,13 @@ async fn check_code(
                 .await
                 .map_err(internal)?
             {
-                return Err(ApiError::throttled(lang, seconds));
+                return Err(ApiError::throttled(seconds));
             }
             Err(match e {
                 verification::CheckError::Wrong { attempts_left } => {
-                    code_problem(lang, "verification.wrong_code", Some(attempts_left))
+                    code_problem("verification.wrong_code", Some(attempts_left))
                 }
-                _ => code_problem(lang, "verification.expired", None),
+                _ => code_problem("verification.expired", None),
             })
         }
     }
@@ -259,9 +248,8 @@ async fn check_code(
 )]
 pub async fn registration_challenge(
     State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
 ) -> Result<Json<EdsChallenge>, ApiError> {
-    new_challenge(&state, REGISTER_PREFIX, lang).await.map(Json)
+    new_challenge(&state, REGISTER_PREFIX).await.map(Json)
 }
 
 #[utoipa::path(
@@ -277,7 +265,7 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
+    let internal = |e: sqlx::Error| ApiError::internal(e);
     // Throttle by the normalised identifier, so spaces or hyphens do not make a new key.
     let login_key = format!(
         "account:{}",
@@ -291,7 +279,7 @@ pub async fn login(
             .await
             .map_err(internal)?
         {
-            return Err(ApiError::throttled(lang, seconds));
+            return Err(ApiError::throttled(seconds));
         }
     }
     match accounts::authenticate(&state.db, &req.login, &req.password)
@@ -304,11 +292,7 @@ pub async fn login(
                 .map_err(internal)?;
             // The password is right: the second factor is a code to the registry's phone.
             if account.phone.is_empty() {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "auth.no_second_factor",
-                    lang,
-                ));
+                return Err(ApiError::new(StatusCode::CONFLICT, "auth.no_second_factor"));
             }
             send_code(
                 &state,
@@ -327,11 +311,10 @@ pub async fn login(
                 .await
                 .map_err(internal)?;
             match by_account.or(by_address) {
-                Some(seconds) => Err(ApiError::throttled(lang, seconds)),
+                Some(seconds) => Err(ApiError::throttled(seconds)),
                 None => Err(ApiError::new(
                     StatusCode::UNAUTHORIZED,
                     "auth.invalid_credentials",
-                    lang,
                 )),
             }
         }
@@ -350,7 +333,7 @@ pub async fn current(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
-    let view = session_view(&state, current.account, &current.token, *live, current.lang);
+    let view = session_view(&state, current.account, &current.token, *live);
     Ok(Json(view.await?))
 }
 
@@ -383,15 +366,13 @@ pub async fn end_other_sessions(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
-    let ended = sessions::revoke_others(&state.db, current.account.id, &current.token)
-        .await
-        .map_err(|e| ApiError::internal(current.lang, e))?;
+    let ended = sessions::revoke_others(&state.db, current.account.id, &current.token).await?;
     tracing::info!(
         account = current.account.id,
         ended,
         "other sessions ended by the holder"
     );
-    let view = session_view(&state, current.account, &current.token, *live, current.lang);
+    let view = session_view(&state, current.account, &current.token, *live);
     Ok(Json(view.await?))
 }
 
@@ -406,11 +387,9 @@ pub async fn logout(
     headers: HeaderMap,
     current: CurrentAccount,
 ) -> Result<Response, ApiError> {
-    sessions::revoke(&state.db, &current.token)
-        .await
-        .map_err(|e| ApiError::internal(current.lang, e))?;
+    sessions::revoke(&state.db, &current.token).await?;
     let cookie = HeaderValue::from_str(&sessions::cookie(None, over_tls(&headers)))
-        .map_err(|e| ApiError::internal(current.lang, e))?;
+        .map_err(ApiError::internal)?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
@@ -431,7 +410,6 @@ const REGISTER_PREFIX: &str = "qyzmet-register:";
 )]
 pub async fn code_login(
     State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<CodeLogin>,
@@ -442,28 +420,21 @@ pub async fn code_login(
         &req.verification_id,
         verification::Purpose::Login,
         &req.code,
-        lang,
     )
     .await?;
     let account = match proven.subject.parse::<i64>() {
-        Ok(id) => accounts::find_by_id(&state.db, id)
-            .await
-            .map_err(|e| ApiError::internal(lang, e))?,
+        Ok(id) => accounts::find_by_id(&state.db, id).await?,
         Err(_) => None,
     }
-    .ok_or_else(|| code_problem(lang, "verification.expired", None))?;
-    start_session(&state, &headers, account, StatusCode::OK, lang).await
+    .ok_or_else(|| code_problem("verification.expired", None))?;
+    start_session(&state, &headers, account, StatusCode::OK).await
 }
 
 /// A one-time value (two minutes) whose signature proves the holder of an EDS key.
-async fn new_challenge(
-    state: &AppState,
-    prefix: &str,
-    lang: qyzmet_domain::Lang,
-) -> Result<EdsChallenge, ApiError> {
-    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
+async fn new_challenge(state: &AppState, prefix: &str) -> Result<EdsChallenge, ApiError> {
+    let internal = |e: sqlx::Error| ApiError::internal(e);
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(lang, e))?;
+    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
     let nonce = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes));
     let t = crate::db::now();
     sqlx::query("DELETE FROM login_challenges WHERE expires_at < $1")
@@ -491,10 +462,9 @@ async fn verify_challenge(
     nonce: &str,
     signature: &str,
     expected: &qyzmet_eds::Expected,
-    lang: qyzmet_domain::Lang,
 ) -> Result<qyzmet_eds::Verified, ApiError> {
     let t = crate::db::now();
-    let expired = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.eds_challenge_expired", lang);
+    let expired = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.eds_challenge_expired");
     // A login challenge never registers, nor a registration one logs in.
     if !nonce.starts_with(prefix) {
         return Err(expired());
@@ -505,17 +475,14 @@ async fn verify_challenge(
     .bind(nonce.to_string())
     .bind(t)
     .execute(&state.db.pool)
-    .await
-    .map_err(|e| ApiError::internal(lang, e))?;
+    .await?;
     if spent.rows_affected() != 1 {
         return Err(expired());
     }
     let signature = STANDARD
         .decode(signature.trim())
-        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "eds.malformed", lang))?;
-    let trust = crate::revocation::trust_for(state, &signature, t)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "eds.malformed"))?;
+    let trust = crate::revocation::trust_for(state, &signature, t).await?;
     qyzmet_eds::verify_detached(
         &signature,
         nonce.as_bytes(),
@@ -524,7 +491,7 @@ async fn verify_challenge(
         expected,
         Some(t),
     )
-    .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.code(), lang))
+    .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.code()))
 }
 
 /// `POST /api/session/eds-challenge`: a one-time value for login with EDS.
@@ -536,9 +503,8 @@ async fn verify_challenge(
 )]
 pub async fn eds_challenge(
     State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
 ) -> Result<Json<EdsChallenge>, ApiError> {
-    new_challenge(&state, LOGIN_PREFIX, lang).await.map(Json)
+    new_challenge(&state, LOGIN_PREFIX).await.map(Json)
 }
 
 /// `POST /api/session/eds`: log in the account whose IIN (or, for a company employee's key,
@@ -553,7 +519,6 @@ pub async fn eds_challenge(
 )]
 pub async fn eds_login(
     State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
     headers: HeaderMap,
     ApiJson(req): ApiJson<EdsLogin>,
 ) -> Result<Response, ApiError> {
@@ -563,7 +528,6 @@ pub async fn eds_login(
         &req.nonce,
         &req.signature,
         &qyzmet_eds::Expected::Anyone,
-        lang,
     )
     .await?;
     let holder = verified.holder();
@@ -572,15 +536,11 @@ pub async fn eds_login(
         .clone()
         .or_else(|| holder.iin.clone())
         .unwrap_or_default();
-    match accounts::find_by_login(&state.db, &login)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-    {
-        Some((account, _)) => start_session(&state, &headers, account, StatusCode::OK, lang).await,
+    match accounts::find_by_login(&state.db, &login).await? {
+        Some((account, _)) => start_session(&state, &headers, account, StatusCode::OK).await,
         None => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "auth.eds_no_account",
-            lang,
         )),
     }
 }
@@ -596,18 +556,15 @@ pub async fn eds_login(
 )]
 pub async fn test_sms_outbox(
     State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
     Path(phone): Path<String>,
 ) -> Result<Response, ApiError> {
     if !state.sms.is_test() {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", lang));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found"));
     }
-    let phone = qyzmet_domain::form::normalise_phone(&phone).ok_or_else(|| {
-        ApiError::validation(lang, vec![accounts::field_error("phone", "form.phone")])
-    })?;
+    let phone = qyzmet_domain::form::normalise_phone(&phone)
+        .ok_or_else(|| ApiError::validation(vec![accounts::field_error("phone", "form.phone")]))?;
     let messages = crate::sms::outbox(&state.db, &phone)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
+        .await?
         .into_iter()
         .map(|m| TestSms {
             body: m.body,

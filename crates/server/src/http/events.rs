@@ -28,7 +28,7 @@ pub async fn notifications(
     notifications::list(&state.db, current.account.id)
         .await
         .map(Json)
-        .map_err(|e| ApiError::internal(current.lang, e))
+        .map_err(ApiError::internal)
 }
 
 /// `POST /api/notifications/read`: all of mine read.
@@ -42,9 +42,7 @@ pub async fn mark_read(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
 ) -> Result<StatusCode, ApiError> {
-    notifications::mark_all_read(&state.db, current.account.id)
-        .await
-        .map_err(|e| ApiError::internal(current.lang, e))?;
+    notifications::mark_all_read(&state.db, current.account.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -25,24 +25,17 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let lang = super::request_lang(&req);
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "request.unsupported_media_type",
-                lang,
             )),
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "request.too_large",
-                lang,
             )),
-            Err(_) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "request.malformed",
-                lang,
-            )),
+            Err(_) => Err(ApiError::new(StatusCode::BAD_REQUEST, "request.malformed")),
         }
     }
 }
@@ -75,21 +68,19 @@ impl FromRequestParts<Arc<AppState>> for CurrentAccount {
         let RequestLang(lang) = RequestLang::from_request_parts(parts, state)
             .await
             .unwrap_or(RequestLang(Default::default()));
-        let unauthorized = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.required", lang);
+        let unauthorized = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.required");
         let token = session_token(parts).ok_or_else(unauthorized)?;
         // A `GET /api/session` poll reads the time left without extending it. (Inside the
         // `/api` router the path has no `/api` prefix; the rule takes either.)
         let touch = qyzmet_domain::api::renews_session(parts.uri.path());
         let live = sessions::lookup(&state.db, &token, touch)
-            .await
-            .map_err(|e| ApiError::internal(lang, e))?
+            .await?
             .ok_or_else(unauthorized)?;
         if touch && let Some(renewed) = parts.extensions.get::<SessionRenewed>() {
             renewed.0.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         let account = accounts::find_by_id(&state.db, live.account_id)
-            .await
-            .map_err(|e| ApiError::internal(lang, e))?
+            .await?
             .ok_or_else(unauthorized)?;
         parts.extensions.insert(live);
         Ok(CurrentAccount {
@@ -129,8 +120,7 @@ pub async fn require_csrf_header(req: Request, next: Next) -> Response {
         || matches!(req.uri().path(), "/pki/ocsp" | "/pki/tsp")
         || req.uri().path().starts_with("/mgovSign/");
     if !safe && !req.headers().contains_key(CSRF_HEADER) {
-        let lang = super::request_lang(&req);
-        return ApiError::new(StatusCode::FORBIDDEN, "csrf.missing", lang).into_response();
+        return ApiError::new(StatusCode::FORBIDDEN, "csrf.missing").into_response();
     }
     next.run(req).await
 }

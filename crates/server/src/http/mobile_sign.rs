@@ -30,7 +30,7 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 
 /// The origin the phone reaches this portal at, as the browser asked it (behind a proxy,
 /// its `Host` and `X-Forwarded-Proto`).
-fn origin(headers: &HeaderMap, lang: Lang) -> Result<String, ApiError> {
+fn origin(headers: &HeaderMap) -> Result<String, ApiError> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -39,7 +39,7 @@ fn origin(headers: &HeaderMap, lang: Lang) -> Result<String, ApiError> {
                 && h.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
         })
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "request.malformed", lang))?;
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "request.malformed"))?;
     let https = headers
         .get("x-forwarded-proto")
         .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
@@ -69,14 +69,11 @@ pub async fn mobile_sign_link(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = current.lang;
-    let origin = origin(&headers, lang)?;
+    let origin = origin(&headers)?;
     let stored = super::applications::owned(&state, &current, &id).await?;
     let (document, _) = submission::form_for_signing(&state, &current, &stored).await?;
     let t = now();
-    let link = mobile_sign::open(&state.db, stored.id, current.account.id, &document, t)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let link = mobile_sign::open(&state.db, stored.id, current.account.id, &document, t).await?;
     let api1 = api1_url(&origin, &link.id);
     let view = MobileSignView {
         qr_text: egov_mobile::qr_text(&api1),
@@ -99,13 +96,11 @@ async fn own_link(
     id: &str,
     link: &str,
 ) -> Result<Link, ApiError> {
-    let lang = current.lang;
     let stored = super::applications::owned(state, current, id).await?;
     mobile_sign::find(&state.db, link)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
+        .await?
         .filter(|l| l.application_id == stored.id && l.account_id == current.account.id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found"))
 }
 
 /// `GET /api/applications/{id}/mobile-sign/{link}`: the link's state, which the sign page
@@ -150,11 +145,10 @@ pub async fn mobile_sign_qr(
     Path((id, link)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = current.lang;
     let link = own_link(&state, &current, &id, &link).await?;
-    let text = egov_mobile::qr_text(&api1_url(&origin(&headers, lang)?, &link.id));
+    let text = egov_mobile::qr_text(&api1_url(&origin(&headers)?, &link.id));
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| ApiError::internal(lang, e))?;
+        .map_err(ApiError::internal)?;
     let svg = code
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)
@@ -170,17 +164,17 @@ pub async fn mobile_sign_qr(
         .into_response())
 }
 
-fn gone(lang: Lang) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "mobile_sign.link_expired", lang).with_message()
+fn gone() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "mobile_sign.link_expired").with_message()
 }
 
 /// An open link, or the protocol's error (the link is unknown, used or expired).
-async fn open_link(state: &AppState, link: &str, lang: Lang) -> Result<Link, ApiError> {
+async fn open_link(state: &AppState, link: &str) -> Result<Link, ApiError> {
     mobile_sign::find(&state.db, link)
         .await
-        .map_err(|e| ApiError::internal(lang, e).with_message())?
+        .map_err(|e| ApiError::internal(e).with_message())?
         .filter(|l| l.open_at(now()))
-        .ok_or_else(|| gone(lang))
+        .ok_or_else(gone)
 }
 
 /// `GET /api/mgovSign/{link}` — API No. 1: who asks, until when, and where the document is,
@@ -198,15 +192,15 @@ pub async fn api1(
     Path(link): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let found = open_link(&state, &link, lang).await?;
+    let found = open_link(&state, &link).await?;
     let token = mobile_sign::hand_out_token(&state.db, &found.id, now())
         .await
-        .map_err(|e| ApiError::internal(lang, e).with_message())?
-        .ok_or_else(|| gone(lang))?;
+        .map_err(|e| ApiError::internal(e).with_message())?
+        .ok_or_else(gone)?;
     let t = |l: Lang, key: &str| crate::locales::message(l, key);
     let expiry = time::OffsetDateTime::from_unix_timestamp(found.expires_at)
         .map(qyzmet_domain::calendar::in_kazakhstan)
-        .map_err(|e| ApiError::internal(lang, e).with_message())?;
+        .map_err(|e| ApiError::internal(e).with_message())?;
     let expiry_date = format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000+05:00",
         expiry.year(),
@@ -226,10 +220,7 @@ pub async fn api1(
             bin: String::new(),
         },
         document: DocumentsLink {
-            uri: format!(
-                "{}/documents",
-                api1_url(&origin(&headers, lang)?, &found.id)
-            ),
+            uri: format!("{}/documents", api1_url(&origin(&headers)?, &found.id)),
             auth_type: AUTH_TOKEN.into(),
             auth_token: Some(token),
         },
@@ -245,13 +236,8 @@ fn no_store(body: impl IntoResponse) -> Response {
 }
 
 /// The open link whose bearer token the request carries.
-async fn authorised(
-    state: &AppState,
-    link: &str,
-    headers: &HeaderMap,
-    lang: Lang,
-) -> Result<Link, ApiError> {
-    let found = open_link(state, link, lang).await?;
+async fn authorised(state: &AppState, link: &str, headers: &HeaderMap) -> Result<Link, ApiError> {
+    let found = open_link(state, link).await?;
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -259,8 +245,7 @@ async fn authorised(
         .unwrap_or_default();
     if !found.token_matches(token) {
         return Err(
-            ApiError::new(StatusCode::UNAUTHORIZED, "mobile_sign.unauthorised", lang)
-                .with_message(),
+            ApiError::new(StatusCode::UNAUTHORIZED, "mobile_sign.unauthorised").with_message(),
         );
     }
     Ok(found)
@@ -311,11 +296,10 @@ fn documents(link: &Link, data: String) -> DocumentsToSign {
 )]
 pub async fn documents_to_sign(
     State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
     Path(link): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let found = authorised(&state, &link, &headers, lang).await?;
+    let found = authorised(&state, &link, &headers).await?;
     let body = documents(&found, B64.encode(&found.document));
     Ok(no_store(Json(body)))
 }
@@ -337,9 +321,9 @@ pub async fn signed_documents(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let found = authorised(&state, &link, &headers, lang).await?;
+    let found = authorised(&state, &link, &headers).await?;
     let malformed =
-        || ApiError::new(StatusCode::BAD_REQUEST, "mobile_sign.malformed", lang).with_message();
+        || ApiError::new(StatusCode::BAD_REQUEST, "mobile_sign.malformed").with_message();
     let signed: DocumentsToSign = serde_json::from_slice(&body).map_err(|_| malformed())?;
     let [document] = signed.documents_to_sign.as_slice() else {
         return Err(malformed());
@@ -361,7 +345,7 @@ pub async fn signed_documents(
     };
     mobile_sign::finish(&state.db, &found.id, end, problem)
         .await
-        .map_err(|e| ApiError::internal(lang, e).with_message())?;
+        .map_err(|e| ApiError::internal(e).with_message())?;
     match outcome {
         Ok(number) => Ok(no_store(Json(serde_json::json!({
             "message": crate::locales::message(lang, "mobile_sign.signed")
@@ -385,9 +369,8 @@ async fn register(
     signature: Vec<u8>,
 ) -> Result<String, ApiError> {
     let account = crate::accounts::find_by_id(&state.db, link.account_id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-        .ok_or_else(|| gone(lang))?;
+        .await?
+        .ok_or_else(gone)?;
     let owner = CurrentAccount {
         account,
         token: String::new(),
@@ -395,9 +378,8 @@ async fn register(
     };
     let stored =
         crate::applications::get_owned_by_id(&state.db, link.account_id, link.application_id)
-            .await
-            .map_err(|e| ApiError::internal(lang, e))?
-            .ok_or_else(|| gone(lang))?;
+            .await?
+            .ok_or_else(gone)?;
     let key = format!("egov-mobile:{}", link.id);
     let registered = submission::register_signed(
         state,

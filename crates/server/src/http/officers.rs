@@ -34,16 +34,12 @@ const DOCUMENT_LIFETIME: i64 = 30 * 60;
 pub fn provider_of(current: &CurrentAccount) -> Result<&str, ApiError> {
     match (&current.account.role, &current.account.provider_id) {
         (Role::Officer, Some(p)) => Ok(p),
-        _ => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "auth.forbidden",
-            current.lang,
-        )),
+        _ => Err(ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden")),
     }
 }
 
-fn not_found(lang: Lang) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang)
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "application.not_found")
 }
 
 async fn find(
@@ -53,9 +49,8 @@ async fn find(
 ) -> Result<ProviderRequest, ApiError> {
     let provider = provider_of(current)?;
     officers::find(&state.db, provider, id)
-        .await
-        .map_err(|e| ApiError::internal(current.lang, e))?
-        .ok_or_else(|| not_found(current.lang))
+        .await?
+        .ok_or_else(not_found)
 }
 
 fn steps(state: &AppState, r: &ProviderRequest) -> ServiceSteps {
@@ -114,9 +109,7 @@ pub async fn queue(
 ) -> Result<Json<Queue>, ApiError> {
     let lang = current.lang;
     let provider = provider_of(&current)?;
-    let all = officers::requests_of(&state.db, provider)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let all = officers::requests_of(&state.db, provider).await?;
     let mut counts = std::collections::BTreeMap::new();
     for r in &all {
         *counts
@@ -125,14 +118,11 @@ pub async fn queue(
     }
     let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
         Some(code) => Some(Status::from_code(code).ok_or_else(|| {
-            ApiError::validation(
-                lang,
-                vec![FieldError {
-                    field: "status".into(),
-                    code: "form.choice".into(),
-                    params: Default::default(),
-                }],
-            )
+            ApiError::validation(vec![FieldError {
+                field: "status".into(),
+                code: "form.choice".into(),
+                params: Default::default(),
+            }])
         })?),
         None => None,
     };
@@ -176,9 +166,7 @@ pub async fn detail(
 ) -> Result<Json<OfficerRequestView>, ApiError> {
     let lang = current.lang;
     let r = find(&state, &current, &id).await?;
-    let history = officers::history(&state.db, r.stored.id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let history = officers::history(&state.db, r.stored.id).await?;
     let allowed_moves =
         status::allowed_moves(r.stored.view.status, Actor::Officer, steps(&state, &r));
     Ok(Json(OfficerRequestView {
@@ -189,17 +177,14 @@ pub async fn detail(
     }))
 }
 
-fn transition_error(e: TransitionError, lang: Lang) -> ApiError {
+fn transition_error(e: TransitionError) -> ApiError {
     match e {
-        TransitionError::ReasonRequired => ApiError::validation(
-            lang,
-            vec![FieldError {
-                field: "reason".into(),
-                code: e.code().into(),
-                params: Default::default(),
-            }],
-        ),
-        _ => ApiError::new(StatusCode::CONFLICT, e.code(), lang),
+        TransitionError::ReasonRequired => ApiError::validation(vec![FieldError {
+            field: "reason".into(),
+            code: e.code().into(),
+            params: Default::default(),
+        }]),
+        _ => ApiError::new(StatusCode::CONFLICT, e.code()),
     }
 }
 
@@ -219,18 +204,16 @@ pub async fn make_move(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<MoveRequest>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
-    let lang = current.lang;
     if matches!(req.to, Status::Satisfied | Status::Refused) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "decision.signature_required",
-            lang,
         ));
     }
     let at = time::OffsetDateTime::now_utc();
     let r = find(&state, &current, &id).await?;
     if r.stored.view.status != req.from {
-        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
+        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed"));
     }
     let entry = status::transition(
         req.from,
@@ -240,7 +223,7 @@ pub async fn make_move(
         at,
         req.note,
     )
-    .map_err(|e| transition_error(e, lang))?;
+    .map_err(transition_error)?;
     // Scheduling testing names when and where; no other move carries an appointment.
     let appointment_errors = match (&req.appointment, req.to) {
         (Some(a), Status::TestingScheduled) => {
@@ -255,7 +238,7 @@ pub async fn make_move(
         (None, _) => Vec::new(),
     };
     if !appointment_errors.is_empty() {
-        return Err(ApiError::validation(lang, appointment_errors));
+        return Err(ApiError::validation(appointment_errors));
     }
     commit_move(
         &state,
@@ -279,7 +262,6 @@ pub async fn commit_move(
     appointment: Option<&qyzmet_domain::appointment::Appointment>,
     decision: Option<SignedDecision<'_>>,
 ) -> Result<(), ApiError> {
-    let lang = current.lang;
     let owner = officers::apply_move(
         &state.db,
         stored.id,
@@ -288,9 +270,8 @@ pub async fn commit_move(
         appointment,
         decision,
     )
-    .await
-    .map_err(|e| ApiError::internal(lang, e))?
-    .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed", lang))?;
+    .await?
+    .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed"))?;
     state.events.publish(
         owner,
         qyzmet_domain::api::StatusEvent {
@@ -340,7 +321,6 @@ fn check_decision(
     state: &AppState,
     r: &ProviderRequest,
     draft: &DecisionDraft,
-    lang: Lang,
 ) -> Result<(), ApiError> {
     status::transition(
         r.stored.view.status,
@@ -351,7 +331,7 @@ fn check_decision(
         draft.reason.clone(),
     )
     .map(|_| ())
-    .map_err(|e| transition_error(e, lang))
+    .map_err(transition_error)
 }
 
 /// `POST /api/officer/requests/{id}/decision-document`: the decision to sign.
@@ -370,7 +350,7 @@ pub async fn decision_document(
     ApiJson(draft): ApiJson<DecisionDraft>,
 ) -> Result<Json<DecisionDocumentView>, ApiError> {
     let r = find(&state, &current, &id).await?;
-    check_decision(&state, &r, &draft, current.lang)?;
+    check_decision(&state, &r, &draft)?;
     let document = form_decision(&state, &current, &r, &draft, &rfc3339(now()));
     Ok(Json(DecisionDocumentView {
         document: B64.encode(document.to_bytes()),
@@ -393,20 +373,19 @@ pub async fn decide(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<DecisionSubmit>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
-    let lang = current.lang;
     let r = find(&state, &current, &id).await?;
-    let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed", lang);
+    let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed");
     let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
     let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
     let formed = DecisionDocument::from_bytes(&document)
-        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed", lang))?;
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed"))?;
     let draft = DecisionDraft {
         outcome: formed.outcome,
         reason: formed.reason.clone(),
     };
     // The same request, officer and status as when it was formed, byte for byte.
     if form_decision(&state, &current, &r, &draft, &formed.decided_at).to_bytes() != document {
-        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed", lang));
+        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed"));
     }
     let t = now();
     let decided_at = time::OffsetDateTime::parse(
@@ -419,17 +398,15 @@ pub async fn decide(
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "application.document_expired",
-            lang,
         ));
     }
-    check_decision(&state, &r, &draft, lang)?;
+    check_decision(&state, &r, &draft)?;
     let expected = Expected::Iin(current.account.login.clone());
     let accepted = crate::signatures::accept(&state, signature, &document, &expected, t)
         .await
-        .map_err(|r| ApiError::refused(r, lang))?;
+        .map_err(ApiError::refused)?;
     let (signature, verified) = (accepted.der, accepted.verified);
-    let at =
-        time::OffsetDateTime::from_unix_timestamp(t).map_err(|e| ApiError::internal(lang, e))?;
+    let at = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
     let entry = status::transition(
         r.stored.view.status,
         formed.outcome.status(),
@@ -438,7 +415,7 @@ pub async fn decide(
         at,
         formed.reason.clone(),
     )
-    .map_err(|e| transition_error(e, lang))?;
+    .map_err(transition_error)?;
     let signed = SignedDecision {
         outcome: formed.outcome,
         reason: formed.reason.as_deref(),

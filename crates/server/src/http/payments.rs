@@ -32,17 +32,12 @@ pub async fn start(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
-    let lang = current.lang;
     let stored = super::applications::owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "application.not_draft",
-            lang,
-        ));
+        return Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"));
     }
     let amount = fee_before_signing(&state, &stored.view.service_id, &stored.view.variant_id)
-        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "payment.not_required", lang))?;
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "payment.not_required"))?;
     let payment = payments::start(
         &state.db,
         current.account.id,
@@ -50,8 +45,7 @@ pub async fn start(
         &stored.view.id,
         amount,
     )
-    .await
-    .map_err(|e| ApiError::internal(lang, e))?;
+    .await?;
     Ok(Json(payment))
 }
 
@@ -68,13 +62,11 @@ pub async fn of_application(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
-    let lang = current.lang;
     let stored = super::applications::owned(&state, &current, &id).await?;
     payments::of_application(&state.db, stored.id, &stored.view.id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
+        .await?
         .map(Json)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found", lang))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found"))
 }
 
 /// `GET /api/test-payment-gateway/payments/{id}`: the test gateway shows the payment.
@@ -91,10 +83,9 @@ pub async fn gateway_show(
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
     payments::find(&state.db, current.account.id, &id)
-        .await
-        .map_err(|e| ApiError::internal(current.lang, e))?
+        .await?
         .map(Json)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found", current.lang))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found"))
 }
 
 /// `POST /api/test-payment-gateway/payments/{id}/confirm`: the test gateway takes the money.
@@ -111,8 +102,7 @@ pub async fn gateway_confirm(
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
     payments::confirm(&state.db, current.account.id, &id)
-        .await
-        .map_err(|e| ApiError::internal(current.lang, e))?
+        .await?
         .map(Json)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found", current.lang))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found"))
 }

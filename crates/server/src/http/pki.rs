@@ -2,7 +2,6 @@
 //! tools and OpenSSL can check what the portal checks — the RSA chain at `/api/pki/…`, the
 //! GOST chain at `/api/pki/gost/…`.
 
-use super::RequestLang;
 use super::problem::ApiError;
 use crate::AppState;
 use axum::extract::State;
@@ -13,19 +12,15 @@ use x509_cert::der::Encode;
 
 use crate::pki::Chain;
 
-fn certificate(
-    cert: &qyzmet_eds::Certificate,
-    lang: qyzmet_domain::Lang,
-) -> Result<Response, ApiError> {
-    let der = cert.to_der().map_err(|e| ApiError::internal(lang, e))?;
+fn certificate(cert: &qyzmet_eds::Certificate) -> Result<Response, ApiError> {
+    let der = cert.to_der().map_err(ApiError::internal)?;
     Ok(file("application/pkix-cert", der))
 }
 
-fn current_crl(chain: &Chain, lang: qyzmet_domain::Lang) -> Result<Response, ApiError> {
+fn current_crl(chain: &Chain) -> Result<Response, ApiError> {
     let crl = chain
         .current_crl(crate::db::now())
-        .and_then(|c| Ok(c.to_der()?))
-        .map_err(|e| ApiError::internal(lang, e))?;
+        .and_then(|c| Ok(c.to_der()?))?;
     Ok(file("application/pkix-crl", crl))
 }
 
@@ -46,11 +41,8 @@ fn file(content_type: &'static str, bytes: Vec<u8>) -> Response {
     tag = "pki",
     responses((status = 200, description = "The RSA chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
-pub async fn root_ca(
-    State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
-) -> Result<Response, ApiError> {
-    certificate(&state.pki.rsa.root, lang)
+pub async fn root_ca(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    certificate(&state.pki.rsa.root)
 }
 
 #[utoipa::path(
@@ -59,11 +51,8 @@ pub async fn root_ca(
     tag = "pki",
     responses((status = 200, description = "The RSA chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
-pub async fn issuing_ca(
-    State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
-) -> Result<Response, ApiError> {
-    certificate(&state.pki.rsa.issuing, lang)
+pub async fn issuing_ca(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    certificate(&state.pki.rsa.issuing)
 }
 
 #[utoipa::path(
@@ -72,14 +61,8 @@ pub async fn issuing_ca(
     tag = "pki",
     responses((status = 200, description = "The RSA chain's issuing and root CA certificates (PEM)"), crate::http::openapi::Errors),
 )]
-pub async fn chain(
-    State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
-) -> Result<Response, ApiError> {
-    let pem = state
-        .pki
-        .chain_pem()
-        .map_err(|e| ApiError::internal(lang, e))?;
+pub async fn chain(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let pem = state.pki.chain_pem()?;
     Ok(file("application/x-pem-file", pem.into_bytes()))
 }
 
@@ -89,11 +72,8 @@ pub async fn chain(
     tag = "pki",
     responses((status = 200, description = "The RSA issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
 )]
-pub async fn crl(
-    State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
-) -> Result<Response, ApiError> {
-    current_crl(&state.pki.rsa, lang)
+pub async fn crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    current_crl(&state.pki.rsa)
 }
 
 /// `POST /api/pki/ocsp`: the test PKI's OCSP responder (RFC 6960 appendix A.1): an
@@ -125,13 +105,9 @@ pub async fn ocsp(State(state): State<Arc<AppState>>, request: axum::body::Bytes
 )]
 pub async fn tsp(
     State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
     query: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let answer = state
-        .pki
-        .time_stamp(&query, crate::db::now())
-        .map_err(|e| ApiError::internal(lang, e))?;
+    let answer = state.pki.time_stamp(&query, crate::db::now())?;
     Ok(file("application/timestamp-reply", answer))
 }
 
@@ -141,11 +117,8 @@ pub async fn tsp(
     tag = "pki",
     responses((status = 200, description = "The GOST chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
-pub async fn gost_root_ca(
-    State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
-) -> Result<Response, ApiError> {
-    certificate(&state.pki.gost.root, lang)
+pub async fn gost_root_ca(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    certificate(&state.pki.gost.root)
 }
 
 #[utoipa::path(
@@ -154,11 +127,8 @@ pub async fn gost_root_ca(
     tag = "pki",
     responses((status = 200, description = "The GOST chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
-pub async fn gost_issuing_ca(
-    State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
-) -> Result<Response, ApiError> {
-    certificate(&state.pki.gost.issuing, lang)
+pub async fn gost_issuing_ca(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    certificate(&state.pki.gost.issuing)
 }
 
 #[utoipa::path(
@@ -167,9 +137,6 @@ pub async fn gost_issuing_ca(
     tag = "pki",
     responses((status = 200, description = "The GOST issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
 )]
-pub async fn gost_crl(
-    State(state): State<Arc<AppState>>,
-    RequestLang(lang): RequestLang,
-) -> Result<Response, ApiError> {
-    current_crl(&state.pki.gost, lang)
+pub async fn gost_crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    current_crl(&state.pki.gost)
 }

@@ -84,11 +84,13 @@ pub const FIELD_CODES: &[&str] = &[
     "verification.expired",
 ];
 
-#[derive(Debug)]
+/// An API error: its status, stable code and details. It carries no language: the title is
+/// written in the request's language by `in_problem_shape`, the one response layer every
+/// `/api` answer passes (an error rendered outside it gets Kazakh, the default).
+#[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
-    pub lang: Lang,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
     pub current: Option<Box<qyzmet_domain::api::ApplicationView>>,
@@ -97,11 +99,10 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, lang: Lang) -> ApiError {
+    pub fn new(status: StatusCode, code: &'static str) -> ApiError {
         ApiError {
             status,
             code,
-            lang,
             errors: Vec::new(),
             retry_after: None,
             current: None,
@@ -109,36 +110,31 @@ impl ApiError {
         }
     }
 
-    pub fn validation(lang: Lang, errors: Vec<FieldError>) -> ApiError {
+    pub fn validation(errors: Vec<FieldError>) -> ApiError {
         ApiError {
             errors,
-            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", lang)
+            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation")
         }
     }
 
-    pub fn throttled(lang: Lang, seconds: i64) -> ApiError {
+    pub fn throttled(seconds: i64) -> ApiError {
         ApiError {
             retry_after: Some(seconds.max(1) as u64),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "auth.throttled", lang)
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "auth.throttled")
         }
     }
 
-    /// A failure of ours (database, disk), never of the user's input: logged, and answered
-    /// with a message that says their input is kept.
     /// A signature not accepted: 422 with the signature's own code, 503 when the
     /// time-stamp authority did not answer (the draft is kept; signing again later works).
-    pub fn refused(refusal: crate::signatures::Refusal, lang: Lang) -> ApiError {
+    pub fn refused(refusal: crate::signatures::Refusal) -> ApiError {
         use crate::signatures::Refusal;
         match refusal {
-            Refusal::Signature(e) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), lang)
-            }
+            Refusal::Signature(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code()),
             Refusal::TimeStampUnavailable => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "eds.time_stamp_unavailable",
-                lang,
             ),
-            Refusal::Internal(e) => ApiError::internal(lang, e),
+            Refusal::Internal(e) => ApiError::internal(e),
         }
     }
 
@@ -148,15 +144,17 @@ impl ApiError {
         self
     }
 
-    pub fn internal(lang: Lang, err: impl std::fmt::Display) -> ApiError {
+    /// A failure of ours (database, disk), never of the user's input: logged here — the one
+    /// place — and answered with a message that says their input is kept.
+    pub fn internal(err: impl std::fmt::Display) -> ApiError {
         tracing::error!("internal error: {err}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang)
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
     }
 
-    /// The title in the request's language, its placeholders filled: `{seconds}` from the
-    /// wait, the rest from the field error that carries the same code.
-    fn title(&self) -> String {
-        let mut title = locales::message(self.lang, &format!("error.{}", self.code));
+    /// The title in `lang`, its placeholders filled: `{seconds}` from the wait, the rest from
+    /// the field error that carries the same code.
+    fn title(&self, lang: Lang) -> String {
+        let mut title = locales::message(lang, &format!("error.{}", self.code));
         if let Some(s) = self.retry_after {
             title = title.replace("{seconds}", &s.to_string());
         }
@@ -168,24 +166,23 @@ impl ApiError {
         title
     }
 
-    pub fn problem(&self) -> Problem {
+    pub fn problem(&self, lang: Lang) -> Problem {
         Problem {
             type_uri: format!("urn:qyzmet:problem:{}", self.code),
-            title: self.title(),
+            title: self.title(lang),
             status: self.status.as_u16(),
             code: self.code.to_string(),
             detail: None,
             errors: self.errors.clone(),
             retry_after: self.retry_after,
             current: self.current.clone(),
-            message: self.message.then(|| self.title()),
+            message: self.message.then(|| self.title(lang)),
         }
     }
-}
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+    /// The answer in `lang`.
+    fn render(&self, lang: Lang) -> Response {
+        let body = serde_json::to_vec(&self.problem(lang)).unwrap_or_default();
         let mut res = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
@@ -200,9 +197,31 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Our failures become `internal` (logged) with `?`: the database, files, everything else.
+macro_rules! internal_from {
+    ($($error:ty),+) => {
+        $(impl From<$error> for ApiError {
+            fn from(e: $error) -> ApiError {
+                ApiError::internal(e)
+            }
+        })+
+    };
+}
+
+internal_from!(sqlx::Error, anyhow::Error, std::io::Error);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = self.render(Lang::default());
+        // The response layer writes it again in the request's language.
+        res.extensions_mut().insert(self);
+        res
+    }
+}
+
 /// Any `/api/…` path that names nothing.
-pub async fn api_not_found(super::RequestLang(lang): super::RequestLang) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", lang)
+pub async fn api_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found")
 }
 
 /// Every `/api` answer in the one shape: a rejection made outside our handlers (a path
@@ -215,6 +234,16 @@ pub async fn in_problem_shape(
 ) -> Response {
     let lang = super::request_lang(&req);
     let res = next.run(req).await;
+    if let Some(error) = res.extensions().get::<ApiError>().cloned() {
+        // The same answer (status, headers other layers set), its body in this language.
+        let (mut parts, _) = res.into_parts();
+        let (rendered, body) = error.render(lang).into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        if let Some(kind) = rendered.headers.get(header::CONTENT_TYPE) {
+            parts.headers.insert(header::CONTENT_TYPE, kind.clone());
+        }
+        return Response::from_parts(parts, body);
+    }
     let status = res.status();
     let is_problem = res
         .headers()
@@ -231,7 +260,7 @@ pub async fn in_problem_shape(
         s if s.is_server_error() => "internal",
         _ => "request.malformed",
     };
-    let mut problem = ApiError::new(status, code, lang).into_response();
+    let mut problem = ApiError::new(status, code).into_response();
     if let Some(allow) = res.headers().get(header::ALLOW) {
         problem.headers_mut().insert(header::ALLOW, allow.clone());
     }
@@ -245,18 +274,17 @@ mod tests {
 
     #[test]
     fn titles_fill_their_placeholders() {
-        let mut e = ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "attachment.too_large",
-            Lang::En,
-        );
+        let mut e = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "attachment.too_large");
         e.errors = vec![FieldError {
             field: "file".into(),
             code: "attachment.too_large".into(),
             params: [("max_mb".to_string(), "10".to_string())].into(),
         }];
-        assert_eq!(e.problem().title, "The file is too big: at most 10 MB.");
-        let t = ApiError::throttled(Lang::En, 42).problem().title;
+        assert_eq!(
+            e.problem(Lang::En).title,
+            "The file is too big: at most 10 MB."
+        );
+        let t = ApiError::throttled(42).problem(Lang::En).title;
         assert!(t.contains("42 seconds") && !t.contains('{'), "{t}");
     }
 }

@@ -60,7 +60,7 @@ pub async fn detail(
     let c = &state.catalogue;
     let service = c
         .service(&id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "service_not_found", lang))?;
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "service_not_found"))?;
     Ok(Json(ServiceDetail::new(
         service,
         &c.providers,

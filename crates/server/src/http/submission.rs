@@ -30,39 +30,36 @@ use std::sync::Arc;
 const DOCUMENT_LIFETIME: i64 = 30 * 60;
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-fn conflict(code: &'static str, lang: Lang) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, lang)
+fn conflict(code: &'static str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code)
 }
 
 /// Everything that must hold before a draft may be signed: a draft, complete, paid.
-fn ready_to_sign(state: &AppState, stored: &Stored, lang: Lang) -> Result<(), ApiError> {
+fn ready_to_sign(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
     if stored.view.status != Status::Draft {
-        return Err(conflict("application.not_draft", lang));
+        return Err(conflict("application.not_draft"));
     }
     let variant = state
         .catalogue
         .service(&stored.view.service_id)
         .and_then(|s| s.variant(&stored.view.variant_id))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))?;
     let errors = super::applications::completeness_errors(variant, &stored.view);
     if !errors.is_empty() {
-        return Err(ApiError::validation(lang, errors));
+        return Err(ApiError::validation(errors));
     }
     Ok(())
 }
 
-async fn require_payment(state: &AppState, stored: &Stored, lang: Lang) -> Result<(), ApiError> {
+async fn require_payment(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
     if super::payments::fee_before_signing(state, &stored.view.service_id, &stored.view.variant_id)
         .is_some()
-        && !crate::payments::is_paid(&state.db, stored.id)
-            .await
-            .map_err(|e| ApiError::internal(lang, e))?
+        && !crate::payments::is_paid(&state.db, stored.id).await?
     {
         // 003: "signing is refused when the fee has not been paid".
         return Err(ApiError::new(
             StatusCode::PAYMENT_REQUIRED,
             "payment.required",
-            lang,
         ));
     }
     Ok(())
@@ -127,10 +124,9 @@ pub async fn outgoing_document(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<OutgoingDocumentView>, ApiError> {
-    let lang = current.lang;
     let stored = super::applications::visible(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
-        let signed = stored_submission(&state, &stored, lang).await?;
+        let signed = stored_submission(&state, &stored).await?;
         let formed_at = OutgoingDocument::from_bytes(&signed.outgoing_document)
             .map(|d| d.formed_at)
             .unwrap_or_default();
@@ -151,30 +147,27 @@ pub async fn outgoing_document(
 async fn stored_submission(
     state: &AppState,
     stored: &Stored,
-    lang: Lang,
 ) -> Result<requests::StoredSubmission, ApiError> {
     requests::submission_of(&state.db, stored.id)
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))
 }
 
-fn key_reused(lang: Lang) -> ApiError {
+fn key_reused() -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "request.idempotency_key_reused",
-        lang,
     )
 }
 
-fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<String, ApiError> {
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 100)
         .map(str::to_owned)
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "request.idempotency_key", lang))
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "request.idempotency_key"))
 }
 
 /// `POST /api/applications/{id}/submit`: verify the EDS over the formed document and
@@ -195,9 +188,8 @@ pub async fn submit(
     headers: HeaderMap,
     ApiJson(req): ApiJson<SubmitApplication>,
 ) -> Result<Response, ApiError> {
-    let lang = current.lang;
-    let internal = |e: sqlx::Error| ApiError::internal(lang, e);
-    let key = idempotency_key(&headers, lang)?;
+    let internal = |e: sqlx::Error| ApiError::internal(e);
+    let key = idempotency_key(&headers)?;
     let stored = super::applications::owned(&state, &current, &id).await?;
     match requests::idempotency_key_use(&state.db, current.account.id, stored.id, &key)
         .await
@@ -206,12 +198,12 @@ pub async fn submit(
         KeyUse::Repeat => {
             return answer_registered(&state, &current, stored.id, StatusCode::OK).await;
         }
-        KeyUse::Elsewhere => return Err(key_reused(lang)),
+        KeyUse::Elsewhere => return Err(key_reused()),
         KeyUse::New => {}
     }
-    ready_to_sign(&state, &stored, lang)?;
-    require_payment(&state, &stored, lang).await?;
-    let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed", lang);
+    ready_to_sign(&state, &stored)?;
+    require_payment(&state, &stored).await?;
+    let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed");
     let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
     let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
     let r = register_signed(&state, &current, &stored, document, signature, &key).await?;
@@ -230,8 +222,8 @@ pub(super) async fn form_for_signing(
     current: &CurrentAccount,
     stored: &Stored,
 ) -> Result<(Vec<u8>, String), ApiError> {
-    ready_to_sign(state, stored, current.lang)?;
-    require_payment(state, stored, current.lang).await?;
+    ready_to_sign(state, stored)?;
+    require_payment(state, stored).await?;
     let formed_at = applications::rfc3339(now());
     let document = form_document(state, current, stored, &formed_at);
     Ok((document.to_bytes(), formed_at))
@@ -248,30 +240,28 @@ pub(super) async fn register_signed(
     signature: Vec<u8>,
     key: &str,
 ) -> Result<requests::Registered, ApiError> {
-    let lang = current.lang;
-    let formed = OutgoingDocument::from_bytes(&document)
-        .ok_or_else(|| conflict("application.changed", lang))?;
+    let formed =
+        OutgoingDocument::from_bytes(&document).ok_or_else(|| conflict("application.changed"))?;
     // One signature, one request: a document formed for another application (a replayed
     // `.p7s`, even over identical answers) is refused before anything else is looked at.
     if !formed.is_for(&stored.view.id) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "application.document_for_other",
-            lang,
         ));
     }
     let formed_at = time::OffsetDateTime::parse(
         &formed.formed_at,
         &time::format_description::well_known::Rfc3339,
     )
-    .map_err(|_| conflict("application.changed", lang))?
+    .map_err(|_| conflict("application.changed"))?
     .unix_timestamp();
     let t = now();
     if form_document(state, current, stored, &formed.formed_at).to_bytes() != document {
-        return Err(conflict("application.changed", lang));
+        return Err(conflict("application.changed"));
     }
     if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
-        return Err(conflict("application.document_expired", lang));
+        return Err(conflict("application.document_expired"));
     }
     let expected = match current.account.kind {
         AccountKind::Individual => Expected::Iin(current.account.login.clone()),
@@ -279,12 +269,12 @@ pub(super) async fn register_signed(
     };
     let accepted = crate::signatures::accept(state, signature, &document, &expected, t)
         .await
-        .map_err(|r| ApiError::refused(r, lang))?;
+        .map_err(ApiError::refused)?;
     let variant = state
         .catalogue
         .service(&stored.view.service_id)
         .and_then(|s| s.variant(&stored.view.variant_id))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?;
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))?;
     let signature = VerifiedSignature::new(accepted.der, &accepted.verified, t);
     let submission = Submission {
         account_id: current.account.id,
@@ -295,8 +285,7 @@ pub(super) async fn register_signed(
         signature: &signature,
         idempotency_key: key,
     };
-    let now_dt =
-        time::OffsetDateTime::from_unix_timestamp(t).map_err(|e| ApiError::internal(lang, e))?;
+    let now_dt = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
     match requests::register(&state.db, &submission, now_dt).await {
         Ok(r) => {
             if !r.repeated {
@@ -312,10 +301,10 @@ pub(super) async fn register_signed(
             }
             Ok(r)
         }
-        Err(RegisterError::NotDraft) => Err(conflict("application.not_draft", lang)),
-        Err(RegisterError::KeyReused) => Err(key_reused(lang)),
-        Err(RegisterError::Transition(e)) => Err(ApiError::internal(lang, e)),
-        Err(RegisterError::Db(e)) => Err(ApiError::internal(lang, e)),
+        Err(RegisterError::NotDraft) => Err(conflict("application.not_draft")),
+        Err(RegisterError::KeyReused) => Err(key_reused()),
+        Err(RegisterError::Transition(e)) => Err(ApiError::internal(e)),
+        Err(RegisterError::Db(e)) => Err(ApiError::internal(e)),
     }
 }
 
@@ -325,12 +314,10 @@ async fn answer_registered(
     application_id: i64,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let lang = current.lang;
     let view: ApplicationView =
         applications::get_owned_by_id(&state.db, current.account.id, application_id)
-            .await
-            .map_err(|e| ApiError::internal(lang, e))?
-            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found", lang))?
+            .await?
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))?
             .view;
     let mut res = (status, Json(view)).into_response();
     res.headers_mut()
@@ -351,9 +338,8 @@ pub async fn signature(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let lang = current.lang;
     let stored = super::applications::visible(&state, &current, &id).await?;
-    let signed = stored_submission(&state, &stored, lang).await?;
+    let signed = stored_submission(&state, &stored).await?;
     let number = stored
         .view
         .registration_number
@@ -362,7 +348,6 @@ pub async fn signature(
         "application/pkcs7-signature",
         &format!("{number}.p7s"),
         signed.signature,
-        lang,
     )
 }
 
@@ -380,9 +365,8 @@ pub async fn signature_check(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<SignatureCheckView>, ApiError> {
-    let lang = current.lang;
     let stored = super::applications::visible(&state, &current, &id).await?;
-    let signed = stored_submission(&state, &stored, lang).await?;
+    let signed = stored_submission(&state, &stored).await?;
     let t = now();
     let checked = crate::signatures::recheck(
         &state,
@@ -391,8 +375,7 @@ pub async fn signature_check(
         signed.ocsp_response,
         &Expected::Anyone,
         t,
-    )
-    .map_err(|e| ApiError::internal(lang, e))?
+    )?
     .and_then(|v| {
         // The holder it was registered for, not just anyone the CA certified.
         let id = v.holder().bin.as_ref().or(v.holder().iin.as_ref());
@@ -431,7 +414,6 @@ pub fn download(
     content_type: &'static str,
     file_name: &str,
     body: Vec<u8>,
-    lang: Lang,
 ) -> Result<Response, ApiError> {
     let disposition = format!("attachment; filename=\"{file_name}\"");
     Ok((
@@ -439,7 +421,7 @@ pub fn download(
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| ApiError::internal(lang, e))?,
+                HeaderValue::from_str(&disposition).map_err(ApiError::internal)?,
             ),
             (
                 header::CACHE_CONTROL,
@@ -467,9 +449,9 @@ pub async fn receipt(
 ) -> Result<Response, ApiError> {
     let lang = current.lang;
     let stored = super::applications::visible(&state, &current, &id).await?;
-    let signed = stored_submission(&state, &stored, lang).await?;
+    let signed = stored_submission(&state, &stored).await?;
     let document = OutgoingDocument::from_bytes(&signed.outgoing_document)
-        .ok_or_else(|| ApiError::internal(lang, "a stored outgoing document does not parse"))?;
+        .ok_or_else(|| ApiError::internal("a stored outgoing document does not parse"))?;
     let t = |key: &str| crate::locales::message(lang, &format!("receipt.{key}"));
     let service = state.catalogue.service(&stored.view.service_id);
     let variant = service.and_then(|s| s.variant(&stored.view.variant_id));
@@ -534,12 +516,7 @@ pub async fn receipt(
         footer: t("footer"),
     };
     let pdf = crate::receipt::render(&receipt);
-    download(
-        "application/pdf",
-        &format!("receipt-{number}.pdf"),
-        pdf,
-        lang,
-    )
+    download("application/pdf", &format!("receipt-{number}.pdf"), pdf)
 }
 
 /// `GET /api/applications/{id}/result`: the result document as PDF in the request's language —
@@ -562,9 +539,9 @@ pub async fn result(
     use qyzmet_domain::decision::{DecisionDocument, Outcome};
     let lang = current.lang;
     let stored = super::applications::visible(&state, &current, &id).await?;
-    let decision = super::applications::stored_decision(&state, &stored, lang).await?;
+    let decision = super::applications::stored_decision(&state, &stored).await?;
     let document = DecisionDocument::from_bytes(&decision.document)
-        .ok_or_else(|| ApiError::internal(lang, "a stored decision document does not parse"))?;
+        .ok_or_else(|| ApiError::internal("a stored decision document does not parse"))?;
     let t = |key: &str| crate::locales::message(lang, &format!("result.{key}"));
     let service = state.catalogue.service(&stored.view.service_id);
     let provider = state
@@ -638,6 +615,5 @@ pub async fn result(
         "application/pdf",
         &format!("{kind}-{}.pdf", document.registration_number),
         crate::receipt::render(&sheet),
-        lang,
     )
 }
