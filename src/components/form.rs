@@ -23,6 +23,20 @@ pub fn focus_by_id(id: &str) {
     }
 }
 
+/// A field's error message, as every form shows it: its id for the input's
+/// `aria-describedby`, and the visually hidden "Error:" before it, so a screen reader that
+/// reads the description says it is an error.
+#[component]
+pub fn ErrorMessage(#[prop(into)] id: String, #[prop(into)] message: String) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    view! {
+        <p class="error-message" id=id>
+            <span class="visually-hidden">{move || i18n.t("app.error_prefix")}</span>
+            {message}
+        </p>
+    }
+}
+
 #[component]
 pub fn ErrorSummary(
     #[prop(into)] problems: Signal<Vec<Problem>>,
@@ -42,14 +56,17 @@ pub fn ErrorSummary(
         }
     });
     view! {
+        // The box takes focus; the alert is an element inside it (as GOV.UK's summary does:
+        // when the focused element is itself the alert, screen readers race and some read it
+        // twice or not at all).
         <div
             class="error-summary"
-            role="alert"
             aria-labelledby="error-summary-title"
             tabindex="-1"
             node_ref=summary
             hidden=move || problems.get().is_empty()
         >
+            <div role="alert">
             <h2 id="error-summary-title">{move || heading.get()}</h2>
             <ul>
                 {move || {
@@ -75,6 +92,7 @@ pub fn ErrorSummary(
                         .collect_view()
                 }}
             </ul>
+            </div>
         </div>
     }
 }
@@ -99,7 +117,6 @@ pub fn TextField(
     #[prop(optional)]
     on_change: Option<Callback<leptos::ev::Event>>,
 ) -> impl IntoView {
-    let i18n = crate::i18n::use_i18n();
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let note_id = format!("{id}-note");
@@ -128,14 +145,7 @@ pub fn TextField(
             {move || {
                 error
                     .get()
-                    .map(|message| {
-                        view! {
-                            <p class="error-message" id=error_id.clone()>
-                                <span class="visually-hidden">{i18n.t("app.error_prefix")}</span>
-                                {message}
-                            </p>
-                        }
-                    })
+                    .map(|message| view! { <ErrorMessage id=error_id.clone() message=message /> })
             }}
             <input
                 id=id.clone()

@@ -4,7 +4,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::account_forms::{for_field, from_api, message};
-use crate::components::form::{ErrorSummary, Problem, focus_by_id};
+use crate::components::form::{ErrorMessage, ErrorSummary, Problem, focus_by_id};
 use crate::components::key_fields::{FILE, KeyFields, KeyInput};
 use crate::components::page_title::PageTitle;
 use crate::components::timeline::{Timeline, icon};
@@ -421,7 +421,7 @@ pub fn OfficerRequest() -> impl IntoView {
                         <form class="narrow" novalidate on:submit=decide>
                             <fieldset class="field" aria-describedby=move || for_field(&problems.get(), "outcome-satisfied").map(|_| "outcome-error")>
                                 <legend>{move || i18n.t("officer.outcome")}</legend>
-                                {move || for_field(&problems.get(), "outcome-satisfied").map(|m| view! { <p class="error-message" id="outcome-error">{m}</p> })}
+                                {move || for_field(&problems.get(), "outcome-satisfied").map(|m| view! { <ErrorMessage id="outcome-error" message=m /> })}
                                 <div class="radio">
                                     <input type="radio" id="outcome-satisfied" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Satisfied)) />
                                     <label for="outcome-satisfied">{move || i18n.t("officer.outcome.satisfied")}</label>
@@ -434,7 +434,7 @@ pub fn OfficerRequest() -> impl IntoView {
                             <div class="field" class:field-error=move || for_field(&problems.get(), "reason").is_some()>
                                 <label for="reason">{move || i18n.t("officer.reason")}</label>
                                 <p class="hint" id="reason-hint">{move || i18n.t("officer.reason_hint")}</p>
-                                {move || for_field(&problems.get(), "reason").map(|m| view! { <p class="error-message" id="reason-error">{m}</p> })}
+                                {move || for_field(&problems.get(), "reason").map(|m| view! { <ErrorMessage id="reason-error" message=m /> })}
                                 <textarea id="reason" rows="4"
                                     aria-describedby=move || if for_field(&problems.get(), "reason").is_some() { "reason-hint reason-error" } else { "reason-hint" }
                                     aria-invalid=move || for_field(&problems.get(), "reason").is_some().then_some("true")
@@ -470,7 +470,7 @@ fn appointment_field(
     view! {
         <div class="field" class:field-error=move || error().is_some()>
             <label for=id>{move || i18n.t(label)}</label>
-            {move || error().map(|m| view! { <p class="error-message" id=error_id.clone()><span class="visually-hidden">{i18n.t("app.error_prefix")}</span>{m}</p> })}
+            {move || error().map(|m| view! { <ErrorMessage id=error_id.clone() message=m /> })}
             <input id=id type=input_type
                 aria-describedby=move || if error().is_some() { format!("appointment-hint {described}") } else { "appointment-hint".to_string() }
                 aria-invalid=move || error().is_some().then_some("true")

@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::account_forms::from_api;
-use crate::components::form::{ErrorSummary, Problem};
+use crate::components::form::{ErrorMessage, ErrorSummary, Problem};
 use crate::components::page_title::PageTitle;
 use crate::components::service_card::{applicants_key, document_rules, fee_text, term_text};
 use crate::i18n::{I18n, use_i18n};
@@ -202,9 +202,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
                             <fieldset class="field" class:field-error=move || !problems.get().is_empty()>
                                 <legend>{move || i18n.t("service.choose_variant")}</legend>
                                 {move || problems.get().iter().find(|p| p.field == "variant").map(|p| view! {
-                                    <p class="error-message" id="variant-error">
-                                        <span class="visually-hidden">{i18n.t("app.error_prefix")}</span>{p.message.clone()}
-                                    </p>
+                                    <ErrorMessage id="variant-error" message=p.message.clone() />
                                 })}
                                 <div class="radios">
                                     {variant_choices.iter().enumerate().map(|(i, v)| {

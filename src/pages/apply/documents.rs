@@ -5,7 +5,7 @@
 
 use super::steps::{Frame, SaveStatus, header};
 use crate::components::account_forms::{from_api, message};
-use crate::components::form::Problem;
+use crate::components::form::{ErrorMessage, Problem};
 use crate::components::service_card::document_rules;
 use crate::i18n::{I18n, format_number, use_i18n};
 use crate::upload::{self, Outcome, Upload};
@@ -309,11 +309,7 @@ fn Slot(frame: Frame, document: DocumentView, summary: RwSignal<Vec<Problem>>) -
                 <span class="tag">{move || i18n.t(if required { "document.required" } else { "document.optional" })}</span>
             </h2>
             <p class="hint" id=hint_id.clone()>{move || document_rules(i18n, &rules)}</p>
-            {move || shown_error.get().map(|m| view! {
-                <p class="error-message" id=error_id.clone()>
-                    <span class="visually-hidden">{i18n.t("app.error_prefix")}</span>{m}
-                </p>
-            })}
+            {move || shown_error.get().map(|m| view! { <ErrorMessage id=error_id.clone() message=m /> })}
             {move || attached.get().map(|a| view! {
                 <p class="attached">
                     <span aria-hidden="true">"✓ "</span>

@@ -4,7 +4,7 @@
 
 use super::draft::Draft;
 use crate::answers::{self, Slot};
-use crate::components::form::{Problem, focus_by_id};
+use crate::components::form::{ErrorMessage, Problem, focus_by_id};
 use crate::i18n::{I18n, use_i18n};
 use leptos::prelude::*;
 use qyzmet_domain::form::{Field, FieldKind, is_visible};
@@ -62,14 +62,9 @@ fn framed(
         |h| view! { <p class="hint" id=hint_id.clone()>{move || h.get(lang()).to_string()}</p> },
     );
     let error_view = move || {
-        error.get().map(|message| {
-            view! {
-                <p class="error-message" id=error_id.clone()>
-                    <span class="visually-hidden">{i18n.t("app.error_prefix")}</span>
-                    {message}
-                </p>
-            }
-        })
+        error
+            .get()
+            .map(|message| view! { <ErrorMessage id=error_id.clone() message=message /> })
     };
     let control = control(described_by);
     if as_fieldset {
@@ -342,7 +337,7 @@ fn group_view(i18n: I18n, draft: Draft, field: Field, errors: Signal<Vec<Problem
         <fieldset class="field group" class:field-error=move || error.get().is_some()>
             <legend>{move || label.get(i18n.lang()).to_string()}</legend>
             {move || error.get().map(|m| view! {
-                <p class="error-message"><span class="visually-hidden">{i18n.t("app.error_prefix")}</span>{m}</p>
+                <ErrorMessage id=format!("{}-error", field.id) message=m />
             })}
             {items}
             // The add button carries the group's id: "add at least one child" links here.

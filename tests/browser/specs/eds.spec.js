@@ -14,9 +14,9 @@ test('login with the EDS authentication key opens the account its certificate na
   await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-auth.p12'));
   await eds.getByLabel('Кілттің құпиясөзі').fill('wrong-password');
   await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
-  const summary = page.getByRole('alert');
+  const summary = page.locator('.error-summary');
   await expect(summary).toBeFocused();
-  await expect(summary).toContainText('Құпиясөз бұл кілт файлын ашпайды.');
+  await expect(summary.getByRole('alert')).toContainText('Құпиясөз бұл кілт файлын ашпайды.');
   await expect(eds.getByLabel('Кілттің құпиясөзі')).toHaveAccessibleDescription(/Құпиясөз бұл кілт файлын ашпайды/);
   await expectAccessible(page, 'EDS login with a wrong password');
 
@@ -234,9 +234,11 @@ test('an officer works the queue and signs a refusal with their key in the brows
   const form = page.getByRole('region', { name: 'Шешім' });
   await form.getByLabel('Бас тарту', { exact: true }).check();
   await form.getByRole('button', { name: 'Шешімге ЭЦҚ-мен қол қою' }).click();
-  const summary = page.getByRole('alert');
+  const summary = page.locator('.error-summary');
   await expect(summary).toBeFocused();
   await expect(summary).toContainText('Бас тарту себебін көрсетіңіз');
+  // The officer's field errors read as errors too (the hidden "Error:" before them).
+  await expect(form.getByLabel('Бас тарту себебі')).toHaveAccessibleDescription(/^.*Қате: Бас тарту себебін көрсетіңіз/);
   await expectAccessible(page, 'officer decision with errors');
 
   await form.getByLabel('Бас тарту себебі').fill('Денсаулық туралы анықтаманың мерзімі өткен.');
