@@ -255,3 +255,33 @@ pub async fn set_last_step(db: &Db, application_id: i64, step: &str) -> sqlx::Re
             .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Everything that keeps a draft from being signed: the form's answers as the domain's
+/// validator judges them today, and the required documents without a file.
+pub fn completeness_errors(
+    variant: &qyzmet_domain::catalogue::Variant,
+    view: &qyzmet_domain::api::ApplicationView,
+) -> Vec<qyzmet_domain::form::FieldError> {
+    use qyzmet_domain::form::{self, FieldError};
+    let mut errors = match &variant.form {
+        Some(schema) => form::validate(
+            schema,
+            &view.answers,
+            &form::Context {
+                today: crate::db::today(),
+            },
+        )
+        .err()
+        .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let attached = view.attachments.iter().map(|a| a.document_id.as_str());
+    for id in variant.missing_documents(attached) {
+        errors.push(FieldError {
+            field: format!("documents.{id}"),
+            code: "document.required".into(),
+            params: Default::default(),
+        });
+    }
+    errors
+}

@@ -80,6 +80,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
 }
 
 /// Seconds since the Unix epoch: every stored time.
+/// Today's date in Kazakhstan.
+pub fn today() -> time::Date {
+    qyzmet_domain::calendar::in_kazakhstan(time::OffsetDateTime::now_utc()).date()
+}
+
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }

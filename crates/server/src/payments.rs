@@ -121,3 +121,14 @@ pub async fn is_paid(db: &Db, application_id: i64) -> sqlx::Result<bool> {
         None => false,
     })
 }
+
+/// The fee in tenge when the variant's fee is paid before signing (003), else `None`.
+pub fn fee_before_signing(
+    catalogue: &qyzmet_domain::catalogue::Catalogue,
+    service_id: &str,
+    variant_id: &str,
+) -> Option<u64> {
+    let variant = catalogue.service(service_id)?.variant(variant_id)?;
+    let fee = variant.fee.as_ref().filter(|f| f.due_before_signing())?;
+    Some(qyzmet_domain::api::FeeView::new(fee, catalogue.fee_index.tenge).tenge)
+}

@@ -270,6 +270,40 @@ pub async fn idempotency_key_use(
     })
 }
 
+/// Makes an officer's (or the applicant's) move in one transaction, then tells the owner's
+/// open event streams. `false` when someone moved the request first (nothing changed).
+pub async fn commit_move(
+    state: &crate::AppState,
+    actor_account_id: i64,
+    stored: &crate::applications::Stored,
+    entry: &qyzmet_domain::status::HistoryEntry,
+    appointment: Option<&qyzmet_domain::appointment::Appointment>,
+    decision: Option<crate::officers::SignedDecision<'_>>,
+) -> sqlx::Result<bool> {
+    let Some(owner) = crate::officers::apply_move(
+        &state.db,
+        stored.id,
+        entry,
+        actor_account_id,
+        appointment,
+        decision,
+    )
+    .await?
+    else {
+        return Ok(false);
+    };
+    state.events.publish(
+        owner,
+        qyzmet_domain::api::StatusEvent {
+            application_id: stored.view.id.clone(),
+            registration_number: stored.view.registration_number.clone(),
+            status: entry.to,
+            note: entry.note.clone(),
+        },
+    );
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

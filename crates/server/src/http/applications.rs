@@ -1,7 +1,8 @@
 //! The applicant's side of applications: drafts, autosave, attachments, the completeness check.
 
+use super::access::{applicant, not_found, owned, stored_decision, visible};
 use super::extract::{ApiJson, CurrentAccount};
-use super::problem::ApiError;
+use super::problem::{ApiError, field_error};
 use crate::AppState;
 use crate::applications::{self, NewDraft, SaveError, Stored};
 use crate::attachments::{self, Upload, UploadError};
@@ -12,40 +13,14 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qyzmet_domain::api::{
-    AccountKind, ApplicationList, ApplicationView, CreateApplication, Role, SaveAnswers,
+    AccountKind, ApplicationList, ApplicationView, CreateApplication, SaveAnswers,
 };
 use qyzmet_domain::catalogue::{Service, Variant};
-use qyzmet_domain::form::{self, FieldError};
+use qyzmet_domain::form::FieldError;
 use qyzmet_domain::status::Status;
 use serde::Deserialize;
 use sqlx::Row;
 use std::sync::Arc;
-
-fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "application.not_found")
-}
-
-pub fn field_error(field: impl Into<String>, code: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: code.into(),
-        params: Default::default(),
-    }
-}
-
-/// Only applicants apply; officers and administrators work the other side.
-fn applicant(current: &CurrentAccount) -> Result<(), ApiError> {
-    if current.account.role == Role::Applicant {
-        Ok(())
-    } else {
-        Err(ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden"))
-    }
-}
-
-/// Today in Kazakhstan, for date rules.
-pub fn today_in_kazakhstan() -> time::Date {
-    qyzmet_domain::calendar::in_kazakhstan(time::OffsetDateTime::now_utc()).date()
-}
 
 fn service_and_variant<'a>(
     state: &'a AppState,
@@ -53,34 +28,6 @@ fn service_and_variant<'a>(
 ) -> Option<(&'a Service, &'a Variant)> {
     let service = state.catalogue.service(&stored.view.service_id)?;
     Some((service, service.variant(&stored.view.variant_id)?))
-}
-
-/// What the caller may read: their own application, or — for an officer — a registered
-/// request of their provider. Anything else is `application.not_found`.
-pub async fn visible(
-    state: &AppState,
-    current: &CurrentAccount,
-    id: &str,
-) -> Result<Stored, ApiError> {
-    if current.account.role == Role::Officer {
-        let provider = super::officers::provider_of(current)?;
-        return crate::officers::find(&state.db, provider, id)
-            .await?
-            .map(|r| r.stored)
-            .ok_or_else(not_found);
-    }
-    owned(state, current, id).await
-}
-
-/// The caller's application, or `application.not_found` (also for someone else's).
-pub async fn owned(
-    state: &AppState,
-    current: &CurrentAccount,
-    id: &str,
-) -> Result<Stored, ApiError> {
-    applications::get_owned(&state.db, current.account.id, id)
-        .await?
-        .ok_or_else(not_found)
 }
 
 #[utoipa::path(
@@ -250,27 +197,6 @@ pub async fn delete(
     }
 }
 
-/// Every problem that would stop submission: the form's field errors and missing documents.
-pub fn completeness_errors(variant: &Variant, view: &ApplicationView) -> Vec<FieldError> {
-    let mut errors = match &variant.form {
-        Some(schema) => form::validate(
-            schema,
-            &view.answers,
-            &form::Context {
-                today: today_in_kazakhstan(),
-            },
-        )
-        .err()
-        .unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let attached = view.attachments.iter().map(|a| a.document_id.as_str());
-    for id in variant.missing_documents(attached) {
-        errors.push(field_error(format!("documents.{id}"), "document.required"));
-    }
-    errors
-}
-
 /// `POST /api/applications/{id}/check`: is the draft ready to sign? 204, or 422 with every
 /// problem at once (the same validator the app runs).
 #[utoipa::path(
@@ -287,7 +213,7 @@ pub async fn check(
 ) -> Result<StatusCode, ApiError> {
     let stored = owned(&state, &current, &id).await?;
     let (_, variant) = service_and_variant(&state, &stored).ok_or_else(not_found)?;
-    let errors = completeness_errors(variant, &stored.view);
+    let errors = applications::completeness_errors(variant, &stored.view);
     if errors.is_empty() {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -588,18 +514,12 @@ pub async fn withdraw(
         None,
     )
     .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code()))?;
-    super::officers::commit_move(&state, &current, &stored, &entry, None, None).await?;
-    Ok(Json(owned(&state, &current, &id).await?.view))
-}
-
-/// The officer's signed decision on a visible request; 404 `decision.not_found` before one.
-pub async fn stored_decision(
-    state: &AppState,
-    stored: &crate::applications::Stored,
-) -> Result<crate::officers::StoredDecision, ApiError> {
-    crate::officers::decision_of(&state.db, stored.id)
+    if !crate::requests::commit_move(&state, current.account.id, &stored, &entry, None, None)
         .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "decision.not_found"))
+    {
+        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed"));
+    }
+    Ok(Json(owned(&state, &current, &id).await?.view))
 }
 
 /// `PUT /api/applications/{id}/step`: the applicant opened this step of the editor; the draft

@@ -70,7 +70,7 @@ pub async fn mobile_sign_link(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let origin = origin(&headers)?;
-    let stored = super::applications::owned(&state, &current, &id).await?;
+    let stored = super::access::owned(&state, &current, &id).await?;
     let (document, _) = submission::form_for_signing(&state, &current, &stored).await?;
     let t = now();
     let link = mobile_sign::open(&state.db, stored.id, current.account.id, &document, t).await?;
@@ -96,7 +96,7 @@ async fn own_link(
     id: &str,
     link: &str,
 ) -> Result<Link, ApiError> {
-    let stored = super::applications::owned(state, current, id).await?;
+    let stored = super::access::owned(state, current, id).await?;
     mobile_sign::find(&state.db, link)
         .await?
         .filter(|l| l.application_id == stored.id && l.account_id == current.account.id)

@@ -1,5 +1,6 @@
 //! The HTTP surface: `/api/…` handlers and the static app.
 
+mod access;
 pub mod applications;
 mod auth;
 mod csp;

@@ -2,9 +2,10 @@
 //! signed with the officer's EDS. An officer sees only their provider's registered requests;
 //! anything else is "not found".
 
-use super::applications::field_error;
+use super::access::{not_found, provider_of};
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::ApiError;
+use super::problem::field_error;
 use crate::AppState;
 use crate::applications::rfc3339;
 use crate::db::now;
@@ -16,7 +17,7 @@ use base64::Engine;
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
     DecisionDocumentView, DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, Queue,
-    QueueItem, Role,
+    QueueItem,
 };
 use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::{self, DecisionDocument};
@@ -29,18 +30,6 @@ use std::sync::Arc;
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 /// How long a formed decision may wait for the officer's signature.
 const DOCUMENT_LIFETIME: i64 = 30 * 60;
-
-/// The caller's provider, if they are an officer.
-pub fn provider_of(current: &CurrentAccount) -> Result<&str, ApiError> {
-    match (&current.account.role, &current.account.provider_id) {
-        (Role::Officer, Some(p)) => Ok(p),
-        _ => Err(ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden")),
-    }
-}
-
-fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "application.not_found")
-}
 
 async fn find(
     state: &AppState,
@@ -66,7 +55,7 @@ fn item(state: &AppState, r: &ProviderRequest, lang: Lang) -> QueueItem {
     let view = &r.stored.view;
     let due = view.due_date.clone().unwrap_or_default();
     let left = qyzmet_domain::form::parse_date(&due)
-        .map(|d| countdown(super::applications::today_in_kazakhstan(), d))
+        .map(|d| countdown(crate::db::today(), d))
         .map(|c| (c.days_left, c.overdue && !view.status.is_final()))
         .unwrap_or((0, false));
     QueueItem {
@@ -164,17 +153,26 @@ pub async fn detail(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
-    let lang = current.lang;
-    let r = find(&state, &current, &id).await?;
+    request_view(&state, &current, &id).await.map(Json)
+}
+
+/// One request as the officer's console shows it: the queue item, the application, its
+/// history and the moves the officer may make now (also the answer after a move).
+async fn request_view(
+    state: &AppState,
+    current: &CurrentAccount,
+    id: &str,
+) -> Result<OfficerRequestView, ApiError> {
+    let r = find(state, current, id).await?;
     let history = officers::history(&state.db, r.stored.id).await?;
     let allowed_moves =
-        status::allowed_moves(r.stored.view.status, Actor::Officer, steps(&state, &r));
-    Ok(Json(OfficerRequestView {
-        item: item(&state, &r, lang),
+        status::allowed_moves(r.stored.view.status, Actor::Officer, steps(state, &r));
+    Ok(OfficerRequestView {
+        item: item(state, &r, current.lang),
         application: r.stored.view.clone(),
         history,
         allowed_moves,
-    }))
+    })
 }
 
 fn transition_error(e: TransitionError) -> ApiError {
@@ -249,12 +247,12 @@ pub async fn make_move(
         None,
     )
     .await?;
-    detail(State(state), current, Path(id)).await
+    request_view(&state, &current, &id).await.map(Json)
 }
 
-/// Makes the move in one transaction, then tells the owner's open event streams; if
-/// someone moved the request first, 409 `request.changed`.
-pub async fn commit_move(
+/// The move through `requests::commit_move`, or 409 `request.changed` if someone else's
+/// came first.
+async fn commit_move(
     state: &AppState,
     current: &CurrentAccount,
     stored: &crate::applications::Stored,
@@ -262,26 +260,20 @@ pub async fn commit_move(
     appointment: Option<&qyzmet_domain::appointment::Appointment>,
     decision: Option<SignedDecision<'_>>,
 ) -> Result<(), ApiError> {
-    let owner = officers::apply_move(
-        &state.db,
-        stored.id,
-        entry,
+    if crate::requests::commit_move(
+        state,
         current.account.id,
+        stored,
+        entry,
         appointment,
         decision,
     )
     .await?
-    .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed"))?;
-    state.events.publish(
-        owner,
-        qyzmet_domain::api::StatusEvent {
-            application_id: stored.view.id.clone(),
-            registration_number: stored.view.registration_number.clone(),
-            status: entry.to,
-            note: entry.note.clone(),
-        },
-    );
-    Ok(())
+    {
+        Ok(())
+    } else {
+        Err(ApiError::new(StatusCode::CONFLICT, "request.changed"))
+    }
 }
 
 fn form_decision(
@@ -427,5 +419,5 @@ pub async fn decide(
         ocsp_response: crate::requests::ocsp_evidence(&verified),
     };
     commit_move(&state, &current, &r.stored, &entry, None, Some(signed)).await?;
-    detail(State(state), current, Path(id)).await
+    request_view(&state, &current, &id).await.map(Json)
 }

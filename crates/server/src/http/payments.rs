@@ -8,16 +8,9 @@ use crate::payments;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use qyzmet_domain::api::{FeeView, PaymentView};
+use qyzmet_domain::api::PaymentView;
 use qyzmet_domain::status::Status;
 use std::sync::Arc;
-
-/// The fee the application's variant asks before signing, in tenge; `None` when none.
-pub fn fee_before_signing(state: &AppState, service_id: &str, variant_id: &str) -> Option<u64> {
-    let variant = state.catalogue.service(service_id)?.variant(variant_id)?;
-    let fee = variant.fee.as_ref().filter(|f| f.due_before_signing())?;
-    Some(FeeView::new(fee, state.catalogue.fee_index.tenge).tenge)
-}
 
 /// `POST /api/applications/{id}/payment`: start (or return) the application's payment.
 #[utoipa::path(
@@ -32,12 +25,16 @@ pub async fn start(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
-    let stored = super::applications::owned(&state, &current, &id).await?;
+    let stored = super::access::owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
         return Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"));
     }
-    let amount = fee_before_signing(&state, &stored.view.service_id, &stored.view.variant_id)
-        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "payment.not_required"))?;
+    let amount = crate::payments::fee_before_signing(
+        &state.catalogue,
+        &stored.view.service_id,
+        &stored.view.variant_id,
+    )
+    .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "payment.not_required"))?;
     let payment = payments::start(
         &state.db,
         current.account.id,
@@ -62,7 +59,7 @@ pub async fn of_application(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
-    let stored = super::applications::owned(&state, &current, &id).await?;
+    let stored = super::access::owned(&state, &current, &id).await?;
     payments::of_application(&state.db, stored.id, &stored.view.id)
         .await?
         .map(Json)

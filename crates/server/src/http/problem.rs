@@ -84,6 +84,15 @@ pub const FIELD_CODES: &[&str] = &[
     "verification.expired",
 ];
 
+/// One field's problem without parameters.
+pub fn field_error(field: impl Into<String>, code: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        params: Default::default(),
+    }
+}
+
 /// An API error: its status, stable code and details. It carries no language: the title is
 /// written in the request's language by `in_problem_shape`, the one response layer every
 /// `/api` answer passes (an error rendered outside it gets Kazakh, the default).

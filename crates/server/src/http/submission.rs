@@ -44,7 +44,7 @@ fn ready_to_sign(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
         .service(&stored.view.service_id)
         .and_then(|s| s.variant(&stored.view.variant_id))
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))?;
-    let errors = super::applications::completeness_errors(variant, &stored.view);
+    let errors = crate::applications::completeness_errors(variant, &stored.view);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -52,8 +52,12 @@ fn ready_to_sign(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
 }
 
 async fn require_payment(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
-    if super::payments::fee_before_signing(state, &stored.view.service_id, &stored.view.variant_id)
-        .is_some()
+    if crate::payments::fee_before_signing(
+        &state.catalogue,
+        &stored.view.service_id,
+        &stored.view.variant_id,
+    )
+    .is_some()
         && !crate::payments::is_paid(&state.db, stored.id).await?
     {
         // 003: "signing is refused when the fee has not been paid".
@@ -124,7 +128,7 @@ pub async fn outgoing_document(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<OutgoingDocumentView>, ApiError> {
-    let stored = super::applications::visible(&state, &current, &id).await?;
+    let stored = super::access::visible(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
         let signed = stored_submission(&state, &stored).await?;
         let formed_at = OutgoingDocument::from_bytes(&signed.outgoing_document)
@@ -190,7 +194,7 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let internal = |e: sqlx::Error| ApiError::internal(e);
     let key = idempotency_key(&headers)?;
-    let stored = super::applications::owned(&state, &current, &id).await?;
+    let stored = super::access::owned(&state, &current, &id).await?;
     match requests::idempotency_key_use(&state.db, current.account.id, stored.id, &key)
         .await
         .map_err(internal)?
@@ -338,7 +342,7 @@ pub async fn signature(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let stored = super::applications::visible(&state, &current, &id).await?;
+    let stored = super::access::visible(&state, &current, &id).await?;
     let signed = stored_submission(&state, &stored).await?;
     let number = stored
         .view
@@ -365,7 +369,7 @@ pub async fn signature_check(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<SignatureCheckView>, ApiError> {
-    let stored = super::applications::visible(&state, &current, &id).await?;
+    let stored = super::access::visible(&state, &current, &id).await?;
     let signed = stored_submission(&state, &stored).await?;
     let t = now();
     let checked = crate::signatures::recheck(
@@ -448,7 +452,7 @@ pub async fn receipt(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let lang = current.lang;
-    let stored = super::applications::visible(&state, &current, &id).await?;
+    let stored = super::access::visible(&state, &current, &id).await?;
     let signed = stored_submission(&state, &stored).await?;
     let document = OutgoingDocument::from_bytes(&signed.outgoing_document)
         .ok_or_else(|| ApiError::internal("a stored outgoing document does not parse"))?;
@@ -538,8 +542,8 @@ pub async fn result(
     use qyzmet_domain::catalogue::ResultKind;
     use qyzmet_domain::decision::{DecisionDocument, Outcome};
     let lang = current.lang;
-    let stored = super::applications::visible(&state, &current, &id).await?;
-    let decision = super::applications::stored_decision(&state, &stored).await?;
+    let stored = super::access::visible(&state, &current, &id).await?;
+    let decision = super::access::stored_decision(&state, &stored).await?;
     let document = DecisionDocument::from_bytes(&decision.document)
         .ok_or_else(|| ApiError::internal("a stored decision document does not parse"))?;
     let t = |key: &str| crate::locales::message(lang, &format!("result.{key}"));
