@@ -81,8 +81,8 @@ mod tests {
                     .map(|e| format!("error.{}", e.code())),
             )
             .chain(
-                crate::http::problem::ALL_CODES
-                    .iter()
+                crate::http::problem::all_codes()
+                    .into_iter()
                     .map(|c| format!("error.{c}")),
             )
             .chain(Status::ALL.iter().map(|s| format!("status.{}", s.code())));

@@ -3,14 +3,13 @@
 //! nobody learns that another's application exists.
 
 use super::extract::CurrentAccount;
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::applications::{self, Stored};
-use axum::http::StatusCode;
 use qyzmet_domain::api::Role;
 
 pub fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "application.not_found")
+    ApiError::of(ErrorCode::ApplicationNotFound)
 }
 
 /// Only applicants apply; officers and administrators work the other side.
@@ -18,7 +17,7 @@ pub fn applicant(current: &CurrentAccount) -> Result<(), ApiError> {
     if current.account.role == Role::Applicant {
         Ok(())
     } else {
-        Err(ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden"))
+        Err(ApiError::of(ErrorCode::Forbidden))
     }
 }
 
@@ -26,7 +25,7 @@ pub fn applicant(current: &CurrentAccount) -> Result<(), ApiError> {
 pub fn provider_of(current: &CurrentAccount) -> Result<&str, ApiError> {
     match (&current.account.role, &current.account.provider_id) {
         (Role::Officer, Some(p)) => Ok(p),
-        _ => Err(ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden")),
+        _ => Err(ApiError::of(ErrorCode::Forbidden)),
     }
 }
 
@@ -65,5 +64,5 @@ pub async fn stored_decision(
 ) -> Result<crate::officers::StoredDecision, ApiError> {
     crate::officers::decision_of(&state.db, stored.id)
         .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "decision.not_found"))
+        .ok_or_else(|| ApiError::of(ErrorCode::DecisionNotFound))
 }

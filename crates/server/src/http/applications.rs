@@ -2,7 +2,7 @@
 
 use super::access::{applicant, not_found, owned, stored_decision, visible};
 use super::extract::{ApiJson, CurrentAccount};
-use super::problem::{ApiError, field_error};
+use super::problem::{ApiError, ErrorCode, field_error};
 use crate::AppState;
 use crate::applications::{self, NewDraft, SaveError, Stored};
 use crate::attachments::{self, Upload, UploadError};
@@ -46,22 +46,16 @@ pub async fn create(
     let service = state
         .catalogue
         .service(&req.service_id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "service_not_found"))?;
+        .ok_or_else(|| ApiError::of(ErrorCode::ServiceNotFound))?;
     if !service.online() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "application.office_only",
-        ));
+        return Err(ApiError::of(ErrorCode::OfficeOnly));
     }
     let admitted = match current.account.kind {
         AccountKind::Individual => service.applicants.admits_individual(),
         AccountKind::Company => service.applicants.admits_company(),
     };
     if !admitted {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "application.applicant_not_admitted",
-        ));
+        return Err(ApiError::of(ErrorCode::ApplicantNotAdmitted));
     }
     let variant = match &req.variant_id {
         Some(v) => service
@@ -146,10 +140,7 @@ pub async fn save(
         .map(|v| v.len())
         .unwrap_or(usize::MAX);
     if size > 256 * 1024 {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request.too_large",
-        ));
+        return Err(ApiError::of(ErrorCode::TooLarge));
     }
     match applications::save_answers(
         &state.db,
@@ -162,11 +153,9 @@ pub async fn save(
     {
         Ok(stored) => Ok(Json(stored.view)),
         Err(SaveError::NotFound) => Err(not_found()),
-        Err(SaveError::NotDraft) => {
-            Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"))
-        }
+        Err(SaveError::NotDraft) => Err(ApiError::of(ErrorCode::NotDraft)),
         Err(SaveError::Stale(current_app)) => {
-            let mut e = ApiError::new(StatusCode::CONFLICT, "application.version_conflict");
+            let mut e = ApiError::of(ErrorCode::VersionConflict);
             e.current = Some(Box::new(current_app.view));
             Err(e)
         }
@@ -190,9 +179,7 @@ pub async fn delete(
     match applications::delete_draft(&state.db, current.account.id, &id).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
         Err(SaveError::NotFound) => Err(not_found()),
-        Err(SaveError::NotDraft | SaveError::Stale(_)) => {
-            Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"))
-        }
+        Err(SaveError::NotDraft | SaveError::Stale(_)) => Err(ApiError::of(ErrorCode::NotDraft)),
         Err(SaveError::Db(e)) => Err(ApiError::internal(e)),
     }
 }
@@ -239,14 +226,14 @@ pub async fn upload(
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
     let stored = owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
-        return Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"));
+        return Err(ApiError::of(ErrorCode::NotDraft));
     }
     let (_, variant) = service_and_variant(&state, &stored).ok_or_else(not_found)?;
     let document = variant
         .documents
         .iter()
         .find(|d| d.id == document_id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "attachment.unknown_document"))?;
+        .ok_or_else(|| ApiError::of(ErrorCode::UnknownDocument))?;
     let others: u64 = stored
         .view
         .attachments
@@ -258,7 +245,7 @@ pub async fn upload(
     let limit = file_limit.min(attachments::APPLICATION_LIMIT.saturating_sub(others));
     let application_bound = limit < file_limit;
 
-    let malformed = || ApiError::new(StatusCode::BAD_REQUEST, "request.malformed");
+    let malformed = || ApiError::of(ErrorCode::RequestMalformed);
     let mut field = loop {
         match multipart.next_field().await.map_err(|_| malformed())? {
             Some(f) if f.name() == Some("file") => break f,
@@ -291,10 +278,7 @@ pub async fn upload(
             }];
             e
         }
-        UploadError::TypeNotAllowed => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "attachment.type_not_allowed",
-        ),
+        UploadError::TypeNotAllowed => ApiError::of(ErrorCode::TypeNotAllowed),
         UploadError::Io(msg) => ApiError::internal(msg),
     };
     loop {
@@ -358,7 +342,7 @@ pub async fn remove_attachment(
 ) -> Result<StatusCode, ApiError> {
     let stored = owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
-        return Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"));
+        return Err(ApiError::of(ErrorCode::NotDraft));
     }
     let done =
         sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
@@ -367,7 +351,7 @@ pub async fn remove_attachment(
             .execute(&state.db.pool)
             .await?;
     if done.rows_affected() == 0 {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "attachment.not_found"));
+        return Err(ApiError::of(ErrorCode::AttachmentNotFound));
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -400,7 +384,7 @@ pub async fn download(
         .bind(document_id)
         .fetch_optional(&state.db.pool)
         .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "attachment.not_found"))?;
+        .ok_or_else(|| ApiError::of(ErrorCode::AttachmentNotFound))?;
     let get = |c: &str| row.try_get::<String, _>(c).map_err(ApiError::internal);
     let (file_name, content_type, sha256) =
         (get("file_name")?, get("content_type")?, get("sha256")?);
@@ -517,7 +501,7 @@ pub async fn withdraw(
     if !crate::requests::commit_move(&state, current.account.id, &stored, &entry, None, None)
         .await?
     {
-        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed"));
+        return Err(ApiError::of(ErrorCode::RequestChanged));
     }
     Ok(Json(owned(&state, &current, &id).await?.view))
 }
@@ -549,6 +533,6 @@ pub async fn last_step(
     if set {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"))
+        Err(ApiError::of(ErrorCode::NotDraft))
     }
 }

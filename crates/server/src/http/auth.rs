@@ -2,7 +2,7 @@
 
 use super::RequestLang;
 use super::extract::{ApiJson, CurrentAccount};
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use crate::accounts::{self, ProvenBy, RegisterError};
 use crate::{AppState, sessions, throttle, verification};
 use axum::Json;
@@ -123,7 +123,7 @@ pub async fn register(
 fn register_error(e: RegisterError) -> ApiError {
     match e {
         RegisterError::Invalid(errors) => ApiError::validation(errors),
-        RegisterError::Exists => ApiError::new(StatusCode::CONFLICT, "account.exists"),
+        RegisterError::Exists => ApiError::of(ErrorCode::AccountExists),
         RegisterError::Db(e) => ApiError::internal(e),
     }
 }
@@ -292,7 +292,7 @@ pub async fn login(
                 .map_err(internal)?;
             // The password is right: the second factor is a code to the registry's phone.
             if account.phone.is_empty() {
-                return Err(ApiError::new(StatusCode::CONFLICT, "auth.no_second_factor"));
+                return Err(ApiError::of(ErrorCode::NoSecondFactor));
             }
             send_code(
                 &state,
@@ -312,10 +312,7 @@ pub async fn login(
                 .map_err(internal)?;
             match by_account.or(by_address) {
                 Some(seconds) => Err(ApiError::throttled(seconds)),
-                None => Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "auth.invalid_credentials",
-                )),
+                None => Err(ApiError::of(ErrorCode::InvalidCredentials)),
             }
         }
     }
@@ -464,7 +461,7 @@ async fn verify_challenge(
     expected: &qyzmet_eds::Expected,
 ) -> Result<qyzmet_eds::Verified, ApiError> {
     let t = crate::db::now();
-    let expired = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.eds_challenge_expired");
+    let expired = || ApiError::of(ErrorCode::EdsChallengeExpired);
     // A login challenge never registers, nor a registration one logs in.
     if !nonce.starts_with(prefix) {
         return Err(expired());
@@ -479,9 +476,12 @@ async fn verify_challenge(
     if spent.rows_affected() != 1 {
         return Err(expired());
     }
-    let signature = STANDARD
-        .decode(signature.trim())
-        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "eds.malformed"))?;
+    let signature = STANDARD.decode(signature.trim()).map_err(|_| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            qyzmet_eds::VerifyError::Malformed.code(),
+        )
+    })?;
     let trust = crate::revocation::trust_for(state, &signature, t).await?;
     qyzmet_eds::verify_detached(
         &signature,
@@ -538,10 +538,7 @@ pub async fn eds_login(
         .unwrap_or_default();
     match accounts::find_by_login(&state.db, &login).await? {
         Some((account, _)) => start_session(&state, &headers, account, StatusCode::OK).await,
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "auth.eds_no_account",
-        )),
+        None => Err(ApiError::of(ErrorCode::EdsNoAccount)),
     }
 }
 
@@ -559,7 +556,7 @@ pub async fn test_sms_outbox(
     Path(phone): Path<String>,
 ) -> Result<Response, ApiError> {
     if !state.sms.is_test() {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found"));
+        return Err(ApiError::of(ErrorCode::NotFound));
     }
     let phone = qyzmet_domain::form::normalise_phone(&phone)
         .ok_or_else(|| ApiError::validation(vec![accounts::field_error("phone", "form.phone")]))?;

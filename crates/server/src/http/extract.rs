@@ -2,13 +2,13 @@
 //! the logged-in account, and the CSRF rule.
 
 use super::RequestLang;
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::{accounts, sessions};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use qyzmet_domain::api::{AccountView, CSRF_HEADER};
@@ -27,15 +27,11 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "request.unsupported_media_type",
-            )),
-            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "request.too_large",
-            )),
-            Err(_) => Err(ApiError::new(StatusCode::BAD_REQUEST, "request.malformed")),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(ApiError::of(ErrorCode::UnsupportedMediaType))
+            }
+            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::of(ErrorCode::TooLarge)),
+            Err(_) => Err(ApiError::of(ErrorCode::RequestMalformed)),
         }
     }
 }
@@ -68,7 +64,7 @@ impl FromRequestParts<Arc<AppState>> for CurrentAccount {
         let RequestLang(lang) = RequestLang::from_request_parts(parts, state)
             .await
             .unwrap_or(RequestLang(Default::default()));
-        let unauthorized = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.required");
+        let unauthorized = || ApiError::of(ErrorCode::AuthRequired);
         let token = session_token(parts).ok_or_else(unauthorized)?;
         // A `GET /api/session` poll reads the time left without extending it. (Inside the
         // `/api` router the path has no `/api` prefix; the rule takes either.)
@@ -120,7 +116,7 @@ pub async fn require_csrf_header(req: Request, next: Next) -> Response {
         || matches!(req.uri().path(), "/pki/ocsp" | "/pki/tsp")
         || req.uri().path().starts_with("/mgovSign/");
     if !safe && !req.headers().contains_key(CSRF_HEADER) {
-        return ApiError::new(StatusCode::FORBIDDEN, "csrf.missing").into_response();
+        return ApiError::of(ErrorCode::CsrfMissing).into_response();
     }
     next.run(req).await
 }

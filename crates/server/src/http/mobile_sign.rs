@@ -8,7 +8,7 @@
 //! are problems with the title repeated as `message`, which the app shows.
 
 use super::extract::CurrentAccount;
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use super::{RequestLang, submission};
 use crate::AppState;
 use crate::db::now;
@@ -39,7 +39,7 @@ fn origin(headers: &HeaderMap) -> Result<String, ApiError> {
                 && h.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
         })
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "request.malformed"))?;
+        .ok_or_else(|| ApiError::of(ErrorCode::RequestMalformed))?;
     let https = headers
         .get("x-forwarded-proto")
         .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
@@ -100,7 +100,7 @@ async fn own_link(
     mobile_sign::find(&state.db, link)
         .await?
         .filter(|l| l.application_id == stored.id && l.account_id == current.account.id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found"))
+        .ok_or_else(|| ApiError::of(ErrorCode::NotFound))
 }
 
 /// `GET /api/applications/{id}/mobile-sign/{link}`: the link's state, which the sign page
@@ -165,7 +165,7 @@ pub async fn mobile_sign_qr(
 }
 
 fn gone() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "mobile_sign.link_expired").with_message()
+    ApiError::of(ErrorCode::MobileLinkExpired).with_message()
 }
 
 /// An open link, or the protocol's error (the link is unknown, used or expired).
@@ -244,9 +244,7 @@ async fn authorised(state: &AppState, link: &str, headers: &HeaderMap) -> Result
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
     if !found.token_matches(token) {
-        return Err(
-            ApiError::new(StatusCode::UNAUTHORIZED, "mobile_sign.unauthorised").with_message(),
-        );
+        return Err(ApiError::of(ErrorCode::MobileUnauthorised).with_message());
     }
     Ok(found)
 }
@@ -322,8 +320,7 @@ pub async fn signed_documents(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let found = authorised(&state, &link, &headers).await?;
-    let malformed =
-        || ApiError::new(StatusCode::BAD_REQUEST, "mobile_sign.malformed").with_message();
+    let malformed = || ApiError::of(ErrorCode::MobileMalformed).with_message();
     let signed: DocumentsToSign = serde_json::from_slice(&body).map_err(|_| malformed())?;
     let [document] = signed.documents_to_sign.as_slice() else {
         return Err(malformed());

@@ -4,8 +4,8 @@
 
 use super::access::{not_found, provider_of};
 use super::extract::{ApiJson, CurrentAccount};
-use super::problem::ApiError;
 use super::problem::field_error;
+use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::applications::rfc3339;
 use crate::db::now;
@@ -203,15 +203,12 @@ pub async fn make_move(
     ApiJson(req): ApiJson<MoveRequest>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
     if matches!(req.to, Status::Satisfied | Status::Refused) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "decision.signature_required",
-        ));
+        return Err(ApiError::of(ErrorCode::DecisionSignatureRequired));
     }
     let at = time::OffsetDateTime::now_utc();
     let r = find(&state, &current, &id).await?;
     if r.stored.view.status != req.from {
-        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed"));
+        return Err(ApiError::of(ErrorCode::RequestChanged));
     }
     let entry = status::transition(
         req.from,
@@ -272,7 +269,7 @@ async fn commit_move(
     {
         Ok(())
     } else {
-        Err(ApiError::new(StatusCode::CONFLICT, "request.changed"))
+        Err(ApiError::of(ErrorCode::RequestChanged))
     }
 }
 
@@ -366,18 +363,23 @@ pub async fn decide(
     ApiJson(req): ApiJson<DecisionSubmit>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
     let r = find(&state, &current, &id).await?;
-    let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed");
+    let malformed = || {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            qyzmet_eds::VerifyError::Malformed.code(),
+        )
+    };
     let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
     let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
     let formed = DecisionDocument::from_bytes(&document)
-        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "request.changed"))?;
+        .ok_or_else(|| ApiError::of(ErrorCode::RequestChanged))?;
     let draft = DecisionDraft {
         outcome: formed.outcome,
         reason: formed.reason.clone(),
     };
     // The same request, officer and status as when it was formed, byte for byte.
     if form_decision(&state, &current, &r, &draft, &formed.decided_at).to_bytes() != document {
-        return Err(ApiError::new(StatusCode::CONFLICT, "request.changed"));
+        return Err(ApiError::of(ErrorCode::RequestChanged));
     }
     let t = now();
     let decided_at = time::OffsetDateTime::parse(
@@ -387,10 +389,7 @@ pub async fn decide(
     .map_err(|_| malformed())?
     .unix_timestamp();
     if t - decided_at > DOCUMENT_LIFETIME || decided_at > t + 60 {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "application.document_expired",
-        ));
+        return Err(ApiError::of(ErrorCode::DocumentExpired));
     }
     check_decision(&state, &r, &draft)?;
     let expected = Expected::Iin(current.account.login.clone());

@@ -2,12 +2,11 @@
 //! takes it (its paths say so; it moves no money).
 
 use super::extract::CurrentAccount;
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::payments;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use qyzmet_domain::api::PaymentView;
 use qyzmet_domain::status::Status;
 use std::sync::Arc;
@@ -27,14 +26,14 @@ pub async fn start(
 ) -> Result<Json<PaymentView>, ApiError> {
     let stored = super::access::owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
-        return Err(ApiError::new(StatusCode::CONFLICT, "application.not_draft"));
+        return Err(ApiError::of(ErrorCode::NotDraft));
     }
     let amount = crate::payments::fee_before_signing(
         &state.catalogue,
         &stored.view.service_id,
         &stored.view.variant_id,
     )
-    .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "payment.not_required"))?;
+    .ok_or_else(|| ApiError::of(ErrorCode::PaymentNotRequired))?;
     let payment = payments::start(
         &state.db,
         current.account.id,
@@ -63,7 +62,7 @@ pub async fn of_application(
     payments::of_application(&state.db, stored.id, &stored.view.id)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found"))
+        .ok_or_else(|| ApiError::of(ErrorCode::PaymentNotFound))
 }
 
 /// `GET /api/test-payment-gateway/payments/{id}`: the test gateway shows the payment.
@@ -82,7 +81,7 @@ pub async fn gateway_show(
     payments::find(&state.db, current.account.id, &id)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found"))
+        .ok_or_else(|| ApiError::of(ErrorCode::PaymentNotFound))
 }
 
 /// `POST /api/test-payment-gateway/payments/{id}/confirm`: the test gateway takes the money.
@@ -101,5 +100,5 @@ pub async fn gateway_confirm(
     payments::confirm(&state.db, current.account.id, &id)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment.not_found"))
+        .ok_or_else(|| ApiError::of(ErrorCode::PaymentNotFound))
 }

@@ -8,69 +8,94 @@ use qyzmet_domain::Lang;
 use qyzmet_domain::api::Problem;
 use qyzmet_domain::form::FieldError;
 
+/// The fixed codes the API answers with, each with its status, written once: `ApiError::of`
+/// builds from them and `all_codes` (what the locale test checks) lists them. The codes that
+/// come from the domain and the EDS verifier (`status.*`, `eds.*`) are theirs.
+macro_rules! error_codes {
+    ($($variant:ident = ($status:ident, $code:literal)),+ $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode {
+            $($variant),+
+        }
+
+        impl ErrorCode {
+            pub const ALL: [ErrorCode; [$($code),+].len()] = [$(ErrorCode::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code),+
+                }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self {
+                    $(ErrorCode::$variant => StatusCode::$status),+
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    NotFound = (NOT_FOUND, "not_found"),
+    ServiceNotFound = (NOT_FOUND, "service_not_found"),
+    Internal = (INTERNAL_SERVER_ERROR, "internal"),
+    RequestMalformed = (BAD_REQUEST, "request.malformed"),
+    UnsupportedMediaType = (UNSUPPORTED_MEDIA_TYPE, "request.unsupported_media_type"),
+    TooLarge = (PAYLOAD_TOO_LARGE, "request.too_large"),
+    MethodNotAllowed = (METHOD_NOT_ALLOWED, "request.method_not_allowed"),
+    Validation = (UNPROCESSABLE_ENTITY, "validation"),
+    AuthRequired = (UNAUTHORIZED, "auth.required"),
+    InvalidCredentials = (UNAUTHORIZED, "auth.invalid_credentials"),
+    Throttled = (TOO_MANY_REQUESTS, "auth.throttled"),
+    Forbidden = (FORBIDDEN, "auth.forbidden"),
+    NoSecondFactor = (CONFLICT, "auth.no_second_factor"),
+    EdsChallengeExpired = (UNAUTHORIZED, "auth.eds_challenge_expired"),
+    EdsNoAccount = (UNAUTHORIZED, "auth.eds_no_account"),
+    CsrfMissing = (FORBIDDEN, "csrf.missing"),
+    AccountExists = (CONFLICT, "account.exists"),
+    WrongCode = (UNPROCESSABLE_ENTITY, "verification.wrong_code"),
+    CodeExpired = (UNPROCESSABLE_ENTITY, "verification.expired"),
+    ApplicationNotFound = (NOT_FOUND, "application.not_found"),
+    NotDraft = (CONFLICT, "application.not_draft"),
+    VersionConflict = (CONFLICT, "application.version_conflict"),
+    OfficeOnly = (CONFLICT, "application.office_only"),
+    ApplicantNotAdmitted = (FORBIDDEN, "application.applicant_not_admitted"),
+    ApplicationChanged = (CONFLICT, "application.changed"),
+    DocumentExpired = (CONFLICT, "application.document_expired"),
+    DocumentForOther = (UNPROCESSABLE_ENTITY, "application.document_for_other"),
+    UnknownDocument = (NOT_FOUND, "attachment.unknown_document"),
+    AttachmentNotFound = (NOT_FOUND, "attachment.not_found"),
+    AttachmentTooLarge = (PAYLOAD_TOO_LARGE, "attachment.too_large"),
+    ApplicationTooLarge = (PAYLOAD_TOO_LARGE, "attachment.application_too_large"),
+    TypeNotAllowed = (UNSUPPORTED_MEDIA_TYPE, "attachment.type_not_allowed"),
+    PaymentNotRequired = (CONFLICT, "payment.not_required"),
+    PaymentNotFound = (NOT_FOUND, "payment.not_found"),
+    PaymentRequired = (PAYMENT_REQUIRED, "payment.required"),
+    IdempotencyKey = (BAD_REQUEST, "request.idempotency_key"),
+    IdempotencyKeyReused = (UNPROCESSABLE_ENTITY, "request.idempotency_key_reused"),
+    RequestChanged = (CONFLICT, "request.changed"),
+    DecisionSignatureRequired = (CONFLICT, "decision.signature_required"),
+    DecisionNotFound = (NOT_FOUND, "decision.not_found"),
+    TimeStampUnavailable = (SERVICE_UNAVAILABLE, "eds.time_stamp_unavailable"),
+    MobileLinkExpired = (NOT_FOUND, "mobile_sign.link_expired"),
+    MobileUnauthorised = (UNAUTHORIZED, "mobile_sign.unauthorised"),
+    MobileMalformed = (BAD_REQUEST, "mobile_sign.malformed"),
+}
+
 /// Every code this server answers with, so a test can check each has a message in kk/ru/en.
-pub const ALL_CODES: &[&str] = &[
-    "not_found",
-    "service_not_found",
-    "internal",
-    "request.malformed",
-    "request.unsupported_media_type",
-    "request.too_large",
-    "validation",
-    "auth.required",
-    "auth.invalid_credentials",
-    "auth.throttled",
-    "auth.forbidden",
-    "csrf.missing",
-    "account.exists",
-    "application.not_found",
-    "application.not_draft",
-    "application.version_conflict",
-    "application.office_only",
-    "application.applicant_not_admitted",
-    "attachment.unknown_document",
-    "attachment.not_found",
-    "attachment.too_large",
-    "attachment.application_too_large",
-    "attachment.type_not_allowed",
-    "payment.not_required",
-    "payment.not_found",
-    "payment.required",
-    "request.idempotency_key",
-    "application.changed",
-    "application.document_expired",
-    "auth.eds_challenge_expired",
-    "auth.eds_no_account",
-    "eds.malformed",
-    "eds.unsupported_algorithm",
-    "eds.signature_mismatch",
-    "eds.untrusted",
-    "eds.not_yet_valid",
-    "eds.expired",
-    "eds.revoked",
-    "eds.revocation_unknown",
-    "eds.ocsp_invalid",
-    "eds.time_stamp_invalid",
-    "eds.no_right_to_sign",
-    "eds.time_stamp_unavailable",
-    "mobile_sign.link_expired",
-    "mobile_sign.unauthorised",
-    "mobile_sign.malformed",
-    "eds.key_usage",
-    "eds.identity_mismatch",
-    "request.changed",
-    "decision.signature_required",
-    "decision.not_found",
-    "status.transition_not_allowed",
-    "status.wrong_actor",
-    "status.step_not_in_service",
-    "application.document_for_other",
-    "request.idempotency_key_reused",
-    "auth.no_second_factor",
-    "verification.wrong_code",
-    "verification.expired",
-    "request.method_not_allowed",
-];
+pub fn all_codes() -> Vec<&'static str> {
+    ErrorCode::ALL
+        .iter()
+        .map(|c| c.code())
+        .chain(qyzmet_eds::VerifyError::ALL.iter().map(|e| e.code()))
+        .chain(
+            qyzmet_domain::status::TransitionError::ALL
+                .iter()
+                .map(|e| e.code()),
+        )
+        .collect()
+}
 
 /// Field error codes the server adds beyond the domain's.
 pub const FIELD_CODES: &[&str] = &[
@@ -108,6 +133,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The error a fixed code names, with its status.
+    pub fn of(code: ErrorCode) -> ApiError {
+        ApiError::new(code.status(), code.code())
+    }
+
+    /// An error with a code from elsewhere (the domain's, the EDS verifier's).
     pub fn new(status: StatusCode, code: &'static str) -> ApiError {
         ApiError {
             status,
@@ -122,14 +153,14 @@ impl ApiError {
     pub fn validation(errors: Vec<FieldError>) -> ApiError {
         ApiError {
             errors,
-            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation")
+            ..ApiError::of(ErrorCode::Validation)
         }
     }
 
     pub fn throttled(seconds: i64) -> ApiError {
         ApiError {
             retry_after: Some(seconds.max(1) as u64),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "auth.throttled")
+            ..ApiError::of(ErrorCode::Throttled)
         }
     }
 
@@ -139,10 +170,7 @@ impl ApiError {
         use crate::signatures::Refusal;
         match refusal {
             Refusal::Signature(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code()),
-            Refusal::TimeStampUnavailable => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "eds.time_stamp_unavailable",
-            ),
+            Refusal::TimeStampUnavailable => ApiError::of(ErrorCode::TimeStampUnavailable),
             Refusal::Internal(e) => ApiError::internal(e),
         }
     }
@@ -157,7 +185,7 @@ impl ApiError {
     /// place — and answered with a message that says their input is kept.
     pub fn internal(err: impl std::fmt::Display) -> ApiError {
         tracing::error!("internal error: {err}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        ApiError::of(ErrorCode::Internal)
     }
 
     /// The title in `lang`, its placeholders filled: `{seconds}` from the wait, the rest from
@@ -230,7 +258,7 @@ impl IntoResponse for ApiError {
 
 /// Any `/api/…` path that names nothing.
 pub async fn api_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found")
+    ApiError::of(ErrorCode::NotFound)
 }
 
 /// Every `/api` answer in the one shape: a rejection made outside our handlers (a path
@@ -283,7 +311,7 @@ mod tests {
 
     #[test]
     fn titles_fill_their_placeholders() {
-        let mut e = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "attachment.too_large");
+        let mut e = ApiError::of(ErrorCode::AttachmentTooLarge);
         e.errors = vec![FieldError {
             field: "file".into(),
             code: "attachment.too_large".into(),

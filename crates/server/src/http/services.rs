@@ -1,11 +1,10 @@
 //! The catalogue endpoints.
 
 use super::RequestLang;
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use qyzmet_domain::api::{Health, ServiceDetail, ServiceList, ServiceSummary};
 use std::sync::Arc;
 
@@ -60,7 +59,7 @@ pub async fn detail(
     let c = &state.catalogue;
     let service = c
         .service(&id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "service_not_found"))?;
+        .ok_or_else(|| ApiError::of(ErrorCode::ServiceNotFound))?;
     Ok(Json(ServiceDetail::new(
         service,
         &c.providers,

@@ -7,7 +7,7 @@
 //! bytes — any change to the draft in between means the applicant signed something else.
 
 use super::extract::{ApiJson, CurrentAccount};
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::applications::{self, Stored};
 use crate::db::now;
@@ -43,7 +43,7 @@ fn ready_to_sign(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
         .catalogue
         .service(&stored.view.service_id)
         .and_then(|s| s.variant(&stored.view.variant_id))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))?;
+        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))?;
     let errors = crate::applications::completeness_errors(variant, &stored.view);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -61,10 +61,7 @@ async fn require_payment(state: &AppState, stored: &Stored) -> Result<(), ApiErr
         && !crate::payments::is_paid(&state.db, stored.id).await?
     {
         // 003: "signing is refused when the fee has not been paid".
-        return Err(ApiError::new(
-            StatusCode::PAYMENT_REQUIRED,
-            "payment.required",
-        ));
+        return Err(ApiError::of(ErrorCode::PaymentRequired));
     }
     Ok(())
 }
@@ -154,14 +151,11 @@ async fn stored_submission(
 ) -> Result<requests::StoredSubmission, ApiError> {
     requests::submission_of(&state.db, stored.id)
         .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))
+        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))
 }
 
 fn key_reused() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "request.idempotency_key_reused",
-    )
+    ApiError::of(ErrorCode::IdempotencyKeyReused)
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -171,7 +165,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 100)
         .map(str::to_owned)
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "request.idempotency_key"))
+        .ok_or_else(|| ApiError::of(ErrorCode::IdempotencyKey))
 }
 
 /// `POST /api/applications/{id}/submit`: verify the EDS over the formed document and
@@ -207,7 +201,12 @@ pub async fn submit(
     }
     ready_to_sign(&state, &stored)?;
     require_payment(&state, &stored).await?;
-    let malformed = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "eds.malformed");
+    let malformed = || {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            qyzmet_eds::VerifyError::Malformed.code(),
+        )
+    };
     let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
     let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
     let r = register_signed(&state, &current, &stored, document, signature, &key).await?;
@@ -249,10 +248,7 @@ pub(super) async fn register_signed(
     // One signature, one request: a document formed for another application (a replayed
     // `.p7s`, even over identical answers) is refused before anything else is looked at.
     if !formed.is_for(&stored.view.id) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "application.document_for_other",
-        ));
+        return Err(ApiError::of(ErrorCode::DocumentForOther));
     }
     let formed_at = time::OffsetDateTime::parse(
         &formed.formed_at,
@@ -278,7 +274,7 @@ pub(super) async fn register_signed(
         .catalogue
         .service(&stored.view.service_id)
         .and_then(|s| s.variant(&stored.view.variant_id))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))?;
+        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))?;
     let signature = VerifiedSignature::new(accepted.der, &accepted.verified, t);
     let submission = Submission {
         account_id: current.account.id,
@@ -321,7 +317,7 @@ async fn answer_registered(
     let view: ApplicationView =
         applications::get_owned_by_id(&state.db, current.account.id, application_id)
             .await?
-            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "application.not_found"))?
+            .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))?
             .view;
     let mut res = (status, Json(view)).into_response();
     res.headers_mut()
