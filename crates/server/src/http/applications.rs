@@ -32,7 +32,7 @@ fn service_and_variant<'a>(
 
 #[utoipa::path(
     post,
-    path = "/api/applications",
+    path = "/applications",
     tag = "applications",
     request_body = qyzmet_domain::api::CreateApplication,
     responses((status = 201, description = "A new draft", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
@@ -81,7 +81,7 @@ pub struct ListQuery {
 
 #[utoipa::path(
     get,
-    path = "/api/applications",
+    path = "/applications",
     operation_id = "list_applications",
     tag = "applications",
     params(("status" = Option<crate::http::openapi::StatusFilter>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
@@ -107,7 +107,7 @@ pub async fn list(
 
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}",
+    path = "/applications/{id}",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "One of my applications", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
@@ -122,7 +122,7 @@ pub async fn get(
 
 #[utoipa::path(
     patch,
-    path = "/api/applications/{id}",
+    path = "/applications/{id}",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::SaveAnswers,
@@ -165,7 +165,7 @@ pub async fn save(
 
 #[utoipa::path(
     delete,
-    path = "/api/applications/{id}",
+    path = "/applications/{id}",
     operation_id = "delete_draft",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
@@ -188,7 +188,7 @@ pub async fn delete(
 /// problem at once (the same validator the app runs).
 #[utoipa::path(
     post,
-    path = "/api/applications/{id}/check",
+    path = "/applications/{id}/check",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 204, description = "The draft is complete"), crate::http::openapi::Errors),
@@ -212,7 +212,7 @@ pub async fn check(
 /// field `file`, streamed to disk. Replaces the slot's previous file.
 #[utoipa::path(
     post,
-    path = "/api/applications/{id}/attachments/{document_id}",
+    path = "/applications/{id}/attachments/{document_id}",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
     request_body(content = String, content_type = "multipart/form-data", description = "Field `file`: a PDF, JPEG or PNG"),
@@ -330,7 +330,7 @@ pub async fn upload(
 
 #[utoipa::path(
     delete,
-    path = "/api/applications/{id}/attachments/{document_id}",
+    path = "/applications/{id}/attachments/{document_id}",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
     responses((status = 204, description = "Removed"), crate::http::openapi::Errors),
@@ -367,7 +367,7 @@ pub struct DownloadQuery {
 /// content, are ever stored, and they are served with their checked type and `nosniff`.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/attachments/{document_id}",
+    path = "/applications/{id}/attachments/{document_id}",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot"), ("inline" = Option<bool>, Query, description = "Show in the browser instead of downloading")),
     responses((status = 200, description = "The file"), crate::http::openapi::Errors),
@@ -429,7 +429,7 @@ fn percent_encode(s: &str) -> String {
 /// `GET /api/applications/{id}/history`: every status change with time and note.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/history",
+    path = "/applications/{id}/history",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "Every status change", body = qyzmet_domain::api::HistoryList), crate::http::openapi::Errors),
@@ -448,7 +448,7 @@ pub async fn history(
 /// verify itself before it says "signed by … on …".
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/decision",
+    path = "/applications/{id}/decision",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "The signed decision", body = qyzmet_domain::api::DecisionView), crate::http::openapi::Errors),
@@ -477,7 +477,7 @@ pub async fn decision(
 /// before a decision (the status machine says when).
 #[utoipa::path(
     post,
-    path = "/api/applications/{id}/withdraw",
+    path = "/applications/{id}/withdraw",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "Withdrawn", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
@@ -510,7 +510,7 @@ pub async fn withdraw(
 /// resumes there (it does not touch the answers or their version).
 #[utoipa::path(
     put,
-    path = "/api/applications/{id}/step",
+    path = "/applications/{id}/step",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::LastStep,

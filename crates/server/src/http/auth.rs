@@ -65,7 +65,7 @@ async fn start_session(
 
 #[utoipa::path(
     post,
-    path = "/api/accounts",
+    path = "/accounts",
     tag = "auth",
     request_body = qyzmet_domain::api::RegisterRequest,
     responses((status = 201, description = "Registered and logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
@@ -133,7 +133,7 @@ fn register_error(e: RegisterError) -> ApiError {
 /// the holder's name.
 #[utoipa::path(
     post,
-    path = "/api/accounts/verification",
+    path = "/accounts/verification",
     tag = "auth",
     request_body = qyzmet_domain::api::VerificationRequest,
     responses((status = 202, description = "A code was sent to the registry's phone", body = qyzmet_domain::api::CodeSent), crate::http::openapi::Errors),
@@ -242,7 +242,7 @@ async fn check_code(
 /// key of the IIN/BIN being registered.
 #[utoipa::path(
     post,
-    path = "/api/accounts/eds-challenge",
+    path = "/accounts/eds-challenge",
     tag = "auth",
     responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::Errors),
 )]
@@ -254,7 +254,7 @@ pub async fn registration_challenge(
 
 #[utoipa::path(
     post,
-    path = "/api/session",
+    path = "/session",
     tag = "auth",
     request_body = qyzmet_domain::api::LoginRequest,
     responses((status = 202, description = "The password is right; a one-time code was sent to the account's phone (the second factor, `POST /api/session/code`)", body = qyzmet_domain::api::CodeSent), crate::http::openapi::Errors),
@@ -321,7 +321,7 @@ pub async fn login(
 /// Who is logged in and the seconds left; reading it does not extend the session.
 #[utoipa::path(
     get,
-    path = "/api/session",
+    path = "/session",
     tag = "auth",
     responses((status = 200, description = "Who is logged in and the seconds left", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
 )]
@@ -337,7 +337,7 @@ pub async fn current(
 /// "Stay logged in": any authenticated request extends the session; this one does only that.
 #[utoipa::path(
     post,
-    path = "/api/session/keepalive",
+    path = "/session/keepalive",
     tag = "auth",
     responses((status = 200, description = "The session is extended", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
 )]
@@ -354,7 +354,7 @@ pub async fn keepalive(
 /// this one stays.
 #[utoipa::path(
     delete,
-    path = "/api/session/others",
+    path = "/session/others",
     tag = "auth",
     responses((status = 200, description = "The other sessions ended; this session's view", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
 )]
@@ -375,7 +375,7 @@ pub async fn end_other_sessions(
 
 #[utoipa::path(
     delete,
-    path = "/api/session",
+    path = "/session",
     tag = "auth",
     responses((status = 204, description = "Logged out"), crate::http::openapi::Errors),
 )]
@@ -400,7 +400,7 @@ const REGISTER_PREFIX: &str = "qyzmet-register:";
 /// `POST /api/session/code`: the code sent after the password; logs in.
 #[utoipa::path(
     post,
-    path = "/api/session/code",
+    path = "/session/code",
     tag = "auth",
     request_body = qyzmet_domain::api::CodeLogin,
     responses((status = 200, description = "Logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
@@ -497,7 +497,7 @@ async fn verify_challenge(
 /// `POST /api/session/eds-challenge`: a one-time value for login with EDS.
 #[utoipa::path(
     post,
-    path = "/api/session/eds-challenge",
+    path = "/session/eds-challenge",
     tag = "auth",
     responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::Errors),
 )]
@@ -512,7 +512,7 @@ pub async fn eds_challenge(
 /// is itself the second factor. Only an account whose holder was proven is logged in to.
 #[utoipa::path(
     post,
-    path = "/api/session/eds",
+    path = "/session/eds",
     tag = "auth",
     request_body = qyzmet_domain::api::EdsLogin,
     responses((status = 200, description = "Logged in with EDS", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
@@ -546,7 +546,7 @@ pub async fn eds_login(
 /// the last day, newest first — a real SMS provider delivers to the phone instead.
 #[utoipa::path(
     get,
-    path = "/api/test-sms-outbox/{phone}",
+    path = "/test-sms-outbox/{phone}",
     tag = "test",
     params(("phone" = String, Path, pattern = "^\\+7[0-9]{10}$", description = "The phone, +7XXXXXXXXXX")),
     responses((status = 200, description = "TEST: the messages sent to this phone", body = Vec<qyzmet_domain::api::TestSms>), crate::http::openapi::Errors),

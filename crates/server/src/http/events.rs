@@ -17,7 +17,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 #[utoipa::path(
     get,
-    path = "/api/notifications",
+    path = "/notifications",
     tag = "events",
     responses((status = 200, description = "My notifications", body = qyzmet_domain::api::NotificationList), crate::http::openapi::Errors),
 )]
@@ -34,7 +34,7 @@ pub async fn notifications(
 /// `POST /api/notifications/read`: all of mine read.
 #[utoipa::path(
     post,
-    path = "/api/notifications/read",
+    path = "/notifications/read",
     tag = "events",
     responses((status = 204, description = "All read"), crate::http::openapi::Errors),
 )]
@@ -50,7 +50,7 @@ pub async fn mark_read(
 /// a comment every 15 s keeps proxies from closing an idle stream.
 #[utoipa::path(
     get,
-    path = "/api/events",
+    path = "/events",
     tag = "events",
     responses((status = 200, description = "Server-Sent Events: `event: status`, data a StatusEvent"), crate::http::openapi::Errors),
 )]

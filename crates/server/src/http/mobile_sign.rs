@@ -58,7 +58,7 @@ fn rfc3339(unix: i64) -> String {
 /// mobile (the document is formed now, as for the other signers).
 #[utoipa::path(
     post,
-    path = "/api/applications/{id}/mobile-sign",
+    path = "/applications/{id}/mobile-sign",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 201, description = "A link for eGov mobile, valid 180 s", body = qyzmet_domain::api::MobileSignView), crate::http::openapi::Errors),
@@ -107,7 +107,7 @@ async fn own_link(
 /// polls while the phone signs.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/mobile-sign/{link}",
+    path = "/applications/{id}/mobile-sign/{link}",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id"), ("link" = String, Path, description = "The link's id")),
     responses((status = 200, description = "Waiting, signed, refused or expired", body = qyzmet_domain::api::MobileSignStatusView), crate::http::openapi::Errors),
@@ -134,7 +134,7 @@ pub async fn mobile_sign_status(
 /// so the browser needs no QR code of its own.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/mobile-sign/{link}/qr.svg",
+    path = "/applications/{id}/mobile-sign/{link}/qr.svg",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id"), ("link" = String, Path, description = "The link's id")),
     responses((status = 200, description = "The QR code (image/svg+xml)"), crate::http::openapi::Errors),
@@ -181,7 +181,7 @@ async fn open_link(state: &AppState, link: &str) -> Result<Link, ApiError> {
 /// with a fresh bearer token for it.
 #[utoipa::path(
     get,
-    path = "/api/mgovSign/{link}",
+    path = "/mgovSign/{link}",
     tag = "egov-mobile",
     params(("link" = String, Path, description = "The link's id, from the QR code")),
     responses((status = 200, description = "API No. 1 (eGov mobile)"), crate::http::openapi::Errors),
@@ -287,7 +287,7 @@ fn documents(link: &Link, data: String) -> DocumentsToSign {
 /// document's exact bytes), for the bearer of API No. 1's token.
 #[utoipa::path(
     get,
-    path = "/api/mgovSign/{link}/documents",
+    path = "/mgovSign/{link}/documents",
     tag = "egov-mobile",
     params(("link" = String, Path, description = "The link's id")),
     responses((status = 200, description = "API No. 2 (eGov mobile): the documents to sign"), crate::http::openapi::Errors),
@@ -307,7 +307,7 @@ pub async fn documents_to_sign(
 /// sign page; the link then ends (signed, or refused with the reason the page shows).
 #[utoipa::path(
     put,
-    path = "/api/mgovSign/{link}/documents",
+    path = "/mgovSign/{link}/documents",
     tag = "egov-mobile",
     params(("link" = String, Path, description = "The link's id")),
     responses((status = 200, description = "Signed and registered"), crate::http::openapi::Errors),

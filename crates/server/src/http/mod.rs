@@ -23,179 +23,92 @@ use qyzmet_domain::Lang;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn router(state: Arc<AppState>) -> Router {
     let csp =
         HeaderValue::from_str(&csp::policy(&state.config.dist_dir)).expect("the policy is ASCII");
-    let api = Router::new()
-        .route("/health", axum::routing::get(services::health))
-        .route("/openapi.json", axum::routing::get(openapi::spec))
-        .route("/docs", axum::routing::get(openapi::page))
-        .route("/services", axum::routing::get(services::list))
-        .route("/services/{id}", axum::routing::get(services::detail))
-        .route("/accounts", axum::routing::post(auth::register))
-        .route(
-            "/accounts/verification",
-            axum::routing::post(auth::registration_code),
-        )
-        .route(
-            "/accounts/eds-challenge",
-            axum::routing::post(auth::registration_challenge),
-        )
-        .route("/session/code", axum::routing::post(auth::code_login))
-        .route(
-            "/test-sms-outbox/{phone}",
-            axum::routing::get(auth::test_sms_outbox),
-        )
-        .route(
-            "/session",
-            axum::routing::post(auth::login)
-                .get(auth::current)
-                .delete(auth::logout),
-        )
-        .route("/session/keepalive", axum::routing::post(auth::keepalive))
-        .route(
-            "/session/others",
-            axum::routing::delete(auth::end_other_sessions),
-        )
-        .route(
-            "/session/eds-challenge",
-            axum::routing::post(auth::eds_challenge),
-        )
-        .route("/session/eds", axum::routing::post(auth::eds_login))
-        .route("/pki/root-ca.cer", axum::routing::get(pki::root_ca))
-        .route("/pki/issuing-ca.cer", axum::routing::get(pki::issuing_ca))
-        .route("/pki/chain.pem", axum::routing::get(pki::chain))
-        .route("/pki/issuing-ca.crl", axum::routing::get(pki::crl))
-        .route("/pki/ocsp", axum::routing::post(pki::ocsp))
-        .route("/pki/tsp", axum::routing::post(pki::tsp))
-        .route(
-            "/pki/gost/root-ca.cer",
-            axum::routing::get(pki::gost_root_ca),
-        )
-        .route(
-            "/pki/gost/issuing-ca.cer",
-            axum::routing::get(pki::gost_issuing_ca),
-        )
-        .route(
-            "/pki/gost/issuing-ca.crl",
-            axum::routing::get(pki::gost_crl),
-        )
-        .route(
-            "/applications",
-            axum::routing::post(applications::create).get(applications::list),
-        )
-        .route(
-            "/applications/{id}",
-            axum::routing::get(applications::get)
-                .patch(applications::save)
-                .delete(applications::delete),
-        )
-        .route(
-            "/applications/{id}/step",
-            axum::routing::put(applications::last_step),
-        )
-        .route(
-            "/applications/{id}/check",
-            axum::routing::post(applications::check),
-        )
-        .route(
-            "/applications/{id}/outgoing-document",
-            axum::routing::get(submission::outgoing_document),
-        )
-        .route(
-            "/applications/{id}/submit",
-            axum::routing::post(submission::submit),
-        )
-        .route(
-            "/applications/{id}/receipt",
-            axum::routing::get(submission::receipt),
-        )
-        .route(
-            "/applications/{id}/history",
-            axum::routing::get(applications::history),
-        )
-        .route(
-            "/applications/{id}/decision",
-            axum::routing::get(applications::decision),
-        )
-        .route(
-            "/applications/{id}/withdraw",
-            axum::routing::post(applications::withdraw),
-        )
-        .route("/officer/requests", axum::routing::get(officers::queue))
-        .route("/notifications", axum::routing::get(events::notifications))
-        .route(
-            "/notifications/read",
-            axum::routing::post(events::mark_read),
-        )
-        .route("/events", axum::routing::get(events::stream))
-        .route(
-            "/officer/requests/{id}",
-            axum::routing::get(officers::detail),
-        )
-        .route(
-            "/officer/requests/{id}/moves",
-            axum::routing::post(officers::make_move),
-        )
-        .route(
-            "/officer/requests/{id}/decision-document",
-            axum::routing::post(officers::decision_document),
-        )
-        .route(
-            "/officer/requests/{id}/decision",
-            axum::routing::post(officers::decide),
-        )
-        .route(
-            "/applications/{id}/result",
-            axum::routing::get(submission::result),
-        )
-        .route(
-            "/applications/{id}/signature",
-            axum::routing::get(submission::signature),
-        )
-        .route(
-            "/applications/{id}/signature/check",
-            axum::routing::get(submission::signature_check),
-        )
-        .route(
-            "/applications/{id}/mobile-sign",
-            axum::routing::post(mobile_sign::mobile_sign_link),
-        )
-        .route(
-            "/applications/{id}/mobile-sign/{link}",
-            axum::routing::get(mobile_sign::mobile_sign_status),
-        )
-        .route(
-            "/applications/{id}/mobile-sign/{link}/qr.svg",
-            axum::routing::get(mobile_sign::mobile_sign_qr),
-        )
-        .route("/mgovSign/{link}", axum::routing::get(mobile_sign::api1))
-        .route(
-            "/mgovSign/{link}/documents",
-            axum::routing::get(mobile_sign::documents_to_sign).put(mobile_sign::signed_documents),
-        )
-        .route(
-            "/applications/{id}/payment",
-            axum::routing::post(payments::start).get(payments::of_application),
-        )
-        .route(
-            "/test-payment-gateway/payments/{id}",
-            axum::routing::get(payments::gateway_show),
-        )
-        .route(
-            "/test-payment-gateway/payments/{id}/confirm",
-            axum::routing::post(payments::gateway_confirm),
-        )
-        .route(
-            "/applications/{id}/attachments/{document_id}",
-            axum::routing::post(applications::upload)
-                .get(applications::download)
-                .delete(applications::remove_attachment)
-                // Uploads stream to disk and count bytes per file; this outer bound only
-                // stops a body far beyond any allowed file.
-                .layer(axum::extract::DefaultBodyLimit::max(60 * 1024 * 1024)),
-        )
+    // Each route is registered with its `#[utoipa::path]` (utoipa-axum), so the router and
+    // the OpenAPI document cannot differ. Paths are relative to `/api`.
+    let (api, document) = OpenApiRouter::new()
+        .routes(routes!(services::health))
+        .routes(routes!(openapi::spec))
+        .routes(routes!(openapi::page))
+        .routes(routes!(services::list))
+        .routes(routes!(services::detail))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::registration_code))
+        .routes(routes!(auth::registration_challenge))
+        .routes(routes!(auth::code_login))
+        .routes(routes!(auth::test_sms_outbox))
+        .routes(routes!(auth::login, auth::current, auth::logout))
+        .routes(routes!(auth::keepalive))
+        .routes(routes!(auth::end_other_sessions))
+        .routes(routes!(auth::eds_challenge))
+        .routes(routes!(auth::eds_login))
+        .routes(routes!(pki::root_ca))
+        .routes(routes!(pki::issuing_ca))
+        .routes(routes!(pki::chain))
+        .routes(routes!(pki::crl))
+        .routes(routes!(pki::ocsp))
+        .routes(routes!(pki::tsp))
+        .routes(routes!(pki::gost_root_ca))
+        .routes(routes!(pki::gost_issuing_ca))
+        .routes(routes!(pki::gost_crl))
+        .routes(routes!(applications::create, applications::list))
+        .routes(routes!(
+            applications::get,
+            applications::save,
+            applications::delete
+        ))
+        .routes(routes!(applications::last_step))
+        .routes(routes!(applications::check))
+        .routes(routes!(submission::outgoing_document))
+        .routes(routes!(submission::submit))
+        .routes(routes!(submission::receipt))
+        .routes(routes!(applications::history))
+        .routes(routes!(applications::decision))
+        .routes(routes!(applications::withdraw))
+        .routes(routes!(officers::queue))
+        .routes(routes!(events::notifications))
+        .routes(routes!(events::mark_read))
+        .routes(routes!(events::stream))
+        .routes(routes!(officers::detail))
+        .routes(routes!(officers::make_move))
+        .routes(routes!(officers::decision_document))
+        .routes(routes!(officers::decide))
+        .routes(routes!(submission::result))
+        .routes(routes!(submission::signature))
+        .routes(routes!(submission::signature_check))
+        .routes(routes!(mobile_sign::mobile_sign_link))
+        .routes(routes!(mobile_sign::mobile_sign_status))
+        .routes(routes!(mobile_sign::mobile_sign_qr))
+        .routes(routes!(mobile_sign::api1))
+        .routes(routes!(
+            mobile_sign::documents_to_sign,
+            mobile_sign::signed_documents
+        ))
+        .routes(routes!(payments::start, payments::of_application))
+        .routes(routes!(payments::gateway_show))
+        .routes(routes!(payments::gateway_confirm))
+        // Uploads stream to disk and count bytes per file; this outer bound only stops a
+        // body far beyond any allowed file.
+        .routes({
+            let (schemas, paths, methods) = routes!(
+                applications::upload,
+                applications::download,
+                applications::remove_attachment
+            );
+            (
+                schemas,
+                paths,
+                methods.layer(axum::extract::DefaultBodyLimit::max(60 * 1024 * 1024)),
+            )
+        })
+        .split_for_parts();
+    openapi::publish(document);
+    let api: Router<Arc<AppState>> = api
         .fallback(problem::api_not_found)
         .layer(axum::middleware::from_fn(extract::require_csrf_header))
         .layer(axum::middleware::from_fn(extract::say_when_session_renewed))

@@ -85,7 +85,7 @@ pub struct QueueFilter {
 /// `GET /api/officer/requests`: open requests first, overdue and soonest due at the top.
 #[utoipa::path(
     get,
-    path = "/api/officer/requests",
+    path = "/officer/requests",
     operation_id = "officer_queue",
     tag = "officers",
     params(("status" = Option<crate::http::openapi::StatusFilter>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
@@ -142,7 +142,7 @@ pub async fn queue(
 /// `GET /api/officer/requests/{id}`.
 #[utoipa::path(
     get,
-    path = "/api/officer/requests/{id}",
+    path = "/officer/requests/{id}",
     operation_id = "officer_request",
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
@@ -190,7 +190,7 @@ fn transition_error(e: TransitionError) -> ApiError {
 /// receive from the interested body. Decisions go through `decision` (they are signed).
 #[utoipa::path(
     post,
-    path = "/api/officer/requests/{id}/moves",
+    path = "/officer/requests/{id}/moves",
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::MoveRequest,
@@ -326,7 +326,7 @@ fn check_decision(
 /// `POST /api/officer/requests/{id}/decision-document`: the decision to sign.
 #[utoipa::path(
     post,
-    path = "/api/officer/requests/{id}/decision-document",
+    path = "/officer/requests/{id}/decision-document",
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::DecisionDraft,
@@ -350,7 +350,7 @@ pub async fn decision_document(
 /// document, then move the request to satisfied / refused with the signed decision.
 #[utoipa::path(
     post,
-    path = "/api/officer/requests/{id}/decision",
+    path = "/officer/requests/{id}/decision",
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::DecisionSubmit,

@@ -70,71 +70,6 @@ impl utoipa::ToSchema for StatusFilter {}
         title = "Qyzmet API",
         description = "State services online: catalogue, accounts, applications, EDS signatures, requests and their decisions. Every error is application/problem+json with a stable code."
     ),
-    paths(
-        super::services::health,
-        super::services::list,
-        super::services::detail,
-        super::auth::register,
-        super::auth::registration_code,
-        super::auth::registration_challenge,
-        super::auth::login,
-        super::auth::code_login,
-        super::auth::test_sms_outbox,
-        super::auth::current,
-        super::auth::logout,
-        super::auth::keepalive,
-        super::auth::end_other_sessions,
-        super::auth::eds_challenge,
-        super::auth::eds_login,
-        super::pki::root_ca,
-        super::pki::issuing_ca,
-        super::pki::chain,
-        super::pki::crl,
-        super::pki::ocsp,
-        super::pki::tsp,
-        super::pki::gost_root_ca,
-        super::pki::gost_issuing_ca,
-        super::pki::gost_crl,
-        super::applications::create,
-        super::applications::list,
-        super::applications::get,
-        super::applications::save,
-        super::applications::delete,
-        super::applications::check,
-        super::applications::history,
-        super::applications::decision,
-        super::applications::withdraw,
-        super::applications::upload,
-        super::applications::download,
-        super::applications::remove_attachment,
-        super::submission::outgoing_document,
-        super::submission::submit,
-        super::submission::signature,
-        super::submission::signature_check,
-        super::mobile_sign::mobile_sign_link,
-        super::mobile_sign::mobile_sign_status,
-        super::mobile_sign::mobile_sign_qr,
-        super::mobile_sign::api1,
-        super::mobile_sign::documents_to_sign,
-        super::mobile_sign::signed_documents,
-        super::submission::receipt,
-        super::submission::result,
-        super::applications::last_step,
-        super::payments::start,
-        super::payments::of_application,
-        super::payments::gateway_show,
-        super::payments::gateway_confirm,
-        super::officers::queue,
-        super::officers::detail,
-        super::officers::make_move,
-        super::officers::decision_document,
-        super::officers::decide,
-        super::events::notifications,
-        super::events::mark_read,
-        super::events::stream,
-        spec,
-        page,
-    ),
     components(schemas(
         qyzmet_domain::api::Problem,
         qyzmet_domain::form::FieldError,
@@ -144,14 +79,36 @@ impl utoipa::ToSchema for StatusFilter {}
 )]
 pub struct ApiDoc;
 
+/// The document: this crate's description and shared schemas, and the paths the router
+/// registered (each with its handler's annotation, under `/api`).
+static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+
+/// Keeps the paths `router` collected (relative to `/api`) as the document's.
+pub fn publish(registered: utoipa::openapi::OpenApi) {
+    DOCUMENT.get_or_init(|| {
+        let mut doc = ApiDoc::openapi();
+        let mut paths = utoipa::openapi::path::Paths::new();
+        for (path, item) in registered.paths.paths {
+            paths.paths.insert(format!("/api{path}"), item);
+        }
+        doc.paths = paths;
+        let mut components = doc.components.take().unwrap_or_default();
+        if let Some(theirs) = registered.components {
+            components.schemas.extend(theirs.schemas);
+        }
+        doc.components = Some(components);
+        doc
+    });
+}
+
 /// `GET /api/openapi.json`.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "openapi", responses((status = 200, description = "This document")))]
+#[utoipa::path(get, path = "/openapi.json", tag = "openapi", responses((status = 200, description = "This document")))]
 pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(DOCUMENT.get().cloned().unwrap_or_else(ApiDoc::openapi))
 }
 
 /// `GET /api/docs`: the document rendered by a small script of our own.
-#[utoipa::path(get, path = "/api/docs", tag = "openapi", responses((status = 200, description = "A page that renders the document")))]
+#[utoipa::path(get, path = "/docs", tag = "openapi", responses((status = 200, description = "A page that renders the document")))]
 pub async fn page() -> Html<&'static str> {
     Html(include_str!("openapi.html"))
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// `POST /api/applications/{id}/payment`: start (or return) the application's payment.
 #[utoipa::path(
     post,
-    path = "/api/applications/{id}/payment",
+    path = "/applications/{id}/payment",
     tag = "payments",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "The payment (started or existing)", body = qyzmet_domain::api::PaymentView), crate::http::openapi::Errors),
@@ -48,7 +48,7 @@ pub async fn start(
 /// `GET /api/applications/{id}/payment`: where the application's payment stands.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/payment",
+    path = "/applications/{id}/payment",
     tag = "payments",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "Where the payment stands", body = qyzmet_domain::api::PaymentView), crate::http::openapi::Errors),
@@ -68,7 +68,7 @@ pub async fn of_application(
 /// `GET /api/test-payment-gateway/payments/{id}`: the test gateway shows the payment.
 #[utoipa::path(
     get,
-    path = "/api/test-payment-gateway/payments/{id}",
+    path = "/test-payment-gateway/payments/{id}",
     tag = "payments",
     params(("id" = String, Path, description = "Payment id")),
     responses((status = 200, description = "TEST gateway: the payment", body = qyzmet_domain::api::PaymentView), crate::http::openapi::Errors),
@@ -87,7 +87,7 @@ pub async fn gateway_show(
 /// `POST /api/test-payment-gateway/payments/{id}/confirm`: the test gateway takes the money.
 #[utoipa::path(
     post,
-    path = "/api/test-payment-gateway/payments/{id}/confirm",
+    path = "/test-payment-gateway/payments/{id}/confirm",
     tag = "payments",
     params(("id" = String, Path, description = "Payment id")),
     responses((status = 200, description = "TEST gateway: paid", body = qyzmet_domain::api::PaymentView), crate::http::openapi::Errors),

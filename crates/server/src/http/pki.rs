@@ -37,7 +37,7 @@ fn file(content_type: &'static str, bytes: Vec<u8>) -> Response {
 
 #[utoipa::path(
     get,
-    path = "/api/pki/root-ca.cer",
+    path = "/pki/root-ca.cer",
     tag = "pki",
     responses((status = 200, description = "The RSA chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
@@ -47,7 +47,7 @@ pub async fn root_ca(State(state): State<Arc<AppState>>) -> Result<Response, Api
 
 #[utoipa::path(
     get,
-    path = "/api/pki/issuing-ca.cer",
+    path = "/pki/issuing-ca.cer",
     tag = "pki",
     responses((status = 200, description = "The RSA chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
@@ -57,7 +57,7 @@ pub async fn issuing_ca(State(state): State<Arc<AppState>>) -> Result<Response, 
 
 #[utoipa::path(
     get,
-    path = "/api/pki/chain.pem",
+    path = "/pki/chain.pem",
     tag = "pki",
     responses((status = 200, description = "The RSA chain's issuing and root CA certificates (PEM)"), crate::http::openapi::Errors),
 )]
@@ -68,7 +68,7 @@ pub async fn chain(State(state): State<Arc<AppState>>) -> Result<Response, ApiEr
 
 #[utoipa::path(
     get,
-    path = "/api/pki/issuing-ca.crl",
+    path = "/pki/issuing-ca.crl",
     tag = "pki",
     responses((status = 200, description = "The RSA issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
 )]
@@ -82,7 +82,7 @@ pub async fn crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiErro
 /// What is not an OCSP request gets the protocol's own `malformedRequest` answer.
 #[utoipa::path(
     post,
-    path = "/api/pki/ocsp",
+    path = "/pki/ocsp",
     tag = "pki",
     request_body(content = Vec<u8>, content_type = "application/ocsp-request"),
     responses((status = 200, description = "The OCSP response (DER, application/ocsp-response)"), crate::http::openapi::Errors),
@@ -98,7 +98,7 @@ pub async fn ocsp(State(state): State<Arc<AppState>>, request: axum::body::Bytes
 /// CA, critical timeStamping EKU). A body that is not a query is rejected inside the answer.
 #[utoipa::path(
     post,
-    path = "/api/pki/tsp",
+    path = "/pki/tsp",
     tag = "pki",
     request_body(content = Vec<u8>, content_type = "application/timestamp-query"),
     responses((status = 200, description = "The time-stamp response (DER, application/timestamp-reply)"), crate::http::openapi::Errors),
@@ -113,7 +113,7 @@ pub async fn tsp(
 
 #[utoipa::path(
     get,
-    path = "/api/pki/gost/root-ca.cer",
+    path = "/pki/gost/root-ca.cer",
     tag = "pki",
     responses((status = 200, description = "The GOST chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
@@ -123,7 +123,7 @@ pub async fn gost_root_ca(State(state): State<Arc<AppState>>) -> Result<Response
 
 #[utoipa::path(
     get,
-    path = "/api/pki/gost/issuing-ca.cer",
+    path = "/pki/gost/issuing-ca.cer",
     tag = "pki",
     responses((status = 200, description = "The GOST chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
 )]
@@ -133,7 +133,7 @@ pub async fn gost_issuing_ca(State(state): State<Arc<AppState>>) -> Result<Respo
 
 #[utoipa::path(
     get,
-    path = "/api/pki/gost/issuing-ca.crl",
+    path = "/pki/gost/issuing-ca.crl",
     tag = "pki",
     responses((status = 200, description = "The GOST issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
 )]

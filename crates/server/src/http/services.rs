@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 #[utoipa::path(
     get,
-    path = "/api/health",
+    path = "/health",
     tag = "services",
     responses((status = 200, description = "The server is up", body = qyzmet_domain::api::Health), crate::http::openapi::Errors),
 )]
@@ -24,7 +24,7 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
 
 #[utoipa::path(
     get,
-    path = "/api/services",
+    path = "/services",
     operation_id = "list_services",
     tag = "services",
     params(("lang" = Option<String>, Query, description = "kk, ru or en")),
@@ -45,7 +45,7 @@ pub async fn list(
 
 #[utoipa::path(
     get,
-    path = "/api/services/{id}",
+    path = "/services/{id}",
     operation_id = "service_detail",
     tag = "services",
     params(("id" = String, Path, description = "Service id"), ("lang" = Option<String>, Query, description = "kk, ru or en")),

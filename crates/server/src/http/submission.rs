@@ -115,7 +115,7 @@ fn form_document(
 /// formed now; for a registered request, the one that was signed.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/outgoing-document",
+    path = "/applications/{id}/outgoing-document",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "The bytes to sign (or the signed ones)", body = qyzmet_domain::api::OutgoingDocumentView), crate::http::openapi::Errors),
@@ -173,7 +173,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
 /// answers 200 with the same request.
 #[utoipa::path(
     post,
-    path = "/api/applications/{id}/submit",
+    path = "/applications/{id}/submit",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id"), ("Idempotency-Key" = String, Header, pattern = "^[A-Za-z0-9._:-]{1,100}$", description = "The same key returns the same request")),
     request_body = qyzmet_domain::api::SubmitApplication,
@@ -328,7 +328,7 @@ async fn answer_registered(
 /// `GET /api/applications/{id}/signature`: the applicant's detached CMS signature (`.p7s`).
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/signature",
+    path = "/applications/{id}/signature",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "The detached CMS signature (application/pkcs7-signature)"), crate::http::openapi::Errors),
@@ -355,7 +355,7 @@ pub async fn signature(
 /// as of its time-stamp, for the applicant and the provider's officers.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/signature/check",
+    path = "/applications/{id}/signature/check",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "The signature's check as of its time-stamp", body = qyzmet_domain::api::SignatureCheckView), crate::http::openapi::Errors),
@@ -437,7 +437,7 @@ pub fn download(
 /// language, for the applicant and the provider's officers.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/receipt",
+    path = "/applications/{id}/receipt",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id"), ("lang" = Option<String>, Query, description = "kk, ru or en")),
     responses((status = 200, description = "The receipt (application/pdf)"), crate::http::openapi::Errors),
@@ -525,7 +525,7 @@ pub async fn receipt(
 /// drawn from the officer's signed decision, whose signature the request page verifies.
 #[utoipa::path(
     get,
-    path = "/api/applications/{id}/result",
+    path = "/applications/{id}/result",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     responses((status = 200, description = "The result document (PDF)", content_type = "application/pdf", body = Vec<u8>), crate::http::openapi::Errors),
