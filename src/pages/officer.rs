@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use qyzmet_domain::api::{
-    DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, QueueItem,
+    ApplicationView, DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, QueueItem,
+    ServiceDetail,
 };
 use qyzmet_domain::appointment::Appointment;
 use qyzmet_domain::decision::Outcome;
@@ -199,27 +200,7 @@ pub fn OfficerRequest() -> impl IntoView {
             // The same check the server makes, before anything is sent.
             let errors = a.check(crate::kz_time::now_in_kazakhstan());
             if !errors.is_empty() {
-                problems.set(
-                    errors
-                        .iter()
-                        .map(|e| {
-                            // The summary names the field: "Place: fill in this field".
-                            let label = if e.field == "appointment.at" {
-                                "officer.appointment_at"
-                            } else {
-                                "officer.appointment_place"
-                            };
-                            Problem {
-                                field: e.field.clone(),
-                                message: format!(
-                                    "{}: {}",
-                                    i18n.t(label),
-                                    message(i18n, &e.code, &[])
-                                ),
-                            }
-                        })
-                        .collect(),
-                );
+                problems.set(appointment_problems(i18n, &errors));
                 return;
             }
         }
@@ -275,41 +256,29 @@ pub fn OfficerRequest() -> impl IntoView {
         };
         let (id, lang) = (id(), i18n.lang());
         leptos::task::spawn_local(async move {
-            let result = async {
-                let formed = api::decision_document(&id, &draft, lang)
-                    .await
-                    .map_err(|e| from_api(i18n, &e, FILE))?;
-                let bytes = crate::signer::decode_base64(&formed.document)
-                    .ok_or_else(|| from_api(i18n, &ApiError::Network, FILE))?;
-                let signature = Signer::KeyFile { file, password }
-                    .sign(&bytes, Purpose::Signing)
-                    .await
-                    .map_err(|e| {
-                        vec![Problem {
-                            field: e
-                                .field(FILE, crate::components::key_fields::PASSWORD)
-                                .into(),
-                            message: message(i18n, &e.code, &[]),
-                        }]
-                    })?;
-                api::decide(
-                    &id,
-                    &DecisionSubmit {
-                        document: formed.document,
-                        signature,
-                    },
-                    lang,
-                )
-                .await
-                .map_err(|e| from_api(i18n, &e, FILE))
-            }
-            .await;
+            let result = sign_and_decide(i18n, &id, &draft, file, password, lang).await;
             if result.is_ok() {
                 key.password.set(String::new());
             }
             after(result);
         });
     };
+
+    // The service's form labels the answers; fetched once per service and language, not
+    // after every move.
+    let service_id =
+        Memo::new(move |_| current.with(|v| v.as_ref().map(|v| v.application.service_id.clone())));
+    let service = LocalResource::new(move || {
+        let (id, lang) = (service_id.get(), i18n.lang());
+        async move {
+            match id {
+                Some(id) => api::service(&id, lang).await.ok(),
+                None => None,
+            }
+        }
+    });
+    let on_move = Callback::new(make_move);
+    let on_decide = Callback::new(decide);
 
     let title = Signal::derive(move || match current.get() {
         Some(v) => i18n.t_with("request.title", &[("number", v.item.registration_number)]),
@@ -323,128 +292,17 @@ pub fn OfficerRequest() -> impl IntoView {
         </p>
         {move || load_error.get().map(|key| view! { <div class="notice notice-error" role="alert"><p>{i18n.t(&key)}</p></div> })}
         {move || current.get().map(|view| {
-            let item = view.item.clone();
-            let app = view.application.clone();
-            // Labelled from the service's form, in the officer's language.
-            let (service_id, variant_id, answers_map) = (app.service_id.clone(), app.variant_id.clone(), app.answers.clone());
-            let schema = LocalResource::new(move || {
-                let (id, lang) = (service_id.clone(), i18n.lang());
-                async move { api::service(&id, lang).await.ok() }
-            });
-            let answers = move || {
-                let fields: Vec<qyzmet_domain::form::Field> = schema
-                    .get()
-                    .flatten()
-                    .and_then(|d| d.variants.into_iter().find(|v| v.id == variant_id))
-                    .and_then(|v| v.form)
-                    .map(|f| f.steps.into_iter().flat_map(|s| s.fields).collect())
-                    .unwrap_or_default();
-                crate::components::answers_table::rows(i18n, &fields, &answers_map, None, None)
-            };
-            // Images preview on the page; a PDF opens in the browser's own viewer in a new tab.
-            let files = app.attachments.iter().map(|a| {
-                let url = format!("/api/applications/{}/attachments/{}", app.id, a.document_id);
-                let image = a.content_type.starts_with("image/");
-                let name = a.file_name.clone();
-                view! {
-                    <li>
-                        <a href=format!("{url}?inline=true") target="_blank" rel="noopener">
-                            {a.file_name.clone()}
-                            <span class="visually-hidden">{move || i18n.t("officer.opens_new_tab")}</span>
-                        </a>
-                        " · "
-                        <a href=url.clone() download="">{move || i18n.t("officer.download")}<span class="visually-hidden">{format!(" {name}")}</span></a>
-                        {image.then(|| view! {
-                            <details class="preview">
-                                <summary>{move || i18n.t("officer.preview")}</summary>
-                                <img src=format!("{url}?inline=true") alt=a.file_name.clone() loading="lazy" />
-                            </details>
-                        })}
-                    </li>
-                }
-            }).collect_view();
-            let steps: Vec<Status> = view.allowed_moves.iter().copied().filter(|s| !matches!(s, Status::Satisfied | Status::Refused)).collect();
             let can_decide = view.allowed_moves.iter().any(|s| matches!(s, Status::Satisfied | Status::Refused));
-            let from = view.application.status;
-            let step_buttons = steps.into_iter().map(|to| {
-                // Back from the interested body, "take into review" is recording its answer.
-                let key = if from == Status::AwaitingInterestedBody && to == Status::InReview {
-                    "officer.move.interested_body_answered".to_string()
-                } else {
-                    format!("officer.move.{}", to.code())
-                };
-                view! {
-                    <button type="button" on:click=move |_| make_move(to) aria-disabled=move || busy.get().then_some("true")>
-                        {move || i18n.t(&key)}
-                    </button>
-                }
-            }).collect_view();
             let has_steps = !view.allowed_moves.is_empty();
-            let can_schedule = view.allowed_moves.contains(&Status::TestingScheduled);
+            let form = MoveForm { busy, problems, note, appointment_at, appointment_place };
             view! {
-                <dl class="summary">
-                    <dt>{move || i18n.t("sign.service")}</dt><dd>{item.service_name.clone()}</dd>
-                    <dt>{move || i18n.t("sign.applicant")}</dt><dd>{format!("{} ({})", item.applicant_name, item.applicant_id)}</dd>
-                    <dt>{move || i18n.t("request.status")}</dt><dd>{status_view(i18n, item.status)}</dd>
-                    <dt>{move || i18n.t("request.term")}</dt><dd>{due_text(i18n, &item)}</dd>
-                </dl>
-                <section aria-labelledby="answers-title">
-                    <h2 id="answers-title">{move || i18n.t("officer.answers")}</h2>
-                    <dl class="summary">{answers}</dl>
-                    <h3>{move || i18n.t("sign.files")}</h3>
-                    <ul>{files}</ul>
-                </section>
+                <RequestFacts item=view.item.clone() />
+                <RequestAnswers application=view.application.clone() service=service />
                 {has_steps.then(|| view! {
-                    <section aria-labelledby="actions-title">
-                        <h2 id="actions-title">{move || i18n.t("officer.actions")}</h2>
-                        <div class="field">
-                            <label for="note">{move || i18n.t("officer.note")}</label>
-                            <p class="hint" id="note-hint">{move || i18n.t("officer.note_hint")}</p>
-                            <textarea id="note" rows="3" aria-describedby="note-hint"
-                                prop:value=move || note.get()
-                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                        </div>
-                        {can_schedule.then(|| view! {
-                            <fieldset class="field">
-                                <legend>{move || i18n.t("officer.appointment")}</legend>
-                                <p class="hint" id="appointment-hint">{move || i18n.t("officer.appointment_hint")}</p>
-                                {appointment_field(i18n, problems, "appointment.at", "officer.appointment_at", "datetime-local", appointment_at)}
-                                {appointment_field(i18n, problems, "appointment.place", "officer.appointment_place", "text", appointment_place)}
-                            </fieldset>
-                        })}
-                        <div class="button-row">{step_buttons}</div>
-                    </section>
+                    <MoveActions allowed=view.allowed_moves.clone() from=view.application.status form=form on_move=on_move />
                 })}
                 {can_decide.then(|| view! {
-                    <section aria-labelledby="decision-form-title">
-                        <h2 id="decision-form-title">{move || i18n.t("officer.decision")}</h2>
-                        <form class="narrow" novalidate on:submit=decide>
-                            <fieldset class="field" aria-describedby=move || for_field(&problems.get(), "outcome-satisfied").map(|_| "outcome-error")>
-                                <legend>{move || i18n.t("officer.outcome")}</legend>
-                                {move || for_field(&problems.get(), "outcome-satisfied").map(|m| view! { <ErrorMessage id="outcome-error" message=m /> })}
-                                <div class="radio">
-                                    <input type="radio" id="outcome-satisfied" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Satisfied)) />
-                                    <label for="outcome-satisfied">{move || i18n.t("officer.outcome.satisfied")}</label>
-                                </div>
-                                <div class="radio">
-                                    <input type="radio" id="outcome-refused" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Refused)) />
-                                    <label for="outcome-refused">{move || i18n.t("officer.outcome.refused")}</label>
-                                </div>
-                            </fieldset>
-                            <div class="field" class:field-error=move || for_field(&problems.get(), "reason").is_some()>
-                                <label for="reason">{move || i18n.t("officer.reason")}</label>
-                                <p class="hint" id="reason-hint">{move || i18n.t("officer.reason_hint")}</p>
-                                {move || for_field(&problems.get(), "reason").map(|m| view! { <ErrorMessage id="reason-error" message=m /> })}
-                                <textarea id="reason" rows="4"
-                                    aria-describedby=move || if for_field(&problems.get(), "reason").is_some() { "reason-hint reason-error" } else { "reason-hint" }
-                                    aria-invalid=move || for_field(&problems.get(), "reason").is_some().then_some("true")
-                                    prop:value=move || reason.get()
-                                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-                            </div>
-                            <KeyFields key=key problems=problems hint=Signal::derive(move || i18n.t("sign.key_hint")) />
-                            <button type="submit" aria-disabled=move || busy.get().then_some("true")>{move || i18n.t("officer.sign_decision")}</button>
-                        </form>
-                    </section>
+                    <DecisionForm busy=busy problems=problems outcome=outcome reason=reason key=key on_submit=on_decide />
                 })}
                 <section aria-labelledby="officer-timeline-title">
                     <h2 id="officer-timeline-title">{move || i18n.t("request.timeline")}</h2>
@@ -452,6 +310,241 @@ pub fn OfficerRequest() -> impl IntoView {
                 </section>
             }
         })}
+    }
+}
+
+/// The appointment's problems for the summary, each naming its field ("Place: …").
+fn appointment_problems(i18n: I18n, errors: &[qyzmet_domain::form::FieldError]) -> Vec<Problem> {
+    errors
+        .iter()
+        .map(|e| {
+            let label = if e.field == "appointment.at" {
+                "officer.appointment_at"
+            } else {
+                "officer.appointment_place"
+            };
+            Problem {
+                field: e.field.clone(),
+                message: format!("{}: {}", i18n.t(label), message(i18n, &e.code, &[])),
+            }
+        })
+        .collect()
+}
+
+/// Forms the decision document on the server, signs it with the officer's key in the
+/// browser's worker, and submits the signature: the request as it now stands, or the
+/// problems to show.
+async fn sign_and_decide(
+    i18n: I18n,
+    id: &str,
+    draft: &DecisionDraft,
+    file: leptos::web_sys::File,
+    password: String,
+    lang: qyzmet_domain::Lang,
+) -> Result<OfficerRequestView, Vec<Problem>> {
+    let formed = api::decision_document(id, draft, lang)
+        .await
+        .map_err(|e| from_api(i18n, &e, FILE))?;
+    let bytes = crate::signer::decode_base64(&formed.document)
+        .ok_or_else(|| from_api(i18n, &ApiError::Network, FILE))?;
+    let signature = Signer::KeyFile { file, password }
+        .sign(&bytes, Purpose::Signing)
+        .await
+        .map_err(|e| {
+            vec![Problem {
+                field: e
+                    .field(FILE, crate::components::key_fields::PASSWORD)
+                    .into(),
+                message: message(i18n, &e.code, &[]),
+            }]
+        })?;
+    api::decide(
+        id,
+        &DecisionSubmit {
+            document: formed.document,
+            signature,
+        },
+        lang,
+    )
+    .await
+    .map_err(|e| from_api(i18n, &e, FILE))
+}
+
+/// Service, applicant, status and term of a request.
+#[component]
+fn RequestFacts(item: QueueItem) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <dl class="summary">
+            <dt>{move || i18n.t("sign.service")}</dt><dd>{item.service_name.clone()}</dd>
+            <dt>{move || i18n.t("sign.applicant")}</dt><dd>{format!("{} ({})", item.applicant_name, item.applicant_id)}</dd>
+            <dt>{move || i18n.t("request.status")}</dt><dd>{status_view(i18n, item.status)}</dd>
+            <dt>{move || i18n.t("request.term")}</dt><dd>{due_text(i18n, &item)}</dd>
+        </dl>
+    }
+}
+
+/// The applicant's answers, labelled from the service's form in the officer's language, and
+/// the files: images preview on the page; a PDF opens in the browser's own viewer.
+#[component]
+fn RequestAnswers(
+    application: ApplicationView,
+    service: LocalResource<Option<ServiceDetail>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (variant_id, answers_map) = (application.variant_id.clone(), application.answers.clone());
+    let answers = move || {
+        let fields: Vec<qyzmet_domain::form::Field> = service
+            .get()
+            .flatten()
+            .and_then(|d| d.variants.into_iter().find(|v| v.id == variant_id))
+            .and_then(|v| v.form)
+            .map(|f| f.steps.into_iter().flat_map(|s| s.fields).collect())
+            .unwrap_or_default();
+        crate::components::answers_table::rows(i18n, &fields, &answers_map, None, None)
+    };
+    let files = application.attachments.iter().map(|a| {
+        let url = format!("/api/applications/{}/attachments/{}", application.id, a.document_id);
+        let image = a.content_type.starts_with("image/");
+        let name = a.file_name.clone();
+        view! {
+            <li>
+                <a href=format!("{url}?inline=true") target="_blank" rel="noopener">
+                    {a.file_name.clone()}
+                    <span class="visually-hidden">{move || i18n.t("officer.opens_new_tab")}</span>
+                </a>
+                " · "
+                <a href=url.clone() download="">{move || i18n.t("officer.download")}<span class="visually-hidden">{format!(" {name}")}</span></a>
+                {image.then(|| view! {
+                    <details class="preview">
+                        <summary>{move || i18n.t("officer.preview")}</summary>
+                        <img src=format!("{url}?inline=true") alt=a.file_name.clone() loading="lazy" />
+                    </details>
+                })}
+            </li>
+        }
+    }).collect_view();
+    view! {
+        <section aria-labelledby="answers-title">
+            <h2 id="answers-title">{move || i18n.t("officer.answers")}</h2>
+            <dl class="summary">{answers}</dl>
+            <h3>{move || i18n.t("sign.files")}</h3>
+            <ul>{files}</ul>
+        </section>
+    }
+}
+
+/// What the intermediate moves read: the note, the testing appointment, and the page's
+/// busy flag and problems.
+#[derive(Clone, Copy)]
+struct MoveForm {
+    busy: RwSignal<bool>,
+    problems: RwSignal<Vec<Problem>>,
+    note: RwSignal<String>,
+    appointment_at: RwSignal<String>,
+    appointment_place: RwSignal<String>,
+}
+
+/// The intermediate steps the status machine allows from here (take into review, ask the
+/// interested body, schedule testing), with the note and, for testing, the appointment.
+#[component]
+fn MoveActions(
+    allowed: Vec<Status>,
+    from: Status,
+    form: MoveForm,
+    on_move: Callback<Status>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let MoveForm {
+        busy,
+        problems,
+        note,
+        appointment_at,
+        appointment_place,
+    } = form;
+    let can_schedule = allowed.contains(&Status::TestingScheduled);
+    let step_buttons = allowed
+        .into_iter()
+        .filter(|s| !matches!(s, Status::Satisfied | Status::Refused))
+        .map(|to| {
+            // Back from the interested body, "take into review" is recording its answer.
+            let key = if from == Status::AwaitingInterestedBody && to == Status::InReview {
+                "officer.move.interested_body_answered".to_string()
+            } else {
+                format!("officer.move.{}", to.code())
+            };
+            view! {
+                <button type="button" on:click=move |_| on_move.run(to) aria-disabled=move || busy.get().then_some("true")>
+                    {move || i18n.t(&key)}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="actions-title">
+            <h2 id="actions-title">{move || i18n.t("officer.actions")}</h2>
+            <div class="field">
+                <label for="note">{move || i18n.t("officer.note")}</label>
+                <p class="hint" id="note-hint">{move || i18n.t("officer.note_hint")}</p>
+                <textarea id="note" rows="3" aria-describedby="note-hint"
+                    prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            </div>
+            {can_schedule.then(|| view! {
+                <fieldset class="field">
+                    <legend>{move || i18n.t("officer.appointment")}</legend>
+                    <p class="hint" id="appointment-hint">{move || i18n.t("officer.appointment_hint")}</p>
+                    {appointment_field(i18n, problems, "appointment.at", "officer.appointment_at", "datetime-local", appointment_at)}
+                    {appointment_field(i18n, problems, "appointment.place", "officer.appointment_place", "text", appointment_place)}
+                </fieldset>
+            })}
+            <div class="button-row">{step_buttons}</div>
+        </section>
+    }
+}
+
+/// The decision: satisfied or refused (with its reason), signed with the officer's key.
+#[component]
+fn DecisionForm(
+    busy: RwSignal<bool>,
+    problems: RwSignal<Vec<Problem>>,
+    outcome: RwSignal<Option<Outcome>>,
+    reason: RwSignal<String>,
+    key: KeyInput,
+    on_submit: Callback<leptos::ev::SubmitEvent>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason_error = move || for_field(&problems.get(), "reason");
+    view! {
+        <section aria-labelledby="decision-form-title">
+            <h2 id="decision-form-title">{move || i18n.t("officer.decision")}</h2>
+            <form class="narrow" novalidate on:submit=move |ev| on_submit.run(ev)>
+                <fieldset class="field" aria-describedby=move || for_field(&problems.get(), "outcome-satisfied").map(|_| "outcome-error")>
+                    <legend>{move || i18n.t("officer.outcome")}</legend>
+                    {move || for_field(&problems.get(), "outcome-satisfied").map(|m| view! { <ErrorMessage id="outcome-error" message=m /> })}
+                    <div class="radio">
+                        <input type="radio" id="outcome-satisfied" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Satisfied)) />
+                        <label for="outcome-satisfied">{move || i18n.t("officer.outcome.satisfied")}</label>
+                    </div>
+                    <div class="radio">
+                        <input type="radio" id="outcome-refused" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Refused)) />
+                        <label for="outcome-refused">{move || i18n.t("officer.outcome.refused")}</label>
+                    </div>
+                </fieldset>
+                <div class="field" class:field-error=move || reason_error().is_some()>
+                    <label for="reason">{move || i18n.t("officer.reason")}</label>
+                    <p class="hint" id="reason-hint">{move || i18n.t("officer.reason_hint")}</p>
+                    {move || reason_error().map(|m| view! { <ErrorMessage id="reason-error" message=m /> })}
+                    <textarea id="reason" rows="4"
+                        aria-describedby=move || if reason_error().is_some() { "reason-hint reason-error" } else { "reason-hint" }
+                        aria-invalid=move || reason_error().is_some().then_some("true")
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                </div>
+                <KeyFields key=key problems=problems hint=Signal::derive(move || i18n.t("sign.key_hint")) />
+                <button type="submit" aria-disabled=move || busy.get().then_some("true")>{move || i18n.t("officer.sign_decision")}</button>
+            </form>
+        </section>
     }
 }
 
