@@ -41,6 +41,88 @@ pub struct StoredFile {
     pub file_type: FileType,
 }
 
+/// An attachment's row: what the download needs to find and serve its file.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+}
+
+/// Records `file` (already durable in the store) as the application's document
+/// `document_id`, replacing the one there was, in one transaction.
+pub async fn record(
+    db: &crate::db::Db,
+    application_id: i64,
+    document_id: &str,
+    file_name: &str,
+    file: &StoredFile,
+    now: i64,
+) -> sqlx::Result<()> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
+        .bind(application_id)
+        .bind(document_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO attachments (application_id, document_id, file_name, content_type, size, sha256, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(application_id)
+    .bind(document_id)
+    .bind(file_name)
+    .bind(file.file_type.mime().to_string())
+    .bind(file.size as i64)
+    .bind(&file.sha256)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(application_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// Removes the application's document `document_id`; false when there was none. (Its file
+/// stays until the sweep finds no row refers to it: another application may share it.)
+pub async fn remove(
+    db: &crate::db::Db,
+    application_id: i64,
+    document_id: &str,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
+            .bind(application_id)
+            .bind(document_id)
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The application's document `document_id`, if attached.
+pub async fn find(
+    db: &crate::db::Db,
+    application_id: i64,
+    document_id: &str,
+) -> sqlx::Result<Option<Attached>> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT file_name, content_type, sha256 FROM attachments WHERE application_id = $1 AND document_id = $2")
+        .bind(application_id)
+        .bind(document_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| {
+        Ok(Attached {
+            file_name: r.try_get("file_name")?,
+            content_type: r.try_get("content_type")?,
+            sha256: r.try_get("sha256")?,
+        })
+    })
+    .transpose()
+}
+
 pub fn content_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("attachments").join(&sha256[..2]).join(sha256)
 }

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod applications;
 pub mod attachments;
 pub mod catalogue;
+pub mod challenges;
 pub mod db;
 pub mod demo;
 pub mod http;

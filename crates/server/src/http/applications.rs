@@ -19,7 +19,6 @@ use qyzmet_domain::catalogue::{Service, Variant};
 use qyzmet_domain::form::FieldError;
 use qyzmet_domain::status::Status;
 use serde::Deserialize;
-use sqlx::Row;
 use std::sync::Arc;
 
 fn service_and_variant<'a>(
@@ -298,30 +297,7 @@ pub async fn upload(
         }
     }
     let file = upload.finish().await.map_err(refused)?;
-    let mut tx = state.db.pool.begin().await?;
-    sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
-        .bind(stored.id)
-        .bind(document_id.clone())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO attachments (application_id, document_id, file_name, content_type, size, sha256, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(stored.id)
-    .bind(document_id)
-    .bind(file_name)
-    .bind(file.file_type.mime().to_string())
-    .bind(file.size as i64)
-    .bind(file.sha256)
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
-        .bind(now())
-        .bind(stored.id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    attachments::record(&state.db, stored.id, &document_id, &file_name, &file, now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(owned(&state, &current, &id).await?.view),
@@ -344,13 +320,7 @@ pub async fn remove_attachment(
     if stored.view.status != Status::Draft {
         return Err(ApiError::of(ErrorCode::NotDraft));
     }
-    let done =
-        sqlx::query("DELETE FROM attachments WHERE application_id = $1 AND document_id = $2")
-            .bind(stored.id)
-            .bind(document_id)
-            .execute(&state.db.pool)
-            .await?;
-    if done.rows_affected() == 0 {
+    if !attachments::remove(&state.db, stored.id, &document_id).await? {
         return Err(ApiError::of(ErrorCode::AttachmentNotFound));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -379,15 +349,13 @@ pub async fn download(
     Query(q): Query<DownloadQuery>,
 ) -> Result<Response, ApiError> {
     let stored = visible(&state, &current, &id).await?;
-    let row = sqlx::query("SELECT file_name, content_type, sha256 FROM attachments WHERE application_id = $1 AND document_id = $2")
-        .bind(stored.id)
-        .bind(document_id)
-        .fetch_optional(&state.db.pool)
+    let attachments::Attached {
+        file_name,
+        content_type,
+        sha256,
+    } = attachments::find(&state.db, stored.id, &document_id)
         .await?
         .ok_or_else(|| ApiError::of(ErrorCode::AttachmentNotFound))?;
-    let get = |c: &str| row.try_get::<String, _>(c).map_err(ApiError::internal);
-    let (file_name, content_type, sha256) =
-        (get("file_name")?, get("content_type")?, get("sha256")?);
     let file =
         tokio::fs::File::open(attachments::content_path(&state.config.data_dir, &sha256)).await?;
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));

@@ -4,7 +4,7 @@ use super::RequestLang;
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::{ApiError, ErrorCode};
 use crate::accounts::{self, ProvenBy, RegisterError};
-use crate::{AppState, sessions, throttle, verification};
+use crate::{AppState, challenges, sessions, throttle, verification};
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -210,21 +210,16 @@ async fn check_code(
     purpose: verification::Purpose,
     code: &str,
 ) -> Result<verification::Proven, ApiError> {
-    let internal = |e: sqlx::Error| ApiError::internal(e);
     let address_key = format!("address:{}", peer.ip());
-    if let Some(seconds) = throttle::locked_for(&state.db, &address_key)
-        .await
-        .map_err(internal)?
-    {
+    if let Some(seconds) = throttle::locked_for(&state.db, &address_key).await? {
         return Err(ApiError::throttled(seconds));
     }
     match verification::check(&state.db, verification_id, purpose, code).await {
         Ok(proven) => Ok(proven),
-        Err(verification::CheckError::Db(e)) => Err(internal(e)),
+        Err(verification::CheckError::Db(e)) => Err(ApiError::internal(e)),
         Err(e) => {
-            if let Some(seconds) = throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS)
-                .await
-                .map_err(internal)?
+            if let Some(seconds) =
+                throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS).await?
             {
                 return Err(ApiError::throttled(seconds));
             }
@@ -265,7 +260,6 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let internal = |e: sqlx::Error| ApiError::internal(e);
     // Throttle by the normalised identifier, so spaces or hyphens do not make a new key.
     let login_key = format!(
         "account:{}",
@@ -275,21 +269,13 @@ pub async fn login(
     );
     let address_key = format!("address:{}", peer.ip());
     for key in [&login_key, &address_key] {
-        if let Some(seconds) = throttle::locked_for(&state.db, key)
-            .await
-            .map_err(internal)?
-        {
+        if let Some(seconds) = throttle::locked_for(&state.db, key).await? {
             return Err(ApiError::throttled(seconds));
         }
     }
-    match accounts::authenticate(&state.db, &req.login, &req.password)
-        .await
-        .map_err(internal)?
-    {
+    match accounts::authenticate(&state.db, &req.login, &req.password).await? {
         Some(account) => {
-            throttle::reset(&state.db, &login_key)
-                .await
-                .map_err(internal)?;
+            throttle::reset(&state.db, &login_key).await?;
             // The password is right: the second factor is a code to the registry's phone.
             if account.phone.is_empty() {
                 return Err(ApiError::of(ErrorCode::NoSecondFactor));
@@ -304,12 +290,8 @@ pub async fn login(
             .await
         }
         None => {
-            let by_account = throttle::fail(&state.db, &login_key, throttle::PER_ACCOUNT)
-                .await
-                .map_err(internal)?;
-            let by_address = throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS)
-                .await
-                .map_err(internal)?;
+            let by_account = throttle::fail(&state.db, &login_key, throttle::PER_ACCOUNT).await?;
+            let by_address = throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS).await?;
             match by_account.or(by_address) {
                 Some(seconds) => Err(ApiError::throttled(seconds)),
                 None => Err(ApiError::of(ErrorCode::InvalidCredentials)),
@@ -392,8 +374,6 @@ pub async fn logout(
     Ok(res)
 }
 
-/// How long a login or registration challenge may wait for its signature.
-const CHALLENGE_LIFETIME: i64 = 120;
 const LOGIN_PREFIX: &str = "qyzmet-login:";
 const REGISTER_PREFIX: &str = "qyzmet-register:";
 
@@ -429,25 +409,14 @@ pub async fn code_login(
 
 /// A one-time value (two minutes) whose signature proves the holder of an EDS key.
 async fn new_challenge(state: &AppState, prefix: &str) -> Result<EdsChallenge, ApiError> {
-    let internal = |e: sqlx::Error| ApiError::internal(e);
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
     let nonce = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes));
     let t = crate::db::now();
-    sqlx::query("DELETE FROM login_challenges WHERE expires_at < $1")
-        .bind(t)
-        .execute(&state.db.pool)
-        .await
-        .map_err(internal)?;
-    sqlx::query("INSERT INTO login_challenges (nonce, expires_at, used) VALUES ($1, $2, 0)")
-        .bind(nonce.clone())
-        .bind(t + CHALLENGE_LIFETIME)
-        .execute(&state.db.pool)
-        .await
-        .map_err(internal)?;
+    challenges::issue(&state.db, &nonce, t).await?;
     Ok(EdsChallenge {
         nonce,
-        expires_at: crate::applications::rfc3339(t + CHALLENGE_LIFETIME),
+        expires_at: crate::applications::rfc3339(t + challenges::LIFETIME),
     })
 }
 
@@ -466,14 +435,7 @@ async fn verify_challenge(
     if !nonce.starts_with(prefix) {
         return Err(expired());
     }
-    let spent = sqlx::query(
-        "UPDATE login_challenges SET used = 1 WHERE nonce = $1 AND used = 0 AND expires_at >= $2",
-    )
-    .bind(nonce.to_string())
-    .bind(t)
-    .execute(&state.db.pool)
-    .await?;
-    if spent.rows_affected() != 1 {
+    if !challenges::spend(&state.db, nonce, t).await? {
         return Err(expired());
     }
     let signature = STANDARD.decode(signature.trim()).map_err(|_| {

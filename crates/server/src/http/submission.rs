@@ -186,13 +186,9 @@ pub async fn submit(
     headers: HeaderMap,
     ApiJson(req): ApiJson<SubmitApplication>,
 ) -> Result<Response, ApiError> {
-    let internal = |e: sqlx::Error| ApiError::internal(e);
     let key = idempotency_key(&headers)?;
     let stored = super::access::owned(&state, &current, &id).await?;
-    match requests::idempotency_key_use(&state.db, current.account.id, stored.id, &key)
-        .await
-        .map_err(internal)?
-    {
+    match requests::idempotency_key_use(&state.db, current.account.id, stored.id, &key).await? {
         KeyUse::Repeat => {
             return answer_registered(&state, &current, stored.id, StatusCode::OK).await;
         }
