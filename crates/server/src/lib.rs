@@ -19,6 +19,7 @@ pub mod registry;
 pub mod requests;
 pub mod revocation;
 pub mod sessions;
+pub mod sheets;
 pub mod signatures;
 pub mod sms;
 pub mod test_mobile_signer;

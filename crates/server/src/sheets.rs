@@ -1,0 +1,164 @@
+//! What the documents a request produces say, in the request's language: the receipt
+//! (қолхат) of a registered application, and the result — the service's licence,
+//! certificate, attestat, letter, resolution or accreditation certificate, or the letter with
+//! the reasoned refusal — drawn from the officer's signed decision. `receipt.rs` draws them.
+
+use crate::applications::Stored;
+use crate::receipt::Receipt;
+use crate::requests;
+use qyzmet_domain::Lang;
+use qyzmet_domain::catalogue::{Catalogue, ResultKind};
+use qyzmet_domain::decision::{DecisionDocument, Outcome};
+use qyzmet_domain::outgoing::OutgoingDocument;
+
+/// `YYYY-MM-DD HH:MM`, Kazakhstan time.
+fn local_minute(at: time::OffsetDateTime) -> String {
+    let local = requests::local(at);
+    format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
+}
+
+/// The receipt of a registered application, from the document its applicant signed.
+pub fn receipt(
+    catalogue: &Catalogue,
+    stored: &Stored,
+    document: &OutgoingDocument,
+    lang: Lang,
+) -> Receipt {
+    let t = |key: &str| crate::locales::message(lang, &format!("receipt.{key}"));
+    let service = catalogue.service(&stored.view.service_id);
+    let variant = service.and_then(|s| s.variant(&stored.view.variant_id));
+    let provider = catalogue.provider(&stored.provider_id);
+    let provider_line = provider
+        .map(|p| {
+            let address = p
+                .address
+                .as_ref()
+                .map(|a| format!(", {}", a.get(lang)))
+                .unwrap_or_default();
+            format!("{}{address}", p.name.get(lang))
+        })
+        .unwrap_or_default();
+    let documents: Vec<String> = stored
+        .view
+        .attachments
+        .iter()
+        .map(|a| {
+            let slot = variant
+                .and_then(|v| v.documents.iter().find(|d| d.id == a.document_id))
+                .map(|d| d.name.get(lang).to_string())
+                .unwrap_or_else(|| a.document_id.clone());
+            format!("{slot} — {}", a.file_name)
+        })
+        .collect();
+    let number = stored.view.registration_number.clone().unwrap_or_default();
+    let registered_at = stored
+        .view
+        .registered_at
+        .as_deref()
+        .and_then(|at| {
+            time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .map(local_minute)
+        .unwrap_or_default();
+    Receipt {
+        title: t("title"),
+        lines: vec![
+            (t("number"), number),
+            (t("registered_at"), registered_at),
+            (
+                t("service"),
+                service
+                    .map(|s| s.name.get(lang).to_string())
+                    .unwrap_or_default(),
+            ),
+            (t("provider"), provider_line),
+            (
+                t("applicant"),
+                format!("{} ({})", document.applicant.name, document.applicant.id),
+            ),
+            (t("phone"), document.applicant.phone.clone()),
+            (t("due"), stored.view.due_date.clone().unwrap_or_default()),
+            (t("result"), t("result_where")),
+        ],
+        documents_label: t("documents").replace("{n}", &documents.len().to_string()),
+        documents,
+        footer: t("footer"),
+    }
+}
+
+/// The result document of a decided request (its kind names the file) from the officer's
+/// signed decision.
+pub fn result(
+    catalogue: &Catalogue,
+    stored: &Stored,
+    decision: &crate::officers::StoredDecision,
+    document: &DecisionDocument,
+    lang: Lang,
+) -> (&'static str, Receipt) {
+    let t = |key: &str| crate::locales::message(lang, &format!("result.{key}"));
+    let service = catalogue.service(&stored.view.service_id);
+    let provider = catalogue
+        .provider(&stored.provider_id)
+        .map(|p| p.name.get(lang).to_string())
+        .unwrap_or_default();
+    let kind = match (document.outcome, service.map(|s| s.result)) {
+        (Outcome::Refused, _) => "refusal",
+        (Outcome::Satisfied, Some(ResultKind::Licence)) => "licence",
+        (Outcome::Satisfied, Some(ResultKind::Certificate)) => "certificate",
+        (Outcome::Satisfied, Some(ResultKind::Attestat)) => "attestat",
+        (Outcome::Satisfied, Some(ResultKind::LetterOfAgreement)) => "letter_of_agreement",
+        (Outcome::Satisfied, Some(ResultKind::Resolution)) => "resolution",
+        (Outcome::Satisfied, Some(ResultKind::AccreditationCertificate)) => {
+            "accreditation_certificate"
+        }
+        (Outcome::Satisfied, None) => "decision",
+    };
+    let decided_at = time::OffsetDateTime::from_unix_timestamp(decision.signed_at)
+        .map(local_minute)
+        .unwrap_or_default();
+    let mut lines = vec![
+        (t("number"), document.registration_number.clone()),
+        (t("date"), decided_at.clone()),
+        (
+            t("holder"),
+            format!("{} ({})", document.applicant_name, document.applicant_id),
+        ),
+        (
+            t("service"),
+            service
+                .map(|s| s.name.get(lang).to_string())
+                .unwrap_or(document.service_name.clone()),
+        ),
+    ];
+    match document.outcome {
+        Outcome::Satisfied => {
+            if let Some(s) = service {
+                lines.push((t("granted"), s.result_description.get(lang).to_string()));
+            }
+            if let Some(note) = &document.reason {
+                lines.push((t("note"), note.clone()));
+            }
+        }
+        Outcome::Refused => lines.push((t("reason"), document.reason.clone().unwrap_or_default())),
+    }
+    lines.push((t("provider"), provider));
+    lines.push((
+        t("officer"),
+        format!("{} ({})", document.officer_name, document.officer_iin),
+    ));
+    lines.push((
+        t("signed"),
+        t("signed_by")
+            .replace("{name}", &decision.signer)
+            .replace("{iin}", &decision.signer_iin)
+            .replace("{date}", &decided_at),
+    ));
+    let sheet = Receipt {
+        title: t(&format!("title.{kind}")),
+        lines,
+        documents_label: String::new(),
+        documents: Vec::new(),
+        footer: t("footer"),
+    };
+    (kind, sheet)
+}
