@@ -41,6 +41,26 @@ pub struct StoredFile {
     pub file_type: FileType,
 }
 
+/// How big one upload may be: the slot's own limit, or less when the application's other
+/// files leave less of the application's whole allowance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub bytes: u64,
+    /// The application's allowance, not the slot's, is what binds.
+    pub application_bound: bool,
+}
+
+impl Limit {
+    pub fn for_slot(max_size_mb: u32, others: impl Iterator<Item = u64>) -> Limit {
+        let file_limit = u64::from(max_size_mb) * 1024 * 1024;
+        let bytes = file_limit.min(APPLICATION_LIMIT.saturating_sub(others.sum()));
+        Limit {
+            bytes,
+            application_bound: bytes < file_limit,
+        }
+    }
+}
+
 /// An attachment's row: what the download needs to find and serve its file.
 #[derive(Debug, Clone)]
 pub struct Attached {
@@ -310,6 +330,21 @@ pub fn clean_file_name(raw: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_upload_may_take_its_slots_limit_or_what_the_application_has_left() {
+        let mb = 1024 * 1024;
+        let free = super::Limit::for_slot(10, std::iter::empty());
+        assert_eq!((free.bytes, free.application_bound), (10 * mb, false));
+        let nearly_full =
+            super::Limit::for_slot(10, [super::APPLICATION_LIMIT - 3 * mb].into_iter());
+        assert_eq!(
+            (nearly_full.bytes, nearly_full.application_bound),
+            (3 * mb, true)
+        );
+        let over = super::Limit::for_slot(10, [super::APPLICATION_LIMIT, mb].into_iter());
+        assert_eq!((over.bytes, over.application_bound), (0, true));
+    }
+
     use super::*;
 
     #[test]

@@ -233,16 +233,13 @@ pub async fn upload(
         .iter()
         .find(|d| d.id == document_id)
         .ok_or_else(|| ApiError::of(ErrorCode::UnknownDocument))?;
-    let others: u64 = stored
+    let others = stored
         .view
         .attachments
         .iter()
         .filter(|a| a.document_id != document_id)
-        .map(|a| a.size)
-        .sum();
-    let file_limit = u64::from(document.max_size_mb) * 1024 * 1024;
-    let limit = file_limit.min(attachments::APPLICATION_LIMIT.saturating_sub(others));
-    let application_bound = limit < file_limit;
+        .map(|a| a.size);
+    let limit = attachments::Limit::for_slot(document.max_size_mb, others);
 
     let malformed = || ApiError::of(ErrorCode::RequestMalformed);
     let mut field = loop {
@@ -258,42 +255,19 @@ pub async fn upload(
         }
     };
     let file_name = attachments::clean_file_name(field.file_name());
-    let mut upload = Upload::start(&state.config.data_dir, limit, &document.types)
+    let mut upload = Upload::start(&state.config.data_dir, limit.bytes, &document.types)
         .await
         .map_err(|e| ApiError::internal(format!("{e:?}")))?;
-    let refused = |e: UploadError| match e {
-        UploadError::Empty => ApiError::validation(vec![field_error("file", "attachment.empty")]),
-        UploadError::TooLarge { limit } => {
-            let code = if application_bound {
-                "attachment.application_too_large"
-            } else {
-                "attachment.too_large"
-            };
-            let mut e = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code);
-            e.errors = vec![FieldError {
-                field: "file".into(),
-                code: code.into(),
-                params: [("max_mb".to_string(), (limit / (1024 * 1024)).to_string())].into(),
-            }];
-            e
-        }
-        UploadError::TypeNotAllowed => ApiError::of(ErrorCode::TypeNotAllowed),
-        UploadError::Io(msg) => ApiError::internal(msg),
-    };
-    loop {
-        match field.chunk().await {
-            Ok(Some(chunk)) => {
-                if let Err(e) = upload.write(&chunk).await {
-                    upload.abort().await;
-                    return Err(refused(e));
-                }
-            }
-            Ok(None) => break,
-            Err(_) => {
-                // The client went away or the body broke off: keep nothing of it.
-                upload.abort().await;
-                return Err(malformed());
-            }
+    let refused = |e: UploadError| upload_refused(e, limit);
+    while let Some(chunk) = field.chunk().await.transpose() {
+        // A broken-off body (the client went away) keeps nothing of it.
+        let written = match chunk {
+            Ok(chunk) => upload.write(&chunk).await.map_err(refused),
+            Err(_) => Err(malformed()),
+        };
+        if let Err(e) = written {
+            upload.abort().await;
+            return Err(e);
         }
     }
     let file = upload.finish().await.map_err(refused)?;
@@ -302,6 +276,30 @@ pub async fn upload(
         StatusCode::CREATED,
         Json(owned(&state, &current, &id).await?.view),
     ))
+}
+
+/// An upload refused: empty, too large for its slot or for what the application has left,
+/// a type the slot does not take.
+fn upload_refused(e: UploadError, limit: attachments::Limit) -> ApiError {
+    match e {
+        UploadError::Empty => ApiError::validation(vec![field_error("file", "attachment.empty")]),
+        UploadError::TooLarge { limit: bytes } => {
+            let code = if limit.application_bound {
+                "attachment.application_too_large"
+            } else {
+                "attachment.too_large"
+            };
+            let mut e = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code);
+            e.errors = vec![FieldError {
+                field: "file".into(),
+                code: code.into(),
+                params: [("max_mb".to_string(), (bytes / (1024 * 1024)).to_string())].into(),
+            }];
+            e
+        }
+        UploadError::TypeNotAllowed => ApiError::of(ErrorCode::TypeNotAllowed),
+        UploadError::Io(msg) => ApiError::internal(msg),
+    }
 }
 
 #[utoipa::path(
