@@ -37,6 +37,66 @@ pub fn ErrorMessage(#[prop(into)] id: String, #[prop(into)] message: String) -> 
     }
 }
 
+/// One field's frame, the same in every form (as govuk-frontend's form group): the label —
+/// or, for a group of inputs, the fieldset's legend — the hint, the error message with its
+/// hidden prefix, then the control. The control gets what describes it (the hint, any
+/// `described_by_first` such as a group's hint or a live note, the error) for its
+/// `aria-describedby`; a fieldset carries it itself.
+pub fn field_frame(
+    id: String,
+    label: Signal<String>,
+    hint: Option<Signal<String>>,
+    error: Signal<Option<String>>,
+    described_by_first: Option<String>,
+    as_fieldset: bool,
+    control: impl FnOnce(Signal<Option<String>>) -> AnyView,
+) -> AnyView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let has_hint = hint.is_some();
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        Signal::derive(move || {
+            let mut ids: Vec<String> = described_by_first.iter().cloned().collect();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        })
+    };
+    let hint_view = hint.map(|h| view! { <p class="hint" id=hint_id>{move || h.get()}</p> });
+    let error_view = move || {
+        error
+            .get()
+            .map(|message| view! { <ErrorMessage id=error_id.clone() message=message /> })
+    };
+    let control = control(described_by);
+    if as_fieldset {
+        view! {
+            <fieldset class="field" class:field-error=move || error.get().is_some() aria-describedby=move || described_by.get()>
+                <legend>{move || label.get()}</legend>
+                {hint_view}
+                {error_view}
+                {control}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="field" class:field-error=move || error.get().is_some()>
+                <label for=id>{move || label.get()}</label>
+                {hint_view}
+                {error_view}
+                {control}
+            </div>
+        }
+        .into_any()
+    }
+}
+
 #[component]
 pub fn ErrorSummary(
     #[prop(into)] problems: Signal<Vec<Problem>>,
@@ -117,45 +177,27 @@ pub fn TextField(
     #[prop(optional)]
     on_change: Option<Callback<leptos::ev::Event>>,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
     let note_id = format!("{id}-note");
-    let has_hint = hint.is_some();
-    let has_note = live_note.is_some();
-    let described_by = {
-        let (hint_id, error_id, note_id) = (hint_id.clone(), error_id.clone(), note_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if has_note {
-                ids.push(note_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    view! {
-        <div class="field" class:field-error=move || error.get().is_some()>
-            <label for=id.clone()>{move || label.get()}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get()}</p> })}
-            {move || {
-                error
-                    .get()
-                    .map(|message| view! { <ErrorMessage id=error_id.clone() message=message /> })
-            }}
+    let described_first = live_note.is_some().then(|| note_id.clone());
+    let input_id = id.clone();
+    field_frame(
+        id,
+        label,
+        hint,
+        error,
+        described_first,
+        false,
+        move |described_by| {
+            view! {
             <input
-                id=id.clone()
-                name=id.clone()
+                id=input_id.clone()
+                name=input_id
                 type=input_type
                 autocomplete=autocomplete
                 inputmode=inputmode
                 spellcheck="false"
                 aria-invalid=move || error.get().is_some().then_some("true")
-                aria-describedby=described_by
+                aria-describedby=move || described_by.get()
                 prop:value=move || value.get()
                 accept=accept
                 // A file input's value is the browser's to set: only its files are read.
@@ -170,7 +212,9 @@ pub fn TextField(
                     }
                 }
             />
-            {live_note.map(|note| view! { <p class="live-note" id=note_id.clone() aria-live="polite">{move || note.get()}</p> })}
-        </div>
-    }
+            {live_note.map(|note| view! { <p class="live-note" id=note_id aria-live="polite">{move || note.get()}</p> })}
+        }
+        .into_any()
+        },
+    )
 }

@@ -4,7 +4,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::account_forms::{for_field, from_api, message};
-use crate::components::form::{ErrorMessage, ErrorSummary, Problem, focus_by_id};
+use crate::components::form::{ErrorMessage, ErrorSummary, Problem, field_frame, focus_by_id};
 use crate::components::key_fields::{FILE, KeyFields, KeyInput};
 use crate::components::page_title::PageTitle;
 use crate::components::timeline::{Timeline, icon};
@@ -557,18 +557,25 @@ fn appointment_field(
     input_type: &'static str,
     value: RwSignal<String>,
 ) -> impl IntoView {
-    let error = move || for_field(&problems.get(), id);
-    let error_id = format!("{id}-error");
-    let described = error_id.clone();
-    view! {
-        <div class="field" class:field-error=move || error().is_some()>
-            <label for=id>{move || i18n.t(label)}</label>
-            {move || error().map(|m| view! { <ErrorMessage id=error_id.clone() message=m /> })}
-            <input id=id type=input_type
-                aria-describedby=move || if error().is_some() { format!("appointment-hint {described}") } else { "appointment-hint".to_string() }
-                aria-invalid=move || error().is_some().then_some("true")
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev)) />
-        </div>
-    }
+    let error = Signal::derive(move || for_field(&problems.get(), id));
+    let label = Signal::derive(move || i18n.t(label));
+    // The fieldset's hint ("Kazakhstan time") describes both inputs.
+    field_frame(
+        id.to_string(),
+        label,
+        None,
+        error,
+        Some("appointment-hint".into()),
+        false,
+        move |described_by| {
+            view! {
+                <input id=id type=input_type
+                    aria-describedby=move || described_by.get()
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev)) />
+            }
+            .into_any()
+        },
+    )
 }

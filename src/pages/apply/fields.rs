@@ -4,7 +4,7 @@
 
 use super::draft::Draft;
 use crate::answers::{self, Slot};
-use crate::components::form::{ErrorMessage, Problem, focus_by_id};
+use crate::components::form::{ErrorMessage, Problem, field_frame, focus_by_id};
 use crate::i18n::{I18n, use_i18n};
 use leptos::prelude::*;
 use qyzmet_domain::form::{Field, FieldKind, is_visible};
@@ -26,68 +26,25 @@ fn framed(
     control: impl FnOnce(Signal<Option<String>>) -> AnyView,
     as_fieldset: bool,
 ) -> AnyView {
-    let lang = move || i18n.lang();
     let label = field.label.clone();
-    let hint = field.hint.clone();
-    let hint_id = format!("{path}-hint");
-    let error_id = format!("{path}-error");
-    let has_hint = hint.is_some();
-    let error = {
-        let path = path.clone();
-        Signal::derive(move || error_for(errors, &path))
-    };
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        Signal::derive(move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        })
-    };
     let optional = !field.required;
-    let label_text = move || {
-        let text = label.get(lang()).to_string();
+    let label_text = Signal::derive(move || {
+        let text = label.get(i18n.lang()).to_string();
         if optional {
             format!("{text} {}", i18n.t("form.optional"))
         } else {
             text
         }
+    });
+    let hint = field
+        .hint
+        .clone()
+        .map(|h| Signal::derive(move || h.get(i18n.lang()).to_string()));
+    let error = {
+        let path = path.clone();
+        Signal::derive(move || error_for(errors, &path))
     };
-    let hint_view = hint.map(
-        |h| view! { <p class="hint" id=hint_id.clone()>{move || h.get(lang()).to_string()}</p> },
-    );
-    let error_view = move || {
-        error
-            .get()
-            .map(|message| view! { <ErrorMessage id=error_id.clone() message=message /> })
-    };
-    let control = control(described_by);
-    if as_fieldset {
-        view! {
-            <fieldset class="field" class:field-error=move || error.get().is_some() aria-describedby=move || described_by.get()>
-                <legend>{label_text}</legend>
-                {hint_view}
-                {error_view}
-                {control}
-            </fieldset>
-        }
-        .into_any()
-    } else {
-        view! {
-            <div class="field" class:field-error=move || error.get().is_some()>
-                <label for=path>{label_text}</label>
-                {hint_view}
-                {error_view}
-                {control}
-            </div>
-        }
-        .into_any()
-    }
+    field_frame(path, label_text, hint, error, None, as_fieldset, control)
 }
 
 /// One field of the form (or of one group item), shown while its condition holds.
