@@ -87,6 +87,23 @@ impl FromRequestParts<Arc<AppState>> for CurrentAccount {
     }
 }
 
+/// A document and its detached signature as the API sends them (base64): their bytes, or
+/// `eds.malformed` (422).
+pub fn signed_pair(document: &str, signature: &str) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let malformed = |_| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            qyzmet_eds::VerifyError::Malformed.code(),
+        )
+    };
+    Ok((
+        b64.decode(document.trim()).map_err(malformed)?,
+        b64.decode(signature.trim()).map_err(malformed)?,
+    ))
+}
+
 /// Set by the session extractor when the request renewed the session.
 #[derive(Clone, Default)]
 pub struct SessionRenewed(Arc<std::sync::atomic::AtomicBool>);

@@ -363,14 +363,7 @@ pub async fn decide(
     ApiJson(req): ApiJson<DecisionSubmit>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
     let r = find(&state, &current, &id).await?;
-    let malformed = || {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            qyzmet_eds::VerifyError::Malformed.code(),
-        )
-    };
-    let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
-    let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
+    let (document, signature) = super::extract::signed_pair(&req.document, &req.signature)?;
     let formed = DecisionDocument::from_bytes(&document)
         .ok_or_else(|| ApiError::of(ErrorCode::RequestChanged))?;
     let draft = DecisionDraft {
@@ -386,7 +379,7 @@ pub async fn decide(
         &formed.decided_at,
         &time::format_description::well_known::Rfc3339,
     )
-    .map_err(|_| malformed())?
+    .map_err(|_| ApiError::of(ErrorCode::RequestChanged))?
     .unix_timestamp();
     if t - decided_at > DOCUMENT_LIFETIME || decided_at > t + 60 {
         return Err(ApiError::of(ErrorCode::DocumentExpired));

@@ -197,14 +197,7 @@ pub async fn submit(
     }
     ready_to_sign(&state, &stored)?;
     require_payment(&state, &stored).await?;
-    let malformed = || {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            qyzmet_eds::VerifyError::Malformed.code(),
-        )
-    };
-    let document = B64.decode(req.document.trim()).map_err(|_| malformed())?;
-    let signature = B64.decode(req.signature.trim()).map_err(|_| malformed())?;
+    let (document, signature) = super::extract::signed_pair(&req.document, &req.signature)?;
     let r = register_signed(&state, &current, &stored, document, signature, &key).await?;
     let status = if r.repeated {
         StatusCode::OK
