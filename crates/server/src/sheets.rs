@@ -17,6 +17,17 @@ fn local_minute(at: time::OffsetDateTime) -> String {
     format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
 }
 
+/// The phone to reach the applicant at: the contact phone they gave in the form (what the
+/// provider will call), else the one their account holds.
+fn contact_phone(document: &OutgoingDocument) -> String {
+    match document.answers.get("phone") {
+        Some(qyzmet_domain::form::Answer::Text(phone)) if !phone.trim().is_empty() => {
+            phone.trim().to_string()
+        }
+        _ => document.applicant.phone.clone(),
+    }
+}
+
 /// The receipt of a registered application, from the document its applicant signed.
 pub fn receipt(
     catalogue: &Catalogue,
@@ -76,7 +87,7 @@ pub fn receipt(
                 t("applicant"),
                 format!("{} ({})", document.applicant.name, document.applicant.id),
             ),
-            (t("phone"), document.applicant.phone.clone()),
+            (t("phone"), contact_phone(document)),
             (t("due"), stored.view.due_date.clone().unwrap_or_default()),
             (t("result"), t("result_where")),
         ],

@@ -353,6 +353,8 @@ async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
         number.as_str(),
         "Нұрланова Айгүл Серікқызы (880315412341)",
         "Приложенные документы (3)",
+        // The contact phone typed in the form, not the account's.
+        "+7 701 123 45 67",
         request.due_date.as_deref().unwrap(),
         "В личный кабинет на портале",
     ] {
@@ -361,6 +363,9 @@ async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
             "{expected:?} not in the receipt:\n{text}"
         );
     }
+    let account_phone = registry_phone(CITIZEN.0);
+    assert_ne!(account_phone, "+7 701 123 45 67");
+    assert!(!text.contains(&account_phone), "{text}");
     let kk = pdf_text(&receipt("kk").await.unwrap().bytes().await.unwrap());
     assert!(kk.contains("Өтінішті қабылдау туралы қолхат"), "{kk}");
     // The provider's officer may print it; anyone else does not learn it exists.
