@@ -34,7 +34,7 @@ fn service_and_variant<'a>(
     path = "/applications",
     tag = "applications",
     request_body = qyzmet_domain::api::CreateApplication,
-    responses((status = 201, description = "A new draft", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+    responses((status = 201, description = "A new draft", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn create(
     State(state): State<Arc<AppState>>,
@@ -84,7 +84,7 @@ pub struct ListQuery {
     operation_id = "list_applications",
     tag = "applications",
     params(("status" = Option<crate::http::openapi::StatusFilter>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
-    responses((status = 200, description = "My drafts and requests", body = qyzmet_domain::api::ApplicationList), crate::http::openapi::Errors),
+    responses((status = 200, description = "My drafts and requests", body = qyzmet_domain::api::ApplicationList), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn list(
     State(state): State<Arc<AppState>>,
@@ -109,7 +109,7 @@ pub async fn list(
     path = "/applications/{id}",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "One of my applications", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+    responses((status = 200, description = "One of my applications", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn get(
     State(state): State<Arc<AppState>>,
@@ -125,7 +125,7 @@ pub async fn get(
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::SaveAnswers,
-    responses((status = 200, description = "Saved (the version goes up)", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Saved (the version goes up)", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn save(
     State(state): State<Arc<AppState>>,
@@ -168,7 +168,7 @@ pub async fn save(
     operation_id = "delete_draft",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 204, description = "The draft is deleted"), crate::http::openapi::Errors),
+    responses((status = 204, description = "The draft is deleted"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Internal),
 )]
 pub async fn delete(
     State(state): State<Arc<AppState>>,
@@ -190,7 +190,7 @@ pub async fn delete(
     path = "/applications/{id}/check",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 204, description = "The draft is complete"), crate::http::openapi::Errors),
+    responses((status = 204, description = "The draft is complete"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn check(
     State(state): State<Arc<AppState>>,
@@ -215,7 +215,7 @@ pub async fn check(
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
     request_body(content = String, content_type = "multipart/form-data", description = "Field `file`: a PDF, JPEG or PNG"),
-    responses((status = 201, description = "Stored; the application with its attachments", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+    responses((status = 201, description = "Stored; the application with its attachments", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn upload(
     State(state): State<Arc<AppState>>,
@@ -307,7 +307,7 @@ fn upload_refused(e: UploadError, limit: attachments::Limit) -> ApiError {
     path = "/applications/{id}/attachments/{document_id}",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot")),
-    responses((status = 204, description = "Removed"), crate::http::openapi::Errors),
+    responses((status = 204, description = "Removed"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Internal),
 )]
 pub async fn remove_attachment(
     State(state): State<Arc<AppState>>,
@@ -338,7 +338,7 @@ pub struct DownloadQuery {
     path = "/applications/{id}/attachments/{document_id}",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id"), ("document_id" = String, Path, description = "The document slot"), ("inline" = Option<bool>, Query, description = "Show in the browser instead of downloading")),
-    responses((status = 200, description = "The file"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The file"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn download(
     State(state): State<Arc<AppState>>,
@@ -398,7 +398,7 @@ fn percent_encode(s: &str) -> String {
     path = "/applications/{id}/history",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "Every status change", body = qyzmet_domain::api::HistoryList), crate::http::openapi::Errors),
+    responses((status = 200, description = "Every status change", body = qyzmet_domain::api::HistoryList), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn history(
     State(state): State<Arc<AppState>>,
@@ -417,7 +417,7 @@ pub async fn history(
     path = "/applications/{id}/decision",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "The signed decision", body = qyzmet_domain::api::DecisionView), crate::http::openapi::Errors),
+    responses((status = 200, description = "The signed decision", body = qyzmet_domain::api::DecisionView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn decision(
     State(state): State<Arc<AppState>>,
@@ -446,7 +446,7 @@ pub async fn decision(
     path = "/applications/{id}/withdraw",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "Withdrawn", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Withdrawn", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn withdraw(
     State(state): State<Arc<AppState>>,
@@ -480,7 +480,7 @@ pub async fn withdraw(
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::LastStep,
-    responses((status = 204, description = "Remembered"), crate::http::openapi::Errors),
+    responses((status = 204, description = "Remembered"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn last_step(
     State(state): State<Arc<AppState>>,

@@ -68,7 +68,7 @@ async fn start_session(
     path = "/accounts",
     tag = "auth",
     request_body = qyzmet_domain::api::RegisterRequest,
-    responses((status = 201, description = "Registered and logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+    responses((status = 201, description = "Registered and logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Internal),
 )]
 pub async fn register(
     State(state): State<Arc<AppState>>,
@@ -136,7 +136,7 @@ fn register_error(e: RegisterError) -> ApiError {
     path = "/accounts/verification",
     tag = "auth",
     request_body = qyzmet_domain::api::VerificationRequest,
-    responses((status = 202, description = "A code was sent to the registry's phone", body = qyzmet_domain::api::CodeSent), crate::http::openapi::Errors),
+    responses((status = 202, description = "A code was sent to the registry's phone", body = qyzmet_domain::api::CodeSent), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Internal),
 )]
 pub async fn registration_code(
     State(state): State<Arc<AppState>>,
@@ -239,7 +239,7 @@ async fn check_code(
     post,
     path = "/accounts/eds-challenge",
     tag = "auth",
-    responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::Errors),
+    responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Internal),
 )]
 pub async fn registration_challenge(
     State(state): State<Arc<AppState>>,
@@ -252,7 +252,7 @@ pub async fn registration_challenge(
     path = "/session",
     tag = "auth",
     request_body = qyzmet_domain::api::LoginRequest,
-    responses((status = 202, description = "The password is right; a one-time code was sent to the account's phone (the second factor, `POST /api/session/code`)", body = qyzmet_domain::api::CodeSent), crate::http::openapi::Errors),
+    responses((status = 202, description = "The password is right; a one-time code was sent to the account's phone (the second factor, `POST /api/session/code`)", body = qyzmet_domain::api::CodeSent), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Internal),
 )]
 pub async fn login(
     State(state): State<Arc<AppState>>,
@@ -305,7 +305,7 @@ pub async fn login(
     get,
     path = "/session",
     tag = "auth",
-    responses((status = 200, description = "Who is logged in and the seconds left", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Who is logged in and the seconds left", body = qyzmet_domain::api::SessionView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Internal),
 )]
 pub async fn current(
     State(state): State<Arc<AppState>>,
@@ -321,7 +321,7 @@ pub async fn current(
     post,
     path = "/session/keepalive",
     tag = "auth",
-    responses((status = 200, description = "The session is extended", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+    responses((status = 200, description = "The session is extended", body = qyzmet_domain::api::SessionView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Internal),
 )]
 pub async fn keepalive(
     state: State<Arc<AppState>>,
@@ -338,7 +338,7 @@ pub async fn keepalive(
     delete,
     path = "/session/others",
     tag = "auth",
-    responses((status = 200, description = "The other sessions ended; this session's view", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+    responses((status = 200, description = "The other sessions ended; this session's view", body = qyzmet_domain::api::SessionView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Internal),
 )]
 pub async fn end_other_sessions(
     State(state): State<Arc<AppState>>,
@@ -359,7 +359,7 @@ pub async fn end_other_sessions(
     delete,
     path = "/session",
     tag = "auth",
-    responses((status = 204, description = "Logged out"), crate::http::openapi::Errors),
+    responses((status = 204, description = "Logged out"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Internal),
 )]
 pub async fn logout(
     State(state): State<Arc<AppState>>,
@@ -383,7 +383,7 @@ const REGISTER_PREFIX: &str = "qyzmet-register:";
     path = "/session/code",
     tag = "auth",
     request_body = qyzmet_domain::api::CodeLogin,
-    responses((status = 200, description = "Logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Logged in (session cookie set)", body = qyzmet_domain::api::SessionView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Internal),
 )]
 pub async fn code_login(
     State(state): State<Arc<AppState>>,
@@ -461,7 +461,7 @@ async fn verify_challenge(
     post,
     path = "/session/eds-challenge",
     tag = "auth",
-    responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::Errors),
+    responses((status = 200, description = "A one-time value to sign with the authentication key", body = qyzmet_domain::api::EdsChallenge), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Internal),
 )]
 pub async fn eds_challenge(
     State(state): State<Arc<AppState>>,
@@ -477,7 +477,7 @@ pub async fn eds_challenge(
     path = "/session/eds",
     tag = "auth",
     request_body = qyzmet_domain::api::EdsLogin,
-    responses((status = 200, description = "Logged in with EDS", body = qyzmet_domain::api::SessionView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Logged in with EDS", body = qyzmet_domain::api::SessionView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Internal),
 )]
 pub async fn eds_login(
     State(state): State<Arc<AppState>>,
@@ -511,7 +511,7 @@ pub async fn eds_login(
     path = "/test-sms-outbox/{phone}",
     tag = "test",
     params(("phone" = String, Path, pattern = "^\\+7[0-9]{10}$", description = "The phone, +7XXXXXXXXXX")),
-    responses((status = 200, description = "TEST: the messages sent to this phone", body = Vec<qyzmet_domain::api::TestSms>), crate::http::openapi::Errors),
+    responses((status = 200, description = "TEST: the messages sent to this phone", body = Vec<qyzmet_domain::api::TestSms>), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn test_sms_outbox(
     State(state): State<Arc<AppState>>,

@@ -19,7 +19,7 @@ use tokio_stream::wrappers::BroadcastStream;
     get,
     path = "/notifications",
     tag = "events",
-    responses((status = 200, description = "My notifications", body = qyzmet_domain::api::NotificationList), crate::http::openapi::Errors),
+    responses((status = 200, description = "My notifications", body = qyzmet_domain::api::NotificationList), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Internal),
 )]
 pub async fn notifications(
     State(state): State<Arc<AppState>>,
@@ -36,7 +36,7 @@ pub async fn notifications(
     post,
     path = "/notifications/read",
     tag = "events",
-    responses((status = 204, description = "All read"), crate::http::openapi::Errors),
+    responses((status = 204, description = "All read"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Internal),
 )]
 pub async fn mark_read(
     State(state): State<Arc<AppState>>,
@@ -52,7 +52,7 @@ pub async fn mark_read(
     get,
     path = "/events",
     tag = "events",
-    responses((status = 200, description = "Server-Sent Events: `event: status`, data a StatusEvent"), crate::http::openapi::Errors),
+    responses((status = 200, description = "Server-Sent Events: `event: status`, data a StatusEvent"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Internal),
 )]
 pub async fn stream(
     State(state): State<Arc<AppState>>,

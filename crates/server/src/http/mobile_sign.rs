@@ -61,7 +61,7 @@ fn rfc3339(unix: i64) -> String {
     path = "/applications/{id}/mobile-sign",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 201, description = "A link for eGov mobile, valid 180 s", body = qyzmet_domain::api::MobileSignView), crate::http::openapi::Errors),
+    responses((status = 201, description = "A link for eGov mobile, valid 180 s", body = qyzmet_domain::api::MobileSignView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::PaymentRequired, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn mobile_sign_link(
     State(state): State<Arc<AppState>>,
@@ -110,7 +110,7 @@ async fn own_link(
     path = "/applications/{id}/mobile-sign/{link}",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id"), ("link" = String, Path, description = "The link's id")),
-    responses((status = 200, description = "Waiting, signed, refused or expired", body = qyzmet_domain::api::MobileSignStatusView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Waiting, signed, refused or expired", body = qyzmet_domain::api::MobileSignStatusView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn mobile_sign_status(
     State(state): State<Arc<AppState>>,
@@ -137,7 +137,7 @@ pub async fn mobile_sign_status(
     path = "/applications/{id}/mobile-sign/{link}/qr.svg",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id"), ("link" = String, Path, description = "The link's id")),
-    responses((status = 200, description = "The QR code (image/svg+xml)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The QR code (image/svg+xml)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn mobile_sign_qr(
     State(state): State<Arc<AppState>>,
@@ -184,7 +184,7 @@ async fn open_link(state: &AppState, link: &str) -> Result<Link, ApiError> {
     path = "/mgovSign/{link}",
     tag = "egov-mobile",
     params(("link" = String, Path, description = "The link's id, from the QR code")),
-    responses((status = 200, description = "API No. 1 (eGov mobile)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "API No. 1 (eGov mobile)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn api1(
     State(state): State<Arc<AppState>>,
@@ -290,7 +290,7 @@ fn documents(link: &Link, data: String) -> DocumentsToSign {
     path = "/mgovSign/{link}/documents",
     tag = "egov-mobile",
     params(("link" = String, Path, description = "The link's id")),
-    responses((status = 200, description = "API No. 2 (eGov mobile): the documents to sign"), crate::http::openapi::Errors),
+    responses((status = 200, description = "API No. 2 (eGov mobile): the documents to sign"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Internal),
 )]
 pub async fn documents_to_sign(
     State(state): State<Arc<AppState>>,
@@ -310,7 +310,7 @@ pub async fn documents_to_sign(
     path = "/mgovSign/{link}/documents",
     tag = "egov-mobile",
     params(("link" = String, Path, description = "The link's id")),
-    responses((status = 200, description = "Signed and registered"), crate::http::openapi::Errors),
+    responses((status = 200, description = "Signed and registered"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::Internal, crate::http::openapi::errors::Unavailable),
 )]
 pub async fn signed_documents(
     State(state): State<Arc<AppState>>,

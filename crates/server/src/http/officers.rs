@@ -89,7 +89,7 @@ pub struct QueueFilter {
     operation_id = "officer_queue",
     tag = "officers",
     params(("status" = Option<crate::http::openapi::StatusFilter>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
-    responses((status = 200, description = "The provider's requests", body = qyzmet_domain::api::Queue), crate::http::openapi::Errors),
+    responses((status = 200, description = "The provider's requests", body = qyzmet_domain::api::Queue), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn queue(
     State(state): State<Arc<AppState>>,
@@ -146,7 +146,7 @@ pub async fn queue(
     operation_id = "officer_request",
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "One request of the provider", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::Errors),
+    responses((status = 200, description = "One request of the provider", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn detail(
     State(state): State<Arc<AppState>>,
@@ -194,7 +194,7 @@ fn transition_error(e: TransitionError) -> ApiError {
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::MoveRequest,
-    responses((status = 200, description = "Moved", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Moved", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn make_move(
     State(state): State<Arc<AppState>>,
@@ -330,7 +330,7 @@ fn check_decision(
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::DecisionDraft,
-    responses((status = 200, description = "The decision to sign", body = qyzmet_domain::api::DecisionDocumentView), crate::http::openapi::Errors),
+    responses((status = 200, description = "The decision to sign", body = qyzmet_domain::api::DecisionDocumentView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn decision_document(
     State(state): State<Arc<AppState>>,
@@ -354,7 +354,7 @@ pub async fn decision_document(
     tag = "officers",
     params(("id" = String, Path, description = "The application's public id")),
     request_body = qyzmet_domain::api::DecisionSubmit,
-    responses((status = 200, description = "Decided", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Decided", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal, crate::http::openapi::errors::Unavailable),
 )]
 pub async fn decide(
     State(state): State<Arc<AppState>>,

@@ -4,47 +4,109 @@
 
 use axum::Json;
 use axum::response::Html;
-use qyzmet_domain::api::Problem;
 use utoipa::OpenApi;
 
-/// The error answers every operation may give: `application/problem+json` with a stable
-/// `code` (see the `Problem` schema) and a `title` in the request's language.
-#[derive(utoipa::IntoResponses)]
-#[allow(dead_code)]
-pub enum Errors {
-    /// Malformed JSON, a missing header (CSRF, Idempotency-Key) or a bad parameter.
-    #[response(status = 400, content_type = "application/problem+json")]
-    BadRequest(Problem),
-    /// Not logged in, the session ended, or an EDS login that could not be confirmed.
-    #[response(status = 401, content_type = "application/problem+json")]
-    Unauthorized(Problem),
-    /// The fee must be paid before signing (`payment.required`).
-    #[response(status = 402, content_type = "application/problem+json")]
-    PaymentRequired(Problem),
-    /// The account's role may not do this.
-    #[response(status = 403, content_type = "application/problem+json")]
-    Forbidden(Problem),
-    /// Nothing here — also for another person's application.
-    #[response(status = 404, content_type = "application/problem+json")]
-    NotFound(Problem),
-    /// A stale version, a request someone else moved first, or a move the status machine refuses.
-    #[response(status = 409, content_type = "application/problem+json")]
-    Conflict(Problem),
-    /// A body or file beyond the limits.
-    #[response(status = 413, content_type = "application/problem+json")]
-    TooLarge(Problem),
-    /// A body that is not JSON (or not multipart for uploads).
-    #[response(status = 415, content_type = "application/problem+json")]
-    UnsupportedMediaType(Problem),
-    /// Field errors (`errors`), or an EDS signature refused (`eds.*`).
-    #[response(status = 422, content_type = "application/problem+json")]
-    Unprocessable(Problem),
-    /// Too many failed logins: `retry_after` seconds (also the `Retry-After` header).
-    #[response(status = 429, content_type = "application/problem+json")]
-    TooManyRequests(Problem),
-    /// A failure of the server's own (never of the input); what the user entered is kept.
-    #[response(status = 500, content_type = "application/problem+json")]
-    Internal(Problem),
+/// The problem answers an operation may give, one type per status, so each operation
+/// documents the statuses it can return (`application/problem+json` with a stable `code`,
+/// see the `Problem` schema, and a `title` in the request's language).
+pub mod errors {
+    use qyzmet_domain::api::Problem;
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum BadRequest {
+        /// Malformed JSON, a missing header (Idempotency-Key) or a bad parameter.
+        #[response(status = 400, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum Unauthorized {
+        /// Not logged in, the session ended, or an EDS login that could not be confirmed.
+        #[response(status = 401, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum PaymentRequired {
+        /// The fee must be paid before signing (`payment.required`).
+        #[response(status = 402, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum Forbidden {
+        /// The CSRF header is missing, or the account's role may not do this.
+        #[response(status = 403, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum NotFound {
+        /// Nothing here — also for another person's application.
+        #[response(status = 404, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum Conflict {
+        /// A stale version, a request someone else moved first, or a move the status machine refuses.
+        #[response(status = 409, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum TooLarge {
+        /// A body or file beyond the limits.
+        #[response(status = 413, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum UnsupportedMediaType {
+        /// A body that is not JSON (or not multipart for uploads).
+        #[response(status = 415, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum Unprocessable {
+        /// Field errors (`errors`), or an EDS signature refused (`eds.*`).
+        #[response(status = 422, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum TooManyRequests {
+        /// Too many failed attempts: `retry_after` seconds (also the `Retry-After` header).
+        #[response(status = 429, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum Internal {
+        /// A failure of the server's own (never of the input); what the user entered is kept.
+        #[response(status = 500, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum Unavailable {
+        /// An outside service (the time-stamp authority) did not answer; nothing was registered, try again.
+        #[response(status = 503, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
 }
 
 /// The `status` filter of the application lists: a status code, or empty for all (the

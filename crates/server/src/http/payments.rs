@@ -17,7 +17,7 @@ use std::sync::Arc;
     path = "/applications/{id}/payment",
     tag = "payments",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "The payment (started or existing)", body = qyzmet_domain::api::PaymentView), crate::http::openapi::Errors),
+    responses((status = 200, description = "The payment (started or existing)", body = qyzmet_domain::api::PaymentView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn start(
     State(state): State<Arc<AppState>>,
@@ -51,7 +51,7 @@ pub async fn start(
     path = "/applications/{id}/payment",
     tag = "payments",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "Where the payment stands", body = qyzmet_domain::api::PaymentView), crate::http::openapi::Errors),
+    responses((status = 200, description = "Where the payment stands", body = qyzmet_domain::api::PaymentView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn of_application(
     State(state): State<Arc<AppState>>,
@@ -71,7 +71,7 @@ pub async fn of_application(
     path = "/test-payment-gateway/payments/{id}",
     tag = "payments",
     params(("id" = String, Path, description = "Payment id")),
-    responses((status = 200, description = "TEST gateway: the payment", body = qyzmet_domain::api::PaymentView), crate::http::openapi::Errors),
+    responses((status = 200, description = "TEST gateway: the payment", body = qyzmet_domain::api::PaymentView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn gateway_show(
     State(state): State<Arc<AppState>>,
@@ -90,7 +90,7 @@ pub async fn gateway_show(
     path = "/test-payment-gateway/payments/{id}/confirm",
     tag = "payments",
     params(("id" = String, Path, description = "Payment id")),
-    responses((status = 200, description = "TEST gateway: paid", body = qyzmet_domain::api::PaymentView), crate::http::openapi::Errors),
+    responses((status = 200, description = "TEST gateway: paid", body = qyzmet_domain::api::PaymentView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Internal),
 )]
 pub async fn gateway_confirm(
     State(state): State<Arc<AppState>>,

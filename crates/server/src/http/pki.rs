@@ -39,7 +39,7 @@ fn file(content_type: &'static str, bytes: Vec<u8>) -> Response {
     get,
     path = "/pki/root-ca.cer",
     tag = "pki",
-    responses((status = 200, description = "The RSA chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The RSA chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn root_ca(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     certificate(&state.pki.rsa.root)
@@ -49,7 +49,7 @@ pub async fn root_ca(State(state): State<Arc<AppState>>) -> Result<Response, Api
     get,
     path = "/pki/issuing-ca.cer",
     tag = "pki",
-    responses((status = 200, description = "The RSA chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The RSA chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn issuing_ca(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     certificate(&state.pki.rsa.issuing)
@@ -59,7 +59,7 @@ pub async fn issuing_ca(State(state): State<Arc<AppState>>) -> Result<Response, 
     get,
     path = "/pki/chain.pem",
     tag = "pki",
-    responses((status = 200, description = "The RSA chain's issuing and root CA certificates (PEM)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The RSA chain's issuing and root CA certificates (PEM)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn chain(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let pem = state.pki.chain_pem()?;
@@ -70,7 +70,7 @@ pub async fn chain(State(state): State<Arc<AppState>>) -> Result<Response, ApiEr
     get,
     path = "/pki/issuing-ca.crl",
     tag = "pki",
-    responses((status = 200, description = "The RSA issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The RSA issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     current_crl(&state.pki.rsa)
@@ -85,7 +85,7 @@ pub async fn crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiErro
     path = "/pki/ocsp",
     tag = "pki",
     request_body(content = Vec<u8>, content_type = "application/ocsp-request"),
-    responses((status = 200, description = "The OCSP response (DER, application/ocsp-response)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The OCSP response (DER, application/ocsp-response)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn ocsp(State(state): State<Arc<AppState>>, request: axum::body::Bytes) -> Response {
     let answer = state.pki.ocsp_response(&request, crate::db::now());
@@ -101,7 +101,7 @@ pub async fn ocsp(State(state): State<Arc<AppState>>, request: axum::body::Bytes
     path = "/pki/tsp",
     tag = "pki",
     request_body(content = Vec<u8>, content_type = "application/timestamp-query"),
-    responses((status = 200, description = "The time-stamp response (DER, application/timestamp-reply)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The time-stamp response (DER, application/timestamp-reply)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn tsp(
     State(state): State<Arc<AppState>>,
@@ -115,7 +115,7 @@ pub async fn tsp(
     get,
     path = "/pki/gost/root-ca.cer",
     tag = "pki",
-    responses((status = 200, description = "The GOST chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The GOST chain's root CA certificate (DER, application/pkix-cert)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn gost_root_ca(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     certificate(&state.pki.gost.root)
@@ -125,7 +125,7 @@ pub async fn gost_root_ca(State(state): State<Arc<AppState>>) -> Result<Response
     get,
     path = "/pki/gost/issuing-ca.cer",
     tag = "pki",
-    responses((status = 200, description = "The GOST chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The GOST chain's issuing CA certificate (DER, application/pkix-cert)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn gost_issuing_ca(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     certificate(&state.pki.gost.issuing)
@@ -135,7 +135,7 @@ pub async fn gost_issuing_ca(State(state): State<Arc<AppState>>) -> Result<Respo
     get,
     path = "/pki/gost/issuing-ca.crl",
     tag = "pki",
-    responses((status = 200, description = "The GOST issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The GOST issuing CA's current CRL (DER, application/pkix-crl)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn gost_crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     current_crl(&state.pki.gost)

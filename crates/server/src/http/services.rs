@@ -12,7 +12,7 @@ use std::sync::Arc;
     get,
     path = "/health",
     tag = "services",
-    responses((status = 200, description = "The server is up", body = qyzmet_domain::api::Health), crate::http::openapi::Errors),
+    responses((status = 200, description = "The server is up", body = qyzmet_domain::api::Health), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
     Json(Health {
@@ -28,7 +28,7 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
     operation_id = "list_services",
     tag = "services",
     params(("lang" = Option<String>, Query, description = "kk, ru or en")),
-    responses((status = 200, description = "The catalogue in one language", body = qyzmet_domain::api::ServiceList), crate::http::openapi::Errors),
+    responses((status = 200, description = "The catalogue in one language", body = qyzmet_domain::api::ServiceList), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn list(
     State(state): State<Arc<AppState>>,
@@ -49,7 +49,7 @@ pub async fn list(
     operation_id = "service_detail",
     tag = "services",
     params(("id" = String, Path, description = "Service id"), ("lang" = Option<String>, Query, description = "kk, ru or en")),
-    responses((status = 200, description = "One service", body = qyzmet_domain::api::ServiceDetail), crate::http::openapi::Errors),
+    responses((status = 200, description = "One service", body = qyzmet_domain::api::ServiceDetail), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn detail(
     State(state): State<Arc<AppState>>,

@@ -118,7 +118,7 @@ fn form_document(
     path = "/applications/{id}/outgoing-document",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "The bytes to sign (or the signed ones)", body = qyzmet_domain::api::OutgoingDocumentView), crate::http::openapi::Errors),
+    responses((status = 200, description = "The bytes to sign (or the signed ones)", body = qyzmet_domain::api::OutgoingDocumentView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::PaymentRequired, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn outgoing_document(
     State(state): State<Arc<AppState>>,
@@ -177,7 +177,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id"), ("Idempotency-Key" = String, Header, pattern = "^[A-Za-z0-9._:-]{1,100}$", description = "The same key returns the same request")),
     request_body = qyzmet_domain::api::SubmitApplication,
-    responses((status = 201, description = "Registered (200 with the same body for a repeat)", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::Errors),
+    responses((status = 201, description = "Registered (200 with the same body for a repeat)", body = qyzmet_domain::api::ApplicationView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::PaymentRequired, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal, crate::http::openapi::errors::Unavailable),
 )]
 pub async fn submit(
     State(state): State<Arc<AppState>>,
@@ -320,7 +320,7 @@ async fn answer_registered(
     path = "/applications/{id}/signature",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "The detached CMS signature (application/pkcs7-signature)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The detached CMS signature (application/pkcs7-signature)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn signature(
     State(state): State<Arc<AppState>>,
@@ -347,7 +347,7 @@ pub async fn signature(
     path = "/applications/{id}/signature/check",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "The signature's check as of its time-stamp", body = qyzmet_domain::api::SignatureCheckView), crate::http::openapi::Errors),
+    responses((status = 200, description = "The signature's check as of its time-stamp", body = qyzmet_domain::api::SignatureCheckView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn signature_check(
     State(state): State<Arc<AppState>>,
@@ -429,7 +429,7 @@ pub fn download(
     path = "/applications/{id}/receipt",
     tag = "submission",
     params(("id" = String, Path, description = "The application's public id"), ("lang" = Option<String>, Query, description = "kk, ru or en")),
-    responses((status = 200, description = "The receipt (application/pdf)"), crate::http::openapi::Errors),
+    responses((status = 200, description = "The receipt (application/pdf)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn receipt(
     State(state): State<Arc<AppState>>,
@@ -456,7 +456,7 @@ pub async fn receipt(
     path = "/applications/{id}/result",
     tag = "applications",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "The result document (PDF)", content_type = "application/pdf", body = Vec<u8>), crate::http::openapi::Errors),
+    responses((status = 200, description = "The result document (PDF)", content_type = "application/pdf", body = Vec<u8>), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
 )]
 pub async fn result(
     State(state): State<Arc<AppState>>,
