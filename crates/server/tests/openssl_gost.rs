@@ -92,14 +92,12 @@ async fn openssl_signs_a_gost_submission_and_verifies_what_was_stored() {
     assert_eq!(res.status(), 201);
     // What was stored (OpenSSL's signature with the portal's time-stamp added) verifies in
     // OpenSSL over the stored document, and not over another.
-    let stored = tab
-        .get(s.url(&format!("/api/applications/{}/signature", draft.id)))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let stored = get_bytes(
+        &s,
+        &tab,
+        &format!("/api/applications/{}/signature", draft.id),
+    )
+    .await;
     assert!(qyzmet_eds::cades::time_stamp_token(&stored).is_some());
     std::fs::write(d.join("stored.p7s"), &stored).unwrap();
     let verify = |content: &str| {

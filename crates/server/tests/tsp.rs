@@ -12,14 +12,7 @@ async fn openssl_verifies_a_time_stamp_token_over_the_data_it_asked_about() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("signature.p7s"), "a signature value to stamp").unwrap();
-    let chain = plain()
-        .get(s.url("/api/pki/chain.pem"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let chain = get_bytes(&s, &plain(), "/api/pki/chain.pem").await;
     std::fs::write(d.join("chain.pem"), chain).unwrap();
     let out = openssl_in(
         d,
@@ -140,25 +133,9 @@ async fn submit_with(
     tab: &reqwest::Client,
     key: &qyzmet_eds::SigningKey,
 ) -> (String, reqwest::Response) {
-    use base64::Engine;
     let draft = new_draft(s, tab, "guardianship").await;
     complete_guardianship(s, tab, &draft.id).await;
-    let formed: qyzmet_domain::api::OutgoingDocumentView = get_json(
-        s,
-        tab,
-        &format!("/api/applications/{}/outgoing-document", draft.id),
-    )
-    .await;
-    let document = base64::engine::general_purpose::STANDARD
-        .decode(&formed.document)
-        .unwrap();
-    let res = tab
-        .post(s.url(&format!("/api/applications/{}/submit", draft.id)))
-        .header("idempotency-key", format!("key-{}", draft.id))
-        .json(&serde_json::json!({"document": formed.document, "signature": sign_b64(key, &document)}))
-        .send()
-        .await
-        .unwrap();
+    let res = submit_signed_with(s, tab, &draft.id, key).await;
     (draft.id, res)
 }
 
@@ -172,14 +149,7 @@ async fn a_stored_signature_is_time_stamped_and_verifies_after_its_certificate_e
     let key = short_lived_key(&s, 4);
     let (id, res) = submit_with(&s, &tab, &key).await;
     assert_eq!(res.status(), 201);
-    let p7s = tab
-        .get(s.url(&format!("/api/applications/{id}/signature")))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let p7s = get_bytes(&s, &tab, &format!("/api/applications/{id}/signature")).await;
 
     // The token in the stored .p7s is over its signature value, by the test TSA.
     let dir = tempfile::tempdir().unwrap();
@@ -191,14 +161,7 @@ async fn a_stored_signature_is_time_stamped_and_verifies_after_its_certificate_e
         qyzmet_eds::cades::signature_value(&p7s).unwrap(),
     )
     .unwrap();
-    let chain = plain()
-        .get(s.url("/api/pki/chain.pem"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let chain = get_bytes(&s, &plain(), "/api/pki/chain.pem").await;
     std::fs::write(d.join("chain.pem"), chain).unwrap();
     let verify = openssl_in(
         d,

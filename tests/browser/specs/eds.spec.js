@@ -290,6 +290,10 @@ test('an expert signs from a phone with eGov mobile: the cross link, the TEST ph
   await expectAccessible(page, 'sign step waiting for eGov mobile');
   await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'sign-egov-mobile-waiting');
+  // The narrowest phone the portal supports: the QR code shrinks, nothing scrolls sideways.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page);
+  await expect(waiting.getByRole('img')).toBeVisible();
 
   // The phone: the TEST signer follows the protocol with the citizen's GOST key.
   const answer = await mobileSign(link, key('880315412341-signing.p12'));

@@ -397,32 +397,31 @@ pub async fn sign_and_submit(
     tab: &reqwest::Client,
     id: &str,
 ) -> qyzmet_domain::api::ApplicationView {
+    let key = demo_key(s, "880315412341-signing.p12");
+    let res = submit_signed_with(s, tab, id, &key).await;
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
+
+/// Signs the document formed for draft `id` with `key` and submits it; the raw answer.
+pub async fn submit_signed_with(
+    s: &Server,
+    tab: &reqwest::Client,
+    id: &str,
+    key: &qyzmet_eds::SigningKey,
+) -> reqwest::Response {
     use base64::Engine;
-    let draft = qyzmet_domain::api::ApplicationView {
-        id: id.to_string(),
-        ..get_json(s, tab, &format!("/api/applications/{id}")).await
-    };
-    let formed: qyzmet_domain::api::OutgoingDocumentView = tab
-        .get(s.url(&format!("/api/applications/{}/outgoing-document", draft.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let formed: qyzmet_domain::api::OutgoingDocumentView =
+        get_json(s, tab, &format!("/api/applications/{id}/outgoing-document")).await;
     let document = base64::engine::general_purpose::STANDARD
         .decode(&formed.document)
         .unwrap();
-    let signature = sign_b64(&demo_key(s, "880315412341-signing.p12"), &document);
-    let res = tab
-        .post(s.url(&format!("/api/applications/{}/submit", draft.id)))
-        .header("idempotency-key", format!("key-{}", draft.id))
-        .json(&serde_json::json!({"document": formed.document, "signature": signature}))
+    tab.post(s.url(&format!("/api/applications/{id}/submit")))
+        .header("idempotency-key", format!("key-{id}"))
+        .json(&serde_json::json!({"document": formed.document, "signature": sign_b64(key, &document)}))
         .send()
         .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    res.json().await.unwrap()
+        .unwrap()
 }
 
 /// `GET path` as `tab`, read as JSON.
@@ -434,6 +433,13 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(
     let res = tab.get(s.url(path)).send().await.unwrap();
     assert!(res.status().is_success(), "GET {path}: {}", res.status());
     res.json().await.unwrap()
+}
+
+/// `GET path` as `tab`, the body's bytes (a file: a certificate, a signature, a PDF).
+pub async fn get_bytes(s: &Server, tab: &reqwest::Client, path: &str) -> Vec<u8> {
+    let res = tab.get(s.url(path)).send().await.unwrap();
+    assert!(res.status().is_success(), "GET {path}: {}", res.status());
+    res.bytes().await.unwrap().to_vec()
 }
 
 /// Asserts a problem answer's status and code, and returns it for further checks.
