@@ -9,7 +9,7 @@
 
 use super::extract::CurrentAccount;
 use super::problem::{ApiError, ErrorCode};
-use super::{RequestLang, submission};
+use super::{RequestLang, signing};
 use crate::AppState;
 use crate::db::now;
 use crate::mobile_sign::{self, Link, State as LinkState};
@@ -71,7 +71,7 @@ pub async fn mobile_sign_link(
 ) -> Result<Response, ApiError> {
     let origin = origin(&headers)?;
     let stored = super::access::owned(&state, &current, &id).await?;
-    let (document, _) = submission::form_for_signing(&state, &current, &stored).await?;
+    let (document, _) = signing::form_for_signing(&state, &current, &stored).await?;
     let t = now();
     let link = mobile_sign::open(&state.db, stored.id, current.account.id, &document, t).await?;
     let api1 = api1_url(&origin, &link.id);
@@ -378,7 +378,7 @@ async fn register(
             .await?
             .ok_or_else(gone)?;
     let key = format!("egov-mobile:{}", link.id);
-    let registered = submission::register_signed(
+    let registered = signing::register_signed(
         state,
         &owner,
         &stored,

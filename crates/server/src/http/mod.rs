@@ -13,6 +13,7 @@ mod payments;
 mod pki;
 pub mod problem;
 mod services;
+mod signing;
 mod static_files;
 mod submission;
 

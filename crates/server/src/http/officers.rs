@@ -6,6 +6,7 @@ use super::access::{not_found, provider_of};
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::field_error;
 use super::problem::{ApiError, ErrorCode};
+use super::signing::DOCUMENT_LIFETIME;
 use crate::AppState;
 use crate::applications::rfc3339;
 use crate::db::now;
@@ -28,8 +29,6 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-/// How long a formed decision may wait for the officer's signature.
-const DOCUMENT_LIFETIME: i64 = 30 * 60;
 
 async fn find(
     state: &AppState,

@@ -8,108 +8,26 @@
 
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::{ApiError, ErrorCode};
+use super::signing::form_for_signing;
+use super::signing::{key_reused, ready_to_sign, register_signed, require_payment};
 use crate::AppState;
 use crate::applications::{self, Stored};
 use crate::db::now;
-use crate::requests::{self, KeyUse, RegisterError, Submission, VerifiedSignature};
+use crate::requests::{self, KeyUse};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
-    AccountKind, ApplicationView, OutgoingDocumentView, SignatureCheckView, SubmitApplication,
+    ApplicationView, OutgoingDocumentView, SignatureCheckView, SubmitApplication,
 };
-use qyzmet_domain::outgoing::{self, Applicant, AttachedFile, OutgoingDocument};
+use qyzmet_domain::outgoing::OutgoingDocument;
 use qyzmet_domain::status::Status;
 use qyzmet_eds::Expected;
 use std::sync::Arc;
 
-/// How long a formed document may wait for its signature.
-const DOCUMENT_LIFETIME: i64 = 30 * 60;
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-
-fn conflict(code: &'static str) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code)
-}
-
-/// Everything that must hold before a draft may be signed: a draft, complete, paid.
-fn ready_to_sign(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
-    if stored.view.status != Status::Draft {
-        return Err(conflict("application.not_draft"));
-    }
-    let variant = state
-        .catalogue
-        .service(&stored.view.service_id)
-        .and_then(|s| s.variant(&stored.view.variant_id))
-        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))?;
-    let errors = crate::applications::completeness_errors(variant, &stored.view);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    Ok(())
-}
-
-async fn require_payment(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
-    if crate::payments::fee_before_signing(
-        &state.catalogue,
-        &stored.view.service_id,
-        &stored.view.variant_id,
-    )
-    .is_some()
-        && !crate::payments::is_paid(&state.db, stored.id).await?
-    {
-        // 003: "signing is refused when the fee has not been paid".
-        return Err(ApiError::of(ErrorCode::PaymentRequired));
-    }
-    Ok(())
-}
-
-fn form_document(
-    state: &AppState,
-    current: &CurrentAccount,
-    stored: &Stored,
-    formed_at: &str,
-) -> OutgoingDocument {
-    let service_name = state
-        .catalogue
-        .service(&stored.view.service_id)
-        .map(|s| s.name.get(Lang::Kk).to_string())
-        .unwrap_or_default();
-    let account = &current.account;
-    OutgoingDocument {
-        format: outgoing::FORMAT.into(),
-        application_id: stored.view.id.clone(),
-        service_id: stored.view.service_id.clone(),
-        service_name,
-        variant_id: stored.view.variant_id.clone(),
-        provider_id: stored.provider_id.clone(),
-        applicant: Applicant {
-            id_kind: match account.kind {
-                AccountKind::Individual => "iin",
-                AccountKind::Company => "bin",
-            }
-            .into(),
-            id: account.login.clone(),
-            name: account.display_name.clone(),
-            phone: account.phone.clone(),
-        },
-        answers: stored.view.answers.clone(),
-        attachments: stored
-            .view
-            .attachments
-            .iter()
-            .map(|a| AttachedFile {
-                document_id: a.document_id.clone(),
-                file_name: a.file_name.clone(),
-                size: a.size,
-                sha256: a.sha256.clone(),
-            })
-            .collect(),
-        formed_at: formed_at.to_string(),
-    }
-}
 
 /// `GET /api/applications/{id}/outgoing-document`: for a draft ready to sign, the document
 /// formed now; for a registered request, the one that was signed.
@@ -152,10 +70,6 @@ async fn stored_submission(
     requests::submission_of(&state.db, stored.id)
         .await?
         .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))
-}
-
-fn key_reused() -> ApiError {
-    ApiError::of(ErrorCode::IdempotencyKeyReused)
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -205,96 +119,6 @@ pub async fn submit(
         StatusCode::CREATED
     };
     answer_registered(&state, &current, r.application_id, status).await
-}
-
-/// The document for `stored` formed now, once it may be signed (a complete draft, paid
-/// when the fee comes first): its bytes and the time it names.
-pub(super) async fn form_for_signing(
-    state: &AppState,
-    current: &CurrentAccount,
-    stored: &Stored,
-) -> Result<(Vec<u8>, String), ApiError> {
-    ready_to_sign(state, stored)?;
-    require_payment(state, stored).await?;
-    let formed_at = applications::rfc3339(now());
-    let document = form_document(state, current, stored, &formed_at);
-    Ok((document.to_bytes(), formed_at))
-}
-
-/// Registers `stored` on `signature` over `document`, whichever way it was signed (key file,
-/// NCALayer, eGov mobile): the document must be the one formed for this application and
-/// still current, the signature the applicant's and accepted (verified and time-stamped).
-pub(super) async fn register_signed(
-    state: &AppState,
-    current: &CurrentAccount,
-    stored: &Stored,
-    document: Vec<u8>,
-    signature: Vec<u8>,
-    key: &str,
-) -> Result<requests::Registered, ApiError> {
-    let formed =
-        OutgoingDocument::from_bytes(&document).ok_or_else(|| conflict("application.changed"))?;
-    // One signature, one request: a document formed for another application (a replayed
-    // `.p7s`, even over identical answers) is refused before anything else is looked at.
-    if !formed.is_for(&stored.view.id) {
-        return Err(ApiError::of(ErrorCode::DocumentForOther));
-    }
-    let formed_at = time::OffsetDateTime::parse(
-        &formed.formed_at,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .map_err(|_| conflict("application.changed"))?
-    .unix_timestamp();
-    let t = now();
-    if form_document(state, current, stored, &formed.formed_at).to_bytes() != document {
-        return Err(conflict("application.changed"));
-    }
-    if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
-        return Err(conflict("application.document_expired"));
-    }
-    let expected = match current.account.kind {
-        AccountKind::Individual => Expected::Iin(current.account.login.clone()),
-        AccountKind::Company => Expected::Bin(current.account.login.clone()),
-    };
-    let accepted = crate::signatures::accept(state, signature, &document, &expected, t)
-        .await
-        .map_err(ApiError::refused)?;
-    let variant = state
-        .catalogue
-        .service(&stored.view.service_id)
-        .and_then(|s| s.variant(&stored.view.variant_id))
-        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))?;
-    let signature = VerifiedSignature::new(accepted.der, &accepted.verified, t);
-    let submission = Submission {
-        account_id: current.account.id,
-        application_id: stored.id,
-        term: variant.term.term(),
-        steps: variant.steps,
-        outgoing_document: &document,
-        signature: &signature,
-        idempotency_key: key,
-    };
-    let now_dt = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
-    match requests::register(&state.db, &submission, now_dt).await {
-        Ok(r) => {
-            if !r.repeated {
-                state.events.publish(
-                    current.account.id,
-                    qyzmet_domain::api::StatusEvent {
-                        application_id: stored.view.id.clone(),
-                        registration_number: Some(r.registration_number.clone()),
-                        status: Status::Registered,
-                        note: None,
-                    },
-                );
-            }
-            Ok(r)
-        }
-        Err(RegisterError::NotDraft) => Err(conflict("application.not_draft")),
-        Err(RegisterError::KeyReused) => Err(key_reused()),
-        Err(RegisterError::Transition(e)) => Err(ApiError::internal(e)),
-        Err(RegisterError::Db(e)) => Err(ApiError::internal(e)),
-    }
 }
 
 async fn answer_registered(
