@@ -9,6 +9,7 @@ mod kz_time;
 mod ncalayer;
 mod on_demand;
 mod pages;
+mod route;
 mod session;
 mod signer;
 mod timer;

@@ -7,16 +7,15 @@ use crate::components::form::{ErrorSummary, Problem};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{format_number, use_i18n};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use qyzmet_domain::api::PaymentStatus;
 
 #[component]
 pub fn TestGateway() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
     let navigate = use_navigate();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = crate::route::application_id();
     let back =
         move || safe_return(query.with(|q| q.get("return"))).unwrap_or_else(|| "/cabinet".into());
     let problems = RwSignal::new(Vec::<Problem>::new());

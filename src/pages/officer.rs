@@ -12,7 +12,6 @@ use crate::i18n::{I18n, use_i18n};
 use crate::signer::{Purpose, Signer};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use qyzmet_domain::api::{
     ApplicationView, DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, QueueItem,
     ServiceDetail,
@@ -142,8 +141,7 @@ pub fn Queue() -> impl IntoView {
 #[component]
 pub fn OfficerRequest() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = crate::route::application_id();
     let current = RwSignal::new(None::<OfficerRequestView>);
     let problems = RwSignal::new(Vec::<Problem>::new());
     let busy = RwSignal::new(false);

@@ -12,7 +12,6 @@ use crate::signer;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::prelude::Closure;
-use leptos_router::hooks::use_params_map;
 use qyzmet_domain::api::{ApplicationView, CertificateHolder, DecisionView, StatusEvent};
 use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::Outcome;
@@ -88,8 +87,7 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
 #[component]
 pub fn Request() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = crate::route::application_id();
     let data = LocalResource::new(move || {
         let (id, lang) = (id(), i18n.lang());
         async move {

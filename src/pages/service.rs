@@ -10,7 +10,7 @@ use crate::components::service_card::{applicants_key, document_rules, fee_text, 
 use crate::i18n::{I18n, use_i18n};
 use crate::session::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate};
 use qyzmet_domain::api::{CreateApplication, DocumentView, ServiceDetail, VariantView};
 use qyzmet_domain::catalogue::Channel;
 
@@ -72,8 +72,7 @@ fn variant_facts(i18n: I18n, v: VariantView, several: bool) -> impl IntoView {
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = crate::route::service_id();
     let detail = LocalResource::new(move || {
         let (id, lang) = (id(), i18n.lang());
         async move { api::service(&id, lang).await }

@@ -80,3 +80,43 @@ pub async fn reset(db: &Db, key: &str) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// The two counters a password login is throttled by: the account (its normalised
+/// identifier, so spaces or hyphens do not make a new key) and the client's address.
+pub struct LoginKeys {
+    account: String,
+    address: String,
+}
+
+impl LoginKeys {
+    pub fn new(login: &str, address: std::net::IpAddr) -> LoginKeys {
+        let account = qyzmet_domain::identifiers::AccountId::parse(login)
+            .map(|id| id.as_string())
+            .unwrap_or_else(|_| login.trim().to_string());
+        LoginKeys {
+            account: format!("account:{account}"),
+            address: format!("address:{address}"),
+        }
+    }
+
+    /// Seconds to wait if either counter is locked now.
+    pub async fn locked_for(&self, db: &Db) -> sqlx::Result<Option<i64>> {
+        match locked_for(db, &self.account).await? {
+            Some(seconds) => Ok(Some(seconds)),
+            None => locked_for(db, &self.address).await,
+        }
+    }
+
+    /// Counts a wrong password on both; seconds to wait if that locked either.
+    pub async fn fail(&self, db: &Db) -> sqlx::Result<Option<i64>> {
+        let by_account = fail(db, &self.account, PER_ACCOUNT).await?;
+        let by_address = fail(db, &self.address, PER_ADDRESS).await?;
+        Ok(by_account.or(by_address))
+    }
+
+    /// A right password clears the account's counter (not the address's: one account's
+    /// success says nothing about the others tried from there).
+    pub async fn succeeded(&self, db: &Db) -> sqlx::Result<()> {
+        reset(db, &self.account).await
+    }
+}

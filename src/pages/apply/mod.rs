@@ -15,7 +15,7 @@ use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
 use draft::Draft;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use qyzmet_domain::api::{ApplicationView, ServiceDetail};
 use qyzmet_domain::status::Status;
 use steps::{Editor, StepKind};
@@ -23,8 +23,8 @@ use steps::{Editor, StepKind};
 #[component]
 pub fn Apply() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let route_id = crate::route::application_id();
+    let id = Memo::new(move |_| route_id());
     // Fetched once per application: a language switch must not replace what is being typed.
     let application = LocalResource::new(move || {
         let id = id.get();

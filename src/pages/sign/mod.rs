@@ -12,7 +12,6 @@ use crate::ncalayer;
 use crate::signer::decode_base64 as decode;
 use crate::signer::{self, Purpose, SignError, Signer};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use qyzmet_domain::api::{ApplicationView, CertificateHolder, SubmitApplication};
 use qyzmet_domain::outgoing::OutgoingDocument;
 
@@ -48,8 +47,7 @@ fn idempotency_key() -> String {
 #[component]
 pub fn Sign() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = crate::route::application_id();
     let problems = RwSignal::new(Vec::<Problem>::new());
     let busy = RwSignal::new(false);
     let key = KeyInput::new();

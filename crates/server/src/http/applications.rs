@@ -5,7 +5,7 @@ use super::extract::{ApiJson, CurrentAccount};
 use super::problem::{ApiError, ErrorCode, field_error};
 use crate::AppState;
 use crate::applications::{self, NewDraft, SaveError, Stored};
-use crate::attachments::{self, Upload, UploadError};
+use crate::attachments::{self, StoredFile, Upload, UploadError};
 use crate::db::now;
 use axum::Json;
 use axum::body::Body;
@@ -221,7 +221,7 @@ pub async fn upload(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
     Path((id, document_id)): Path<(String, String)>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
     let stored = owned(&state, &current, &id).await?;
     if stored.view.status != Status::Draft {
@@ -240,29 +240,37 @@ pub async fn upload(
         .filter(|a| a.document_id != document_id)
         .map(|a| a.size);
     let limit = attachments::Limit::for_slot(document.max_size_mb, others);
+    let (file_name, file) = receive_file(&state, multipart, limit, &document.types).await?;
+    attachments::record(&state.db, stored.id, &document_id, &file_name, &file, now()).await?;
+    let view = owned(&state, &current, &id).await?.view;
+    Ok((StatusCode::CREATED, Json(view)))
+}
 
+/// Streams the form's `file` field (other fields skipped) into storage within `limit`, and
+/// returns its cleaned name and what was stored. A refused or broken-off upload keeps nothing.
+async fn receive_file(
+    state: &AppState,
+    mut multipart: Multipart,
+    limit: attachments::Limit,
+    types: &[qyzmet_domain::catalogue::FileType],
+) -> Result<(String, StoredFile), ApiError> {
     let malformed = || ApiError::of(ErrorCode::RequestMalformed);
     let mut field = loop {
         match multipart.next_field().await.map_err(|_| malformed())? {
             Some(f) if f.name() == Some("file") => break f,
             Some(_) => continue,
             None => {
-                return Err(ApiError::validation(vec![field_error(
-                    "file",
-                    "attachment.empty",
-                )]));
+                return Err(ApiError::validation(vec![field_error("file", "attachment.empty")]));
             }
         }
     };
     let file_name = attachments::clean_file_name(field.file_name());
-    let mut upload = Upload::start(&state.config.data_dir, limit.bytes, &document.types)
+    let mut upload = Upload::start(&state.config.data_dir, limit.bytes, types)
         .await
         .map_err(|e| ApiError::internal(format!("{e:?}")))?;
-    let refused = |e: UploadError| upload_refused(e, limit);
     while let Some(chunk) = field.chunk().await.transpose() {
-        // A broken-off body (the client went away) keeps nothing of it.
         let written = match chunk {
-            Ok(chunk) => upload.write(&chunk).await.map_err(refused),
+            Ok(chunk) => upload.write(&chunk).await.map_err(|e| upload_refused(e, limit)),
             Err(_) => Err(malformed()),
         };
         if let Err(e) = written {
@@ -270,12 +278,8 @@ pub async fn upload(
             return Err(e);
         }
     }
-    let file = upload.finish().await.map_err(refused)?;
-    attachments::record(&state.db, stored.id, &document_id, &file_name, &file, now()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(owned(&state, &current, &id).await?.view),
-    ))
+    let file = upload.finish().await.map_err(|e| upload_refused(e, limit))?;
+    Ok((file_name, file))
 }
 
 /// An upload refused: empty, too large for its slot or for what the application has left,

@@ -81,42 +81,39 @@ pub async fn register(
         Ok(h) => h,
         Err(e) => return Err(register_error(e)),
     };
-    let login = holder.id.as_string();
-    let proven_by = match &req.proof {
-        IdentityProof::Sms {
-            verification_id,
-            code,
-        } => {
-            check_code(
-                &state,
-                peer,
-                verification_id,
-                verification::Purpose::Register,
-                code,
-            )
-            .await
-            .and_then(|proven| {
-                // A code proves the registry's phone of the IIN it was sent for, and only that.
-                if proven.subject == login {
-                    Ok(())
-                } else {
-                    Err(code_problem("verification.expired", None))
-                }
-            })?;
-            ProvenBy::Sms
-        }
-        IdentityProof::Eds { nonce, signature } => {
-            let expected = match &holder.id {
-                AccountId::Iin(iin) => qyzmet_eds::Expected::Iin(iin.as_string()),
-                AccountId::Bin(bin) => qyzmet_eds::Expected::Bin(bin.as_string()),
-            };
-            verify_challenge(&state, REGISTER_PREFIX, nonce, signature, &expected).await?;
-            ProvenBy::Eds
-        }
-    };
+    let proven_by = prove_holder(&state, peer, &holder.id, &req.proof).await?;
     match accounts::register_proven(&state.db, &holder, &req, proven_by).await {
         Ok(account) => start_session(&state, &headers, account, StatusCode::CREATED).await,
         Err(e) => Err(register_error(e)),
+    }
+}
+
+/// Checks the proof that the registrant holds the identity: an SMS code sent to the
+/// registry's phone of this IIN, or an EDS over our challenge whose certificate names it.
+async fn prove_holder(
+    state: &AppState,
+    peer: SocketAddr,
+    id: &AccountId,
+    proof: &IdentityProof,
+) -> Result<ProvenBy, ApiError> {
+    match proof {
+        IdentityProof::Sms { verification_id, code } => {
+            let purpose = verification::Purpose::Register;
+            let proven = check_code(state, peer, verification_id, purpose, code).await?;
+            // A code proves the registry's phone of the IIN it was sent for, and only that.
+            if proven.subject != id.as_string() {
+                return Err(code_problem("verification.expired", None));
+            }
+            Ok(ProvenBy::Sms)
+        }
+        IdentityProof::Eds { nonce, signature } => {
+            let expected = match id {
+                AccountId::Iin(iin) => qyzmet_eds::Expected::Iin(iin.as_string()),
+                AccountId::Bin(bin) => qyzmet_eds::Expected::Bin(bin.as_string()),
+            };
+            verify_challenge(state, REGISTER_PREFIX, nonce, signature, &expected).await?;
+            Ok(ProvenBy::Eds)
+        }
     }
 }
 
@@ -260,44 +257,23 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    // Throttle by the normalised identifier, so spaces or hyphens do not make a new key.
-    let login_key = format!(
-        "account:{}",
-        AccountId::parse(&req.login)
-            .map(|id| id.as_string())
-            .unwrap_or_else(|_| req.login.trim().to_string())
-    );
-    let address_key = format!("address:{}", peer.ip());
-    for key in [&login_key, &address_key] {
-        if let Some(seconds) = throttle::locked_for(&state.db, key).await? {
-            return Err(ApiError::throttled(seconds));
-        }
+    let keys = throttle::LoginKeys::new(&req.login, peer.ip());
+    if let Some(seconds) = keys.locked_for(&state.db).await? {
+        return Err(ApiError::throttled(seconds));
     }
-    match accounts::authenticate(&state.db, &req.login, &req.password).await? {
-        Some(account) => {
-            throttle::reset(&state.db, &login_key).await?;
-            // The password is right: the second factor is a code to the registry's phone.
-            if account.phone.is_empty() {
-                return Err(ApiError::of(ErrorCode::NoSecondFactor));
-            }
-            send_code(
-                &state,
-                verification::Purpose::Login,
-                &account.id.to_string(),
-                &account.phone,
-                lang,
-            )
-            .await
-        }
-        None => {
-            let by_account = throttle::fail(&state.db, &login_key, throttle::PER_ACCOUNT).await?;
-            let by_address = throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS).await?;
-            match by_account.or(by_address) {
-                Some(seconds) => Err(ApiError::throttled(seconds)),
-                None => Err(ApiError::of(ErrorCode::InvalidCredentials)),
-            }
-        }
+    let Some(account) = accounts::authenticate(&state.db, &req.login, &req.password).await? else {
+        return Err(match keys.fail(&state.db).await? {
+            Some(seconds) => ApiError::throttled(seconds),
+            None => ApiError::of(ErrorCode::InvalidCredentials),
+        });
+    };
+    keys.succeeded(&state.db).await?;
+    // The password is right: the second factor is a code to the registry's phone.
+    if account.phone.is_empty() {
+        return Err(ApiError::of(ErrorCode::NoSecondFactor));
     }
+    let subject = account.id.to_string();
+    send_code(&state, verification::Purpose::Login, &subject, &account.phone, lang).await
 }
 
 /// Who is logged in and the seconds left; reading it does not extend the session.
@@ -312,8 +288,7 @@ pub async fn current(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
-    let view = session_view(&state, current.account, &current.token, *live);
-    Ok(Json(view.await?))
+    session_view(&state, current.account, &current.token, *live).await.map(Json)
 }
 
 /// "Stay logged in": any authenticated request extends the session; this one does only that.
@@ -324,12 +299,12 @@ pub async fn current(
     responses((status = 200, description = "The session is extended", body = qyzmet_domain::api::SessionView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Internal),
 )]
 pub async fn keepalive(
-    state: State<Arc<AppState>>,
-    account: CurrentAccount,
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
     // The extractor already counted this request as activity; the answer is the session's.
-    current(state, account, live).await
+    session_view(&state, current.account, &current.token, *live).await.map(Json)
 }
 
 /// "End my other sessions": every other browser or device of this account is logged out;
@@ -351,8 +326,7 @@ pub async fn end_other_sessions(
         ended,
         "other sessions ended by the holder"
     );
-    let view = session_view(&state, current.account, &current.token, *live);
-    Ok(Json(view.await?))
+    session_view(&state, current.account, &current.token, *live).await.map(Json)
 }
 
 #[utoipa::path(

@@ -197,19 +197,9 @@ pub async fn api1(
         .await
         .map_err(|e| ApiError::internal(e).with_message())?
         .ok_or_else(gone)?;
+    let uri = format!("{}/documents", api1_url(&origin(&headers)?, &found.id));
+    let expiry_date = expiry_date(found.expires_at)?;
     let t = |l: Lang, key: &str| crate::locales::message(l, key);
-    let expiry = time::OffsetDateTime::from_unix_timestamp(found.expires_at)
-        .map(qyzmet_domain::calendar::in_kazakhstan)
-        .map_err(|e| ApiError::internal(e).with_message())?;
-    let expiry_date = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000+05:00",
-        expiry.year(),
-        u8::from(expiry.month()),
-        expiry.day(),
-        expiry.hour(),
-        expiry.minute(),
-        expiry.second()
-    );
     let request = SigningRequest {
         description: t(lang, "mobile_sign.description"),
         expiry_date,
@@ -220,12 +210,28 @@ pub async fn api1(
             bin: String::new(),
         },
         document: DocumentsLink {
-            uri: format!("{}/documents", api1_url(&origin(&headers)?, &found.id)),
+            uri,
             auth_type: AUTH_TOKEN.into(),
             auth_token: Some(token),
         },
     };
     Ok(no_store(Json(request)))
+}
+
+/// The link's end as API No. 1 writes it: Kazakhstan time with milliseconds and offset.
+fn expiry_date(expires_at: i64) -> Result<String, ApiError> {
+    let expiry = time::OffsetDateTime::from_unix_timestamp(expires_at)
+        .map(qyzmet_domain::calendar::in_kazakhstan)
+        .map_err(|e| ApiError::internal(e).with_message())?;
+    Ok(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000+05:00",
+        expiry.year(),
+        u8::from(expiry.month()),
+        expiry.day(),
+        expiry.hour(),
+        expiry.minute(),
+        expiry.second()
+    ))
 }
 
 fn no_store(body: impl IntoResponse) -> Response {
@@ -320,17 +326,7 @@ pub async fn signed_documents(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let found = authorised(&state, &link, &headers).await?;
-    let malformed = || ApiError::of(ErrorCode::MobileMalformed).with_message();
-    let signed: DocumentsToSign = serde_json::from_slice(&body).map_err(|_| malformed())?;
-    let [document] = signed.documents_to_sign.as_slice() else {
-        return Err(malformed());
-    };
-    if document.id != 1 {
-        return Err(malformed());
-    }
-    let signature = B64
-        .decode(document.document.file.data.trim())
-        .map_err(|_| malformed())?;
+    let signature = signature_in(&body)?;
     let outcome = register(&state, &found, lang, signature).await;
     let (end, problem) = match &outcome {
         Ok(_) => (LinkState::Signed, None),
@@ -354,6 +350,18 @@ pub async fn signed_documents(
             ..e
         }
         .with_message()),
+    }
+}
+
+/// The detached CMS signature API No. 2 carries in place of the one document's data.
+fn signature_in(body: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let malformed = || ApiError::of(ErrorCode::MobileMalformed).with_message();
+    let signed: DocumentsToSign = serde_json::from_slice(body).map_err(|_| malformed())?;
+    match signed.documents_to_sign.as_slice() {
+        [document] if document.id == 1 => B64
+            .decode(document.document.file.data.trim())
+            .map_err(|_| malformed()),
+        _ => Err(malformed()),
     }
 }
 

@@ -6,7 +6,7 @@ use super::access::{not_found, provider_of};
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::field_error;
 use super::problem::{ApiError, ErrorCode};
-use super::signing::DOCUMENT_LIFETIME;
+use super::signing::within_lifetime;
 use crate::AppState;
 use crate::applications::rfc3339;
 use crate::db::now;
@@ -95,47 +95,43 @@ pub async fn queue(
     current: CurrentAccount,
     Query(filter): Query<QueueFilter>,
 ) -> Result<Json<Queue>, ApiError> {
-    let lang = current.lang;
     let provider = provider_of(&current)?;
+    let status = filter.status()?;
+    let number = filter.number();
     let all = officers::requests_of(&state.db, provider).await?;
     let mut counts = std::collections::BTreeMap::new();
     for r in &all {
-        *counts
-            .entry(r.stored.view.status.code().to_string())
-            .or_insert(0) += 1;
+        *counts.entry(r.stored.view.status.code().to_string()).or_insert(0) += 1;
     }
-    let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
-            ApiError::validation(vec![FieldError {
-                field: "status".into(),
-                code: "form.choice".into(),
-                params: Default::default(),
-            }])
-        })?),
-        None => None,
-    };
-    let number = filter
-        .number
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty());
     let mut requests: Vec<QueueItem> = all
         .iter()
         .filter(|r| status.is_none_or(|s| r.stored.view.status == s))
-        .map(|r| item(&state, r, lang))
-        .filter(|i| {
-            number
-                .as_deref()
-                .is_none_or(|n| i.registration_number.contains(n))
-        })
+        .map(|r| item(&state, r, current.lang))
+        .filter(|i| number.is_none_or(|n| i.registration_number.contains(n)))
         .collect();
+    // Open before decided, then soonest due, then by number: the officer's working order.
     requests.sort_by(|a, b| {
-        (a.status.is_final(), &a.due_date, &a.registration_number).cmp(&(
-            b.status.is_final(),
-            &b.due_date,
-            &b.registration_number,
-        ))
+        let key = |i: &QueueItem| (i.status.is_final(), i.due_date.clone(), i.registration_number.clone());
+        key(a).cmp(&key(b))
     });
     Ok(Json(Queue { requests, counts }))
+}
+
+impl QueueFilter {
+    /// The status asked for; empty is "all" (the queue's first tab).
+    fn status(&self) -> Result<Option<Status>, ApiError> {
+        match self.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(code) => Status::from_code(code)
+                .map(Some)
+                .ok_or_else(|| ApiError::validation(vec![field_error("status", "form.choice")])),
+            None => Ok(None),
+        }
+    }
+
+    /// Part of a registration number to look for, if any.
+    fn number(&self) -> Option<&str> {
+        self.number.as_deref().map(str::trim).filter(|n| !n.is_empty())
+    }
 }
 
 /// `GET /api/officer/requests/{id}`.
@@ -209,17 +205,37 @@ pub async fn make_move(
     if r.stored.view.status != req.from {
         return Err(ApiError::of(ErrorCode::RequestChanged));
     }
-    let entry = status::transition(
-        req.from,
-        req.to,
-        Actor::Officer,
-        steps(&state, &r),
-        at,
-        req.note,
-    )
-    .map_err(transition_error)?;
-    // Scheduling testing names when and where; no other move carries an appointment.
-    let appointment_errors = match (&req.appointment, req.to) {
+    let entry = officer_transition(&state, &r, req.to, at, req.note)?;
+    let appointment_errors = appointment_errors(req.appointment.as_ref(), req.to, at);
+    if !appointment_errors.is_empty() {
+        return Err(ApiError::validation(appointment_errors));
+    }
+    let appointment = req.appointment.as_ref();
+    commit_move(&state, &current, &r.stored, &entry, appointment, None).await?;
+    request_view(&state, &current, &id).await.map(Json)
+}
+
+/// The officer's move from the request's current status, or why it is not allowed now.
+fn officer_transition(
+    state: &AppState,
+    r: &ProviderRequest,
+    to: Status,
+    at: time::OffsetDateTime,
+    note: Option<String>,
+) -> Result<status::HistoryEntry, ApiError> {
+    let steps = steps(state, r);
+    status::transition(r.stored.view.status, to, Actor::Officer, steps, at, note)
+        .map_err(transition_error)
+}
+
+/// Scheduling testing names when and where (in the future, Kazakhstan time); no other move
+/// carries an appointment.
+fn appointment_errors(
+    appointment: Option<&qyzmet_domain::appointment::Appointment>,
+    to: Status,
+    at: time::OffsetDateTime,
+) -> Vec<FieldError> {
+    match (appointment, to) {
         (Some(a), Status::TestingScheduled) => {
             let local = crate::requests::local(at);
             a.check(time::PrimitiveDateTime::new(local.date(), local.time()))
@@ -230,20 +246,7 @@ pub async fn make_move(
         ],
         (Some(_), _) => vec![field_error("appointment", "form.invalid")],
         (None, _) => Vec::new(),
-    };
-    if !appointment_errors.is_empty() {
-        return Err(ApiError::validation(appointment_errors));
     }
-    commit_move(
-        &state,
-        &current,
-        &r.stored,
-        &entry,
-        req.appointment.as_ref(),
-        None,
-    )
-    .await?;
-    request_view(&state, &current, &id).await.map(Json)
 }
 
 /// The move through `requests::commit_move`, or 409 `request.changed` if someone else's
@@ -310,16 +313,8 @@ fn check_decision(
     r: &ProviderRequest,
     draft: &DecisionDraft,
 ) -> Result<(), ApiError> {
-    status::transition(
-        r.stored.view.status,
-        draft.outcome.status(),
-        Actor::Officer,
-        steps(state, r),
-        time::OffsetDateTime::now_utc(),
-        draft.reason.clone(),
-    )
-    .map(|_| ())
-    .map_err(transition_error)
+    let at = time::OffsetDateTime::now_utc();
+    officer_transition(state, r, draft.outcome.status(), at, draft.reason.clone()).map(|_| ())
 }
 
 /// `POST /api/officer/requests/{id}/decision-document`: the decision to sign.
@@ -363,42 +358,16 @@ pub async fn decide(
 ) -> Result<Json<OfficerRequestView>, ApiError> {
     let r = find(&state, &current, &id).await?;
     let (document, signature) = super::extract::signed_pair(&req.document, &req.signature)?;
-    let formed = DecisionDocument::from_bytes(&document)
-        .ok_or_else(|| ApiError::of(ErrorCode::RequestChanged))?;
-    let draft = DecisionDraft {
-        outcome: formed.outcome,
-        reason: formed.reason.clone(),
-    };
-    // The same request, officer and status as when it was formed, byte for byte.
-    if form_decision(&state, &current, &r, &draft, &formed.decided_at).to_bytes() != document {
-        return Err(ApiError::of(ErrorCode::RequestChanged));
-    }
     let t = now();
-    let decided_at = time::OffsetDateTime::parse(
-        &formed.decided_at,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .map_err(|_| ApiError::of(ErrorCode::RequestChanged))?
-    .unix_timestamp();
-    if t - decided_at > DOCUMENT_LIFETIME || decided_at > t + 60 {
-        return Err(ApiError::of(ErrorCode::DocumentExpired));
-    }
-    check_decision(&state, &r, &draft)?;
+    let formed = formed_decision(&state, &current, &r, &document, t)?;
     let expected = Expected::Iin(current.account.login.clone());
     let accepted = crate::signatures::accept(&state, signature, &document, &expected, t)
         .await
         .map_err(ApiError::refused)?;
     let (signature, verified) = (accepted.der, accepted.verified);
     let at = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
-    let entry = status::transition(
-        r.stored.view.status,
-        formed.outcome.status(),
-        Actor::Officer,
-        steps(&state, &r),
-        at,
-        formed.reason.clone(),
-    )
-    .map_err(transition_error)?;
+    let to = formed.outcome.status();
+    let entry = officer_transition(&state, &r, to, at, formed.reason.clone())?;
     let signed = SignedDecision {
         outcome: formed.outcome,
         reason: formed.reason.as_deref(),
@@ -411,4 +380,27 @@ pub async fn decide(
     };
     commit_move(&state, &current, &r.stored, &entry, None, Some(signed)).await?;
     request_view(&state, &current, &id).await.map(Json)
+}
+
+/// The decision document the officer signed, if it is the one this request, officer and
+/// status would form now (byte for byte), formed within its lifetime, and its move allowed.
+fn formed_decision(
+    state: &AppState,
+    current: &CurrentAccount,
+    r: &ProviderRequest,
+    document: &[u8],
+    t: i64,
+) -> Result<DecisionDocument, ApiError> {
+    let changed = || ApiError::of(ErrorCode::RequestChanged);
+    let formed = DecisionDocument::from_bytes(document).ok_or_else(changed)?;
+    let draft = DecisionDraft {
+        outcome: formed.outcome,
+        reason: formed.reason.clone(),
+    };
+    if form_decision(state, current, r, &draft, &formed.decided_at).to_bytes() != document {
+        return Err(changed());
+    }
+    within_lifetime(&formed.decided_at, t, ErrorCode::RequestChanged)?;
+    check_decision(state, r, &draft)?;
+    Ok(formed)
 }

@@ -12,7 +12,6 @@ use crate::AppState;
 use crate::applications::{self, Stored};
 use crate::db::now;
 use crate::requests::{self, RegisterError, Submission, VerifiedSignature};
-use axum::http::StatusCode;
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::AccountKind;
 use qyzmet_domain::outgoing::{self, Applicant, AttachedFile, OutgoingDocument};
@@ -22,14 +21,28 @@ use qyzmet_eds::Expected;
 /// How long a formed document (an application's or a decision's) may wait for its signature.
 pub(super) const DOCUMENT_LIFETIME: i64 = 30 * 60;
 
-fn conflict(code: &'static str) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code)
+/// Whether a document formed at `formed_at` (RFC 3339, as it names itself) may still be
+/// signed at `t`: `changed` when the time is not one, `application.document_expired` when
+/// older than its lifetime (or from the future beyond a minute's clock skew).
+pub(super) fn within_lifetime(
+    formed_at: &str,
+    t: i64,
+    changed: ErrorCode,
+) -> Result<(), ApiError> {
+    let formed_at =
+        time::OffsetDateTime::parse(formed_at, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| ApiError::of(changed))?
+            .unix_timestamp();
+    if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
+        return Err(ApiError::of(ErrorCode::DocumentExpired));
+    }
+    Ok(())
 }
 
 /// Everything that must hold before a draft may be signed: a draft, complete, paid.
 pub(super) fn ready_to_sign(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
     if stored.view.status != Status::Draft {
-        return Err(conflict("application.not_draft"));
+        return Err(ApiError::of(ErrorCode::NotDraft));
     }
     let variant = state
         .catalogue
@@ -133,25 +146,17 @@ pub(super) async fn register_signed(
     key: &str,
 ) -> Result<requests::Registered, ApiError> {
     let formed =
-        OutgoingDocument::from_bytes(&document).ok_or_else(|| conflict("application.changed"))?;
+        OutgoingDocument::from_bytes(&document).ok_or_else(|| ApiError::of(ErrorCode::ApplicationChanged))?;
     // One signature, one request: a document formed for another application (a replayed
     // `.p7s`, even over identical answers) is refused before anything else is looked at.
     if !formed.is_for(&stored.view.id) {
         return Err(ApiError::of(ErrorCode::DocumentForOther));
     }
-    let formed_at = time::OffsetDateTime::parse(
-        &formed.formed_at,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .map_err(|_| conflict("application.changed"))?
-    .unix_timestamp();
     let t = now();
     if form_document(state, current, stored, &formed.formed_at).to_bytes() != document {
-        return Err(conflict("application.changed"));
+        return Err(ApiError::of(ErrorCode::ApplicationChanged));
     }
-    if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
-        return Err(conflict("application.document_expired"));
-    }
+    within_lifetime(&formed.formed_at, t, ErrorCode::ApplicationChanged)?;
     let expected = match current.account.kind {
         AccountKind::Individual => Expected::Iin(current.account.login.clone()),
         AccountKind::Company => Expected::Bin(current.account.login.clone()),
@@ -175,24 +180,32 @@ pub(super) async fn register_signed(
         idempotency_key: key,
     };
     let now_dt = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
-    match requests::register(&state.db, &submission, now_dt).await {
-        Ok(r) => {
-            if !r.repeated {
-                state.events.publish(
-                    current.account.id,
-                    qyzmet_domain::api::StatusEvent {
-                        application_id: stored.view.id.clone(),
-                        registration_number: Some(r.registration_number.clone()),
-                        status: Status::Registered,
-                        note: None,
-                    },
-                );
-            }
-            Ok(r)
-        }
-        Err(RegisterError::NotDraft) => Err(conflict("application.not_draft")),
-        Err(RegisterError::KeyReused) => Err(key_reused()),
-        Err(RegisterError::Transition(e)) => Err(ApiError::internal(e)),
-        Err(RegisterError::Db(e)) => Err(ApiError::internal(e)),
+    let registered = requests::register(&state.db, &submission, now_dt).await;
+    if let Ok(r) = &registered
+        && !r.repeated
+    {
+        announce_registered(state, current, stored, r);
     }
+    registered.map_err(|e| match e {
+        RegisterError::NotDraft => ApiError::of(ErrorCode::NotDraft),
+        RegisterError::KeyReused => key_reused(),
+        RegisterError::Transition(e) => ApiError::internal(e),
+        RegisterError::Db(e) => ApiError::internal(e),
+    })
+}
+
+/// Tells the applicant's open pages (the live status stream) that the request is registered.
+fn announce_registered(
+    state: &AppState,
+    current: &CurrentAccount,
+    stored: &Stored,
+    r: &requests::Registered,
+) {
+    let event = qyzmet_domain::api::StatusEvent {
+        application_id: stored.view.id.clone(),
+        registration_number: Some(r.registration_number.clone()),
+        status: Status::Registered,
+        note: None,
+    };
+    state.events.publish(current.account.id, event);
 }

@@ -198,7 +198,17 @@ pub async fn signature_check(
             Err(qyzmet_eds::VerifyError::IdentityMismatch)
         }
     });
-    Ok(Json(match checked {
+    Ok(Json(check_view(checked, t)))
+}
+
+/// What the check says: signer, stamp time and how revocation was proven, or the code of
+/// the refusal.
+fn check_view(
+    checked: Result<qyzmet_eds::Verified, qyzmet_eds::VerifyError>,
+    t: i64,
+) -> SignatureCheckView {
+    let checked_at = applications::rfc3339(t);
+    match checked {
         Ok(v) => SignatureCheckView {
             problem: None,
             signer: Some(v.holder().common_name.clone()),
@@ -210,16 +220,16 @@ pub async fn signature_check(
                 }
                 .into(),
             ),
-            checked_at: applications::rfc3339(t),
+            checked_at,
         },
         Err(e) => SignatureCheckView {
             problem: Some(e.code().into()),
             signer: None,
             time_stamped_at: None,
             revocation: None,
-            checked_at: applications::rfc3339(t),
+            checked_at,
         },
-    }))
+    }
 }
 
 /// A private file download: its type, a file name (ASCII: registration numbers), no caching.
