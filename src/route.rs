@@ -37,4 +37,3 @@ pub fn service_id() -> impl Fn() -> String + Copy + 'static {
 pub fn application_id() -> impl Fn() -> String + Copy + 'static {
     id_of::<ApplicationPath>(|p| p.id.clone())
 }
-

@@ -10,7 +10,7 @@ use crate::components::service_card::{applicants_key, document_rules, fee_text, 
 use crate::i18n::{I18n, use_i18n};
 use crate::session::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate};
+use leptos_router::hooks::use_navigate;
 use qyzmet_domain::api::{CreateApplication, DocumentView, ServiceDetail, VariantView};
 use qyzmet_domain::catalogue::Channel;
 

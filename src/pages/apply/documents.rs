@@ -116,123 +116,173 @@ pub fn documents(frame: Frame) -> impl IntoView {
     }
 }
 
+/// One slot's state and what its buttons do; Copy, so every handler can take it.
+#[derive(Clone, Copy)]
+struct SlotState {
+    i18n: I18n,
+    draft: super::draft::Draft,
+    document: StoredValue<DocumentView>,
+    summary: RwSignal<Vec<Problem>>,
+    error: RwSignal<Option<String>>,
+    running: RwSignal<Option<Running>>,
+    handle: StoredValue<Option<Upload>, LocalStorage>,
+    announcement: RwSignal<String>,
+}
+
+impl SlotState {
+    /// The slot's file input id, which the summary's problems name.
+    fn field_id(self) -> String {
+        self.document.with_value(|d| format!("documents.{}", d.id))
+    }
+
+    fn doc_id(self) -> String {
+        self.document.with_value(|d| d.id.clone())
+    }
+
+    /// Says `text` as this slot's error, on the page and to screen readers.
+    fn refuse(self, text: String) {
+        self.error.set(Some(text.clone()));
+        self.announcement.set(text);
+    }
+
+    /// Checks `file` here first, then uploads it with progress; one upload at a time.
+    fn send(self, file: File) {
+        let i18n = self.i18n;
+        if self.running.get_untracked().is_some() {
+            return;
+        }
+        if let Some(problem) = self.document.with_value(|d| precheck(i18n, d, &file)) {
+            return self.refuse(problem);
+        }
+        self.error.set(None);
+        let name = file.name();
+        self.running.set(Some(Running {
+            percent: 0,
+            file_name: name.clone(),
+        }));
+        self.announcement
+            .set(i18n.t_with("documents.uploading", &[("file", name.clone())]));
+        let running = self.running;
+        let progress = move |fraction: f64| {
+            running.update(|r| {
+                if let Some(r) = r {
+                    r.percent = (fraction * 100.0).round() as u32;
+                }
+            })
+        };
+        let (id, doc_id, lang) = (self.draft.id(), self.doc_id(), i18n.lang_untracked());
+        let done = move |outcome| self.finished(name, outcome);
+        match upload::start(&id, &doc_id, &file, lang, progress, done) {
+            Some(handle) => self.handle.set_value(Some(handle)),
+            None => {
+                self.running.set(None);
+                self.error.set(Some(i18n.t("error.network")));
+            }
+        }
+    }
+
+    fn finished(self, name: String, outcome: Outcome) {
+        let i18n = self.i18n;
+        self.running.set(None);
+        self.handle.try_set_value(None);
+        match outcome {
+            Outcome::Stored(view) => {
+                self.draft.files_changed(&view);
+                let field = self.field_id();
+                self.summary.update(|s| s.retain(|p| p.field != field));
+                self.announcement
+                    .set(i18n.t_with("documents.uploaded", &[("file", name)]));
+            }
+            Outcome::Failed(e) => {
+                let problems = from_api(i18n, &e, "file");
+                let text = problems.into_iter().map(|p| p.message).collect::<Vec<_>>();
+                self.refuse(text.join(" "));
+            }
+            Outcome::Cancelled => self.announcement.set(i18n.t("documents.cancelled")),
+        }
+    }
+
+    /// Removes the slot's file, then puts focus back on its input.
+    fn remove(self) {
+        let i18n = self.i18n;
+        let (doc_id, input_id) = (self.doc_id(), self.field_id());
+        leptos::task::spawn_local(async move {
+            let lang = i18n.lang_untracked();
+            match crate::api::remove_attachment(&self.draft.id(), &doc_id, lang).await {
+                Ok(()) => {
+                    self.draft
+                        .attachments
+                        .update(|a| a.retain(|f| f.document_id != doc_id));
+                    self.announcement.set(i18n.t("documents.removed"));
+                    request_animation_frame(move || {
+                        crate::components::form::focus_by_id(&input_id)
+                    });
+                }
+                Err(e) => self.error.set(Some(i18n.t(&e.message_key()))),
+            }
+        });
+    }
+
+    fn cancel(self) {
+        self.handle.with_value(|u| {
+            if let Some(u) = u {
+                u.cancel()
+            }
+        })
+    }
+}
+
+/// The file an `<input type=file>` change picked, the input cleared so picking the same file
+/// again (after fixing it) fires `change` again.
+fn picked_file(ev: &leptos::ev::Event) -> Option<File> {
+    let input = ev
+        .target()?
+        .dyn_into::<leptos::web_sys::HtmlInputElement>()
+        .ok()?;
+    let file = input.files().and_then(|f| f.get(0));
+    input.set_value("");
+    file
+}
+
 #[component]
 fn Slot(frame: Frame, document: DocumentView, summary: RwSignal<Vec<Problem>>) -> impl IntoView {
     let i18n = use_i18n();
     let draft = frame.editor.draft;
-    let input_id = format!("documents.{}", document.id);
-    let hint_id = format!("{input_id}-hint");
-    let error_id = format!("{input_id}-error");
-    let progress_id = format!("{input_id}-progress");
-    let error = RwSignal::new(None::<String>);
-    let running = RwSignal::new(None::<Running>);
-    let upload_handle = StoredValue::new_local(None::<Upload>);
-    let announcement = RwSignal::new(String::new());
-    let doc_id = document.id.clone();
-    let attached = {
-        let doc_id = doc_id.clone();
-        Memo::new(move |_| {
-            draft
-                .attachments
-                .get()
-                .into_iter()
-                .find(|a| a.document_id == doc_id)
-        })
+    let slot = SlotState {
+        i18n,
+        draft,
+        document: StoredValue::new(document.clone()),
+        summary,
+        error: RwSignal::new(None),
+        running: RwSignal::new(None),
+        handle: StoredValue::new_local(None),
+        announcement: RwSignal::new(String::new()),
     };
+    let input_id = slot.field_id();
+    let (hint_id, error_id) = (format!("{input_id}-hint"), format!("{input_id}-error"));
+    let doc_id = document.id.clone();
+    let attached = Memo::new(move |_| {
+        draft
+            .attachments
+            .get()
+            .into_iter()
+            .find(|a| a.document_id == doc_id)
+    });
     // The summary's problem for this slot shows beside it too.
     let shown_error = {
         let input_id = input_id.clone();
         Signal::derive(move || {
-            error.get().or_else(|| {
-                summary
-                    .get()
-                    .iter()
-                    .find(|p| p.field == input_id)
-                    .map(|_| message(i18n, "document.required", &[]))
+            slot.error.get().or_else(|| {
+                let listed = summary.get().iter().any(|p| p.field == input_id);
+                listed.then(|| message(i18n, "document.required", &[]))
             })
         })
     };
-    let send = {
-        let (document, doc_id) = (document.clone(), doc_id.clone());
-        let slot_field = input_id.clone();
-        move |file: File| {
-            if running.get_untracked().is_some() {
-                return;
-            }
-            if let Some(problem) = precheck(i18n, &document, &file) {
-                error.set(Some(problem.clone()));
-                announcement.set(problem);
-                return;
-            }
-            error.set(None);
-            let name = file.name();
-            let slot_field = slot_field.clone();
-            running.set(Some(Running {
-                percent: 0,
-                file_name: name.clone(),
-            }));
-            announcement.set(i18n.t_with("documents.uploading", &[("file", name.clone())]));
-            let started = upload::start(
-                &draft.id(),
-                &doc_id,
-                &file,
-                i18n.lang_untracked(),
-                move |fraction| {
-                    running.update(|r| {
-                        if let Some(r) = r {
-                            r.percent = (fraction * 100.0).round() as u32;
-                        }
-                    })
-                },
-                move |outcome| {
-                    running.set(None);
-                    upload_handle.try_set_value(None);
-                    match outcome {
-                        Outcome::Stored(view) => {
-                            draft.files_changed(&view);
-                            summary.update(|s| s.retain(|p| p.field != slot_field));
-                            announcement.set(i18n.t_with("documents.uploaded", &[("file", name)]));
-                        }
-                        Outcome::Failed(e) => {
-                            let text = from_api(i18n, &e, "file")
-                                .into_iter()
-                                .map(|p| p.message)
-                                .collect::<Vec<_>>()
-                                .join(" ");
-                            error.set(Some(text.clone()));
-                            announcement.set(text);
-                        }
-                        Outcome::Cancelled => {
-                            announcement.set(i18n.t("documents.cancelled"));
-                        }
-                    }
-                },
-            );
-            match started {
-                Some(handle) => upload_handle.set_value(Some(handle)),
-                None => {
-                    running.set(None);
-                    error.set(Some(i18n.t("error.network")));
-                }
-            }
-        }
-    };
-    let send_picked = send.clone();
     let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let file = input.files().and_then(|f| f.get(0));
-        // Cleared so picking the same file again (after fixing it) fires `change` again.
-        input.set_value("");
-        if let Some(file) = file {
-            send_picked(file);
+        if let Some(file) = picked_file(&ev) {
+            slot.send(file);
         }
     };
-    let on_pick_photo = on_pick.clone();
     let dragging = RwSignal::new(false);
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -242,57 +292,21 @@ fn Slot(frame: Frame, document: DocumentView, summary: RwSignal<Vec<Problem>>) -
             .and_then(|d| d.files())
             .and_then(|f| f.get(0))
         {
-            send(file);
+            slot.send(file);
         }
-    };
-    let remove = {
-        let doc_id = doc_id.clone();
-        let input_id = input_id.clone();
-        move |_| {
-            let (doc_id, input_id) = (doc_id.clone(), input_id.clone());
-            leptos::task::spawn_local(async move {
-                match crate::api::remove_attachment(&draft.id(), &doc_id, i18n.lang_untracked())
-                    .await
-                {
-                    Ok(()) => {
-                        draft
-                            .attachments
-                            .update(|a| a.retain(|f| f.document_id != doc_id));
-                        announcement.set(i18n.t("documents.removed"));
-                        request_animation_frame(move || {
-                            crate::components::form::focus_by_id(&input_id)
-                        });
-                    }
-                    Err(e) => error.set(Some(i18n.t(&e.message_key()))),
-                }
-            });
-        }
-    };
-    let cancel = move |_| {
-        upload_handle.with_value(|u| {
-            if let Some(u) = u {
-                u.cancel()
-            }
-        })
     };
     let photos = document
         .types
         .iter()
         .any(|t| matches!(t, FileType::Jpeg | FileType::Png));
-    let accept_list = accept(&document.types);
     let required = document.required;
-    let rules = document.clone();
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            if shown_error.get().is_some() {
-                format!("{hint_id} {error_id}")
-            } else {
-                hint_id.clone()
-            }
+        move || match shown_error.get() {
+            Some(_) => format!("{hint_id} {error_id}"),
+            None => hint_id.clone(),
         }
     };
-    let described_by_photo = described_by.clone();
     view! {
         <section
             class="slot field"
@@ -308,14 +322,14 @@ fn Slot(frame: Frame, document: DocumentView, summary: RwSignal<Vec<Problem>>) -
                 " "
                 <span class="tag">{move || i18n.t(if required { "document.required" } else { "document.optional" })}</span>
             </h2>
-            <p class="hint" id=hint_id.clone()>{move || document_rules(i18n, &rules)}</p>
+            <p class="hint" id=hint_id.clone()>{move || document_rules(i18n, &document)}</p>
             {move || shown_error.get().map(|m| view! { <ErrorMessage id=error_id.clone() message=m /> })}
             {move || attached.get().map(|a| view! {
                 <p class="attached">
                     <span aria-hidden="true">"✓ "</span>
                     {a.file_name.clone()} " (" {size_text(i18n, a.size)} ")"
                 </p>
-                <button type="button" class="secondary" on:click=remove.clone()>
+                <button type="button" class="secondary" on:click=move |_| slot.remove()>
                     {move || i18n.t_with("documents.remove", &[("file", a.file_name.clone())])}
                 </button>
             })}
@@ -323,8 +337,8 @@ fn Slot(frame: Frame, document: DocumentView, summary: RwSignal<Vec<Problem>>) -
                 <label for=input_id.clone()>
                     {move || i18n.t(if attached.get().is_some() { "documents.replace" } else { "documents.choose" })}
                 </label>
-                <input type="file" id=input_id.clone() accept=accept_list.clone()
-                    aria-describedby=described_by aria-invalid=move || shown_error.get().is_some().then_some("true")
+                <input type="file" id=input_id.clone() accept=slot.document.with_value(|d| accept(&d.types))
+                    aria-describedby=described_by.clone() aria-invalid=move || shown_error.get().is_some().then_some("true")
                     on:change=on_pick />
                 <p class="drop-hint" aria-hidden="true">{move || i18n.t("documents.drop")}</p>
             </div>
@@ -332,18 +346,30 @@ fn Slot(frame: Frame, document: DocumentView, summary: RwSignal<Vec<Problem>>) -
                 <div class="file-pick camera-only">
                     <label for=format!("{input_id}-photo")>{move || i18n.t("documents.photo")}</label>
                     <input type="file" id=format!("{input_id}-photo") accept="image/jpeg,image/png" capture="environment"
-                        aria-describedby=described_by_photo on:change=on_pick_photo />
+                        aria-describedby=described_by on:change=on_pick />
                 </div>
             })}
-            {move || running.get().map(|r| view! {
+            <UploadProgress progress_id=format!("{input_id}-progress") state=slot />
+            <p class="visually-hidden" role="status" aria-live="polite">{move || slot.announcement.get()}</p>
+        </section>
+    }
+}
+
+/// The running upload's progress bar and its cancel button.
+#[component]
+fn UploadProgress(progress_id: String, state: SlotState) -> impl IntoView {
+    let slot = state;
+    let i18n = slot.i18n;
+    move || {
+        slot.running.get().map(|r| {
+            view! {
                 <div class="upload-progress">
                     <label for=progress_id.clone()>{i18n.t_with("documents.uploading", &[("file", r.file_name.clone())])}</label>
                     <progress id=progress_id.clone() max="100" value=r.percent.to_string()>{format!("{}%", r.percent)}</progress>
                     <span aria-hidden="true">{format!(" {}%", r.percent)}</span>
-                    <button type="button" class="secondary" on:click=cancel>{i18n.t("documents.cancel")}</button>
+                    <button type="button" class="secondary" on:click=move |_| slot.cancel()>{i18n.t("documents.cancel")}</button>
                 </div>
-            })}
-            <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
-        </section>
+            }
+        })
     }
 }

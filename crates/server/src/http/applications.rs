@@ -260,7 +260,10 @@ async fn receive_file(
             Some(f) if f.name() == Some("file") => break f,
             Some(_) => continue,
             None => {
-                return Err(ApiError::validation(vec![field_error("file", "attachment.empty")]));
+                return Err(ApiError::validation(vec![field_error(
+                    "file",
+                    "attachment.empty",
+                )]));
             }
         }
     };
@@ -270,7 +273,10 @@ async fn receive_file(
         .map_err(|e| ApiError::internal(format!("{e:?}")))?;
     while let Some(chunk) = field.chunk().await.transpose() {
         let written = match chunk {
-            Ok(chunk) => upload.write(&chunk).await.map_err(|e| upload_refused(e, limit)),
+            Ok(chunk) => upload
+                .write(&chunk)
+                .await
+                .map_err(|e| upload_refused(e, limit)),
             Err(_) => Err(malformed()),
         };
         if let Err(e) = written {
@@ -278,7 +284,10 @@ async fn receive_file(
             return Err(e);
         }
     }
-    let file = upload.finish().await.map_err(|e| upload_refused(e, limit))?;
+    let file = upload
+        .finish()
+        .await
+        .map_err(|e| upload_refused(e, limit))?;
     Ok((file_name, file))
 }
 

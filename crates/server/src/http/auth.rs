@@ -97,7 +97,10 @@ async fn prove_holder(
     proof: &IdentityProof,
 ) -> Result<ProvenBy, ApiError> {
     match proof {
-        IdentityProof::Sms { verification_id, code } => {
+        IdentityProof::Sms {
+            verification_id,
+            code,
+        } => {
             let purpose = verification::Purpose::Register;
             let proven = check_code(state, peer, verification_id, purpose, code).await?;
             // A code proves the registry's phone of the IIN it was sent for, and only that.
@@ -273,7 +276,14 @@ pub async fn login(
         return Err(ApiError::of(ErrorCode::NoSecondFactor));
     }
     let subject = account.id.to_string();
-    send_code(&state, verification::Purpose::Login, &subject, &account.phone, lang).await
+    send_code(
+        &state,
+        verification::Purpose::Login,
+        &subject,
+        &account.phone,
+        lang,
+    )
+    .await
 }
 
 /// Who is logged in and the seconds left; reading it does not extend the session.
@@ -288,7 +298,9 @@ pub async fn current(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
-    session_view(&state, current.account, &current.token, *live).await.map(Json)
+    session_view(&state, current.account, &current.token, *live)
+        .await
+        .map(Json)
 }
 
 /// "Stay logged in": any authenticated request extends the session; this one does only that.
@@ -304,7 +316,9 @@ pub async fn keepalive(
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
     // The extractor already counted this request as activity; the answer is the session's.
-    session_view(&state, current.account, &current.token, *live).await.map(Json)
+    session_view(&state, current.account, &current.token, *live)
+        .await
+        .map(Json)
 }
 
 /// "End my other sessions": every other browser or device of this account is logged out;
@@ -326,7 +340,9 @@ pub async fn end_other_sessions(
         ended,
         "other sessions ended by the holder"
     );
-    session_view(&state, current.account, &current.token, *live).await.map(Json)
+    session_view(&state, current.account, &current.token, *live)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(

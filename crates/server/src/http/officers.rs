@@ -101,7 +101,9 @@ pub async fn queue(
     let all = officers::requests_of(&state.db, provider).await?;
     let mut counts = std::collections::BTreeMap::new();
     for r in &all {
-        *counts.entry(r.stored.view.status.code().to_string()).or_insert(0) += 1;
+        *counts
+            .entry(r.stored.view.status.code().to_string())
+            .or_insert(0) += 1;
     }
     let mut requests: Vec<QueueItem> = all
         .iter()
@@ -111,7 +113,13 @@ pub async fn queue(
         .collect();
     // Open before decided, then soonest due, then by number: the officer's working order.
     requests.sort_by(|a, b| {
-        let key = |i: &QueueItem| (i.status.is_final(), i.due_date.clone(), i.registration_number.clone());
+        let key = |i: &QueueItem| {
+            (
+                i.status.is_final(),
+                i.due_date.clone(),
+                i.registration_number.clone(),
+            )
+        };
         key(a).cmp(&key(b))
     });
     Ok(Json(Queue { requests, counts }))
@@ -130,7 +138,10 @@ impl QueueFilter {
 
     /// Part of a registration number to look for, if any.
     fn number(&self) -> Option<&str> {
-        self.number.as_deref().map(str::trim).filter(|n| !n.is_empty())
+        self.number
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
     }
 }
 

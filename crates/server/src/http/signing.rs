@@ -24,11 +24,7 @@ pub(super) const DOCUMENT_LIFETIME: i64 = 30 * 60;
 /// Whether a document formed at `formed_at` (RFC 3339, as it names itself) may still be
 /// signed at `t`: `changed` when the time is not one, `application.document_expired` when
 /// older than its lifetime (or from the future beyond a minute's clock skew).
-pub(super) fn within_lifetime(
-    formed_at: &str,
-    t: i64,
-    changed: ErrorCode,
-) -> Result<(), ApiError> {
+pub(super) fn within_lifetime(formed_at: &str, t: i64, changed: ErrorCode) -> Result<(), ApiError> {
     let formed_at =
         time::OffsetDateTime::parse(formed_at, &time::format_description::well_known::Rfc3339)
             .map_err(|_| ApiError::of(changed))?
@@ -145,8 +141,8 @@ pub(super) async fn register_signed(
     signature: Vec<u8>,
     key: &str,
 ) -> Result<requests::Registered, ApiError> {
-    let formed =
-        OutgoingDocument::from_bytes(&document).ok_or_else(|| ApiError::of(ErrorCode::ApplicationChanged))?;
+    let formed = OutgoingDocument::from_bytes(&document)
+        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationChanged))?;
     // One signature, one request: a document formed for another application (a replayed
     // `.p7s`, even over identical answers) is refused before anything else is looked at.
     if !formed.is_for(&stored.view.id) {

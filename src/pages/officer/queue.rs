@@ -1,0 +1,104 @@
+//! The provider's queue: open requests first, filtered on the page as the officer types.
+
+use super::{due_text, status_view};
+use crate::api;
+use crate::components::page_title::PageTitle;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use qyzmet_domain::status::Status;
+
+#[component]
+pub fn Queue() -> impl IntoView {
+    let i18n = use_i18n();
+    let queue = LocalResource::new(move || {
+        let lang = i18n.lang();
+        async move { api::officer_queue(lang).await }
+    });
+    // Filters narrow the loaded queue at once (a provider's open requests fit one answer).
+    let status_filter = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let overdue_only = RwSignal::new(false);
+    let admits = move |item: &qyzmet_domain::api::QueueItem| {
+        let text = search.get().trim().to_lowercase();
+        let status = status_filter.get();
+        (status.is_empty() || item.status.code() == status)
+            && (!overdue_only.get() || item.overdue)
+            && (text.is_empty()
+                || item.registration_number.to_lowercase().contains(&text)
+                || item.applicant_name.to_lowercase().contains(&text)
+                || item.applicant_id.contains(&text))
+    };
+    view! {
+        <PageTitle text=Signal::derive(move || i18n.t("officer.queue.title")) />
+        <crate::components::other_sessions::OtherSessions />
+        <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field">
+                <label for="queue-search">{move || i18n.t("officer.filter.search")}</label>
+                <input id="queue-search" type="search" autocomplete="off" prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="queue-status">{move || i18n.t("cabinet.filter_status")}</label>
+                <select id="queue-status" on:change=move |ev| status_filter.set(event_target_value(&ev))>
+                    <option value="">{move || i18n.t("cabinet.all")}</option>
+                    {Status::ALL.into_iter().filter(|s| *s != Status::Draft).map(|s| view! {
+                        <option value=s.code()>{move || i18n.t(&format!("status.{}", s.code()))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field radio">
+                <input type="checkbox" id="queue-overdue" prop:checked=move || overdue_only.get()
+                    on:change=move |ev| overdue_only.set(event_target_checked(&ev)) />
+                <label for="queue-overdue">{move || i18n.t("officer.filter.overdue")}</label>
+            </div>
+        </form>
+        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
+            {move || queue.get().map(|result| match result {
+                Ok(mut q) => {
+                    q.requests.retain(|item| admits(item));
+                    let counts = q.counts.iter().map(|(code, n)| {
+                        let (code, n) = (code.clone(), *n);
+                        view! { <li>{move || i18n.t(&format!("status.{code}"))} ": " <strong>{n}</strong></li> }
+                    }).collect_view();
+                    let empty = q.requests.is_empty();
+                    let rows = q.requests.into_iter().map(|item| {
+                        let due = due_text(i18n, &item);
+                        view! {
+                            <tr class:overdue=item.overdue>
+                                <td><A href=format!("/officer/requests/{}", item.id)>{item.registration_number.clone()}</A></td>
+                                <td>{item.service_name.clone()}</td>
+                                <td>{format!("{} ({})", item.applicant_name, item.applicant_id)}</td>
+                                <td>{status_view(i18n, item.status)}</td>
+                                <td>{due}</td>
+                            </tr>
+                        }
+                    }).collect_view();
+                    view! {
+                        <ul class="counts">{counts}</ul>
+                        {empty.then(|| view! { <p>{move || i18n.t("officer.queue.empty")}</p> })}
+                        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="queue-caption">
+                            <table class="queue">
+                                <caption id="queue-caption">{move || i18n.t("officer.queue.caption")}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || i18n.t("officer.col.number")}</th>
+                                        <th scope="col">{move || i18n.t("officer.col.service")}</th>
+                                        <th scope="col">{move || i18n.t("officer.col.applicant")}</th>
+                                        <th scope="col">{move || i18n.t("officer.col.status")}</th>
+                                        <th scope="col">{move || i18n.t("officer.col.due")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }
+                Err(e) => {
+                    let key = e.message_key();
+                    view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}

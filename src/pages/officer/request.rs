@@ -1,0 +1,285 @@
+//! One request of the provider: what the officer reads and the moves they make.
+
+use super::panels::{
+    DecisionForm, MoveActions, MoveForm, RequestAnswers, RequestFacts, appointment_problems,
+};
+use crate::api::{self, ApiError};
+use crate::components::account_forms::{from_api, message};
+use crate::components::form::{ErrorSummary, Problem, focus_by_id};
+use crate::components::key_fields::{FILE, KeyInput};
+use crate::components::page_title::PageTitle;
+use crate::components::timeline::Timeline;
+use crate::i18n::{I18n, use_i18n};
+use crate::signer::{Purpose, Signer};
+use leptos::prelude::*;
+use qyzmet_domain::api::{DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView};
+use qyzmet_domain::appointment::Appointment;
+use qyzmet_domain::decision::Outcome;
+use qyzmet_domain::status::Status;
+
+/// What the request's page holds: the request as last read, what the officer is typing,
+/// and the page's problems and busy flag. Copy, so every handler can take it.
+#[derive(Clone, Copy)]
+struct Desk {
+    i18n: I18n,
+    id: Memo<String>,
+    current: RwSignal<Option<OfficerRequestView>>,
+    load_error: RwSignal<Option<String>>,
+    problems: RwSignal<Vec<Problem>>,
+    busy: RwSignal<bool>,
+    announcement: RwSignal<String>,
+    moves: MoveForm,
+    outcome: RwSignal<Option<Outcome>>,
+    reason: RwSignal<String>,
+    key: KeyInput,
+}
+
+impl Desk {
+    fn new(i18n: I18n) -> Desk {
+        let route_id = crate::route::application_id();
+        let (problems, busy) = (RwSignal::new(Vec::new()), RwSignal::new(false));
+        Desk {
+            i18n,
+            id: Memo::new(move |_| route_id()),
+            current: RwSignal::new(None),
+            load_error: RwSignal::new(None),
+            problems,
+            busy,
+            announcement: RwSignal::new(String::new()),
+            moves: MoveForm {
+                busy,
+                problems,
+                note: RwSignal::new(String::new()),
+                appointment_at: RwSignal::new(String::new()),
+                appointment_place: RwSignal::new(String::new()),
+            },
+            outcome: RwSignal::new(None),
+            reason: RwSignal::new(String::new()),
+            key: KeyInput::new(),
+        }
+    }
+
+    /// Reads the request (again).
+    fn load(self) {
+        let (id, lang) = (self.id.get(), self.i18n.lang());
+        leptos::task::spawn_local(async move {
+            match api::officer_request(&id, lang).await {
+                Ok(view) => self.current.set(Some(view)),
+                Err(e) => self.load_error.set(Some(e.message_key())),
+            }
+        });
+    }
+
+    /// After a move or a decision: announce the new status, or show the problems.
+    fn after(self, result: Result<OfficerRequestView, Vec<Problem>>) {
+        match result {
+            Ok(view) => {
+                let status = self
+                    .i18n
+                    .t(&format!("status.{}", view.application.status.code()));
+                let text = self.i18n.t_with("request.live", &[("status", status)]);
+                self.announcement.set(text);
+                self.problems.set(Vec::new());
+                self.moves.note.set(String::new());
+                self.current.set(Some(view));
+                request_animation_frame(|| focus_by_id("officer-announcement"));
+            }
+            Err(found) => {
+                self.problems.set(found);
+                // A 409 means someone else moved it: show what it is now.
+                self.load();
+            }
+        }
+        self.busy.set(false);
+    }
+
+    /// An intermediate step (take into review, ask the interested body, schedule testing).
+    fn make_move(self, to: Status) {
+        let i18n = self.i18n;
+        let Some(view) = self
+            .current
+            .get_untracked()
+            .filter(|_| !self.busy.get_untracked())
+        else {
+            return;
+        };
+        let appointment = (to == Status::TestingScheduled).then(|| Appointment {
+            at: self.moves.appointment_at.get_untracked(),
+            place: self.moves.appointment_place.get_untracked(),
+        });
+        if let Some(a) = &appointment {
+            // The same check the server makes, before anything is sent.
+            let errors = a.check(crate::kz_time::now_in_kazakhstan());
+            if !errors.is_empty() {
+                self.problems.set(appointment_problems(i18n, &errors));
+                return;
+            }
+        }
+        self.busy.set(true);
+        let note = self.moves.note.get_untracked();
+        let req = MoveRequest {
+            from: view.application.status,
+            to,
+            note: Some(note).filter(|n| !n.trim().is_empty()),
+            appointment,
+        };
+        let (id, lang) = (self.id.get_untracked(), i18n.lang());
+        leptos::task::spawn_local(async move {
+            let moved = api::officer_move(&id, &req, lang).await;
+            self.after(moved.map_err(|e| from_api(i18n, &e, "note")));
+        });
+    }
+
+    /// The decision form's own checks, then the signed decision.
+    fn decide(self) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        let i18n = self.i18n;
+        let chosen = self.outcome.get_untracked();
+        let reason = self.reason.get_untracked();
+        let mut found = decision_problems(i18n, chosen, &reason);
+        let key_input = self.key.read(i18n);
+        if let Err(more) = &key_input {
+            found.extend(more.clone());
+        }
+        let (Some(chosen), Ok((file, password)), true) = (chosen, key_input, found.is_empty())
+        else {
+            self.problems.set(found);
+            return;
+        };
+        self.busy.set(true);
+        let draft = DecisionDraft {
+            outcome: chosen,
+            reason: Some(reason).filter(|r| !r.trim().is_empty()),
+        };
+        let (id, lang) = (self.id.get_untracked(), i18n.lang());
+        leptos::task::spawn_local(async move {
+            let result = sign_and_decide(i18n, &id, &draft, file, password, lang).await;
+            if result.is_ok() {
+                self.key.password.set(String::new());
+            }
+            self.after(result);
+        });
+    }
+}
+
+/// An outcome is chosen, and a refusal gives its reason.
+fn decision_problems(i18n: I18n, chosen: Option<Outcome>, reason: &str) -> Vec<Problem> {
+    let mut found = Vec::new();
+    if chosen.is_none() {
+        found.push(Problem {
+            field: "outcome-satisfied".into(),
+            message: message(i18n, "form.choice", &[]),
+        });
+    }
+    if chosen == Some(Outcome::Refused) && reason.trim().is_empty() {
+        found.push(Problem {
+            field: "reason".into(),
+            message: message(i18n, "status.reason_required", &[]),
+        });
+    }
+    found
+}
+
+#[component]
+pub fn OfficerRequest() -> impl IntoView {
+    let i18n = use_i18n();
+    let desk = Desk::new(i18n);
+    Effect::new(move |_| desk.load());
+    let Desk {
+        current,
+        problems,
+        busy,
+        announcement,
+        load_error,
+        ..
+    } = desk;
+    // The service's form labels the answers; fetched once per service and language, not
+    // after every move.
+    let service_id =
+        Memo::new(move |_| current.with(|v| v.as_ref().map(|v| v.application.service_id.clone())));
+    let service = LocalResource::new(move || {
+        let (id, lang) = (service_id.get(), i18n.lang());
+        async move {
+            match id {
+                Some(id) => api::service(&id, lang).await.ok(),
+                None => None,
+            }
+        }
+    });
+    let on_move = Callback::new(move |to| desk.make_move(to));
+    let on_decide = Callback::new(move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        desk.decide();
+    });
+    let title = Signal::derive(move || match current.get() {
+        Some(v) => i18n.t_with("request.title", &[("number", v.item.registration_number)]),
+        None => i18n.t("request.title_loading"),
+    });
+    view! {
+        <PageTitle text=title error=Signal::derive(move || !problems.get().is_empty()) />
+        <ErrorSummary problems=problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
+        <p id="officer-announcement" role="status" tabindex="-1" class="live-announcement" hidden=move || announcement.get().is_empty()>
+            {move || announcement.get()}
+        </p>
+        {move || load_error.get().map(|key| view! { <div class="notice notice-error" role="alert"><p>{i18n.t(&key)}</p></div> })}
+        {move || current.get().map(|view| {
+            let can_decide = view.allowed_moves.iter().any(|s| matches!(s, Status::Satisfied | Status::Refused));
+            let has_steps = !view.allowed_moves.is_empty();
+            view! {
+                <RequestFacts item=view.item.clone() />
+                <RequestAnswers application=view.application.clone() service=service />
+                {has_steps.then(|| view! {
+                    <MoveActions allowed=view.allowed_moves.clone() from=view.application.status form=desk.moves on_move=on_move />
+                })}
+                {can_decide.then(|| view! {
+                    <DecisionForm busy=busy problems=problems outcome=desk.outcome reason=desk.reason key=desk.key on_submit=on_decide />
+                })}
+                <section aria-labelledby="officer-timeline-title">
+                    <h2 id="officer-timeline-title">{move || i18n.t("request.timeline")}</h2>
+                    <Timeline history=view.history.clone() />
+                </section>
+            }
+        })}
+    }
+}
+
+/// Forms the decision document on the server, signs it with the officer's key in the
+/// browser's worker, and submits the signature: the request as it now stands, or the
+/// problems to show.
+async fn sign_and_decide(
+    i18n: I18n,
+    id: &str,
+    draft: &DecisionDraft,
+    file: leptos::web_sys::File,
+    password: String,
+    lang: qyzmet_domain::Lang,
+) -> Result<OfficerRequestView, Vec<Problem>> {
+    let formed = api::decision_document(id, draft, lang)
+        .await
+        .map_err(|e| from_api(i18n, &e, FILE))?;
+    let bytes = crate::signer::decode_base64(&formed.document)
+        .ok_or_else(|| from_api(i18n, &ApiError::Network, FILE))?;
+    let signature = Signer::KeyFile { file, password }
+        .sign(&bytes, Purpose::Signing)
+        .await
+        .map_err(|e| {
+            vec![Problem {
+                field: e
+                    .field(FILE, crate::components::key_fields::PASSWORD)
+                    .into(),
+                message: message(i18n, &e.code, &[]),
+            }]
+        })?;
+    api::decide(
+        id,
+        &DecisionSubmit {
+            document: formed.document,
+            signature,
+        },
+        lang,
+    )
+    .await
+    .map_err(|e| from_api(i18n, &e, FILE))
+}
