@@ -7,6 +7,7 @@ mod bench;
 mod bench_api;
 mod cmd;
 mod live_server;
+mod postgres;
 mod serve;
 mod test;
 mod tools;

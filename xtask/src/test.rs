@@ -97,6 +97,31 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
     let (passed, failed, ran) = cargo_tests(cargo(&["test", "--workspace", "--color", "never"]))?;
     tally.tests("Rust tests", passed, failed, ran);
 
+    step("the server's tests again on PostgreSQL (and the two schemas compared)");
+    match crate::postgres::Postgres::start("test-postgres") {
+        Ok(pg) => {
+            let mut c = cargo(&[
+                "test",
+                "-p",
+                "qyzmet-server",
+                "--test",
+                "*",
+                "--no-fail-fast",
+                "--color",
+                "never",
+                "--",
+                "--include-ignored",
+            ]);
+            c.env("QYZMET_TEST_POSTGRES", pg.base_url());
+            let (passed, failed, ran) = cargo_tests(c)?;
+            tally.tests("server tests on PostgreSQL", passed, failed, ran);
+        }
+        Err(e) => {
+            eprintln!("PostgreSQL could not start: {e:#}");
+            tally.check("PostgreSQL started", false);
+        }
+    }
+
     let built = tools::build_app().is_ok();
     tally.check("app release build", built);
     if built {

@@ -241,6 +241,10 @@ pub struct Health {
     pub status: String,
     pub version: String,
     pub services: usize,
+    /// "ok" when the database answers a query now.
+    pub database: String,
+    /// "ok" when the file storage takes a write now.
+    pub storage: String,
 }
 
 /// What kind of account: an individual (IIN) or a company (BIN).

@@ -17,6 +17,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Where it is: PostgreSQL's listener opens its own connection.
+    pub url: String,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -76,7 +78,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .run(&pool)
         .await
         .context("running database migrations")?;
-    Ok(Db { pool, backend })
+    Ok(Db {
+        pool,
+        backend,
+        url: url.to_string(),
+    })
 }
 
 /// Seconds since the Unix epoch: every stored time.

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod officers;
 pub mod payments;
 pub mod pki;
+pub mod readiness;
 pub mod receipt;
 pub mod registry;
 pub mod requests;
@@ -113,13 +114,18 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     spawn_hourly_sweep(db.clone(), config.data_dir.clone());
     let sms: Arc<dyn sms::SmsGateway> = Arc::new(sms::TestOutbox { db: db.clone() });
     println!("TEST SMS gateway: one-time codes are not sent by SMS; read them at /test-sms-outbox");
+    let events = notifications::Events::new(db.backend);
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    if db.backend == db::Backend::Postgres {
+        notifications::relay_postgres(db.clone(), events.clone(), shutdown.clone());
+    }
     let state = Arc::new(AppState {
         catalogue,
         sms,
         db,
         pki,
-        events: notifications::Events::default(),
-        shutdown: tokio_util::sync::CancellationToken::new(),
+        events,
+        shutdown,
         config,
     });
     let shutdown = state.shutdown.clone();

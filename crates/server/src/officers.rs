@@ -118,8 +118,8 @@ pub struct SignedDecision<'a> {
 }
 
 /// Moves the request from `entry.from` to `entry.to` with its history row, the owner's
-/// notification (and, for a decision, the signed decision) in one transaction. `Some(owner
-/// account id)` when moved; `None`: the request was no longer in `entry.from` — someone else
+/// notification (and, for a decision, the signed decision) in one transaction. `Some(the
+/// notification's id)` when moved; `None`: the request was no longer in `entry.from` — someone else
 /// moved it first.
 pub async fn apply_move(
     db: &Db,
@@ -179,11 +179,11 @@ pub async fn apply_move(
         (Some(a), None) => Some(a.describe()),
         (None, n) => n.map(str::to_owned),
     };
-    let owner =
+    let notification =
         crate::notifications::record(&mut tx, application_id, entry.to, note.as_deref(), at)
             .await?;
     tx.commit().await?;
-    Ok(Some(owner))
+    Ok(Some(notification))
 }
 
 /// The stored decision of a request.

@@ -59,6 +59,9 @@ pub struct Registered {
     pub due_date: time::Date,
     /// The submit was a repeat of one already registered.
     pub repeated: bool,
+    /// The "registered" notification written with it (`None` for a repeat): what the live
+    /// streams are told once it commits.
+    pub notification: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -125,6 +128,7 @@ pub async fn register(
             due_date: qyzmet_domain::form::parse_date(&due)
                 .ok_or_else(|| sqlx::Error::Decode("bad due_date".into()))?,
             repeated: true,
+            notification: None,
         });
     }
     let entry = status::transition(
@@ -184,7 +188,9 @@ pub async fn register(
         .bind(at)
         .execute(&mut *tx)
         .await?;
-    crate::notifications::record(&mut tx, s.application_id, Status::Registered, None, at).await?;
+    let notification =
+        crate::notifications::record(&mut tx, s.application_id, Status::Registered, None, at)
+            .await?;
     sqlx::query("INSERT INTO idempotency_keys (account_id, idempotency_key, application_id, operation, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(s.account_id)
         .bind(s.idempotency_key.to_string())
@@ -199,6 +205,7 @@ pub async fn register(
         registration_number: number,
         due_date: due,
         repeated: false,
+        notification: Some(notification),
     })
 }
 
@@ -280,7 +287,7 @@ pub async fn commit_move(
     appointment: Option<&qyzmet_domain::appointment::Appointment>,
     decision: Option<crate::officers::SignedDecision<'_>>,
 ) -> sqlx::Result<bool> {
-    let Some(owner) = crate::officers::apply_move(
+    let Some(notification) = crate::officers::apply_move(
         &state.db,
         stored.id,
         entry,
@@ -292,15 +299,7 @@ pub async fn commit_move(
     else {
         return Ok(false);
     };
-    state.events.publish(
-        owner,
-        qyzmet_domain::api::StatusEvent {
-            application_id: stored.view.id.clone(),
-            registration_number: stored.view.registration_number.clone(),
-            status: entry.to,
-            note: entry.note.clone(),
-        },
-    );
+    state.events.committed(&state.db, notification).await;
     Ok(true)
 }
 

@@ -317,12 +317,7 @@ async fn reading_the_session_does_not_extend_it_and_an_action_does() {
     let s = start().await;
     let tab = browser();
     assert_eq!(s.login(&tab, CITIZEN).await.status(), 200);
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite:{}",
-        s.data.path().join("data").join("qyzmet.db").display()
-    ))
-    .await
-    .unwrap();
+    let db = database(&s).await;
     let last_seen = || async {
         sqlx::query_scalar::<_, i64>("SELECT last_seen_at FROM sessions WHERE revoked = 0")
             .fetch_one(&db)

@@ -16,6 +16,33 @@ async fn health_reports_the_catalogue() {
         .unwrap();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["services"], 10);
+    assert_eq!(
+        (&health["database"], &health["storage"]),
+        (&"ok".into(), &"ok".into())
+    );
+}
+
+#[tokio::test]
+async fn health_says_503_and_what_is_not_ready_when_storage_takes_no_write() {
+    let s = start().await;
+    // Where uploads land is no longer a folder that takes files (a full or read-only disk).
+    let tmp = s.data.path().join("data").join("tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::write(&tmp, b"not a folder").unwrap();
+    let res = reqwest::get(format!("{}/api/health", s.base))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Problem = res.json().await.unwrap();
+    assert_eq!(p.code, "service.not_ready");
+    let named: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(named, ["storage"]);
+    std::fs::remove_file(&tmp).unwrap();
+    let res = reqwest::get(format!("{}/api/health", s.base))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
 }
 
 #[tokio::test]
@@ -256,7 +283,7 @@ async fn the_openapi_document_describes_every_route_and_its_error_answers() {
             .cloned()
             .collect()
     };
-    assert_eq!(statuses("/api/health", "get"), ["200", "400", "500"]);
+    assert_eq!(statuses("/api/health", "get"), ["200", "400", "500", "503"]);
     let submit = statuses("/api/applications/{id}/submit", "post");
     for status in ["401", "402", "403", "404", "409", "422", "503"] {
         assert!(

@@ -205,10 +205,7 @@ async fn a_password_login_takes_the_code_sent_to_the_phone() {
         .unwrap();
     expect_problem(res, 422, "verification.expired").await;
     // Stored hashed: the database has no code in it.
-    let db =
-        qyzmet_server::db::connect(&qyzmet_server::db::default_url(&s.data.path().join("data")))
-            .await
-            .unwrap();
+    let db = qyzmet_server::db::connect(&s.database_url).await.unwrap();
     let hashes: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM verification_codes")
         .fetch_all(&db.pool)
         .await
@@ -221,10 +218,7 @@ async fn no_login_lands_in_an_account_whose_holder_was_not_proven() {
     let s = start().await;
     // An account made before proof was required, by someone who only knew the IIN.
     let squatter = browser();
-    let db =
-        qyzmet_server::db::connect(&qyzmet_server::db::default_url(&s.data.path().join("data")))
-            .await
-            .unwrap();
+    let db = qyzmet_server::db::connect(&s.database_url).await.unwrap();
     sqlx::query(
         "INSERT INTO accounts (login, kind, role, display_name, phone, email, password_hash, created_at, proven_by) \
          VALUES ($1, 'individual', 'applicant', 'Әбенов Талғат Сейітұлы', '+77000000000', 'x@evil.example', $2, 0, NULL)",

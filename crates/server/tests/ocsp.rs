@@ -119,12 +119,7 @@ async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_c
 
 /// The OCSP answer stored with the demo citizen's one registered request.
 async fn stored_answer(s: &Server) -> Option<Vec<u8>> {
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite:{}",
-        s.data.path().join("data").join("qyzmet.db").display()
-    ))
-    .await
-    .unwrap();
+    let db = database(s).await;
     sqlx::query_scalar("SELECT ocsp_response FROM submissions")
         .fetch_one(&db)
         .await

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::notifications;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use qyzmet_domain::api::NotificationList;
 use std::convert::Infallible;
@@ -46,29 +46,51 @@ pub async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/events`: `event: status` with a `StatusEvent` as data, for my requests only;
-/// a comment every 15 s keeps proxies from closing an idle stream.
+/// `GET /api/events`: `event: status` with a `StatusEvent` as data, for my requests only,
+/// each with its notification's id; a stream that reconnects with `Last-Event-ID` first gets
+/// what it missed. A comment every 15 s keeps proxies from closing an idle stream.
 #[utoipa::path(
     get,
     path = "/events",
     tag = "events",
-    responses((status = 200, description = "Server-Sent Events: `event: status`, data a StatusEvent"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Internal),
+    params(("Last-Event-ID" = Option<i64>, Header, description = "The last event this client received (a reconnecting EventSource sends it)")),
+    responses((status = 200, description = "Server-Sent Events: `event: status`, `id` the notification's, data a StatusEvent"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Internal),
 )]
 pub async fn stream(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
-) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    headers: HeaderMap,
+) -> Result<Sse<axum::response::sse::KeepAliveStream<EventStream>>, ApiError> {
     let me = current.account.id;
-    let events = BroadcastStream::new(state.events.subscribe()).filter_map(move |item| {
-        // A lagging stream skips what it missed: the page refetches on the next event.
-        let addressed = item.ok()?;
-        if addressed.account_id != me {
-            return None;
-        }
-        let data = serde_json::to_string(&addressed.event).ok()?;
-        Some(Ok(Event::default().event("status").data(data)))
+    // Listening before reading the backlog, so nothing falls between the two.
+    let live = BroadcastStream::new(state.events.subscribe());
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let missed = match last_seen {
+        Some(after) => notifications::missed(&state.db, me, after).await?,
+        None => Vec::new(),
+    };
+    let replayed_up_to = missed.last().map(|a| a.id).or(last_seen).unwrap_or(0);
+    // A lagging stream skips what it missed: the page refetches on the next event.
+    let live = live.filter_map(move |item| {
+        let a = item.ok()?;
+        (a.account_id == me && a.id > replayed_up_to).then_some(a)
+    });
+    let events = tokio_stream::iter(missed).chain(live).filter_map(|a| {
+        let data = serde_json::to_string(&a.event).ok()?;
+        Some(Ok(Event::default()
+            .id(a.id.to_string())
+            .event("status")
+            .data(data)))
     });
     let events =
         futures_util::StreamExt::take_until(events, state.shutdown.clone().cancelled_owned());
-    Sse::new(events).keep_alive(KeepAlive::default().interval(std::time::Duration::from_secs(15)))
+    let events: EventStream = Box::pin(events);
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::default().interval(std::time::Duration::from_secs(15))))
 }
+
+type EventStream =
+    std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<Event, Infallible>> + Send>>;

@@ -78,6 +78,7 @@ error_codes! {
     DecisionSignatureRequired = (CONFLICT, "decision.signature_required"),
     DecisionNotFound = (NOT_FOUND, "decision.not_found"),
     TimeStampUnavailable = (SERVICE_UNAVAILABLE, "eds.time_stamp_unavailable"),
+    NotReady = (SERVICE_UNAVAILABLE, "service.not_ready"),
     MobileLinkExpired = (NOT_FOUND, "mobile_sign.link_expired"),
     MobileUnauthorised = (UNAUTHORIZED, "mobile_sign.unauthorised"),
     MobileMalformed = (BAD_REQUEST, "mobile_sign.malformed"),

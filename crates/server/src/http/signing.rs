@@ -177,10 +177,12 @@ pub(super) async fn register_signed(
     };
     let now_dt = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
     let registered = requests::register(&state.db, &submission, now_dt).await;
-    if let Ok(r) = &registered
-        && !r.repeated
+    if let Ok(requests::Registered {
+        notification: Some(id),
+        ..
+    }) = &registered
     {
-        announce_registered(state, current, stored, r);
+        state.events.committed(&state.db, *id).await;
     }
     registered.map_err(|e| match e {
         RegisterError::NotDraft => ApiError::of(ErrorCode::NotDraft),
@@ -188,20 +190,4 @@ pub(super) async fn register_signed(
         RegisterError::Transition(e) => ApiError::internal(e),
         RegisterError::Db(e) => ApiError::internal(e),
     })
-}
-
-/// Tells the applicant's open pages (the live status stream) that the request is registered.
-fn announce_registered(
-    state: &AppState,
-    current: &CurrentAccount,
-    stored: &Stored,
-    r: &requests::Registered,
-) {
-    let event = qyzmet_domain::api::StatusEvent {
-        application_id: stored.view.id.clone(),
-        registration_number: Some(r.registration_number.clone()),
-        status: Status::Registered,
-        note: None,
-    };
-    state.events.publish(current.account.id, event);
 }

@@ -7,6 +7,9 @@ use std::path::PathBuf;
 pub struct Server {
     pub base: String,
     pub data: tempfile::TempDir,
+    /// The server's database: SQLite in the data directory, or (when the suite runs on
+    /// PostgreSQL, `QYZMET_TEST_POSTGRES`) a database of its own on that server.
+    pub database_url: String,
     _dist: tempfile::TempDir,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -23,24 +26,91 @@ pub async fn start() -> Server {
 
 /// Starts a server over an existing data directory (a restart keeps what was stored).
 pub async fn start_in(data: tempfile::TempDir) -> Server {
-    launch(data, None, None).await
+    launch(data, None, None, None).await
+}
+
+/// Starts another instance of the server on `database_url` (its own data directory and
+/// process state): what a second instance behind a load balancer is.
+pub async fn start_on_database(database_url: &str) -> Server {
+    launch(
+        tempfile::tempdir().unwrap(),
+        None,
+        None,
+        Some(database_url.to_string()),
+    )
+    .await
 }
 
 /// Starts a server that asks the OCSP responder at `url` instead of the test PKI's own.
 pub async fn start_with_ocsp_url(url: &str) -> Server {
-    launch(tempfile::tempdir().unwrap(), Some(url.to_string()), None).await
+    launch(
+        tempfile::tempdir().unwrap(),
+        Some(url.to_string()),
+        None,
+        None,
+    )
+    .await
 }
 
 /// Starts a server that asks the time-stamp authority at `url` instead of the test PKI's own.
 pub async fn start_with_tsa_url(url: &str) -> Server {
-    launch(tempfile::tempdir().unwrap(), None, Some(url.to_string())).await
+    launch(
+        tempfile::tempdir().unwrap(),
+        None,
+        Some(url.to_string()),
+        None,
+    )
+    .await
+}
+
+/// The PostgreSQL server the suite runs on, when `cargo xtask test` started one
+/// (`postgres://user@host:port`), else `None`: SQLite.
+pub fn test_postgres() -> Option<String> {
+    std::env::var("QYZMET_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// A fresh database for one server: on the suite's PostgreSQL, a new empty database;
+/// else the embedded default (SQLite in the data directory).
+async fn fresh_database(data_dir: &std::path::Path) -> String {
+    let Some(base) = test_postgres() else {
+        return qyzmet_server::db::default_url(data_dir);
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!("qyzmet_test_{}", uuid_like());
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("{base}/postgres"))
+        .await
+        .expect("the suite's PostgreSQL answers");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    format!("{base}/{name}")
+}
+
+fn uuid_like() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A connection pool to the server's database, for tests that look at what was stored.
+pub async fn database(s: &Server) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(&s.database_url).await.unwrap()
 }
 
 async fn launch(
     data: tempfile::TempDir,
     ocsp_url: Option<String>,
     tsa_url: Option<String>,
+    database_url: Option<String>,
 ) -> Server {
+    let database_url = match database_url {
+        Some(url) => url,
+        None => fresh_database(&data.path().join("data")).await,
+    };
     // RSA key generation for a PKI takes seconds: every server of a test binary starts
     // with a copy of one made once.
     let pki = data.path().join("data").join("pki");
@@ -70,7 +140,7 @@ async fn launch(
         data_dir: data.path().join("data"),
         dist_dir: dist.path().to_path_buf(),
         catalogue_dir: PathBuf::from(DEFAULT_CATALOGUE_DIR),
-        database_url: None,
+        database_url: Some(database_url.clone()),
         demo: true,
         ocsp_url,
         tsa_url,
@@ -89,6 +159,7 @@ async fn launch(
     Server {
         base,
         data,
+        database_url,
         _dist: dist,
         task,
     }
@@ -120,7 +191,7 @@ impl Server {
     pub async fn restart(self) -> Server {
         self.task.abort();
         let _ = self.task.await;
-        start_in(self.data).await
+        launch(self.data, None, None, Some(self.database_url)).await
     }
 
     pub fn url(&self, path: &str) -> String {
