@@ -8,6 +8,7 @@ mod bench_api;
 mod cmd;
 mod live_server;
 mod postgres;
+mod s3;
 mod serve;
 mod test;
 mod tools;

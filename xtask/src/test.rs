@@ -97,9 +97,11 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
     let (passed, failed, ran) = cargo_tests(cargo(&["test", "--workspace", "--color", "never"]))?;
     tally.tests("Rust tests", passed, failed, ran);
 
-    step("the server's tests again on PostgreSQL (and the two schemas compared)");
-    match crate::postgres::Postgres::start("test-postgres") {
-        Ok(pg) => {
+    step("the server's tests again as operators run it: PostgreSQL and S3 storage");
+    let started = crate::postgres::Postgres::start("test-postgres")
+        .and_then(|pg| Ok((pg, crate::s3::S3Server::start("test-s3", "qyzmet-test")?)));
+    match started {
+        Ok((pg, s3)) => {
             let mut c = cargo(&[
                 "test",
                 "-p",
@@ -112,13 +114,15 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
                 "--",
                 "--include-ignored",
             ]);
-            c.env("QYZMET_TEST_POSTGRES", pg.base_url());
+            c.env("QYZMET_TEST_POSTGRES", pg.base_url())
+                .env("QYZMET_TEST_OBJECT_STORE", "s3://qyzmet-test/attachments")
+                .envs(s3.env());
             let (passed, failed, ran) = cargo_tests(c)?;
-            tally.tests("server tests on PostgreSQL", passed, failed, ran);
+            tally.tests("server tests on PG + S3", passed, failed, ran);
         }
         Err(e) => {
-            eprintln!("PostgreSQL could not start: {e:#}");
-            tally.check("PostgreSQL started", false);
+            eprintln!("PostgreSQL or the S3 server could not start: {e:#}");
+            tally.check("PostgreSQL and S3 started", false);
         }
     }
 

@@ -3,6 +3,7 @@
 //! and durable; the database row is written after the rename. Types are judged by content
 //! (magic bytes), never by the name.
 
+use crate::storage::FileStore;
 use qyzmet_domain::catalogue::FileType;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -143,13 +144,9 @@ pub async fn find(
     .transpose()
 }
 
-pub fn content_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    data_dir.join("attachments").join(&sha256[..2]).join(sha256)
-}
-
-/// Receives a file chunk by chunk. Nothing reaches the store until `finish`.
+/// Receives a file chunk by chunk into a local temp file. Nothing reaches the store until
+/// `finish`.
 pub struct Upload {
-    data_dir: PathBuf,
     temp_path: PathBuf,
     file: tokio::fs::File,
     hasher: Sha256,
@@ -172,7 +169,6 @@ impl Upload {
         let temp_path = tmp_dir.join(format!("upload-{name}"));
         let file = tokio::fs::File::create(&temp_path).await.map_err(io)?;
         Ok(Upload {
-            data_dir: data_dir.to_path_buf(),
             temp_path,
             file,
             hasher: Sha256::new(),
@@ -204,15 +200,15 @@ impl Upload {
     }
 
     /// Makes the file durable and moves it into the store; on failure nothing is left behind.
-    pub async fn finish(mut self) -> Result<StoredFile, UploadError> {
-        let result = self.store().await;
+    pub async fn finish(mut self, files: &FileStore) -> Result<StoredFile, UploadError> {
+        let result = self.store(files).await;
         if result.is_err() {
             let _ = tokio::fs::remove_file(&self.temp_path).await;
         }
         result
     }
 
-    async fn store(&mut self) -> Result<StoredFile, UploadError> {
+    async fn store(&mut self, files: &FileStore) -> Result<StoredFile, UploadError> {
         if self.size == 0 {
             return Err(UploadError::Empty);
         }
@@ -228,20 +224,7 @@ impl Upload {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let target = content_path(&self.data_dir, &sha256);
-        let dir = target.parent().expect("content paths have a parent");
-        tokio::fs::create_dir_all(dir).await.map_err(io)?;
-        if tokio::fs::try_exists(&target).await.map_err(io)? {
-            // The same bytes are stored already: keep that copy.
-            let _ = tokio::fs::remove_file(&self.temp_path).await;
-        } else {
-            tokio::fs::rename(&self.temp_path, &target)
-                .await
-                .map_err(io)?;
-            if let Ok(d) = tokio::fs::File::open(dir).await {
-                let _ = d.sync_all().await;
-            }
-        }
+        files.put_file(&sha256, &self.temp_path).await.map_err(io)?;
         Ok(StoredFile {
             sha256,
             size: self.size,
@@ -264,28 +247,36 @@ pub struct Swept {
 }
 
 /// Removes what a process that died mid-way left behind: temp uploads (`tmp/upload-*`) and
-/// stored files no attachment row refers to (a kill between the rename and the row, or the
+/// stored files no attachment row refers to (a kill between the store and the row, or the
 /// last row of a file deleted). Only files older than `grace` seconds are touched, so an
-/// upload in flight is never swept from under its request; at start nothing is in flight and
-/// `grace` is 0.
-pub async fn sweep(db: &crate::db::Db, data_dir: &Path, grace: u64) -> anyhow::Result<Swept> {
+/// upload in flight — on this instance or, with shared storage, another — is never swept
+/// from under its request.
+pub async fn sweep(
+    db: &crate::db::Db,
+    files: &FileStore,
+    data_dir: &Path,
+    grace: u64,
+) -> anyhow::Result<Swept> {
     use sqlx::Row;
-    let old_enough = |meta: &std::fs::Metadata| {
-        meta.modified()
-            .ok()
-            .and_then(|m| m.elapsed().ok())
-            .is_some_and(|age| age.as_secs() >= grace)
-    };
     let mut swept = Swept::default();
     if let Ok(mut entries) = tokio::fs::read_dir(data_dir.join("tmp")).await {
         while let Some(entry) = entries.next_entry().await? {
             let is_upload = entry.file_name().to_string_lossy().starts_with("upload-");
-            if is_upload && old_enough(&entry.metadata().await?) {
+            let age = entry
+                .metadata()
+                .await?
+                .modified()?
+                .elapsed()
+                .unwrap_or_default();
+            if is_upload && age.as_secs() >= grace {
                 tokio::fs::remove_file(entry.path()).await?;
                 swept.temp_files += 1;
             }
         }
     }
+    // Listed before the rows are read: a file stored after this list is not looked at, and
+    // one whose row is written meanwhile is in the rows.
+    let stored = files.list().await?;
     let referenced: std::collections::HashSet<String> =
         sqlx::query("SELECT DISTINCT sha256 FROM attachments")
             .fetch_all(&db.pool)
@@ -293,20 +284,10 @@ pub async fn sweep(db: &crate::db::Db, data_dir: &Path, grace: u64) -> anyhow::R
             .iter()
             .map(|r| r.try_get::<String, _>("sha256"))
             .collect::<Result<_, _>>()?;
-    let Ok(mut shards) = tokio::fs::read_dir(data_dir.join("attachments")).await else {
-        return Ok(swept);
-    };
-    while let Some(shard) = shards.next_entry().await? {
-        if !shard.file_type().await?.is_dir() {
-            continue;
-        }
-        let mut files = tokio::fs::read_dir(shard.path()).await?;
-        while let Some(file) = files.next_entry().await? {
-            let name = file.file_name().to_string_lossy().into_owned();
-            if !referenced.contains(&name) && old_enough(&file.metadata().await?) {
-                tokio::fs::remove_file(file.path()).await?;
-                swept.orphans += 1;
-            }
+    for file in stored {
+        if !referenced.contains(&file.sha256) && file.age_seconds >= grace {
+            files.delete(&file.sha256).await?;
+            swept.orphans += 1;
         }
     }
     Ok(swept)
@@ -379,10 +360,12 @@ mod tests {
             .await
             .unwrap();
         up.write(b"%PDF-1.4 hello").await.unwrap();
-        let stored = up.finish().await.unwrap();
+        let files = FileStore::open(None, dir.path()).unwrap();
+        let stored = up.finish(&files).await.unwrap();
         assert_eq!(stored.size, 14);
+        let path = dir.path().join("attachments").join(&stored.sha256[..2]);
         assert_eq!(
-            std::fs::read(content_path(dir.path(), &stored.sha256)).unwrap(),
+            std::fs::read(path.join(&stored.sha256)).unwrap(),
             b"%PDF-1.4 hello"
         );
         assert_eq!(
@@ -415,7 +398,8 @@ mod tests {
         let up = Upload::start(dir.path(), 1024, &[FileType::Pdf])
             .await
             .unwrap();
-        assert_eq!(up.finish().await, Err(UploadError::Empty));
+        let files = FileStore::open(None, dir.path()).unwrap();
+        assert_eq!(up.finish(&files).await, Err(UploadError::Empty));
         assert_eq!(
             std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
             0,

@@ -23,6 +23,7 @@ pub mod sessions;
 pub mod sheets;
 pub mod signatures;
 pub mod sms;
+pub mod storage;
 pub mod test_mobile_signer;
 pub mod throttle;
 pub mod verification;
@@ -52,6 +53,9 @@ pub struct Config {
     /// The time-stamp authority (RFC 3161) signatures are stamped by: `None` is the test
     /// PKI's own (in-process); NCA RK's is `http://tsp.pki.gov.kz/`.
     pub tsa_url: Option<String>,
+    /// Where attachments are stored: `s3://bucket[/prefix]` (credentials and endpoint from
+    /// `AWS_*`), or `None`: `<data-dir>/attachments`.
+    pub object_store: Option<String>,
 }
 
 /// What every request handler can reach.
@@ -60,6 +64,8 @@ pub struct AppState {
     pub db: db::Db,
     /// The test PKI: what EDS signatures are verified against.
     pub pki: pki::Pki,
+    /// Where attachments' bytes are (a folder or an S3 bucket).
+    pub files: storage::FileStore,
     /// Committed status changes for the live `/api/events` streams.
     pub events: notifications::Events,
     /// Where one-time codes are sent (the TEST gateway here: no operator is reachable).
@@ -100,7 +106,16 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     }
     // What a killed process left behind goes before anything new arrives; then hourly,
     // sparing files younger than an hour (uploads in flight).
-    match attachments::sweep(&db, &config.data_dir, 0).await {
+    let files = storage::FileStore::open(config.object_store.as_deref(), &config.data_dir)?;
+    tracing::info!(store = %files.describe(), "attachments stored");
+    // With one process (SQLite) nothing is in flight at start; instances that share a
+    // database and a store spare what another may be writing now.
+    let grace = if db.backend == db::Backend::Sqlite {
+        0
+    } else {
+        60 * 60
+    };
+    match attachments::sweep(&db, &files, &config.data_dir, grace).await {
         Ok(s) if s != attachments::Swept::default() => {
             tracing::info!(
                 temp_files = s.temp_files,
@@ -111,7 +126,7 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         Ok(_) => {}
         Err(e) => tracing::warn!("sweeping leftovers failed: {e:#}"),
     }
-    spawn_hourly_sweep(db.clone(), config.data_dir.clone());
+    spawn_hourly_sweep(db.clone(), files.clone(), config.data_dir.clone());
     let sms: Arc<dyn sms::SmsGateway> = Arc::new(sms::TestOutbox { db: db.clone() });
     println!("TEST SMS gateway: one-time codes are not sent by SMS; read them at /test-sms-outbox");
     let events = notifications::Events::new(db.backend);
@@ -124,6 +139,7 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         sms,
         db,
         pki,
+        files,
         events,
         shutdown,
         config,
@@ -167,13 +183,13 @@ fn print_demo_keys(pki: &pki::Pki) {
     }
 }
 
-fn spawn_hourly_sweep(db: db::Db, data_dir: PathBuf) {
+fn spawn_hourly_sweep(db: db::Db, files: storage::FileStore, data_dir: PathBuf) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
         every.tick().await;
         loop {
             every.tick().await;
-            if let Err(e) = attachments::sweep(&db, &data_dir, 60 * 60).await {
+            if let Err(e) = attachments::sweep(&db, &files, &data_dir, 60 * 60).await {
                 tracing::warn!("sweeping leftovers failed: {e:#}");
             }
         }

@@ -35,6 +35,11 @@ struct Args {
     /// default: the test PKI's own.
     #[arg(long, env = "QYZMET_TSA_URL")]
     tsa_url: Option<String>,
+    /// Object store for attachments: `s3://bucket[/prefix]`, endpoint and credentials from
+    /// `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`;
+    /// default: the folder `<data-dir>/attachments`.
+    #[arg(long, env = "QYZMET_OBJECT_STORE")]
+    object_store: Option<String>,
 }
 
 #[tokio::main]
@@ -55,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
         demo: !args.no_demo,
         ocsp_url: args.ocsp_url,
         tsa_url: args.tsa_url,
+        object_store: args.object_store,
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     run(config, listener).await

@@ -1,5 +1,6 @@
 //! Whether this instance can serve now, for `/api/health` (what a load balancer asks): the
-//! database answers a query, and the file storage takes a write — each within two seconds.
+//! database answers a query, and the file storage (the store and the local upload folder)
+//! takes a write — each within two seconds.
 
 use crate::AppState;
 use std::time::Duration;
@@ -14,14 +15,9 @@ pub async fn check(state: &AppState) -> (bool, bool) {
             .await
             .is_ok()
     };
-    let storage = async {
-        // A small file written and removed where uploads first land.
-        let dir = state.config.data_dir.join("tmp");
-        let probe = dir.join(format!(".health-{}", std::process::id()));
-        tokio::fs::create_dir_all(&dir).await.is_ok()
-            && tokio::fs::write(&probe, b"ok").await.is_ok()
-            && tokio::fs::remove_file(&probe).await.is_ok()
-    };
+    // Uploads land in `<data-dir>/tmp` first, then go to the store: both must take a write.
+    let scratch = state.config.data_dir.join("tmp");
+    let storage = state.files.ready(&scratch);
     let (database, storage) = tokio::join!(
         tokio::time::timeout(WITHIN, database),
         tokio::time::timeout(WITHIN, storage)

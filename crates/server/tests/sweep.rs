@@ -162,7 +162,10 @@ async fn a_restart_after_a_killed_upload_leaves_nothing_behind() {
         "and the orphan"
     );
     assert!(
-        qyzmet_server::attachments::content_path(&data, &kept.sha256).exists(),
+        data.join("attachments")
+            .join(&kept.sha256[..2])
+            .join(&kept.sha256)
+            .exists(),
         "a file a row refers to stays"
     );
     again.kill().unwrap();

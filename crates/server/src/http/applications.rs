@@ -285,7 +285,7 @@ async fn receive_file(
         }
     }
     let file = upload
-        .finish()
+        .finish(&state.files)
         .await
         .map_err(|e| upload_refused(e, limit))?;
     Ok((file_name, file))
@@ -367,9 +367,7 @@ pub async fn download(
     } = attachments::find(&state.db, stored.id, &document_id)
         .await?
         .ok_or_else(|| ApiError::of(ErrorCode::AttachmentNotFound))?;
-    let file =
-        tokio::fs::File::open(attachments::content_path(&state.config.data_dir, &sha256)).await?;
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let body = Body::from_stream(state.files.read(&sha256).await?);
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(

@@ -71,6 +71,14 @@ pub fn test_postgres() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// The S3 bucket the suite stores attachments in, when `cargo xtask test` started an S3
+/// server (`QYZMET_TEST_OBJECT_STORE`, with `AWS_*` set), else `None`: the data folder.
+pub fn test_object_store() -> Option<String> {
+    std::env::var("QYZMET_TEST_OBJECT_STORE")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
 /// A fresh database for one server: on the suite's PostgreSQL, a new empty database;
 /// else the embedded default (SQLite in the data directory).
 async fn fresh_database(data_dir: &std::path::Path) -> String {
@@ -144,6 +152,7 @@ async fn launch(
         demo: true,
         ocsp_url,
         tsa_url,
+        object_store: test_object_store(),
     };
     let task = tokio::spawn(qyzmet_server::run(config, listener));
     let base = format!("http://{addr}");
