@@ -12,8 +12,12 @@ const artifacts = env('QYZMET_ARTIFACTS', path.join(root, 'target', 'browser-art
 const dataDir = path.join(artifacts, 'server-data');
 const server = env('QYZMET_SERVER_BIN', path.join(root, 'target', 'debug', 'qyzmet-server'));
 
+// Against servers already running (`cargo xtask test` runs one journey through the cluster:
+// nginx in front of two instances), QYZMET_BASE_URL names them and no server is started.
+const external = process.env.QYZMET_BASE_URL;
+
 // Only the main process starts the server; a fresh data directory each run.
-if (!process.env.TEST_WORKER_INDEX) {
+if (!process.env.TEST_WORKER_INDEX && !external) {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -28,7 +32,7 @@ module.exports = defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [['list'], ['json']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: external || `http://127.0.0.1:${port}`,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -47,7 +51,7 @@ module.exports = defineConfig({
       use: { viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
     },
   ],
-  webServer: {
+  webServer: external ? undefined : {
     command: [
       JSON.stringify(server),
       '--addr', `127.0.0.1:${port}`,

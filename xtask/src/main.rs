@@ -5,6 +5,7 @@ mod api_fuzz;
 mod app_build;
 mod bench;
 mod bench_api;
+mod cluster;
 mod cmd;
 mod live_server;
 mod postgres;
@@ -20,6 +21,8 @@ fn usage() -> &'static str {
     "usage: cargo xtask <command>\n\n\
      commands:\n  \
      serve [--addr HOST:PORT] [--data-dir DIR]   install tools, build the app (release), run the portal\n  \
+     cluster [N]                                  N instances (default 2) on PostgreSQL and S3 behind nginx\n  \
+     test-cluster                                 only the browser journey through the cluster (needs dist/ and a debug build)\n  \
      test                                         install tools, run fmt, clippy, every Rust test and the browser tests\n  \
      build                                        install tools, build the app (release) into dist/\n  \
      bench                                        build the app (release) and print the first-load transfer sizes\n  \
@@ -31,6 +34,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::run(&args[1..]),
+        Some("cluster") => cluster::run(&args[1..]),
+        Some("test-cluster") => test::cluster_only(),
         Some("test") => test::run(&args[1..]),
         Some("build") => tools::ensure_build_tools().and_then(|_| tools::build_app()),
         Some("bench") => bench::run(&args[1..]),

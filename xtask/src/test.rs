@@ -138,6 +138,16 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
         step("browser tests (Playwright, Chromium)");
         let (passed, failed, ran) = browser_tests()?;
         tally.tests("browser tests", passed, failed, ran);
+        step("one browser journey through nginx in front of two instances (PostgreSQL, S3)");
+        match journey_through_cluster() {
+            Ok((passed, failed, ran)) => {
+                tally.tests("journey through the cluster", passed, failed, ran)
+            }
+            Err(e) => {
+                eprintln!("the cluster could not start: {e:#}");
+                tally.check("journey through the cluster", false);
+            }
+        }
     }
 
     println!("\n\x1b[1m==> summary\x1b[0m");
@@ -191,17 +201,82 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
 
 /// Runs Playwright against one server the config starts; reads the JSON report's counts.
 fn browser_tests() -> anyhow::Result<(u64, u64, bool)> {
-    let root = crate::root();
     let target = crate::target_dir();
     let artifacts = target.join("browser-artifacts");
     let _ = std::fs::remove_dir_all(&artifacts);
     std::fs::create_dir_all(&artifacts)?;
-    let report = artifacts.join("report.json");
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
+    playwright(&artifacts, &[], &[("QYZMET_PORT", port.to_string())])
+}
+
+/// `cargo xtask test-cluster`: only the journey through the cluster.
+pub fn cluster_only() -> anyhow::Result<()> {
+    let (passed, failed, ran) = journey_through_cluster()?;
+    println!("{passed} passed, {failed} failed");
+    anyhow::ensure!(ran && failed == 0, "the journey through the cluster failed");
+    Ok(())
+}
+
+/// The guardianship journey through nginx in front of two instances on PostgreSQL and S3:
+/// consecutive requests land on alternating instances, the decision's live event crosses
+/// from one to the other.
+fn journey_through_cluster() -> anyhow::Result<(u64, u64, bool)> {
+    let target = crate::target_dir();
+    let artifacts = target.join("cluster-artifacts");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    std::fs::create_dir_all(&artifacts)?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let server = target.join("debug").join("qyzmet-server");
+    let cluster = crate::cluster::Cluster::start(
+        "test-cluster",
+        2,
+        &server,
+        &artifacts.join("server-data"),
+        port,
+    )?;
+    let result = playwright(
+        &artifacts,
+        &[
+            "specs/apply.spec.js",
+            "--project",
+            "desktop",
+            "-g",
+            "applies for guardianship through every step",
+        ],
+        &[("QYZMET_BASE_URL", cluster.url.clone())],
+    );
+    // Round robin: the journey's requests must have reached both instances.
+    let served = cluster.requests_per_instance();
+    println!("requests per instance through nginx: {served:?}");
+    drop(cluster);
+    let (passed, failed, ran) = result?;
+    let both = served
+        .iter()
+        .all(|n| *n * 4 >= served.iter().sum::<usize>() / 2);
+    Ok(if both {
+        (passed + 1, failed, ran)
+    } else {
+        eprintln!("one instance served (almost) everything: {served:?}");
+        (passed, failed + 1, ran)
+    })
+}
+
+/// Runs Playwright (`args` narrow it), counting from its JSON report.
+fn playwright(
+    artifacts: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> anyhow::Result<(u64, u64, bool)> {
+    let root = crate::root();
+    let target = crate::target_dir();
+    let report = artifacts.join("report.json");
     let status = Command::new("npx")
         .args(["playwright", "test"])
+        .args(args)
         .current_dir(tools::browser_tests_dir())
         .env(
             "QYZMET_SERVER_BIN",
@@ -209,10 +284,10 @@ fn browser_tests() -> anyhow::Result<(u64, u64, bool)> {
         )
         .env("QYZMET_DIST_DIR", root.join("dist"))
         .env("QYZMET_CATALOGUE_DIR", root.join("catalogue"))
-        .env("QYZMET_PORT", port.to_string())
-        .env("QYZMET_ARTIFACTS", &artifacts)
+        .env("QYZMET_ARTIFACTS", artifacts)
         .env("QYZMET_CHROMIUM", tools::CHROMIUM)
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .status()
         .context("starting npx playwright")?;
     let stats = std::fs::read_to_string(&report)
