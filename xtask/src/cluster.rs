@@ -141,7 +141,8 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         if let Some(mut nginx) = self.nginx.take() {
-            let _ = nginx.kill();
+            // SIGTERM: the master stops its workers (SIGKILL would orphan them).
+            let _ = Command::new("kill").arg(nginx.id().to_string()).status();
             let _ = nginx.wait();
         }
         for child in &mut self.instances {
@@ -181,7 +182,7 @@ fn nginx_bin() -> &'static str {
     }
 }
 
-fn ensure_nginx() -> anyhow::Result<()> {
+pub fn ensure_nginx() -> anyhow::Result<()> {
     if Path::new("/usr/sbin/nginx").exists() {
         return Ok(());
     }

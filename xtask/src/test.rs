@@ -98,7 +98,8 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
     tally.tests("Rust tests", passed, failed, ran);
 
     step("the server's tests again as operators run it: PostgreSQL and S3 storage");
-    let started = crate::postgres::Postgres::start("test-postgres")
+    let started = crate::cluster::ensure_nginx()
+        .and_then(|_| crate::postgres::Postgres::start("test-postgres"))
         .and_then(|pg| Ok((pg, crate::s3::S3Server::start("test-s3", "qyzmet-test")?)));
     match started {
         Ok((pg, s3)) => {

@@ -107,6 +107,13 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     // What a killed process left behind goes before anything new arrives; then hourly,
     // sparing files younger than an hour (uploads in flight).
     let files = storage::FileStore::open(config.object_store.as_deref(), &config.data_dir)?;
+    // A store that cannot be written (no credentials, no bucket) is found now, not at the
+    // first upload.
+    anyhow::ensure!(
+        files.ready(&config.data_dir.join("tmp")).await,
+        "the attachment store {} does not take a write (for S3: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and the bucket)",
+        files.describe()
+    );
     tracing::info!(store = %files.describe(), "attachments stored");
     // With one process (SQLite) nothing is in flight at start; instances that share a
     // database and a store spare what another may be writing now.

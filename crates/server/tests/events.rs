@@ -100,6 +100,14 @@ async fn a_stream_that_comes_back_gets_what_it_missed_and_nothing_twice() {
             .await
             .contains("event:")
     );
+    // An id we never gave is refused, not read as "from the start".
+    let res = citizen
+        .get(s.url("/api/events"))
+        .header("Last-Event-ID", "not-an-id")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 400, "request.malformed").await;
     // Another's id does not open their events to me.
     let other = logged_in(&s, ("751102323458", "Erlan-demo-2026")).await;
     let mut theirs = events(&s, &other, Some(0)).await;

@@ -2,7 +2,7 @@
 //! Server-Sent Events stream that pushes each status change of my requests when it commits.
 
 use super::extract::CurrentAccount;
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::notifications;
 use axum::Json;
@@ -53,7 +53,7 @@ pub async fn mark_read(
     get,
     path = "/events",
     tag = "events",
-    params(("Last-Event-ID" = Option<i64>, Header, description = "The last event this client received (a reconnecting EventSource sends it)")),
+    params(("Last-Event-ID" = Option<i64>, Header, minimum = 0, nullable = false, description = "The last event this client received (a reconnecting EventSource sends it)")),
     responses((status = 200, description = "Server-Sent Events: `event: status`, `id` the notification's, data a StatusEvent"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Internal),
 )]
 pub async fn stream(
@@ -64,10 +64,17 @@ pub async fn stream(
     let me = current.account.id;
     // Listening before reading the backlog, so nothing falls between the two.
     let live = BroadcastStream::new(state.events.subscribe());
-    let last_seen = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok());
+    // EventSource sends back an id we gave: a notification's, a non-negative integer.
+    let last_seen = match headers.get("last-event-id") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|id| *id >= 0)
+                .ok_or_else(|| ApiError::of(ErrorCode::RequestMalformed))?,
+        ),
+    };
     let missed = match last_seen {
         Some(after) => notifications::missed(&state.db, me, after).await?,
         None => Vec::new(),

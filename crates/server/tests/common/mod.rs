@@ -79,6 +79,12 @@ pub fn test_object_store() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// A new empty database on the suite's PostgreSQL (`None` without one).
+pub async fn fresh_postgres_database() -> Option<String> {
+    test_postgres()?;
+    Some(fresh_database(std::path::Path::new("unused")).await)
+}
+
 /// A fresh database for one server: on the suite's PostgreSQL, a new empty database;
 /// else the embedded default (SQLite in the data directory).
 async fn fresh_database(data_dir: &std::path::Path) -> String {
