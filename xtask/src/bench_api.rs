@@ -14,7 +14,7 @@ use std::time::Duration;
 const PDF_HEAD: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 /// `wrk` for 10 s with 32 connections: (requests/s, p50, p99).
-fn wrk(url: &str, cookie: Option<&str>) -> anyhow::Result<(String, String, String)> {
+pub fn wrk(url: &str, cookie: Option<&str>) -> anyhow::Result<(String, String, String)> {
     let mut c = Command::new("wrk");
     c.args(["-t2", "-c32", "-d10s", "--latency"]);
     if let Some(cookie) = cookie {
@@ -32,7 +32,7 @@ fn wrk(url: &str, cookie: Option<&str>) -> anyhow::Result<(String, String, Strin
     Ok((find("Requests/sec:"), find("50%"), find("99%")))
 }
 
-fn complete_draft(base: &str, jar: &Path, pdf: &Path) -> anyhow::Result<String> {
+pub fn complete_draft(base: &str, jar: &Path, pdf: &Path) -> anyhow::Result<String> {
     let id = new_draft(base, jar, "guardianship")?;
     let answers = r#"{"version":1,"answers":{"marital_status":"single","address":"Тараз қ., Төле би к. 12","children":[{"last_name":"Ахметов","first_name":"Нұрлан","birth_date":"2016-05-04","iin":"160504512345","kinship":"relative"}],"care_kind":"guardianship","reason":"Баланың ата-анасы қайтыс болды.","phone":"+7 701 123 45 67","email":"aigul@example.kz"}}"#;
     curl(
@@ -65,30 +65,31 @@ fn complete_draft(base: &str, jar: &Path, pdf: &Path) -> anyhow::Result<String> 
     Ok(id)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn submit_latency(
-    server: &Server,
+/// Submits `rounds` fresh complete drafts one after another; each submit's time (ms), and
+/// the submitted ids.
+pub fn submit_latency(
+    base: &str,
+    data: &Path,
     jar: &Path,
     pdf: &Path,
     rounds: usize,
-) -> anyhow::Result<Vec<f64>> {
+) -> anyhow::Result<(Vec<f64>, Vec<String>)> {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD;
-    let key_file = std::fs::read(server.data.join("pki/keys/880315412341-signing.p12"))?;
+    let key_file = std::fs::read(data.join("pki/keys/880315412341-signing.p12"))?;
     let key = qyzmet_eds::open_pkcs12(&key_file, "Qwerty12").map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut times = Vec::new();
+    let mut ids = Vec::new();
     for i in 0..rounds {
-        let id = complete_draft(&server.base, jar, pdf)?;
+        let id = complete_draft(base, jar, pdf)?;
         let formed = curl(
             jar,
-            &[&format!(
-                "{}/api/applications/{id}/outgoing-document",
-                server.base
-            )],
+            &[&format!("{base}/api/applications/{id}/outgoing-document")],
         )?;
         let document = b64.decode(json_field(&formed, "document")?)?;
         let now = std::time::SystemTime::now()
@@ -111,10 +112,10 @@ fn submit_latency(
                 "-H",
                 "content-type: application/json",
                 "-H",
-                &format!("idempotency-key: bench-{i}"),
+                &format!("idempotency-key: bench-{id}-{i}"),
                 "-d",
                 &body,
-                &format!("{}/api/applications/{id}/submit", server.base),
+                &format!("{base}/api/applications/{id}/submit"),
             ],
         )?;
         let (code, secs) = timing.split_once(' ').context("curl timing")?;
@@ -122,9 +123,10 @@ fn submit_latency(
             bail!("submit answered {code}");
         }
         times.push(secs.trim().parse::<f64>()? * 1000.0);
+        ids.push(id);
     }
     times.sort_by(f64::total_cmp);
-    Ok(times)
+    Ok((times, ids))
 }
 
 fn rss_kb(pid: u32) -> Option<u64> {
@@ -211,7 +213,7 @@ pub fn run() -> anyhow::Result<()> {
         Some(&cookie),
     )?;
     println!("| GET /api/applications/{{id}} | {rps} | {p50} | {p99} |");
-    let times = submit_latency(&server, &jar, &pdf, 30)?;
+    let (times, _) = submit_latency(&server.base, &server.data, &jar, &pdf, 30)?;
     let total: f64 = times.iter().sum();
     println!(
         "| POST …/submit (sequential, 30 fresh drafts, GOST; verify + OCSP + time-stamp + register) | {:.1} | {:.1} ms | {:.1} ms |",
@@ -226,5 +228,6 @@ pub fn run() -> anyhow::Result<()> {
         before as f64 / 1024.0,
         peak as f64 / 1024.0
     );
-    Ok(())
+    drop(server);
+    crate::bench_scale::run(&pdf)
 }

@@ -116,19 +116,29 @@ pub fn new_draft(base: &str, jar: &Path, service: &str) -> anyhow::Result<String
     json_field(&created, "id")
 }
 
+/// The demo officer of the guardianship provider, and the phone the registry holds for them.
+pub const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
+const OFFICER_PHONE: &str = "+77262000006";
+
 /// The password, then the code the TEST SMS outbox shows for the citizen's registry phone.
 pub fn log_in(base: &str, jar: &Path) -> anyhow::Result<()> {
-    let login = format!(r#"{{"login":"{}","password":"{}"}}"#, CITIZEN.0, CITIZEN.1);
+    log_in_as(base, jar, CITIZEN, CITIZEN_PHONE)
+}
+
+/// The same for the demo officer.
+pub fn log_in_officer(base: &str, jar: &Path) -> anyhow::Result<()> {
+    log_in_as(base, jar, OFFICER, OFFICER_PHONE)
+}
+
+fn log_in_as(base: &str, jar: &Path, who: (&str, &str), phone: &str) -> anyhow::Result<()> {
+    let login = format!(r#"{{"login":"{}","password":"{}"}}"#, who.0, who.1);
     let json = ["-H", "content-type: application/json", "-d"];
     let sent = curl(
         jar,
         &[&json[..], &[&login, &format!("{base}/api/session")]].concat(),
     )?;
     let verification_id = json_field(&sent, "verification_id")?;
-    let outbox = curl(
-        jar,
-        &[&format!("{base}/api/test-sms-outbox/{CITIZEN_PHONE}")],
-    )?;
+    let outbox = curl(jar, &[&format!("{base}/api/test-sms-outbox/{phone}")])?;
     let messages: Vec<serde_json::Value> = serde_json::from_str(&outbox)?;
     let body = messages
         .iter()
