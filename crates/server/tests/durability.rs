@@ -9,7 +9,7 @@ mod common;
 
 use base64::Engine;
 use common::*;
-use qyzmet_domain::api::{ApplicationView, CodeSent, OutgoingDocumentView};
+use qyzmet_domain::api::{ApplicationView, OutgoingDocumentView};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -239,36 +239,7 @@ async fn every_acknowledged_submission_survives_instances_killed_mid_flight() {
         .timeout(Duration::from_secs(15))
         .build()
         .unwrap();
-    let res = tab
-        .post(format!("{base}/api/session"))
-        .json(&json!({"login": CITIZEN.0, "password": CITIZEN.1}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 202);
-    let sent: CodeSent = res.json().await.unwrap();
-    let messages: Vec<qyzmet_domain::api::TestSms> = plain()
-        .get(format!(
-            "{base}/api/test-sms-outbox/{}",
-            registry_phone(CITIZEN.0)
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let message = messages
-        .iter()
-        .find(|m| m.reference == sent.verification_id)
-        .unwrap();
-    let res = tab
-        .post(format!("{base}/api/session/code"))
-        .json(&json!({"verification_id": sent.verification_id, "code": code_in(&message.body)}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(log_in_at(&base, &tab, CITIZEN).await.status(), 200);
     let key = Arc::new({
         let file = std::fs::read(data.join("pki/keys/880315412341-signing.p12")).unwrap();
         qyzmet_eds::open_pkcs12(&file, qyzmet_server::pki::DEMO_PASSWORD).unwrap()

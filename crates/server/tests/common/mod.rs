@@ -229,25 +229,8 @@ impl Server {
 
     /// Logs in as a person would: the password, then the code the TEST SMS outbox shows
     /// for the registry's phone of `login`. The password step's answer when it fails.
-    pub async fn login(
-        &self,
-        client: &reqwest::Client,
-        (login, password): (&str, &str),
-    ) -> reqwest::Response {
-        let res = self.password_step(client, (login, password)).await;
-        if res.status() != 202 {
-            return res;
-        }
-        let sent: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
-        let code = self
-            .code_for(&registry_phone(login), &sent.verification_id)
-            .await;
-        client
-            .post(self.url("/api/session/code"))
-            .json(&serde_json::json!({"verification_id": sent.verification_id, "code": code}))
-            .send()
-            .await
-            .unwrap()
+    pub async fn login(&self, client: &reqwest::Client, who: (&str, &str)) -> reqwest::Response {
+        log_in_at(&self.base, client, who).await
     }
 
     /// The code in the message the TEST SMS outbox holds for `phone` and verification `id`
@@ -326,6 +309,43 @@ pub fn registry_phone(login: &str) -> String {
         .find(|c| c["bin"].as_str() == Some(login))
         .map(|c| c["head_iin"].as_str().unwrap().to_string());
     person_phone(head.as_deref().unwrap_or(login)).unwrap_or_default()
+}
+
+/// Logs `client` in at `base` (one server, or a load balancer in front of several): the
+/// password, then the code from the TEST SMS outbox. The password step's answer when it fails.
+pub async fn log_in_at(
+    base: &str,
+    client: &reqwest::Client,
+    (login, password): (&str, &str),
+) -> reqwest::Response {
+    let res = client
+        .post(format!("{base}/api/session"))
+        .json(&serde_json::json!({"login": login, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    if res.status() != 202 {
+        return res;
+    }
+    let sent: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
+    let messages: Vec<qyzmet_domain::api::TestSms> = plain()
+        .get(format!("{base}/api/test-sms-outbox/{}", registry_phone(login)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let message = messages
+        .iter()
+        .find(|m| m.reference == sent.verification_id)
+        .expect("the code's message is in the TEST outbox");
+    client
+        .post(format!("{base}/api/session/code"))
+        .json(&serde_json::json!({"verification_id": sent.verification_id, "code": code_in(&message.body)}))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// A logged-in browser tab for a demo account.
