@@ -43,10 +43,6 @@ pub fn Cabinet() -> impl IntoView {
                 .unwrap_or_default()
         }
     });
-    let notifications = LocalResource::new(move || {
-        let lang = i18n.lang();
-        async move { api::notifications(lang).await }
-    });
     let apply_filters = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         navigate(
@@ -58,6 +54,106 @@ pub fn Cabinet() -> impl IntoView {
             Default::default(),
         );
     };
+    view! {
+        <PageTitle text=Signal::derive(move || i18n.t("cabinet.title")) />
+        <OtherSessions />
+        <Notifications />
+        <section aria-labelledby="applications-heading">
+            <h2 id="applications-heading">{move || i18n.t("cabinet.applications")}</h2>
+            <form class="filters" role="search" on:submit=apply_filters>
+                <div class="field">
+                    <label for="filter-status">{move || i18n.t("cabinet.filter_status")}</label>
+                    <select id="filter-status" on:change=move |ev| status_input.set(event_target_value(&ev))>
+                        <option value="" selected=move || status_input.get().is_empty()>{move || i18n.t("cabinet.all")}</option>
+                        {Status::ALL.into_iter().map(|s| view! {
+                            <option value=s.code() selected=move || status_input.get() == s.code()>{move || i18n.t(&format!("status.{}", s.code()))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-number">{move || i18n.t("cabinet.filter_number")}</label>
+                    <input id="filter-number" type="search" autocomplete="off" prop:value=move || number_input.get()
+                        on:input=move |ev| number_input.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit">{move || i18n.t("cabinet.apply_filters")}</button>
+            </form>
+            <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
+                {move || list.get().map(|r| match r {
+                    Ok(l) => {
+                        let names = names.get().unwrap_or_default();
+                        let count = l.applications.len() as i64;
+                        view! {
+                            <p role="status">{move || i18n.t_count("cabinet.found", count)}</p>
+                            {(count == 0).then(|| view! { <p>{move || i18n.t("cabinet.empty")} " " <a href="/">{move || i18n.t("app.back_to_catalogue")}</a></p> })}
+                            <ul class="application-list" role="list">
+                                {l.applications.into_iter().map(|a| {
+                                    let name = names.get(&a.service_id).cloned().unwrap_or_else(|| a.service_id.clone());
+                                    view! { <ApplicationCard application=a name=name /> }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                    Err(e) => { let key = e.message_key(); view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any() }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// One application in the list: service, status, number, dates; a draft's link resumes it.
+#[component]
+fn ApplicationCard(application: ApplicationView, name: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let app = application;
+    let s = app.status;
+    let (href, action) = if s == Status::Draft {
+        // A draft resumes on the step last opened, on whichever device.
+        let step = app
+            .last_step
+            .as_ref()
+            .map(|s| format!("?step={s}"))
+            .unwrap_or_default();
+        (
+            format!("/applications/{}/edit{step}", app.id),
+            "cabinet.continue",
+        )
+    } else {
+        (format!("/applications/{}", app.id), "cabinet.open")
+    };
+    let number = app.registration_number.clone();
+    let when = app.registered_at.clone().unwrap_or(app.updated_at.clone());
+    let due = app.due_date.clone();
+    view! {
+        <li class="application-card">
+            <h3><a href=href>{name.clone()}</a></h3>
+            <p class=format!("badge status-{}", s.code())>
+                <span aria-hidden="true">{icon(s)}" "</span>
+                {move || i18n.t(&format!("status.{}", s.code()))}
+            </p>
+            <dl class="facts">
+                <div>
+                    <dt>{move || i18n.t("cabinet.number")}</dt>
+                    <dd>{number.clone().unwrap_or_else(|| "—".into())}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(if s == Status::Draft { "cabinet.updated" } else { "cabinet.registered" })}</dt>
+                    <dd>{local_time(&when)}</dd>
+                </div>
+                {due.map(|d| view! { <div><dt>{move || i18n.t("request.due")}</dt><dd>{d}</dd></div> })}
+            </dl>
+            <p class="visually-hidden">{move || i18n.t(action)}</p>
+        </li>
+    }
+}
+
+/// The latest status changes of my requests, the unread count, "mark all read".
+#[component]
+fn Notifications() -> impl IntoView {
+    let i18n = use_i18n();
+    let notifications = LocalResource::new(move || {
+        let lang = i18n.lang();
+        async move { api::notifications(lang).await }
+    });
     let mark_read = move |_| {
         leptos::task::spawn_local(async move {
             if api::mark_notifications_read(i18n.lang_untracked())
@@ -68,54 +164,7 @@ pub fn Cabinet() -> impl IntoView {
             }
         });
     };
-    let row = move |app: ApplicationView, names: &HashMap<String, String>| {
-        let name = names
-            .get(&app.service_id)
-            .cloned()
-            .unwrap_or_else(|| app.service_id.clone());
-        let s = app.status;
-        let (href, action) = if s == Status::Draft {
-            // A draft resumes on the step last opened, on whichever device.
-            let step = app
-                .last_step
-                .as_ref()
-                .map(|s| format!("?step={s}"))
-                .unwrap_or_default();
-            (
-                format!("/applications/{}/edit{step}", app.id),
-                "cabinet.continue",
-            )
-        } else {
-            (format!("/applications/{}", app.id), "cabinet.open")
-        };
-        let number = app.registration_number.clone();
-        let when = app.registered_at.clone().unwrap_or(app.updated_at.clone());
-        let due = app.due_date.clone();
-        view! {
-            <li class="application-card">
-                <h3><a href=href>{name.clone()}</a></h3>
-                <p class=format!("badge status-{}", s.code())>
-                    <span aria-hidden="true">{icon(s)}" "</span>
-                    {move || i18n.t(&format!("status.{}", s.code()))}
-                </p>
-                <dl class="facts">
-                    <div>
-                        <dt>{move || i18n.t("cabinet.number")}</dt>
-                        <dd>{number.clone().unwrap_or_else(|| "—".into())}</dd>
-                    </div>
-                    <div>
-                        <dt>{move || i18n.t(if s == Status::Draft { "cabinet.updated" } else { "cabinet.registered" })}</dt>
-                        <dd>{local_time(&when)}</dd>
-                    </div>
-                    {due.map(|d| view! { <div><dt>{move || i18n.t("request.due")}</dt><dd>{d}</dd></div> })}
-                </dl>
-                <p class="visually-hidden">{move || i18n.t(action)}</p>
-            </li>
-        }
-    };
     view! {
-        <PageTitle text=Signal::derive(move || i18n.t("cabinet.title")) />
-        <OtherSessions />
         <section aria-labelledby="notifications-heading">
             <h2 id="notifications-heading">{move || i18n.t("cabinet.notifications")}</h2>
             {move || notifications.get().map(|r| match r {
@@ -147,42 +196,6 @@ pub fn Cabinet() -> impl IntoView {
                 }
                 Err(e) => { let key = e.message_key(); view! { <p role="alert">{move || i18n.t(&key)}</p> }.into_any() }
             })}
-        </section>
-        <section aria-labelledby="applications-heading">
-            <h2 id="applications-heading">{move || i18n.t("cabinet.applications")}</h2>
-            <form class="filters" role="search" on:submit=apply_filters>
-                <div class="field">
-                    <label for="filter-status">{move || i18n.t("cabinet.filter_status")}</label>
-                    <select id="filter-status" on:change=move |ev| status_input.set(event_target_value(&ev))>
-                        <option value="" selected=move || status_input.get().is_empty()>{move || i18n.t("cabinet.all")}</option>
-                        {Status::ALL.into_iter().map(|s| view! {
-                            <option value=s.code() selected=move || status_input.get() == s.code()>{move || i18n.t(&format!("status.{}", s.code()))}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-number">{move || i18n.t("cabinet.filter_number")}</label>
-                    <input id="filter-number" type="search" autocomplete="off" prop:value=move || number_input.get()
-                        on:input=move |ev| number_input.set(event_target_value(&ev)) />
-                </div>
-                <button type="submit">{move || i18n.t("cabinet.apply_filters")}</button>
-            </form>
-            <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
-                {move || list.get().map(|r| match r {
-                    Ok(l) => {
-                        let names = names.get().unwrap_or_default();
-                        let count = l.applications.len() as i64;
-                        view! {
-                            <p role="status">{move || i18n.t_count("cabinet.found", count)}</p>
-                            {(count == 0).then(|| view! { <p>{move || i18n.t("cabinet.empty")} " " <a href="/">{move || i18n.t("app.back_to_catalogue")}</a></p> })}
-                            <ul class="application-list" role="list">
-                                {l.applications.into_iter().map(|a| row(a, &names)).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                    Err(e) => { let key = e.message_key(); view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any() }
-                })}
-            </Transition>
         </section>
     }
 }

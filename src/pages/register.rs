@@ -146,39 +146,9 @@ pub fn Register() -> impl IntoView {
                     let Some((file, password)) = chosen else {
                         return Err(api::ApiError::Network);
                     };
-                    let challenge = api::registration_challenge(lang).await?;
-                    let signature = signer::Signer::KeyFile { file, password }
-                        .sign(challenge.nonce.as_bytes(), Purpose::Authentication)
-                        .await
-                        .map_err(signer_problem)?;
-                    let req = RegisterRequest {
-                        proof: IdentityProof::Eds {
-                            nonce: challenge.nonce,
-                            signature,
-                        },
-                        ..base
-                    };
-                    api::register(&req, lang).await
+                    register_with_eds(base, file, password, lang).await
                 });
             }
-        }
-    };
-
-    let choice = move |value: Method, id: &'static str, label: &'static str| {
-        view! {
-            <div class="radio">
-                <input
-                    type="radio"
-                    id=id
-                    name="proof-method"
-                    prop:checked=move || method.get() == value
-                    on:change=move |_| {
-                        method.set(value);
-                        form.problems.set(Vec::new());
-                    }
-                />
-                <label for=id>{move || i18n.t(label)}</label>
-            </div>
         }
     };
 
@@ -214,11 +184,7 @@ pub fn Register() -> impl IntoView {
                 input_type="password"
                 autocomplete="new-password"
             />
-            <fieldset>
-                <legend>{move || i18n.t("register.proof")}</legend>
-                {choice(Method::Sms, "proof-sms", "register.proof_sms")}
-                {choice(Method::Eds, "proof-eds", "register.proof_eds")}
-            </fieldset>
+            <ProofChoice method=method problems=form.problems />
             {move || match method.get() {
                 Method::Eds => view! {
                     <KeyFields
@@ -253,5 +219,55 @@ pub fn Register() -> impl IntoView {
             {move || i18n.t("register.have_account")} " "
             <A href="/login">{move || i18n.t("register.login_link")}</A>
         </p>
+    }
+}
+
+/// Signs the server's registration challenge with the AUTH key (proving the holder of the
+/// IIN/BIN), then registers with that proof.
+async fn register_with_eds(
+    base: RegisterRequest,
+    file: leptos::web_sys::File,
+    password: String,
+    lang: qyzmet_domain::Lang,
+) -> Result<qyzmet_domain::api::SessionView, api::ApiError> {
+    let challenge = api::registration_challenge(lang).await?;
+    let signature = signer::Signer::KeyFile { file, password }
+        .sign(challenge.nonce.as_bytes(), Purpose::Authentication)
+        .await
+        .map_err(signer_problem)?;
+    let proof = IdentityProof::Eds {
+        nonce: challenge.nonce,
+        signature,
+    };
+    api::register(&RegisterRequest { proof, ..base }, lang).await
+}
+
+/// How the registrant proves who they are: a code to the registry's phone, or their EDS.
+#[component]
+fn ProofChoice(method: RwSignal<Method>, problems: RwSignal<Vec<Problem>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let choice = move |value: Method, id: &'static str, label: &'static str| {
+        view! {
+            <div class="radio">
+                <input
+                    type="radio"
+                    id=id
+                    name="proof-method"
+                    prop:checked=move || method.get() == value
+                    on:change=move |_| {
+                        method.set(value);
+                        problems.set(Vec::new());
+                    }
+                />
+                <label for=id>{move || i18n.t(label)}</label>
+            </div>
+        }
+    };
+    view! {
+        <fieldset>
+            <legend>{move || i18n.t("register.proof")}</legend>
+            {choice(Method::Sms, "proof-sms", "register.proof_sms")}
+            {choice(Method::Eds, "proof-eds", "register.proof_eds")}
+        </fieldset>
     }
 }

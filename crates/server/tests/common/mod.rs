@@ -329,7 +329,10 @@ pub async fn log_in_at(
     }
     let sent: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
     let messages: Vec<qyzmet_domain::api::TestSms> = plain()
-        .get(format!("{base}/api/test-sms-outbox/{}", registry_phone(login)))
+        .get(format!(
+            "{base}/api/test-sms-outbox/{}",
+            registry_phone(login)
+        ))
         .send()
         .await
         .unwrap()
