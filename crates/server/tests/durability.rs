@@ -36,6 +36,24 @@ struct Instance {
     child: Child,
 }
 
+/// However the test ends (a failed assertion included), no instance outlives it.
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// nginx, stopped with SIGTERM (its master stops the workers; SIGKILL would orphan them).
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
 fn spawn_instance(port: u16, data: &Path, dist: &Path, database_url: &str) -> Instance {
     let mut command = Command::new(env!("CARGO_BIN_EXE_qyzmet-server"));
     command
@@ -77,7 +95,7 @@ fn spawn_instance(port: u16, data: &Path, dist: &Path, database_url: &str) -> In
     Instance { port, child }
 }
 
-fn start_nginx(dir: &Path, port: u16, upstreams: &[u16]) -> Child {
+fn start_nginx(dir: &Path, port: u16, upstreams: &[u16]) -> Nginx {
     let servers: String = upstreams
         .iter()
         .map(|p| format!("server 127.0.0.1:{p} max_fails=1 fail_timeout=1s; "))
@@ -106,13 +124,7 @@ fn start_nginx(dir: &Path, port: u16, upstreams: &[u16]) -> Child {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    child
-}
-
-/// nginx's master passes SIGTERM to its workers; SIGKILL would orphan them.
-fn stop_nginx(nginx: &mut Child) {
-    let _ = Command::new("kill").arg(nginx.id().to_string()).status();
-    let _ = nginx.wait();
+    Nginx(child)
 }
 
 /// An answer worth retrying: the instance died under the request, or nginx found none up.
@@ -220,7 +232,7 @@ async fn every_acknowledged_submission_survives_instances_killed_mid_flight() {
     let first = spawn_instance(ports[0], &data, &dist, &database_url);
     let second = spawn_instance(ports[1], &data, &dist, &database_url);
     let lb_port = free_port();
-    let mut nginx = start_nginx(root.path(), lb_port, &ports);
+    let nginx = start_nginx(root.path(), lb_port, &ports);
     let base = format!("http://127.0.0.1:{lb_port}");
 
     // One logged-in citizen, eight tabs of theirs (the session lives in the database). A
@@ -268,6 +280,7 @@ async fn every_acknowledged_submission_survives_instances_killed_mid_flight() {
                 kills.fetch_add(1, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(200));
                 let port = victim.port;
+                // The old one is dead already; dropping it kills nothing else.
                 *victim = spawn_instance(port, &data, &dist, &database_url);
             }
             killing.store(false, Ordering::SeqCst);
@@ -289,7 +302,7 @@ async fn every_acknowledged_submission_survives_instances_killed_mid_flight() {
     for c in clients {
         c.await.unwrap();
     }
-    let mut instances = tokio::task::spawn_blocking(move || killer.join().unwrap())
+    let instances = tokio::task::spawn_blocking(move || killer.join().unwrap())
         .await
         .unwrap();
     assert_eq!(kills.load(Ordering::SeqCst), KILLS);
@@ -356,9 +369,6 @@ async fn every_acknowledged_submission_survives_instances_killed_mid_flight() {
         "{} submissions acknowledged through {KILLS} SIGKILLs ({retried} requests cut off and sent again); all there once, with signature and files",
         acknowledged.len()
     );
-    stop_nginx(&mut nginx);
-    for i in &mut instances {
-        let _ = i.child.kill();
-        let _ = i.child.wait();
-    }
+    drop(nginx);
+    drop(instances);
 }

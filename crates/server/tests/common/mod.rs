@@ -10,6 +10,10 @@ pub struct Server {
     /// The server's database: SQLite in the data directory, or (when the suite runs on
     /// PostgreSQL, `QYZMET_TEST_POSTGRES`) a database of its own on that server.
     pub database_url: String,
+    /// Other instances on the same database: `url` then sends each request to the next one
+    /// in turn (`alternating`), as a load balancer's round robin does.
+    pub others: Vec<Server>,
+    turn: std::sync::atomic::AtomicUsize,
     _dist: tempfile::TempDir,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -175,6 +179,8 @@ async fn launch(
         base,
         data,
         database_url,
+        others: Vec::new(),
+        turn: Default::default(),
         _dist: dist,
         task,
     }
@@ -210,7 +216,21 @@ impl Server {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        let n = self.others.len() + 1;
+        let i = self.turn.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % n;
+        let base = if i == 0 {
+            &self.base
+        } else {
+            &self.others[i - 1].base
+        };
+        format!("{base}{path}")
+    }
+
+    /// This instance and `others` (started on its database) as one server whose requests
+    /// go to each in turn.
+    pub fn alternating(mut self, others: Vec<Server>) -> Server {
+        self.others = others;
+        self
     }
 
     /// The password step alone: 202 and a code sent, or a problem.
