@@ -1,5 +1,5 @@
 //! A throwaway PostgreSQL for the test suite (and the cluster command): Debian's server,
-//! `initdb` into a folder under `target/`, run as the unprivileged `postgres` user (root
+//! `initdb` into a folder under the temp directory, run as the unprivileged `postgres` user (root
 //! cannot run it) on a free port, stopped and removed when dropped.
 
 use crate::cmd::step;
@@ -28,7 +28,9 @@ impl Postgres {
     /// `initdb` (trust authentication on loopback only, no fsync: test data) and start.
     pub fn start(name: &str) -> anyhow::Result<Postgres> {
         ensure_installed()?;
-        let dir = crate::root().join("target").join(name);
+        // Under the system's temp folder, not `target/`: the `postgres` user must reach it, and
+        // a checkout under a private home folder (mode 700) would not let it.
+        let dir = std::env::temp_dir().join(format!("qyzmet-{name}"));
         stop_leftover(&dir);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;

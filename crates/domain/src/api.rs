@@ -660,6 +660,9 @@ pub struct OfficerRequestView {
     pub application: ApplicationView,
     pub history: Vec<HistoryView>,
     pub allowed_moves: Vec<crate::status::Status>,
+    /// The fee's payment, when the service has one and it was started: the officer sees
+    /// whether it was paid before deciding.
+    pub payment: Option<PaymentView>,
 }
 
 /// `POST /api/officer/requests/{id}/moves`: an intermediate step. `from` is the status the

@@ -80,11 +80,11 @@ fn spawn_instance(port: u16, data: &Path, dist: &Path, database_url: &str) -> In
             break;
         }
     }
-    // Its log, for when something fails.
+    // Its log, beside its data folder in the test's temp folder (read it when something fails).
     let mut log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(std::env::temp_dir().join(format!("qyzmet-durability-{port}.log")))
+        .open(data.with_file_name(format!("instance-{port}.log")))
         .unwrap();
     std::thread::spawn(move || {
         use std::io::Write;

@@ -7,20 +7,40 @@ use crate::components::form::{ErrorMessage, Problem, field_frame};
 use crate::components::key_fields::{KeyFields, KeyInput};
 use crate::i18n::{I18n, use_i18n};
 use leptos::prelude::*;
-use qyzmet_domain::api::{ApplicationView, QueueItem, ServiceDetail};
+use qyzmet_domain::api::{ApplicationView, PaymentStatus, PaymentView, QueueItem, ServiceDetail};
 use qyzmet_domain::decision::Outcome;
 use qyzmet_domain::status::Status;
 
 /// Service, applicant, status and term of a request.
 #[component]
-pub(super) fn RequestFacts(item: QueueItem) -> impl IntoView {
+pub(super) fn RequestFacts(item: QueueItem, payment: Option<PaymentView>) -> impl IntoView {
     let i18n = use_i18n();
+    // Whether the fee was paid, and when: the officer checks it before deciding.
+    let fee = payment.map(|p| {
+        let state = move || match (p.status, &p.paid_at) {
+            (PaymentStatus::Paid, Some(at)) => i18n.t_with(
+                "payment.paid_at",
+                &[("time", crate::kz_time::local_time(at))],
+            ),
+            (PaymentStatus::Paid, None) => i18n.t("payment.paid"),
+            (PaymentStatus::Pending, _) => i18n.t("payment.not_paid"),
+        };
+        let amount = p.amount_tenge as i64;
+        view! {
+            <dt>{move || i18n.t("payment.status")}</dt>
+            <dd id="officer-fee">{move || i18n.t_with("officer.fee_amount", &[
+                ("amount", crate::i18n::format_number(i18n.lang(), amount)),
+                ("state", state()),
+            ])}</dd>
+        }
+    });
     view! {
         <dl class="summary">
             <dt>{move || i18n.t("sign.service")}</dt><dd>{item.service_name.clone()}</dd>
             <dt>{move || i18n.t("sign.applicant")}</dt><dd>{format!("{} ({})", item.applicant_name, item.applicant_id)}</dd>
             <dt>{move || i18n.t("request.status")}</dt><dd>{status_view(i18n, item.status)}</dd>
             <dt>{move || i18n.t("request.term")}</dt><dd>{due_text(i18n, &item)}</dd>
+            {fee}
         </dl>
     }
 }

@@ -228,7 +228,7 @@ pub fn OfficerRequest() -> impl IntoView {
             let can_decide = view.allowed_moves.iter().any(|s| matches!(s, Status::Satisfied | Status::Refused));
             let has_steps = !view.allowed_moves.is_empty();
             view! {
-                <RequestFacts item=view.item.clone() />
+                <RequestFacts item=view.item.clone() payment=view.payment.clone() />
                 <RequestAnswers application=view.application.clone() service=service />
                 {has_steps.then(|| view! {
                     <MoveActions allowed=view.allowed_moves.clone() from=view.application.status form=desk.moves on_move=on_move />

@@ -61,6 +61,15 @@ test('a company pays on the test gateway, signs, and reads the refusal given aft
   const signature = opensslSign(Buffer.from(formed.document, 'base64'), key(`rsa/${GRAIN_OFFICER.iin}-signing.p12`)).toString('base64');
   const res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
   expect(res.status()).toBe(200);
+  // The officer's page says whether the fee was paid, and how much.
+  expect((await (await request.get(`/api/officer/requests/${id}`)).json()).payment.status).toBe('paid');
+  const officerContext = await page.context().browser().newContext({ locale: 'ru-RU', baseURL: testInfo.project.use.baseURL });
+  const officerPage = await officerContext.newPage();
+  await session(officerPage.request, GRAIN_OFFICER.iin, GRAIN_OFFICER.password);
+  await officerPage.goto(`/officer/requests/${id}`);
+  await expect(officerPage.locator('#officer-fee')).toContainText(/₸ — Оплачено \(\d/);
+  await expectAccessible(officerPage, 'officer request with a paid fee');
+  await officerContext.close();
 
   await page.goto(`/applications/${id}`);
   const decision = page.getByRole('region', { name: 'Решение: отказ' });
