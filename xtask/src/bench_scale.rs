@@ -104,14 +104,7 @@ pub fn run(pdf: &Path) -> anyhow::Result<()> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let cluster = crate::cluster::Cluster::start(
-        "bench-cluster",
-        2,
-        &binary,
-        &data,
-        port,
-        crate::cluster::Store::S3sFs,
-    )?;
+    let cluster = crate::cluster::Cluster::start("bench-cluster", 2, &binary, &data, port)?;
     rows(
         "1 × PostgreSQL (+S3)",
         &cluster.instance_urls[0],

@@ -1,11 +1,10 @@
-//! `cargo xtask cluster [N]`: the deployment operators run, on this machine — PostgreSQL, an
-//! S3 server, N instances of the release server on them, and nginx (Debian's) in front as
+//! `cargo xtask cluster [N]`: the deployment operators run, on this machine — PostgreSQL,
+//! Garage (S3), N instances of the release server on them, and nginx (Debian's) in front as
 //! the load balancer (round robin; `/api/events` unbuffered). Prints the address and the demo
 //! logins; Ctrl-C stops everything. `cargo xtask test` starts the same with the debug server
 //! to run one browser journey through it.
 //!
-//! The store is Garage, single-node (what self-hosting operators run); the test's cluster
-//! uses s3s-fs instead, because Garage's build does not fit CI's time (`s3.rs`).
+//! The store is Garage, single-node (what self-hosting operators run; `s3.rs`).
 
 use crate::cmd::step;
 use crate::postgres::Postgres;
@@ -18,15 +17,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const BUCKET: &str = "qyzmet";
-
-/// Which S3-compatible server the cluster stores attachments in.
-#[derive(Clone, Copy)]
-pub enum Store {
-    /// Garage, single-node: `cargo xtask cluster`.
-    Garage,
-    /// s3s-fs: the test's and the bench's cluster (a build that fits CI's time).
-    S3sFs,
-}
 
 /// Everything the cluster runs; stopped in reverse order on drop.
 pub struct Cluster {
@@ -50,7 +40,6 @@ impl Cluster {
         server: &Path,
         data_dir: &Path,
         port: u16,
-        store: Store,
     ) -> anyhow::Result<Cluster> {
         ensure_nginx()?;
         let root = crate::root();
@@ -60,10 +49,7 @@ impl Cluster {
         let _ = std::fs::remove_dir_all(data_dir);
         step("starting PostgreSQL and the S3 server");
         let postgres = Postgres::start(&format!("{name}-postgres"))?;
-        let s3 = match store {
-            Store::Garage => S3Server::start_garage(&format!("{name}-s3"), BUCKET)?,
-            Store::S3sFs => S3Server::start(&format!("{name}-s3"), BUCKET)?,
-        };
+        let s3 = S3Server::start(&format!("{name}-s3"), BUCKET)?;
         let database_url = format!("{}/postgres", postgres.base_url());
         let mut cluster = Cluster {
             nginx: None,
@@ -272,7 +258,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .context("installing the Ctrl-C handler")?;
-    let cluster = Cluster::start("cluster", n, &server, &data_dir, port, Store::Garage)?;
+    let cluster = Cluster::start("cluster", n, &server, &data_dir, port)?;
     println!();
     println!("  Qyzmet runs as {n} instances on PostgreSQL and Garage (S3) behind nginx.");
     println!(

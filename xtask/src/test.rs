@@ -238,7 +238,6 @@ fn journey_through_cluster() -> anyhow::Result<(u64, u64, bool)> {
         &server,
         &artifacts.join("server-data"),
         port,
-        crate::cluster::Store::S3sFs,
     )?;
     let result = playwright(
         &artifacts,

@@ -1,5 +1,5 @@
 //! The attachment store's two real backends: the data folder, and an S3-compatible server
-//! (`cargo xtask test` starts s3s-fs and names a bucket in `QYZMET_TEST_OBJECT_STORE`).
+//! (`cargo xtask test` starts Garage and names a bucket in `QYZMET_TEST_OBJECT_STORE`).
 //! Content-addressed puts, multipart for large files, streamed reads, and the sweep that
 //! removes what no attachment row refers to.
 
