@@ -4,14 +4,12 @@
 
 mod common;
 
-use base64::Engine;
 use common::*;
 use qyzmet_domain::api::{ApplicationView, PaymentStatus, PaymentView};
 use serde_json::json;
 use std::time::Duration;
 
 const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
-const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 async fn two_instances() -> Server {
     assert!(
@@ -59,26 +57,14 @@ async fn a_request_from_draft_to_signed_decision_with_every_call_on_the_other_in
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let formed: qyzmet_domain::api::DecisionDocumentView = officer
-        .post(other.url(&format!(
-            "/api/officer/requests/{}/decision-document",
-            request.id
-        )))
-        .json(&json!({"outcome": "satisfied"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let document = B64.decode(&formed.document).unwrap();
-    let signature = sign_b64(&demo_key(&s, "770214324684-signing.p12"), &document);
-    let res = officer
-        .post(other.url(&format!("/api/officer/requests/{}/decision", request.id)))
-        .json(&json!({"document": formed.document, "signature": signature}))
-        .send()
-        .await
-        .unwrap();
+    // The decision, on the other instance too.
+    let res = sign_decision(
+        other,
+        &officer,
+        &request.id,
+        json!({"outcome": "satisfied"}),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let mut received = String::new();
     while !received.contains("satisfied") {
@@ -121,43 +107,15 @@ async fn a_payment_started_on_one_instance_is_confirmed_and_seen_on_the_other() 
         .unwrap();
     assert_eq!(res.status(), 201);
     let app: ApplicationView = res.json().await.unwrap();
-    let payment_url = |s: &Server| s.url(&format!("/api/applications/{}/payment", app.id));
-    let started: PaymentView = tab
-        .post(payment_url(&s))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let payment = format!("/api/applications/{}/payment", app.id);
+    let started: PaymentView = post_json(&s, &tab, &payment).await;
     // A second click, on the other instance, finds the same payment.
-    let again: PaymentView = tab
-        .post(payment_url(&s))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again: PaymentView = post_json(&s, &tab, &payment).await;
     assert_eq!(again.id, started.id);
-    let paid: PaymentView = tab
-        .post(s.url(&format!("{}/confirm", started.gateway_url)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let paid: PaymentView = post_json(&s, &tab, &format!("{}/confirm", started.gateway_url)).await;
     assert_eq!(paid.status, PaymentStatus::Paid);
     for _ in 0..2 {
-        let seen: PaymentView = tab
-            .get(payment_url(&s))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let seen: PaymentView = get_json(&s, &tab, &payment).await;
         assert_eq!(
             (seen.id.as_str(), seen.status),
             (started.id.as_str(), PaymentStatus::Paid)

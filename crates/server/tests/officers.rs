@@ -393,20 +393,7 @@ async fn decided(s: &Server, citizen: &reqwest::Client, outcome: serde_json::Val
         take_into_review(s, &officer, &request.id).await.status(),
         200
     );
-    let formed: qyzmet_domain::api::DecisionDocumentView =
-        decision_document(s, &officer, &request.id, outcome)
-            .await
-            .json()
-            .await
-            .unwrap();
-    let document = B64.decode(&formed.document).unwrap();
-    let signature = sign_b64(&demo_key(s, "770214324684-signing.p12"), &document);
-    let res = officer
-        .post(s.url(&format!("/api/officer/requests/{}/decision", request.id)))
-        .json(&json!({"document": formed.document, "signature": signature}))
-        .send()
-        .await
-        .unwrap();
+    let res = sign_decision(s, &officer, &request.id, outcome).await;
     assert_eq!(res.status(), 200);
     request.id
 }

@@ -69,6 +69,10 @@ test('a company pays on the test gateway, signs, and reads the refusal given aft
   await officerPage.goto(`/officer/requests/${id}`);
   await expect(officerPage.locator('#officer-fee')).toContainText(/₸ — Оплачено \(\d/);
   await expectAccessible(officerPage, 'officer request with a paid fee');
+  // On a 320 px screen the fee line wraps; nothing scrolls sideways.
+  await officerPage.setViewportSize({ width: 320, height: 640 });
+  await expect(officerPage.locator('#officer-fee')).toBeVisible();
+  await expectNoHorizontalScroll(officerPage);
   await officerContext.close();
 
   await page.goto(`/applications/${id}`);

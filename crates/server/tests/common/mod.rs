@@ -256,20 +256,25 @@ impl Server {
     /// The code in the message the TEST SMS outbox holds for `phone` and verification `id`
     /// (its reference), so a code asked for elsewhere at the same time is never taken.
     pub async fn code_for(&self, phone: &str, id: &str) -> String {
-        let messages: Vec<qyzmet_domain::api::TestSms> = plain()
-            .get(self.url(&format!("/api/test-sms-outbox/{phone}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let message = messages
-            .iter()
-            .find(|m| m.reference == id)
-            .unwrap_or_else(|| panic!("no message for verification {id} in {messages:?}"));
-        code_in(&message.body)
+        code_at(&self.base, phone, id).await
     }
+}
+
+/// The code for verification `id` in the TEST SMS outbox of `phone`, at `base`.
+pub async fn code_at(base: &str, phone: &str, id: &str) -> String {
+    let messages: Vec<qyzmet_domain::api::TestSms> = plain()
+        .get(format!("{base}/api/test-sms-outbox/{phone}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let message = messages
+        .iter()
+        .find(|m| m.reference == id)
+        .unwrap_or_else(|| panic!("no message for verification {id} in {messages:?}"));
+    code_in(&message.body)
 }
 
 /// Registers `login` as its holder would without EDS: a code to the registry's phone, read
@@ -348,24 +353,10 @@ pub async fn log_in_at(
         return res;
     }
     let sent: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
-    let messages: Vec<qyzmet_domain::api::TestSms> = plain()
-        .get(format!(
-            "{base}/api/test-sms-outbox/{}",
-            registry_phone(login)
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let message = messages
-        .iter()
-        .find(|m| m.reference == sent.verification_id)
-        .expect("the code's message is in the TEST outbox");
+    let code = code_at(base, &registry_phone(login), &sent.verification_id).await;
     client
         .post(format!("{base}/api/session/code"))
-        .json(&serde_json::json!({"verification_id": sent.verification_id, "code": code_in(&message.body)}))
+        .json(&serde_json::json!({"verification_id": sent.verification_id, "code": code}))
         .send()
         .await
         .unwrap()
@@ -562,6 +553,46 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(
     let res = tab.get(s.url(path)).send().await.unwrap();
     assert!(res.status().is_success(), "GET {path}: {}", res.status());
     res.json().await.unwrap()
+}
+
+/// `POST path` (no body) as `tab`, read as JSON.
+pub async fn post_json<T: serde::de::DeserializeOwned>(
+    s: &Server,
+    tab: &reqwest::Client,
+    path: &str,
+) -> T {
+    let res = tab.post(s.url(path)).send().await.unwrap();
+    assert!(res.status().is_success(), "POST {path}: {}", res.status());
+    res.json().await.unwrap()
+}
+
+/// The guardianship officer decides request `id` (`outcome`: `{"outcome": …, "reason": …}`):
+/// the decision document formed by the server, signed with the officer's demo key, sent.
+pub async fn sign_decision(
+    s: &Server,
+    officer: &reqwest::Client,
+    id: &str,
+    outcome: serde_json::Value,
+) -> reqwest::Response {
+    use base64::Engine;
+    let res = officer
+        .post(s.url(&format!("/api/officer/requests/{id}/decision-document")))
+        .json(&outcome)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the decision document is formed");
+    let formed: qyzmet_domain::api::DecisionDocumentView = res.json().await.unwrap();
+    let document = base64::engine::general_purpose::STANDARD
+        .decode(&formed.document)
+        .unwrap();
+    let signature = sign_b64(&demo_key(s, "770214324684-signing.p12"), &document);
+    officer
+        .post(s.url(&format!("/api/officer/requests/{id}/decision")))
+        .json(&serde_json::json!({"document": formed.document, "signature": signature}))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// `GET path` as `tab`, the body's bytes (a file: a certificate, a signature, a PDF).
