@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 const STORAGE_KEY: &str = "qyzmet.lang";
+/// The cookie the server reads the chosen language from.
+pub const LANG_COOKIE: &str = "qyzmet_lang";
 
 pub type Messages = Arc<HashMap<String, String>>;
 
@@ -105,7 +107,9 @@ pub fn format_number(lang: Lang, n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-/// The saved choice, else the browser's first preferred language we speak, else Kazakh.
+/// The saved choice, else the language the server rendered the page in (it asked the same
+/// cookie and the browser's preferences), else the browser's first preferred language we
+/// speak, else Kazakh.
 pub fn initial_lang() -> Lang {
     let saved = window()
         .local_storage()
@@ -113,6 +117,15 @@ pub fn initial_lang() -> Lang {
         .flatten()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
     if let Some(lang) = saved.as_deref().and_then(Lang::from_tag) {
+        // A choice saved before the server rendered pages: tell the server too.
+        set_cookie(lang);
+        return lang;
+    }
+    let rendered = document()
+        .get_element_by_id(crate::first_paint::SERVER_COPY)
+        .and_then(|_| document().document_element())
+        .and_then(|root| root.get_attribute("lang"));
+    if let Some(lang) = rendered.as_deref().and_then(Lang::from_tag) {
         return lang;
     }
     let preferred: Vec<String> = window()
@@ -129,6 +142,16 @@ fn remember(lang: Lang) {
         // A full or disabled storage only loses the preference, never the page.
         let _ = storage.set_item(STORAGE_KEY, lang.code());
     }
+    set_cookie(lang);
+}
+
+/// The server renders pages in the language this cookie names (see the server's `pages`).
+fn set_cookie(lang: Lang) {
+    let cookie = format!(
+        "{LANG_COOKIE}={}; path=/; max-age=31536000; samesite=lax",
+        lang.code()
+    );
+    let _ = js_sys::Reflect::set(&document(), &"cookie".into(), &cookie.into());
 }
 
 fn set_html_lang(lang: Lang) {

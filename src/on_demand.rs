@@ -41,7 +41,10 @@ impl ChooseView for OnDemand {
         let page = (self.0)().await;
         drop(waiting);
         match page {
-            Ok(page) => page,
+            Ok(page) => {
+                crate::first_paint::built();
+                page
+            }
             Err(PageNotLoaded) => view! { <NotLoaded load=self /> }.into_any(),
         }
     }

@@ -13,7 +13,8 @@ pub fn use_session() -> Session {
 
 impl Session {
     pub fn provide() -> Session {
-        let session = Session(RwSignal::new(None));
+        // The server renders with the session its cookie names; the browser asks once.
+        let session = Session(RwSignal::new(crate::first_paint::preloaded().session));
         provide_context(session);
         leptos::task::spawn_local(async move {
             if let Ok(view) = crate::api::session().await {

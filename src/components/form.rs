@@ -198,6 +198,8 @@ pub fn TextField(
                 spellcheck="false"
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || described_by.get()
+                // The attribute for the server's copy (a password is never sent back).
+                value=(input_type != "password" && input_type != "file").then(|| value.get_untracked())
                 prop:value=move || value.get()
                 accept=accept
                 // A file input's value is the browser's to set: only its files are read.

@@ -26,6 +26,16 @@ fn skip_to_main(ev: leptos::ev::MouseEvent) {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    // A navigation before the first page said it was shown (a link followed in the server's
+    // copy) hands over at once: the app draws the page the visitor asked for.
+    Effect::new(move |first: Option<()>| {
+        location.pathname.track();
+        if first.is_some() {
+            crate::first_paint::shown();
+        }
+    });
+    let needs_script = move || crate::first_paint::needs_script(&location.pathname.get());
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main>
             {move || i18n.t("app.skip_link")}
@@ -43,6 +53,11 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main" class="container" tabindex="-1">
+            {move || needs_script().then(|| view! {
+                <noscript>
+                    <div class="notice notice-warning"><p>{move || i18n.t("app.needs_script")}</p></div>
+                </noscript>
+            })}
             <ConnectionBanner />
             <FetchingNotice />
             <SessionTimeout />

@@ -31,6 +31,8 @@ fn matches_text<'a>(query: &str, texts: impl Iterator<Item = &'a str> + Clone) -
         .all(|word| texts.clone().any(|t| t.to_lowercase().contains(word)))
 }
 
+/// The filters, also the catalogue form's fields: without script the form is sent as a GET
+/// (`/?q=…&who=…`) and the server renders the page filtered; with script it filters as you type.
 #[derive(Clone, Default)]
 struct Filters {
     text: RwSignal<String>,
@@ -40,6 +42,19 @@ struct Filters {
 }
 
 impl Filters {
+    /// The filters the address asks for.
+    fn from_query() -> Filters {
+        let query = leptos_router::hooks::use_query_map();
+        let field =
+            |name: &str| RwSignal::new(query.with_untracked(|q| q.get(name)).unwrap_or_default());
+        Filters {
+            text: field("q"),
+            who: field("who"),
+            category: field("category"),
+            channel: field("channel"),
+        }
+    }
+
     fn admits(&self, s: &ServiceSummary) -> bool {
         let texts = std::iter::once(s.name.as_str())
             .chain(s.other_names.iter().map(String::as_str))
@@ -70,7 +85,7 @@ fn select(
     view! {
         <div class="field">
             <label for=id>{move || i18n.t(label_key)}</label>
-            <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+            <select id=id name=id.trim_start_matches("filter-") on:change=move |ev| value.set(event_target_value(&ev))>
                 <option value="" selected=move || value.get().is_empty()>{move || i18n.t("home.filter.any")}</option>
                 {options.into_iter().map(|(v, key)| {
                     let selected = v.clone();
@@ -85,11 +100,25 @@ fn select(
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     // Refetched when the language changes: the server answers in the language asked.
-    let services = LocalResource::new(move || {
+    let fetched = LocalResource::new(move || {
         let lang = i18n.lang();
         async move { api::services(lang).await }
     });
-    let filters = Filters::default();
+    // On the server the catalogue is at hand; the browser fetches it.
+    let preloaded = crate::first_paint::preloaded().services;
+    if preloaded.is_none() {
+        crate::first_paint::wait();
+    }
+    let services = Signal::derive(move || match &preloaded {
+        Some(list) => Some(Ok(list.clone())),
+        None => fetched.get(),
+    });
+    Effect::new(move |_| {
+        if services.with(Option::is_some) {
+            crate::first_paint::shown();
+        }
+    });
+    let filters = Filters::from_query();
     let f = filters.clone();
     let shown = Memo::new(move |_| {
         services.get().and_then(|r| r.ok()).map(|list| {
@@ -108,11 +137,16 @@ pub fn Home() -> impl IntoView {
         <p class="lead">{move || i18n.t("home.intro")}</p>
         <section aria-labelledby="catalogue-heading">
             <h2 id="catalogue-heading">{move || i18n.t("home.catalogue")}</h2>
-            <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+            <form class="filters" role="search" method="get" action="/" on:submit=|ev| {
+                // The list already follows the fields; the button takes the reader to it.
+                ev.prevent_default();
+                crate::components::form::focus_by_id("catalogue-count");
+            }>
                 <div class="field search-field">
                     <label for="search">{move || i18n.t("home.search")}</label>
                     <p class="hint" id="search-hint">{move || i18n.t("home.search_hint")}</p>
-                    <input id="search" type="search" autocomplete="off" aria-describedby="search-hint"
+                    <input id="search" name="q" type="search" autocomplete="off" aria-describedby="search-hint"
+                        value=filters.text.get_untracked()
                         prop:value=move || filters.text.get()
                         on:input=move |ev| filters.text.set(event_target_value(&ev)) />
                 </div>
@@ -125,6 +159,7 @@ pub fn Home() -> impl IntoView {
                     ("online".into(), "service.online".into()),
                     ("office".into(), "service.office_only".into()),
                 ])}
+                <button type="submit" class="secondary filters-submit">{move || i18n.t("home.filter.apply")}</button>
             </form>
             {move || {
                 services.get().map(|result| match result {
@@ -132,7 +167,7 @@ pub fn Home() -> impl IntoView {
                         let list = shown.get().unwrap_or_default();
                         let count = list.len();
                         view! {
-                            <p class="count" role="status">
+                            <p class="count" id="catalogue-count" role="status" tabindex="-1">
                                 {move || i18n.t_with("home.count", &[("n", count.to_string())])}
                             </p>
                             <ul class="service-list" role="list">
@@ -149,7 +184,7 @@ pub fn Home() -> impl IntoView {
                         view! {
                             <div class="notice notice-error" role="alert">
                                 <p>{move || i18n.t("home.load_failed")} " " {move || i18n.t(&key)}</p>
-                                <button type="button" on:click=move |_| services.refetch()>
+                                <button type="button" on:click=move |_| fetched.refetch()>
                                     {move || i18n.t("home.retry")}
                                 </button>
                             </div>

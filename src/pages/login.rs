@@ -15,7 +15,7 @@ use crate::signer::{self, Purpose};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use qyzmet_domain::api::{CodeLogin, CodeSent, EdsLogin, LoginRequest};
+use qyzmet_domain::api::{CodeLogin, EdsLogin, LoginRequest};
 
 /// Log in with EDS: the server's one-time challenge, signed in the browser with the
 /// authentication key; the server logs in whoever the certificate names.
@@ -43,9 +43,23 @@ pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    let login = RwSignal::new(String::new());
+    // Sent as a form without script, the server renders the step the login reached.
+    let attempt = crate::first_paint::preloaded().login.unwrap_or_default();
+    let next = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("next"))
+        .unwrap_or_default();
+    let login = RwSignal::new(attempt.login.clone());
     let password = RwSignal::new(String::new());
     let form = FormState::new();
+    if let Some(problem) = attempt.problem {
+        let field = if attempt.sent.is_some() {
+            "code"
+        } else {
+            "login"
+        };
+        form.problems
+            .set(from_api(i18n, &api::ApiError::Problem(problem), field));
+    }
     let key = KeyInput::new();
     let navigate_eds = navigate.clone();
     let submit_eds = move |ev: leptos::ev::SubmitEvent| {
@@ -92,7 +106,7 @@ pub fn Login() -> impl IntoView {
         );
     };
     // The password step: a right password sends a code to the account's phone.
-    let sent = RwSignal::new(None::<CodeSent>);
+    let sent = RwSignal::new(attempt.sent);
     let code = RwSignal::new(String::new());
     let send_password = move || {
         if form.busy.get_untracked() {
@@ -168,7 +182,8 @@ pub fn Login() -> impl IntoView {
         <ErrorSummary problems=form.problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
         {move || match sent.get() {
             None => view! {
-                <form class="narrow" novalidate on:submit=submit>
+                <form class="narrow" method="post" action="/login" novalidate on:submit=submit>
+                    <input type="hidden" name="next" value=next.clone() />
                     <TextField
                         id="login"
                         label=Signal::derive(move || i18n.t("login.id"))
@@ -192,7 +207,11 @@ pub fn Login() -> impl IntoView {
                 </form>
             }.into_any(),
             Some(s) => view! {
-                <form class="narrow" novalidate on:submit=submit_code.clone()>
+                <form class="narrow" method="post" action="/login/code" novalidate on:submit=submit_code.clone()>
+                    <input type="hidden" name="verification_id" value=s.verification_id.clone() />
+                    <input type="hidden" name="phone_masked" value=s.phone_masked.clone() />
+                    <input type="hidden" name="expires_at" value=s.expires_at.clone() />
+                    <input type="hidden" name="next" value=next.clone() />
                     <h2>{move || i18n.t("login.code_title")}</h2>
                     <CodeField sent=s value=code error=form.error("code") />
                     <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
@@ -212,6 +231,9 @@ pub fn Login() -> impl IntoView {
         <section class="narrow" aria-labelledby="eds-login-title">
             <h2 id="eds-login-title">{move || i18n.t("login.eds.title")}</h2>
             <p>{move || i18n.t("login.eds.intro")}</p>
+            <noscript>
+                <div class="notice notice-warning"><p>{move || i18n.t("login.eds.needs_script")}</p></div>
+            </noscript>
             <form novalidate on:submit=submit_eds>
                 <KeyFields
                     key=key

@@ -111,7 +111,9 @@ pub fn Request() -> impl IntoView {
     // Live: the server pushes each status change of my requests (SSE); this page refetches
     // when one is about it, and says so to screen readers.
     let announcement = RwSignal::new(String::new());
-    if let Ok(source) = leptos::web_sys::EventSource::new("/api/events") {
+    if crate::first_paint::in_browser()
+        && let Ok(source) = leptos::web_sys::EventSource::new("/api/events")
+    {
         let on_status = Closure::<dyn FnMut(leptos::web_sys::MessageEvent)>::new(
             move |e: leptos::web_sys::MessageEvent| {
                 let event = e

@@ -7,6 +7,7 @@ use crate::components::account_forms::from_api;
 use crate::components::form::{ErrorMessage, ErrorSummary, Problem};
 use crate::components::page_title::PageTitle;
 use crate::components::service_card::{applicants_key, document_rules, fee_text, term_text};
+use crate::first_paint;
 use crate::i18n::{I18n, use_i18n};
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -73,25 +74,46 @@ fn variant_facts(i18n: I18n, v: VariantView, several: bool) -> impl IntoView {
 pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
     let id = crate::route::service_id();
+    let first_paint::Preloaded {
+        service,
+        service_missing,
+        ..
+    } = first_paint::preloaded();
+    // On the server: the page as the catalogue has it, or "not found".
+    if let Some(service) = service {
+        return view! { <ServiceView service /> }.into_any();
+    }
+    if service_missing {
+        first_paint::ServerStatus::not_found();
+        return not_found(i18n, "error.service_not_found".into()).into_any();
+    }
+    first_paint::wait();
     let detail = LocalResource::new(move || {
         let (id, lang) = (id(), i18n.lang());
         async move { api::service(&id, lang).await }
+    });
+    Effect::new(move |_| {
+        if detail.with(Option::is_some) {
+            first_paint::shown();
+        }
     });
     view! {
         <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
             {move || detail.get().map(|result| match result {
                 Ok(service) => view! { <ServiceView service /> }.into_any(),
-                Err(e) => {
-                    let key = e.message_key();
-                    view! {
-                        <PageTitle text=Signal::derive(move || i18n.t("service.not_found")) />
-                        <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div>
-                        <p><a href="/">{move || i18n.t("app.back_to_catalogue")}</a></p>
-                    }
-                        .into_any()
-                }
+                Err(e) => not_found(i18n, e.message_key()).into_any(),
             })}
         </Transition>
+    }
+    .into_any()
+}
+
+/// The service could not be shown: why, and the way back.
+fn not_found(i18n: crate::i18n::I18n, key: String) -> impl IntoView {
+    view! {
+        <PageTitle text=Signal::derive(move || i18n.t("service.not_found")) />
+        <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div>
+        <p><a href="/">{move || i18n.t("app.back_to_catalogue")}</a></p>
     }
 }
 

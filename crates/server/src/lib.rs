@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod applications;
 pub mod attachments;
 pub mod catalogue;
+pub mod catalogue_answers;
 pub mod challenges;
 pub mod db;
 pub mod demo;
@@ -73,6 +74,11 @@ pub struct AppState {
     /// Cancelled when the server begins to shut down: event streams end, so the graceful
     /// shutdown does not wait forever on them.
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// The built app's `index.html`, which every page is rendered into (none when the app is
+    /// not built).
+    pub page_template: Option<http::Template>,
+    /// `GET /api/services` in each language, serialised and compressed once.
+    pub catalogue_answers: catalogue_answers::CatalogueAnswers,
     pub config: Config,
 }
 
@@ -141,7 +147,10 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     if db.backend == db::Backend::Postgres {
         notifications::relay_postgres(db.clone(), events.clone(), shutdown.clone());
     }
+    let catalogue_answers =
+        catalogue_answers::CatalogueAnswers::new(|lang| http::service_list_of(&catalogue, lang))?;
     let state = Arc::new(AppState {
+        catalogue_answers,
         catalogue,
         sms,
         db,
@@ -149,6 +158,7 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         files,
         events,
         shutdown,
+        page_template: http::Template::read(&config.dist_dir),
         config,
     });
     let shutdown = state.shutdown.clone();

@@ -3,7 +3,7 @@
 
 use qyzmet_domain::Lang;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 const KK: &str = include_str!("../../../locales/kk.json");
 const RU: &str = include_str!("../../../locales/ru.json");
@@ -11,12 +11,20 @@ const EN: &str = include_str!("../../../locales/en.json");
 
 type Messages = HashMap<String, String>;
 
-fn messages(lang: Lang) -> &'static Messages {
-    static ALL: OnceLock<[Messages; 3]> = OnceLock::new();
+/// One language's messages, shared (the app's components read them when the server renders
+/// a page).
+pub fn all(lang: Lang) -> Arc<Messages> {
+    shared(lang).clone()
+}
+
+fn shared(lang: Lang) -> &'static Arc<Messages> {
+    static ALL: OnceLock<[Arc<Messages>; 3]> = OnceLock::new();
     let all = ALL.get_or_init(|| {
         [KK, RU, EN].map(|text| {
-            serde_json::from_str(text)
-                .expect("locale files are flat JSON objects of strings (tested)")
+            Arc::new(
+                serde_json::from_str(text)
+                    .expect("locale files are flat JSON objects of strings (tested)"),
+            )
         })
     });
     &all[match lang {
@@ -24,6 +32,10 @@ fn messages(lang: Lang) -> &'static Messages {
         Lang::Ru => 1,
         Lang::En => 2,
     }]
+}
+
+fn messages(lang: Lang) -> &'static Messages {
+    shared(lang)
 }
 
 /// The message for `key`, or the key itself when a file lacks it (the parity test forbids

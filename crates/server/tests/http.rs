@@ -163,21 +163,22 @@ async fn unknown_things_get_a_localized_problem() {
 }
 
 #[tokio::test]
-async fn the_app_is_served_with_spa_fallback_and_cache_rules() {
+async fn the_app_is_served_with_its_pages_and_cache_rules() {
     let s = start().await;
-    for route in [
-        "/",
-        "/services/guardianship",
-        "/cabinet/requests/2026-000001",
+    for (route, status) in [
+        ("/", 200),
+        ("/services/guardianship", 200),
+        ("/cabinet", 200),
+        ("/cabinet/requests/2026-000001", 404),
     ] {
         let res = client()
             .get(format!("{}{route}", s.base))
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 200, "{route}");
+        assert_eq!(res.status(), status, "{route}");
         assert_eq!(res.headers()["cache-control"], "no-cache", "{route}");
-        assert!(res.text().await.unwrap().contains("<title>Qyzmet</title>"));
+        assert!(res.text().await.unwrap().contains("– Qyzmet</title>"));
     }
     let res = client()
         .get(format!("{}/qyzmet-0123456789abcdef_bg.wasm", s.base))
@@ -312,4 +313,40 @@ async fn the_openapi_document_describes_every_route_and_its_error_answers() {
         !page.contains("src=\"http") && !page.contains("href=\"http"),
         "the page loads nothing from elsewhere"
     );
+}
+
+#[tokio::test]
+async fn the_catalogue_revalidates_with_its_etag_per_language() {
+    let s = start().await;
+    let get = |lang: &'static str, etag: Option<String>| {
+        let mut req = client()
+            .get(format!("{}/api/services?lang={lang}", s.base))
+            .header("Accept-Encoding", "br");
+        if let Some(etag) = etag {
+            req = req.header("If-None-Match", etag);
+        }
+        req.send()
+    };
+    let res = get("ru", None).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["cache-control"], "public, no-cache");
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let again = get("ru", Some(etag.clone())).await.unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
+    let other = get("kk", Some(etag)).await.unwrap();
+    assert_eq!(other.status(), 200, "another language is another answer");
+    // The precompressed answer holds the same catalogue as the plain one.
+    let plain: qyzmet_domain::api::ServiceList = client()
+        .get(format!("{}/api/services?lang=ru", s.base))
+        .header("Accept-Encoding", "identity")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plain.lang, qyzmet_domain::Lang::Ru);
+    assert!(!plain.services.is_empty());
 }

@@ -37,6 +37,9 @@ fn signer_problems(i18n: I18n, e: &SignError) -> Vec<Problem> {
 /// A random key for this page's submit: a retry sends the same one.
 fn idempotency_key() -> String {
     let mut bytes = [0u8; 16];
+    if !crate::first_paint::in_browser() {
+        return String::new();
+    }
     let crypto = window().crypto().ok();
     if let Some(c) = crypto {
         let _ = c.get_random_values_with_u8_array(&mut bytes);

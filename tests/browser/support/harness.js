@@ -29,10 +29,25 @@ const test = base.test.extend({
       const provoked = expectedConsoleErrors !== null && expectedConsoleErrors.test(m.text());
       if (m.type() === 'error' && !expectedAnswer && !ncalayerProbe && !offlineOnPurpose && !provoked) errors.push(m.text());
     });
+    // The server's copy of a page reads at once, but its buttons wait for the app: a test,
+    // like a user, acts once the app has taken over (the copy is gone).
+    for (const name of ['goto', 'reload']) {
+      const original = page[name].bind(page);
+      page[name] = async (...args) => {
+        const response = await original(...args);
+        await waitForApp(page);
+        return response;
+      };
+    }
     await use(page);
     base.expect(errors, 'the page logged errors').toEqual([]);
   },
 });
+
+/** Waits until the app has drawn the page over the server's copy. */
+async function waitForApp(page) {
+  await page.waitForFunction(() => !document.getElementById('first-paint'));
+}
 
 /** Runs axe-core (WCAG 2.0–2.2 A/AA) and fails with a readable list of violations. */
 async function expectAccessible(page, label) {
@@ -65,4 +80,4 @@ async function expectNoHorizontalScroll(page) {
   base.expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
 }
 
-module.exports = { test, expect: base.expect, expectAccessible, screenshot, switchLanguage, expectNoHorizontalScroll, LANGS, LANG_NAMES };
+module.exports = { test, expect: base.expect, waitForApp, expectAccessible, screenshot, switchLanguage, expectNoHorizontalScroll, LANGS, LANG_NAMES };

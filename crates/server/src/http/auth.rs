@@ -27,7 +27,7 @@ fn over_tls(headers: &HeaderMap) -> bool {
 }
 
 /// The session's view, with a fresh count of the account's other live sessions.
-async fn session_view(
+pub(crate) async fn session_view(
     state: &AppState,
     account: AccountView,
     token: &str,
@@ -49,6 +49,18 @@ async fn start_session(
     account: AccountView,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
+    let (cookie, view) = open_session(state, headers, account).await?;
+    let mut res = (status, Json(view)).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(res)
+}
+
+/// A new session for `account`: its cookie and what the app shows of it.
+pub(crate) async fn open_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    account: AccountView,
+) -> Result<(HeaderValue, SessionView), ApiError> {
     let token = sessions::create(&state.db, account.id).await?;
     let cookie = HeaderValue::from_str(&sessions::cookie(Some(&token), over_tls(headers)))
         .map_err(ApiError::internal)?;
@@ -58,9 +70,7 @@ async fn start_session(
         absolute_seconds_left: sessions::ABSOLUTE_TIMEOUT,
     };
     let view = session_view(state, account, &token, live).await?;
-    let mut res = (status, Json(view)).into_response();
-    res.headers_mut().insert(header::SET_COOKIE, cookie);
-    Ok(res)
+    Ok((cookie, view))
 }
 
 #[utoipa::path(
@@ -153,14 +163,15 @@ pub async fn registration_code(
         .await?
         .ok_or_else(|| invalid("registry.not_found"))?;
     let phone = holder.phone.ok_or_else(|| invalid("registry.no_phone"))?;
-    send_code(
+    let sent = send_code(
         &state,
         verification::Purpose::Register,
         &id.as_string(),
         &phone,
         lang,
     )
-    .await
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
 }
 
 async fn send_code(
@@ -169,18 +180,14 @@ async fn send_code(
     subject: &str,
     phone: &str,
     lang: qyzmet_domain::Lang,
-) -> Result<Response, ApiError> {
+) -> Result<CodeSent, ApiError> {
     match verification::send(&state.db, state.sms.as_ref(), purpose, subject, phone, lang).await {
-        Ok(sent) => Ok((
-            StatusCode::ACCEPTED,
-            Json(CodeSent {
-                verification_id: sent.id,
-                phone_masked: qyzmet_domain::form::mask_phone(phone),
-                expires_at: crate::applications::rfc3339(sent.expires_at),
-                test_gateway: state.sms.is_test(),
-            }),
-        )
-            .into_response()),
+        Ok(sent) => Ok(CodeSent {
+            verification_id: sent.id,
+            phone_masked: qyzmet_domain::form::mask_phone(phone),
+            expires_at: crate::applications::rfc3339(sent.expires_at),
+            test_gateway: state.sms.is_test(),
+        }),
         Err(verification::SendError::TooMany(wait)) => Err(ApiError::throttled(wait)),
         Err(verification::SendError::Failed(e)) => Err(ApiError::internal(e)),
     }
@@ -260,6 +267,18 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
+    let sent = password_step(&state, &req, peer, lang).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
+}
+
+/// The first factor: the password (throttled per account and address); when right, a code
+/// to the registry's phone.
+pub(crate) async fn password_step(
+    state: &AppState,
+    req: &LoginRequest,
+    peer: SocketAddr,
+    lang: qyzmet_domain::Lang,
+) -> Result<CodeSent, ApiError> {
     let keys = throttle::LoginKeys::new(&req.login, peer.ip());
     if let Some(seconds) = keys.locked_for(&state.db).await? {
         return Err(ApiError::throttled(seconds));
@@ -277,7 +296,7 @@ pub async fn login(
     }
     let subject = account.id.to_string();
     send_code(
-        &state,
+        state,
         verification::Purpose::Login,
         &subject,
         &account.phone,
@@ -381,20 +400,29 @@ pub async fn code_login(
     headers: HeaderMap,
     ApiJson(req): ApiJson<CodeLogin>,
 ) -> Result<Response, ApiError> {
+    let account = code_step(&state, peer, &req).await?;
+    start_session(&state, &headers, account, StatusCode::OK).await
+}
+
+/// The second factor: the code sent at the password step; the account it logs in.
+pub(crate) async fn code_step(
+    state: &AppState,
+    peer: SocketAddr,
+    req: &CodeLogin,
+) -> Result<AccountView, ApiError> {
     let proven = check_code(
-        &state,
+        state,
         peer,
         &req.verification_id,
         verification::Purpose::Login,
         &req.code,
     )
     .await?;
-    let account = match proven.subject.parse::<i64>() {
+    match proven.subject.parse::<i64>() {
         Ok(id) => accounts::find_by_id(&state.db, id).await?,
         Err(_) => None,
     }
-    .ok_or_else(|| code_problem("verification.expired", None))?;
-    start_session(&state, &headers, account, StatusCode::OK).await
+    .ok_or_else(|| code_problem("verification.expired", None))
 }
 
 /// A one-time value (two minutes) whose signature proves the holder of an EDS key.

@@ -6,14 +6,18 @@ mod auth;
 mod csp;
 mod events;
 pub mod extract;
+mod login_form;
 mod mobile_sign;
 mod officers;
 pub mod openapi;
+mod pages;
 mod payments;
 mod pki;
 pub mod problem;
 mod services;
 mod signing;
+pub use pages::Template;
+pub use services::service_list_of;
 mod static_files;
 mod submission;
 
@@ -123,7 +127,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         ));
     Router::new()
         .nest("/api", api)
-        .fallback_service(static_files::service(&state.config.dist_dir))
+        // The login page's forms, sent without script.
+        .route(
+            "/login",
+            axum::routing::get(pages::route).post(login_form::password),
+        )
+        .route("/login/code", axum::routing::post(login_form::code))
+        .fallback_service(static_files::service(state.clone()))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(

@@ -3,8 +3,11 @@
 use super::RequestLang;
 use super::problem::{ApiError, ErrorCode, field_error};
 use crate::AppState;
+use crate::catalogue_answers::{Encoding, negotiate};
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use qyzmet_domain::api::{Health, ServiceDetail, ServiceList, ServiceSummary};
 use std::sync::Arc;
 
@@ -43,19 +46,91 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Result<Json<Health>, 
     operation_id = "list_services",
     tag = "services",
     params(("lang" = Option<String>, Query, description = "kk, ru or en")),
-    responses((status = 200, description = "The catalogue in one language", body = qyzmet_domain::api::ServiceList), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of a copy the client holds")),
+    responses((status = 200, description = "The catalogue in one language (with an ETag; `Cache-Control: no-cache`)", body = qyzmet_domain::api::ServiceList), (status = 304, description = "The copy the client holds is current"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn list(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
-) -> Json<ServiceList> {
-    let c = &state.catalogue;
+    headers: HeaderMap,
+) -> Response {
+    let answer = state.catalogue_answers.get(lang);
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    let fresh = header(header::IF_NONE_MATCH)
+        .split(',')
+        .any(|tag| tag.trim() == answer.etag);
+    let encoding = negotiate(header(header::ACCEPT_ENCODING));
+    let mut res = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut res = answer.body(encoding).into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let coding = match encoding {
+            Encoding::Brotli => Some("br"),
+            Encoding::Gzip => Some("gzip"),
+            Encoding::Identity => None,
+        };
+        if let Some(coding) = coding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        res
+    };
+    let h = res.headers_mut();
+    if let Ok(etag) = HeaderValue::from_str(&answer.etag) {
+        h.insert(header::ETAG, etag);
+    }
+    // Public (nobody's own), but asked again each time: a restart may change it.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, no-cache"),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Accept-Language"),
+    );
+    res
+}
+
+/// The catalogue in one language (the API's answer and the home page's first paint).
+pub fn service_list(state: &AppState, lang: qyzmet_domain::Lang) -> ServiceList {
+    service_list_of(&state.catalogue, lang)
+}
+
+pub fn service_list_of(
+    c: &qyzmet_domain::catalogue::Catalogue,
+    lang: qyzmet_domain::Lang,
+) -> ServiceList {
     let services = c
         .services
         .iter()
         .map(|s| ServiceSummary::new(s, lang, c.fee_index.tenge))
         .collect();
-    Json(ServiceList { lang, services })
+    ServiceList { lang, services }
+}
+
+/// One service's page in one language, if the catalogue has it.
+pub fn service_detail(
+    state: &AppState,
+    id: &str,
+    lang: qyzmet_domain::Lang,
+) -> Option<ServiceDetail> {
+    let c = &state.catalogue;
+    let service = c.service(id)?;
+    Some(ServiceDetail::new(
+        service,
+        &c.providers,
+        lang,
+        c.fee_index.tenge,
+    ))
 }
 
 #[utoipa::path(
@@ -71,14 +146,7 @@ pub async fn detail(
     RequestLang(lang): RequestLang,
     Path(id): Path<String>,
 ) -> Result<Json<ServiceDetail>, ApiError> {
-    let c = &state.catalogue;
-    let service = c
-        .service(&id)
-        .ok_or_else(|| ApiError::of(ErrorCode::ServiceNotFound))?;
-    Ok(Json(ServiceDetail::new(
-        service,
-        &c.providers,
-        lang,
-        c.fee_index.tenge,
-    )))
+    service_detail(&state, &id, lang)
+        .map(Json)
+        .ok_or_else(|| ApiError::of(ErrorCode::ServiceNotFound))
 }

@@ -1,40 +1,33 @@
-//! The built single-page app: hashed assets cached for a year, `index.html` never cached, and
-//! every path that is not a file (a client-side route) answered with `index.html`.
+//! The built app: hashed assets cached for a year, other files revalidated, and every path
+//! that is not a file (an app route) answered with its page rendered (`pages`).
 
+use crate::AppState;
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::http::{HeaderValue, Request, Response, header};
 use std::convert::Infallible;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 type StaticService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>;
 
-pub fn service(dist: &Path) -> StaticService {
-    let dist: PathBuf = dist.to_path_buf();
-    let index = dist.join("index.html");
+pub fn service(state: Arc<AppState>) -> StaticService {
+    let dist: PathBuf = state.config.dist_dir.clone();
     let files = ServeDir::new(&dist);
     let service = tower::service_fn(move |req: Request<Body>| {
         let files = files.clone();
-        let index = index.clone();
+        let state = state.clone();
         async move {
             let path = req.uri().path().to_string();
-            // A client-side route has no file extension in its last segment.
+            // An app route has no file extension in its last segment.
             let is_route = !path.rsplit('/').next().unwrap_or("").contains('.');
-            let mut response = if is_route {
-                let mut res = ServeFile::new(&index)
-                    .oneshot(req)
-                    .await
-                    .map(|r| r.map(Body::new))?;
-                if res.status() == StatusCode::NOT_FOUND {
-                    *res.body_mut() =
-                        Body::from("The app is not built: run `cargo xtask serve`.\n");
-                }
-                res
-            } else {
-                files.oneshot(req).await.map(|r| r.map(Body::new))?
-            };
+            if is_route {
+                let url = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                return Ok(super::pages::page(&state, url, req.headers()).await);
+            }
+            let mut response = { files.oneshot(req).await.map(|r| r.map(Body::new))? };
             let cache = if is_route || path.ends_with(".html") {
                 "no-cache"
             } else if is_hashed(&path) {

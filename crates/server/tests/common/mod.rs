@@ -138,7 +138,8 @@ async fn launch(
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(
         dist.path().join("index.html"),
-        "<!doctype html><title>Qyzmet</title>",
+        // The app's own page template (the build only adds its start-up script).
+        include_str!("../../../../index.html"),
     )
     .unwrap();
     std::fs::write(

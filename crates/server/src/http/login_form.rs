@@ -1,0 +1,264 @@
+//! Logging in without script: the login page's forms post here as
+//! `application/x-www-form-urlencoded`, through the same two factors as the API
+//! (`auth::password_step`, `auth::code_step`). The answer is the login page at the step
+//! reached (the code sent, or what was wrong, the login kept), or — logged in — a redirect to
+//! where the visitor was going. Only forms from this site are taken (`Sec-Fetch-Site`, else
+//! `Origin` against `Host`), as the API takes only requests with its CSRF header.
+
+use super::auth::{code_step, open_session, password_step};
+use super::pages::{page_lang, render_page};
+use super::problem::{ApiError, ErrorCode, field_error};
+use crate::AppState;
+use axum::Form;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use qyzmet::first_paint::{LoginAttempt, Preloaded};
+use qyzmet_domain::Lang;
+use qyzmet_domain::api::{CodeLogin, CodeSent, LoginRequest, Role};
+use qyzmet_domain::identifiers::AccountId;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    verification_id: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+    /// Where the code went and until when, as the code step showed it (shown again when the
+    /// code was wrong; only the visitor's own page shows them).
+    #[serde(default)]
+    phone_masked: String,
+    #[serde(default)]
+    expires_at: String,
+}
+
+/// `POST /login`: the password; the page with the code step, or the form with its error.
+pub async fn password(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    form: Result<Form<PasswordForm>, axum::extract::rejection::FormRejection>,
+) -> Response<Body> {
+    let lang = page_lang("", &headers);
+    let form = match taken(&headers, form) {
+        Ok(form) => form,
+        Err(e) => return answer(&state, &headers, "", LoginAttempt::default(), lang, e).await,
+    };
+    let mut attempt = LoginAttempt {
+        login: form.login.trim().to_string(),
+        ..LoginAttempt::default()
+    };
+    // The checks the page makes with script, so a typo is named beside its field.
+    let mut errors = Vec::new();
+    if attempt.login.is_empty() {
+        errors.push(field_error("login", "form.required"));
+    } else if let Err(e) = AccountId::parse(&attempt.login) {
+        errors.push(field_error("login", e.code()));
+    }
+    if form.password.is_empty() {
+        errors.push(field_error("password", "form.required"));
+    }
+    if !errors.is_empty() {
+        return answer(
+            &state,
+            &headers,
+            &form.next,
+            attempt,
+            lang,
+            ApiError::validation(errors),
+        )
+        .await;
+    }
+    let req = LoginRequest {
+        login: attempt.login.clone(),
+        password: form.password,
+    };
+    match password_step(&state, &req, peer, lang).await {
+        Ok(sent) => {
+            attempt.sent = Some(sent);
+            let page = login_page(&form.next);
+            render_page(&state, &page, &headers, |p: &mut Preloaded| {
+                p.login = Some(attempt)
+            })
+            .await
+        }
+        Err(e) => answer(&state, &headers, &form.next, attempt, lang, e).await,
+    }
+}
+
+/// `POST /login/code`: the code; logged in, on to where the visitor was going.
+pub async fn code(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    form: Result<Form<CodeForm>, axum::extract::rejection::FormRejection>,
+) -> Response<Body> {
+    let lang = page_lang("", &headers);
+    let form = match taken(&headers, form) {
+        Ok(form) => form,
+        Err(e) => return answer(&state, &headers, "", LoginAttempt::default(), lang, e).await,
+    };
+    let req = CodeLogin {
+        verification_id: form.verification_id.clone(),
+        code: form.code.trim().to_string(),
+    };
+    let account = match code_step(&state, peer, &req).await {
+        Ok(account) => account,
+        Err(mut e) => {
+            // A wrong code: the code step again. A spent or expired one: the password step,
+            // with why.
+            let mut attempt = LoginAttempt::default();
+            if e.code == ErrorCode::WrongCode.code() {
+                attempt.sent = Some(CodeSent {
+                    verification_id: form.verification_id,
+                    phone_masked: form.phone_masked,
+                    expires_at: form.expires_at,
+                    test_gateway: state.sms.is_test(),
+                });
+            } else {
+                e.errors.clear();
+            }
+            return answer(&state, &headers, &form.next, attempt, lang, e).await;
+        }
+    };
+    let home = if account.role == Role::Officer {
+        "/officer"
+    } else {
+        "/cabinet"
+    };
+    let to = qyzmet_domain::url::same_site_path(&form.next).unwrap_or_else(|| home.to_string());
+    match open_session(&state, &headers, account).await {
+        Ok((cookie, _)) => {
+            let mut res = Response::new(Body::empty());
+            *res.status_mut() = StatusCode::SEE_OTHER;
+            res.headers_mut().insert(header::SET_COOKIE, cookie);
+            if let Ok(location) = HeaderValue::from_str(&to) {
+                res.headers_mut().insert(header::LOCATION, location);
+            }
+            res
+        }
+        Err(e) => {
+            answer(
+                &state,
+                &headers,
+                &form.next,
+                LoginAttempt::default(),
+                lang,
+                e,
+            )
+            .await
+        }
+    }
+}
+
+/// The login page again with the problem, answered with the problem's status.
+async fn answer(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    next: &str,
+    mut attempt: LoginAttempt,
+    lang: Lang,
+    error: ApiError,
+) -> Response<Body> {
+    let status = error.status;
+    attempt.problem = Some(error.problem(lang));
+    let page = login_page(next);
+    let mut res = render_page(state, &page, headers, |p: &mut Preloaded| {
+        p.login = Some(attempt)
+    })
+    .await;
+    *res.status_mut() = status;
+    res
+}
+
+fn login_page(next: &str) -> String {
+    match qyzmet_domain::url::same_site_path(next) {
+        Some(next) => format!("/login?next={}", percent_encode(&next)),
+        None => "/login".to_string(),
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The form, if it came from one of this site's pages and reads as one.
+fn taken<T>(
+    headers: &HeaderMap,
+    form: Result<Form<T>, axum::extract::rejection::FormRejection>,
+) -> Result<T, ApiError> {
+    if !same_origin(headers) {
+        return Err(ApiError::of(ErrorCode::CsrfMissing));
+    }
+    form.map(|Form(form)| form)
+        .map_err(|_| ApiError::of(ErrorCode::RequestMalformed))
+}
+
+/// The form was sent from one of this site's pages.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "same-origin";
+    }
+    match (value(header::ORIGIN), value(header::HOST)) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| authority == host),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_sites_forms_are_taken() {
+        let mut h = HeaderMap::new();
+        assert!(!same_origin(&h), "no sign of where it came from");
+        h.insert(header::HOST, HeaderValue::from_static("portal.kz"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://portal.kz"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h));
+    }
+
+    #[test]
+    fn the_way_back_stays_on_this_site() {
+        assert_eq!(login_page("/services/x"), "/login?next=/services/x");
+        assert_eq!(login_page("//evil.example"), "/login");
+        assert_eq!(login_page(""), "/login");
+    }
+}

@@ -1,0 +1,247 @@
+//! The app's pages as HTML. Every address of the app is answered with the page the app would
+//! draw, rendered by the app's own components (`qyzmet::first_paint`) in the visitor's language
+//! (`?lang=`, then the `qyzmet_lang` cookie the language switcher sets, then
+//! `Accept-Language`, then Kazakh), with the session its cookie names: the page reads before
+//! the script arrives, and its links and GET forms work without script. The browser then draws
+//! the app over it. Answers are `no-cache` with an ETag, so a return visit costs a 304.
+
+use super::auth::session_view;
+use super::services::{service_detail, service_list};
+use crate::{AppState, accounts, sessions};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use qyzmet::first_paint::{self, Preloaded};
+use qyzmet_domain::Lang;
+use qyzmet_domain::api::SessionView;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+use qyzmet::i18n::LANG_COOKIE;
+
+/// The built `index.html`, split where the rendered page goes.
+#[derive(Clone)]
+pub struct Template {
+    html: Arc<str>,
+}
+
+impl Template {
+    /// The built app's `index.html` in `dist`, if built.
+    pub fn read(dist: &std::path::Path) -> Option<Template> {
+        let html = std::fs::read_to_string(dist.join("index.html")).ok()?;
+        Some(Template { html: html.into() })
+    }
+
+    fn fill(&self, rendered: &first_paint::Rendered, description: &str) -> String {
+        let lang = rendered.lang.code();
+        self.html
+            .replacen("<html lang=\"kk\">", &format!("<html lang=\"{lang}\">"), 1)
+            .replacen(
+                "<title>Qyzmet</title>",
+                &format!(
+                    "<title>{}</title>\n    <meta name=\"description\" content=\"{}\" />",
+                    escape(&rendered.title),
+                    escape(description)
+                ),
+                1,
+            )
+            .replacen(
+                "<body>",
+                &format!(
+                    "<body>\n    <div id=\"{}\">{}</div>",
+                    first_paint::SERVER_COPY,
+                    rendered.body
+                ),
+                1,
+            )
+    }
+}
+
+/// `GET` of an app address routed here explicitly (one that also takes a form).
+pub async fn route(
+    State(state): State<Arc<AppState>>,
+    uri: axum::extract::OriginalUri,
+    headers: HeaderMap,
+) -> Response<Body> {
+    let url = uri.path_and_query().map_or("/", |p| p.as_str());
+    page(&state, url, &headers).await
+}
+
+/// `GET` of any app address: the page, rendered.
+pub async fn page(
+    state: &Arc<AppState>,
+    path_and_query: &str,
+    headers: &HeaderMap,
+) -> Response<Body> {
+    render_page(state, path_and_query, headers, |_| ()).await
+}
+
+/// The page at `path_and_query`, with what `more` adds to what the server preloads for it.
+pub async fn render_page(
+    state: &Arc<AppState>,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    more: impl FnOnce(&mut Preloaded),
+) -> Response<Body> {
+    let Some(template) = &state.page_template else {
+        let mut res = Response::new(Body::from(
+            "The app is not built: run `cargo xtask serve`.\n",
+        ));
+        *res.status_mut() = StatusCode::NOT_FOUND;
+        return res;
+    };
+    let lang = page_lang(path_and_query, headers);
+    let mut preloaded = Preloaded {
+        session: session(state, headers).await,
+        ..preload(state, path_and_query, lang)
+    };
+    more(&mut preloaded);
+    let url = path_and_query.to_string();
+    let messages = crate::locales::all(lang);
+    // Rendering is synchronous work on the app's (thread-local) reactive graph.
+    let rendered =
+        tokio::task::spawn_blocking(move || first_paint::render(&url, lang, messages, preloaded))
+            .await;
+    let Ok(mut rendered) = rendered else {
+        // A page the server cannot draw is still the app: the browser draws it.
+        tracing::error!(path = path_and_query, "rendering the page failed");
+        return html_response(template.html.to_string(), StatusCode::OK, headers);
+    };
+    if rendered.title.is_empty() {
+        // A page whose title waits for its data (the browser sets it then).
+        rendered.title = crate::locales::message(lang, "app.name");
+    }
+    let description = crate::locales::message(lang, "app.description");
+    let html = template.fill(&rendered, &description);
+    let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
+    html_response(html, status, headers)
+}
+
+/// The page with its caching headers: `no-cache` and an ETag, so an unchanged page is a 304.
+fn html_response(html: String, status: StatusCode, headers: &HeaderMap) -> Response<Body> {
+    let etag = format!("\"{}\"", hex(&Sha256::digest(html.as_bytes())[..16]));
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if unchanged && status == StatusCode::OK {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        let mut r = Response::new(Body::from(html));
+        *r.status_mut() = status;
+        r
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // The page differs by language and by who is logged in.
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, etag);
+    }
+    response
+}
+
+/// What the page at `path_and_query` shows that the server has at hand: the catalogue on the
+/// home page, the service on its page.
+fn preload(state: &AppState, path_and_query: &str, lang: Lang) -> Preloaded {
+    let path = path_and_query.split(['?', '#']).next().unwrap_or("/");
+    let mut preloaded = Preloaded::default();
+    if path == "/" {
+        preloaded.services = Some(service_list(state, lang));
+    } else if let Some(id) = path.strip_prefix("/services/")
+        && !id.is_empty()
+        && !id.contains('/')
+    {
+        preloaded.service = service_detail(state, id, lang);
+        preloaded.service_missing = preloaded.service.is_none();
+    }
+    preloaded
+}
+
+/// The session the request's cookie names, read without extending it.
+async fn session(state: &AppState, headers: &HeaderMap) -> Option<SessionView> {
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(sessions::token_from_cookie_header)?
+        .to_string();
+    let live = sessions::lookup(&state.db, &token, false).await.ok()??;
+    let account = accounts::find_by_id(&state.db, live.account_id)
+        .await
+        .ok()??;
+    session_view(state, account, &token, live).await.ok()
+}
+
+/// `?lang=`, then the language cookie, then `Accept-Language`, then Kazakh.
+pub fn page_lang(path_and_query: &str, headers: &HeaderMap) -> Lang {
+    let query = path_and_query.split_once('?').map(|(_, q)| q);
+    let asked = query.and_then(|q| {
+        q.split('&')
+            .find_map(|pair| pair.strip_prefix("lang="))
+            .and_then(Lang::from_tag)
+    });
+    let chosen = || {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANG_COOKIE)
+            .and_then(|(_, v)| Lang::from_tag(v))
+    };
+    asked
+        .or_else(chosen)
+        .unwrap_or_else(|| super::lang_from(None, headers))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_then_the_cookie_then_the_browser_choose_the_language() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("en-GB,en;q=0.9"),
+        );
+        assert_eq!(page_lang("/", &headers), Lang::En);
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=b; qyzmet_lang=ru"),
+        );
+        assert_eq!(page_lang("/services/x", &headers), Lang::Ru);
+        assert_eq!(page_lang("/?lang=kk", &headers), Lang::Kk);
+        assert_eq!(page_lang("/", &HeaderMap::new()), Lang::Kk);
+    }
+
+    #[test]
+    fn text_in_the_head_is_escaped() {
+        assert_eq!(
+            escape(r#"<a href="x">&"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;"
+        );
+    }
+}

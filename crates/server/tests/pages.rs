@@ -1,0 +1,286 @@
+//! Pages rendered by the server (the app's components, `qyzmet::first_paint`): every route
+//! answers with its page in the visitor's language before any script runs, to anyone, logged in
+//! or not — and rendering never takes the server down.
+
+mod common;
+use common::*;
+
+const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
+
+async fn page(s: &Server, tab: &reqwest::Client, path: &str, lang: &str) -> (u16, String) {
+    let res = tab
+        .get(s.url(path))
+        .header("accept-language", lang)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap())
+}
+
+/// The server's copy of the page: what is inside `<div id="first-paint">`.
+fn first_paint(html: &str) -> &str {
+    let start = html
+        .find("<div id=\"first-paint\">")
+        .expect("the page carries the server's copy");
+    &html[start..]
+}
+
+#[tokio::test]
+async fn the_catalogue_reads_and_filters_without_script_in_every_language() {
+    let s = start().await;
+    let anonymous = browser();
+    for (lang, heading, guardianship) in [
+        ("kk", "Қызметтер каталогы", "Қорғаншылық"),
+        ("ru", "Каталог услуг", "опек"),
+        ("en", "Service catalogue", "guardianship"),
+    ] {
+        let (status, html) = page(&s, &anonymous, "/", lang).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert!(html.contains("<meta name=\"description\""), "{lang}");
+        let body = first_paint(&html);
+        assert!(body.contains(heading), "{lang}: {heading}");
+        assert!(
+            body.to_lowercase().contains(&guardianship.to_lowercase()),
+            "{lang}: the catalogue lists guardianship"
+        );
+        // The filters are a GET form: without script, sending it asks the server to filter.
+        assert!(body.contains("method=\"get\""), "{lang}");
+        assert!(body.contains("name=\"q\""), "{lang}");
+    }
+    let (_, all) = page(&s, &anonymous, "/", "en").await;
+    let (_, found) = page(&s, &anonymous, "/?q=guardianship", "en").await;
+    let cards = |html: &str| first_paint(html).matches("class=\"service-card").count();
+    assert!(cards(&all) > 1, "the whole catalogue");
+    assert!(
+        (1..cards(&all)).contains(&cards(&found)),
+        "a search narrows the list"
+    );
+    assert!(
+        found.contains("value=\"guardianship\""),
+        "the search field keeps the words searched"
+    );
+    let (_, companies) = page(&s, &anonymous, "/?who=company&channel=online", "en").await;
+    assert!(cards(&companies) < cards(&all));
+    assert!(companies.contains("<option value=\"company\" selected"));
+}
+
+#[tokio::test]
+async fn a_service_page_reads_in_full_and_an_unknown_one_is_not_found() {
+    let s = start().await;
+    let anonymous = browser();
+    let (status, html) = page(&s, &anonymous, "/services/guardianship", "ru").await;
+    assert_eq!(status, 200);
+    let body = first_paint(&html);
+    assert!(html.contains("<title>"), "titled");
+    for shown in ["prepare-heading", "provider-heading", "apply-heading"] {
+        assert!(
+            body.contains(shown),
+            "the service page shows its {shown} section"
+        );
+    }
+    let (status, html) = page(&s, &anonymous, "/services/no-such-service", "en").await;
+    assert_eq!(status, 404);
+    assert!(first_paint(&html).contains("There is no such service in the catalogue."));
+    let (status, html) = page(&s, &anonymous, "/no/such/page", "kk").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("<html lang=\"kk\">"));
+}
+
+#[tokio::test]
+async fn every_route_renders_for_visitors_applicants_and_officers() {
+    let s = start().await;
+    let applicant = logged_in(&s, CITIZEN).await;
+    let draft = new_draft(&s, &applicant, "guardianship").await.id;
+    let officer = logged_in(&s, OFFICER).await;
+    let routes = [
+        "/".to_string(),
+        "/login".into(),
+        "/login?next=/cabinet".into(),
+        "/register".into(),
+        "/test-sms-outbox".into(),
+        "/services/guardianship".into(),
+        "/cabinet".into(),
+        format!("/applications/{draft}/edit"),
+        format!("/applications/{draft}/sign"),
+        format!("/applications/{draft}"),
+        format!("/test-payment-gateway/{draft}"),
+        "/officer".into(),
+        format!("/officer/requests/{draft}"),
+    ];
+    for (who, tab) in [
+        ("visitor", browser()),
+        ("applicant", applicant),
+        ("officer", officer),
+    ] {
+        for lang in ["kk", "ru", "en"] {
+            for route in &routes {
+                let (status, html) = page(&s, &tab, route, lang).await;
+                assert_eq!(status, 200, "{who} {lang} {route}");
+                assert!(
+                    html.contains("class=\"site-header\""),
+                    "{who} {lang} {route}"
+                );
+            }
+        }
+    }
+    // Logged in, the header says who.
+    let tab = logged_in(&s, CITIZEN).await;
+    let (_, html) = page(&s, &tab, "/", "en").await;
+    assert!(first_paint(&html).contains("account-name"));
+    let (_, html) = page(&s, &browser(), "/", "en").await;
+    assert!(!first_paint(&html).contains("account-name"));
+}
+
+#[tokio::test]
+async fn the_language_cookie_outranks_the_browser_and_pages_revalidate_with_etags() {
+    let s = start().await;
+    let tab = browser();
+    let res = tab
+        .get(s.url("/login"))
+        .header("accept-language", "en")
+        .header("cookie", "qyzmet_lang=ru")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    assert!(res.text().await.unwrap().contains("<html lang=\"ru\">"));
+    let again = tab
+        .get(s.url("/login"))
+        .header("accept-language", "en")
+        .header("cookie", "qyzmet_lang=ru")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let other = tab
+        .get(s.url("/login"))
+        .header("accept-language", "en")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200, "another language is another page");
+}
+
+/// A form post as a browser without script sends it: urlencoded, from this site.
+async fn post_form(
+    s: &Server,
+    tab: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    tab.post(s.url(path))
+        .header("origin", &s.base)
+        .header("accept-language", "en")
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The value of the hidden input `name` in `html`.
+fn hidden(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no {name} field"));
+    let rest = &html[at..];
+    let value = &rest[rest.find("value=\"").unwrap() + 7..];
+    value[..value.find('"').unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn the_login_form_logs_in_without_script() {
+    let s = start().await;
+    let tab = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (login, password) = CITIZEN;
+    // A wrong password: the form again, the login kept, the error named.
+    let res = post_form(
+        &s,
+        &tab,
+        "/login",
+        &[("login", login), ("password", "wrong"), ("next", "")],
+    )
+    .await;
+    assert_eq!(res.status(), 401);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!("value=\"{login}\"")),
+        "the login is kept"
+    );
+    assert!(html.contains("error-summary"), "the error is summarised");
+    // A malformed IIN is named beside its field before any password is tried.
+    let res = post_form(&s, &tab, "/login", &[("login", "12345"), ("password", "x")]).await;
+    assert_eq!(res.status(), 422);
+    // The right password: the code step, the code sent to the registry's phone.
+    let res = post_form(
+        &s,
+        &tab,
+        "/login",
+        &[
+            ("login", login),
+            ("password", password),
+            ("next", "/services/guardianship"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("action=\"/login/code\""));
+    let id = hidden(&html, "verification_id");
+    let next = hidden(&html, "next");
+    assert_eq!(next, "/services/guardianship");
+    // A wrong code keeps the code step.
+    let fields = |code: &'static str| {
+        vec![
+            ("verification_id", id.clone()),
+            ("code", code.to_string()),
+            ("next", next.clone()),
+            ("phone_masked", hidden(&html, "phone_masked")),
+            ("expires_at", hidden(&html, "expires_at")),
+        ]
+    };
+    let wrong: Vec<(&str, String)> = fields("000000");
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = post_form(&s, &tab, "/login/code", &wrong).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("action=\"/login/code\""));
+    // The right code: logged in, on to where the visitor was going.
+    let code = s.code_for(&registry_phone(login), &id).await;
+    let mut right = fields("");
+    right[1].1 = code;
+    let right: Vec<(&str, &str)> = right.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = post_form(&s, &tab, "/login/code", &right).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/services/guardianship");
+    let (_, html) = page(&s, &tab, "/cabinet", "en").await;
+    assert!(first_paint(&html).contains("account-name"), "logged in");
+}
+
+#[tokio::test]
+async fn a_login_form_from_another_site_is_refused() {
+    let s = start().await;
+    let (login, password) = CITIZEN;
+    let res = plain()
+        .post(s.url("/login"))
+        .header("origin", "https://evil.example")
+        .form(&[("login", login), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = plain()
+        .post(s.url("/login"))
+        .form(&[("login", login), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "no sign of where the form came from");
+}

@@ -1,0 +1,348 @@
+//! First paint. The server renders every page's HTML with these same components (feature
+//! `ssr`, [`render`]) in the visitor's language, with what the page shows preloaded
+//! ([`Preloaded`]), into `<div id="first-paint">`: the page reads, and its links and forms work,
+//! before any script has arrived — or without script at all.
+//!
+//! The browser then draws the app hidden beside it (`<div id="app" hidden>`) and hands over
+//! ([`ready`]) once its page shows what the server's did: the server's copy goes, the app's
+//! shows, and what the visitor typed meanwhile and where their focus was are carried across,
+//! so nothing flashes and nothing is lost. Leptos' hydration would reuse the server's nodes
+//! instead, but it cannot load our split build's areas on demand; the hand-over keeps them.
+
+use leptos::prelude::*;
+use qyzmet_domain::api::{CodeSent, Problem, ServiceDetail, ServiceList, SessionView};
+
+/// The element the server renders the page into.
+pub const SERVER_COPY: &str = "first-paint";
+/// The element the browser draws the app into.
+pub const APP_ROOT: &str = "app";
+
+/// What the server already knows for the page it renders: the page shows it at once instead
+/// of fetching it (the browser, which has none, fetches as before).
+#[derive(Clone, Default)]
+pub struct Preloaded {
+    pub services: Option<ServiceList>,
+    pub service: Option<ServiceDetail>,
+    pub session: Option<SessionView>,
+    /// The address names a service the catalogue does not have.
+    pub service_missing: bool,
+    /// The login form was sent without script: where it stands.
+    pub login: Option<LoginAttempt>,
+}
+
+/// A login sent as a form (without script): the login typed, the code sent once the password
+/// was right, or what was wrong — the login page shows the step it reached.
+#[derive(Clone, Default)]
+pub struct LoginAttempt {
+    pub login: String,
+    pub sent: Option<CodeSent>,
+    pub problem: Option<Problem>,
+}
+
+pub fn preloaded() -> Preloaded {
+    use_context::<Preloaded>().unwrap_or_default()
+}
+
+/// The page as the server rendered it.
+#[cfg(feature = "ssr")]
+pub struct Rendered {
+    pub body: String,
+    /// 200, or 404 for an address the app does not know.
+    pub status: u16,
+    pub title: String,
+    pub lang: qyzmet_domain::Lang,
+}
+
+/// The status the page answers with: `NotFound` sets 404 while the server renders.
+#[derive(Clone, Default)]
+pub struct ServerStatus(pub std::sync::Arc<std::sync::atomic::AtomicU16>);
+
+impl ServerStatus {
+    /// Marks the page being rendered as not found (a no-op in the browser).
+    pub fn not_found() {
+        if let Some(status) = use_context::<ServerStatus>() {
+            status.0.store(404, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// The title the page's `PageTitle` gave, collected while the server renders.
+#[derive(Clone, Default)]
+pub struct ServerTitle(pub std::sync::Arc<std::sync::Mutex<String>>);
+
+/// Renders the page at `url` (path and query) as the browser would draw it first.
+#[cfg(feature = "ssr")]
+pub fn render(
+    url: &str,
+    lang: qyzmet_domain::Lang,
+    messages: crate::i18n::Messages,
+    preloaded: Preloaded,
+) -> Rendered {
+    no_browser_tasks();
+    // A server's shared context: `is_server()` holds, so event listeners are not attached.
+    let owner = Owner::new_root(Some(std::sync::Arc::new(
+        hydration_context::SsrSharedContext::new(),
+    )));
+    let title = ServerTitle::default();
+    let status = ServerStatus::default();
+    let body = owner.with(|| {
+        provide_context(leptos_router::location::RequestUrl::new(url));
+        provide_context(preloaded);
+        provide_context(title.clone());
+        provide_context(status.clone());
+        // Reading signals outside a reactive context is how a page is rendered once.
+        untrack(|| view! { <crate::app::App lang messages /> }.to_html())
+    });
+    owner.unset();
+    let title = title.0.lock().map(|t| t.clone()).unwrap_or_default();
+    let status = match status.0.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => 200,
+        code => code,
+    };
+    Rendered {
+        body,
+        status,
+        title,
+        lang,
+    }
+}
+
+/// Effects, resources and fetches are the browser's: on the server they are given an executor
+/// that drops them, so rendering never waits for (or runs) what only a browser can do.
+#[cfg(feature = "ssr")]
+fn no_browser_tasks() {
+    use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
+    struct DropTasks;
+    impl CustomExecutor for DropTasks {
+        fn spawn(&self, _: PinnedFuture<()>) {}
+        fn spawn_local(&self, _: PinnedLocalFuture<()>) {}
+        fn poll_local(&self) {}
+    }
+    // Already set by an earlier page: the same executor.
+    let _ = Executor::init_custom_executor(DropTasks);
+}
+
+/// Whether the page at `path` needs script to be used: it signs, uploads, or shows what the
+/// browser fetches. The catalogue, the service pages, logging in with a password and "not
+/// found" work without; a page that
+/// needs it says so to a visitor without script.
+pub fn needs_script(path: &str) -> bool {
+    let reads_alone = path == "/"
+        || path == "/login"
+        || path
+            .strip_prefix("/services/")
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'));
+    let known = path == "/"
+        || [
+            "/login",
+            "/register",
+            "/test-sms-outbox",
+            "/cabinet",
+            "/officer",
+        ]
+        .contains(&path)
+        || [
+            "/services/",
+            "/applications/",
+            "/test-payment-gateway/",
+            "/officer/requests/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p));
+    known && !reads_alone
+}
+
+/// Whether this is the browser. On the server the browser's functions do not exist (calling one
+/// aborts the process), so a component that calls one while it is built asks this first.
+pub const fn in_browser() -> bool {
+    cfg!(target_family = "wasm")
+}
+
+/// In the browser: fetch the first language's messages, then draw the app beside the server's
+/// copy (hidden until [`ready`]), or alone when the server sent none.
+pub fn start() {
+    #[cfg(target_family = "wasm")]
+    browser::start();
+}
+
+thread_local! {
+    /// The page being built waits for its data before it shows what the server's copy did.
+    static WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Called by a page while it is built when its first view waits for data (it calls [`shown`]
+/// once the data is drawn); any other page hands over as soon as it is built.
+pub fn wait() {
+    WAITING.with(|w| w.set(true));
+}
+
+/// A page was built (its area's file arrived): hand over unless it said it [`wait`]s.
+pub fn built() {
+    if !WAITING.with(|w| w.replace(false)) {
+        shown();
+    }
+}
+
+/// The app's page shows what the server's copy did: hand over on the next frame, once it is
+/// on the page. Idempotent; also done on the first navigation and, at the latest, a few seconds
+/// after start (a page that never says so must not stay hidden).
+pub fn shown() {
+    #[cfg(target_family = "wasm")]
+    request_animation_frame(browser::hand_over);
+}
+
+#[cfg(target_family = "wasm")]
+mod browser {
+    use super::{APP_ROOT, SERVER_COPY};
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{
+        Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+    };
+
+    /// A page whose data never comes still hands over, showing its own loading or error state.
+    const HAND_OVER_AT_LATEST: std::time::Duration = std::time::Duration::from_secs(8);
+
+    pub fn start() {
+        console_error_panic_hook::set_once();
+        // The first language's messages are fetched before anything is drawn, so no user ever
+        // sees a key or a flash of the wrong language. Leptos sets up its own executor when
+        // mounting; until then, wasm-bindgen's runs this.
+        wasm_bindgen_futures::spawn_local(async {
+            let lang = crate::i18n::initial_lang();
+            let messages = crate::i18n::fetch_messages(lang).await.unwrap_or_default();
+            let document = document();
+            let root = document.create_element("div").expect("a div");
+            root.set_id(APP_ROOT);
+            let server_copy = document.get_element_by_id(SERVER_COPY);
+            if server_copy.is_some() {
+                let _ = root.set_attribute("hidden", "");
+            }
+            if let Some(body) = document.body() {
+                let _ = body.append_child(&root);
+            }
+            let root: HtmlElement = root.unchecked_into();
+            leptos::mount::mount_to(root, move || {
+                leptos::view! { <crate::app::App lang messages /> }
+            })
+            .forget();
+            if server_copy.is_some() {
+                set_timeout(hand_over, HAND_OVER_AT_LATEST);
+            }
+        });
+    }
+
+    pub fn hand_over() {
+        let document = document();
+        let (Some(copy), Some(app)) = (
+            document.get_element_by_id(SERVER_COPY),
+            document.get_element_by_id(APP_ROOT),
+        ) else {
+            return;
+        };
+        carry_input(&copy, &app);
+        let focused = document
+            .active_element()
+            .filter(|el| copy.contains(Some(el)))
+            .map(|el| path_to(&copy, &el));
+        copy.remove();
+        let _ = app.remove_attribute("hidden");
+        if let Some(el) = focused.and_then(|path| follow(&app, &path))
+            && let Ok(el) = el.dyn_into::<HtmlElement>()
+        {
+            let _ = el.focus();
+        }
+    }
+
+    /// Where `el` is under `root`: the index of each element on the way down. The app draws
+    /// the same elements as the server's copy, so the same path finds the same control.
+    fn path_to(root: &Element, el: &Element) -> Vec<u32> {
+        let mut path = Vec::new();
+        let mut at = el.clone();
+        while !at.is_same_node(Some(root)) {
+            let Some(parent) = at.parent_element() else {
+                return Vec::new();
+            };
+            let children = parent.children();
+            let index = (0..children.length())
+                .find(|i| children.item(*i).is_some_and(|c| c.is_same_node(Some(&at))))
+                .unwrap_or(0);
+            path.push(index);
+            at = parent;
+        }
+        path.reverse();
+        path
+    }
+
+    fn follow(root: &Element, path: &[u32]) -> Option<Element> {
+        let mut at = root.clone();
+        for index in path {
+            at = at.children().item(*index)?;
+        }
+        Some(at)
+    }
+
+    /// What the visitor typed or chose in the server's copy goes into the app's field of the
+    /// same id, announced as input so the app's state follows.
+    fn carry_input(copy: &Element, app: &Element) {
+        let Ok(fields) = copy.query_selector_all("input[id], select[id], textarea[id]") else {
+            return;
+        };
+        for i in 0..fields.length() {
+            let Some(field) = fields.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let Ok(Some(target)) = app.query_selector(&format!("#{}", field.id())) else {
+                continue;
+            };
+            if copy_value(&field, &target) {
+                for kind in ["input", "change"] {
+                    if let Ok(event) = leptos::web_sys::Event::new_with_event_init_dict(kind, &{
+                        let init = leptos::web_sys::EventInit::new();
+                        init.set_bubbles(true);
+                        init
+                    }) {
+                        let _ = target.dispatch_event(&event);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies `from`'s value (or checked state) into `to`; whether it changed anything.
+    fn copy_value(from: &Element, to: &Element) -> bool {
+        if let (Some(from), Some(to)) = (
+            from.dyn_ref::<HtmlInputElement>(),
+            to.dyn_ref::<HtmlInputElement>(),
+        ) {
+            if matches!(from.type_().as_str(), "checkbox" | "radio") {
+                let changed = from.checked() != to.checked();
+                to.set_checked(from.checked());
+                return changed;
+            }
+            if from.type_() == "file" {
+                return false;
+            }
+            let changed = from.value() != to.value();
+            to.set_value(&from.value());
+            return changed;
+        }
+        if let (Some(from), Some(to)) = (
+            from.dyn_ref::<HtmlSelectElement>(),
+            to.dyn_ref::<HtmlSelectElement>(),
+        ) {
+            let changed = from.value() != to.value();
+            to.set_value(&from.value());
+            return changed;
+        }
+        if let (Some(from), Some(to)) = (
+            from.dyn_ref::<HtmlTextAreaElement>(),
+            to.dyn_ref::<HtmlTextAreaElement>(),
+        ) {
+            let changed = from.value() != to.value();
+            to.set_value(&from.value());
+            return changed;
+        }
+        false
+    }
+}

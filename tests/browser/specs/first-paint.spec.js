@@ -1,0 +1,106 @@
+// Pages the server renders: they read and work with JavaScript off (the catalogue lists,
+// searches and filters; a service page reads in full; the login form logs in; pages that need
+// script say so), and with it on the app takes over without losing what the visitor did.
+const base = require('@playwright/test');
+const { test, expect, expectAccessible, waitForApp } = require('../support/harness');
+const { CITIZEN, PHONES, codeFor } = require('../support/drafts');
+
+base.test.describe('without JavaScript', () => {
+  for (const [lang, showButton, catalogue] of [
+    ['kk', 'Қызметтерді көрсету', 'Қызметтер каталогы'],
+    ['ru', 'Показать услуги', 'Каталог услуг'],
+    ['en', 'Show services', 'Service catalogue'],
+  ]) {
+    base.test(`the catalogue lists, searches and filters in ${lang}`, async ({ browser }) => {
+      const context = await browser.newContext({ javaScriptEnabled: false, locale: lang });
+      const page = await context.newPage();
+      await page.goto('/');
+      await base.expect(page.locator('html')).toHaveAttribute('lang', lang);
+      await base.expect(page.getByRole('heading', { level: 2, name: catalogue })).toBeVisible();
+      const cards = page.getByRole('article');
+      await base.expect(cards).toHaveCount(10);
+      await page.locator('#search').fill(lang === 'en' ? 'guardianship' : lang === 'ru' ? 'опека' : 'қорғаншылық');
+      await page.getByRole('button', { name: showButton }).click();
+      await base.expect(page).toHaveURL(/[?&]q=/);
+      const found = await cards.count();
+      base.expect(found).toBeGreaterThan(0);
+      base.expect(found).toBeLessThan(10);
+      await page.goto('/');
+      await page.locator('#filter-who').selectOption('company');
+      await page.getByRole('button', { name: showButton }).click();
+      await base.expect(page).toHaveURL(/who=company/);
+      base.expect(await cards.count()).toBeLessThan(10);
+      await base.expect(page.locator('#filter-who')).toHaveValue('company');
+      await context.close();
+    });
+  }
+
+  base.test('a service page reads in full', async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'ru' });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByRole('article').first().getByRole('link').first().click();
+    await base.expect(page).toHaveURL(/\/services\//);
+    await base.expect(page.getByRole('heading', { level: 1 })).not.toBeEmpty();
+    for (const id of ['#prepare-heading', '#provider-heading', '#apply-heading']) {
+      await base.expect(page.locator(id)).toBeVisible();
+    }
+    await context.close();
+  });
+
+  base.test('the login form logs in with password and code, and a page that needs script says so', async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en' });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.locator('#login').fill(CITIZEN.iin);
+    await page.locator('#password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await base.expect(page.locator('.error-summary')).toBeVisible();
+    await base.expect(page.locator('#login')).toHaveValue(CITIZEN.iin);
+    await page.locator('#password').fill(CITIZEN.password);
+    await page.locator('#password').press('Enter');
+    await base.expect(page.locator('#code')).toBeVisible();
+    const id = await page.locator('input[name="verification_id"]').inputValue();
+    await page.locator('#code').fill(await codeFor(page.request, PHONES[CITIZEN.iin], id));
+    await page.locator('#code').press('Enter');
+    await base.expect(page).toHaveURL(/\/cabinet$/);
+    await base.expect(page.locator('.account-name')).toHaveText(CITIZEN.name);
+    await base.expect(page.locator('main .notice-warning')).toContainText('This page works only with JavaScript turned on');
+    await context.close();
+  });
+});
+
+test.describe('with JavaScript', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('what is typed in the server\'s page before the app arrives is kept', async ({ browser }) => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    // A slow connection: the app's wasm arrives late.
+    await page.route('**/*.wasm', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.goto('/', { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('#first-paint')).toBeAttached();
+    await page.locator('#search').fill('guardianship');
+    await waitForApp(page);
+    await expect(page.locator('#search')).toHaveValue('guardianship');
+    await expect(page.locator('#search')).toBeFocused();
+    await expect(page.getByRole('article').filter({ hasText: /^Guardianship or custody/ })).toHaveCount(1);
+    expect(await page.getByRole('article').count()).toBeLessThan(10);
+    await context.close();
+  });
+
+  test('the rendered page and the app agree: same title, language and headings, no errors', async ({ page }) => {
+    for (const path of ['/', '/services/guardianship', '/login', '/no/such/page']) {
+      const res = await page.request.get(path, { headers: { 'accept-language': 'en' } });
+      const html = await res.text();
+      const title = html.match(/<title>([^<]*)<\/title>/)[1].replace(/&amp;/g, '&');
+      await page.goto(path);
+      await expect(page).toHaveTitle(title);
+      await expect(page.locator('#app h1')).toHaveCount(1);
+      await expectAccessible(page, `${path} after the app took over`);
+    }
+  });
+});
