@@ -10,7 +10,10 @@
 //! instead, but it cannot load our split build's areas on demand; the hand-over keeps them.
 
 use leptos::prelude::*;
-use qyzmet_domain::api::{CodeSent, Problem, ServiceDetail, ServiceList, SessionView};
+use qyzmet_domain::api::{
+    ApplicationList, ApplicationView, CodeSent, DecisionView, HistoryList, NotificationList,
+    Problem, ServiceDetail, ServiceList, SessionView,
+};
 
 /// The element the server renders the page into.
 pub const SERVER_COPY: &str = "first-paint";
@@ -28,6 +31,26 @@ pub struct Preloaded {
     pub service_missing: bool,
     /// The login form was sent without script: where it stands.
     pub login: Option<LoginAttempt>,
+    /// A request's page, for its applicant.
+    pub request: Option<RequestPage>,
+    /// The applicant's cabinet: their requests (as its filters ask) and notifications.
+    pub cabinet: Option<CabinetPage>,
+}
+
+#[derive(Clone)]
+pub struct CabinetPage {
+    pub applications: ApplicationList,
+    pub notifications: NotificationList,
+}
+
+/// What a request's page shows: the application, its history, the decision once made, and
+/// the service's name.
+#[derive(Clone)]
+pub struct RequestPage {
+    pub application: ApplicationView,
+    pub history: HistoryList,
+    pub decision: Option<DecisionView>,
+    pub service_name: String,
 }
 
 /// A login sent as a form (without script): the login typed, the code sent once the password
@@ -49,6 +72,8 @@ pub struct Rendered {
     pub body: String,
     /// 200, or 404 for an address the app does not know.
     pub status: u16,
+    /// Rendered for a logged-in visitor.
+    pub logged_in: bool,
     pub title: String,
     pub lang: qyzmet_domain::Lang,
 }
@@ -79,6 +104,7 @@ pub fn render(
     preloaded: Preloaded,
 ) -> Rendered {
     no_browser_tasks();
+    let logged_in = preloaded.session.is_some();
     // A server's shared context: `is_server()` holds, so event listeners are not attached.
     let owner = Owner::new_root(Some(std::sync::Arc::new(
         hydration_context::SsrSharedContext::new(),
@@ -102,6 +128,7 @@ pub fn render(
     Rendered {
         body,
         status,
+        logged_in,
         title,
         lang,
     }
@@ -123,15 +150,17 @@ fn no_browser_tasks() {
 }
 
 /// Whether the page at `path` needs script to be used: it signs, uploads, or shows what the
-/// browser fetches. The catalogue, the service pages, logging in with a password and "not
-/// found" work without; a page that
+/// browser fetches. The catalogue, the service pages, logging in with a password, the cabinet,
+/// a request's page and "not found" work without; a page that
 /// needs it says so to a visitor without script.
 pub fn needs_script(path: &str) -> bool {
-    let reads_alone = path == "/"
-        || path == "/login"
-        || path
-            .strip_prefix("/services/")
-            .is_some_and(|id| !id.is_empty() && !id.contains('/'));
+    let one_segment = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+    };
+    let reads_alone = ["/", "/login", "/cabinet"].contains(&path)
+        || one_segment("/services/")
+        || one_segment("/applications/");
     let known = path == "/"
         || [
             "/login",
@@ -156,6 +185,19 @@ pub fn needs_script(path: &str) -> bool {
 /// aborts the process), so a component that calls one while it is built asks this first.
 pub const fn in_browser() -> bool {
     cfg!(target_family = "wasm")
+}
+
+/// The server rendered this page for a visitor with no session (its copy says so).
+pub fn rendered_without_session() -> bool {
+    #[cfg(target_family = "wasm")]
+    {
+        document()
+            .get_element_by_id(SERVER_COPY)
+            .and_then(|copy| copy.get_attribute("data-session"))
+            .is_some_and(|s| s == "none")
+    }
+    #[cfg(not(target_family = "wasm"))]
+    false
 }
 
 /// In the browser: fetch the first language's messages, then draw the app beside the server's
@@ -211,6 +253,10 @@ mod browser {
         wasm_bindgen_futures::spawn_local(async {
             let lang = crate::i18n::initial_lang();
             let messages = crate::i18n::fetch_messages(lang).await.unwrap_or_default();
+            mark("qyzmet:messages");
+            // The main thread is given back between reading the messages and drawing the app,
+            // so neither makes a long task on a slow phone.
+            crate::timer::sleep(0).await;
             let document = document();
             let root = document.create_element("div").expect("a div");
             root.set_id(APP_ROOT);
@@ -226,10 +272,22 @@ mod browser {
                 leptos::view! { <crate::app::App lang messages /> }
             })
             .forget();
+            mark("qyzmet:drawn");
             if server_copy.is_some() {
                 set_timeout(hand_over, HAND_OVER_AT_LATEST);
             }
         });
+    }
+
+    /// A User Timing mark (the browser's performance panel and `cargo xtask bench` read them).
+    fn mark(name: &str) {
+        let performance = js_sys::Reflect::get(&window(), &"performance".into());
+        if let Ok(performance) = performance
+            && let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into())
+            && let Ok(mark) = mark.dyn_into::<js_sys::Function>()
+        {
+            let _ = mark.call1(&performance, &name.into());
+        }
     }
 
     pub fn hand_over() {
@@ -240,6 +298,7 @@ mod browser {
         ) else {
             return;
         };
+        mark("qyzmet:handed-over");
         carry_input(&copy, &app);
         let focused = document
             .active_element()
@@ -344,5 +403,28 @@ mod browser {
             return changed;
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_script;
+
+    #[test]
+    fn pages_that_read_without_script_do_not_say_they_need_it() {
+        for reads in ["/", "/login", "/cabinet", "/services/x", "/applications/abc"] {
+            assert!(!needs_script(reads), "{reads}");
+        }
+        for needs in [
+            "/register",
+            "/applications/abc/edit",
+            "/applications/abc/sign",
+            "/officer",
+            "/officer/requests/abc",
+            "/test-payment-gateway/abc",
+        ] {
+            assert!(needs_script(needs), "{needs}");
+        }
+        assert!(!needs_script("/no/such/page"), "not found reads");
     }
 }

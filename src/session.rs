@@ -16,6 +16,10 @@ impl Session {
         // The server renders with the session its cookie names; the browser asks once.
         let session = Session(RwSignal::new(crate::first_paint::preloaded().session));
         provide_context(session);
+        if crate::first_paint::rendered_without_session() {
+            // Nobody is logged in (the server just looked): asking would only get a 401.
+            return session;
+        }
         leptos::task::spawn_local(async move {
             if let Ok(view) = crate::api::session().await {
                 session.0.set(Some(view));

@@ -25,11 +25,31 @@ pub fn Cabinet() -> impl IntoView {
     // What is typed in the filter form, applied on submit.
     let status_input = RwSignal::new(status.get_untracked());
     let number_input = RwSignal::new(number.get_untracked());
-    let list = LocalResource::new(move || {
+    // On the server, the cabinet as the database has it (the catalogue's names come with
+    // the services it preloads); the browser fetches it and hands over once it is drawn.
+    let preloaded = crate::first_paint::preloaded();
+    let cabinet = preloaded.cabinet.clone();
+    if cabinet.is_none() {
+        crate::first_paint::wait();
+    }
+    let fetched = LocalResource::new(move || {
         let (status, number, lang) = (status.get(), number.get(), i18n.lang());
         async move { api::applications(&status, &number, lang).await }
     });
-    let names = LocalResource::new(move || {
+    let preloaded_list = cabinet.as_ref().map(|c| c.applications.clone());
+    let list = Signal::derive(move || match &preloaded_list {
+        Some(l) => Some(Ok(l.clone())),
+        None => fetched.get(),
+    });
+    Effect::new(move |_| {
+        if list.with(Option::is_some) {
+            crate::first_paint::shown();
+        }
+    });
+    let preloaded_names: Option<HashMap<String, String>> = preloaded
+        .services
+        .map(|l| l.services.into_iter().map(|s| (s.id, s.name)).collect());
+    let fetched_names = LocalResource::new(move || {
         let lang = i18n.lang();
         async move {
             api::services(lang)
@@ -57,13 +77,13 @@ pub fn Cabinet() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("cabinet.title")) />
         <OtherSessions />
-        <Notifications />
+        <Notifications preloaded=cabinet.map(|c| c.notifications) />
         <section aria-labelledby="applications-heading">
             <h2 id="applications-heading">{move || i18n.t("cabinet.applications")}</h2>
-            <form class="filters" role="search" on:submit=apply_filters>
+            <form class="filters" role="search" method="get" action="/cabinet" on:submit=apply_filters>
                 <div class="field">
                     <label for="filter-status">{move || i18n.t("cabinet.filter_status")}</label>
-                    <select id="filter-status" on:change=move |ev| status_input.set(event_target_value(&ev))>
+                    <select id="filter-status" name="status" on:change=move |ev| status_input.set(event_target_value(&ev))>
                         <option value="" selected=move || status_input.get().is_empty()>{move || i18n.t("cabinet.all")}</option>
                         {Status::ALL.into_iter().map(|s| view! {
                             <option value=s.code() selected=move || status_input.get() == s.code()>{move || i18n.t(&format!("status.{}", s.code()))}</option>
@@ -72,15 +92,16 @@ pub fn Cabinet() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="filter-number">{move || i18n.t("cabinet.filter_number")}</label>
-                    <input id="filter-number" type="search" autocomplete="off" prop:value=move || number_input.get()
+                    <input id="filter-number" name="number" type="search" autocomplete="off"
+                        value=number_input.get_untracked() prop:value=move || number_input.get()
                         on:input=move |ev| number_input.set(event_target_value(&ev)) />
                 </div>
                 <button type="submit">{move || i18n.t("cabinet.apply_filters")}</button>
             </form>
-            <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
-                {move || list.get().map(|r| match r {
+            // Not a <Transition>: the server renders a Suspense as its fallback (see request.rs).
+            {move || list.get().map(|r| match r {
                     Ok(l) => {
-                        let names = names.get().unwrap_or_default();
+                        let names = preloaded_names.clone().or_else(|| fetched_names.get()).unwrap_or_default();
                         let count = l.applications.len() as i64;
                         view! {
                             <p role="status">{move || i18n.t_count("cabinet.found", count)}</p>
@@ -94,8 +115,7 @@ pub fn Cabinet() -> impl IntoView {
                         }.into_any()
                     }
                     Err(e) => { let key = e.message_key(); view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any() }
-                })}
-            </Transition>
+                }).unwrap_or_else(|| view! { <p role="status">{move || i18n.t("home.loading")}</p> }.into_any())}
         </section>
     }
 }
@@ -148,11 +168,15 @@ fn ApplicationCard(application: ApplicationView, name: String) -> impl IntoView 
 
 /// The latest status changes of my requests, the unread count, "mark all read".
 #[component]
-fn Notifications() -> impl IntoView {
+fn Notifications(preloaded: Option<qyzmet_domain::api::NotificationList>) -> impl IntoView {
     let i18n = use_i18n();
-    let notifications = LocalResource::new(move || {
+    let fetched = LocalResource::new(move || {
         let lang = i18n.lang();
         async move { api::notifications(lang).await }
+    });
+    let notifications = Signal::derive(move || match &preloaded {
+        Some(n) => Some(Ok(n.clone())),
+        None => fetched.get(),
     });
     let mark_read = move |_| {
         leptos::task::spawn_local(async move {
@@ -160,7 +184,7 @@ fn Notifications() -> impl IntoView {
                 .await
                 .is_ok()
             {
-                notifications.refetch();
+                fetched.refetch();
             }
         });
     };

@@ -85,7 +85,9 @@ pub fn Login() -> impl IntoView {
             },
         );
     };
-    let ncalayer_running = LocalResource::new(crate::ncalayer::available);
+    // Offered without probing NCALayer first: a probe where it does not run (most visitors)
+    // is a refused connection the browser logs as an error; a click where it does not run
+    // says so instead.
     let navigate_ncalayer = navigate.clone();
     let login_with_ncalayer = move |_| {
         let lang = i18n.lang();
@@ -244,11 +246,9 @@ pub fn Login() -> impl IntoView {
                     {move || i18n.t("login.eds.submit")}
                 </button>
             </form>
-            {move || (ncalayer_running.get() == Some(true)).then(|| view! {
-                <button type="button" class="secondary ncalayer" on:click=login_with_ncalayer.clone()>
-                    {move || i18n.t("login.eds.ncalayer_submit")}
-                </button>
-            })}
+            <button type="button" class="secondary ncalayer" on:click=login_with_ncalayer>
+                {move || i18n.t("login.eds.ncalayer_submit")}
+            </button>
         </section>
         <p>
             {move || i18n.t("login.no_account")} " "

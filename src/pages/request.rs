@@ -88,7 +88,11 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
 pub fn Request() -> impl IntoView {
     let i18n = use_i18n();
     let id = crate::route::application_id();
-    let data = LocalResource::new(move || {
+    // On the server, the request as the database has it; the browser fetches it.
+    let preloaded = crate::first_paint::preloaded()
+        .request
+        .map(|r| (r.application, r.history, r.decision, r.service_name));
+    let fetched = LocalResource::new(move || {
         let (id, lang) = (id(), i18n.lang());
         async move {
             let app = api::application(&id, lang).await?;
@@ -108,6 +112,18 @@ pub fn Request() -> impl IntoView {
             Ok::<_, api::ApiError>((app, history, decision, name))
         }
     });
+    if preloaded.is_none() {
+        crate::first_paint::wait();
+    }
+    let data = Signal::derive(move || match &preloaded {
+        Some(page) => Some(Ok(page.clone())),
+        None => fetched.get(),
+    });
+    Effect::new(move |_| {
+        if data.with(Option::is_some) {
+            crate::first_paint::shown();
+        }
+    });
     // Live: the server pushes each status change of my requests (SSE); this page refetches
     // when one is about it, and says so to screen readers.
     let announcement = RwSignal::new(String::new());
@@ -123,7 +139,7 @@ pub fn Request() -> impl IntoView {
                 if let Some(event) = event.filter(|ev| ev.application_id == id()) {
                     let status = i18n.t(&format!("status.{}", event.status.code()));
                     announcement.set(i18n.t_with("request.live", &[("status", status)]));
-                    data.refetch();
+                    fetched.refetch();
                 }
             },
         );
@@ -144,8 +160,9 @@ pub fn Request() -> impl IntoView {
         <p role="status" class="live-announcement" hidden=move || announcement.get().is_empty()>
             {move || announcement.get()}
         </p>
-        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
-            {move || data.get().map(|result| match result {
+        // Not a <Transition>: the server renders a Suspense as its fallback, and this page's
+        // data may already be here; a refetch keeps the old value until the new one comes.
+        {move || data.get().map(|result| match result {
                 Ok((app, history, decision, service_name)) => {
                     let status = app.status;
                     let due = due_line(i18n, &app);
@@ -190,15 +207,14 @@ pub fn Request() -> impl IntoView {
                                 </a>
                             </li>
                         </ul>
-                        {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() on_done=Callback::new(move |_| data.refetch()) /> })}
+                        {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() on_done=Callback::new(move |_| fetched.refetch()) /> })}
                     }.into_any()
                 }
                 Err(e) => {
                     let key = e.message_key();
                     view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
                 }
-            })}
-        </Transition>
+            }).unwrap_or_else(|| view! { <p role="status">{move || i18n.t("home.loading")}</p> }.into_any())}
     }
 }
 

@@ -12,7 +12,7 @@
 //! 4. wasm-opt `-Oz` each file, as Trunk would;
 //! 5. everything goes to `dist/app-<hash>/` (the hash of all of it, so a new build is a new
 //!    address and the server may cache the files for a year), and `index.html` gets the
-//!    start-up script and preload links.
+//!    start-up script.
 
 use crate::cmd::{run, step};
 use crate::tools::node_tools_bin;
@@ -173,13 +173,12 @@ pub fn areas_manifest() -> PathBuf {
     crate::target_dir().join("app-split-areas.json")
 }
 
-/// The start-up script and preloads for `index.html`.
+/// The start-up script for `index.html`. No preload of the wasm: the server renders the page,
+/// which paints from the HTML and the stylesheet alone, and a preload would have the wasm
+/// (the largest file) compete with them on a slow connection; the module script starts it once
+/// the page has been parsed.
 fn start_up(dir: &str) -> String {
-    format!(
-        r#"<link rel="modulepreload" href="/{dir}/{APP}.js">
-    <link rel="preload" href="/{dir}/{APP}_bg.wasm" as="fetch" type="application/wasm" crossorigin>
-    <script type="module" src="/{dir}/start.js"></script>"#
-    )
+    format!(r#"<script type="module" src="/{dir}/start.js"></script>"#)
 }
 
 /// `start.js`: loads the main module and starts the app.

@@ -13,9 +13,13 @@ use std::path::{Path, PathBuf};
 /// The first-load budget (gzip) the product aims for.
 const FIRST_LOAD_BUDGET_GZIP: u64 = 150 * 1024;
 
-pub fn run(_args: &[String]) -> anyhow::Result<()> {
+pub fn run(args: &[String]) -> anyhow::Result<()> {
     tools::ensure_build_tools()?;
     tools::build_app()?;
+    if args.iter().any(|a| a == "first-paint") {
+        // `cargo xtask bench first-paint`: only the page budgets (#14), for a quick look.
+        return crate::bench_api::first_paint_only();
+    }
     let dist = crate::root().join("dist");
     let app_dir = app_dir(&dist)?;
     let app = |file: &str| app_dir.join(file);

@@ -186,6 +186,23 @@ fn worker_sign(server: &Server) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The first-paint budgets alone, on a release server with the demo citizen logged in.
+pub fn first_paint_only() -> anyhow::Result<()> {
+    tools::build_server()?;
+    let server = Server::start(
+        &crate::target_dir().join("release").join("qyzmet-server"),
+        "bench-data",
+    )?;
+    let jar = crate::target_dir().join("bench-cookies.txt");
+    let _ = std::fs::remove_file(&jar);
+    log_in(&server.base, &jar)?;
+    let cookie = session_cookie(&jar)?;
+    let pdf = crate::target_dir().join("bench-small.pdf");
+    std::fs::write(&pdf, PDF_HEAD)?;
+    let one = complete_draft(&server.base, &jar, &pdf)?;
+    crate::bench_page::run(&server.base, &cookie, &one)
+}
+
 pub fn run() -> anyhow::Result<()> {
     if !cmd::which("wrk") {
         step("installing wrk from Debian (the load generator)");
@@ -228,6 +245,7 @@ pub fn run() -> anyhow::Result<()> {
         before as f64 / 1024.0,
         peak as f64 / 1024.0
     );
+    crate::bench_page::run(&server.base, &cookie, &one)?;
     drop(server);
     crate::bench_scale::run(&pdf)
 }

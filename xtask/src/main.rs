@@ -5,6 +5,7 @@ mod api_fuzz;
 mod app_build;
 mod bench;
 mod bench_api;
+mod bench_page;
 mod bench_scale;
 mod cluster;
 mod cmd;

@@ -21,7 +21,7 @@ async fn page(s: &Server, tab: &reqwest::Client, path: &str, lang: &str) -> (u16
 /// The server's copy of the page: what is inside `<div id="first-paint">`.
 fn first_paint(html: &str) -> &str {
     let start = html
-        .find("<div id=\"first-paint\">")
+        .find("<div id=\"first-paint\"")
         .expect("the page carries the server's copy");
     &html[start..]
 }
@@ -283,4 +283,68 @@ async fn a_login_form_from_another_site_is_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403, "no sign of where the form came from");
+}
+
+#[tokio::test]
+async fn the_page_says_whether_it_was_rendered_for_a_session() {
+    // The app asks the server for the session only when there may be one: an anonymous visit
+    // then logs no 401 in the browser's console.
+    let s = start().await;
+    let (_, html) = page(&s, &browser(), "/", "en").await;
+    assert!(html.contains("data-session=\"none\""));
+    let tab = logged_in(&s, CITIZEN).await;
+    let (_, html) = page(&s, &tab, "/", "en").await;
+    assert!(html.contains("data-session=\"yes\""));
+}
+
+#[tokio::test]
+async fn a_request_and_the_cabinet_read_without_script_for_their_applicant_only() {
+    let s = start().await;
+    let applicant = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &applicant).await;
+    let number = request.registration_number.clone().unwrap();
+    let (status, html) = page(
+        &s,
+        &applicant,
+        &format!("/applications/{}", request.id),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let body = first_paint(&html);
+    assert!(body.contains(&number), "the registration number");
+    assert!(
+        body.contains(&format!("status-{}", request.status.code())),
+        "the status: {body}"
+    );
+    assert!(body.contains("timeline-title"), "the history");
+    assert!(
+        html.contains(&format!("<title>Request {number}")),
+        "titled by its number"
+    );
+    // The cabinet lists it, and its filters work as a GET form.
+    let listed = |html: &str| {
+        let list = &html[html.find("class=\"application-list\"").expect("the list")..];
+        list[..list.find("</ul>").unwrap()].to_string()
+    };
+    let (_, html) = page(&s, &applicant, "/cabinet", "en").await;
+    assert!(listed(&html).contains(&number));
+    assert!(
+        listed(&html).contains("Guardianship"),
+        "named as the catalogue names it"
+    );
+    let (_, html) = page(&s, &applicant, "/cabinet?status=satisfied", "en").await;
+    assert!(!listed(&html).contains(&number), "filtered out");
+    // Another applicant's copy of the page shows nothing of it.
+    let other = logged_in(&s, COMPANY).await;
+    let (_, html) = page(&s, &other, &format!("/applications/{}", request.id), "en").await;
+    assert!(!html.contains(&number));
+    let (_, html) = page(
+        &s,
+        &browser(),
+        &format!("/applications/{}", request.id),
+        "en",
+    )
+    .await;
+    assert!(!html.contains(&number), "nor does a visitor's");
 }

@@ -3,7 +3,7 @@
 // script say so), and with it on the app takes over without losing what the visitor did.
 const base = require('@playwright/test');
 const { test, expect, expectAccessible, waitForApp } = require('../support/harness');
-const { CITIZEN, PHONES, codeFor } = require('../support/drafts');
+const { CITIZEN, PHONES, codeFor, guardianshipDraft, submitSigned } = require('../support/drafts');
 
 base.test.describe('without JavaScript', () => {
   for (const [lang, showButton, catalogue] of [
@@ -48,7 +48,7 @@ base.test.describe('without JavaScript', () => {
     await context.close();
   });
 
-  base.test('the login form logs in with password and code, and a page that needs script says so', async ({ browser }) => {
+  base.test('the login form logs in; the cabinet and a request read; a page that needs script says so', async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en' });
     const page = await context.newPage();
     await page.goto('/login');
@@ -65,7 +65,21 @@ base.test.describe('without JavaScript', () => {
     await page.locator('#code').press('Enter');
     await base.expect(page).toHaveURL(/\/cabinet$/);
     await base.expect(page.locator('.account-name')).toHaveText(CITIZEN.name);
-    await base.expect(page.locator('main .notice-warning')).toContainText('This page works only with JavaScript turned on');
+    await base.expect(page.getByRole('heading', { level: 1 })).toHaveText('Personal cabinet');
+    // A request registered (through the API, signed with OpenSSL) reads with its status and history.
+    const id = await guardianshipDraft(page.request);
+    await submitSigned(page.request, id, CITIZEN.iin);
+    await page.goto('/cabinet');
+    await page.locator('#filter-status').selectOption('registered');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await base.expect(page).toHaveURL(/status=registered/);
+    await page.locator(`.application-list a[href="/applications/${id}"]`).first().click();
+    await base.expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Request \d{4}-\d{6}$/);
+    await base.expect(page.locator('dd.status')).toContainText('Registered');
+    await base.expect(page.locator('#timeline-title')).toBeVisible();
+    await base.expect(page.locator('main noscript')).toHaveCount(0);
+    await page.goto(`/applications/${id}/edit`);
+    await base.expect(page.locator('main noscript .notice-warning')).toContainText('This page works only with JavaScript turned on');
     await context.close();
   });
 });

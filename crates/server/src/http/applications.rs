@@ -435,11 +435,18 @@ pub async fn decision(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<qyzmet_domain::api::DecisionView>, ApiError> {
-    use base64::Engine;
     let stored = visible(&state, &current, &id).await?;
     let d = stored_decision(&state, &stored).await?;
+    Ok(Json(decision_view(d)))
+}
+
+/// The signed decision as the app reads it (its document and signature in base64).
+pub(crate) fn decision_view(
+    d: crate::officers::StoredDecision,
+) -> qyzmet_domain::api::DecisionView {
+    use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD;
-    Ok(Json(qyzmet_domain::api::DecisionView {
+    qyzmet_domain::api::DecisionView {
         outcome: d.outcome,
         reason: d.reason,
         signer: d.signer,
@@ -447,7 +454,7 @@ pub async fn decision(
         signed_at: applications::rfc3339(d.signed_at),
         document: b64.encode(&d.document),
         signature: b64.encode(&d.signature),
-    }))
+    }
 }
 
 /// `POST /api/applications/{id}/withdraw`: the applicant takes a registered request back

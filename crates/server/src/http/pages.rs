@@ -11,9 +11,12 @@ use crate::{AppState, accounts, sessions};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
-use qyzmet::first_paint::{self, Preloaded};
+use qyzmet::first_paint::{self, CabinetPage, Preloaded, RequestPage};
 use qyzmet_domain::Lang;
-use qyzmet_domain::api::SessionView;
+use qyzmet_domain::api::{
+    AccountView, ApplicationList, HistoryList, Role, ServiceSummary, SessionView,
+};
+use qyzmet_domain::status::Status;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -48,8 +51,9 @@ impl Template {
             .replacen(
                 "<body>",
                 &format!(
-                    "<body>\n    <div id=\"{}\">{}</div>",
+                    "<body>\n    <div id=\"{}\" data-session=\"{}\">{}</div>",
                     first_paint::SERVER_COPY,
+                    if rendered.logged_in { "yes" } else { "none" },
                     rendered.body
                 ),
                 1,
@@ -91,10 +95,19 @@ pub async fn render_page(
         return res;
     };
     let lang = page_lang(path_and_query, headers);
-    let mut preloaded = Preloaded {
-        session: session(state, headers).await,
-        ..preload(state, path_and_query, lang)
-    };
+    let signed_in = session(state, headers).await;
+    let mut preloaded = preload(state, path_and_query, lang);
+    if let Some((account, _)) = &signed_in
+        && account.role != Role::Officer
+    {
+        if let Some(id) = request_page_id(path_and_query) {
+            preloaded.request = request_page(state, account, id, lang).await;
+        } else if path_and_query.split(['?', '#']).next() == Some("/cabinet") {
+            preloaded.cabinet = cabinet_page(state, account, path_and_query).await;
+            preloaded.services = Some(service_list(state, lang));
+        }
+    }
+    preloaded.session = signed_in.map(|(_, view)| view);
     more(&mut preloaded);
     let url = path_and_query.to_string();
     let messages = crate::locales::all(lang);
@@ -167,8 +180,81 @@ fn preload(state: &AppState, path_and_query: &str, lang: Lang) -> Preloaded {
     preloaded
 }
 
-/// The session the request's cookie names, read without extending it.
-async fn session(state: &AppState, headers: &HeaderMap) -> Option<SessionView> {
+/// `/applications/{id}`: a request's own page (not its editor or signing page).
+fn request_page_id(path_and_query: &str) -> Option<&str> {
+    let path = path_and_query.split(['?', '#']).next()?;
+    let id = path.strip_prefix("/applications/")?;
+    (!id.is_empty() && !id.contains('/')).then_some(id)
+}
+
+/// A request's page for its applicant: the application, its history, the decision once made
+/// and the service's name — what the app fetches, read here. Another's request is not shown
+/// (the page then says "not found" as the app would).
+async fn request_page(
+    state: &AppState,
+    account: &AccountView,
+    id: &str,
+    lang: Lang,
+) -> Option<RequestPage> {
+    let stored = crate::applications::get_owned(&state.db, account.id, id)
+        .await
+        .ok()??;
+    let history = crate::officers::history(&state.db, stored.id).await.ok()?;
+    let decision = if matches!(stored.view.status, Status::Satisfied | Status::Refused) {
+        crate::officers::decision_of(&state.db, stored.id)
+            .await
+            .ok()?
+            .map(super::applications::decision_view)
+    } else {
+        None
+    };
+    let service_name = state
+        .catalogue
+        .service(&stored.view.service_id)
+        .map(|s| ServiceSummary::new(s, lang, state.catalogue.fee_index.tenge).name)
+        .unwrap_or_default();
+    Some(RequestPage {
+        application: stored.view,
+        history: HistoryList { history },
+        decision,
+        service_name,
+    })
+}
+
+/// The applicant's cabinet: their requests as the address's filters ask, and notifications.
+async fn cabinet_page(
+    state: &AppState,
+    account: &AccountView,
+    path_and_query: &str,
+) -> Option<CabinetPage> {
+    let query = path_and_query.split_once('?').map_or("", |(_, q)| q);
+    let filter = |name: &str| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.is_empty())
+    };
+    // A status the catalogue of statuses does not know lists nothing, as the API refuses it.
+    let status = match filter("status") {
+        Some(code) => Some(Status::from_code(&code)?),
+        None => None,
+    };
+    let applications =
+        crate::applications::list_owned(&state.db, account.id, status, filter("number").as_deref())
+            .await
+            .ok()?;
+    let notifications = crate::notifications::list(&state.db, account.id)
+        .await
+        .ok()?;
+    Some(CabinetPage {
+        applications: ApplicationList { applications },
+        notifications,
+    })
+}
+
+/// The session the request's cookie names, read without extending it: the account and what
+/// the app shows of it.
+async fn session(state: &AppState, headers: &HeaderMap) -> Option<(AccountView, SessionView)> {
     let token = headers
         .get_all(header::COOKIE)
         .iter()
@@ -179,7 +265,10 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Option<SessionView> {
     let account = accounts::find_by_id(&state.db, live.account_id)
         .await
         .ok()??;
-    session_view(state, account, &token, live).await.ok()
+    let view = session_view(state, account.clone(), &token, live)
+        .await
+        .ok()?;
+    Some((account, view))
 }
 
 /// `?lang=`, then the language cookie, then `Accept-Language`, then Kazakh.

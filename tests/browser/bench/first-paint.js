@@ -1,0 +1,49 @@
+// `cargo xtask bench`'s look at the main thread and at a return visit, in Chromium (not a
+// test: it prints figures). Usage: node first-paint.js <base-url> <path>…
+// For each path, as a new visitor on a phone-speed CPU (4× slowdown, as Lighthouse's mobile
+// profile): the long tasks (> 50 ms) on the main thread and the app's User Timing marks; then
+// the bytes a return visit to the same page transfers (same browser, its cache kept).
+const { chromium } = require('playwright');
+
+async function visit(context, url, throttle) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  if (throttle) await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  await page.addInitScript(() => {
+    window.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__long.push(Math.round(e.duration));
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => !document.getElementById('first-paint'), null, { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  const seen = await page.evaluate(() => ({
+    long: window.__long,
+    marks: Object.fromEntries(performance.getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('qyzmet:')).map((m) => [m.name, Math.round(m.startTime)])),
+    fcp: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime || 0),
+  }));
+  await page.close();
+  return { ...seen, bytes };
+}
+
+(async () => {
+  const [base, ...paths] = process.argv.slice(2);
+  const browser = await chromium.launch({
+    executablePath: process.env.QYZMET_CHROMIUM || '/usr/bin/chromium',
+  });
+  const results = [];
+  for (const path of paths) {
+    const context = await browser.newContext({ locale: 'kk' });
+    const first = await visit(context, base + path, true);
+    const again = await visit(context, base + path, false);
+    results.push({ path, first, returnBytes: again.bytes });
+    await context.close();
+  }
+  await browser.close();
+  console.log(JSON.stringify(results));
+})();
