@@ -67,18 +67,18 @@ base.test.describe('without JavaScript', () => {
     await base.expect(page.locator('.account-name')).toHaveText(CITIZEN.name);
     await base.expect(page.getByRole('heading', { level: 1 })).toHaveText('Personal cabinet');
     // A request registered (through the API, signed with OpenSSL) reads with its status and history.
-    const id = await guardianshipDraft(page.request);
-    await submitSigned(page.request, id, CITIZEN.iin);
+    const request = await guardianshipDraft(page.request);
+    await submitSigned(page.request, request, CITIZEN.iin);
     await page.goto('/cabinet');
     await page.locator('#filter-status').selectOption('registered');
     await page.getByRole('button', { name: 'Show' }).click();
     await base.expect(page).toHaveURL(/status=registered/);
-    await page.locator(`.application-list a[href="/applications/${id}"]`).first().click();
+    await page.locator(`.application-list a[href="/applications/${request}"]`).first().click();
     await base.expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Request \d{4}-\d{6}$/);
     await base.expect(page.locator('dd.status')).toContainText('Registered');
     await base.expect(page.locator('#timeline-title')).toBeVisible();
     await base.expect(page.locator('main noscript')).toHaveCount(0);
-    await page.goto(`/applications/${id}/edit`);
+    await page.goto(`/applications/${request}/edit`);
     await base.expect(page.locator('main noscript .notice-warning')).toContainText('This page works only with JavaScript turned on');
     await context.close();
   });
