@@ -412,7 +412,13 @@ mod tests {
 
     #[test]
     fn pages_that_read_without_script_do_not_say_they_need_it() {
-        for reads in ["/", "/login", "/cabinet", "/services/x", "/applications/abc"] {
+        for reads in [
+            "/",
+            "/login",
+            "/cabinet",
+            "/services/x",
+            "/applications/abc",
+        ] {
             assert!(!needs_script(reads), "{reads}");
         }
         for needs in [

@@ -40,7 +40,30 @@ pub fn PageTitle(
     });
     view! {
         <h1 tabindex="-1" node_ref=heading>
-            {move || text.get()}
+            {move || numbers_whole(&text.get())}
         </h1>
     }
+}
+
+/// The text with each word that holds a number with a hyphen (a registration number
+/// `2026-000005`, a date) in a `nowrap` span: a narrow screen breaks the line before it, never
+/// at its hyphen.
+fn numbers_whole(text: &str) -> impl IntoView + use<> {
+    text.split(' ')
+        .enumerate()
+        .map(|(i, word)| {
+            // No empty text before the first word: the server would render it as a space.
+            let space = (i > 0).then_some(" ");
+            let number = word.contains('-') && word.chars().any(|c| c.is_ascii_digit());
+            let word = word.to_string();
+            view! {
+                {space}
+                {if number {
+                    leptos::either::Either::Left(view! { <span class="nowrap">{word}</span> })
+                } else {
+                    leptos::either::Either::Right(word)
+                }}
+            }
+        })
+        .collect_view()
 }

@@ -48,9 +48,34 @@ fn documents_list(i18n: I18n, docs: Vec<DocumentView>) -> impl IntoView {
     }
 }
 
-fn variant_facts(i18n: I18n, v: VariantView, several: bool) -> impl IntoView {
+/// A variant's term and fee, under its name when the service has several.
+fn variant_terms(i18n: I18n, v: &VariantView, several: bool) -> impl IntoView + use<> {
     let term = v.term.clone();
     let fee = v.fee.clone();
+    // Where the regulation gives the portal its own term, both are shown, each named.
+    let portal = v.portal_term.clone();
+    let term_label = if portal.is_some() {
+        "service.office_term"
+    } else {
+        "service.term"
+    };
+    view! {
+        {several.then(|| view! { <h3>{v.name.clone()}</h3> })}
+        <dl class="summary">
+            {portal.map(|p| view! {
+                <dt>{move || i18n.t("service.portal_term")}</dt>
+                <dd>{move || term_text(i18n, p.days, p.kind)}</dd>
+            })}
+            <dt>{move || i18n.t(term_label)}</dt>
+            <dd>{move || term_text(i18n, term.days, term.kind)}</dd>
+            <dt>{move || i18n.t("service.fee")}</dt>
+            <dd>{move || fee_text(i18n, fee.as_ref())}</dd>
+        </dl>
+    }
+}
+
+/// A variant's documents to prepare, under its name when the service has several.
+fn variant_documents(i18n: I18n, v: VariantView, several: bool) -> impl IntoView {
     view! {
         <section class="variant" aria-labelledby=format!("variant-{}", v.id)>
             {if several {
@@ -58,13 +83,6 @@ fn variant_facts(i18n: I18n, v: VariantView, several: bool) -> impl IntoView {
             } else {
                 view! { <h3 id=format!("variant-{}", v.id)>{move || i18n.t("service.documents")}</h3> }.into_any()
             }}
-            <dl class="summary">
-                <dt>{move || i18n.t("service.term")}</dt>
-                <dd>{move || term_text(i18n, term.days, term.kind)}</dd>
-                <dt>{move || i18n.t("service.fee")}</dt>
-                <dd>{move || fee_text(i18n, fee.as_ref())}</dd>
-            </dl>
-            {several.then(|| view! { <h4>{move || i18n.t("service.documents")}</h4> })}
             {documents_list(i18n, v.documents.clone())}
         </section>
     }
@@ -197,21 +215,33 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
             <dt>{move || i18n.t("service.regulation")}</dt>
             <dd>{service.regulation.clone()}</dd>
         </dl>
+        <section aria-labelledby="terms-heading">
+            <h2 id="terms-heading">{move || i18n.t("service.terms_heading")}</h2>
+            {service.variants.iter().map(|v| variant_terms(i18n, v, several)).collect_view()}
+        </section>
         <section aria-labelledby="prepare-heading">
             <h2 id="prepare-heading">{move || i18n.t("service.prepare")}</h2>
-            {service.variants.iter().cloned().map(|v| variant_facts(i18n, v, several)).collect_view()}
+            {service.variants.iter().cloned().map(|v| variant_documents(i18n, v, several)).collect_view()}
         </section>
         <section aria-labelledby="provider-heading">
             <h2 id="provider-heading">{move || i18n.t("service.provider")}</h2>
-            {service.providers.iter().map(|p| view! {
-                <div class="provider">
-                    <h3>{p.name.clone()}</h3>
-                    <dl class="summary">
-                        {p.address.clone().map(|a| view! { <dt>{move || i18n.t("provider.address")}</dt><dd>{a}</dd> })}
-                        {p.hours.clone().map(|h| view! { <dt>{move || i18n.t("provider.hours")}</dt><dd>{h}</dd> })}
-                        {p.phone.clone().map(|t| view! { <dt>{move || i18n.t("provider.phone")}</dt><dd>{t}</dd> })}
-                    </dl>
-                </div>
+            {service.providers.iter().map(|p| {
+                // Where the regulation gives no way to reach the provider, the unified contact
+                // centre does.
+                let unknown = p.address.is_none() && p.hours.is_none() && p.phone.is_none();
+                view! {
+                    <div class="provider">
+                        <h3>{p.name.clone()}</h3>
+                        <dl class="summary">
+                            {p.address.clone().map(|a| view! { <dt>{move || i18n.t("provider.address")}</dt><dd>{a}</dd> })}
+                            {p.hours.clone().map(|h| view! { <dt>{move || i18n.t("provider.hours")}</dt><dd>{h}</dd> })}
+                            {p.phone.clone().map(|t| view! { <dt>{move || i18n.t("provider.phone")}</dt><dd class="nowrap">{t}</dd> })}
+                        </dl>
+                        {unknown.then(|| view! {
+                            <p class="provider-unknown">{move || i18n.t("provider.ask_contact_centre")}</p>
+                        })}
+                    </div>
+                }
             }).collect_view()}
         </section>
         <section aria-labelledby="apply-heading">

@@ -47,6 +47,8 @@ pub struct ServiceSummary {
     pub applicants: Applicants,
     pub channels: Vec<Channel>,
     pub online: bool,
+    /// The term of an application made on the portal (where the service takes them), else
+    /// the provider's.
     pub term: TermSpec,
     pub fee: Option<FeeView>,
 }
@@ -126,7 +128,10 @@ impl DocumentView {
 pub struct VariantView {
     pub id: String,
     pub name: String,
+    /// The provider's term (at its office).
     pub term: TermSpec,
+    /// The term of an application made on the portal, where the regulation gives its own.
+    pub portal_term: Option<TermSpec>,
     pub fee: Option<FeeView>,
     pub documents: Vec<DocumentView>,
     /// The form keeps all three languages: the app switches language without refetching it
@@ -151,6 +156,7 @@ impl VariantView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceDetail {
     pub summary: ServiceSummary,
+    /// The regulation as a reader cites it, in the answer's language.
     pub regulation: String,
     pub result: ResultKind,
     pub result_description: String,
@@ -182,7 +188,10 @@ impl ServiceSummary {
             applicants: s.applicants,
             channels: s.channels.clone(),
             online: s.online(),
-            term: main.term.clone(),
+            term: main
+                .portal_term
+                .clone()
+                .unwrap_or_else(|| main.term.clone()),
             fee: variant_fee(main, mci_tenge),
         }
     }
@@ -192,7 +201,7 @@ impl ServiceDetail {
     pub fn new(s: &Service, providers: &[Provider], lang: Lang, mci_tenge: u32) -> ServiceDetail {
         ServiceDetail {
             summary: ServiceSummary::new(s, lang, mci_tenge),
-            regulation: s.regulation.clone(),
+            regulation: s.regulation_title.get(lang).to_string(),
             result: s.result,
             result_description: s.result_description.get(lang).to_string(),
             providers: s
@@ -208,6 +217,7 @@ impl ServiceDetail {
                     id: v.id.clone(),
                     name: v.name.get(lang).to_string(),
                     term: v.term.clone(),
+                    portal_term: v.portal_term.clone(),
                     fee: variant_fee(v, mci_tenge),
                     documents: v
                         .documents

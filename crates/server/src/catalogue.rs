@@ -77,11 +77,9 @@ mod tests {
                 s.id
             );
             for v in &s.variants {
-                assert!(
-                    v.term.days > 0 && !v.term.source.is_empty(),
-                    "{}: term",
-                    s.id
-                );
+                for term in std::iter::once(&v.term).chain(&v.portal_term) {
+                    assert!(term.days > 0 && !term.source.is_empty(), "{}: term", s.id);
+                }
                 for d in &v.documents {
                     assert!(d.name.missing().is_empty(), "{}: document {}", s.id, d.id);
                 }
@@ -118,6 +116,54 @@ mod tests {
             qyzmet_domain::calendar::DayKind::Calendar
         );
         assert!(guardianship.channels.contains(&Channel::StateCorporation));
+    }
+
+    /// Each service's due date for an application registered on the portal on Monday
+    /// 14 December 2026 (the registration day not counted; 16 December, 1–2 and 7 January are
+    /// holidays and 4 January a day off), counted by hand from the regulation's rule.
+    #[test]
+    fn a_portal_application_is_due_as_its_regulation_says() {
+        use qyzmet_domain::calendar::WorkCalendar;
+        let c = real();
+        let registered = time::macros::date!(2026 - 12 - 14);
+        let expected = [
+            // 000 annexes 1–3, the Standard: 15 working days — across 16 Dec and the New Year.
+            ("survey-licence", "main", "2027-01-08"),
+            ("design-licence", "main", "2027-01-08"),
+            ("construction-licence", "main", "2027-01-08"),
+            // 000 annex 4: two working days (office only; the provider's term).
+            ("project-management-accreditation", "main", "2026-12-17"),
+            // 000 annex 5 and 001 §5: 30 working days.
+            ("expert-attestation-shymkent", "main", "2027-01-29"),
+            ("expert-attestation-almaty", "main", "2027-01-29"),
+            // 002 §9 item 11: 10 and 15 *calendar* days from applying on the portal (the
+            // office's 10 and 15 working days would end 29 Dec and 8 Jan).
+            ("cultural-export-certificate", "main", "2026-12-24"),
+            ("monument-restoration-agreement", "main", "2026-12-29"),
+            // 003 §5: issue 9, re-issue 3, duplicate 2 working days.
+            ("grain-warehouse-licence", "issue", "2026-12-28"),
+            ("grain-warehouse-licence", "reissue", "2026-12-18"),
+            ("grain-warehouse-licence", "duplicate", "2026-12-17"),
+            // 004 §5: 30 calendar days.
+            ("guardianship", "main", "2027-01-13"),
+        ];
+        let calendar = WorkCalendar::kazakhstan();
+        for (service, variant, due) in expected {
+            let s = c.service(service).unwrap_or_else(|| panic!("{service}"));
+            let v = s
+                .variant(variant)
+                .unwrap_or_else(|| panic!("{service} {variant}"));
+            let got = calendar.due_date(registered, v.term_on_portal());
+            assert_eq!(got.to_string(), due, "{service} ({variant})");
+        }
+        // Every service is in the table.
+        for s in &c.services {
+            assert!(
+                expected.iter().any(|(id, ..)| *id == s.id),
+                "{}: add its due date",
+                s.id
+            );
+        }
     }
 
     #[test]

@@ -348,3 +348,41 @@ async fn a_request_and_the_cabinet_read_without_script_for_their_applicant_only(
     .await;
     assert!(!html.contains(&number), "nor does a visitor's");
 }
+
+#[tokio::test]
+async fn an_office_only_service_says_how_to_reach_its_provider_and_cites_its_regulation() {
+    let s = start().await;
+    for (lang, act) in [
+        (
+            "kk",
+            "Шымкент қаласы әкімдігінің 2018 жылғы 29 қазандағы № 219 қаулысы, 4-қосымша",
+        ),
+        (
+            "ru",
+            "Постановление акимата города Шымкент от 29 октября 2018 года № 219, приложение 4",
+        ),
+        (
+            "en",
+            "Shymkent city akimat resolution No. 219 of 29 October 2018, annex 4",
+        ),
+    ] {
+        let (status, html) = page(
+            &s,
+            &browser(),
+            "/services/project-management-accreditation",
+            lang,
+        )
+        .await;
+        assert_eq!(status, 200);
+        let body = first_paint(&html);
+        assert!(
+            body.contains(act),
+            "{lang}: the regulation cited in its language"
+        );
+        assert!(!body.contains("000 annex"), "{lang}: no internal code");
+        assert!(body.contains("1414"), "{lang}: the unified contact centre");
+    }
+    // A provider whose address the regulation gives is not sent to 1414.
+    let (_, html) = page(&s, &browser(), "/services/expert-attestation-almaty", "en").await;
+    assert!(!first_paint(&html).contains("1414"));
+}

@@ -1,7 +1,7 @@
 // The narrowest screens the portal promises (320 px, or 640 px at 200 % zoom): no page
 // scrolls sideways, and the pages stay free of accessibility violations there.
 const { test, expect, expectAccessible, expectNoHorizontalScroll } = require('../support/harness');
-const { CITIZEN } = require('../support/drafts');
+const { CITIZEN, session, guardianshipDraft, submitSigned } = require('../support/drafts');
 
 test.use({ locale: 'kk-KZ', viewport: { width: 320, height: 640 } });
 
@@ -38,4 +38,49 @@ test('the one-time code step and the EDS way of registering fit 320 px', async (
   await expect(page.getByLabel('Кілт файлы (.p12)')).toBeVisible();
   await expectNoHorizontalScroll(page);
   await expectAccessible(page, 'register with EDS at 320 px');
+});
+
+/** Every word of every heading on one line: a line may end between words or after a word's
+ * own hyphen ("ата-/анасының"), never inside a word without one, and never inside a number
+ * (a registration number "2026-000005" at its hyphen). */
+async function expectHeadingWordsWhole(page, label) {
+  const broken = await page.evaluate(() => {
+    const found = [];
+    for (const heading of document.querySelectorAll('main h1, main h2, main h3')) {
+      const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.textContent.matchAll(/\d[\d-]*\d|[^\s-]+-?/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) found.push(`${heading.tagName} "${m[0]}"`);
+        }
+      }
+    }
+    return found;
+  });
+  expect(broken, `words broken across lines on ${label}`).toEqual([]);
+}
+
+test('headings keep their words and numbers whole on a 360 px phone in Kazakh', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'the viewport is set here; one project suffices');
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 360, height: 740 });
+  const services = (await (await page.request.get('/api/services?lang=kk')).json()).services;
+  for (const path of ['/', '/login', '/register', ...services.map((s) => `/services/${s.id}`)]) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).not.toBeEmpty();
+    await expectHeadingWordsWhole(page, path);
+    await expectNoHorizontalScroll(page);
+  }
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const id = await guardianshipDraft(page.request);
+  await submitSigned(page.request, id, CITIZEN.iin);
+  for (const path of ['/cabinet', `/applications/${id}`]) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).not.toBeEmpty();
+    await expectHeadingWordsWhole(page, path);
+  }
+  await expect(page.locator('h1 .nowrap')).toHaveText(/^\d{4}-\d{6}$/);
 });

@@ -116,6 +116,7 @@ fn check_service(file: &str, s: &Service, providers: &[Provider]) -> Result<(), 
     }
     check_text(file, id, "name", &s.name)?;
     check_text(file, id, "description", &s.description)?;
+    check_text(file, id, "regulation_title", &s.regulation_title)?;
     check_text(file, id, "result_description", &s.result_description)?;
     if s.providers.is_empty() {
         return fail("providers", "names no provider");
@@ -205,6 +206,7 @@ source = "reg"
             r#"[service]
 id = "s"
 regulation = "000"
+regulation_title = {{ kk = "қаулы", ru = "постановление", en = "resolution" }}
 name = {{ kk = "к", ru = "р", en = "e" }}
 description = {{ kk = "к", ru = "р", en = "e" }}
 category = "culture"

@@ -185,7 +185,13 @@ pub struct Document {
 pub struct Variant {
     pub id: String,
     pub name: Text,
+    /// The term as the regulation states it for the provider (at its office, or where it
+    /// states only one).
     pub term: TermSpec,
+    /// The term of an application made on the portal, where the regulation gives one of its
+    /// own (002: "10 (он) күнтізбелік күн from applying on the portal").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_term: Option<TermSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<Fee>,
     pub documents: Vec<Document>,
@@ -193,6 +199,13 @@ pub struct Variant {
     pub form: Option<FormSchema>,
     #[serde(default)]
     pub steps: ServiceSteps,
+}
+
+impl Variant {
+    /// The term an application made here, on the portal, is due by.
+    pub fn term_on_portal(&self) -> Term {
+        self.portal_term.as_ref().unwrap_or(&self.term).term()
+    }
 }
 
 /// The required documents (id, required) with no file among `attached` (document ids), in
@@ -223,8 +236,12 @@ impl Variant {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Service {
     pub id: String,
-    /// Which regulation (and annex) defines it, e.g. `000 annex 1`.
+    /// Which regulation (and annex) defines it, e.g. `000 annex 1` (the file in
+    /// `regulations/`; the catalogue's order).
     pub regulation: String,
+    /// The act as a reader cites it, in each language ("Shymkent city akimat resolution
+    /// No. 219 of 29 October 2018, annex 4").
+    pub regulation_title: Text,
     pub name: Text,
     pub description: Text,
     pub category: Category,

@@ -169,7 +169,7 @@ pub(super) async fn register_signed(
     let submission = Submission {
         account_id: current.account.id,
         application_id: stored.id,
-        term: variant.term.term(),
+        term: variant.term_on_portal(),
         steps: variant.steps,
         outgoing_document: &document,
         signature: &signature,
