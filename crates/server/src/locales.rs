@@ -63,6 +63,84 @@ mod tests {
     use qyzmet_domain::status::{Status, TransitionError};
     use std::collections::BTreeSet;
 
+    /// `locales/GLOSSARY.md`'s ruled-out variants, per language: (key prefix, word).
+    fn ruled_out() -> Vec<(Lang, String, String)> {
+        let glossary = include_str!("../../../locales/GLOSSARY.md");
+        let mut rules = Vec::new();
+        for row in glossary.lines().filter(|l| l.starts_with('|')).skip(2) {
+            let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+            assert_eq!(cells.len(), 6, "a glossary row has six cells: {row}");
+            for (lang, cell) in [(Lang::Kk, cells[4]), (Lang::Ru, cells[5])] {
+                for entry in cell.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+                    let (scope, word) = entry.split_once(": ").unwrap_or(("", entry));
+                    rules.push((lang, scope.to_string(), word.to_lowercase()));
+                }
+            }
+        }
+        rules
+    }
+
+    /// The catalogue's texts in `lang` (`kk = "…"` entries of every TOML file).
+    fn catalogue_texts(lang: Lang) -> Vec<(String, String)> {
+        let dir = std::path::Path::new(crate::DEFAULT_CATALOGUE_DIR);
+        let mut files = vec![dir.join("index.toml")];
+        files.extend(
+            std::fs::read_dir(dir.join("services"))
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        );
+        let marker = format!("{} = \"", lang.code());
+        let mut texts = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (at, _) in text.match_indices(&marker) {
+                let rest = &text[at + marker.len()..];
+                let value = &rest[..rest.find('"').unwrap_or(rest.len())];
+                texts.push((file.display().to_string(), value.to_string()));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn the_glossary_is_kept() {
+        let rules = ruled_out();
+        assert!(rules.len() >= 5, "the glossary's rules were read");
+        let mut found = Vec::new();
+        for (lang, scope, word) in &rules {
+            for key in keys(*lang).filter(|k| k.starts_with(scope.as_str())) {
+                if message(*lang, key).to_lowercase().contains(word.as_str()) {
+                    found.push(format!("{lang} {key}: «{word}»"));
+                }
+            }
+            if scope.is_empty() {
+                for (file, text) in catalogue_texts(*lang) {
+                    if text.to_lowercase().contains(word.as_str()) {
+                        found.push(format!("{lang} {file}: «{word}» in «{text}»"));
+                    }
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "variants the glossary rules out:\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_glossary_check_finds_a_ruled_out_word() {
+        // The check above would pass vacuously if it never matched: a word it must catch.
+        let rules = ruled_out();
+        assert!(rules.iter().any(|(l, s, w)| *l == Lang::Kk
+            && s.is_empty()
+            && "Өтінімді ашу".to_lowercase().contains(w.as_str())));
+        assert!(rules.iter().any(|(l, s, w)| *l == Lang::Ru
+            && s == "result.title."
+            && "Сертификат".to_lowercase().contains(w.as_str())));
+        assert!(!catalogue_texts(Lang::Kk).is_empty());
+    }
+
     #[test]
     fn every_key_exists_in_every_language() {
         let sets: Vec<BTreeSet<&String>> = Lang::ALL.iter().map(|l| keys(*l).collect()).collect();

@@ -115,7 +115,7 @@ test('a company registers with its head\'s EDS authentication key', async ({ pag
   await expect(page.getByRole('alert')).toContainText('ЭЦҚ-сымен тіркеледі');
   await page.getByLabel(/^ЭЦҚ/).check();
   await page.getByLabel('Кілт файлы (.p12)').setInputFiles(key('091240004563-auth.p12'));
-  await page.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await page.getByLabel('Кілттің құпия сөзі').fill(PASSWORD);
   await expectAccessible(page, 'register with EDS');
   await page.getByRole('button', { name: 'Тіркелу', exact: true }).click();
   await expect(page.getByRole('navigation', { name: 'Тіркелгі' })).toContainText('«Құрылыс Жоба» ЖШС');

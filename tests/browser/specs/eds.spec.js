@@ -12,17 +12,17 @@ test('login with the EDS authentication key opens the account its certificate na
   await page.goto('/login');
   const eds = page.getByRole('region', { name: 'ЭЦҚ арқылы кіру' });
   await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-auth.p12'));
-  await eds.getByLabel('Кілттің құпиясөзі').fill('wrong-password');
+  await eds.getByLabel('Кілттің құпия сөзі').fill('wrong-password');
   await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
   const summary = page.locator('.error-summary');
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('alert')).toContainText('Құпиясөз бұл кілт файлын ашпайды.');
-  await expect(eds.getByLabel('Кілттің құпиясөзі')).toHaveAccessibleDescription(/Құпиясөз бұл кілт файлын ашпайды/);
+  await expect(summary.getByRole('alert')).toContainText('Құпия сөз бұл кілт файлын ашпайды.');
+  await expect(eds.getByLabel('Кілттің құпия сөзі')).toHaveAccessibleDescription(/Құпия сөз бұл кілт файлын ашпайды/);
   await expectAccessible(page, 'EDS login with a wrong password');
 
   // The signing key is not for logging in: the server says so.
   await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-signing.p12'));
-  await eds.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await eds.getByLabel('Кілттің құпия сөзі').fill(PASSWORD);
   await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
   await expect(summary).toContainText('бұл кілт осы әрекетке арналмаған');
 
@@ -50,7 +50,7 @@ test('a citizen signs with the demo .p12 in the browser and gets a registration 
   // An expired key opens in the browser, but the server refuses the signature.
   const eds = page.getByRole('region', { name: 'Сіздің ЭЦҚ' });
   await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('test/880315412341-expired.p12'));
-  await eds.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await eds.getByLabel('Кілттің құпия сөзі').fill(PASSWORD);
   await eds.getByRole('button', { name: 'Кілтті тексеру' }).click();
   await eds.getByRole('button', { name: 'Қол қойып, жіберу' }).click();
   await expect(page.getByRole('alert')).toContainText('сертификаттың қолданылу мерзімі өтіп кеткен');
@@ -94,7 +94,7 @@ test('a file that is not a key gets its own message beside the file field', asyn
   await page.goto('/login');
   const eds = page.getByRole('region', { name: 'ЭЦҚ арқылы кіру' });
   await eds.getByLabel('Кілт файлы (.p12)').setInputFiles({ name: 'scan.p12', mimeType: 'application/x-pkcs12', buffer: PDF });
-  await eds.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await eds.getByLabel('Кілттің құпия сөзі').fill(PASSWORD);
   await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
   await expect(page.getByRole('alert')).toContainText('Бұл файл PKCS#12 кілт файлы емес.');
   await expect(eds.getByLabel('Кілт файлы (.p12)')).toHaveAttribute('aria-invalid', 'true');
@@ -243,7 +243,7 @@ test('an officer works the queue and signs a refusal with their key in the brows
 
   await form.getByLabel('Бас тарту себебі').fill('Денсаулық туралы анықтаманың мерзімі өткен.');
   await form.getByLabel('Кілт файлы (.p12)').setInputFiles(key('770214324684-signing.p12'));
-  await form.getByLabel('Кілттің құпиясөзі').fill(PASSWORD);
+  await form.getByLabel('Кілттің құпия сөзі').fill(PASSWORD);
   await form.getByRole('button', { name: 'Шешімге ЭЦҚ-мен қол қою' }).click();
   await expect(page.locator('#officer-announcement')).toHaveText('Өтініш күйі өзгерді: Бас тартылды.');
   await expect(page.getByRole('region', { name: 'Шешім' })).toHaveCount(0);
