@@ -29,21 +29,21 @@ test('an empty login form shows the error summary, focused, with links to each f
 test('the IIN is checked by the domain rules before anything is sent, and nothing typed is lost', async ({ page }) => {
   await page.goto('/login');
   await page.getByLabel('ЖСН немесе БСН').fill('801201700123');
-  await page.getByLabel('Құпия сөз').fill('some password');
+  await page.getByLabel('Құпия сөз', { exact: true }).fill('some password');
   await page.getByRole('button', { name: 'Кіру', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('ЖСН-нің 7-цифры 1-ден 6-ға дейін болуы керек.');
   await expect(page.getByLabel('ЖСН немесе БСН')).toHaveValue('801201700123');
-  await expect(page.getByLabel('Құпия сөз')).toHaveValue('some password');
+  await expect(page.getByLabel('Құпия сөз', { exact: true })).toHaveValue('some password');
 });
 
 test('a wrong password gets the server\'s message; the right one logs in and shows the name', async ({ page }, testInfo) => {
   await page.goto('/login');
   await page.getByLabel('ЖСН немесе БСН').fill(CITIZEN.iin);
-  await page.getByLabel('Құпия сөз').fill('not-the-password');
+  await page.getByLabel('Құпия сөз', { exact: true }).fill('not-the-password');
   await page.getByRole('button', { name: 'Кіру', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('ЖСН/БСН немесе құпия сөз дұрыс емес.');
 
-  await page.getByLabel('Құпия сөз').fill(CITIZEN.password);
+  await page.getByLabel('Құпия сөз', { exact: true }).fill(CITIZEN.password);
   const sent = await askForCode(page, page.getByRole('button', { name: 'Кіру', exact: true }));
   // The second factor: a code to the phone the state holds, masked; TEST outbox named.
   await expect(page.getByRole('heading', { level: 2, name: 'Телефонға келген кодты енгізіңіз' })).toBeVisible();
@@ -82,7 +82,7 @@ test('registration proves the person: a code to the state\'s phone, server error
   await id.fill(person.id);
   await expect(page.getByText('Бұл дұрыс ЖСН.')).toBeVisible();
   await page.getByLabel('Электрондық пошта').fill('talgat@example.kz');
-  await page.getByLabel('Құпия сөз').fill('qwerty123');
+  await page.getByLabel('Құпия сөз', { exact: true }).fill('qwerty123');
   const sent = await askForCode(page, page.getByRole('button', { name: 'Код жіберу', exact: true }));
   // The code went to the masked phone; no name is shown before the proof.
   await expect(page.locator('#code-sent')).toContainText('+7 705 *** ** 68');
@@ -91,14 +91,14 @@ test('registration proves the person: a code to the state\'s phone, server error
   await page.getByLabel('SMS-тегі код').fill(await codeFor(page.request, PHONES[person.id], sent));
   await page.getByRole('button', { name: 'Тіркелу', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('Бұл құпия сөз тым жиі қолданылады.');
-  await expect(page.getByLabel('Құпия сөз')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Құпия сөз', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expect(id).toHaveValue(person.id);
   await expectAccessible(page, 'register with a server error');
   await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'register-errors');
 
   // The code was not spent by the refused password.
-  await page.getByLabel('Құпия сөз').fill('талғат-құпия-2026');
+  await page.getByLabel('Құпия сөз', { exact: true }).fill('талғат-құпия-2026');
   await page.getByRole('button', { name: 'Тіркелу', exact: true }).click();
   await expect(page.getByRole('navigation', { name: 'Тіркелгі' })).toContainText(person.name);
 });
@@ -109,7 +109,7 @@ test('a company registers with its head\'s EDS authentication key', async ({ pag
   await page.getByLabel('ЖСН немесе БСН').fill('091240004563');
   await expect(page.getByText('Бұл дұрыс БСН.')).toBeVisible();
   await page.getByLabel('Электрондық пошта').fill('info@qurylys.example.kz');
-  await page.getByLabel('Құпия сөз').fill('құрылыс-жоба-2026');
+  await page.getByLabel('Құпия сөз', { exact: true }).fill('құрылыс-жоба-2026');
   // A code is not for companies: the server says to use EDS.
   await page.getByRole('button', { name: 'Код жіберу', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('ЭЦҚ-сымен тіркеледі');
@@ -168,7 +168,7 @@ test('a hostile ?next= after login lands on this site, never another', async ({ 
     await page.context().clearCookies();
     await page.goto(`/login?next=${encodeURIComponent(next)}`);
     await page.getByLabel('ЖСН немесе БСН').fill(CITIZEN.iin);
-    await page.getByLabel('Құпия сөз').fill(CITIZEN.password);
+    await page.getByLabel('Құпия сөз', { exact: true }).fill(CITIZEN.password);
     const sent = await askForCode(page, page.getByRole('button', { name: 'Кіру', exact: true }));
     await enterCode(page, CITIZEN.iin, sent);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Мемлекеттік қызметтер');

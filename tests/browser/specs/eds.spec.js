@@ -215,7 +215,7 @@ test('an officer works the queue and signs a refusal with their key in the brows
   // The officer logs in through the page.
   await page.goto('/login');
   await page.getByLabel('ЖСН немесе БСН').fill('770214324684');
-  await page.getByLabel('Құпия сөз').fill('Officer-demo-2026');
+  await page.getByLabel('Құпия сөз', { exact: true }).fill('Officer-demo-2026');
   const sent = await askForCode(page, page.getByRole('button', { name: 'Кіру', exact: true }));
   await enterCode(page, '770214324684', sent);
   await page.getByRole('navigation', { name: 'Тіркелгі' }).getByRole('link', { name: 'Өтініштер кезегі' }).click();

@@ -28,7 +28,7 @@ test('the one-time code step and the EDS way of registering fit 320 px', async (
   test.skip(testInfo.project.name !== 'desktop', 'the viewport is set here; one project suffices');
   await page.goto('/login');
   await page.getByLabel('ЖСН немесе БСН').fill(CITIZEN.iin);
-  await page.getByLabel('Құпия сөз').fill(CITIZEN.password);
+  await page.getByLabel('Құпия сөз', { exact: true }).fill(CITIZEN.password);
   await page.getByRole('button', { name: 'Кіру', exact: true }).click();
   await expect(page.locator('#code')).toBeFocused();
   await expectNoHorizontalScroll(page);
