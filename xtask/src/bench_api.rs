@@ -186,8 +186,17 @@ fn worker_sign(server: &Server) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The first-paint budgets alone, on a release server with the demo citizen logged in.
-pub fn first_paint_only() -> anyhow::Result<()> {
+/// A release server with the demo citizen logged in: the server, the cookie jar and the
+/// session cookie, a small PDF, and one complete draft of theirs.
+struct Bench {
+    server: Server,
+    jar: std::path::PathBuf,
+    cookie: String,
+    pdf: std::path::PathBuf,
+    one: String,
+}
+
+fn bench_server() -> anyhow::Result<Bench> {
     tools::build_server()?;
     let server = Server::start(
         &crate::target_dir().join("release").join("qyzmet-server"),
@@ -200,7 +209,19 @@ pub fn first_paint_only() -> anyhow::Result<()> {
     let pdf = crate::target_dir().join("bench-small.pdf");
     std::fs::write(&pdf, PDF_HEAD)?;
     let one = complete_draft(&server.base, &jar, &pdf)?;
-    crate::bench_page::run(&server.base, &cookie, &one)
+    Ok(Bench {
+        server,
+        jar,
+        cookie,
+        pdf,
+        one,
+    })
+}
+
+/// The first-paint budgets alone, on a release server with the demo citizen logged in.
+pub fn first_paint_only() -> anyhow::Result<()> {
+    let b = bench_server()?;
+    crate::bench_page::run(&b.server.base, &b.cookie, &b.one)
 }
 
 pub fn run() -> anyhow::Result<()> {
@@ -208,18 +229,13 @@ pub fn run() -> anyhow::Result<()> {
         step("installing wrk from Debian (the load generator)");
         tools::apt_install(&["wrk"])?;
     }
-    tools::build_server()?;
-    let server = Server::start(
-        &crate::target_dir().join("release").join("qyzmet-server"),
-        "bench-data",
-    )?;
-    let jar = crate::target_dir().join("bench-cookies.txt");
-    let _ = std::fs::remove_file(&jar);
-    log_in(&server.base, &jar)?;
-    let cookie = session_cookie(&jar)?;
-    let pdf = crate::target_dir().join("bench-small.pdf");
-    std::fs::write(&pdf, PDF_HEAD)?;
-    let one = complete_draft(&server.base, &jar, &pdf)?;
+    let Bench {
+        server,
+        jar,
+        cookie,
+        pdf,
+        one,
+    } = bench_server()?;
 
     step("load on loopback (wrk: 2 threads, 32 connections, 10 s each)");
     println!("\n| endpoint | requests/s | p50 | p99 |\n|---|---|---|---|");

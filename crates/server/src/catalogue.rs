@@ -1,8 +1,32 @@
 //! Reads the catalogue folder and hands its files to the domain loader, which checks them.
 
 use anyhow::Context;
+use qyzmet_domain::Lang;
+use qyzmet_domain::api::{ServiceDetail, ServiceList, ServiceSummary};
 use qyzmet_domain::catalogue::{Catalogue, loader};
 use std::path::Path;
+
+/// The catalogue in one language: the API's answer (made once, `catalogue_answers`) and what
+/// the home page and the cabinet are rendered with.
+pub fn list(c: &Catalogue, lang: Lang) -> ServiceList {
+    let services = c
+        .services
+        .iter()
+        .map(|s| ServiceSummary::new(s, lang, c.fee_index.tenge))
+        .collect();
+    ServiceList { lang, services }
+}
+
+/// One service's page in one language, if the catalogue has it.
+pub fn detail(c: &Catalogue, id: &str, lang: Lang) -> Option<ServiceDetail> {
+    let service = c.service(id)?;
+    Some(ServiceDetail::new(
+        service,
+        &c.providers,
+        lang,
+        c.fee_index.tenge,
+    ))
+}
 
 pub fn load_dir(dir: &Path) -> anyhow::Result<Catalogue> {
     let index_path = dir.join("index.toml");

@@ -148,7 +148,7 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         notifications::relay_postgres(db.clone(), events.clone(), shutdown.clone());
     }
     let catalogue_answers =
-        catalogue_answers::CatalogueAnswers::new(|lang| http::service_list_of(&catalogue, lang))?;
+        catalogue_answers::CatalogueAnswers::new(|lang| catalogue::list(&catalogue, lang))?;
     let state = Arc::new(AppState {
         catalogue_answers,
         catalogue,

@@ -197,6 +197,23 @@ pub struct StoredDecision {
     pub signed_at: i64,
 }
 
+impl StoredDecision {
+    /// The signed decision as the app reads it (its document and signature in base64).
+    pub fn view(self) -> qyzmet_domain::api::DecisionView {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        qyzmet_domain::api::DecisionView {
+            outcome: self.outcome,
+            reason: self.reason,
+            signer: self.signer,
+            signer_iin: self.signer_iin,
+            signed_at: crate::applications::rfc3339(self.signed_at),
+            document: b64.encode(&self.document),
+            signature: b64.encode(&self.signature),
+        }
+    }
+}
+
 pub async fn decision_of(db: &Db, application_id: i64) -> sqlx::Result<Option<StoredDecision>> {
     let row = sqlx::query("SELECT outcome, reason, document, signature, signer, signer_iin, signed_at FROM decisions WHERE application_id = $1")
         .bind(application_id)

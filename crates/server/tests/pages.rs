@@ -262,6 +262,10 @@ async fn the_login_form_logs_in_without_script() {
     assert_eq!(res.headers()["location"], "/services/guardianship");
     let (_, html) = page(&s, &tab, "/cabinet", "en").await;
     assert!(first_paint(&html).contains("account-name"), "logged in");
+    // The code step's address opened again leads to the login page, not an error.
+    let res = tab.get(s.url("/login/code")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login");
 }
 
 #[tokio::test]

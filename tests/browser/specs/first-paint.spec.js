@@ -118,3 +118,18 @@ test.describe('with JavaScript', () => {
     }
   });
 });
+
+test.describe('the login page on a machine without NCALayer', () => {
+  test.use({ locale: 'en-GB' });
+  // The page no longer probes NCALayer's port on load (a refused connection is a console
+  // error for every visitor); the button is offered, and a click where NCALayer does not run
+  // says so. The click's own refused connection is the one error expected here.
+  test.use({ expectedConsoleErrors: /wss:\/\/127\.0\.0\.1:13579/ });
+
+  test('offers NCALayer and says it does not answer', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByRole('button', { name: 'Log in with NCALayer' }).click();
+    await expect(page.locator('.error-summary')).toContainText('NCALayer does not answer. Check that it is running.');
+    await expect(page.locator('.error-summary')).toBeFocused();
+  });
+});

@@ -437,24 +437,7 @@ pub async fn decision(
 ) -> Result<Json<qyzmet_domain::api::DecisionView>, ApiError> {
     let stored = visible(&state, &current, &id).await?;
     let d = stored_decision(&state, &stored).await?;
-    Ok(Json(decision_view(d)))
-}
-
-/// The signed decision as the app reads it (its document and signature in base64).
-pub(crate) fn decision_view(
-    d: crate::officers::StoredDecision,
-) -> qyzmet_domain::api::DecisionView {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    qyzmet_domain::api::DecisionView {
-        outcome: d.outcome,
-        reason: d.reason,
-        signer: d.signer,
-        signer_iin: d.signer_iin,
-        signed_at: applications::rfc3339(d.signed_at),
-        document: b64.encode(&d.document),
-        signature: b64.encode(&d.signature),
-    }
+    Ok(Json(d.view()))
 }
 
 /// `POST /api/applications/{id}/withdraw`: the applicant takes a registered request back

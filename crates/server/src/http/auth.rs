@@ -2,9 +2,13 @@
 
 use super::RequestLang;
 use super::extract::{ApiJson, CurrentAccount};
+use super::login_steps::{
+    check_code, code_problem, code_step, open_session, over_tls, password_step, send_code,
+    session_view,
+};
 use super::problem::{ApiError, ErrorCode};
 use crate::accounts::{self, ProvenBy, RegisterError};
-use crate::{AppState, challenges, sessions, throttle, verification};
+use crate::{AppState, challenges, sessions, verification};
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -12,36 +16,12 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use qyzmet_domain::api::{
-    AccountView, CodeLogin, CodeSent, EdsChallenge, EdsLogin, IdentityProof, LoginRequest,
-    RegisterRequest, SessionView, TestSms, VerificationRequest,
+    AccountView, CodeLogin, EdsChallenge, EdsLogin, IdentityProof, LoginRequest, RegisterRequest,
+    SessionView, TestSms, VerificationRequest,
 };
 use qyzmet_domain::identifiers::AccountId;
 use std::net::SocketAddr;
 use std::sync::Arc;
-
-/// Served over TLS (directly or behind a proxy that says so): cookies get `Secure`.
-fn over_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
-}
-
-/// The session's view, with a fresh count of the account's other live sessions.
-pub(crate) async fn session_view(
-    state: &AppState,
-    account: AccountView,
-    token: &str,
-    live: sessions::Live,
-) -> Result<SessionView, ApiError> {
-    let other_sessions = sessions::others(&state.db, account.id, token).await?;
-    Ok(SessionView {
-        account,
-        seconds_left: live.seconds_left,
-        absolute_seconds_left: live.absolute_seconds_left,
-        idle_timeout_seconds: sessions::IDLE_TIMEOUT,
-        other_sessions,
-    })
-}
 
 async fn start_session(
     state: &AppState,
@@ -53,24 +33,6 @@ async fn start_session(
     let mut res = (status, Json(view)).into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
-}
-
-/// A new session for `account`: its cookie and what the app shows of it.
-pub(crate) async fn open_session(
-    state: &AppState,
-    headers: &HeaderMap,
-    account: AccountView,
-) -> Result<(HeaderValue, SessionView), ApiError> {
-    let token = sessions::create(&state.db, account.id).await?;
-    let cookie = HeaderValue::from_str(&sessions::cookie(Some(&token), over_tls(headers)))
-        .map_err(ApiError::internal)?;
-    let live = sessions::Live {
-        account_id: account.id,
-        seconds_left: sessions::IDLE_TIMEOUT,
-        absolute_seconds_left: sessions::ABSOLUTE_TIMEOUT,
-    };
-    let view = session_view(state, account, &token, live).await?;
-    Ok((cookie, view))
 }
 
 #[utoipa::path(
@@ -174,72 +136,6 @@ pub async fn registration_code(
     Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
 }
 
-async fn send_code(
-    state: &AppState,
-    purpose: verification::Purpose,
-    subject: &str,
-    phone: &str,
-    lang: qyzmet_domain::Lang,
-) -> Result<CodeSent, ApiError> {
-    match verification::send(&state.db, state.sms.as_ref(), purpose, subject, phone, lang).await {
-        Ok(sent) => Ok(CodeSent {
-            verification_id: sent.id,
-            phone_masked: qyzmet_domain::form::mask_phone(phone),
-            expires_at: crate::applications::rfc3339(sent.expires_at),
-            test_gateway: state.sms.is_test(),
-        }),
-        Err(verification::SendError::TooMany(wait)) => Err(ApiError::throttled(wait)),
-        Err(verification::SendError::Failed(e)) => Err(ApiError::internal(e)),
-    }
-}
-
-fn code_problem(code: &'static str, left: Option<i64>) -> ApiError {
-    let mut params = std::collections::BTreeMap::new();
-    if let Some(left) = left {
-        params.insert("attempts".to_string(), left.to_string());
-    }
-    ApiError {
-        errors: vec![qyzmet_domain::form::FieldError {
-            field: "code".into(),
-            code: code.into(),
-            params,
-        }],
-        ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code)
-    }
-}
-
-/// Checks a one-time code; a wrong one also counts against the client's address, like a
-/// wrong password.
-async fn check_code(
-    state: &AppState,
-    peer: SocketAddr,
-    verification_id: &str,
-    purpose: verification::Purpose,
-    code: &str,
-) -> Result<verification::Proven, ApiError> {
-    let address_key = format!("address:{}", peer.ip());
-    if let Some(seconds) = throttle::locked_for(&state.db, &address_key).await? {
-        return Err(ApiError::throttled(seconds));
-    }
-    match verification::check(&state.db, verification_id, purpose, code).await {
-        Ok(proven) => Ok(proven),
-        Err(verification::CheckError::Db(e)) => Err(ApiError::internal(e)),
-        Err(e) => {
-            if let Some(seconds) =
-                throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS).await?
-            {
-                return Err(ApiError::throttled(seconds));
-            }
-            Err(match e {
-                verification::CheckError::Wrong { attempts_left } => {
-                    code_problem("verification.wrong_code", Some(attempts_left))
-                }
-                _ => code_problem("verification.expired", None),
-            })
-        }
-    }
-}
-
 /// `POST /api/accounts/eds-challenge`: a one-time value to sign with the EDS authentication
 /// key of the IIN/BIN being registered.
 #[utoipa::path(
@@ -269,40 +165,6 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let sent = password_step(&state, &req, peer, lang).await?;
     Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
-}
-
-/// The first factor: the password (throttled per account and address); when right, a code
-/// to the registry's phone.
-pub(crate) async fn password_step(
-    state: &AppState,
-    req: &LoginRequest,
-    peer: SocketAddr,
-    lang: qyzmet_domain::Lang,
-) -> Result<CodeSent, ApiError> {
-    let keys = throttle::LoginKeys::new(&req.login, peer.ip());
-    if let Some(seconds) = keys.locked_for(&state.db).await? {
-        return Err(ApiError::throttled(seconds));
-    }
-    let Some(account) = accounts::authenticate(&state.db, &req.login, &req.password).await? else {
-        return Err(match keys.fail(&state.db).await? {
-            Some(seconds) => ApiError::throttled(seconds),
-            None => ApiError::of(ErrorCode::InvalidCredentials),
-        });
-    };
-    keys.succeeded(&state.db).await?;
-    // The password is right: the second factor is a code to the registry's phone.
-    if account.phone.is_empty() {
-        return Err(ApiError::of(ErrorCode::NoSecondFactor));
-    }
-    let subject = account.id.to_string();
-    send_code(
-        state,
-        verification::Purpose::Login,
-        &subject,
-        &account.phone,
-        lang,
-    )
-    .await
 }
 
 /// Who is logged in and the seconds left; reading it does not extend the session.
@@ -402,27 +264,6 @@ pub async fn code_login(
 ) -> Result<Response, ApiError> {
     let account = code_step(&state, peer, &req).await?;
     start_session(&state, &headers, account, StatusCode::OK).await
-}
-
-/// The second factor: the code sent at the password step; the account it logs in.
-pub(crate) async fn code_step(
-    state: &AppState,
-    peer: SocketAddr,
-    req: &CodeLogin,
-) -> Result<AccountView, ApiError> {
-    let proven = check_code(
-        state,
-        peer,
-        &req.verification_id,
-        verification::Purpose::Login,
-        &req.code,
-    )
-    .await?;
-    match proven.subject.parse::<i64>() {
-        Ok(id) => accounts::find_by_id(&state.db, id).await?,
-        Err(_) => None,
-    }
-    .ok_or_else(|| code_problem("verification.expired", None))
 }
 
 /// A one-time value (two minutes) whose signature proves the holder of an EDS key.

@@ -5,7 +5,7 @@
 //! where the visitor was going. Only forms from this site are taken (`Sec-Fetch-Site`, else
 //! `Origin` against `Host`), as the API takes only requests with its CSRF header.
 
-use super::auth::{code_step, open_session, password_step};
+use super::login_steps::{code_step, open_session, password_step};
 use super::pages::{page_lang, render_page};
 use super::problem::{ApiError, ErrorCode, field_error};
 use crate::AppState;
@@ -164,6 +164,15 @@ pub async fn code(
             .await
         }
     }
+}
+
+/// `GET /login/code` (a code step's address opened again, or bookmarked): the login page.
+pub async fn to_login() -> Response<Body> {
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    res.headers_mut()
+        .insert(header::LOCATION, HeaderValue::from_static("/login"));
+    res
 }
 
 /// The login page again with the problem, answered with the problem's status.

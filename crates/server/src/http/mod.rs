@@ -7,6 +7,7 @@ mod csp;
 mod events;
 pub mod extract;
 mod login_form;
+mod login_steps;
 mod mobile_sign;
 mod officers;
 pub mod openapi;
@@ -17,7 +18,6 @@ pub mod problem;
 mod services;
 mod signing;
 pub use pages::Template;
-pub use services::service_list_of;
 mod static_files;
 mod submission;
 
@@ -132,7 +132,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/login",
             axum::routing::get(pages::route).post(login_form::password),
         )
-        .route("/login/code", axum::routing::post(login_form::code))
+        .route(
+            "/login/code",
+            axum::routing::get(login_form::to_login).post(login_form::code),
+        )
         .fallback_service(static_files::service(state.clone()))
         .with_state(state)
         .layer(CompressionLayer::new())

@@ -5,8 +5,7 @@
 //! the script arrives, and its links and GET forms work without script. The browser then draws
 //! the app over it. Answers are `no-cache` with an ETag, so a return visit costs a 304.
 
-use super::auth::session_view;
-use super::services::{service_detail, service_list};
+use super::login_steps::session_view;
 use crate::{AppState, accounts, sessions};
 use axum::body::Body;
 use axum::extract::State;
@@ -104,7 +103,7 @@ pub async fn render_page(
             preloaded.request = request_page(state, account, id, lang).await;
         } else if path_and_query.split(['?', '#']).next() == Some("/cabinet") {
             preloaded.cabinet = cabinet_page(state, account, path_and_query).await;
-            preloaded.services = Some(service_list(state, lang));
+            preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
         }
     }
     preloaded.session = signed_in.map(|(_, view)| view);
@@ -169,12 +168,12 @@ fn preload(state: &AppState, path_and_query: &str, lang: Lang) -> Preloaded {
     let path = path_and_query.split(['?', '#']).next().unwrap_or("/");
     let mut preloaded = Preloaded::default();
     if path == "/" {
-        preloaded.services = Some(service_list(state, lang));
+        preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
     } else if let Some(id) = path.strip_prefix("/services/")
         && !id.is_empty()
         && !id.contains('/')
     {
-        preloaded.service = service_detail(state, id, lang);
+        preloaded.service = crate::catalogue::detail(&state.catalogue, id, lang);
         preloaded.service_missing = preloaded.service.is_none();
     }
     preloaded
@@ -204,7 +203,7 @@ async fn request_page(
         crate::officers::decision_of(&state.db, stored.id)
             .await
             .ok()?
-            .map(super::applications::decision_view)
+            .map(crate::officers::StoredDecision::view)
     } else {
         None
     };

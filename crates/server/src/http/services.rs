@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qyzmet_domain::api::{Health, ServiceDetail, ServiceList, ServiceSummary};
+use qyzmet_domain::api::{Health, ServiceDetail};
 use std::sync::Arc;
 
 /// `GET /api/health`: readiness for a load balancer — 200 when the database answers and the
@@ -100,39 +100,6 @@ pub async fn list(
     res
 }
 
-/// The catalogue in one language (the API's answer and the home page's first paint).
-pub fn service_list(state: &AppState, lang: qyzmet_domain::Lang) -> ServiceList {
-    service_list_of(&state.catalogue, lang)
-}
-
-pub fn service_list_of(
-    c: &qyzmet_domain::catalogue::Catalogue,
-    lang: qyzmet_domain::Lang,
-) -> ServiceList {
-    let services = c
-        .services
-        .iter()
-        .map(|s| ServiceSummary::new(s, lang, c.fee_index.tenge))
-        .collect();
-    ServiceList { lang, services }
-}
-
-/// One service's page in one language, if the catalogue has it.
-pub fn service_detail(
-    state: &AppState,
-    id: &str,
-    lang: qyzmet_domain::Lang,
-) -> Option<ServiceDetail> {
-    let c = &state.catalogue;
-    let service = c.service(id)?;
-    Some(ServiceDetail::new(
-        service,
-        &c.providers,
-        lang,
-        c.fee_index.tenge,
-    ))
-}
-
 #[utoipa::path(
     get,
     path = "/services/{id}",
@@ -146,7 +113,7 @@ pub async fn detail(
     RequestLang(lang): RequestLang,
     Path(id): Path<String>,
 ) -> Result<Json<ServiceDetail>, ApiError> {
-    service_detail(&state, &id, lang)
+    crate::catalogue::detail(&state.catalogue, &id, lang)
         .map(Json)
         .ok_or_else(|| ApiError::of(ErrorCode::ServiceNotFound))
 }
