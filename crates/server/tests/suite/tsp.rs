@@ -2,9 +2,7 @@
 //! would: `openssl ts -query` asks, the server answers, `openssl ts -verify` accepts the token
 //! for the data and refuses it for other data.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn openssl_verifies_a_time_stamp_token_over_the_data_it_asked_about() {

@@ -1,8 +1,6 @@
 //! Registration, login, sessions, throttling and the CSRF rule, over real HTTP.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use qyzmet_domain::api::{Role, SessionView};
 use serde_json::json;
 

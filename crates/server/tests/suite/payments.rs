@@ -1,8 +1,6 @@
 //! The fee step through the built-in test payment gateway (003: paid before signing).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use qyzmet_domain::api::{ApplicationView, PaymentStatus, PaymentView, Problem};
 use serde_json::json;
 

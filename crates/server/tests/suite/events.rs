@@ -3,9 +3,7 @@
 //! gets what it missed, and on PostgreSQL a change committed through one instance reaches
 //! streams connected to another.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use qyzmet_domain::api::NotificationList;
 use serde_json::json;
 use std::time::Duration;

@@ -2,9 +2,7 @@
 //! submission is checked by OCSP and keeps the answer; with the responder unreachable the
 //! CRL decides and nothing is lost.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// The holder certificate of a demo key file, as PEM, into `dir/<name>`.

@@ -3,8 +3,6 @@
 //! columns) and foreign keys. Each backend is migrated from empty and read back from its own
 //! catalogue, then compared in one neutral form.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 /// One fact about the schema, in a form both backends can be written in.
@@ -197,7 +195,8 @@ async fn postgres_facts(base: &str) -> Facts {
 #[tokio::test]
 #[ignore = "needs PostgreSQL: `cargo xtask test` starts one and runs this with QYZMET_TEST_POSTGRES"]
 async fn both_migration_folders_give_the_same_schema() {
-    let base = common::test_postgres().expect("QYZMET_TEST_POSTGRES names the suite's PostgreSQL");
+    let base =
+        crate::common::test_postgres().expect("QYZMET_TEST_POSTGRES names the suite's PostgreSQL");
     let sqlite = sqlite_facts().await;
     let postgres = postgres_facts(&base).await;
     assert!(sqlite.len() > 50, "the schema was read: {sqlite:#?}");

@@ -2,9 +2,7 @@
 //! consecutive requests sent to alternating instances as a load balancer's round robin does:
 //! nothing a request leaves behind may live in one process only.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use qyzmet_domain::api::{ApplicationView, PaymentStatus, PaymentView};
 use serde_json::json;
 use std::time::Duration;

@@ -2,10 +2,8 @@
 //! password login, one signature for one request, idempotency keys scoped to their
 //! application, the one problem shape for every rejection, the security headers.
 
-mod common;
-
+use crate::common::*;
 use base64::Engine;
-use common::*;
 use qyzmet_domain::api::{ApplicationView, CodeSent, OutgoingDocumentView, SessionView};
 use qyzmet_domain::status::Status;
 use serde_json::json;

@@ -2,9 +2,7 @@
 //! start sweeps it, and any stored file no attachment refers to, while files that rows refer
 //! to stay. The real binary, as an operator runs it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -1,8 +1,6 @@
 //! Drafts, autosave with versions, attachments and the completeness check, over real HTTP.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use qyzmet_domain::api::{ApplicationList, ApplicationView};
 use qyzmet_domain::status::Status;
 use serde_json::json;

@@ -2,8 +2,7 @@
 //! answers with its page in the visitor's language before any script runs, to anyone, logged in
 //! or not — and rendering never takes the server down.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
 

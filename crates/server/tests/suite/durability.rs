@@ -5,10 +5,8 @@
 //! Clients retry what failed as a browser's user would (the submit with the same
 //! Idempotency-Key).
 
-mod common;
-
+use crate::common::*;
 use base64::Engine;
-use common::*;
 use qyzmet_domain::api::{ApplicationView, OutgoingDocumentView};
 use serde_json::json;
 use std::io::{BufRead, BufReader};

@@ -139,7 +139,7 @@ async fn launch(
     std::fs::write(
         dist.path().join("index.html"),
         // The app's own page template (the build only adds its start-up script).
-        include_str!("../../../../index.html"),
+        include_str!("../../../../../index.html"),
     )
     .unwrap();
     std::fs::write(
@@ -317,7 +317,7 @@ pub fn code_in(body: &str) -> String {
 
 /// The phone the demo registry holds for an IIN, or for a BIN its head's.
 pub fn registry_phone(login: &str) -> String {
-    let demo: toml::Value = toml::from_str(include_str!("../../demo/demo.toml")).unwrap();
+    let demo: toml::Value = toml::from_str(include_str!("../../../demo/demo.toml")).unwrap();
     let person_phone = |iin: &str| {
         demo["people"]
             .as_array()

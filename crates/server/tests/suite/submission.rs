@@ -1,11 +1,9 @@
 //! Signing and submitting with the demo EDS keys over real HTTP; every bad certificate the
 //! test PKI issues is refused with its own code; OpenSSL verifies what was stored.
 
-mod common;
-
+use crate::common::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::*;
 use qyzmet_domain::api::{ApplicationView, OutgoingDocumentView};
 use qyzmet_domain::status::Status;
 use serde_json::json;

@@ -1,9 +1,8 @@
 //! The server over real HTTP: a free port, a temp data dir, a temp `dist/`.
 
 use qyzmet_domain::api::{Problem, ServiceDetail, ServiceList};
-mod common;
 
-use common::{plain as client, start};
+use crate::common::{plain as client, start};
 
 #[tokio::test]
 async fn health_reports_the_catalogue() {
@@ -221,7 +220,7 @@ async fn responses_are_compressed_when_asked() {
 #[tokio::test]
 async fn the_openapi_document_describes_every_route_and_its_error_answers() {
     let s = start().await;
-    let res = common::plain()
+    let res = crate::common::plain()
         .get(s.url("/api/openapi.json"))
         .send()
         .await
@@ -300,7 +299,7 @@ async fn the_openapi_document_describes_every_route_and_its_error_answers() {
     let problem = &doc["components"]["schemas"]["Problem"]["properties"];
     assert!(problem.get("code").is_some() && problem.get("errors").is_some());
 
-    let page = common::plain()
+    let page = crate::common::plain()
         .get(s.url("/api/docs"))
         .send()
         .await

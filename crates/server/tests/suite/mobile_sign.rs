@@ -2,9 +2,7 @@
 //! signer with the demo GOST keys over real HTTP: the link, API No. 1 and No. 2, the PUT, the
 //! page's poll, one use per link, refusals the phone shows.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use qyzmet_domain::api::{ApplicationView, MobileSignStatusView, MobileSignView};
 use qyzmet_domain::egov_mobile;
 use qyzmet_domain::status::Status;

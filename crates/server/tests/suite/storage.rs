@@ -3,8 +3,6 @@
 //! Content-addressed puts, multipart for large files, streamed reads, and the sweep that
 //! removes what no attachment row refers to.
 
-mod common;
-
 use futures_util::TryStreamExt;
 use qyzmet_server::storage::FileStore;
 use sha2::{Digest, Sha256};
@@ -100,7 +98,8 @@ async fn the_data_folder_stores_reads_and_sweeps() {
 #[tokio::test]
 #[ignore = "needs an S3 server: `cargo xtask test` starts one and runs this with QYZMET_TEST_OBJECT_STORE"]
 async fn an_s3_bucket_stores_reads_and_sweeps() {
-    let bucket = common::test_object_store().expect("QYZMET_TEST_OBJECT_STORE names a bucket");
+    let bucket =
+        crate::common::test_object_store().expect("QYZMET_TEST_OBJECT_STORE names a bucket");
     // A prefix of its own: the sweep below must not see the other tests' files.
     let url = format!("{bucket}-storage-{}", std::process::id());
     let dir = tempfile::tempdir().unwrap();

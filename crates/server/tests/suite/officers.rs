@@ -2,11 +2,9 @@
 //! status machine, one winner when two officers act at once, and decisions signed with the
 //! officer's EDS that the applicant can verify.
 
-mod common;
-
+use crate::common::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::*;
 use qyzmet_domain::api::{DecisionView, HistoryList, OfficerRequestView, Queue};
 use qyzmet_domain::status::Status;
 use serde_json::json;

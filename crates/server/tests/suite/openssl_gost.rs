@@ -4,11 +4,9 @@
 //! and checks the signature itself (`-noverify`: the chain's CA signatures are in NCA RK's
 //! OIDs, which the portal has verified).
 
-mod common;
-
+use crate::common::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::*;
 
 fn openssl_ok(dir: &std::path::Path, args: &[&str]) {
     let out = openssl_in(dir, args);
