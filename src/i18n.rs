@@ -66,6 +66,29 @@ impl I18n {
         )
     }
 
+    /// A calendar date as the reader's language writes it (14.12.2026, 14 December 2026).
+    pub fn date(&self, date: time::Date) -> String {
+        qyzmet_domain::written::date(date, &|key| self.t(key))
+    }
+
+    /// A stored `YYYY-MM-DD` (a due date, a date answer) as written.
+    pub fn iso_date(&self, raw: &str) -> String {
+        qyzmet_domain::written::iso_date(raw, &|key| self.t(key))
+    }
+
+    /// An RFC 3339 moment, in Kazakhstan's time, as written; unreadable ones shown as they are.
+    pub fn moment(&self, rfc3339: &str) -> String {
+        crate::kz_time::local(rfc3339).map_or_else(
+            || rfc3339.to_string(),
+            |at| qyzmet_domain::written::moment(at, &|key| self.t(key)),
+        )
+    }
+
+    /// A stored local `YYYY-MM-DDTHH:MM` (a testing appointment) as written.
+    pub fn iso_moment(&self, raw: &str) -> String {
+        qyzmet_domain::written::iso_moment(raw, &|key| self.t(key))
+    }
+
     /// Switches language: fetch the messages, then swap them in and remember the choice.
     pub fn switch(&self, lang: Lang) {
         let this = *self;

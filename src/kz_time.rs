@@ -88,16 +88,13 @@ pub fn today() -> time::Date {
     time::Date::from_calendar_date(d.year, month, d.day).unwrap_or(time::Date::MIN)
 }
 
-/// An RFC 3339 moment as Kazakhstan's `YYYY-MM-DD HH:MM`.
-pub fn local_time(rfc3339: &str) -> String {
-    let Some(millis) = clock::parse_millis(rfc3339) else {
-        return rfc3339.to_string();
-    };
-    let d = in_kazakhstan(millis);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        d.year, d.month, d.day, d.hour, d.minute
-    )
+/// Kazakhstan's wall clock at an RFC 3339 moment (minute precision); `I18n::moment` writes it.
+pub fn local(rfc3339: &str) -> Option<time::PrimitiveDateTime> {
+    let d = in_kazakhstan(clock::parse_millis(rfc3339)?);
+    let month = time::Month::try_from(d.month).ok()?;
+    let date = time::Date::from_calendar_date(d.year, month, d.day).ok()?;
+    let time = time::Time::from_hms(d.hour, d.minute, 0).ok()?;
+    Some(time::PrimitiveDateTime::new(date, time))
 }
 
 /// RFC 3339 (UTC) of Unix seconds.
@@ -109,9 +106,11 @@ pub fn iso(unix: i64) -> String {
     )
 }
 
-/// The `YYYY-MM-DD` (UTC) of Unix seconds.
-pub fn date(unix: i64) -> String {
-    iso(unix).chars().take(10).collect()
+/// The calendar date (UTC) of Unix seconds, as a certificate's validity is stated.
+pub fn utc_date(unix: i64) -> time::Date {
+    let d = clock::utc_parts(unix as f64 * 1000.0);
+    let month = time::Month::try_from(d.month).unwrap_or(time::Month::January);
+    time::Date::from_calendar_date(d.year, month, d.day).unwrap_or(time::Date::MIN)
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]
@@ -121,9 +120,12 @@ mod tests {
     #[test]
     fn moments_read_in_kazakhstan_time() {
         // 19:30 UTC is half past midnight the next day in Kazakhstan (UTC+5).
-        assert_eq!(local_time("2026-12-13T19:30:00Z"), "2026-12-14 00:30");
-        assert_eq!(local_time("not a time"), "not a time");
+        assert_eq!(
+            local("2026-12-13T19:30:00Z"),
+            Some(time::macros::datetime!(2026-12-14 00:30))
+        );
+        assert_eq!(local("not a time"), None);
         assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(date(1_796_083_200), "2026-12-01");
+        assert_eq!(utc_date(1_796_083_200), time::macros::date!(2026 - 12 - 01));
     }
 }

@@ -5,7 +5,7 @@
 use crate::answers::{self, Slot};
 use crate::i18n::I18n;
 use leptos::prelude::*;
-use qyzmet_domain::form::{Answers, Field, FieldKind, is_visible};
+use qyzmet_domain::form::{Answers, DateParts, Field, FieldKind, is_visible};
 
 /// An answer as the user reads it: the option's label for a choice, yes/no in words.
 fn shown(i18n: I18n, field: &Field, raw: &str) -> String {
@@ -17,12 +17,15 @@ fn shown(i18n: I18n, field: &Field, raw: &str) -> String {
             .map(|o| o.label.get(lang).to_string())
             .unwrap_or_else(|| raw.to_string()),
         FieldKind::YesNo if !raw.is_empty() => i18n.t(&format!("form.{raw}")),
+        // A draft holds the boxes as typed (`2016-5-4`): written once they make a date.
+        FieldKind::Date => DateParts::of_answer(raw)
+            .and_then(|parts| parts.date().ok())
+            .map_or_else(|| raw.to_string(), |date| i18n.date(date)),
         // Every kind is named: a new one must say how it reads here.
         FieldKind::YesNo
         | FieldKind::Text
         | FieldKind::LongText
         | FieldKind::Number { .. }
-        | FieldKind::Date
         | FieldKind::Iin
         | FieldKind::Bin
         | FieldKind::Phone

@@ -2,7 +2,6 @@
 //! glyphs: the applicant's request page and the officer's console both show them.
 
 use crate::i18n::use_i18n;
-use crate::kz_time::local_time;
 use leptos::prelude::*;
 use qyzmet_domain::status::Status;
 
@@ -29,8 +28,8 @@ pub fn Timeline(history: Vec<qyzmet_domain::api::HistoryView>) -> impl IntoView 
                 <li>
                     <span aria-hidden="true">{icon(to)}</span> " "
                     <strong>{move || i18n.t(&format!("status.{}", to.code()))}</strong> " "
-                    <time datetime=h.at.clone()>{local_time(&h.at)}</time>
-                    {h.appointment.map(|a| view! { <p class="note">{move || i18n.t_with("request.appointment", &[("when", a.describe())])}</p> })}
+                    <time datetime=h.at.clone()>{let at = h.at.clone(); move || i18n.moment(&at)}</time>
+                    {h.appointment.map(|a| view! { <p class="note">{move || i18n.t_with("request.appointment", &[("when", a.describe(&|key| i18n.t(key)))])}</p> })}
                     {h.note.map(|n| view! { <p class="note">{n}</p> })}
                 </li>
             }

@@ -8,7 +8,6 @@ use crate::components::other_sessions::OtherSessions;
 use crate::components::page_title::PageTitle;
 use crate::components::timeline::icon;
 use crate::i18n::use_i18n;
-use crate::kz_time::local_time;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use qyzmet_domain::api::ApplicationView;
@@ -157,9 +156,9 @@ fn ApplicationCard(application: ApplicationView, name: String) -> impl IntoView 
                 </div>
                 <div>
                     <dt>{move || i18n.t(if s == Status::Draft { "cabinet.updated" } else { "cabinet.registered" })}</dt>
-                    <dd>{local_time(&when)}</dd>
+                    <dd>{move || i18n.moment(&when)}</dd>
                 </div>
-                {due.map(|d| view! { <div><dt>{move || i18n.t("request.due")}</dt><dd>{d}</dd></div> })}
+                {due.map(|d| view! { <div><dt>{move || i18n.t("request.due")}</dt><dd>{move || i18n.iso_date(&d)}</dd></div> })}
             </dl>
             <p class="visually-hidden">{move || i18n.t(action)}</p>
         </li>
@@ -206,8 +205,9 @@ fn Notifications(preloaded: Option<qyzmet_domain::api::NotificationList>) -> imp
                                         </a>
                                         ": " <span aria-hidden="true">{icon(s)}" "</span>
                                         {move || i18n.t(&format!("status.{}", s.code()))}
+                                        {item.appointment.clone().map(|a| move || format!(" — {}", a.describe(&|key| i18n.t(key))))}
                                         {item.note.clone().map(|note| format!(" — {note}"))}
-                                        " · " {local_time(&item.at)}
+                                        " · " {let at = item.at.clone(); move || i18n.moment(&at)}
                                         {(!item.read).then(|| view! { " " <strong class="tag">{move || i18n.t("cabinet.new")}</strong> })}
                                     </li>
                                 }

@@ -7,7 +7,7 @@ use crate::api;
 use crate::components::page_title::PageTitle;
 use crate::components::timeline::{Timeline, icon};
 use crate::i18n::{I18n, use_i18n};
-use crate::kz_time::{local_time, today};
+use crate::kz_time::today;
 use crate::signer;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -18,8 +18,8 @@ use qyzmet_domain::decision::Outcome;
 use qyzmet_domain::status::Status;
 
 fn due_line(i18n: I18n, app: &ApplicationView) -> Option<String> {
-    let due = app.due_date.clone()?;
-    let date = qyzmet_domain::form::parse_date(&due)?;
+    let date = qyzmet_domain::form::parse_date(app.due_date.as_deref()?)?;
+    let due = i18n.date(date);
     if app.status.is_final() {
         return Some(i18n.t_with("request.due", &[("date", due)]));
     }
@@ -75,7 +75,7 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
                     Some(Ok((holder, at))) => i18n.t_with("request.signature.valid", &[
                         ("name", holder.common_name.clone()),
                         ("iin", holder.iin.clone().unwrap_or_default()),
-                        ("date", at.map(|t| local_time(&crate::kz_time::iso(t))).unwrap_or_default()),
+                        ("date", at.map(|t| i18n.moment(&crate::kz_time::iso(t))).unwrap_or_default()),
                     ]),
                     Some(Err(code)) => format!("{} {}", i18n.t("request.signature.invalid"), i18n.t(&format!("error.{code}"))),
                 }}
@@ -187,7 +187,7 @@ pub fn Request() -> impl IntoView {
                         {appointment.map(|a| view! {
                             <section class="panel" aria-labelledby="appointment-title">
                                 <h2 id="appointment-title">{move || i18n.t("request.appointment_title")}</h2>
-                                <p class="appointment">{a.describe()}</p>
+                                <p class="appointment">{move || a.describe(&|key| i18n.t(key))}</p>
                             </section>
                         })}
                         {decision.map(|d| view! { <Decision id=app_id.clone() decision=d /> })}

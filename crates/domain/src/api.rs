@@ -746,6 +746,8 @@ pub struct NotificationView {
     pub registration_number: Option<String>,
     pub status: crate::status::Status,
     pub note: Option<String>,
+    /// The testing appointment the change scheduled (its date written by the reader's app).
+    pub appointment: Option<crate::appointment::Appointment>,
     /// RFC 3339.
     pub at: String,
     pub read: bool,

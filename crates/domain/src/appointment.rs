@@ -55,9 +55,14 @@ impl Appointment {
         errors
     }
 
-    /// As people read it: `2026-12-01 10:00, <place>`.
-    pub fn describe(&self) -> String {
-        format!("{}, {}", self.at.replacen('T', " ", 1), self.place.trim())
+    /// As people read it: `01.12.2026 10:00, <place>` (the date as the reader's language
+    /// writes it, `crate::written`).
+    pub fn describe(&self, t: crate::written::Messages) -> String {
+        format!(
+            "{}, {}",
+            crate::written::iso_moment(&self.at, t),
+            self.place.trim()
+        )
     }
 }
 
@@ -83,9 +88,13 @@ mod tests {
             place: "Алматы, Абай д-лы 10, 305 каб.".into(),
         };
         assert!(codes(&ok).is_empty());
+        let russian = |key: &str| match key {
+            "date.pattern" => "{dd}.{mm}.{yyyy}".to_string(),
+            _ => "{date} {time}".to_string(),
+        };
         assert_eq!(
-            ok.describe(),
-            "2026-12-01 10:00, Алматы, Абай д-лы 10, 305 каб."
+            ok.describe(&russian),
+            "01.12.2026 10:00, Алматы, Абай д-лы 10, 305 каб."
         );
         let past = Appointment {
             at: "2026-11-23T11:59".into(),

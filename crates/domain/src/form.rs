@@ -187,6 +187,11 @@ pub const FORM_ERROR_CODES: &[&str] = &[
     "form.too_large",
     "form.pattern",
     "form.date",
+    "form.date_no_day",
+    "form.date_no_month",
+    "form.date_no_year",
+    "form.date_incomplete",
+    "form.date_year",
     "form.date_in_future",
     "form.date_in_past",
     "form.choice",
@@ -379,7 +384,10 @@ fn check_scalar(
             fmt_num(n)
         }
         FieldKind::Date => {
-            let date = parse_date(raw).ok_or(("form.date", vec![]))?;
+            let date = DateParts::of_answer(raw)
+                .ok_or("form.date")
+                .and_then(|parts| parts.date())
+                .map_err(|code| (code, vec![]))?;
             match rules.date {
                 Some(DateRule::NotFuture) if date > ctx.today => {
                     return Err(("form.date_in_future", vec![]));
@@ -389,7 +397,7 @@ fn check_scalar(
                 }
                 _ => {}
             }
-            raw.to_string()
+            date.to_string()
         }
         FieldKind::Choice { options } => {
             if !options.iter().any(|o| o.id == raw) {
@@ -437,7 +445,77 @@ fn fmt_num(n: f64) -> String {
     }
 }
 
-/// `YYYY-MM-DD`, as an HTML date input gives it.
+/// A date question's three boxes, as GOV.UK's date input asks it: day, month and year as
+/// typed. Until they make a date the answer holds them as `year-month-day` (`5-` stays what
+/// was typed: nothing is lost when a step fails), and [`validate`] says which part is missing
+/// or that the date is not real; a real date is normalised to `YYYY-MM-DD`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateParts {
+    pub day: String,
+    pub month: String,
+    pub year: String,
+}
+
+impl DateParts {
+    /// The parts of a stored answer; `None` for an answer not in the `year-month-day` shape
+    /// (an API client's `23.11.2026`).
+    pub fn of_answer(raw: &str) -> Option<DateParts> {
+        if raw.is_empty() {
+            return Some(DateParts::default());
+        }
+        let mut parts = raw.splitn(3, '-').map(str::to_string);
+        Some(DateParts {
+            year: parts.next()?,
+            month: parts.next()?,
+            day: parts.next()?,
+        })
+    }
+
+    /// The answer that holds these parts: empty when all three are.
+    pub fn answer(&self) -> String {
+        // A hyphen typed into a box would shift the parts: it is the separator.
+        let clean = |s: &str| s.trim().replace('-', "");
+        let (day, month, year) = (clean(&self.day), clean(&self.month), clean(&self.year));
+        if day.is_empty() && month.is_empty() && year.is_empty() {
+            String::new()
+        } else {
+            format!("{year}-{month}-{day}")
+        }
+    }
+
+    /// The date the parts make, or the code saying why not.
+    pub fn date(&self) -> Result<Date, &'static str> {
+        let (day, month, year) = (self.day.trim(), self.month.trim(), self.year.trim());
+        match (day.is_empty(), month.is_empty(), year.is_empty()) {
+            (false, false, false) => {}
+            (true, false, false) => return Err("form.date_no_day"),
+            (false, true, false) => return Err("form.date_no_month"),
+            (false, false, true) => return Err("form.date_no_year"),
+            _ => return Err("form.date_incomplete"),
+        }
+        let number = |s: &str| {
+            (s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u16>().ok())
+                .flatten()
+                .ok_or("form.date")
+        };
+        let (day, month) = (number(day)?, number(month)?);
+        if year.len() != 4 {
+            return Err("form.date_year");
+        }
+        let year = number(year)?;
+        let month = u8::try_from(month)
+            .ok()
+            .and_then(|m| time::Month::try_from(m).ok())
+            .ok_or("form.date")?;
+        u8::try_from(day)
+            .ok()
+            .and_then(|d| Date::from_calendar_date(i32::from(year), month, d).ok())
+            .ok_or("form.date")
+    }
+}
+
+/// `YYYY-MM-DD`, as dates are stored.
 pub fn parse_date(raw: &str) -> Option<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(raw, &format).ok()
@@ -736,6 +814,50 @@ mod tests {
             one(FieldKind::Date, Rules::default(), "23.11.2026"),
             Err("form.date".into())
         );
+    }
+
+    #[test]
+    fn a_date_asked_in_three_boxes_says_what_is_missing_or_wrong() {
+        let typed = |day: &str, month: &str, year: &str| {
+            DateParts {
+                day: day.into(),
+                month: month.into(),
+                year: year.into(),
+            }
+            .answer()
+        };
+        let check = |answer: String| one(FieldKind::Date, Rules::default(), &answer);
+        // What was typed is kept as typed, and read back into the same boxes.
+        assert_eq!(typed("4", "5", "2016"), "2016-5-4");
+        assert_eq!(
+            DateParts::of_answer("2016--4"),
+            Some(DateParts {
+                day: "4".into(),
+                month: "".into(),
+                year: "2016".into()
+            })
+        );
+        assert_eq!(typed(" ", "", ""), "");
+        assert_eq!(check(typed("4", "5", "2016")), Ok("2016-05-04".into()));
+        assert_eq!(check(typed(" 04", "05 ", "2016")), Ok("2016-05-04".into()));
+        assert_eq!(
+            check(typed("", "5", "2016")),
+            Err("form.date_no_day".into())
+        );
+        assert_eq!(
+            check(typed("4", "", "2016")),
+            Err("form.date_no_month".into())
+        );
+        assert_eq!(check(typed("4", "5", "")), Err("form.date_no_year".into()));
+        assert_eq!(
+            check(typed("4", "", "")),
+            Err("form.date_incomplete".into())
+        );
+        assert_eq!(check(typed("4", "5", "16")), Err("form.date_year".into()));
+        assert_eq!(check(typed("30", "2", "2016")), Err("form.date".into()));
+        assert_eq!(check(typed("4", "13", "2016")), Err("form.date".into()));
+        assert_eq!(check(typed("4", "May", "2016")), Err("form.date".into()));
+        assert_eq!(check(typed("4-5", "5", "2016")), Err("form.date".into()));
     }
 
     #[test]

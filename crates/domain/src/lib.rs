@@ -19,6 +19,7 @@ pub mod lang;
 pub mod outgoing;
 pub mod status;
 pub mod url;
+pub mod written;
 
 pub use identifiers::{Bin, IdentifierError, Iin};
 pub use lang::{Lang, Text};

@@ -14,6 +14,7 @@
 
 use crate::db::{Backend, Db};
 use qyzmet_domain::api::{NotificationList, NotificationView, StatusEvent};
+use qyzmet_domain::appointment::Appointment;
 use qyzmet_domain::status::Status;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -195,6 +196,7 @@ pub async fn record(
     application_id: i64,
     status: Status,
     note: Option<&str>,
+    appointment: Option<&Appointment>,
     at: i64,
 ) -> sqlx::Result<i64> {
     let owner: i64 = sqlx::query("SELECT account_id FROM applications WHERE id = $1")
@@ -202,11 +204,13 @@ pub async fn record(
         .fetch_one(&mut **tx)
         .await?
         .try_get("account_id")?;
-    let id: i64 = sqlx::query("INSERT INTO notifications (account_id, application_id, status, note, at, read) VALUES ($1, $2, $3, $4, $5, 0) RETURNING id")
+    let id: i64 = sqlx::query("INSERT INTO notifications (account_id, application_id, status, note, appointment_at, appointment_place, at, read) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) RETURNING id")
         .bind(owner)
         .bind(application_id)
         .bind(status.code())
         .bind(note.map(str::to_owned))
+        .bind(appointment.map(|a| a.at.clone()))
+        .bind(appointment.map(|a| a.place.clone()))
         .bind(at)
         .fetch_one(&mut **tx)
         .await?
@@ -225,7 +229,7 @@ pub async fn record(
 /// The account's latest notifications and how many are unread.
 pub async fn list(db: &Db, account_id: i64) -> sqlx::Result<NotificationList> {
     let rows = sqlx::query(
-        "SELECT n.id, a.public_id, a.registration_number, n.status, n.note, n.at, n.read FROM notifications n \
+        "SELECT n.id, a.public_id, a.registration_number, n.status, n.note, n.appointment_at, n.appointment_place, n.at, n.read FROM notifications n \
          JOIN applications a ON a.id = n.application_id WHERE n.account_id = $1 ORDER BY n.id DESC LIMIT 50",
     )
     .bind(account_id)
@@ -248,6 +252,13 @@ pub async fn list(db: &Db, account_id: i64) -> sqlx::Result<NotificationList> {
                 status: Status::from_code(&status)
                     .ok_or_else(|| sqlx::Error::Decode("bad status".into()))?,
                 note: r.try_get("note")?,
+                appointment: match (
+                    r.try_get::<Option<String>, _>("appointment_at")?,
+                    r.try_get::<Option<String>, _>("appointment_place")?,
+                ) {
+                    (Some(at), Some(place)) => Some(Appointment { at, place }),
+                    _ => None,
+                },
                 at: crate::applications::rfc3339(r.try_get("at")?),
                 read: r.try_get::<i64, _>("read")? != 0,
             })

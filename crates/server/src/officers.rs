@@ -174,14 +174,15 @@ pub async fn apply_move(
         .await?;
     }
     // The applicant's notification names the testing date and place.
-    let note = match (appointment, entry.note.as_deref()) {
-        (Some(a), Some(n)) => Some(format!("{} — {n}", a.describe())),
-        (Some(a), None) => Some(a.describe()),
-        (None, n) => n.map(str::to_owned),
-    };
-    let notification =
-        crate::notifications::record(&mut tx, application_id, entry.to, note.as_deref(), at)
-            .await?;
+    let notification = crate::notifications::record(
+        &mut tx,
+        application_id,
+        entry.to,
+        entry.note.as_deref(),
+        appointment,
+        at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(notification))
 }

@@ -188,9 +188,15 @@ pub async fn register(
         .bind(at)
         .execute(&mut *tx)
         .await?;
-    let notification =
-        crate::notifications::record(&mut tx, s.application_id, Status::Registered, None, at)
-            .await?;
+    let notification = crate::notifications::record(
+        &mut tx,
+        s.application_id,
+        Status::Registered,
+        None,
+        None,
+        at,
+    )
+    .await?;
     sqlx::query("INSERT INTO idempotency_keys (account_id, idempotency_key, application_id, operation, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(s.account_id)
         .bind(s.idempotency_key.to_string())

@@ -11,10 +11,28 @@ use qyzmet_domain::catalogue::{Catalogue, ResultKind};
 use qyzmet_domain::decision::{DecisionDocument, Outcome};
 use qyzmet_domain::outgoing::OutgoingDocument;
 
-/// `YYYY-MM-DD HH:MM`, Kazakhstan time.
-fn local_minute(at: time::OffsetDateTime) -> String {
+/// A moment in Kazakhstan time, as the document's language writes it (14.12.2026 10:30).
+fn local_minute(at: time::OffsetDateTime, lang: Lang) -> String {
     let local = requests::local(at);
-    format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
+    let minute = time::Time::from_hms(local.hour(), local.minute(), 0).unwrap_or(local.time());
+    qyzmet_domain::written::moment(time::PrimitiveDateTime::new(local.date(), minute), &|key| {
+        crate::locales::message(lang, key)
+    })
+}
+
+/// A stored `YYYY-MM-DD` as the document's language writes it.
+fn written_date(raw: &str, lang: Lang) -> String {
+    qyzmet_domain::written::iso_date(raw, &|key| crate::locales::message(lang, key))
+}
+
+/// The provider as the receipt names it: its name and, where the regulation gives one, address.
+pub fn provider_line(provider: &qyzmet_domain::catalogue::Provider, lang: Lang) -> String {
+    let address = provider
+        .address
+        .as_ref()
+        .map(|a| format!(", {}", a.get(lang)))
+        .unwrap_or_default();
+    format!("{}{address}", provider.name.get(lang))
 }
 
 /// The phone to reach the applicant at: the contact phone they gave in the form (what the
@@ -39,16 +57,7 @@ pub fn receipt(
     let service = catalogue.service(&stored.view.service_id);
     let variant = service.and_then(|s| s.variant(&stored.view.variant_id));
     let provider = catalogue.provider(&stored.provider_id);
-    let provider_line = provider
-        .map(|p| {
-            let address = p
-                .address
-                .as_ref()
-                .map(|a| format!(", {}", a.get(lang)))
-                .unwrap_or_default();
-            format!("{}{address}", p.name.get(lang))
-        })
-        .unwrap_or_default();
+    let provider_line = provider.map(|p| provider_line(p, lang)).unwrap_or_default();
     let documents: Vec<String> = stored
         .view
         .attachments
@@ -69,9 +78,10 @@ pub fn receipt(
         .and_then(|at| {
             time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
         })
-        .map(local_minute)
+        .map(|at| local_minute(at, lang))
         .unwrap_or_default();
     Receipt {
+        lang,
         title: t("title"),
         lines: vec![
             (t("number"), number),
@@ -88,7 +98,10 @@ pub fn receipt(
                 format!("{} ({})", document.applicant.name, document.applicant.id),
             ),
             (t("phone"), contact_phone(document)),
-            (t("due"), stored.view.due_date.clone().unwrap_or_default()),
+            (
+                t("due"),
+                written_date(stored.view.due_date.as_deref().unwrap_or_default(), lang),
+            ),
             (t("result"), t("result_where")),
         ],
         documents_label: t("documents").replace("{n}", &documents.len().to_string()),
@@ -125,7 +138,7 @@ pub fn result(
         (Outcome::Satisfied, None) => "decision",
     };
     let decided_at = time::OffsetDateTime::from_unix_timestamp(decision.signed_at)
-        .map(local_minute)
+        .map(|at| local_minute(at, lang))
         .unwrap_or_default();
     let mut lines = vec![
         (t("number"), document.registration_number.clone()),
@@ -165,6 +178,7 @@ pub fn result(
             .replace("{date}", &decided_at),
     ));
     let sheet = Receipt {
+        lang,
         title: t(&format!("title.{kind}")),
         lines,
         documents_label: String::new(),

@@ -26,6 +26,19 @@ fn framed(
     control: impl FnOnce(Signal<Option<String>>) -> AnyView,
     as_fieldset: bool,
 ) -> AnyView {
+    framed_with_example(i18n, field, path, errors, control, as_fieldset, None)
+}
+
+/// As `framed`, with an example (message key) after the field's own hint.
+fn framed_with_example(
+    i18n: I18n,
+    field: &Field,
+    path: String,
+    errors: Signal<Vec<Problem>>,
+    control: impl FnOnce(Signal<Option<String>>) -> AnyView,
+    as_fieldset: bool,
+    example: Option<&'static str>,
+) -> AnyView {
     let label = field.label.clone();
     let optional = !field.required;
     let label_text = Signal::derive(move || {
@@ -36,10 +49,14 @@ fn framed(
             text
         }
     });
-    let hint = field
-        .hint
-        .clone()
-        .map(|h| Signal::derive(move || h.get(i18n.lang()).to_string()));
+    let own = field.hint.clone();
+    let hint = (own.is_some() || example.is_some()).then(|| {
+        Signal::derive(move || {
+            let own = own.as_ref().map(|h| h.get(i18n.lang()).to_string());
+            let example = example.map(|key| i18n.t(key));
+            own.into_iter().chain(example).collect::<Vec<_>>().join(" ")
+        })
+    });
     let error = {
         let path = path.clone();
         Signal::derive(move || error_for(errors, &path))
@@ -84,11 +101,11 @@ pub fn field_view(
                 radios(i18n, draft, &field, slot, errors, options)
             }
             FieldKind::YesNo => radios(i18n, draft, &field, slot, errors, yes_no(i18n)),
+            FieldKind::Date => date_input(i18n, draft, &field, slot, errors),
             // Every kind is named: a new one must be given its control here.
             FieldKind::Text
             | FieldKind::LongText
             | FieldKind::Number { .. }
-            | FieldKind::Date
             | FieldKind::Iin
             | FieldKind::Bin
             | FieldKind::Phone
@@ -153,9 +170,9 @@ fn input(
                 FieldKind::Number { integer: false } => ("text", Some("decimal"), "off"),
                 FieldKind::Phone => ("tel", None, "tel"),
                 FieldKind::Email => ("email", None, "email"),
-                FieldKind::Date => ("date", None, "off"),
                 FieldKind::Address => ("text", None, "street-address"),
-                FieldKind::Text
+                FieldKind::Date
+                | FieldKind::Text
                 | FieldKind::LongText
                 | FieldKind::Choice { .. }
                 | FieldKind::YesNo
@@ -169,6 +186,94 @@ fn input(
             .into_any()
         },
         false,
+    )
+    .into_any()
+}
+
+/// A date question as GOV.UK's date input: day, month and year boxes in a fieldset, numeric
+/// keyboards, the error above them (the browser's own date widget shows its locale's format,
+/// not the reader's, and is hard to use with a screen reader). The day box carries the
+/// field's id, where the error summary's link lands.
+fn date_input(
+    i18n: I18n,
+    draft: Draft,
+    field: &Field,
+    slot: Slot,
+    errors: Signal<Vec<Problem>>,
+) -> AnyView {
+    use qyzmet_domain::form::DateParts;
+    let path = slot.path();
+    let parts = {
+        let slot = slot.clone();
+        Memo::new(move |_| {
+            draft
+                .answers
+                .with(|a| DateParts::of_answer(&answers::text(a, &slot)).unwrap_or_default())
+        })
+    };
+    let invalid = {
+        let path = path.clone();
+        move || error_for(errors, &path).is_some().then_some("true")
+    };
+    let birth = field.id.contains("birth");
+    let base = path.clone();
+    // The fieldset is described by the hint and the error; the boxes by their labels only.
+    let box_view = move |part: &'static str, width: &'static str| {
+        let id = if part == "day" {
+            base.clone()
+        } else {
+            format!("{base}-{part}")
+        };
+        let slot = slot.clone();
+        let value = move || {
+            parts.with(|p| match part {
+                "day" => p.day.clone(),
+                "month" => p.month.clone(),
+                _ => p.year.clone(),
+            })
+        };
+        let on_input = move |ev: leptos::ev::Event| {
+            let typed = event_target_value(&ev);
+            let mut p = parts.get_untracked();
+            match part {
+                "day" => p.day = typed,
+                "month" => p.month = typed,
+                _ => p.year = typed,
+            }
+            let (slot, answer) = (slot.clone(), p.answer());
+            draft.edit(i18n.lang(), move |a| answers::set_text(a, &slot, answer));
+        };
+        let label_key = format!("form.date.{part}");
+        let autocomplete = if birth {
+            format!("bday-{part}")
+        } else {
+            "off".to_string()
+        };
+        view! {
+            <div class=format!("date-part date-{width}")>
+                <label for=id.clone()>{move || i18n.t(&label_key)}</label>
+                <input id=id.clone() name=id type="text" inputmode="numeric" autocomplete=autocomplete
+                    spellcheck="false" aria-invalid=invalid.clone() prop:value=value on:input=on_input />
+            </div>
+        }
+    };
+    framed_with_example(
+        i18n,
+        field,
+        path.clone(),
+        errors,
+        move |_| {
+            view! {
+                <div class="date-input">
+                    {box_view("day", "2")}
+                    {box_view("month", "2")}
+                    {box_view("year", "4")}
+                </div>
+            }
+            .into_any()
+        },
+        true,
+        Some("form.date.example"),
     )
     .into_any()
 }

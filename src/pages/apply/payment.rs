@@ -70,7 +70,7 @@ pub fn payment(frame: Frame) -> impl IntoView {
             <dt>{move || i18n.t("payment.status")}</dt>
             <dd>
                 {move || match current.get() {
-                    Some(Ok(Some(p))) if p.status == PaymentStatus::Paid => i18n.t_with("payment.paid_at", &[("time", p.paid_at.as_deref().map(crate::kz_time::local_time).unwrap_or_default())]),
+                    Some(Ok(Some(p))) if p.status == PaymentStatus::Paid => i18n.t_with("payment.paid_at", &[("time", p.paid_at.as_deref().map(|at| i18n.moment(at)).unwrap_or_default())]),
                     Some(Ok(_)) => i18n.t("payment.not_paid"),
                     Some(Err(e)) => i18n.t(&e.message_key()),
                     None => i18n.t("home.loading"),

@@ -20,14 +20,14 @@ use qyzmet_domain::status::Status;
 
 /// When a request is due, as the officer reads it: the date and days left, or overdue.
 pub(super) fn due_text(i18n: I18n, item: &QueueItem) -> String {
+    let due = i18n.iso_date(&item.due_date);
     if item.status.is_final() {
-        item.due_date.clone()
+        due
     } else if item.overdue {
-        i18n.t_with("officer.overdue", &[("date", item.due_date.clone())])
+        i18n.t_with("officer.overdue", &[("date", due)])
     } else {
         format!(
-            "{} ({})",
-            item.due_date,
+            "{due} ({})",
             i18n.t_count("officer.days_left", item.days_left)
         )
     }

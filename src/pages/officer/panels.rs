@@ -18,10 +18,9 @@ pub(super) fn RequestFacts(item: QueueItem, payment: Option<PaymentView>) -> imp
     // Whether the fee was paid, and when: the officer checks it before deciding.
     let fee = payment.map(|p| {
         let state = move || match (p.status, &p.paid_at) {
-            (PaymentStatus::Paid, Some(at)) => i18n.t_with(
-                "payment.paid_at",
-                &[("time", crate::kz_time::local_time(at))],
-            ),
+            (PaymentStatus::Paid, Some(at)) => {
+                i18n.t_with("payment.paid_at", &[("time", i18n.moment(at))])
+            }
             (PaymentStatus::Paid, None) => i18n.t("payment.paid"),
             (PaymentStatus::Pending, _) => i18n.t("payment.not_paid"),
         };

@@ -17,8 +17,9 @@ const POLL_MS: i32 = 2000;
 
 /// `HH:MM`, Kazakhstan time, of an RFC 3339 moment.
 fn clock(rfc3339: &str) -> String {
-    let local = crate::kz_time::local_time(rfc3339);
-    local.rsplit(' ').next().unwrap_or_default().to_string()
+    crate::kz_time::local(rfc3339)
+        .map(|at| format!("{:02}:{:02}", at.hour(), at.minute()))
+        .unwrap_or_default()
 }
 
 #[derive(Clone, PartialEq)]

@@ -2,7 +2,7 @@
 //! and the confirmation once registered.
 
 use crate::i18n::use_i18n;
-use crate::kz_time::date;
+use crate::kz_time::utc_date;
 use leptos::prelude::*;
 use qyzmet_domain::api::{ApplicationView, CertificateHolder};
 use qyzmet_domain::outgoing::OutgoingDocument;
@@ -59,7 +59,7 @@ pub(super) fn HolderPanel(
                 <dt>{move || i18n.t("sign.issuer")}</dt>
                 <dd>{h.issuer.clone()}</dd>
                 <dt>{move || i18n.t("sign.validity")}</dt>
-                <dd>{format!("{} – {}", date(h.not_before), date(h.not_after))}</dd>
+                <dd>{move || format!("{} – {}", i18n.date(utc_date(h.not_before)), i18n.date(utc_date(h.not_after)))}</dd>
             </dl>
             <button type="button" on:click=move |_| on_sign.run(()) aria-disabled=move || busy.get().then_some("true")>
                 {move || i18n.t("sign.submit")}
@@ -96,7 +96,7 @@ pub(super) fn Registered(application: ApplicationView) -> impl IntoView {
         <div class="panel panel-success" id="submitted" tabindex="-1" role="status">
             <p>{move || i18n.t("sign.done.number")}</p>
             <p class="registration-number"><strong>{number}</strong></p>
-            <p>{move || i18n.t_with("sign.done.due", &[("date", due.clone())])}</p>
+            <p>{move || i18n.t_with("sign.done.due", &[("date", i18n.iso_date(&due))])}</p>
             <p>{move || i18n.t("sign.done.next")}</p>
             <p><a href=receipt download="">{move || i18n.t("request.download_receipt")}</a></p>
             <p><a href=format!("/applications/{}", app.id)>{move || i18n.t("sign.done.follow")}</a></p>

@@ -72,6 +72,8 @@ test('a citizen signs with the demo .p12 in the browser and gets a registration 
   const done = page.locator('#submitted');
   await expect(done).toBeFocused();
   await expect(done).toContainText(/\d{4}-\d{6}/);
+  // The due date as Kazakh readers write it: dd.mm.yyyy.
+  await expect(done).toContainText(/Шешім мерзімі: \d\d\.\d\d\.20\d\d\./);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініш жіберілді');
   await expectAccessible(page, 'application submitted');
   await screenshot(page, testInfo, 'sign-submitted');
@@ -193,6 +195,7 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   await expect(decision.getByRole('status')).toContainText('Қолтаңба жарамды.');
   const timeline = page.getByRole('region', { name: 'Өтініш тарихы' });
   await expect(timeline.getByRole('listitem')).toHaveCount(3);
+  await expect(timeline.locator('time').first()).toHaveText(/^\d\d\.\d\d\.20\d\d \d\d:\d\d$/);
   // The receipt (қолхат) downloads as a PDF named by the registration number.
   const [receipt] = await Promise.all([
     page.waitForEvent('download'),

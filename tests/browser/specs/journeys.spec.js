@@ -133,10 +133,10 @@ test('the officer schedules testing in the console and the expert sees the date 
   const mine = await expert.newPage();
   await session(mine.request, CITIZEN.iin, CITIZEN.password);
   await mine.goto(`/applications/${id}`);
-  await expect(mine.getByRole('region', { name: 'Ваше тестирование' })).toContainText('2099-03-12 10:30, Алматы, пр. Абая 10, каб. 305');
+  await expect(mine.getByRole('region', { name: 'Ваше тестирование' })).toContainText('12.03.2099 10:30, Алматы, пр. Абая 10, каб. 305');
   await expectAccessible(mine, 'request with a testing appointment');
   await mine.goto('/cabinet');
-  await expect(mine.getByRole('region', { name: 'Уведомления' })).toContainText('2099-03-12 10:30');
+  await expect(mine.getByRole('region', { name: 'Уведомления' })).toContainText('12.03.2099 10:30, Алматы, пр. Абая 10, каб. 305');
   await expert.close();
 });
 

@@ -95,8 +95,12 @@ test('the guardianship form is filled with the keyboard alone', async ({ page },
   await page.keyboard.type('Akhmetov');
   await page.keyboard.press('Tab');
   await page.keyboard.type('Nurlan');
-  await tabTo(page.getByLabel('Date of birth'));
-  await page.keyboard.type('04052016');
+  await tabTo(page.getByLabel('Day'));
+  await page.keyboard.type('4');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('5');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('2016');
   await tabTo(page.getByLabel('Child\'s IIN'));
   await page.keyboard.type('160504512345');
   await tabTo(page.getByLabel('Relative', { exact: true }));

@@ -346,6 +346,10 @@ async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
     let res = receipt("ru").await.unwrap();
     assert_eq!(res.headers()["content-type"], "application/pdf");
     let text = pdf_text(&res.bytes().await.unwrap());
+    // Dates as a Russian reader writes them: the due date dd.mm.yyyy, never ISO.
+    let due = request.due_date.clone().unwrap();
+    let written_due = format!("{}.{}.{}", &due[8..10], &due[5..7], &due[0..4]);
+    assert!(!text.contains(&due), "{text}");
     for expected in [
         "Расписка о приёме заявления",
         number.as_str(),
@@ -353,7 +357,7 @@ async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
         "Приложенные документы (3)",
         // The contact phone typed in the form, not the account's.
         "+7 701 123 45 67",
-        request.due_date.as_deref().unwrap(),
+        written_due.as_str(),
         "В личный кабинет на портале",
     ] {
         assert!(
@@ -366,6 +370,28 @@ async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
     assert!(!text.contains(&account_phone), "{text}");
     let kk = pdf_text(&receipt("kk").await.unwrap().bytes().await.unwrap());
     assert!(kk.contains("Өтінішті қабылдау туралы қолхат"), "{kk}");
+    assert!(kk.contains(&written_due), "{kk}");
+    // In English: "14 December 2026".
+    let en = pdf_text(&receipt("en").await.unwrap().bytes().await.unwrap());
+    let month = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ][due[5..7].parse::<usize>().unwrap() - 1];
+    let day = due[8..10].trim_start_matches('0');
+    assert!(
+        en.contains(&format!("{day} {month} {}", &due[0..4])),
+        "{day} {month} not in:\n{en}"
+    );
     // The provider's officer may print it; anyone else does not learn it exists.
     let officer = logged_in(&s, OFFICER).await;
     let res = officer
@@ -545,7 +571,7 @@ async fn scheduling_testing_names_a_future_time_and_a_place_the_applicant_is_tol
         notes
             .notifications
             .iter()
-            .any(|n| n.note.as_deref() == Some("2099-01-10 10:00, Алматы, Абай д-лы 10, 305 каб.")),
+            .any(|n| n.appointment.as_ref() == Some(got) && n.note.is_none()),
         "{notes:?}"
     );
 }
