@@ -233,6 +233,19 @@ pub async fn decision(id: &str, lang: Lang) -> Result<qyzmet_domain::api::Decisi
     .await
 }
 
+/// What a printed document's code says (`/verify/:code`); anyone may ask.
+pub async fn verified_document(
+    code: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::VerifiedDocumentView, ApiError> {
+    // The code goes into the path as typed: only its own characters may pass.
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    get(&format!("/api/verify/{code}?lang={}", lang.code())).await
+}
+
 /// A binary resource (the published CA certificates and CRL).
 pub async fn bytes(path: &str) -> Result<Vec<u8>, ApiError> {
     let res = gloo_net::http::Request::get(path)

@@ -28,6 +28,7 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
                     <Route path=path!("/test-payment-gateway/:id") view=OnDemand(|| Box::pin(on_demand::test_gateway())) />
                     <Route path=path!("/applications/:id/sign") view=OnDemand(|| Box::pin(on_demand::sign())) />
                     <Route path=path!("/applications/:id") view=OnDemand(|| Box::pin(on_demand::request())) />
+                    <Route path=path!("/verify/:code") view=OnDemand(|| Box::pin(on_demand::verify())) />
                     <Route path=path!("/officer") view=OnDemand(|| Box::pin(on_demand::officer_queue())) />
                     <Route path=path!("/officer/requests/:id") view=OnDemand(|| Box::pin(on_demand::officer_request())) />
                 </Routes>

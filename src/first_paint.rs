@@ -175,6 +175,7 @@ pub fn needs_script(path: &str) -> bool {
             "/applications/",
             "/test-payment-gateway/",
             "/officer/requests/",
+            "/verify/",
         ]
         .iter()
         .any(|p| path.starts_with(p));

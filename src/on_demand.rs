@@ -138,6 +138,7 @@ split_page!(
     crate::pages::sms_outbox::TestSmsOutbox
 );
 split_page!(entry, service, crate::pages::service::ServicePage);
+split_page!(entry, verify, crate::pages::verify::Verify);
 split_page!(
     applicant,
     cabinet,

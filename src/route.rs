@@ -28,6 +28,17 @@ fn id_of<P: Params + PartialEq + Send + Sync + 'static>(
     move || params.with(|p| p.as_ref().ok().and_then(id).unwrap_or_default())
 }
 
+/// `/verify/:code`: the code printed on a document.
+#[derive(Params, PartialEq, Clone, Debug)]
+pub struct VerifyPath {
+    pub code: Option<String>,
+}
+
+/// The code of a `/verify/:code` page, as a reactive read.
+pub fn document_code() -> impl Fn() -> String + Copy + 'static {
+    id_of::<VerifyPath>(|p| p.code.clone())
+}
+
 /// The service id of a `/services/:id` page, as a reactive read.
 pub fn service_id() -> impl Fn() -> String + Copy + 'static {
     id_of::<ServicePath>(|p| p.id.clone())

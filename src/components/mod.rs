@@ -11,4 +11,5 @@ pub mod other_sessions;
 pub mod page_title;
 pub mod service_card;
 pub mod session_timeout;
+pub mod signature_check;
 pub mod timeline;

@@ -10,3 +10,4 @@ pub mod request;
 pub mod service;
 pub mod sign;
 pub mod sms_outbox;
+pub mod verify;

@@ -5,14 +5,14 @@
 
 use crate::api;
 use crate::components::page_title::PageTitle;
+use crate::components::signature_check::SignatureCheck;
 use crate::components::timeline::{Timeline, icon};
 use crate::i18n::{I18n, use_i18n};
 use crate::kz_time::today;
-use crate::signer;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::prelude::Closure;
-use qyzmet_domain::api::{ApplicationView, CertificateHolder, DecisionView, StatusEvent};
+use qyzmet_domain::api::{ApplicationView, DecisionView, StatusEvent};
 use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::Outcome;
 use qyzmet_domain::status::Status;
@@ -35,21 +35,11 @@ fn due_line(i18n: I18n, app: &ApplicationView) -> Option<String> {
     })
 }
 
-/// Every status change with its time (Kazakhstan) and note, oldest first.
+/// The decision: its reason, the result (or refusal) to download and the officer's signature
+/// checked here.
 #[component]
 fn Decision(id: String, decision: DecisionView) -> impl IntoView {
     let i18n = use_i18n();
-    let check = RwSignal::new(None::<Result<(CertificateHolder, Option<i64>), String>>);
-    let (signature, document, iin) = (
-        decision.signature.clone(),
-        decision.document.clone(),
-        decision.signer_iin.clone(),
-    );
-    leptos::task::spawn_local(async move {
-        let decode = |b64: &str| crate::signer::decode_base64(b64).unwrap_or_default();
-        let result = signer::verify(&decode(&signature), &decode(&document), &iin).await;
-        check.set(Some(result.map_err(|e| e.code)));
-    });
     let heading = match decision.outcome {
         Outcome::Satisfied => "request.decision.satisfied",
         Outcome::Refused => "request.decision.refused",
@@ -69,17 +59,7 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
                     {move || i18n.t(download)}
                 </a>
             </p>
-            <p role="status" class="signature-check">
-                {move || match check.get() {
-                    None => i18n.t("request.signature.checking"),
-                    Some(Ok((holder, at))) => i18n.t_with("request.signature.valid", &[
-                        ("name", holder.common_name.clone()),
-                        ("iin", holder.iin.clone().unwrap_or_default()),
-                        ("date", at.map(|t| i18n.moment(&crate::kz_time::iso(t))).unwrap_or_default()),
-                    ]),
-                    Some(Err(code)) => format!("{} {}", i18n.t("request.signature.invalid"), i18n.t(&format!("error.{code}"))),
-                }}
-            </p>
+            <SignatureCheck decision=decision />
         </section>
     }
 }

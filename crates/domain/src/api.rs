@@ -730,7 +730,29 @@ pub struct DecisionView {
     pub signature: String,
 }
 
-/// `GET /api/applications/{id}/history`.
+/// `GET /api/verify/{code}`: what the public verification page shows of a printed document
+/// — what the paper itself says and the provider's signature to check, nothing more.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedDocumentView {
+    /// The code as printed (`XXXXX-XXXXX`).
+    pub code: String,
+    /// `receipt` (of the registered application) or `result` (the result or the refusal).
+    pub document: String,
+    pub registration_number: String,
+    pub service_id: String,
+    pub provider_id: String,
+    /// The request's status now (the paper may be older).
+    pub status: crate::status::Status,
+    /// RFC 3339: when the request was registered (receipt) or decided (result).
+    pub issued_at: String,
+    /// SHA-256 (hex) of the signed document the paper was drawn from: the applicant's signed
+    /// application (receipt) or the officer's signed decision (result).
+    pub sha256: String,
+    /// For a result: the officer's signed decision, which the page checks in the browser.
+    pub decision: Option<DecisionView>,
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryList {

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod catalogue;
 mod coded;
 pub mod decision;
+pub mod document_code;
 pub mod egov_mobile;
 pub mod form;
 pub mod identifiers;

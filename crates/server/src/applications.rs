@@ -121,6 +121,17 @@ pub async fn get_owned_by_id(db: &Db, account_id: i64, id: i64) -> sqlx::Result<
     with_attachments(db, row).await
 }
 
+/// An application by its internal id, whoever owns it: only for the public check of a printed
+/// document, which its code (`document_codes`) opens.
+pub async fn get_by_id(db: &Db, id: i64) -> sqlx::Result<Option<Stored>> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    with_attachments(db, row).await
+}
+
 pub async fn list_owned(
     db: &Db,
     account_id: i64,

@@ -8,6 +8,7 @@ pub mod catalogue_answers;
 pub mod challenges;
 pub mod db;
 pub mod demo;
+pub mod document_codes;
 pub mod http;
 pub mod locales;
 pub mod mobile_sign;

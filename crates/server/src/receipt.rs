@@ -26,7 +26,23 @@ pub struct Receipt {
     pub documents_label: String,
     pub documents: Vec<String>,
     pub footer: String,
+    /// Where anyone holding the paper checks it: drawn as a QR code with the address and the
+    /// short code beside it.
+    pub verification: Option<Verification>,
 }
+
+/// The check printed at the end of every document (`/verify/<code>`).
+pub struct Verification {
+    /// "Check this document: scan the QR code or open", in the document's language.
+    pub label: String,
+    /// The page the QR code opens: `<origin>/verify/<code>`.
+    pub url: String,
+    /// "Document code: XXXXX-XXXXX", in the document's language.
+    pub code_line: String,
+}
+
+/// The QR code's side on paper: large enough for a phone's camera at arm's length.
+const QR_SIDE: f32 = 30.0;
 
 /// A4 in millimetres, and the margin every glyph stays inside on all four sides.
 pub const PAGE_WIDTH: f32 = 210.0;
@@ -150,6 +166,62 @@ impl Writer {
         }
     }
 
+    /// The QR code as filled squares (each row's dark runs as one rectangle), its top left at
+    /// (`x`, `top`).
+    fn qr(&mut self, code: &qrcode::QrCode, x: f32, top: f32) {
+        let n = code.width();
+        let module = QR_SIDE / n as f32;
+        let colors = code.to_colors();
+        let ops = self.pages.last_mut().expect("a page is open");
+        for row in 0..n {
+            let mut col = 0;
+            while col < n {
+                if colors[row * n + col] != qrcode::Color::Dark {
+                    col += 1;
+                    continue;
+                }
+                let start = col;
+                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                let bottom = top - (row + 1) as f32 * module;
+                ops.push(Op::DrawRectangle {
+                    rectangle: printpdf::Rect {
+                        x: Mm(x + start as f32 * module).into(),
+                        y: Mm(bottom).into(),
+                        width: Mm((col - start) as f32 * module).into(),
+                        height: Mm(module).into(),
+                        mode: Some(printpdf::PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            }
+        }
+    }
+
+    /// The QR code with the address and the code beside it, kept together on one page.
+    fn verification(&mut self, v: &Verification) {
+        let Ok(code) =
+            qrcode::QrCode::with_error_correction_level(v.url.as_bytes(), qrcode::EcLevel::M)
+        else {
+            tracing::warn!("a verification address too long for a QR code: {}", v.url);
+            return;
+        };
+        if self.y - QR_SIDE < MARGIN {
+            self.pages.push(Vec::new());
+            self.y = PAGE_HEIGHT - MARGIN;
+        }
+        let top = self.y;
+        self.qr(&code, MARGIN, top);
+        // The text starts level with the code's top.
+        let text_x = MARGIN + QR_SIDE + 5.0;
+        self.y = top + 9.0 * MM_PER_PT * (1.35 - ASCENT);
+        self.paragraph(false, 9.0, text_x, &v.label);
+        self.paragraph(false, 9.0, text_x, &v.url);
+        self.paragraph(true, 11.0, text_x, &v.code_line);
+        self.y = self.y.min(top - QR_SIDE);
+    }
+
     fn gap(&mut self, mm: f32) {
         // A gap at the top of a page is not needed.
         if self.y < PAGE_HEIGHT - MARGIN {
@@ -184,6 +256,10 @@ pub fn render(r: &Receipt) -> Vec<u8> {
     }
     w.gap(4.0);
     w.paragraph(false, 9.0, MARGIN, &r.footer);
+    if let Some(v) = &r.verification {
+        w.gap(6.0);
+        w.verification(v);
+    }
     let pages = w
         .pages
         .into_iter()
@@ -366,6 +442,11 @@ mod tests {
                         })
                         .collect(),
                     footer: label("footer"),
+                    verification: Some(crate::sheets::verification(
+                        "https://qyzmet.example.kz",
+                        &qyzmet_domain::document_code::DocumentCode::from_random(0x2b_cdef_0123),
+                        lang,
+                    )),
                 };
                 let pdf = render(&sheet);
                 let (words, pages) = word_boxes(&pdf);
@@ -394,6 +475,12 @@ mod tests {
                             .map(|(i, d)| format!("{}. {d}", i + 1)),
                     )
                     .chain(std::iter::once(sheet.footer.clone()))
+                    .chain(
+                        sheet
+                            .verification
+                            .iter()
+                            .flat_map(|v| [v.label.clone(), v.url.clone(), v.code_line.clone()]),
+                    )
                     .collect();
                 expected.retain(|s| !s.is_empty());
                 let printed: String = words.iter().map(|w| w.4.as_str()).collect();
@@ -428,5 +515,54 @@ mod tests {
                 assert_eq!(stored_title, title);
             }
         }
+    }
+
+    /// The page rendered by poppler, as a phone's camera would see the paper, and the QR code
+    /// read back from it: it opens the document's verification page.
+    #[test]
+    fn the_printed_qr_code_opens_the_documents_verification_page() {
+        let code = qyzmet_domain::document_code::DocumentCode::from_random(0x1f_2e3d_4c5b);
+        let sheet = Receipt {
+            lang: qyzmet_domain::Lang::Kk,
+            title: "Өтінішті қабылдау туралы қолхат".into(),
+            lines: vec![("Тіркеу нөмірі".into(), "2026-000123".into())],
+            documents_label: String::new(),
+            documents: Vec::new(),
+            footer: "Қолхатты Qyzmet порталы автоматты түрде жасады.".into(),
+            verification: Some(crate::sheets::verification(
+                "https://qyzmet.example.kz",
+                &code,
+                qyzmet_domain::Lang::Kk,
+            )),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("sheet.pdf"), render(&sheet)).unwrap();
+        let status = std::process::Command::new("pdftoppm")
+            .args(["-gray", "-r", "150", "-singlefile", "sheet.pdf", "page"])
+            .current_dir(dir.path())
+            .status()
+            .expect("pdftoppm (poppler-utils; xtask setup installs it)");
+        assert!(status.success());
+        let pgm = std::fs::read(dir.path().join("page.pgm")).unwrap();
+        // Binary PGM: "P5", width, height, maximum value, each separated by whitespace.
+        let mut fields = Vec::new();
+        let mut at = 0;
+        while fields.len() < 4 {
+            while pgm[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            let start = at;
+            while !pgm[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            fields.push(String::from_utf8(pgm[start..at].to_vec()).unwrap());
+        }
+        let pixels = &pgm[at + 1..];
+        let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code on the page");
+        let (_, content) = grids[0].decode().unwrap();
+        assert_eq!(content, format!("https://qyzmet.example.kz/verify/{code}"));
     }
 }

@@ -25,6 +25,20 @@ fn written_date(raw: &str, lang: Lang) -> String {
     qyzmet_domain::written::iso_date(raw, &|key| crate::locales::message(lang, key))
 }
 
+/// The check printed on a document: its page's address (the QR code's content) and its code.
+pub fn verification(
+    origin: &str,
+    code: &qyzmet_domain::document_code::DocumentCode,
+    lang: Lang,
+) -> crate::receipt::Verification {
+    crate::receipt::Verification {
+        label: crate::locales::message(lang, "verify.on_paper"),
+        url: format!("{origin}/verify/{code}"),
+        code_line: crate::locales::message(lang, "verify.code_on_paper")
+            .replace("{code}", &code.to_string()),
+    }
+}
+
 /// The provider as the receipt names it: its name and, where the regulation gives one, address.
 pub fn provider_line(provider: &qyzmet_domain::catalogue::Provider, lang: Lang) -> String {
     let address = provider
@@ -107,6 +121,7 @@ pub fn receipt(
         documents_label: t("documents").replace("{n}", &documents.len().to_string()),
         documents,
         footer: t("footer"),
+        verification: None,
     }
 }
 
@@ -184,6 +199,7 @@ pub fn result(
         documents_label: String::new(),
         documents: Vec::new(),
         footer: t("footer"),
+        verification: None,
     };
     (kind, sheet)
 }

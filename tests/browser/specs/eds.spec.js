@@ -1,7 +1,7 @@
 // EDS in the browser: the demo .p12 keys opened and used in the signer Web Worker (wasm),
 // verified by the server — login with the authentication key, and the sign step of an
 // application with the signing key, through to its registration number.
-const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
+const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll, waitForApp } = require('../support/harness');
 const { key, opensslSign, kalkanSign, mobileSign, PASSWORD } = require('../support/pki');
 const { CSRF, PDF, CITIZEN, session, askForCode, enterCode, filledDraft, guardianshipDraft, submitSigned } = require('../support/drafts');
 
@@ -157,6 +157,17 @@ async function submittedRequest(api) {
   return id;
 }
 
+/** The text of a PDF, as poppler's pdftotext reads it. */
+function pdfText(pdf) {
+  const file = require('path').join(require('os').tmpdir(), `qyzmet-${process.pid}-${Date.now()}.pdf`);
+  require('fs').writeFileSync(file, pdf);
+  try {
+    return require('child_process').execFileSync('pdftotext', [file, '-']).toString('utf8');
+  } finally {
+    require('fs').unlinkSync(file);
+  }
+}
+
 /** The guardianship officer, in their own session, takes the request into review. */
 async function officerTakes(api, id) {
   await session(api, '770214324684', 'Officer-demo-2026');
@@ -175,7 +186,7 @@ test('a status change arrives live on the open request page and is announced', a
   await expect(page.getByRole('region', { name: 'Өтініш тарихы' }).getByRole('listitem')).toHaveCount(2);
 });
 
-test('the applicant sees the reasoned refusal and the officer\'s signature checked in the browser', async ({ page, request }, testInfo) => {
+test('the applicant sees the reasoned refusal and the officer\'s signature checked in the browser', async ({ page, request, browser }, testInfo) => {
   const id = await submittedRequest(page.request);
   // The guardianship officer takes it, and refuses with a reason, signed with their key.
   await officerTakes(request, id);
@@ -203,6 +214,32 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   ]);
   expect(receipt.suggestedFilename()).toMatch(/^receipt-\d{4}-\d{6}\.pdf$/);
   await expectAccessible(page, 'a refused request');
+
+  // The refusal letter's code (under its QR code) opens its check for anyone: another phone,
+  // no session, sees the status and the provider's signature verified in its own browser.
+  const letter = await (await page.request.get(`/api/applications/${id}/result?lang=kk`)).body();
+  const code = pdfText(letter).match(/Құжат коды: ([0-9A-Z]{5}-[0-9A-Z]{5})/)[1];
+  expect(pdfText(letter)).toContain(`/verify/${code}`);
+  const stranger = await browser.newContext({ locale: 'kk-KZ', baseURL: testInfo.project.use.baseURL, viewport: { width: 320, height: 640 } });
+  const check = await stranger.newPage();
+  await check.goto(`/verify/${code}`);
+  await waitForApp(check);
+  await expect(check.getByRole('heading', { level: 1 })).toHaveText('Құжатты тексеру');
+  await expect(check.locator('main')).toContainText('Бұл құжатты Qyzmet порталы берген.');
+  await expect(check.locator('main')).toContainText('Мемлекеттік қызмет көрсетуден дәлелді бас тарту');
+  await expect(check.locator('main')).toContainText('Бас тартылды');
+  await expect(check.locator('main')).toContainText(/\d\d\.\d\d\.20\d\d \d\d:\d\d/);
+  await expect(check.getByRole('status').filter({ hasText: 'Қол қойған' })).toContainText('МҰХАМЕДИЕВ СЕРІК (ЖСН 770214324684)');
+  await expect(check.getByRole('status').filter({ hasText: 'Қол қойған' })).toContainText('Қолтаңба жарамды.');
+  // Nothing of the applicant's beyond the paper: not even their name.
+  await expect(check.locator('main')).not.toContainText('Нұрланова');
+  await expectAccessible(check, 'a document check');
+  await screenshot(check, testInfo, 'document-check');
+  await expectNoHorizontalScroll(check);
+  await check.goto('/verify/ZZZZZ-ZZZZZ');
+  await waitForApp(check);
+  await expect(check.getByRole('alert')).toHaveText('Бұл кодпен құжат табылмады. Қағаздағы кодты тексеріңіз.');
+  await stranger.close();
   await expectNoHorizontalScroll(page);
   await page.setViewportSize({ width: 320, height: 640 });
   await expectNoHorizontalScroll(page);

@@ -8,7 +8,7 @@ use crate::{accounts, sessions};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use qyzmet_domain::api::{AccountView, CSRF_HEADER};
@@ -136,4 +136,23 @@ pub async fn require_csrf_header(req: Request, next: Next) -> Response {
         return ApiError::of(ErrorCode::CsrfMissing).into_response();
     }
     next.run(req).await
+}
+
+/// The origin this portal is reached at (the phone that signs, the QR code on a paper), as
+/// the browser asked it (behind a proxy,
+/// its `Host` and `X-Forwarded-Proto`).
+pub fn origin(headers: &HeaderMap) -> Result<String, ApiError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .ok_or_else(|| ApiError::of(ErrorCode::RequestMalformed))?;
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
+    Ok(format!("{}://{host}", if https { "https" } else { "http" }))
 }

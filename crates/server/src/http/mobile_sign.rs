@@ -28,24 +28,6 @@ use std::sync::Arc;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-/// The origin the phone reaches this portal at, as the browser asked it (behind a proxy,
-/// its `Host` and `X-Forwarded-Proto`).
-fn origin(headers: &HeaderMap) -> Result<String, ApiError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .ok_or_else(|| ApiError::of(ErrorCode::RequestMalformed))?;
-    let https = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
-    Ok(format!("{}://{host}", if https { "https" } else { "http" }))
-}
-
 fn api1_url(origin: &str, link: &str) -> String {
     format!("{origin}/api/mgovSign/{link}")
 }
@@ -69,7 +51,7 @@ pub async fn mobile_sign_link(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let origin = origin(&headers)?;
+    let origin = super::extract::origin(&headers)?;
     let stored = super::access::owned(&state, &current, &id).await?;
     let (document, _) = signing::form_for_signing(&state, &current, &stored).await?;
     let t = now();
@@ -146,7 +128,7 @@ pub async fn mobile_sign_qr(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let link = own_link(&state, &current, &id, &link).await?;
-    let text = egov_mobile::qr_text(&api1_url(&origin(&headers)?, &link.id));
+    let text = egov_mobile::qr_text(&api1_url(&super::extract::origin(&headers)?, &link.id));
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
         .map_err(ApiError::internal)?;
     let svg = code
@@ -197,7 +179,10 @@ pub async fn api1(
         .await
         .map_err(|e| ApiError::internal(e).with_message())?
         .ok_or_else(gone)?;
-    let uri = format!("{}/documents", api1_url(&origin(&headers)?, &found.id));
+    let uri = format!(
+        "{}/documents",
+        api1_url(&super::extract::origin(&headers)?, &found.id)
+    );
     let expiry_date = expiry_date(found.expires_at)?;
     let t = |l: Lang, key: &str| crate::locales::message(l, key);
     let request = SigningRequest {

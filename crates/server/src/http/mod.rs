@@ -20,6 +20,7 @@ mod signing;
 pub use pages::Template;
 mod static_files;
 mod submission;
+mod verify;
 
 use crate::AppState;
 use axum::Router;
@@ -84,6 +85,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .routes(routes!(officers::decision_document))
         .routes(routes!(officers::decide))
         .routes(routes!(submission::result))
+        .routes(routes!(verify::document))
         .routes(routes!(submission::signature))
         .routes(routes!(submission::signature_check))
         .routes(routes!(mobile_sign::mobile_sign_link))

@@ -77,6 +77,7 @@ error_codes! {
     RequestChanged = (CONFLICT, "request.changed"),
     DecisionSignatureRequired = (CONFLICT, "decision.signature_required"),
     DecisionNotFound = (NOT_FOUND, "decision.not_found"),
+    DocumentNotFound = (NOT_FOUND, "document.not_found"),
     TimeStampUnavailable = (SERVICE_UNAVAILABLE, "eds.time_stamp_unavailable"),
     NotReady = (SERVICE_UNAVAILABLE, "service.not_ready"),
     MobileLinkExpired = (NOT_FOUND, "mobile_sign.link_expired"),

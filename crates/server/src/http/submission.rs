@@ -13,6 +13,7 @@ use super::signing::{key_reused, ready_to_sign, register_signed, require_payment
 use crate::AppState;
 use crate::applications::{self, Stored};
 use crate::db::now;
+use crate::document_codes::Document;
 use crate::requests::{self, KeyUse};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -61,6 +62,17 @@ pub async fn outgoing_document(
         formed_at,
         signed: false,
     }))
+}
+
+/// The code printed on one of a request's documents (made on its first print).
+async fn code_for(
+    state: &AppState,
+    application_id: i64,
+    document: Document,
+) -> Result<qyzmet_domain::document_code::DocumentCode, ApiError> {
+    crate::document_codes::code_for(&state.db, application_id, document)
+        .await
+        .map_err(ApiError::internal)
 }
 
 async fn stored_submission(
@@ -269,13 +281,20 @@ pub async fn receipt(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let lang = current.lang;
     let stored = super::access::visible(&state, &current, &id).await?;
     let signed = stored_submission(&state, &stored).await?;
     let document = OutgoingDocument::from_bytes(&signed.outgoing_document)
         .ok_or_else(|| ApiError::internal("a stored outgoing document does not parse"))?;
-    let receipt = crate::sheets::receipt(&state.catalogue, &stored, &document, lang);
+    let mut receipt = crate::sheets::receipt(&state.catalogue, &stored, &document, lang);
+    let code = code_for(&state, stored.id, Document::Receipt).await?;
+    receipt.verification = Some(crate::sheets::verification(
+        &super::extract::origin(&headers)?,
+        &code,
+        lang,
+    ));
     let number = stored.view.registration_number.clone().unwrap_or_default();
     let pdf = crate::receipt::render(&receipt);
     download("application/pdf", &format!("receipt-{number}.pdf"), pdf)
@@ -296,6 +315,7 @@ pub async fn result(
     State(state): State<Arc<AppState>>,
     current: CurrentAccount,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     use qyzmet_domain::decision::DecisionDocument;
     let lang = current.lang;
@@ -303,8 +323,14 @@ pub async fn result(
     let decision = super::access::stored_decision(&state, &stored).await?;
     let document = DecisionDocument::from_bytes(&decision.document)
         .ok_or_else(|| ApiError::internal("a stored decision document does not parse"))?;
-    let (kind, sheet) =
+    let (kind, mut sheet) =
         crate::sheets::result(&state.catalogue, &stored, &decision, &document, lang);
+    let code = code_for(&state, stored.id, Document::Result).await?;
+    sheet.verification = Some(crate::sheets::verification(
+        &super::extract::origin(&headers)?,
+        &code,
+        lang,
+    ));
     download(
         "application/pdf",
         &format!("{kind}-{}.pdf", document.registration_number),

@@ -709,3 +709,106 @@ async fn a_decision_signed_for_one_request_does_not_decide_another() {
     .await;
     assert_eq!(view.application.status, Status::InReview);
 }
+
+/// The code printed after "<label>: " on a document.
+fn printed_code(text: &str) -> String {
+    let at = text.find("Код документа: ").expect("the code is printed") + "Код документа: ".len();
+    text[at..].chars().take(11).collect()
+}
+
+#[tokio::test]
+async fn a_printed_code_lets_anyone_holding_the_paper_check_it_and_shows_nothing_more() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let printed = |url: String| {
+        let (s, citizen) = (&s, &citizen);
+        async move {
+            pdf_text(
+                &citizen
+                    .get(s.url(&url))
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap(),
+            )
+        }
+    };
+    let receipt = || printed(format!("/api/applications/{}/receipt?lang=ru", request.id));
+    let text = receipt().await;
+    let code = printed_code(&text);
+    assert!(text.contains(&format!("/verify/{code}")), "{text}");
+    // Every copy of the paper carries the same code.
+    assert_eq!(printed_code(&receipt().await), code);
+
+    // Anyone — no session — reads what the paper says, by the code as typed from it.
+    let anyone = browser();
+    let typed = code.to_lowercase().replace('-', " ");
+    let res = anyone
+        .get(s.url(&format!("/api/verify/{typed}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    let view: qyzmet_domain::api::VerifiedDocumentView = serde_json::from_str(&body).unwrap();
+    assert_eq!(view.code, code);
+    assert_eq!(view.document, "receipt");
+    assert_eq!(
+        view.registration_number,
+        request.registration_number.clone().unwrap()
+    );
+    assert_eq!(view.service_id, "guardianship");
+    assert_eq!(view.status, Status::Registered);
+    assert_eq!(view.sha256.len(), 64);
+    assert!(view.decision.is_none());
+    // Nothing personal the paper's holder could not already read — not even that.
+    for private in [
+        "880315412341",
+        "Нұрланова",
+        "+7 701",
+        "aigul",
+        "answers",
+        &request.id,
+    ] {
+        assert!(!body.contains(private), "{private:?} in {body}");
+    }
+
+    // The result carries its own code, and the officer's signed decision to check.
+    let satisfied = decided(&s, &citizen, json!({"outcome": "satisfied"})).await;
+    let result = printed(format!("/api/applications/{satisfied}/result?lang=ru")).await;
+    let result_code = printed_code(&result);
+    assert_ne!(result_code, code);
+    let view: qyzmet_domain::api::VerifiedDocumentView =
+        get_json(&s, &anyone, &format!("/api/verify/{result_code}")).await;
+    assert_eq!(view.document, "result");
+    assert_eq!(view.status, Status::Satisfied);
+    let decision = view.decision.expect("the signed decision");
+    assert_eq!(decision.signer_iin, OFFICER.0);
+    use base64::Engine;
+    let signed = base64::engine::general_purpose::STANDARD
+        .decode(&decision.document)
+        .unwrap();
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(&signed)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(view.sha256, hash);
+
+    // A code nobody printed, or not a code at all: not found, in the one problem shape.
+    for unknown in ["ZZZZZ-ZZZZZ", "not-a-code"] {
+        expect_problem(
+            anyone
+                .get(s.url(&format!("/api/verify/{unknown}")))
+                .send()
+                .await
+                .unwrap(),
+            404,
+            "document.not_found",
+        )
+        .await;
+    }
+}

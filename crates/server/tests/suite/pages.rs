@@ -107,6 +107,7 @@ async fn every_route_renders_for_visitors_applicants_and_officers() {
         format!("/test-payment-gateway/{draft}"),
         "/officer".into(),
         format!("/officer/requests/{draft}"),
+        "/verify/ABCDE-FGHJK".into(),
     ];
     for (who, tab) in [
         ("visitor", browser()),
