@@ -12,7 +12,7 @@
 use leptos::prelude::*;
 use qyzmet_domain::api::{
     ApplicationList, ApplicationView, CodeSent, DecisionView, HistoryList, NotificationList,
-    Problem, ServiceDetail, ServiceList, SessionView,
+    Problem, ServiceDetail, ServiceList, SessionView, VerifiedDocumentView,
 };
 
 /// The element the server renders the page into.
@@ -35,6 +35,9 @@ pub struct Preloaded {
     pub request: Option<RequestPage>,
     /// The applicant's cabinet: their requests (as its filters ask) and notifications.
     pub cabinet: Option<CabinetPage>,
+    /// A document check (`/verify/:code`): what the code shows with its service, or the
+    /// message key of why not.
+    pub verification: Option<Result<(VerifiedDocumentView, Option<ServiceDetail>), String>>,
 }
 
 #[derive(Clone)]
@@ -160,7 +163,8 @@ pub fn needs_script(path: &str) -> bool {
     };
     let reads_alone = ["/", "/login", "/cabinet"].contains(&path)
         || one_segment("/services/")
-        || one_segment("/applications/");
+        || one_segment("/applications/")
+        || one_segment("/verify/");
     let known = path == "/"
         || [
             "/login",

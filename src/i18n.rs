@@ -130,10 +130,22 @@ pub fn format_number(lang: Lang, n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-/// The saved choice, else the language the server rendered the page in (it asked the same
-/// cookie and the browser's preferences), else the browser's first preferred language we
-/// speak, else Kazakh.
+/// The language the address asks (`?lang=`, what the server's copy of the language switcher
+/// sends), else the saved choice, else the language the server rendered the page in (it asked
+/// the same cookie and the browser's preferences), else the browser's first preferred
+/// language we speak, else Kazakh.
 pub fn initial_lang() -> Lang {
+    let asked = window().location().search().ok().and_then(|query| {
+        query
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("lang="))
+            .and_then(Lang::from_tag)
+    });
+    if let Some(lang) = asked {
+        remember(lang);
+        return lang;
+    }
     let saved = window()
         .local_storage()
         .ok()

@@ -8,8 +8,17 @@ use leptos::prelude::*;
 use qyzmet_domain::api::{CertificateHolder, DecisionView};
 
 #[component]
-pub fn SignatureCheck(decision: DecisionView) -> impl IntoView {
+pub fn SignatureCheck(decision: DecisionView) -> AnyView {
     let i18n = use_i18n();
+    if !crate::first_paint::in_browser() {
+        // The server's copy: the check is the browser's; without script it cannot run.
+        return view! {
+            <p class="signature-check">
+                <noscript>{i18n.t("signature.needs_script")}</noscript>
+            </p>
+        }
+        .into_any();
+    }
     let check = RwSignal::new(None::<Result<(CertificateHolder, Option<i64>), String>>);
     let (signature, document, iin) = (decision.signature, decision.document, decision.signer_iin);
     leptos::task::spawn_local(async move {
@@ -30,4 +39,5 @@ pub fn SignatureCheck(decision: DecisionView) -> impl IntoView {
             }}
         </p>
     }
+    .into_any()
 }

@@ -69,29 +69,41 @@ fn found(i18n: I18n, view: VerifiedDocumentView, service: Option<ServiceDetail>)
 pub fn Verify() -> impl IntoView {
     let i18n = use_i18n();
     let code = crate::route::document_code();
+    // On the server, what the code shows as the server read it; the browser asks the API.
+    let preloaded = crate::first_paint::preloaded().verification;
+    if let Some(Err(_)) = &preloaded {
+        crate::first_paint::ServerStatus::not_found();
+    }
     let fetched = LocalResource::new(move || {
         let (code, lang) = (code(), i18n.lang());
         async move {
-            let view = api::verified_document(&code, lang).await?;
+            let view = api::verified_document(&code, lang)
+                .await
+                .map_err(|e| e.message_key())?;
             // The service's name and provider in the reader's language; the check stands
             // without them.
             let service = api::service(&view.service_id, lang).await.ok();
-            Ok::<_, api::ApiError>((view, service))
+            Ok::<_, String>((view, service))
         }
     });
-    crate::first_paint::wait();
+    if preloaded.is_none() {
+        crate::first_paint::wait();
+    }
+    let data = Signal::derive(move || match &preloaded {
+        Some(shown) => Some(shown.clone()),
+        None => fetched.get(),
+    });
     Effect::new(move |_| {
-        if fetched.with(Option::is_some) {
+        if data.with(Option::is_some) {
             crate::first_paint::shown();
         }
     });
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("verify.title")) />
-        {move || match fetched.get() {
+        {move || match data.get() {
             None => view! { <p role="status">{move || i18n.t("verify.checking")}</p> }.into_any(),
             Some(Ok((view, service))) => found(i18n, view, service),
-            Some(Err(e)) => {
-                let key = e.message_key();
+            Some(Err(key)) => {
                 view! {
                     <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div>
                     <p>{move || i18n.t("verify.not_found_help")}</p>

@@ -4,7 +4,9 @@
 //! (`GET /api/verify/{code}`, `http/verify.rs`) and shows only what the paper itself shows.
 
 use crate::db::{Db, now};
+use qyzmet_domain::api::VerifiedDocumentView;
 use qyzmet_domain::document_code::DocumentCode;
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// Which of a request's documents a code is printed on.
@@ -91,4 +93,59 @@ pub async fn find(db: &Db, code: &DocumentCode) -> sqlx::Result<Option<(i64, Doc
     let document: String = row.try_get("document")?;
     let application_id: i64 = row.try_get("application_id")?;
     Ok(Document::from_code(&document).map(|d| (application_id, d)))
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What a printed code shows (`GET /api/verify/{code}` and the page `/verify/<code>`): what the
+/// paper itself says, the signed document's hash and, for a result, the signed decision;
+/// `None` for a code nobody printed.
+pub async fn verified(db: &Db, raw: &str) -> sqlx::Result<Option<VerifiedDocumentView>> {
+    let Some(code) = DocumentCode::parse(raw) else {
+        return Ok(None);
+    };
+    let Some((application_id, document)) = find(db, &code).await? else {
+        return Ok(None);
+    };
+    let Some(stored) = crate::applications::get_by_id(db, application_id).await? else {
+        return Ok(None);
+    };
+    let (issued_at, sha256, decision) = match document {
+        Document::Receipt => {
+            let Some(submission) = crate::requests::submission_of(db, stored.id).await? else {
+                return Ok(None);
+            };
+            (
+                stored.view.registered_at.clone().unwrap_or_default(),
+                hex_sha256(&submission.outgoing_document),
+                None,
+            )
+        }
+        Document::Result => {
+            let Some(decision) = crate::officers::decision_of(db, stored.id).await? else {
+                return Ok(None);
+            };
+            (
+                crate::applications::rfc3339(decision.signed_at),
+                hex_sha256(&decision.document),
+                Some(decision.view()),
+            )
+        }
+    };
+    Ok(Some(VerifiedDocumentView {
+        code: code.to_string(),
+        document: document.code().into(),
+        registration_number: stored.view.registration_number.clone().unwrap_or_default(),
+        service_id: stored.view.service_id.clone(),
+        provider_id: stored.provider_id.clone(),
+        status: stored.view.status,
+        issued_at,
+        sha256,
+        decision,
+    }))
 }

@@ -35,6 +35,23 @@ base.test.describe('without JavaScript', () => {
     });
   }
 
+  base.test('the language switcher works without script, keeps the page\'s filters and is remembered', async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'kk' });
+    const page = await context.newPage();
+    await page.goto('/?who=company');
+    await base.expect(page.locator('html')).toHaveAttribute('lang', 'kk');
+    await page.getByRole('button', { name: 'Русский' }).click();
+    await base.expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+    await base.expect(page).toHaveURL(/who=company/);
+    await base.expect(page.locator('#filter-who')).toHaveValue('company');
+    await base.expect(page.getByRole('button', { name: 'Русский' })).toHaveAttribute('aria-pressed', 'true');
+    // The next page, asked without ?lang=, is in the language chosen.
+    await page.goto('/login');
+    await base.expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+    await base.expect(page.getByRole('heading', { level: 1 })).toHaveText('Вход на портал');
+    await context.close();
+  });
+
   base.test('a service page reads in full', async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'ru' });
     const page = await context.newPage();

@@ -134,6 +134,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/login",
             axum::routing::get(pages::route).post(login_form::password),
         )
+        // A document's check, drawn with what its code shows (and throttled as the API is).
+        .route("/verify/{code}", axum::routing::get(verify::page))
         .route(
             "/login/code",
             axum::routing::get(login_form::to_login).post(login_form::code),

@@ -126,7 +126,18 @@ pub async fn render_page(
     let description = crate::locales::message(lang, "app.description");
     let html = template.fill(&rendered, &description);
     let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
-    html_response(html, status, headers)
+    let mut response = html_response(html, status, headers);
+    if asks_lang(path_and_query) {
+        // Chosen with the switcher's form (no script): remembered as the app remembers it.
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// The page with its caching headers: `no-cache` and an ETag, so an unchanged page is a 304.
@@ -271,6 +282,15 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Option<(AccountView, 
 }
 
 /// `?lang=`, then the language cookie, then `Accept-Language`, then Kazakh.
+/// Whether the address names a language we speak (`?lang=kk|ru|en`).
+fn asks_lang(path_and_query: &str) -> bool {
+    path_and_query.split_once('?').is_some_and(|(_, q)| {
+        q.split('&')
+            .filter_map(|pair| pair.strip_prefix("lang="))
+            .any(|tag| Lang::from_tag(tag).is_some())
+    })
+}
+
 pub fn page_lang(path_and_query: &str, headers: &HeaderMap) -> Lang {
     let query = path_and_query.split_once('?').map(|(_, q)| q);
     let asked = query.and_then(|q| {

@@ -8,22 +8,13 @@
 
 use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
-use crate::document_codes::{self, Document};
+use crate::document_codes;
 use crate::throttle;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use qyzmet_domain::api::VerifiedDocumentView;
-use qyzmet_domain::document_code::DocumentCode;
-use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::Arc;
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 #[utoipa::path(
     get,
@@ -37,12 +28,22 @@ pub async fn document(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
 ) -> Result<Json<VerifiedDocumentView>, ApiError> {
+    lookup(&state, peer, &code).await.map(Json)
+}
+
+/// What the code shows, or why not: not found (a miss counts against the address), or the
+/// address locked for a while after too many misses.
+async fn lookup(
+    state: &AppState,
+    peer: SocketAddr,
+    code: &str,
+) -> Result<VerifiedDocumentView, ApiError> {
     let address_key = format!("verify:{}", peer.ip());
     if let Some(seconds) = throttle::locked_for(&state.db, &address_key).await? {
         return Err(ApiError::throttled(seconds));
     }
-    match found(&state, &code).await? {
-        Some(view) => Ok(Json(view)),
+    match document_codes::verified(&state.db, code).await? {
+        Some(view) => Ok(view),
         None => {
             if let Some(seconds) =
                 throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS).await?
@@ -54,48 +55,27 @@ pub async fn document(
     }
 }
 
-async fn found(state: &AppState, raw: &str) -> Result<Option<VerifiedDocumentView>, ApiError> {
-    let Some(code) = DocumentCode::parse(raw) else {
-        return Ok(None);
-    };
-    let Some((application_id, document)) = document_codes::find(&state.db, &code).await? else {
-        return Ok(None);
-    };
-    let Some(stored) = crate::applications::get_by_id(&state.db, application_id).await? else {
-        return Ok(None);
-    };
-    let (issued_at, sha256, decision) = match document {
-        Document::Receipt => {
-            let Some(submission) = crate::requests::submission_of(&state.db, stored.id).await?
-            else {
-                return Ok(None);
-            };
-            (
-                stored.view.registered_at.clone().unwrap_or_default(),
-                hex_sha256(&submission.outgoing_document),
-                None,
-            )
+/// `GET /verify/{code}`: the check page drawn by the server with what the code shows, so it
+/// reads on any phone that scanned the code, script or not (the signature is then checked by
+/// the app in the browser).
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    uri: axum::extract::OriginalUri,
+    Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    let url = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+    let lang = super::pages::page_lang(&url, &headers);
+    let shown = match lookup(&state, peer, &code).await {
+        Ok(view) => {
+            let service = crate::catalogue::detail(&state.catalogue, &view.service_id, lang);
+            Ok((view, service))
         }
-        Document::Result => {
-            let Some(decision) = crate::officers::decision_of(&state.db, stored.id).await? else {
-                return Ok(None);
-            };
-            (
-                crate::applications::rfc3339(decision.signed_at),
-                hex_sha256(&decision.document),
-                Some(decision.view()),
-            )
-        }
+        Err(e) => Err(format!("error.{}", e.code)),
     };
-    Ok(Some(VerifiedDocumentView {
-        code: code.to_string(),
-        document: document.code().into(),
-        registration_number: stored.view.registration_number.clone().unwrap_or_default(),
-        service_id: stored.view.service_id.clone(),
-        provider_id: stored.provider_id.clone(),
-        status: stored.view.status,
-        issued_at,
-        sha256,
-        decision,
-    }))
+    super::pages::render_page(&state, &url, &headers, move |preloaded| {
+        preloaded.verification = Some(shown);
+    })
+    .await
 }

@@ -313,6 +313,7 @@ async fn the_applicant_withdraws_before_a_decision_and_not_after() {
     .await;
 }
 
+/// The PDF's text as poppler reads it, whitespace collapsed.
 fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("receipt.pdf");
@@ -326,7 +327,9 @@ fn pdf_text(pdf: &[u8]) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    // Words as read, one space between: a line the PDF wraps reads on.
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[tokio::test]
@@ -710,6 +713,12 @@ async fn a_decision_signed_for_one_request_does_not_decide_another() {
     assert_eq!(view.application.status, Status::InReview);
 }
 
+/// The text of the PDF at `url`, as `client` downloads it.
+async fn printed(s: &Server, client: &reqwest::Client, url: String) -> String {
+    let res = client.get(s.url(&url)).send().await.unwrap();
+    pdf_text(&res.bytes().await.unwrap())
+}
+
 /// The code printed after "<label>: " on a document.
 fn printed_code(text: &str) -> String {
     let at = text.find("Код документа: ").expect("the code is printed") + "Код документа: ".len();
@@ -721,22 +730,13 @@ async fn a_printed_code_lets_anyone_holding_the_paper_check_it_and_shows_nothing
     let s = start().await;
     let citizen = logged_in(&s, CITIZEN).await;
     let request = registered_guardianship(&s, &citizen).await;
-    let printed = |url: String| {
-        let (s, citizen) = (&s, &citizen);
-        async move {
-            pdf_text(
-                &citizen
-                    .get(s.url(&url))
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap(),
-            )
-        }
+    let receipt = || {
+        printed(
+            &s,
+            &citizen,
+            format!("/api/applications/{}/receipt?lang=ru", request.id),
+        )
     };
-    let receipt = || printed(format!("/api/applications/{}/receipt?lang=ru", request.id));
     let text = receipt().await;
     let code = printed_code(&text);
     assert!(text.contains(&format!("/verify/{code}")), "{text}");
@@ -778,7 +778,12 @@ async fn a_printed_code_lets_anyone_holding_the_paper_check_it_and_shows_nothing
 
     // The result carries its own code, and the officer's signed decision to check.
     let satisfied = decided(&s, &citizen, json!({"outcome": "satisfied"})).await;
-    let result = printed(format!("/api/applications/{satisfied}/result?lang=ru")).await;
+    let result = printed(
+        &s,
+        &citizen,
+        format!("/api/applications/{satisfied}/result?lang=ru"),
+    )
+    .await;
     let result_code = printed_code(&result);
     assert_ne!(result_code, code);
     let view: qyzmet_domain::api::VerifiedDocumentView =
@@ -811,4 +816,61 @@ async fn a_printed_code_lets_anyone_holding_the_paper_check_it_and_shows_nothing
         )
         .await;
     }
+}
+
+#[tokio::test]
+async fn the_check_page_reads_without_script_on_any_phone_that_scanned_the_code() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let satisfied = decided(&s, &citizen, json!({"outcome": "satisfied"})).await;
+    let letter = printed(
+        &s,
+        &citizen,
+        format!("/api/applications/{satisfied}/result?lang=ru"),
+    )
+    .await;
+    let code = printed_code(&letter);
+    let number = letter
+        .split("Номер ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    // A phone with no session and no script: the page as the server draws it.
+    let res = browser()
+        .get(s.url(&format!("/verify/{code}")))
+        .header("accept-language", "ru")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    // The server's copy, without the renderer's hydration markers between text nodes.
+    let copy = html[html.find("<div id=\"first-paint\"").unwrap()..].replace("<!>", "");
+    for expected in [
+        "Проверка документа",
+        "Этот документ выдан порталом Qyzmet.",
+        "Результат оказания государственной услуги",
+        number.as_str(),
+        code.as_str(),
+        "Удовлетворено",
+        // The signature is the browser's to check: without script the page says so.
+        "<noscript>Подпись проверяет браузер",
+    ] {
+        assert!(
+            copy.contains(expected),
+            "{expected:?} not in the page:\n{copy}"
+        );
+    }
+    assert!(!copy.contains("Нұрланова"), "{copy}");
+    // A code nobody printed: the page says so, as a 404.
+    let res = browser()
+        .get(s.url("/verify/ZZZZZ-ZZZZZ"))
+        .header("accept-language", "ru")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Документ с таким кодом не найден."), "{html}");
 }
