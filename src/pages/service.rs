@@ -54,6 +54,7 @@ fn variant_terms(i18n: I18n, v: &VariantView, several: bool) -> impl IntoView + 
     let fee = v.fee.clone();
     // Where the regulation gives the portal its own term, both are shown, each named.
     let portal = v.portal_term.clone();
+    let state_corporation = v.state_corporation_term.clone();
     let term_label = if portal.is_some() {
         "service.office_term"
     } else {
@@ -68,6 +69,13 @@ fn variant_terms(i18n: I18n, v: &VariantView, several: bool) -> impl IntoView + 
             })}
             <dt>{move || i18n.t(term_label)}</dt>
             <dd>{move || term_text(i18n, term.days, term.kind)}</dd>
+            {state_corporation.map(|t| view! {
+                <dt>{move || i18n.t("service.state_corporation_term")}</dt>
+                <dd>{move || {
+                    let days = term_text(i18n, t.days, t.kind);
+                    if t.acceptance_day_counted { days } else { format!("{days}; {}", i18n.t("service.acceptance_day_not_counted")) }
+                }}</dd>
+            })}
             <dt>{move || i18n.t("service.fee")}</dt>
             <dd>{move || fee_text(i18n, fee.as_ref())}</dd>
         </dl>

@@ -132,6 +132,8 @@ pub struct VariantView {
     pub term: TermSpec,
     /// The term of an application made on the portal, where the regulation gives its own.
     pub portal_term: Option<TermSpec>,
+    /// The term at a State Corporation office, where the regulation gives it a rule of its own.
+    pub state_corporation_term: Option<TermSpec>,
     pub fee: Option<FeeView>,
     pub documents: Vec<DocumentView>,
     /// The form keeps all three languages: the app switches language without refetching it
@@ -218,6 +220,7 @@ impl ServiceDetail {
                     name: v.name.get(lang).to_string(),
                     term: v.term.clone(),
                     portal_term: v.portal_term.clone(),
+                    state_corporation_term: v.state_corporation_term.clone(),
                     fee: variant_fee(v, mci_tenge),
                     documents: v
                         .documents

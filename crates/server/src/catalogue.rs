@@ -101,7 +101,8 @@ mod tests {
                 s.id
             );
             for v in &s.variants {
-                for term in std::iter::once(&v.term).chain(&v.portal_term) {
+                let terms = [&v.portal_term, &v.state_corporation_term];
+                for term in std::iter::once(&v.term).chain(terms.into_iter().flatten()) {
                     assert!(term.days > 0 && !term.source.is_empty(), "{}: term", s.id);
                 }
                 for d in &v.documents {
@@ -114,6 +115,18 @@ mod tests {
     #[test]
     fn the_regulations_particulars_are_kept() {
         let c = real();
+        // 004: at the State Corporation the day of acceptance is not counted; nowhere else.
+        let guardianship = c.service("guardianship").unwrap().variant("main").unwrap();
+        let at_state_corporation = guardianship.state_corporation_term.as_ref().unwrap();
+        assert!(!at_state_corporation.acceptance_day_counted);
+        assert!(at_state_corporation.source.contains("қабылдау күні"));
+        assert!(guardianship.term.acceptance_day_counted);
+        let others = c.services.iter().filter(|s| s.id != "guardianship");
+        assert!(
+            others
+                .flat_map(|s| &s.variants)
+                .all(|v| v.state_corporation_term.is_none())
+        );
         let accreditation = c.service("project-management-accreditation").unwrap();
         assert!(!accreditation.online() && accreditation.office_directions.is_some());
         assert_eq!(accreditation.channels, vec![Channel::ProviderOffice]);

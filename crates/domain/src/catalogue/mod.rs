@@ -114,7 +114,19 @@ pub enum ResultKind {
 pub struct TermSpec {
     pub days: u32,
     pub kind: DayKind,
+    /// False where the regulation says the day the documents are accepted is not counted
+    /// (004 at the State Corporation); counted unless said.
+    #[serde(default = "counted", skip_serializing_if = "is_counted")]
+    pub acceptance_day_counted: bool,
     pub source: String,
+}
+
+fn counted() -> bool {
+    true
+}
+
+fn is_counted(counted: &bool) -> bool {
+    *counted
 }
 
 impl TermSpec {
@@ -192,6 +204,11 @@ pub struct Variant {
     /// own (002: "10 (он) күнтізбелік күн from applying on the portal").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_term: Option<TermSpec>,
+    /// The term of an application made at a State Corporation office, where the regulation
+    /// gives it a rule of its own (004: the day of acceptance is not counted). The portal
+    /// does not receive those applications; the service page states it, with its source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_corporation_term: Option<TermSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<Fee>,
     pub documents: Vec<Document>,

@@ -79,6 +79,17 @@ async fn a_service_page_reads_in_full_and_an_unknown_one_is_not_found() {
             "the service page shows its {shown} section"
         );
     }
+    // 004 names a rule of its own for the State Corporation: stated beside the term.
+    let text = body.replace("<!>", "");
+    assert!(
+        text.contains("Срок при обращении в Госкорпорацию</dt><dd>30 календарных дней; день приёма в срок не входит"),
+        "{text}"
+    );
+    let (_, html) = page(&s, &anonymous, "/services/design-licence", "ru").await;
+    assert!(
+        !first_paint(&html).contains("Госкорпорацию</dt>"),
+        "no such rule in 000"
+    );
     let (status, html) = page(&s, &anonymous, "/services/no-such-service", "en").await;
     assert_eq!(status, 404);
     assert!(first_paint(&html).contains("There is no such service in the catalogue."));
