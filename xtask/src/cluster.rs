@@ -76,6 +76,9 @@ impl Cluster {
                 .arg(root.join("catalogue"))
                 .args(["--database-url", &database_url])
                 .args(["--object-store", &format!("s3://{BUCKET}/attachments")])
+                // nginx, in front, connects from here: visitors are counted by the address
+                // it forwards.
+                .args(["--trusted-proxy", "127.0.0.1"])
                 .envs(cluster._s3.env())
                 .stdout(Stdio::piped())
                 .stderr(std::fs::File::create(

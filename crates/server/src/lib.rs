@@ -58,6 +58,9 @@ pub struct Config {
     /// Where attachments are stored: `s3://bucket[/prefix]` (credentials and endpoint from
     /// `AWS_*`), or `None`: `<data-dir>/attachments`.
     pub object_store: Option<String>,
+    /// Reverse proxies in front of this instance (nginx): for requests from them the client's
+    /// address is read from `X-Forwarded-For` (`http::extract::ClientAddress`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What every request handler can reach.

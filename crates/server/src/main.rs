@@ -40,6 +40,14 @@ struct Args {
     /// default: the folder `<data-dir>/attachments`.
     #[arg(long, env = "QYZMET_OBJECT_STORE")]
     object_store: Option<String>,
+    /// A reverse proxy in front (repeat, or comma-separated in the variable): requests from it
+    /// are counted by the client address it puts in `X-Forwarded-For`.
+    #[arg(
+        long = "trusted-proxy",
+        env = "QYZMET_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[tokio::main]
@@ -61,6 +69,7 @@ async fn main() -> anyhow::Result<()> {
         ocsp_url: args.ocsp_url,
         tsa_url: args.tsa_url,
         object_store: args.object_store,
+        trusted_proxies: args.trusted_proxies,
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     run(config, listener).await

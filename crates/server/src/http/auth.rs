@@ -1,6 +1,7 @@
 //! Registration, login, the session's state, keep-alive and logout.
 
 use super::RequestLang;
+use super::extract::ClientAddress;
 use super::extract::{ApiJson, CurrentAccount};
 use super::login_steps::{
     check_code, code_problem, code_step, open_session, over_tls, password_step, send_code,
@@ -10,7 +11,7 @@ use super::problem::{ApiError, ErrorCode};
 use crate::accounts::{self, ProvenBy, RegisterError};
 use crate::{AppState, challenges, sessions, verification};
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -20,7 +21,7 @@ use qyzmet_domain::api::{
     SessionView, TestSms, VerificationRequest,
 };
 use qyzmet_domain::identifiers::AccountId;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 async fn start_session(
@@ -44,7 +45,7 @@ async fn start_session(
 )]
 pub async fn register(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
@@ -53,7 +54,7 @@ pub async fn register(
         Ok(h) => h,
         Err(e) => return Err(register_error(e)),
     };
-    let proven_by = prove_holder(&state, peer, &holder.id, &req.proof).await?;
+    let proven_by = prove_holder(&state, client, &holder.id, &req.proof).await?;
     match accounts::register_proven(&state.db, &holder, &req, proven_by).await {
         Ok(account) => start_session(&state, &headers, account, StatusCode::CREATED).await,
         Err(e) => Err(register_error(e)),
@@ -64,7 +65,7 @@ pub async fn register(
 /// registry's phone of this IIN, or an EDS over our challenge whose certificate names it.
 async fn prove_holder(
     state: &AppState,
-    peer: SocketAddr,
+    client: IpAddr,
     id: &AccountId,
     proof: &IdentityProof,
 ) -> Result<ProvenBy, ApiError> {
@@ -74,7 +75,7 @@ async fn prove_holder(
             code,
         } => {
             let purpose = verification::Purpose::Register;
-            let proven = check_code(state, peer, verification_id, purpose, code).await?;
+            let proven = check_code(state, client, verification_id, purpose, code).await?;
             // A code proves the registry's phone of the IIN it was sent for, and only that.
             if proven.subject != id.as_string() {
                 return Err(code_problem("verification.expired", None));
@@ -160,10 +161,10 @@ pub async fn registration_challenge(
 pub async fn login(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let sent = password_step(&state, &req, peer, lang).await?;
+    let sent = password_step(&state, &req, client, lang).await?;
     Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
 }
 
@@ -258,11 +259,11 @@ const REGISTER_PREFIX: &str = "qyzmet-register:";
 )]
 pub async fn code_login(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     ApiJson(req): ApiJson<CodeLogin>,
 ) -> Result<Response, ApiError> {
-    let account = code_step(&state, peer, &req).await?;
+    let account = code_step(&state, client, &req).await?;
     start_session(&state, &headers, account, StatusCode::OK).await
 }
 

@@ -156,3 +156,107 @@ pub fn origin(headers: &HeaderMap) -> Result<String, ApiError> {
         .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
     Ok(format!("{}://{host}", if https { "https" } else { "http" }))
 }
+
+/// The client's address, as the throttles count it: the connection's peer, or — when the peer
+/// is a reverse proxy the operator named (`--trusted-proxy`, e.g. nginx in front of several
+/// instances) — the address that proxy saw, from `X-Forwarded-For`. Without it every visitor
+/// behind the proxy would share one counter, and 30 wrong passwords anywhere would lock
+/// everyone out; a client that is not a trusted proxy cannot choose its address this way.
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<Arc<AppState>> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| ApiError::internal("the connection's address is not known"))?;
+        Ok(ClientAddress(client_address(
+            peer,
+            &state.config.trusted_proxies,
+            &parts.headers,
+        )))
+    }
+}
+
+/// The rightmost address in `X-Forwarded-For` that is not a trusted proxy, when the request
+/// came from one (each proxy appends the address it saw); else the peer itself.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    trusted: &[std::net::IpAddr],
+    headers: &HeaderMap,
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in forwarded.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // What a trusted proxy appended does not parse: count the proxy itself.
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
+#[cfg(test)]
+mod client_address_tests {
+    use super::*;
+
+    fn with_forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", v.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn the_client_is_who_a_trusted_proxy_saw_and_nobody_else_can_say_so() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let nginx = ip("10.0.0.2");
+        let trusted = [nginx, ip("10.0.0.3")];
+        // Straight from a client: its own address, whatever it claims.
+        let spoofed = with_forwarded(&["203.0.113.9"]);
+        assert_eq!(
+            client_address(ip("198.51.100.4"), &trusted, &spoofed),
+            ip("198.51.100.4")
+        );
+        assert_eq!(
+            client_address(ip("198.51.100.4"), &[], &spoofed),
+            ip("198.51.100.4")
+        );
+        // Through nginx: the address nginx appended (the rightmost), not what the client sent.
+        let through = with_forwarded(&["203.0.113.9, 198.51.100.4"]);
+        assert_eq!(
+            client_address(nginx, &trusted, &through),
+            ip("198.51.100.4")
+        );
+        // Through two trusted proxies, in two header lines.
+        let two = with_forwarded(&["198.51.100.4", "10.0.0.3"]);
+        assert_eq!(client_address(nginx, &trusted, &two), ip("198.51.100.4"));
+        // Nothing forwarded, or garbage: the proxy itself.
+        assert_eq!(client_address(nginx, &trusted, &HeaderMap::new()), nginx);
+        assert_eq!(
+            client_address(nginx, &trusted, &with_forwarded(&["unknown"])),
+            nginx
+        );
+        assert_eq!(
+            client_address(nginx, &trusted, &with_forwarded(&["2001:db8::7"])),
+            ip("2001:db8::7")
+        );
+    }
+}

@@ -5,20 +5,20 @@
 //! where the visitor was going. Only forms from this site are taken (`Sec-Fetch-Site`, else
 //! `Origin` against `Host`), as the API takes only requests with its CSRF header.
 
+use super::extract::ClientAddress;
 use super::login_steps::{code_step, open_session, password_step};
 use super::pages::{page_lang, render_page};
 use super::problem::{ApiError, ErrorCode, field_error};
 use crate::AppState;
 use axum::Form;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use qyzmet::first_paint::{LoginAttempt, Preloaded};
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{CodeLogin, CodeSent, LoginRequest, Role};
 use qyzmet_domain::identifiers::AccountId;
 use serde::Deserialize;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -50,7 +50,7 @@ pub struct CodeForm {
 /// `POST /login`: the password; the page with the code step, or the form with its error.
 pub async fn password(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     form: Result<Form<PasswordForm>, axum::extract::rejection::FormRejection>,
 ) -> Response<Body> {
@@ -88,7 +88,7 @@ pub async fn password(
         login: attempt.login.clone(),
         password: form.password,
     };
-    match password_step(&state, &req, peer, lang).await {
+    match password_step(&state, &req, client, lang).await {
         Ok(sent) => {
             attempt.sent = Some(sent);
             let page = login_page(&form.next);
@@ -104,7 +104,7 @@ pub async fn password(
 /// `POST /login/code`: the code; logged in, on to where the visitor was going.
 pub async fn code(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     form: Result<Form<CodeForm>, axum::extract::rejection::FormRejection>,
 ) -> Response<Body> {
@@ -117,7 +117,7 @@ pub async fn code(
         verification_id: form.verification_id.clone(),
         code: form.code.trim().to_string(),
     };
-    let account = match code_step(&state, peer, &req).await {
+    let account = match code_step(&state, client, &req).await {
         Ok(account) => account,
         Err(mut e) => {
             // A wrong code: the code step again. A spent or expired one: the password step,

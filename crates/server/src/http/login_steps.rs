@@ -6,7 +6,7 @@ use super::problem::{ApiError, ErrorCode};
 use crate::{AppState, accounts, sessions, throttle, verification};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use qyzmet_domain::api::{AccountView, CodeLogin, CodeSent, LoginRequest, SessionView};
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 /// Served over TLS (directly or behind a proxy that says so): cookies get `Secure`.
 pub(crate) fn over_tls(headers: &HeaderMap) -> bool {
@@ -88,12 +88,12 @@ pub(crate) fn code_problem(code: &'static str, left: Option<i64>) -> ApiError {
 /// wrong password.
 pub(crate) async fn check_code(
     state: &AppState,
-    peer: SocketAddr,
+    client: IpAddr,
     verification_id: &str,
     purpose: verification::Purpose,
     code: &str,
 ) -> Result<verification::Proven, ApiError> {
-    let address_key = format!("address:{}", peer.ip());
+    let address_key = format!("address:{}", client);
     if let Some(seconds) = throttle::locked_for(&state.db, &address_key).await? {
         return Err(ApiError::throttled(seconds));
     }
@@ -121,10 +121,10 @@ pub(crate) async fn check_code(
 pub(crate) async fn password_step(
     state: &AppState,
     req: &LoginRequest,
-    peer: SocketAddr,
+    client: IpAddr,
     lang: qyzmet_domain::Lang,
 ) -> Result<CodeSent, ApiError> {
-    let keys = throttle::LoginKeys::new(&req.login, peer.ip());
+    let keys = throttle::LoginKeys::new(&req.login, client);
     if let Some(seconds) = keys.locked_for(&state.db).await? {
         return Err(ApiError::throttled(seconds));
     }
@@ -153,12 +153,12 @@ pub(crate) async fn password_step(
 /// The second factor: the code sent at the password step; the account it logs in.
 pub(crate) async fn code_step(
     state: &AppState,
-    peer: SocketAddr,
+    client: IpAddr,
     req: &CodeLogin,
 ) -> Result<AccountView, ApiError> {
     let proven = check_code(
         state,
-        peer,
+        client,
         &req.verification_id,
         verification::Purpose::Login,
         &req.code,

@@ -6,14 +6,15 @@
 //! it shows is what the paper already shows. Unknown codes count against the caller's
 //! address, as wrong passwords do.
 
+use super::extract::ClientAddress;
 use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::document_codes;
 use crate::throttle;
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use qyzmet_domain::api::VerifiedDocumentView;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 #[utoipa::path(
@@ -25,20 +26,20 @@ use std::sync::Arc;
 )]
 pub async fn document(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Path(code): Path<String>,
 ) -> Result<Json<VerifiedDocumentView>, ApiError> {
-    lookup(&state, peer, &code).await.map(Json)
+    lookup(&state, client, &code).await.map(Json)
 }
 
 /// What the code shows, or why not: not found (a miss counts against the address), or the
 /// address locked for a while after too many misses.
 async fn lookup(
     state: &AppState,
-    peer: SocketAddr,
+    client: IpAddr,
     code: &str,
 ) -> Result<VerifiedDocumentView, ApiError> {
-    let address_key = format!("verify:{}", peer.ip());
+    let address_key = format!("verify:{}", client);
     if let Some(seconds) = throttle::locked_for(&state.db, &address_key).await? {
         return Err(ApiError::throttled(seconds));
     }
@@ -60,14 +61,14 @@ async fn lookup(
 /// the app in the browser).
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     uri: axum::extract::OriginalUri,
     Path(code): Path<String>,
     headers: axum::http::HeaderMap,
 ) -> axum::response::Response {
     let url = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
     let lang = super::pages::page_lang(&url, &headers);
-    let shown = match lookup(&state, peer, &code).await {
+    let shown = match lookup(&state, client, &code).await {
         Ok(view) => {
             let service = crate::catalogue::detail(&state.catalogue, &view.service_id, lang);
             Ok((view, service))

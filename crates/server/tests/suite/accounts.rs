@@ -352,3 +352,49 @@ async fn reading_the_session_does_not_extend_it_and_an_action_does() {
     assert_eq!(anonymous.status(), 401);
     assert!(anonymous.headers().get(renewed).is_none());
 }
+
+/// A browser tab whose requests reach the server through a proxy (the suite's servers trust
+/// 127.0.0.1 as one) that saw them come from `address`.
+fn behind_proxy(address: &'static str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-qyzmet-csrf",
+        reqwest::header::HeaderValue::from_static("1"),
+    );
+    headers.insert(
+        "x-forwarded-for",
+        reqwest::header::HeaderValue::from_static(address),
+    );
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_proxy_each_visitor_is_counted_by_their_own_address() {
+    let s = start().await;
+    // One visitor tries 30 logins (each a different unknown account, so no account locks).
+    let guesser = behind_proxy("203.0.113.7");
+    let mut last = 0;
+    for i in 0..30 {
+        let login = format!("unknown-{i}");
+        last = s
+            .login(&guesser, (&login, "wrong-password"))
+            .await
+            .status()
+            .as_u16();
+    }
+    assert_eq!(last, 429, "the 30th failure from one address locks it");
+    let (status, p) = problem(s.login(&guesser, CITIZEN).await).await;
+    assert_eq!((status, p.code.as_str()), (429, "auth.throttled"));
+    // Another visitor behind the same proxy is not locked out by them.
+    let neighbour = behind_proxy("203.0.113.8");
+    assert_eq!(s.login(&neighbour, CITIZEN).await.status(), 200);
+    // The guesser cannot step aside by claiming another address: the proxy appends the one
+    // it saw, and that is the one counted.
+    let claims = behind_proxy("198.51.100.1, 203.0.113.7");
+    let (status, _) = problem(s.login(&claims, COMPANY).await).await;
+    assert_eq!(status, 429);
+}

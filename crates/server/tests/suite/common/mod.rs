@@ -164,6 +164,9 @@ async fn launch(
         ocsp_url,
         tsa_url,
         object_store: test_object_store(),
+        // The suite's clients connect from here and send no X-Forwarded-For (so count as
+        // themselves), except the test that plays a proxy.
+        trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
     };
     let task = tokio::spawn(qyzmet_server::run(config, listener));
     let base = format!("http://{addr}");
