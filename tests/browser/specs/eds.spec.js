@@ -213,6 +213,12 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
     page.getByRole('link', { name: 'Қолхатты жүктеп алу (PDF)' }).click(),
   ]);
   expect(receipt.suggestedFilename()).toMatch(/^receipt-\d{4}-\d{6}\.pdf$/);
+  // On the paper: the contact phone typed in the form, the due date as Kazakh readers write
+  // it, and the code that checks it.
+  const receiptText = pdfText(require('fs').readFileSync(await receipt.path()));
+  expect(receiptText).toContain('+7 701 123 45 67');
+  expect(receiptText).toMatch(/\d\d\.\d\d\.20\d\d/);
+  expect(receiptText).toMatch(/Құжат коды: [0-9A-Z]{5}-[0-9A-Z]{5}/);
   await expectAccessible(page, 'a refused request');
 
   // The refusal letter's code (under its QR code) opens its check for anyone: another phone,
