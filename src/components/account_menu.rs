@@ -1,4 +1,6 @@
-//! The header's account area: "Log in" for visitors; the name and "Log out" once logged in.
+//! The header's account area: "Log in" for visitors; the name and "Log out" once logged in
+//! (in the server's copy of a page a form posting to `/logout`, so it works before the app
+//! takes over and without script).
 
 use crate::i18n::use_i18n;
 use crate::session::use_session;
@@ -32,9 +34,22 @@ pub fn AccountMenu() -> impl IntoView {
                             view! { <A href="/cabinet">{move || i18n.t("nav.cabinet")}</A> }.into_any()
                         }}
                         <span class="account-name">{view.account.display_name}</span>
-                        <button type="button" class="link-button" on:click=logout.clone()>
-                            {move || i18n.t("nav.logout")}
-                        </button>
+                        {if crate::first_paint::in_browser() {
+                            view! {
+                                <button type="button" class="link-button" on:click=logout.clone()>
+                                    {move || i18n.t("nav.logout")}
+                                </button>
+                            }
+                            .into_any()
+                        } else {
+                            // The server's copy: a form the browser sends itself.
+                            view! {
+                                <form method="post" action="/logout" class="logout-form">
+                                    <button type="submit" class="link-button">{i18n.t("nav.logout")}</button>
+                                </form>
+                            }
+                            .into_any()
+                        }}
                     }
                         .into_any()
                 }

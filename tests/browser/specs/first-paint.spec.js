@@ -97,6 +97,11 @@ base.test.describe('without JavaScript', () => {
     await base.expect(page.locator('main noscript')).toHaveCount(0);
     await page.goto(`/applications/${request}/edit`);
     await base.expect(page.locator('main noscript .notice-warning')).toContainText('This page works only with JavaScript turned on');
+    // "Log out" works without script too.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await base.expect(page).toHaveURL(/\/$/);
+    await base.expect(page.locator('.account-menu')).toContainText('Log in');
+    await base.expect(page.locator('.account-name')).toHaveCount(0);
     await context.close();
   });
 });

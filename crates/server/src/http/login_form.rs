@@ -213,6 +213,36 @@ fn percent_encode(text: &str) -> String {
         .collect()
 }
 
+/// `POST /logout`: "Log out" in the server's copy of a page (before the app takes over, or
+/// without script). Ends the session and goes to the home page. From another site's page it
+/// ends nothing (a forced logout is a nuisance an attacker could cause), and goes home too.
+pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response<Body> {
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    res.headers_mut()
+        .insert(header::LOCATION, HeaderValue::from_static("/"));
+    if !same_origin(&headers) {
+        return res;
+    }
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(crate::sessions::token_from_cookie_header);
+    if let Some(token) = token
+        && let Err(e) = crate::sessions::revoke(&state.db, token).await
+    {
+        tracing::error!("ending a session: {e}");
+        *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        return res;
+    }
+    let cleared = crate::sessions::cookie(None, super::login_steps::over_tls(&headers));
+    if let Ok(cookie) = HeaderValue::from_str(&cleared) {
+        res.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    res
+}
+
 /// The form, if it came from one of this site's pages and reads as one.
 fn taken<T>(
     headers: &HeaderMap,

@@ -134,6 +134,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/login",
             axum::routing::get(pages::route).post(login_form::password),
         )
+        // "Log out" in the server's copy of a page.
+        .route("/logout", axum::routing::post(login_form::logout))
         // A document's check, drawn with what its code shows (and throttled as the API is).
         .route("/verify/{code}", axum::routing::get(verify::page))
         .route(

@@ -279,10 +279,41 @@ async fn the_login_form_logs_in_without_script() {
     assert_eq!(res.headers()["location"], "/services/guardianship");
     let (_, html) = page(&s, &tab, "/cabinet", "en").await;
     assert!(first_paint(&html).contains("account-name"), "logged in");
+    assert!(
+        first_paint(&html).contains("action=\"/logout\""),
+        "log out as a form"
+    );
     // The code step's address opened again leads to the login page, not an error.
     let res = tab.get(s.url("/login/code")).send().await.unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/login");
+    // "Log out" posted from another site's page ends nothing.
+    let res = tab
+        .post(s.url("/logout"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let (_, html) = page(&s, &tab, "/cabinet", "en").await;
+    assert!(
+        first_paint(&html).contains("account-name"),
+        "still logged in"
+    );
+    // From this site's page: the session ends, home.
+    let res = post_form(&s, &tab, "/logout", &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/");
+    let (_, html) = page(&s, &tab, "/cabinet", "en").await;
+    assert!(!first_paint(&html).contains("account-name"), "logged out");
+    assert_eq!(
+        tab.get(s.url("/api/session"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
 }
 
 #[tokio::test]
