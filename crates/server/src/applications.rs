@@ -31,7 +31,7 @@ pub fn rfc3339(unix: i64) -> String {
 pub fn new_public_id() -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::hex::hex(&bytes))
 }
 
 const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, registered_at, due_date, created_at, updated_at, last_step";

@@ -217,13 +217,7 @@ impl Upload {
             .ok_or(UploadError::TypeNotAllowed)?;
         self.file.flush().await.map_err(io)?;
         self.file.sync_all().await.map_err(io)?;
-        let sha256: String = self
-            .hasher
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::hex::hex(&self.hasher.clone().finalize());
         files.put_file(&sha256, &self.temp_path).await.map_err(io)?;
         Ok(StoredFile {
             sha256,

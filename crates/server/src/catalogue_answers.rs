@@ -49,13 +49,7 @@ impl Answer {
     fn of(list: &ServiceList) -> std::io::Result<Answer> {
         let json = serde_json::to_vec(list)?;
         let digest = Sha256::digest(&json);
-        let etag = format!(
-            "\"{}\"",
-            digest[..16]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let etag = format!("\"{}\"", crate::hex::hex(&digest[..16]));
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gzip.write_all(&json)?;
         let gzip = gzip.finish()?;

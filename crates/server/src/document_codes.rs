@@ -6,7 +6,6 @@
 use crate::db::{Db, now};
 use qyzmet_domain::api::VerifiedDocumentView;
 use qyzmet_domain::document_code::DocumentCode;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// Which of a request's documents a code is printed on.
@@ -95,13 +94,6 @@ pub async fn find(db: &Db, code: &DocumentCode) -> sqlx::Result<Option<(i64, Doc
     Ok(Document::from_code(&document).map(|d| (application_id, d)))
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// What a printed code shows (`GET /api/verify/{code}` and the page `/verify/<code>`): what the
 /// paper itself says, the signed document's hash and, for a result, the signed decision;
 /// `None` for a code nobody printed.
@@ -122,7 +114,7 @@ pub async fn verified(db: &Db, raw: &str) -> sqlx::Result<Option<VerifiedDocumen
             };
             (
                 stored.view.registered_at.clone().unwrap_or_default(),
-                hex_sha256(&submission.outgoing_document),
+                crate::hex::sha256_hex(&submission.outgoing_document),
                 None,
             )
         }
@@ -132,7 +124,7 @@ pub async fn verified(db: &Db, raw: &str) -> sqlx::Result<Option<VerifiedDocumen
             };
             (
                 crate::applications::rfc3339(decision.signed_at),
-                hex_sha256(&decision.document),
+                crate::hex::sha256_hex(&decision.document),
                 Some(decision.view()),
             )
         }

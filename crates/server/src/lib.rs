@@ -9,6 +9,7 @@ pub mod challenges;
 pub mod db;
 pub mod demo;
 pub mod document_codes;
+pub mod hex;
 pub mod http;
 pub mod locales;
 pub mod mobile_sign;

@@ -321,7 +321,7 @@ fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
         index.push_str(&format!("{}\t{}\n", job.file, job.what));
         if job.revoke {
             let serial = issued.certificate.tbs_certificate.serial_number.as_bytes();
-            let hex: String = serial.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = crate::hex::hex(serial);
             revoked.push_str(&format!("{hex} {}\n", now - DAY / 2));
         }
     }

@@ -5,7 +5,6 @@
 use crate::db::{Db, now};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 pub const COOKIE: &str = "qyzmet_session";
@@ -13,10 +12,7 @@ pub const IDLE_TIMEOUT: i64 = 30 * 60;
 pub const ABSOLUTE_TIMEOUT: i64 = 12 * 60 * 60;
 
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::sha256_hex(token.as_bytes())
 }
 
 /// A live session: whose, and how long it has left.

@@ -14,7 +14,6 @@ use crate::sms::SmsGateway;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use qyzmet_domain::Lang;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 pub const LIFETIME: i64 = 5 * 60;
@@ -83,10 +82,7 @@ pub struct Proven {
 }
 
 fn hash(id: &str, code: &str) -> String {
-    Sha256::digest(format!("{id}:{code}").as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::sha256_hex(format!("{id}:{code}").as_bytes())
 }
 
 /// Six decimal digits, uniformly (rejection sampling: no digit is likelier than another).

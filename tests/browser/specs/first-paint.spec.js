@@ -109,6 +109,25 @@ base.test.describe('without JavaScript', () => {
 test.describe('with JavaScript', () => {
   test.use({ locale: 'en-GB' });
 
+  test('a language chosen in the server\'s copy outranks the one saved before', async ({ browser }) => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto('/');
+    await waitForApp(page);
+    await page.getByRole('button', { name: 'Қазақша' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'kk');
+    // The copy's switcher sends ?lang=ru (here by address): the app starts in Russian and
+    // remembers it, though Kazakh was saved in this browser.
+    await page.goto('/?lang=ru');
+    await waitForApp(page);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+    await expect(page.getByRole('button', { name: 'Русский' })).toHaveAttribute('aria-pressed', 'true');
+    await page.goto('/login');
+    await waitForApp(page);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Вход на портал');
+    await context.close();
+  });
+
   test('what is typed in the server\'s page before the app arrives is kept', async ({ browser }) => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();

@@ -47,6 +47,16 @@ pub struct CodeForm {
     expires_at: String,
 }
 
+/// `GET /login`: the login page (its address also takes the form's POST).
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    uri: axum::extract::OriginalUri,
+    headers: HeaderMap,
+) -> Response<Body> {
+    let url = uri.path_and_query().map_or("/", |p| p.as_str());
+    super::pages::page(&state, url, &headers).await
+}
+
 /// `POST /login`: the password; the page with the code step, or the form with its error.
 pub async fn password(
     State(state): State<Arc<AppState>>,

@@ -132,7 +132,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         // The login page's forms, sent without script.
         .route(
             "/login",
-            axum::routing::get(pages::route).post(login_form::password),
+            axum::routing::get(login_form::show).post(login_form::password),
         )
         // "Log out" in the server's copy of a page.
         .route("/logout", axum::routing::post(login_form::logout))

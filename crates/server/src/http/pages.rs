@@ -8,7 +8,6 @@
 use super::login_steps::session_view;
 use crate::{AppState, accounts, sessions};
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use qyzmet::first_paint::{self, CabinetPage, Preloaded, RequestPage};
 use qyzmet_domain::Lang;
@@ -58,16 +57,6 @@ impl Template {
                 1,
             )
     }
-}
-
-/// `GET` of an app address routed here explicitly (one that also takes a form).
-pub async fn route(
-    State(state): State<Arc<AppState>>,
-    uri: axum::extract::OriginalUri,
-    headers: HeaderMap,
-) -> Response<Body> {
-    let url = uri.path_and_query().map_or("/", |p| p.as_str());
-    page(&state, url, &headers).await
 }
 
 /// `GET` of any app address: the page, rendered.
@@ -142,7 +131,10 @@ pub async fn render_page(
 
 /// The page with its caching headers: `no-cache` and an ETag, so an unchanged page is a 304.
 fn html_response(html: String, status: StatusCode, headers: &HeaderMap) -> Response<Body> {
-    let etag = format!("\"{}\"", hex(&Sha256::digest(html.as_bytes())[..16]));
+    let etag = format!(
+        "\"{}\"",
+        crate::hex::hex(&Sha256::digest(html.as_bytes())[..16])
+    );
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -318,10 +310,6 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
