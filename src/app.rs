@@ -1,6 +1,7 @@
 //! The app shell: translations in context, the page layout and the routes.
 
 use crate::components::layout::Layout;
+use crate::first_paint::NextTask;
 use crate::i18n::{I18n, Messages};
 use crate::on_demand::{self, OnDemand};
 use crate::pages::{home::Home, not_found::NotFound};
@@ -17,6 +18,7 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
     view! {
         <Router>
             <Layout>
+                <NextTask>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/login") view=OnDemand(|| Box::pin(on_demand::login())) />
@@ -32,6 +34,7 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
                     <Route path=path!("/officer") view=OnDemand(|| Box::pin(on_demand::officer_queue())) />
                     <Route path=path!("/officer/requests/:id") view=OnDemand(|| Box::pin(on_demand::officer_request())) />
                 </Routes>
+                </NextTask>
             </Layout>
         </Router>
     }

@@ -186,6 +186,36 @@ pub fn needs_script(path: &str) -> bool {
     known && !reads_alone
 }
 
+/// Draws its children in a task of their own, after what surrounds them, while the app draws
+/// its first page in the browser: a phone compiles the wasm's functions as they first run, and
+/// the frame and the page drawn in one go made one long task (over 100 ms at a phone's speed)
+/// that would delay the visitor's first tap. Each `NextTask` met while the first page is drawn
+/// waits for a task of its own, in the order met; later (a navigation, a language change) and
+/// on the server the children are drawn at once.
+#[component]
+pub fn NextTask(children: ChildrenFn) -> impl IntoView {
+    let ready = RwSignal::new(!in_browser() || HANDED_OVER.with(std::cell::Cell::get));
+    #[cfg(target_family = "wasm")]
+    if !ready.get_untracked() {
+        DEFERRED.with(|n| n.set(n.get() + 1));
+        set_timeout(
+            move || {
+                ready.set(true);
+                DEFERRED.with(|n| n.set(n.get() - 1));
+            },
+            std::time::Duration::ZERO,
+        );
+    }
+    move || ready.get().then(|| children())
+}
+
+thread_local! {
+    /// The app's first page has been handed over: a [`NextTask`] draws at once from now on.
+    static HANDED_OVER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// [`NextTask`]s still waiting for their task: the hand-over waits for them.
+    static DEFERRED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// Whether this is the browser. On the server the browser's functions do not exist (calling one
 /// aborts the process), so a component that calls one while it is built asks this first.
 pub const fn in_browser() -> bool {
@@ -256,6 +286,8 @@ mod browser {
         // sees a key or a flash of the wrong language. Leptos sets up its own executor when
         // mounting; until then, wasm-bindgen's runs this.
         wasm_bindgen_futures::spawn_local(async {
+            // Instantiating the wasm is a task of its own; what the app does first is the next.
+            crate::timer::sleep(0).await;
             let lang = crate::i18n::initial_lang();
             let messages = crate::i18n::fetch_messages(lang).await.unwrap_or_default();
             mark("qyzmet:messages");
@@ -295,7 +327,38 @@ mod browser {
         }
     }
 
+    /// Hands over in two frames, each a short task on a phone: in the first the app is laid
+    /// out where it will show, still unseen (`laying-out`: no height, invisible, out of the
+    /// focus order and the accessibility tree); in the next the server's copy goes and the app
+    /// shows, its layout already done. Done at once, both made one task of 60–70 ms.
     pub fn hand_over() {
+        if super::DEFERRED.with(std::cell::Cell::get) > 0 {
+            // Part of the page is still to be drawn: hand over once it is.
+            request_animation_frame(hand_over);
+            return;
+        }
+        let document = document();
+        let (Some(_), Some(app)) = (
+            document.get_element_by_id(SERVER_COPY),
+            document.get_element_by_id(APP_ROOT),
+        ) else {
+            super::HANDED_OVER.with(|h| h.set(true));
+            return;
+        };
+        if app.get_attribute("class").as_deref() == Some(LAYING_OUT) {
+            // The swap is on its way.
+            return;
+        }
+        let _ = app.set_attribute("class", LAYING_OUT);
+        let _ = app.remove_attribute("hidden");
+        request_animation_frame(swap);
+    }
+
+    /// The class of the app's root while it is laid out unseen (`style/main.css`).
+    const LAYING_OUT: &str = "laying-out";
+
+    fn swap() {
+        super::HANDED_OVER.with(|h| h.set(true));
         let document = document();
         let (Some(copy), Some(app)) = (
             document.get_element_by_id(SERVER_COPY),
@@ -310,7 +373,7 @@ mod browser {
             .filter(|el| copy.contains(Some(el)))
             .map(|el| path_to(&copy, &el));
         copy.remove();
-        let _ = app.remove_attribute("hidden");
+        let _ = app.remove_attribute("class");
         if let Some(el) = focused.and_then(|path| follow(&app, &path))
             && let Ok(el) = el.dyn_into::<HtmlElement>()
         {

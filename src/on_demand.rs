@@ -42,6 +42,11 @@ impl ChooseView for OnDemand {
         drop(waiting);
         match page {
             Ok(page) => {
+                // The page was set up in the task its file arrived in; it is drawn in the
+                // next, so neither is a long task on a phone (functions compile as they first
+                // run, and both are first runs).
+                #[cfg(target_family = "wasm")]
+                crate::timer::sleep(0).await;
                 crate::first_paint::built();
                 page
             }

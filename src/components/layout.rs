@@ -5,6 +5,7 @@ use super::account_menu::AccountMenu;
 use super::connection::ConnectionBanner;
 use super::language_switcher::LanguageSwitcher;
 use super::session_timeout::SessionTimeout;
+use crate::first_paint::NextTask;
 use crate::i18n::use_i18n;
 use crate::on_demand::FetchingNotice;
 use leptos::prelude::*;
@@ -41,16 +42,20 @@ pub fn Layout(children: Children) -> impl IntoView {
             {move || i18n.t("app.skip_link")}
         </a>
         <header class="site-header">
+            <NextTask>
             <div class="container header-row">
                 <A href="/" attr:class="brand">
                     <span class="brand-name">{move || i18n.t("app.name")}</span>
                     <span class="brand-tagline">{move || i18n.t("app.tagline")}</span>
                 </A>
                 <div class="header-tools">
-                    <AccountMenu />
-                    <LanguageSwitcher />
+                    <NextTask>
+                        <AccountMenu />
+                        <LanguageSwitcher />
+                    </NextTask>
                 </div>
             </div>
+            </NextTask>
         </header>
         <main id="main" class="container" tabindex="-1">
             {move || needs_script().then(|| view! {
@@ -58,15 +63,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <div class="notice notice-warning"><p>{move || i18n.t("app.needs_script")}</p></div>
                 </noscript>
             })}
-            <ConnectionBanner />
-            <FetchingNotice />
-            <SessionTimeout />
+            <NextTask>
+                <ConnectionBanner />
+                <FetchingNotice />
+                <SessionTimeout />
+            </NextTask>
             {children()}
         </main>
         <footer class="site-footer">
-            <div class="container">
-                <p>{move || i18n.t("app.footer")}</p>
-            </div>
+            <NextTask>
+                <div class="container">
+                    <p>{move || i18n.t("app.footer")}</p>
+                </div>
+            </NextTask>
         </footer>
     }
 }

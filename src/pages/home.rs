@@ -5,6 +5,7 @@
 use crate::api;
 use crate::components::page_title::PageTitle;
 use crate::components::service_card::ServiceCard;
+use crate::first_paint::NextTask;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use qyzmet_domain::api::ServiceSummary;
@@ -128,15 +129,18 @@ pub fn Home() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let categories = Category::ALL
-        .iter()
-        .map(|c| (c.code().to_string(), format!("category.{}", c.code())))
-        .collect();
+    let categories = || {
+        Category::ALL
+            .iter()
+            .map(|c| (c.code().to_string(), format!("category.{}", c.code())))
+            .collect()
+    };
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("home.title")) />
         <p class="lead">{move || i18n.t("home.intro")}</p>
         <section aria-labelledby="catalogue-heading">
             <h2 id="catalogue-heading">{move || i18n.t("home.catalogue")}</h2>
+            <NextTask>
             <form class="filters" role="search" method="get" action="/" on:submit=|ev| {
                 // The list already follows the fields; the button takes the reader to it.
                 ev.prevent_default();
@@ -154,13 +158,14 @@ pub fn Home() -> impl IntoView {
                     ("individual".into(), "applicants.individual".into()),
                     ("company".into(), "applicants.company".into()),
                 ])}
-                {select("filter-category", "home.filter.category", filters.category, categories)}
+                {select("filter-category", "home.filter.category", filters.category, categories())}
                 {select("filter-channel", "home.filter.channel", filters.channel, vec![
                     ("online".into(), "service.online".into()),
                     ("office".into(), "service.office_only".into()),
                 ])}
                 <button type="submit" class="secondary filters-submit">{move || i18n.t("home.filter.apply")}</button>
             </form>
+            </NextTask>
             {move || {
                 services.get().map(|result| match result {
                     Ok(_) => {
@@ -170,12 +175,15 @@ pub fn Home() -> impl IntoView {
                             <p class="count" id="catalogue-count" role="status" tabindex="-1">
                                 {move || i18n.t_with("home.count", &[("n", count.to_string())])}
                             </p>
-                            <ul class="service-list" role="list">
-                                {list
-                                    .into_iter()
-                                    .map(|s| view! { <li><ServiceCard service=s /></li> })
-                                    .collect_view()}
-                            </ul>
+                            <NextTask>
+                                <ul class="service-list" role="list">
+                                    {list
+                                        .iter()
+                                        .cloned()
+                                        .map(|s| view! { <li><ServiceCard service=s /></li> })
+                                        .collect_view()}
+                                </ul>
+                            </NextTask>
                         }
                             .into_any()
                     }

@@ -7,7 +7,7 @@ use crate::components::account_forms::from_api;
 use crate::components::form::{ErrorMessage, ErrorSummary, Problem};
 use crate::components::page_title::PageTitle;
 use crate::components::service_card::{applicants_key, document_rules, fee_text, term_text};
-use crate::first_paint;
+use crate::first_paint::{self, NextTask};
 use crate::i18n::{I18n, use_i18n};
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -205,6 +205,9 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
     let online = s.online;
     let name = s.name.clone();
     let variant_choices = service.variants.clone();
+    // Drawn in tasks of their own while the app starts (`NextTask`).
+    let variants = service.variants.clone();
+    let providers = service.providers.clone();
     view! {
         <PageTitle text=Signal::derive(move || name.clone()) error=Signal::derive(move || !problems.get().is_empty()) />
         <ErrorSummary problems=problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
@@ -227,13 +230,16 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
             <h2 id="terms-heading">{move || i18n.t("service.terms_heading")}</h2>
             {service.variants.iter().map(|v| variant_terms(i18n, v, several)).collect_view()}
         </section>
+        <NextTask>
         <section aria-labelledby="prepare-heading">
             <h2 id="prepare-heading">{move || i18n.t("service.prepare")}</h2>
-            {service.variants.iter().cloned().map(|v| variant_documents(i18n, v, several)).collect_view()}
+            {variants.iter().cloned().map(|v| variant_documents(i18n, v, several)).collect_view()}
         </section>
+        </NextTask>
+        <NextTask>
         <section aria-labelledby="provider-heading">
             <h2 id="provider-heading">{move || i18n.t("service.provider")}</h2>
-            {service.providers.iter().map(|p| {
+            {providers.iter().map(|p| {
                 // Where the regulation gives no way to reach the provider, the unified contact
                 // centre does.
                 let unknown = p.address.is_none() && p.hours.is_none() && p.phone.is_none();
@@ -252,6 +258,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
                 }
             }).collect_view()}
         </section>
+        </NextTask>
         <section aria-labelledby="apply-heading">
             <h2 id="apply-heading">{move || i18n.t("service.apply")}</h2>
             {if online {

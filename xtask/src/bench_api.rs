@@ -15,6 +15,10 @@ const PDF_HEAD: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 /// `wrk` for 10 s with 32 connections: (requests/s, p50, p99).
 pub fn wrk(url: &str, cookie: Option<&str>) -> anyhow::Result<(String, String, String)> {
+    if !cmd::which("wrk") {
+        step("installing wrk from Debian (the load generator)");
+        tools::apt_install(&["wrk"])?;
+    }
     let mut c = Command::new("wrk");
     c.args(["-t2", "-c32", "-d10s", "--latency"]);
     if let Some(cookie) = cookie {
@@ -225,10 +229,6 @@ pub fn first_paint_only() -> anyhow::Result<()> {
 }
 
 pub fn run() -> anyhow::Result<()> {
-    if !cmd::which("wrk") {
-        step("installing wrk from Debian (the load generator)");
-        tools::apt_install(&["wrk"])?;
-    }
     let Bench {
         server,
         jar,

@@ -147,6 +147,48 @@ test.describe('with JavaScript', () => {
     await context.close();
   });
 
+  test('the app draws its first page in parts and shows it whole, never beside the copy', async ({ browser }) => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    // At every change of the app's root: was it visible while the server's copy was still
+    // there (two pages at once), or shown before its parts were all drawn?
+    await page.addInitScript(() => {
+      window.__seen = [];
+      new MutationObserver(() => {
+        const app = document.getElementById('app');
+        if (!app) return;
+        window.__seen.push({
+          copy: !!document.getElementById('first-paint'),
+          visible: app.checkVisibility({ visibilityProperty: true }) && app.getBoundingClientRect().height > 0,
+          footer: !!app.querySelector('footer p'),
+          tools: !!app.querySelector('.header-tools button'),
+        });
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden', 'class'] });
+    });
+    for (const [path, part] of [['/', '.service-list li'], ['/services/guardianship', '.provider']]) {
+      await page.goto(path);
+      await waitForApp(page);
+      const seen = await page.evaluate(() => window.__seen);
+      expect(seen.filter((s) => s.copy && s.visible), `${path}: the app showed beside the copy`).toEqual([]);
+      expect(seen.filter((s) => s.visible && !(s.footer && s.tools)), `${path}: shown in part`).toEqual([]);
+      expect(seen.some((s) => s.visible), `${path}: the app was shown`).toBe(true);
+      // Drawn once each, in the app, which is shown as itself.
+      const app = page.locator('#app');
+      await expect(app).not.toHaveAttribute('class', /./);
+      await expect(app).not.toHaveAttribute('hidden', /.*/);
+      await expect(page.locator('footer')).toHaveCount(1);
+      await expect(page.locator('.header-tools')).toHaveCount(1);
+      await expect(page.getByRole('button', { name: 'Русский' })).toHaveCount(1);
+      await expect(app.locator(part).first()).toBeVisible();
+      // What was drawn in a later task works: the language switcher drawn after the frame.
+      await page.getByRole('button', { name: 'Русский' }).click();
+      await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+      await page.getByRole('button', { name: 'English' }).click();
+      await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    }
+    await context.close();
+  });
+
   test('the rendered page and the app agree: same title, language and headings, no errors', async ({ page }) => {
     for (const path of ['/', '/services/guardianship', '/login', '/no/such/page']) {
       const res = await page.request.get(path, { headers: { 'accept-language': 'en' } });
