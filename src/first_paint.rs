@@ -200,13 +200,16 @@ pub fn NextTask(children: ChildrenFn) -> impl IntoView {
         DEFERRED.with(|n| n.set(n.get() + 1));
         set_timeout(
             move || {
-                ready.set(true);
+                // The part may be gone by now (the visitor navigated on): nothing to draw.
+                ready.try_set(true);
                 DEFERRED.with(|n| n.set(n.get() - 1));
             },
             std::time::Duration::ZERO,
         );
     }
-    move || ready.get().then(|| children())
+    // Only `ready` redraws the children: a signal their setup happens to read must not
+    // redraw them (and lose what was typed in them).
+    move || ready.get().then(|| untrack(|| children()))
 }
 
 thread_local! {
