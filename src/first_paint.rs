@@ -7,7 +7,9 @@
 //! ([`ready`]) once its page shows what the server's did: the server's copy goes, the app's
 //! shows, and what the visitor typed meanwhile and where their focus was are carried across,
 //! so nothing flashes and nothing is lost. Leptos' hydration would reuse the server's nodes
-//! instead, but it cannot load our split build's areas on demand; the hand-over keeps them.
+//! instead, but in a release build a node it did not render (a translation tool's, an
+//! extension's) aborts the whole app; the hand-over cannot mismatch (ARCHITECTURE.md,
+//! "Decisions").
 
 use leptos::prelude::*;
 use qyzmet_domain::api::{

@@ -189,6 +189,52 @@ test.describe('with JavaScript', () => {
     await context.close();
   });
 
+  test('a page a translation tool or an extension changed before the app arrived still works', async ({ browser }) => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route('**/*.wasm', async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
+    await page.goto('/', { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('#first-paint')).toBeAttached();
+    // What the browser's own translation does (every text wrapped in <font>), and what an
+    // extension does (an element of its own in the page): an app that hydrated the server's
+    // nodes would meet nodes it did not render and stop; the app draws its own.
+    await page.evaluate(() => {
+      const copy = document.getElementById('first-paint');
+      const walker = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
+      const texts = [];
+      while (walker.nextNode()) if (walker.currentNode.data.trim()) texts.push(walker.currentNode);
+      for (const text of texts) {
+        const font = document.createElement('font');
+        font.style.verticalAlign = 'inherit';
+        text.replaceWith(font);
+        font.append(text);
+      }
+      const extension = document.createElement('div');
+      extension.setAttribute('data-extension', '');
+      copy.querySelector('main').prepend(extension);
+      copy.setAttribute('data-changed', String(texts.length));
+    });
+    expect(Number(await page.locator('#first-paint').getAttribute('data-changed'))).toBeGreaterThan(20);
+    await waitForApp(page);
+    expect(errors).toEqual([]);
+    await expect(page.locator('font')).toHaveCount(0);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    // The app works: it switches language and follows a link without loading a page.
+    await page.getByRole('button', { name: 'Русский' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+    await page.evaluate(() => { window.__sameDocument = true; });
+    await page.locator('.service-list a[href="/services/guardianship"]').first().click();
+    await expect(page).toHaveURL(/\/services\/guardianship$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Установление опеки или попечительства над ребёнком-сиротой/);
+    expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
+    await context.close();
+  });
+
   test('the rendered page and the app agree: same title, language and headings, no errors', async ({ page }) => {
     for (const path of ['/', '/services/guardianship', '/login', '/no/such/page']) {
       const res = await page.request.get(path, { headers: { 'accept-language': 'en' } });
