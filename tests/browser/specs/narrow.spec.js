@@ -86,3 +86,25 @@ test('headings keep their words and numbers whole on a 360 px phone in Kazakh', 
   }
   await expect(page.locator('h1 .nowrap')).toHaveText(/^\d{4}-\d{6}$/);
 });
+
+test('a choice whose label wraps keeps its button beside the first line, apart from the next choice', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'the viewport is set here; one project suffices');
+  await page.goto('/register?lang=ru');
+  await expect(page.getByRole('radio')).toHaveCount(2);
+  const choices = await page.locator('.radio').evaluateAll((rows) => rows.map((row) => {
+    const button = row.querySelector('input').getBoundingClientRect();
+    const label = row.querySelector('label');
+    const line = parseFloat(getComputedStyle(label).lineHeight);
+    const box = label.getBoundingClientRect();
+    return { buttonTop: button.top, buttonBottom: button.bottom, labelTop: box.top, labelBottom: box.bottom, lines: Math.round(box.height / line), line };
+  }));
+  // At 320 px both Russian labels wrap: the case this guards.
+  expect(choices.every((c) => c.lines >= 2), JSON.stringify(choices)).toBe(true);
+  for (const c of choices) {
+    // The button sits within the label's first line, not midway down the label.
+    expect(c.buttonTop).toBeGreaterThanOrEqual(c.labelTop - 2);
+    expect(c.buttonBottom).toBeLessThanOrEqual(c.labelTop + c.line + 2);
+  }
+  // The second choice's label starts clearly below the first's end.
+  expect(choices[1].labelTop - choices[0].labelBottom).toBeGreaterThanOrEqual(8);
+});
