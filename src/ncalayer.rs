@@ -12,8 +12,6 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen_futures::JsFuture;
 
 pub const URL: &str = "wss://127.0.0.1:13579/";
-/// How long to wait for NCALayer to accept a connection before deciding it is not running.
-const PROBE_MS: i32 = 1500;
 
 /// The extended key usages NCALayer selects keys by (a key must carry all): e-mail
 /// protection marks NCA RK's signing keys, client authentication its login keys; with them
@@ -171,40 +169,6 @@ pub fn answer(message: &str) -> Option<Result<String, SignError>> {
 
 fn open_socket() -> Option<web_sys::WebSocket> {
     web_sys::WebSocket::new(URL).ok()
-}
-
-/// Whether NCALayer is running: a connection that opens within the probe time.
-pub async fn available() -> bool {
-    let Some(ws) = open_socket() else {
-        return false;
-    };
-    let opened = Promise::new(&mut |resolve, _| {
-        let yes = resolve.clone();
-        let on_open = Closure::once_into_js(move || {
-            let _ = yes.call1(&JsValue::NULL, &JsValue::TRUE);
-        });
-        let no = resolve.clone();
-        let on_error = Closure::once_into_js(move || {
-            let _ = no.call1(&JsValue::NULL, &JsValue::FALSE);
-        });
-        ws.set_onopen(Some(on_open.unchecked_ref()));
-        ws.set_onerror(Some(on_error.unchecked_ref()));
-        let late = resolve.clone();
-        let timeout = Closure::once_into_js(move || {
-            let _ = late.call1(&JsValue::NULL, &JsValue::FALSE);
-        });
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-            timeout.unchecked_ref(),
-            PROBE_MS,
-        );
-    });
-    let ok = JsFuture::from(opened)
-        .await
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
-    let _ = ws.close();
-    ok
 }
 
 fn base64(bytes: &[u8]) -> Option<String> {

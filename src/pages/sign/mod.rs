@@ -7,7 +7,6 @@ use crate::components::account_forms::{from_api, message};
 use crate::components::form::{ErrorSummary, Problem, focus_by_id};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{I18n, use_i18n};
-use crate::ncalayer;
 use crate::signer::decode_base64 as decode;
 use crate::signer::{self, Purpose, SignError, Signer};
 use leptos::prelude::*;
@@ -203,7 +202,6 @@ pub fn Sign() -> impl IntoView {
         formed,
         ..
     } = page;
-    let ncalayer_running = LocalResource::new(ncalayer::available);
     let key_view = move || {
         view! {
             <section aria-labelledby="key-title">
@@ -225,9 +223,9 @@ pub fn Sign() -> impl IntoView {
                 })}
             </section>
             <mobile::MobileSign id=page.id.get_untracked() problems=problems registered=Callback::new(move |view| page.done(view)) />
-            {move || (ncalayer_running.get() == Some(true)).then(|| view! {
-                <panels::NcaLayerPanel busy=busy on_sign=Callback::new(move |_| page.sign_with_ncalayer()) />
-            })}
+            // Offered, not probed for: a probe on load is a refused connection in the console
+            // of every signer without NCALayer; a click where it does not run says so.
+            <panels::NcaLayerPanel busy=busy on_sign=Callback::new(move |_| page.sign_with_ncalayer()) />
         }
     };
     view! {

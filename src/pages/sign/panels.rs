@@ -68,7 +68,7 @@ pub(super) fn HolderPanel(
     }
 }
 
-/// Signing with NCALayer, offered when it answers on this computer.
+/// Signing with NCALayer, where it runs on this computer.
 #[component]
 pub(super) fn NcaLayerPanel(busy: RwSignal<bool>, on_sign: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();

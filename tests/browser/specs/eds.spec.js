@@ -352,3 +352,29 @@ test('an expert signs from a phone with eGov mobile: the cross link, the TEST ph
   await expectAccessible(page, 'submitted from eGov mobile');
   await screenshot(page, testInfo, 'sign-egov-mobile-submitted');
 });
+
+test.describe('the sign step on a machine without NCALayer', () => {
+  // The click's own refused connection is the one error expected here; a probe on load would
+  // show as an error before the click.
+  test.use({ expectedConsoleErrors: /wss:\/\/127\.0\.0\.1:13579/ });
+
+  test('offers NCALayer without probing for it; a click says it does not answer and keeps the page', async ({ page }) => {
+    const attempts = [];
+    page.on('console', (m) => { if (/13579/.test(m.text())) attempts.push(m.text()); });
+    const id = await readyDraft(page.request);
+    await page.goto(`/applications/${id}/sign`);
+    const bridge = page.getByRole('region', { name: 'NCALayer арқылы қол қою' });
+    await expect(bridge).toBeVisible();
+    // The key-file way is there and nothing tried NCALayer's port on its own.
+    await page.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-signing.p12'));
+    await page.waitForTimeout(500);
+    expect(attempts, 'NCALayer probed on load').toEqual([]);
+
+    await bridge.getByRole('button', { name: 'NCALayer арқылы қол қойып, жіберу' }).click();
+    await expect(page.getByRole('alert')).toContainText('NCALayer жауап бермейді. Оның іске қосулы екенін тексеріңіз.');
+    // Nothing was lost: the chosen key file is still chosen, the request is still a draft.
+    expect(await page.getByLabel('Кілт файлы (.p12)').evaluate((input) => input.files.length)).toBe(1);
+    const draft = await (await page.request.get(`/api/applications/${id}`)).json();
+    expect(draft.status).toBe('draft');
+  });
+});

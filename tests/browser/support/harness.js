@@ -21,13 +21,10 @@ const test = base.test.extend({
       // Chromium logs every 4xx answer as a console error; those are the API's expected
       // answers (401 not logged in, 422 validation). A 5xx or a script error still fails.
       const expectedAnswer = /^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text());
-      // The pages that sign probe for NCALayer on its fixed local port; where it does not run
-      // (every machine but a signer's), Chromium logs the refused connection.
-      const ncalayerProbe = /^WebSocket connection to 'wss:\/\/127\.0\.0\.1:13579\/' failed/.test(m.text());
       // A test that takes the network away (context.setOffline) makes requests fail on purpose.
       const offlineOnPurpose = /net::ERR_INTERNET_DISCONNECTED/.test(m.text());
       const provoked = expectedConsoleErrors !== null && expectedConsoleErrors.test(m.text());
-      if (m.type() === 'error' && !expectedAnswer && !ncalayerProbe && !offlineOnPurpose && !provoked) errors.push(m.text());
+      if (m.type() === 'error' && !expectedAnswer && !offlineOnPurpose && !provoked) errors.push(m.text());
     });
     // The server's copy of a page reads at once, but its buttons wait for the app: a test,
     // like a user, acts once the app has taken over (the copy is gone).
