@@ -23,15 +23,18 @@ pub const SERVER_COPY: &str = "first-paint";
 pub const APP_ROOT: &str = "app";
 
 /// What the server already knows for the page it renders: the page shows it at once instead
-/// of fetching it (the browser, which has none, fetches as before).
-#[derive(Clone, Default)]
+/// of fetching it. It goes with the page (`<script type="application/json">`, [`PRELOADED`]),
+/// so the browser's first page is drawn with it too ([`crate::page_data`]).
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Preloaded {
     pub services: Option<ServiceList>,
     pub service: Option<ServiceDetail>,
     pub session: Option<SessionView>,
     /// The address names a service the catalogue does not have.
     pub service_missing: bool,
-    /// The login form was sent without script: where it stands.
+    /// The login form was sent without script: where it stands (a page without script
+    /// only: not sent to the browser).
+    #[serde(skip)]
     pub login: Option<LoginAttempt>,
     /// A request's page, for its applicant.
     pub request: Option<RequestPage>,
@@ -42,7 +45,7 @@ pub struct Preloaded {
     pub verification: Option<Result<(VerifiedDocumentView, Option<ServiceDetail>), String>>,
 }
 
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct CabinetPage {
     pub applications: ApplicationList,
     pub notifications: NotificationList,
@@ -50,7 +53,7 @@ pub struct CabinetPage {
 
 /// What a request's page shows: the application, its history, the decision once made, and
 /// the service's name.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct RequestPage {
     pub application: ApplicationView,
     pub history: HistoryList,
@@ -67,8 +70,43 @@ pub struct LoginAttempt {
     pub problem: Option<Problem>,
 }
 
+/// The element that carries [`Preloaded`] in the page, as JSON.
+pub const PRELOADED: &str = "qyzmet-preloaded";
+
+/// What the page was rendered with: on the server, what it preloaded; in the browser, what
+/// came with the page, until the app goes to another address (or nothing, when the app's
+/// language is not the one the page was rendered in).
 pub fn preloaded() -> Preloaded {
-    use_context::<Preloaded>().unwrap_or_default()
+    #[cfg(target_family = "wasm")]
+    {
+        SENT.with(|sent| sent.borrow().clone()).unwrap_or_default()
+    }
+    #[cfg(not(target_family = "wasm"))]
+    {
+        use_context::<Preloaded>().unwrap_or_default()
+    }
+}
+
+/// The app went to another address: what came with the first page is not its data.
+pub fn navigated() {
+    #[cfg(target_family = "wasm")]
+    SENT.with(|sent| sent.borrow_mut().take());
+}
+
+#[cfg(target_family = "wasm")]
+thread_local! {
+    static SENT: std::cell::RefCell<Option<Preloaded>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`Preloaded`] as it goes in the page: JSON in which `<`, `>` and `&` are escapes, so no
+/// text of anyone's (an answer, a note) can end the script element or start another.
+#[cfg(feature = "ssr")]
+pub fn preloaded_json(preloaded: &Preloaded) -> String {
+    serde_json::to_string(preloaded)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// The page as the server rendered it.
@@ -81,6 +119,8 @@ pub struct Rendered {
     pub logged_in: bool,
     pub title: String,
     pub lang: qyzmet_domain::Lang,
+    /// What it was rendered with, for the browser's first page ([`preloaded_json`]).
+    pub preloaded: String,
 }
 
 /// The status the page answers with: `NotFound` sets 404 while the server renders.
@@ -110,6 +150,7 @@ pub fn render(
 ) -> Rendered {
     no_browser_tasks();
     let logged_in = preloaded.session.is_some();
+    let sent = preloaded_json(&preloaded);
     // A server's shared context: `is_server()` holds, so event listeners are not attached.
     let owner = Owner::new_root(Some(std::sync::Arc::new(
         hydration_context::SsrSharedContext::new(),
@@ -136,6 +177,7 @@ pub fn render(
         logged_in,
         title,
         lang,
+        preloaded: sent,
     }
 }
 
@@ -294,6 +336,7 @@ mod browser {
             // Instantiating the wasm is a task of its own; what the app does first is the next.
             crate::timer::sleep(0).await;
             let lang = crate::i18n::initial_lang();
+            take_sent(lang);
             let messages = crate::i18n::fetch_messages(lang).await.unwrap_or_default();
             mark("qyzmet:messages");
             // The main thread is given back between reading the messages and drawing the app,
@@ -319,6 +362,27 @@ mod browser {
                 set_timeout(hand_over, HAND_OVER_AT_LATEST);
             }
         });
+    }
+
+    /// What came with the page, for the first page the app draws — if the app draws it in
+    /// the language it was rendered in (a language saved in this browser may differ).
+    fn take_sent(lang: qyzmet_domain::Lang) {
+        let document = document();
+        let Some(element) = document.get_element_by_id(super::PRELOADED) else {
+            return;
+        };
+        element.remove();
+        let rendered_in = document
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|tag| qyzmet_domain::Lang::from_tag(&tag));
+        if rendered_in != Some(lang) {
+            return;
+        }
+        let sent = element
+            .text_content()
+            .and_then(|json| serde_json::from_str::<super::Preloaded>(&json).ok());
+        super::SENT.with(|s| *s.borrow_mut() = sent);
     }
 
     /// A User Timing mark (the browser's performance panel and `cargo xtask bench` read them).

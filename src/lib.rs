@@ -13,6 +13,7 @@ pub mod i18n;
 mod kz_time;
 mod ncalayer;
 mod on_demand;
+mod page_data;
 mod pages;
 mod route;
 mod session;

@@ -33,6 +33,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     Effect::new(move |first: Option<()>| {
         location.pathname.track();
         if first.is_some() {
+            crate::first_paint::navigated();
             crate::first_paint::shown();
         }
     });

@@ -8,9 +8,10 @@ use crate::components::other_sessions::OtherSessions;
 use crate::components::page_title::PageTitle;
 use crate::components::timeline::icon;
 use crate::i18n::use_i18n;
+use crate::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use qyzmet_domain::api::ApplicationView;
+use qyzmet_domain::api::{ApplicationView, ServiceList};
 use qyzmet_domain::status::Status;
 use std::collections::HashMap;
 
@@ -24,44 +25,34 @@ pub fn Cabinet() -> impl IntoView {
     // What is typed in the filter form, applied on submit.
     let status_input = RwSignal::new(status.get_untracked());
     let number_input = RwSignal::new(number.get_untracked());
-    // On the server, the cabinet as the database has it (the catalogue's names come with
-    // the services it preloads); the browser fetches it and hands over once it is drawn.
+    // The cabinet the page came with (the catalogue's names with the services it preloads);
+    // refetched as the filters or the language change.
     let preloaded = crate::first_paint::preloaded();
-    let cabinet = preloaded.cabinet.clone();
-    if cabinet.is_none() {
+    let cabinet = preloaded.cabinet;
+    let list = PageData::new(
+        cabinet.as_ref().map(|c| c.applications.clone()).map(Ok),
+        move || (status.get(), number.get(), i18n.lang()),
+        |(status, number, lang)| async move { api::applications(&status, &number, lang).await },
+    );
+    if !list.at_hand() {
         crate::first_paint::wait();
     }
-    let fetched = LocalResource::new(move || {
-        let (status, number, lang) = (status.get(), number.get(), i18n.lang());
-        async move { api::applications(&status, &number, lang).await }
-    });
-    let preloaded_list = cabinet.as_ref().map(|c| c.applications.clone());
-    let list = Signal::derive(move || match &preloaded_list {
-        Some(l) => Some(Ok(l.clone())),
-        None => fetched.get(),
-    });
+    let list = Signal::derive(move || list.get());
     Effect::new(move |_| {
         if list.with(Option::is_some) {
             crate::first_paint::shown();
         }
     });
-    let preloaded_names: Option<HashMap<String, String>> = preloaded
-        .services
-        .map(|l| l.services.into_iter().map(|s| (s.id, s.name)).collect());
-    let fetched_names = LocalResource::new(move || {
-        let lang = i18n.lang();
-        async move {
+    let names = PageData::new(
+        preloaded.services.map(service_names),
+        move || i18n.lang(),
+        |lang| async move {
             api::services(lang)
                 .await
-                .map(|l| {
-                    l.services
-                        .into_iter()
-                        .map(|s| (s.id, s.name))
-                        .collect::<HashMap<_, _>>()
-                })
+                .map(service_names)
                 .unwrap_or_default()
-        }
-    });
+        },
+    );
     let apply_filters = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         navigate(
@@ -100,7 +91,7 @@ pub fn Cabinet() -> impl IntoView {
             // Not a <Transition>: the server renders a Suspense as its fallback (see request.rs).
             {move || list.get().map(|r| match r {
                     Ok(l) => {
-                        let names = preloaded_names.clone().or_else(|| fetched_names.get()).unwrap_or_default();
+                        let names = names.get().unwrap_or_default();
                         let count = l.applications.len() as i64;
                         view! {
                             <p role="status">{move || i18n.t_count("cabinet.found", count)}</p>
@@ -169,14 +160,8 @@ fn ApplicationCard(application: ApplicationView, name: String) -> impl IntoView 
 #[component]
 fn Notifications(preloaded: Option<qyzmet_domain::api::NotificationList>) -> impl IntoView {
     let i18n = use_i18n();
-    let fetched = LocalResource::new(move || {
-        let lang = i18n.lang();
-        async move { api::notifications(lang).await }
-    });
-    let notifications = Signal::derive(move || match &preloaded {
-        Some(n) => Some(Ok(n.clone())),
-        None => fetched.get(),
-    });
+    let fetched = PageData::new(preloaded.map(Ok), move || i18n.lang(), api::notifications);
+    let notifications = Signal::derive(move || fetched.get());
     let mark_read = move |_| {
         leptos::task::spawn_local(async move {
             if api::mark_notifications_read(i18n.lang_untracked())
@@ -222,4 +207,9 @@ fn Notifications(preloaded: Option<qyzmet_domain::api::NotificationList>) -> imp
             })}
         </section>
     }
+}
+
+/// Each service's name by its id (a request names its service by id).
+fn service_names(list: ServiceList) -> HashMap<String, String> {
+    list.services.into_iter().map(|s| (s.id, s.name)).collect()
 }

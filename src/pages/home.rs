@@ -7,6 +7,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::service_card::ServiceCard;
 use crate::first_paint::NextTask;
 use crate::i18n::use_i18n;
+use crate::page_data::PageData;
 use leptos::prelude::*;
 use qyzmet_domain::api::ServiceSummary;
 use qyzmet_domain::catalogue::Category;
@@ -100,20 +101,17 @@ fn select(
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
-    // Refetched when the language changes: the server answers in the language asked.
-    let fetched = LocalResource::new(move || {
-        let lang = i18n.lang();
-        async move { api::services(lang).await }
-    });
-    // On the server the catalogue is at hand; the browser fetches it.
-    let preloaded = crate::first_paint::preloaded().services;
-    if preloaded.is_none() {
+    // The catalogue the page came with; refetched when the language changes (the server
+    // answers in the language asked).
+    let fetched = PageData::new(
+        crate::first_paint::preloaded().services.map(Ok),
+        move || i18n.lang(),
+        api::services,
+    );
+    if !fetched.at_hand() {
         crate::first_paint::wait();
     }
-    let services = Signal::derive(move || match &preloaded {
-        Some(list) => Some(Ok(list.clone())),
-        None => fetched.get(),
-    });
+    let services = Signal::derive(move || fetched.get());
     Effect::new(move |_| {
         if services.with(Option::is_some) {
             crate::first_paint::shown();

@@ -9,6 +9,7 @@ use crate::components::signature_check::SignatureCheck;
 use crate::components::timeline::{Timeline, icon};
 use crate::i18n::{I18n, use_i18n};
 use crate::kz_time::today;
+use crate::page_data::PageData;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::prelude::Closure;
@@ -68,13 +69,16 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
 pub fn Request() -> impl IntoView {
     let i18n = use_i18n();
     let id = crate::route::application_id();
-    // On the server, the request as the database has it; the browser fetches it.
+    // The request the page came with; refetched for another language or when its status
+    // changes.
     let preloaded = crate::first_paint::preloaded()
         .request
-        .map(|r| (r.application, r.history, r.decision, r.service_name));
-    let fetched = LocalResource::new(move || {
-        let (id, lang) = (id(), i18n.lang());
-        async move {
+        .map(|r| (r.application, r.history, r.decision, r.service_name))
+        .map(Ok);
+    let fetched = PageData::new(
+        preloaded,
+        move || (id(), i18n.lang()),
+        |(id, lang)| async move {
             let app = api::application(&id, lang).await?;
             let history = api::history(&id, lang).await?;
             let decision = if matches!(app.status, Status::Satisfied | Status::Refused) {
@@ -90,15 +94,12 @@ pub fn Request() -> impl IntoView {
                 .map(|s| s.name)
                 .unwrap_or_default();
             Ok::<_, api::ApiError>((app, history, decision, name))
-        }
-    });
-    if preloaded.is_none() {
+        },
+    );
+    if !fetched.at_hand() {
         crate::first_paint::wait();
     }
-    let data = Signal::derive(move || match &preloaded {
-        Some(page) => Some(Ok(page.clone())),
-        None => fetched.get(),
-    });
+    let data = Signal::derive(move || fetched.get());
     Effect::new(move |_| {
         if data.with(Option::is_some) {
             crate::first_paint::shown();

@@ -9,6 +9,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::service_card::{applicants_key, document_rules, fee_text, term_text};
 use crate::first_paint::{self, NextTask};
 use crate::i18n::{I18n, use_i18n};
+use crate::page_data::PageData;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -105,32 +106,32 @@ pub fn ServicePage() -> impl IntoView {
         service_missing,
         ..
     } = first_paint::preloaded();
-    // On the server: the page as the catalogue has it, or "not found".
-    if let Some(service) = service {
-        return view! { <ServiceView service /> }.into_any();
-    }
-    if service_missing {
+    if service_missing && !first_paint::in_browser() {
+        // On the server: the address names no service of the catalogue (the browser asks,
+        // as the visitor may go on to another service on this page).
         first_paint::ServerStatus::not_found();
         return not_found(i18n, "error.service_not_found".into()).into_any();
     }
-    first_paint::wait();
-    let detail = LocalResource::new(move || {
-        let (id, lang) = (id(), i18n.lang());
-        async move { api::service(&id, lang).await }
-    });
+    // The service the page came with; refetched for another service or language.
+    let detail = PageData::new(
+        service.map(Ok),
+        move || (id(), i18n.lang()),
+        |(id, lang)| async move { api::service(&id, lang).await },
+    );
+    if !detail.at_hand() {
+        first_paint::wait();
+    }
     Effect::new(move |_| {
-        if detail.with(Option::is_some) {
+        if detail.get().is_some() {
             first_paint::shown();
         }
     });
-    view! {
-        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
-            {move || detail.get().map(|result| match result {
-                Ok(service) => view! { <ServiceView service /> }.into_any(),
-                Err(e) => not_found(i18n, e.message_key()).into_any(),
-            })}
-        </Transition>
-    }
+    // While another service or language is fetched, the page shows the one before.
+    (move || match detail.get() {
+        None => view! { <p role="status">{move || i18n.t("home.loading")}</p> }.into_any(),
+        Some(Ok(service)) => view! { <ServiceView service /> }.into_any(),
+        Some(Err(e)) => not_found(i18n, e.message_key()).into_any(),
+    })
     .into_any()
 }
 

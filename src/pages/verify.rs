@@ -8,6 +8,7 @@ use crate::api;
 use crate::components::page_title::PageTitle;
 use crate::components::signature_check::SignatureCheck;
 use crate::i18n::{I18n, use_i18n};
+use crate::page_data::PageData;
 use leptos::prelude::*;
 use qyzmet_domain::api::{ServiceDetail, VerifiedDocumentView};
 use qyzmet_domain::decision::Outcome;
@@ -69,14 +70,15 @@ fn found(i18n: I18n, view: VerifiedDocumentView, service: Option<ServiceDetail>)
 pub fn Verify() -> impl IntoView {
     let i18n = use_i18n();
     let code = crate::route::document_code();
-    // On the server, what the code shows as the server read it; the browser asks the API.
+    // What the code shows, as the page came with it; asked again in another language.
     let preloaded = crate::first_paint::preloaded().verification;
     if let Some(Err(_)) = &preloaded {
         crate::first_paint::ServerStatus::not_found();
     }
-    let fetched = LocalResource::new(move || {
-        let (code, lang) = (code(), i18n.lang());
-        async move {
+    let fetched = PageData::new(
+        preloaded,
+        move || (code(), i18n.lang()),
+        |(code, lang)| async move {
             let view = api::verified_document(&code, lang)
                 .await
                 .map_err(|e| e.message_key())?;
@@ -84,15 +86,12 @@ pub fn Verify() -> impl IntoView {
             // without them.
             let service = api::service(&view.service_id, lang).await.ok();
             Ok::<_, String>((view, service))
-        }
-    });
-    if preloaded.is_none() {
+        },
+    );
+    if !fetched.at_hand() {
         crate::first_paint::wait();
     }
-    let data = Signal::derive(move || match &preloaded {
-        Some(shown) => Some(shown.clone()),
-        None => fetched.get(),
-    });
+    let data = Signal::derive(move || fetched.get());
     Effect::new(move |_| {
         if data.with(Option::is_some) {
             crate::first_paint::shown();

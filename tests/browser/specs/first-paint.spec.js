@@ -3,7 +3,7 @@
 // script say so), and with it on the app takes over without losing what the visitor did.
 const base = require('@playwright/test');
 const { test, expect, expectAccessible, waitForApp } = require('../support/harness');
-const { CITIZEN, PHONES, codeFor, guardianshipDraft, submitSigned } = require('../support/drafts');
+const { CITIZEN, PHONES, codeFor, session, guardianshipDraft, submitSigned } = require('../support/drafts');
 
 base.test.describe('without JavaScript', () => {
   for (const [lang, showButton, catalogue] of [
@@ -232,6 +232,59 @@ test.describe('with JavaScript', () => {
     await expect(page).toHaveURL(/\/services\/guardianship$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Установление опеки или попечительства над ребёнком-сиротой/);
     expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
+    await context.close();
+  });
+
+  test('the first page is drawn with what came with it; another language or page is fetched', async ({ browser }) => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    const asked = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/api/')) asked.push(url.pathname + url.search);
+    });
+    const heading = page.getByRole('heading', { level: 1 });
+    await page.goto('/services/guardianship');
+    await waitForApp(page);
+    await expect(heading).toHaveText('Guardianship or custody over an orphan or a child left without parental care');
+    expect(asked.filter((a) => a.startsWith('/api/services')), 'asked for what the page showed').toEqual([]);
+    // Another language is asked for and shown; the first one again is what came with the page.
+    await page.getByRole('button', { name: 'Русский' }).click();
+    await expect(heading).toHaveText(/^Установление опеки или попечительства над ребёнком-сиротой/);
+    expect(asked).toContain('/api/services/guardianship?lang=ru');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(heading).toHaveText('Guardianship or custody over an orphan or a child left without parental care');
+    // The catalogue: drawn at once, and a service opened from it is asked for.
+    asked.length = 0;
+    await page.goto('/');
+    await waitForApp(page);
+    await expect(page.getByRole('article')).toHaveCount(10);
+    expect(asked.filter((a) => a.startsWith('/api/services')), 'asked for the catalogue shown').toEqual([]);
+    await page.locator('.service-list a[href="/services/survey-licence"]').click();
+    await expect(page).toHaveURL(/\/services\/survey-licence$/);
+    await expect(heading).not.toHaveText(/Guardianship/);
+    expect(asked.some((a) => a.startsWith('/api/services/survey-licence'))).toBe(true);
+    // Back in the catalogue (the app's own page now): the list is there again.
+    await page.goBack();
+    await expect(page.getByRole('article')).toHaveCount(10);
+
+    // An applicant's cabinet and request: drawn with what came with them.
+    await session(page.request, CITIZEN.iin, CITIZEN.password);
+    const id = await guardianshipDraft(page.request);
+    const registered = await submitSigned(page.request, id, CITIZEN.iin);
+    asked.length = 0;
+    await page.goto('/cabinet');
+    await waitForApp(page);
+    await expect(page.locator('.application-list')).toContainText(registered.registration_number);
+    await page.goto(`/applications/${id}`);
+    await waitForApp(page);
+    await expect(heading).toContainText(registered.registration_number);
+    await expect(page.locator('.summary')).toContainText('Guardianship or custody');
+    expect(asked.filter((a) => /^\/api\/(applications|notifications|services)/.test(a)), 'asked for what the pages showed').toEqual([]);
+    // Its status changes in another language: asked for.
+    await page.getByRole('button', { name: 'Қазақша' }).click();
+    await expect(page.locator('.summary')).toContainText('Жетім балаға (жетім балаларға)');
+    expect(asked.some((a) => a.startsWith(`/api/applications/${id}?`) && a.includes('lang=kk'))).toBe(true);
     await context.close();
   });
 

@@ -3,7 +3,8 @@
 //! (`?lang=`, then the `qyzmet_lang` cookie the language switcher sets, then
 //! `Accept-Language`, then Kazakh), with the session its cookie names: the page reads before
 //! the script arrives, and its links and GET forms work without script. The browser then draws
-//! the app over it. Answers are `no-cache` with an ETag, so a return visit costs a 304.
+//! the app over it, with the data the page was drawn with (sent in it as JSON), so it does not
+//! ask for that again. Answers are `no-cache` with an ETag, so a return visit costs a 304.
 
 use super::login_steps::session_view;
 use crate::{AppState, accounts, sessions};
@@ -49,10 +50,13 @@ impl Template {
             .replacen(
                 "<body>",
                 &format!(
-                    "<body>\n    <div id=\"{}\" data-session=\"{}\">{}</div>",
+                    "<body>\n    <div id=\"{}\" data-session=\"{}\">{}</div>\n    \
+                     <script type=\"application/json\" id=\"{}\">{}</script>",
                     first_paint::SERVER_COPY,
                     if rendered.logged_in { "yes" } else { "none" },
-                    rendered.body
+                    rendered.body,
+                    first_paint::PRELOADED,
+                    rendered.preloaded
                 ),
                 1,
             )
@@ -106,7 +110,7 @@ pub async fn render_page(
     let Ok(mut rendered) = rendered else {
         // A page the server cannot draw is still the app: the browser draws it.
         tracing::error!(path = path_and_query, "rendering the page failed");
-        return html_response(template.html.to_string(), StatusCode::OK, headers);
+        return html_response(template.html.to_string(), StatusCode::OK, false, headers);
     };
     if rendered.title.is_empty() {
         // A page whose title waits for its data (the browser sets it then).
@@ -115,7 +119,7 @@ pub async fn render_page(
     let description = crate::locales::message(lang, "app.description");
     let html = template.fill(&rendered, &description);
     let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
-    let mut response = html_response(html, status, headers);
+    let mut response = html_response(html, status, rendered.logged_in, headers);
     if asks_lang(path_and_query) {
         // Chosen with the switcher's form (no script): remembered as the app remembers it.
         let cookie = format!(
@@ -129,8 +133,15 @@ pub async fn render_page(
     response
 }
 
-/// The page with its caching headers: `no-cache` and an ETag, so an unchanged page is a 304.
-fn html_response(html: String, status: StatusCode, headers: &HeaderMap) -> Response<Body> {
+/// The page with its caching headers: `no-cache` and an ETag, so an unchanged page is a 304;
+/// a page drawn for a session (a name, an IIN, requests) is also `private`: no shared cache
+/// keeps it, whether or not it honours `Vary: Cookie`.
+fn html_response(
+    html: String,
+    status: StatusCode,
+    personal: bool,
+    headers: &HeaderMap,
+) -> Response<Body> {
     let etag = format!(
         "\"{}\"",
         crate::hex::hex(&Sha256::digest(html.as_bytes())[..16])
@@ -153,7 +164,14 @@ fn html_response(html: String, status: StatusCode, headers: &HeaderMap) -> Respo
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if personal {
+            "private, no-cache"
+        } else {
+            "no-cache"
+        }),
+    );
     // The page differs by language and by who is logged in.
     h.insert(
         header::VARY,

@@ -22,7 +22,11 @@ fn first_paint(html: &str) -> &str {
     let start = html
         .find("<div id=\"first-paint\"")
         .expect("the page carries the server's copy");
-    &html[start..]
+    // Up to the data the page carries for the app (`sent_with`).
+    let end = html
+        .find("<script type=\"application/json\"")
+        .unwrap_or(html.len());
+    &html[start..end]
 }
 
 #[tokio::test]
@@ -142,10 +146,14 @@ async fn every_route_renders_for_visitors_applicants_and_officers() {
             }
         }
     }
-    // Logged in, the header says who.
+    // Logged in, the header says who, and no shared cache may keep the page.
     let tab = logged_in(&s, CITIZEN).await;
     let (_, html) = page(&s, &tab, "/", "en").await;
     assert!(first_paint(&html).contains("account-name"));
+    let res = tab.get(s.url("/cabinet")).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "private, no-cache");
+    let anonymous = browser().get(s.url("/")).send().await.unwrap();
+    assert_eq!(anonymous.headers()["cache-control"], "no-cache");
     let (_, html) = page(&s, &browser(), "/", "en").await;
     assert!(!first_paint(&html).contains("account-name"));
 }
@@ -437,4 +445,58 @@ async fn an_office_only_service_says_how_to_reach_its_provider_and_cites_its_reg
     // A provider whose address the regulation gives is not sent to 1414.
     let (_, html) = page(&s, &browser(), "/services/expert-attestation-almaty", "en").await;
     assert!(!first_paint(&html).contains("1414"));
+}
+
+/// What the page carries for the app's first page: `<script type="application/json"
+/// id="qyzmet-preloaded">`, parsed.
+fn sent_with(html: &str) -> serde_json::Value {
+    const OPEN: &str = "<script type=\"application/json\" id=\"qyzmet-preloaded\">";
+    let start = html.find(OPEN).expect("the page carries its data") + OPEN.len();
+    let json = &html[start..start + html[start..].find("</script>").unwrap()];
+    serde_json::from_str(json).expect("JSON")
+}
+
+#[tokio::test]
+async fn the_page_carries_what_it_was_drawn_with_and_no_text_can_end_its_script() {
+    let s = start().await;
+    // A visitor's catalogue: the services the list shows, no session.
+    let (_, html) = page(&s, &browser(), "/", "en").await;
+    let sent = sent_with(&html);
+    assert_eq!(sent["services"]["services"].as_array().unwrap().len(), 10);
+    assert!(sent["session"].is_null());
+    // An applicant's draft whose answer tries to end the script element and start another.
+    let applicant = logged_in(&s, CITIZEN).await;
+    let draft = new_draft(&s, &applicant, "guardianship").await;
+    let hostile = "</script><script>alert(1)</script><!-- & \u{2028}";
+    let mut answers = guardianship_answers();
+    answers["reason"] = serde_json::json!(hostile);
+    let res = applicant
+        .patch(s.url(&format!("/api/applications/{}", draft.id)))
+        .json(&serde_json::json!({"version": 1, "answers": answers}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (_, html) = page(&s, &applicant, &format!("/applications/{}", draft.id), "en").await;
+    assert!(
+        !html.contains("<script>alert"),
+        "the answer ended the script element"
+    );
+    assert_eq!(
+        html.matches("</script>").count(),
+        html.matches("<script").count()
+    );
+    let sent = sent_with(&html);
+    assert_eq!(sent["request"]["application"]["answers"]["reason"], hostile);
+    assert_eq!(sent["session"]["account"]["login"], CITIZEN.0);
+    // What a login without script reached (the code step, or why not) stays out of it.
+    let res = post_form(
+        &s,
+        &browser(),
+        "/login",
+        &[("login", CITIZEN.0), ("password", "not-the-password")],
+    )
+    .await;
+    let html = res.text().await.unwrap();
+    assert!(!sent_with(&html).as_object().unwrap().contains_key("login"));
 }
