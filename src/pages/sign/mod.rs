@@ -240,14 +240,40 @@ pub fn Sign() -> impl IntoView {
                 <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
                     {move || formed.get().map(|result| match result {
                         Ok(doc) => view! { <panels::FormedDocument document=doc.parsed /> {key_view()} }.into_any(),
-                        Err(e) => {
-                            let key = e.message_key();
-                            view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
-                        }
+                        Err(e) => view! { <NotFormed error=e id=page.id.get_untracked() /> }.into_any(),
                     })}
                 </Transition>
             }
                 .into_any(),
         }}
+    }
+}
+
+/// The document could not be formed: why, and where to go on. An application not yet
+/// complete (opened here by a bookmark or the back button) says how much is missing and
+/// leads back to its form, not to a dead end.
+#[component]
+fn NotFormed(error: ApiError, id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let missing = error
+        .problem()
+        .filter(|p| p.code == "validation")
+        .map(|p| p.errors.len() as i64);
+    match missing {
+        Some(count) => view! {
+            <div class="notice notice-error" role="alert">
+                <p>{move || i18n.t_count("sign.incomplete", count)}</p>
+            </div>
+            <p><a href=format!("/applications/{id}/edit")>{move || i18n.t("sign.back_to_form")}</a></p>
+        }
+        .into_any(),
+        None => {
+            let key = error.message_key();
+            view! {
+                <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div>
+                <p><a href="/cabinet">{move || i18n.t("sign.to_cabinet")}</a></p>
+            }
+            .into_any()
+        }
     }
 }

@@ -378,3 +378,18 @@ test.describe('the sign step on a machine without NCALayer', () => {
     expect(draft.status).toBe('draft');
   });
 });
+
+test('the sign step of an application not yet complete says how much is missing and leads back to its form', async ({ page }) => {
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const res = await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+  expect(res.status()).toBe(201);
+  const { id } = await res.json();
+  await page.goto(`/applications/${id}/sign`);
+  await expect(page.getByRole('alert')).toHaveText('Өтініш әлі толтырылмаған: 10 жауап немесе құжат жетіспейді. Қол қоюдан бұрын форманы толтырыңыз.');
+  await expectAccessible(page, 'the sign step of an incomplete application');
+  await page.getByRole('link', { name: 'Өтініш формасына оралу' }).click();
+  await expect(page).toHaveURL(new RegExp(`/applications/${id}/edit$`));
+  // The application's sections, and how much of it is done.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Сіздің өтінішіңіз');
+  await expect(page.getByText(/6 бөлімнің \d бөлімі толтырылды/)).toBeVisible();
+});
