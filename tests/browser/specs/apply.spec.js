@@ -346,6 +346,10 @@ test('documents: a dropped file uploads, an upload can be cancelled, a draft can
   await page.getByRole('button', { name: 'Delete this draft' }).click();
   await expect(page.getByRole('alert')).toContainText('This cannot be undone');
   await expectAccessible(page, 'delete confirmation');
+  // The buttons look like what they do: deleting is red, keeping is secondary (outlined).
+  const background = (name) => page.getByRole('button', { name }).evaluate((b) => getComputedStyle(b).backgroundColor);
+  expect(await background('Yes, delete it')).toBe('rgb(179, 38, 30)');
+  expect(await background('No, keep it')).toBe('rgb(255, 255, 255)');
   await page.getByRole('button', { name: 'Yes, delete it' }).click();
   await expect(h1(page)).toHaveText('Personal cabinet');
   expect((await page.request.get(`/api/applications/${draft.id}`)).status()).toBe(404);
