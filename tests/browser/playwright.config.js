@@ -54,6 +54,7 @@ module.exports = defineConfig({
   webServer: external ? undefined : {
     command: [
       JSON.stringify(server),
+      '--demo',
       '--addr', `127.0.0.1:${port}`,
       '--data-dir', JSON.stringify(dataDir),
       '--dist-dir', JSON.stringify(env('QYZMET_DIST_DIR', path.join(root, 'dist'))),

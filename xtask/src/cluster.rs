@@ -67,6 +67,7 @@ impl Cluster {
                 .port();
             let mut command = Command::new(server);
             command
+                .arg("--demo")
                 .args(["--addr", &format!("127.0.0.1:{port}")])
                 .arg("--data-dir")
                 .arg(data_dir)

@@ -35,6 +35,7 @@ impl Server {
             .local_addr()?
             .port();
         let mut child = Command::new(binary)
+            .arg("--demo")
             .args(["--addr", &format!("127.0.0.1:{port}")])
             .arg("--data-dir")
             .arg(&data)

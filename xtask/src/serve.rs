@@ -25,7 +25,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let server = crate::target_dir().join("release").join("qyzmet-server");
     step("starting the portal");
     let mut child = Command::new(server)
-        .args(["--addr", &addr, "--data-dir", &data_dir])
+        .args(["--demo", "--addr", &addr, "--data-dir", &data_dir])
         .arg("--dist-dir")
         .arg(root.join("dist"))
         .arg("--catalogue-dir")

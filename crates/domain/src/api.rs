@@ -303,7 +303,7 @@ pub enum IdentityProof {
     Eds { nonce: String, signature: String },
     /// `POST /api/accounts/verification`'s id and the code the SMS carried.
     Sms {
-        #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9]{32}$"))]
+        #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{32}$"))]
         verification_id: String,
         #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
         code: String,
@@ -327,6 +327,10 @@ pub struct CodeSent {
     /// `+7 701 *** ** 67`.
     pub phone_masked: String,
     pub expires_at: String,
+    /// Seconds before another code may be asked for (a code asked for again sooner is this
+    /// one, already on the phone).
+    #[serde(default)]
+    pub resend_after_seconds: u64,
     /// The SMS went through the TEST gateway: its outbox (`/test-sms-outbox`) shows it.
     pub test_gateway: bool,
 }
@@ -335,7 +339,7 @@ pub struct CodeSent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeLogin {
-    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9]{32}$"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{32}$"))]
     pub verification_id: String,
     #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}$"))]
     pub code: String,

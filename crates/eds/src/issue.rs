@@ -364,12 +364,12 @@ impl Authority {
         )
     }
 
-    /// This CA's OCSP answer to `request` (DER), `revoked` as on its CRL, current for
+    /// This CA's OCSP answer to `request` (DER), from what `register` knows, current for
     /// `lifetime` seconds from `now`, signed with the CA's own key.
     pub fn ocsp_response(
         &self,
         request: &[u8],
-        revoked: &[(SerialNumber, i64)],
+        register: crate::ocsp::Register<'_>,
         now: i64,
         lifetime: i64,
     ) -> Vec<u8> {
@@ -377,7 +377,7 @@ impl Authority {
             request,
             &self.certificate,
             crate::ocsp::Responder::Issuer(&self.key),
-            revoked,
+            register,
             now,
             lifetime,
         )
@@ -511,7 +511,7 @@ impl Issued {
         &self,
         request: &[u8],
         issuer: &Certificate,
-        revoked: &[(SerialNumber, i64)],
+        register: crate::ocsp::Register<'_>,
         now: i64,
         lifetime: i64,
     ) -> Vec<u8> {
@@ -520,7 +520,7 @@ impl Issued {
                 request,
                 issuer,
                 crate::ocsp::Responder::Delegate(&self.certificate, &key),
-                revoked,
+                register,
                 now,
                 lifetime,
             ),

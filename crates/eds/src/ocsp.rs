@@ -208,16 +208,28 @@ pub enum Responder<'a> {
     Delegate(&'a Certificate, &'a crate::key::PrivateKey),
 }
 
+/// What a responder knows of its CA's certificates: the ones revoked (serial, when), and —
+/// when it keeps them — every serial the CA issued, so a serial it never issued is not
+/// answered "good" (RFC 6960 §2.2).
+#[cfg(feature = "issue")]
+#[derive(Clone, Copy)]
+pub struct Register<'a> {
+    pub revoked: &'a [(SerialNumber, i64)],
+    pub issued: Option<&'a [SerialNumber]>,
+}
+
 /// The test PKI's responder: answers a request about certificates of `issuer` — good, revoked
-/// (as `revoked` lists them) or unknown — signed by `key` (the CA or its delegate), current for
-/// `lifetime` seconds, echoing the request's nonce. What is not an OCSP request gets
-/// `malformedRequest`, as RFC 6960 asks.
+/// (as the register lists them) or unknown (not of this CA, or never issued by it) — signed
+/// by `key` (the CA or its delegate), current for `lifetime` seconds, echoing the request's
+/// nonce. What is not an OCSP request gets `malformedRequest`, and a request about no
+/// certificate of `issuer` gets `unauthorized` (this responder has no authority to answer it),
+/// as RFC 6960 §2.3 asks.
 #[cfg(feature = "issue")]
 pub fn respond(
     request: &[u8],
     issuer: &Certificate,
     key: Responder<'_>,
-    revoked: &[(SerialNumber, i64)],
+    register: Register<'_>,
     now: i64,
     lifetime: i64,
 ) -> Vec<u8> {
@@ -232,7 +244,14 @@ pub fn respond(
     let Ok(request) = OcspRequest::from_der(request) else {
         return status_only(OcspResponseStatus::MalformedRequest);
     };
-    match answer(&request, issuer, key, revoked, now, lifetime) {
+    let about_ours = request.tbs_request.request_list.iter().any(|r| {
+        let id = &r.req_cert;
+        cert_id(&id.hash_algorithm.oid, issuer, &id.serial_number).as_ref() == Some(id)
+    });
+    if !about_ours {
+        return status_only(OcspResponseStatus::Unauthorized);
+    }
+    match answer(&request, issuer, key, register, now, lifetime) {
         Ok(der) => der,
         Err(_) => status_only(OcspResponseStatus::InternalError),
     }
@@ -254,7 +273,7 @@ fn answer(
     request: &OcspRequest,
     issuer: &Certificate,
     responder: Responder<'_>,
-    revoked: &[(SerialNumber, i64)],
+    register: Register<'_>,
     now: i64,
     lifetime: i64,
 ) -> Result<Vec<u8>, String> {
@@ -274,15 +293,22 @@ fn answer(
     for r in &request.tbs_request.request_list {
         let id = &r.req_cert;
         let ours = cert_id(&id.hash_algorithm.oid, issuer, &id.serial_number).as_ref() == Some(id);
-        let cert_status = if !ours {
-            CertStatus::unknown()
-        } else if let Some((_, at)) = revoked.iter().find(|(s, _)| *s == id.serial_number) {
-            CertStatus::revoked(RevokedInfo {
-                revocation_time: time(*at)?,
+        let revoked_at = register
+            .revoked
+            .iter()
+            .find(|(s, _)| *s == id.serial_number)
+            .map(|(_, at)| *at);
+        let never_issued = register
+            .issued
+            .is_some_and(|issued| !issued.contains(&id.serial_number));
+        let cert_status = match revoked_at {
+            _ if !ours => CertStatus::unknown(),
+            Some(at) => CertStatus::revoked(RevokedInfo {
+                revocation_time: time(at)?,
                 revocation_reason: None,
-            })
-        } else {
-            CertStatus::good()
+            }),
+            None if never_issued => CertStatus::unknown(),
+            None => CertStatus::good(),
         };
         responses.push(SingleResponse {
             cert_id: id.clone(),

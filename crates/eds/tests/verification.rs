@@ -437,7 +437,11 @@ fn ocsp(p: &Pki, holder: &Issued, responder: &Authority, nonce: &[u8], at: i64) 
         p.revoked.certificate.tbs_certificate.serial_number.clone(),
         NOW - DAY,
     )];
-    responder.ocsp_response(&request, &revoked, at, 3600)
+    let register = qyzmet_eds::ocsp::Register {
+        revoked: &revoked,
+        issued: None,
+    };
+    responder.ocsp_response(&request, register, at, 3600)
 }
 
 fn with_ocsp(p: &Pki, response: Vec<u8>, nonce: &[u8]) -> TrustStore {
@@ -672,7 +676,11 @@ fn a_delegated_responder_certified_by_the_ca_may_answer_and_no_other() {
                 .unwrap();
         let year = period(NOW - DAY, NOW + 365 * DAY);
         let answer_by = |responder: &Issued| {
-            responder.ocsp_response(&request, &p.issuing.certificate, &[], NOW, 3600)
+            let register = qyzmet_eds::ocsp::Register {
+                revoked: &[],
+                issued: None,
+            };
+            responder.ocsp_response(&request, &p.issuing.certificate, register, NOW, 3600)
         };
         let delegate = p
             .issuing

@@ -13,6 +13,7 @@ pub mod hex;
 pub mod http;
 pub mod locales;
 pub mod mobile_sign;
+pub mod mode;
 pub mod notifications;
 pub mod officers;
 pub mod payments;
@@ -27,7 +28,7 @@ pub mod sheets;
 pub mod signatures;
 pub mod sms;
 pub mod storage;
-pub mod test_mobile_signer;
+pub mod test_doubles;
 pub mod throttle;
 pub mod verification;
 
@@ -48,7 +49,8 @@ pub struct Config {
     pub catalogue_dir: PathBuf,
     /// `sqlite:…` or `postgres:…`; `None`: SQLite in the data directory.
     pub database_url: Option<String>,
-    /// Seed the demo registry and accounts into an empty database.
+    /// The demo (`--demo`): demo registry, accounts and keys, the test PKI and the TEST
+    /// doubles. Otherwise production, which has none of them (`mode`).
     pub demo: bool,
     /// Where signers' certificates are checked by OCSP: `None` asks the test PKI's own
     /// responder (in-process); NCA RK's is `http://ocsp.pki.gov.kz/`.
@@ -62,6 +64,18 @@ pub struct Config {
     /// Reverse proxies in front of this instance (nginx): for requests from them the client's
     /// address is read from `X-Forwarded-For` (`http::extract::ClientAddress`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The SMS provider (Mobizon); `None`: the TEST outbox in the demo, a refusal to start
+    /// in production.
+    pub sms: Option<mode::MobizonSettings>,
+    /// Who takes fees.
+    pub payments: mode::PaymentsChoice,
+    /// Halyk ePay's settings, for `payments: Epay`.
+    pub epay: mode::EpaySettings,
+    /// The portal's public address (`https://qyzmet.example.kz`): where an acquirer's
+    /// callbacks and the payer's return go.
+    pub public_url: Option<String>,
+    /// The trust roots (CA certificates and CRLs) from files; `None`: the demo's test PKI.
+    pub trust_dir: Option<PathBuf>,
 }
 
 /// What every request handler can reach.
@@ -74,8 +88,10 @@ pub struct AppState {
     pub files: storage::FileStore,
     /// Committed status changes for the live `/api/events` streams.
     pub events: notifications::Events,
-    /// Where one-time codes are sent (the TEST gateway here: no operator is reachable).
+    /// Where one-time codes are sent: the SMS provider, or the TEST outbox in the demo.
     pub sms: Arc<dyn sms::SmsGateway>,
+    /// Where fees are paid: an acquirer, the TEST gateway in the demo, or none.
+    pub payments: payments::Gateway,
     /// Cancelled when the server begins to shut down: event streams end, so the graceful
     /// shutdown does not wait forever on them.
     pub shutdown: tokio_util::sync::CancellationToken,
@@ -89,6 +105,7 @@ pub struct AppState {
 
 /// Loads everything, then serves until Ctrl-C / SIGTERM.
 pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    mode::check(&config)?;
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
         anyhow::anyhow!(
             "cannot create data directory {}: {e}",
@@ -108,9 +125,14 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     if config.demo && demo::seed_if_empty(&db).await? {
         tracing::info!("demo data seeded");
     }
-    let pki_dir = config.data_dir.clone();
-    let pki = tokio::task::spawn_blocking(move || pki::Pki::open_or_create(&pki_dir, db::now()))
-        .await??;
+    let pki = match config.trust_dir.clone() {
+        Some(dir) => pki::Pki::open_trust(&dir)?,
+        None => {
+            let pki_dir = config.data_dir.clone();
+            tokio::task::spawn_blocking(move || pki::Pki::open_or_create(&pki_dir, db::now()))
+                .await??
+        }
+    };
     if config.demo {
         print_demo_logins();
         print_demo_keys(&pki);
@@ -145,8 +167,23 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         Err(e) => tracing::warn!("sweeping leftovers failed: {e:#}"),
     }
     spawn_hourly_sweep(db.clone(), files.clone(), config.data_dir.clone());
-    let sms: Arc<dyn sms::SmsGateway> = Arc::new(sms::TestOutbox { db: db.clone() });
-    println!("TEST SMS gateway: one-time codes are not sent by SMS; read them at /test-sms-outbox");
+    let sms: Arc<dyn sms::SmsGateway> = match &config.sms {
+        Some(m) => Arc::new(sms::mobizon::Mobizon::new(
+            &m.api_url,
+            m.api_key.as_deref().unwrap_or_default(),
+            m.sender.as_deref(),
+        )?),
+        None => {
+            println!(
+                "TEST SMS gateway: one-time codes are not sent by SMS; read them at /test-sms-outbox"
+            );
+            Arc::new(test_doubles::sms_outbox::TestOutbox { db: db.clone() })
+        }
+    };
+    let payments = payments::Gateway::from_config(&config)?;
+    for line in mode::describe(&config).lines() {
+        tracing::info!("{line}");
+    }
     let events = notifications::Events::new(db.backend);
     let shutdown = tokio_util::sync::CancellationToken::new();
     if db.backend == db::Backend::Postgres {
@@ -158,6 +195,7 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         catalogue_answers,
         catalogue,
         sms,
+        payments,
         db,
         pki,
         files,

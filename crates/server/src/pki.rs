@@ -46,17 +46,36 @@ pub const DEMO_OCSP_URL: &str = "http://127.0.0.1:8080/api/pki/ocsp";
 /// again (same CAs): 2 added NCA RK's role EKUs and the OCSP address.
 const HOLDER_PROFILE: &str = "2";
 
-/// One chain: a root, the issuing CA under it, and the issuing CA's CRL.
+/// One chain: a root, the issuing CA under it, and the issuing CA's CRL — and, in the demo's
+/// test PKI only, what signs for the issuing CA.
 pub struct Chain {
-    /// Where its files are (`root-ca.cer`, `issuing-ca.cer`, `.key`, `.crl`, `revoked.txt`).
+    /// Where its files are (`root-ca.cer`, `issuing-ca.cer`, `issuing-ca.crl`; the test
+    /// PKI's also `.key`, `revoked.txt`, `issued.txt`).
     dir: PathBuf,
     pub root: Certificate,
     pub issuing: Certificate,
-    issuing_authority: Authority,
+    /// The test CA's keys; `None` for trust roots read from files (production).
+    authority: Option<TestAuthority>,
+    crl: Mutex<LoadedCrl>,
+}
+
+/// What signs for a test chain's issuing CA: its key (CRLs), its delegated OCSP responder,
+/// and the register the responder answers from.
+struct TestAuthority {
+    issuing: Authority,
     /// The issuing CA's delegated OCSP responder (`ocsp-responder.cer`, `.key`).
     responder: Issued,
     revoked: Vec<(SerialNumber, i64)>,
-    crl: Mutex<CertificateList>,
+    /// Every serial the CA issued (`issued.txt`), when the PKI keeps them (made by this
+    /// version or later): the responder answers "unknown" for any other.
+    issued: Option<Vec<SerialNumber>>,
+}
+
+/// A CRL and the modification time of the file it was read from (a CRL from files is read
+/// again when the operator replaces it).
+struct LoadedCrl {
+    crl: CertificateList,
+    modified: Option<std::time::SystemTime>,
 }
 
 pub struct Pki {
@@ -64,8 +83,8 @@ pub struct Pki {
     pub rsa: Chain,
     pub gost: Chain,
     /// The test time-stamp authority (under the RSA issuing CA, so OpenSSL can check its
-    /// tokens).
-    tsa: Issued,
+    /// tokens); `None` for trust roots from files.
+    tsa: Option<Issued>,
 }
 
 /// One key file made for the demo, for printing where it is.
@@ -105,12 +124,31 @@ impl Pki {
         let pki = Pki {
             rsa: Chain::open(dir.clone())?,
             gost: Chain::open(dir.join("gost"))?,
-            tsa,
+            tsa: Some(tsa),
             dir,
         };
         pki.rsa.current_crl(now)?;
         pki.gost.current_crl(now)?;
         Ok(pki)
+    }
+
+    /// Trust roots from files, as production runs (`--trust-dir`): NCA RK's two chains in
+    /// the test PKI's layout — `root-ca.cer`, `issuing-ca.cer`, `issuing-ca.crl` (RSA) and the
+    /// same in `gost/` (DER or PEM). No key is read or made; a CRL file the operator
+    /// replaces is read again.
+    pub fn open_trust(dir: &Path) -> anyhow::Result<Pki> {
+        let pki = Pki {
+            rsa: Chain::open_public(dir.to_path_buf())?,
+            gost: Chain::open_public(dir.join("gost"))?,
+            tsa: None,
+            dir: dir.to_path_buf(),
+        };
+        Ok(pki)
+    }
+
+    /// Whether this is the demo's test PKI, with its CA keys, responder and TSA.
+    pub fn is_test(&self) -> bool {
+        self.tsa.is_some()
     }
 
     /// What submissions and logins are verified against: both chains, with current CRLs.
@@ -126,24 +164,39 @@ impl Pki {
     /// The test PKI's OCSP responder: the answer of the chain whose issuing CA the request
     /// asks about (the RSA chain's, "unknown", when it is neither), signed by that CA's
     /// delegated responder, as NCA RK's OCSP service answers.
-    pub fn ocsp_response(&self, request: &[u8], now: i64) -> Vec<u8> {
+    /// A request about neither chain's certificates is signed by neither: `unauthorized`.
+    /// `None` for trust roots from files (no responder of ours).
+    pub fn ocsp_response(&self, request: &[u8], now: i64) -> Option<Vec<u8>> {
         let chain = if qyzmet_eds::ocsp::asks_about(request, &self.gost.issuing) {
             &self.gost
         } else {
             &self.rsa
         };
-        chain
-            .responder
-            .ocsp_response(request, &chain.issuing, &chain.revoked, now, OCSP_LIFETIME)
+        let authority = chain.authority.as_ref()?;
+        let register = qyzmet_eds::ocsp::Register {
+            revoked: &authority.revoked,
+            issued: authority.issued.as_deref(),
+        };
+        Some(authority.responder.ocsp_response(
+            request,
+            &chain.issuing,
+            register,
+            now,
+            OCSP_LIFETIME,
+        ))
     }
 
     /// The test TSA's answer (RFC 3161 `TimeStampResp`) to a time-stamp query.
     pub fn time_stamp(&self, query: &[u8], now: i64) -> anyhow::Result<Vec<u8>> {
+        let tsa = self
+            .tsa
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("no test TSA here: --tsa-url names the TSA"))?;
         let mut serial = [0u8; 8];
         getrandom::fill(&mut serial).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
         // Positive and never zero: a token's serial must be unique, not secret.
         let serial = (u64::from_be_bytes(serial) >> 1) | 1;
-        Ok(self.tsa.time_stamp(query, serial, now))
+        Ok(tsa.time_stamp(query, serial, now))
     }
 
     /// The RSA chain's CA certificates, root last, as PEM (what `openssl -CAfile` takes;
@@ -179,34 +232,90 @@ impl Chain {
                 &dir.join("ocsp-responder.cer"),
                 &responder.certificate.to_der()?,
             )?;
+            record_issued(&dir, &[&responder.certificate])?;
         }
         let responder = Issued::from_parts(
             Certificate::from_der(&read("ocsp-responder.cer")?)?,
             &read("ocsp-responder.key")?,
         );
+        let issued = match std::fs::read_to_string(dir.join("issued.txt")) {
+            Ok(text) => Some(parse_serials(&text)?),
+            Err(_) => None,
+        };
         Ok(Chain {
             dir,
             root,
             issuing,
-            issuing_authority,
-            responder,
-            revoked,
-            crl: Mutex::new(crl),
+            authority: Some(TestAuthority {
+                issuing: issuing_authority,
+                responder,
+                revoked,
+                issued,
+            }),
+            crl: Mutex::new(LoadedCrl {
+                crl,
+                modified: None,
+            }),
         })
     }
 
-    /// The issuing CA's CRL, re-signed when it is a day old.
+    /// A chain of CA certificates and its CRL from files, without keys (production).
+    fn open_public(dir: PathBuf) -> anyhow::Result<Chain> {
+        let root = read_certificate(&dir.join("root-ca.cer"))?;
+        let issuing = read_certificate(&dir.join("issuing-ca.cer"))?;
+        let (crl, modified) = read_crl(&dir.join("issuing-ca.crl"))?;
+        Ok(Chain {
+            dir,
+            root,
+            issuing,
+            authority: None,
+            crl: Mutex::new(LoadedCrl {
+                crl,
+                modified: Some(modified),
+            }),
+        })
+    }
+
+    /// The issuing CA's CRL: the test CA's re-signed when it is a day old; one from files
+    /// read again when its file changed.
     pub fn current_crl(&self, now: i64) -> anyhow::Result<CertificateList> {
-        let mut crl = self.crl.lock().unwrap_or_else(|p| p.into_inner());
-        let made = crl.tbs_cert_list.this_update.to_unix_duration().as_secs() as i64;
-        if now - made >= CRL_REFRESH_AFTER || now < made {
-            let fresh = self
-                .issuing_authority
-                .crl(&self.revoked, now, now + CRL_LIFETIME)?;
-            write_atomically(&self.dir.join("issuing-ca.crl"), &fresh.to_der()?)?;
-            *crl = fresh;
+        let mut loaded = self.crl.lock().unwrap_or_else(|p| p.into_inner());
+        match &self.authority {
+            Some(authority) => {
+                let made = loaded
+                    .crl
+                    .tbs_cert_list
+                    .this_update
+                    .to_unix_duration()
+                    .as_secs() as i64;
+                if now - made >= CRL_REFRESH_AFTER || now < made {
+                    let fresh =
+                        authority
+                            .issuing
+                            .crl(&authority.revoked, now, now + CRL_LIFETIME)?;
+                    write_atomically(&self.dir.join("issuing-ca.crl"), &fresh.to_der()?)?;
+                    loaded.crl = fresh;
+                }
+            }
+            None => {
+                let path = self.dir.join("issuing-ca.crl");
+                let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                if modified.is_some() && modified != loaded.modified {
+                    match read_crl(&path) {
+                        Ok((crl, modified)) => {
+                            tracing::info!(path = %path.display(), "CRL read again");
+                            *loaded = LoadedCrl {
+                                crl,
+                                modified: Some(modified),
+                            };
+                        }
+                        // Half-written while being replaced: the last one stands until then.
+                        Err(e) => tracing::warn!(path = %path.display(), "CRL not readable: {e:#}"),
+                    }
+                }
+            }
         }
-        Ok(crl.clone())
+        Ok(loaded.crl.clone())
     }
 
     /// The CA certificates, root last, as PEM.
@@ -256,13 +365,68 @@ fn parse_revoked(text: &str) -> anyhow::Result<Vec<(SerialNumber, i64)>> {
             let (hex, at) = line
                 .split_once(' ')
                 .ok_or_else(|| anyhow::anyhow!("revoked.txt: bad line {line:?}"))?;
-            let bytes = (0..hex.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16))
-                .collect::<Result<Vec<u8>, _>>()?;
-            Ok((SerialNumber::new(&bytes)?, at.parse()?))
+            Ok((SerialNumber::new(&hex_bytes(hex)?)?, at.parse()?))
         })
         .collect()
+}
+
+/// A certificate file, DER or PEM (as CAs publish them).
+fn read_certificate(path: &Path) -> anyhow::Result<Certificate> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let der = from_pem(&bytes, "CERTIFICATE").unwrap_or(bytes);
+    Certificate::from_der(&der)
+        .map_err(|e| anyhow::anyhow!("{}: not a certificate: {e}", path.display()))
+}
+
+/// A CRL file, DER or PEM, and when it was written.
+fn read_crl(path: &Path) -> anyhow::Result<(CertificateList, std::time::SystemTime)> {
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let der = from_pem(&bytes, "X509 CRL").unwrap_or(bytes);
+    let crl = CertificateList::from_der(&der)
+        .map_err(|e| anyhow::anyhow!("{}: not a CRL: {e}", path.display()))?;
+    Ok((crl, modified))
+}
+
+/// The DER inside a PEM block labelled `label`, if the bytes are PEM.
+fn from_pem(bytes: &[u8], label: &str) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let start = text.find(&begin)? + begin.len();
+    let stop = start + text[start..].find(&end)?;
+    let body: String = text[start..stop].split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD.decode(body).ok()
+}
+
+/// Appends serials to a test chain's register of what it issued (`issued.txt`), when the
+/// chain keeps one.
+fn record_issued(chain_dir: &Path, certificates: &[&Certificate]) -> anyhow::Result<()> {
+    let path = chain_dir.join("issued.txt");
+    let Ok(mut text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    for c in certificates {
+        text.push_str(&crate::hex::hex(c.tbs_certificate.serial_number.as_bytes()));
+        text.push('\n');
+    }
+    write_atomically(&path, text.as_bytes())
+}
+
+fn parse_serials(text: &str) -> anyhow::Result<Vec<SerialNumber>> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|hex| Ok(SerialNumber::new(&hex_bytes(hex.trim())?)?))
+        .collect()
+}
+
+fn hex_bytes(hex: &str) -> anyhow::Result<Vec<u8>> {
+    Ok((0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16))
+        .collect::<Result<Vec<u8>, _>>()?)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -307,8 +471,16 @@ fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
     let results: Vec<anyhow::Result<Issued>> = issue_in_parallel(&jobs, &issuing, &foreign);
     let mut revoked = String::new();
     let mut index = String::new();
+    // What the CA issued, for its OCSP responder (the foreign CA's are not its).
+    let mut register = String::new();
     for (job, issued) in jobs.iter().zip(results) {
         let issued = issued?;
+        if !job.foreign {
+            register.push_str(&crate::hex::hex(
+                issued.certificate.tbs_certificate.serial_number.as_bytes(),
+            ));
+            register.push('\n');
+        }
         let chain: Vec<&Certificate> = if job.foreign {
             vec![&foreign.certificate, &foreign_root.certificate]
         } else {
@@ -326,6 +498,7 @@ fn create(dir: &Path, now: i64) -> anyhow::Result<()> {
         }
     }
     std::fs::write(tmp.join("keys").join("index.tsv"), index)?;
+    std::fs::write(tmp.join("issued.txt"), register)?;
     std::fs::write(tmp.join("profile"), HOLDER_PROFILE)?;
     write_chain(&tmp, &root, &issuing, &revoked, now)?;
     std::fs::write(
@@ -406,14 +579,24 @@ fn add_gost(dir: &Path, now: i64) -> anyhow::Result<()> {
     let jobs = account_jobs(now, "", "GOST")?;
     let results = issue_in_parallel(&jobs, &issuing, &issuing);
     let mut listed = String::new();
+    let mut register = String::new();
     for (job, issued) in jobs.iter().zip(results) {
-        let file = issued?.to_pkcs12(&[&issuing.certificate, &root.certificate], DEMO_PASSWORD)?;
+        let issued = issued?;
+        register.push_str(&crate::hex::hex(
+            issued.certificate.tbs_certificate.serial_number.as_bytes(),
+        ));
+        register.push('\n');
+        let file = issued.to_pkcs12(&[&issuing.certificate, &root.certificate], DEMO_PASSWORD)?;
         let path = tmp.join("keys").join(&job.file);
         std::fs::create_dir_all(path.parent().unwrap_or(&tmp))?;
         std::fs::write(path, file)?;
         listed.push_str(&format!("{}\t{}\n", job.file, job.what));
     }
     write_chain(&tmp, &root, &issuing, "", now)?;
+    // The GOST CA keeps its register when the PKI does (one made by this version).
+    if dir.join("issued.txt").exists() {
+        std::fs::write(tmp.join("issued.txt"), register)?;
+    }
     for job in &jobs {
         let to = keys.join(&job.file);
         std::fs::create_dir_all(to.parent().unwrap_or(&keys))?;
@@ -432,12 +615,20 @@ fn reissue_holders(dir: &Path, now: i64) -> anyhow::Result<()> {
         (dir.to_path_buf(), "rsa/", "RSA"),
         (dir.join("gost"), "", "GOST"),
     ] {
-        let mut chain = Chain::open(chain_dir)?;
-        chain.issuing_authority.ocsp_url = Some(DEMO_OCSP_URL.into());
+        let chain = Chain::open(chain_dir.clone())?;
+        let mut issuing = chain
+            .authority
+            .map(|a| a.issuing)
+            .ok_or_else(|| anyhow::anyhow!("the test chain has no key"))?;
+        issuing.ocsp_url = Some(DEMO_OCSP_URL.into());
         let jobs = account_jobs(now, prefix, algorithm)?;
-        let issuing = &chain.issuing_authority;
-        for (job, issued) in jobs.iter().zip(issue_in_parallel(&jobs, issuing, issuing)) {
-            let file = issued?.to_pkcs12(&[&chain.issuing, &chain.root], DEMO_PASSWORD)?;
+        for (job, issued) in jobs
+            .iter()
+            .zip(issue_in_parallel(&jobs, &issuing, &issuing))
+        {
+            let issued = issued?;
+            record_issued(&chain_dir, &[&issued.certificate])?;
+            let file = issued.to_pkcs12(&[&chain.issuing, &chain.root], DEMO_PASSWORD)?;
             let path = dir.join("keys").join(&job.file);
             std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
             write_atomically(&path, &file)?;
@@ -464,8 +655,12 @@ fn reissue_holders(dir: &Path, now: i64) -> anyhow::Result<()> {
 fn add_tsa(dir: &Path, now: i64) -> anyhow::Result<()> {
     let chain = Chain::open(dir.to_path_buf())?;
     let tsa = chain
-        .issuing_authority
+        .authority
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("the test chain has no key"))?
+        .issuing
         .issue_tsa(TSA_NAME, ten_years(now))?;
+    record_issued(dir, &[&tsa.certificate])?;
     write_atomically(&dir.join("tsa.key"), tsa.key_pkcs8.as_slice())?;
     write_atomically(&dir.join("tsa.cer"), &tsa.certificate.to_der()?)?;
     Ok(())

@@ -24,7 +24,10 @@ pub async fn trust_for(state: &AppState, signature: &[u8], now: i64) -> anyhow::
     getrandom::fill(&mut nonce).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let request = qyzmet_eds::ocsp::request(&leaf, &issuer, &nonce)?;
     let answer = match &state.config.ocsp_url {
-        None => Ok(state.pki.ocsp_response(&request, now)),
+        None => state
+            .pki
+            .ocsp_response(&request, now)
+            .ok_or_else(|| anyhow::anyhow!("no OCSP responder: --ocsp-url names one")),
         Some(url) => ask(url, request).await,
     };
     match answer {

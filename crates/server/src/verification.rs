@@ -5,9 +5,9 @@
 //! A code is six digits, lives five minutes, allows five attempts and is spent on its first
 //! success. Only a salted SHA-256 of it is stored (the salt is the code's random id); what
 //! keeps a six-digit code safe is its short life and attempt limit, which hold however the
-//! store is read. Sending is rate-limited per subject and per phone, counting the codes that
-//! were not used: someone who triggers codes they cannot read (SMS bombing a holder whose
-//! IIN they know) is stopped after three, while a person who logs in with each code is not.
+//! store is read. Sending is limited per phone and per asking address, and a code asked for
+//! again within a minute is the one already sent; none of these limits ever refuses the
+//! holder a code that is still on their phone (`send`).
 
 use crate::db::{Db, now};
 use crate::sms::SmsGateway;
@@ -18,8 +18,12 @@ use sqlx::Row;
 
 pub const LIFETIME: i64 = 5 * 60;
 pub const MAX_ATTEMPTS: i64 = 5;
-/// At most this many unused codes per subject (and per phone) within `SEND_WINDOW`.
-pub const MAX_SENT: i64 = 3;
+/// A code asked for again within this many seconds is the one already sent (no new SMS):
+/// "send again" pressed twice, or a page reloaded, costs the holder nothing.
+pub const RESEND_AFTER: i64 = 60;
+/// At most this many unused codes to one phone within `SEND_WINDOW`; beyond it the code
+/// already on the phone is the one to use, or the next one waits.
+pub const MAX_PER_PHONE: i64 = 5;
 pub const SEND_WINDOW: i64 = 15 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,17 +41,21 @@ impl Purpose {
     }
 }
 
-/// A code sent: its id (what the client sends back with the code) and when it expires.
+/// A code sent: its id (what the client sends back with the code), when it expires, and
+/// the seconds before another may be asked for.
 #[derive(Debug, Clone)]
 pub struct Sent {
     pub id: String,
     pub expires_at: i64,
+    pub resend_after: i64,
 }
 
 #[derive(Debug)]
 pub enum SendError {
-    /// Too many codes lately: try again in this many seconds.
+    /// Too many codes lately, and none still usable: the next may go in this many seconds.
     TooMany(i64),
+    /// The SMS provider refused or did not answer: nothing was counted as sent.
+    Unavailable(crate::sms::SmsError),
     Failed(anyhow::Error),
 }
 
@@ -98,38 +106,83 @@ fn new_code() -> anyhow::Result<String> {
     }
 }
 
+/// 24 random bytes, URL-safe base64 without padding: 32 characters of `[A-Za-z0-9_-]`
+/// (the pattern the API documents).
 fn new_id() -> anyhow::Result<String> {
     let mut b = [0u8; 24];
     getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     Ok(URL_SAFE_NO_PAD.encode(b))
 }
 
-/// Seconds until another code may be sent for `subject` or to `phone`, if the limit is reached.
-async fn wait_before_sending(
+/// The newest code of `purpose` for `subject` that can still prove something.
+struct Live {
+    id: String,
+    created_at: i64,
+    expires_at: i64,
+}
+
+async fn newest_live(
     db: &Db,
+    purpose: Purpose,
     subject: &str,
-    phone: &str,
     t: i64,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<Live>> {
+    let row = sqlx::query(
+        "SELECT id, created_at, expires_at FROM verification_codes \
+         WHERE purpose = $1 AND subject = $2 AND used = 0 AND expires_at > $3 AND attempts < $4 \
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(purpose.code())
+    .bind(subject.to_string())
+    .bind(t)
+    .bind(MAX_ATTEMPTS)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(Live {
+            id: r.try_get("id")?,
+            created_at: r.try_get("created_at")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Seconds until another code may go to `phone`, when it had its share lately.
+async fn phone_wait(db: &Db, phone: &str, t: i64) -> sqlx::Result<Option<i64>> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n, MIN(created_at) AS first FROM verification_codes \
-         WHERE (subject = $1 OR phone = $2) AND created_at > $3 AND used = 0",
+         WHERE phone = $1 AND created_at > $2 AND used = 0",
     )
-    .bind(subject.to_string())
     .bind(phone.to_string())
     .bind(t - SEND_WINDOW)
     .fetch_one(&db.pool)
     .await?;
     let n: i64 = row.try_get("n")?;
-    if n < MAX_SENT {
+    if n < MAX_PER_PHONE {
         return Ok(None);
     }
     let first: i64 = row.try_get::<Option<i64>, _>("first")?.unwrap_or(t);
     Ok(Some((first + SEND_WINDOW - t).max(1)))
 }
 
-/// Sends a new code for `subject` (an IIN/BIN at registration, an account id at login) to
-/// `phone`, in the language of the request.
+impl Live {
+    fn reused(self, t: i64, wait: i64) -> Sent {
+        Sent {
+            id: self.id,
+            expires_at: self.expires_at,
+            resend_after: wait.max(RESEND_AFTER - (t - self.created_at)).max(1),
+        }
+    }
+}
+
+/// Sends a new code for `subject` (an IIN at registration, an account id at login) to
+/// `phone`, in the language of the request, asked for from `client`.
+///
+/// Limits never lock the holder out: a code asked for again within `RESEND_AFTER` is the
+/// one already on the phone; past a phone's share (`MAX_PER_PHONE`) or the asking address's
+/// (`throttle::SMS_PER_ADDRESS`) the live code is still the answer, and only with none left
+/// does the next one wait. A code the provider did not take is not kept.
 pub async fn send(
     db: &Db,
     sms: &dyn SmsGateway,
@@ -137,14 +190,33 @@ pub async fn send(
     subject: &str,
     phone: &str,
     lang: Lang,
+    client: std::net::IpAddr,
 ) -> Result<Sent, SendError> {
     let t = now();
     sqlx::query("DELETE FROM verification_codes WHERE expires_at < $1")
         .bind(t - SEND_WINDOW)
         .execute(&db.pool)
         .await?;
-    if let Some(wait) = wait_before_sending(db, subject, phone, t).await? {
-        return Err(SendError::TooMany(wait));
+    let live = newest_live(db, purpose, subject, t).await?;
+    if let Some(live) = live.as_ref().filter(|l| t - l.created_at < RESEND_AFTER) {
+        return Ok(Sent {
+            id: live.id.clone(),
+            expires_at: live.expires_at,
+            resend_after: RESEND_AFTER - (t - live.created_at),
+        });
+    }
+    let wait = match phone_wait(db, phone, t).await? {
+        Some(wait) => Some(wait),
+        None => {
+            let key = crate::throttle::address_key("sms", client);
+            crate::throttle::fail(db, &key, crate::throttle::SMS_PER_ADDRESS).await?
+        }
+    };
+    if let Some(wait) = wait {
+        return match live {
+            Some(live) => Ok(live.reused(t, wait)),
+            None => Err(SendError::TooMany(wait)),
+        };
     }
     let id = new_id().map_err(SendError::Failed)?;
     let code = new_code().map_err(SendError::Failed)?;
@@ -164,13 +236,53 @@ pub async fn send(
     let body = crate::locales::message(lang, &format!("sms.{}", purpose.code()))
         .replace("{code}", &code)
         .replace("{minutes}", &(LIFETIME / 60).to_string());
-    sms.send(phone, &body, &id)
-        .await
-        .map_err(SendError::Failed)?;
+    match sms.send(phone, &body, &id).await {
+        Ok(delivered) => {
+            sqlx::query("UPDATE verification_codes SET provider_message_id = $1 WHERE id = $2")
+                .bind(delivered.provider_message_id)
+                .bind(id.clone())
+                .execute(&db.pool)
+                .await?;
+        }
+        Err(e) => {
+            // Not sent: not counted, not usable, not in the phone's share.
+            sqlx::query("DELETE FROM verification_codes WHERE id = $1")
+                .bind(id.clone())
+                .execute(&db.pool)
+                .await?;
+            return Err(SendError::Unavailable(e));
+        }
+    }
     Ok(Sent {
         id,
         expires_at: t + LIFETIME,
+        resend_after: RESEND_AFTER,
     })
+}
+
+/// What `send` answers when no code must go (a registration asked for an IIN that already
+/// has an account): shaped like a real one and counted against the address like one, so the
+/// answer does not tell whether an account exists; its id proves nothing.
+pub async fn decoy(db: &Db, client: std::net::IpAddr) -> Result<Sent, SendError> {
+    let key = crate::throttle::address_key("sms", client);
+    if let Some(wait) = crate::throttle::fail(db, &key, crate::throttle::SMS_PER_ADDRESS).await? {
+        return Err(SendError::TooMany(wait));
+    }
+    Ok(Sent {
+        id: new_id().map_err(SendError::Failed)?,
+        expires_at: now() + LIFETIME,
+        resend_after: RESEND_AFTER,
+    })
+}
+
+/// The subject a code was sent for, if the id names one (to key the throttle of wrong codes
+/// by who is being proven and from where).
+pub async fn subject_of(db: &Db, id: &str) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query("SELECT subject FROM verification_codes WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("subject")).transpose()
 }
 
 /// Checks `code` against the code `id` of `purpose`; on success the code is spent.
@@ -227,7 +339,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sms::TestOutbox;
+    use crate::test_doubles::sms_outbox::{TestOutbox, outbox};
+    const HERE: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
     async fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
@@ -238,7 +351,7 @@ mod tests {
     }
 
     async fn last_code(db: &Db, phone: &str) -> String {
-        let message = crate::sms::outbox(db, phone).await.unwrap().remove(0);
+        let message = outbox(db, phone).await.unwrap().remove(0);
         message
             .body
             .chars()
@@ -270,11 +383,12 @@ mod tests {
             "880315412341",
             phone,
             Lang::Kk,
+            HERE,
         )
         .await
         .unwrap();
         let code = last_code(&db, phone).await;
-        let kept = crate::sms::outbox(&db, phone).await.unwrap();
+        let kept = outbox(&db, phone).await.unwrap();
         assert_eq!(
             kept[0].reference, sent.id,
             "the message names its verification"
@@ -309,7 +423,7 @@ mod tests {
         let (_dir, db) = db().await;
         let sms = TestOutbox { db: db.clone() };
         let phone = "+77027654321";
-        let sent = send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru)
+        let sent = send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru, HERE)
             .await
             .unwrap();
         let code = last_code(&db, phone).await;
@@ -331,16 +445,79 @@ mod tests {
             ),
             "the right code no longer works after the attempts ran out"
         );
-        send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru)
+        // Asked again at once: the code already on the phone, no new SMS.
+        let fresh = send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru, HERE)
             .await
             .unwrap();
-        send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru)
+        let again = send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru, HERE)
             .await
             .unwrap();
-        match send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru).await {
+        assert_eq!(again.id, fresh.id);
+        assert!(again.resend_after > 0 && again.resend_after <= RESEND_AFTER);
+        assert_eq!(outbox(&db, phone).await.unwrap().len(), 2);
+        // Past a phone's share, the live code is still the answer; with none live, a wait.
+        sqlx::query("UPDATE verification_codes SET created_at = created_at - $1")
+            .bind(RESEND_AFTER)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        for subject in ["8", "9", "10"] {
+            send(&db, &sms, Purpose::Login, subject, phone, Lang::Ru, HERE)
+                .await
+                .unwrap();
+        }
+        let capped = send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru, HERE)
+            .await
+            .unwrap();
+        assert_eq!(
+            capped.id, fresh.id,
+            "the holder keeps the code on the phone"
+        );
+        assert!(capped.resend_after > RESEND_AFTER);
+        sqlx::query("UPDATE verification_codes SET expires_at = $1 WHERE subject = '7'")
+            .bind(now() - 1)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        match send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru, HERE).await {
             Err(SendError::TooMany(wait)) => assert!(wait > 0 && wait <= SEND_WINDOW),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn a_code_the_provider_did_not_take_is_not_kept() {
+        struct Refusing;
+        impl SmsGateway for Refusing {
+            fn send<'a>(&'a self, _: &'a str, _: &'a str, _: &'a str) -> crate::sms::Sending<'a> {
+                Box::pin(async { Err(crate::sms::SmsError::Refused("code 8: no balance".into())) })
+            }
+            fn is_test(&self) -> bool {
+                false
+            }
+            fn describe(&self) -> String {
+                "refusing".into()
+            }
+        }
+        let (_dir, db) = db().await;
+        let sent = send(
+            &db,
+            &Refusing,
+            Purpose::Login,
+            "7",
+            "+77011234567",
+            Lang::Kk,
+            HERE,
+        )
+        .await;
+        assert!(matches!(sent, Err(SendError::Unavailable(_))), "{sent:?}");
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM verification_codes")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(n, 0);
     }
 
     #[tokio::test]
@@ -348,7 +525,7 @@ mod tests {
         let (_dir, db) = db().await;
         let sms = TestOutbox { db: db.clone() };
         let phone = "+77011234567";
-        let sent = send(&db, &sms, Purpose::Login, "1", phone, Lang::En)
+        let sent = send(&db, &sms, Purpose::Login, "1", phone, Lang::En, HERE)
             .await
             .unwrap();
         let code = last_code(&db, phone).await;

@@ -2,7 +2,7 @@
 //! file, for the browser tests (and for a developer trying the flows by hand).
 //!
 //! - `qyzmet-test-signer egov-mobile <QR text or cross link> <key.p12> [password] [lang]`:
-//!   eGov mobile's part of the QR / cross-link protocol (`qyzmet_server::test_mobile_signer`);
+//!   eGov mobile's part of the QR / cross-link protocol (`qyzmet_server::test_doubles::mobile_signer`);
 //!   prints the portal's answer (status and message), exits 0 only on 200.
 //! - `qyzmet-test-signer cms <key.p12> [password]`: what NCALayer's `basics.sign` makes of the
 //!   bytes on standard input — a detached CMS (the key's own algorithm: GOST for the demo
@@ -27,7 +27,8 @@ async fn main() -> anyhow::Result<()> {
         [mode, link, key_file, rest @ ..] if mode == "egov-mobile" => {
             let key = key(key_file, rest.first())?;
             let lang = rest.get(1).map(String::as_str).unwrap_or("kk");
-            let answer = qyzmet_server::test_mobile_signer::sign(link, &key, lang, now).await?;
+            let answer =
+                qyzmet_server::test_doubles::mobile_signer::sign(link, &key, lang, now).await?;
             println!("{} {}", answer.status, answer.message);
             if answer.status != 200 {
                 std::process::exit(1);

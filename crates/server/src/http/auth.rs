@@ -4,8 +4,8 @@ use super::RequestLang;
 use super::extract::ClientAddress;
 use super::extract::{ApiJson, CurrentAccount};
 use super::login_steps::{
-    check_code, code_problem, code_step, open_session, over_tls, password_step, send_code,
-    session_view,
+    check_code, code_problem, code_sent, code_step, open_session, over_tls, password_step,
+    send_code, session_view,
 };
 use super::problem::{ApiError, ErrorCode};
 use crate::accounts::{self, ProvenBy, RegisterError};
@@ -114,6 +114,7 @@ fn register_error(e: RegisterError) -> ApiError {
 pub async fn registration_code(
     State(state): State<Arc<AppState>>,
     RequestLang(lang): RequestLang,
+    ClientAddress(client): ClientAddress,
     ApiJson(req): ApiJson<VerificationRequest>,
 ) -> Result<Response, ApiError> {
     let invalid = |code: &str| ApiError::validation(vec![accounts::field_error("login", code)]);
@@ -122,18 +123,37 @@ pub async fn registration_code(
         // As on egov.kz, a legal entity registers with the EDS of its head or employee.
         return Err(invalid("registration.company_needs_eds"));
     }
+    // Every look-up counts against the address, found or not: the registry is not a list
+    // anyone may walk.
+    let registry_key = crate::throttle::address_key("registry", client);
+    if let Some(seconds) =
+        crate::throttle::fail(&state.db, &registry_key, crate::throttle::REGISTRY_LOOKUPS).await?
+    {
+        return Err(ApiError::throttled(seconds));
+    }
     let holder = accounts::registry_holder(&state.db, &id)
         .await?
         .ok_or_else(|| invalid("registry.not_found"))?;
     let phone = holder.phone.ok_or_else(|| invalid("registry.no_phone"))?;
-    let sent = send_code(
-        &state,
-        verification::Purpose::Register,
-        &id.as_string(),
-        &phone,
-        lang,
-    )
-    .await?;
+    let sent = if accounts::find_by_login(&state.db, &id.as_string())
+        .await?
+        .is_some()
+    {
+        // An account exists: no code goes to its holder's phone (nobody can spend the
+        // holder's SMS share, or learn that the account exists from the answer).
+        let decoy = verification::decoy(&state.db, client).await;
+        code_sent(&state, &phone, decoy)?
+    } else {
+        send_code(
+            &state,
+            verification::Purpose::Register,
+            &id.as_string(),
+            &phone,
+            lang,
+            client,
+        )
+        .await?
+    };
     Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
 }
 
@@ -382,7 +402,7 @@ pub async fn test_sms_outbox(
     }
     let phone = qyzmet_domain::form::normalise_phone(&phone)
         .ok_or_else(|| ApiError::validation(vec![accounts::field_error("phone", "form.phone")]))?;
-    let messages = crate::sms::outbox(&state.db, &phone)
+    let messages = crate::test_doubles::sms_outbox::outbox(&state.db, &phone)
         .await?
         .into_iter()
         .map(|m| TestSms {

@@ -130,7 +130,10 @@ pub async fn say_when_session_renewed(mut req: Request, next: Next) -> Response 
 /// is authorised by its link's bearer token.
 pub async fn require_csrf_header(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || matches!(req.uri().path(), "/pki/ocsp" | "/pki/tsp")
+        || matches!(
+            req.uri().path(),
+            "/pki/ocsp" | "/pki/tsp" | "/payments/epay/callback"
+        )
         || req.uri().path().starts_with("/mgovSign/");
     if !safe && !req.headers().contains_key(CSRF_HEADER) {
         return ApiError::of(ErrorCode::CsrfMissing).into_response();

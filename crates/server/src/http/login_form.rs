@@ -138,6 +138,7 @@ pub async fn code(
                     verification_id: form.verification_id,
                     phone_masked: form.phone_masked,
                     expires_at: form.expires_at,
+                    resend_after_seconds: 0,
                     test_gateway: state.sms.is_test(),
                 });
             } else {

@@ -56,15 +56,43 @@ pub(crate) async fn send_code(
     subject: &str,
     phone: &str,
     lang: qyzmet_domain::Lang,
+    client: IpAddr,
 ) -> Result<CodeSent, ApiError> {
-    match verification::send(&state.db, state.sms.as_ref(), purpose, subject, phone, lang).await {
+    let sent = verification::send(
+        &state.db,
+        state.sms.as_ref(),
+        purpose,
+        subject,
+        phone,
+        lang,
+        client,
+    )
+    .await;
+    code_sent(state, phone, sent)
+}
+
+/// The answer for a code sent (or reused, or a decoy), or why none could go.
+pub(crate) fn code_sent(
+    state: &AppState,
+    phone: &str,
+    sent: Result<verification::Sent, verification::SendError>,
+) -> Result<CodeSent, ApiError> {
+    match sent {
         Ok(sent) => Ok(CodeSent {
             verification_id: sent.id,
             phone_masked: qyzmet_domain::form::mask_phone(phone),
             expires_at: crate::applications::rfc3339(sent.expires_at),
+            resend_after_seconds: sent.resend_after.max(0) as u64,
             test_gateway: state.sms.is_test(),
         }),
-        Err(verification::SendError::TooMany(wait)) => Err(ApiError::throttled(wait)),
+        Err(verification::SendError::TooMany(wait)) => Err(ApiError {
+            retry_after: Some(wait.max(1) as u64),
+            ..ApiError::of(ErrorCode::CodeWait)
+        }),
+        Err(verification::SendError::Unavailable(e)) => {
+            tracing::error!(error = %e, "a one-time code could not be sent");
+            Err(ApiError::of(ErrorCode::SmsUnavailable))
+        }
         Err(verification::SendError::Failed(e)) => Err(ApiError::internal(e)),
     }
 }
@@ -84,8 +112,9 @@ pub(crate) fn code_problem(code: &'static str, left: Option<i64>) -> ApiError {
     }
 }
 
-/// Checks a one-time code; a wrong one also counts against the client's address, like a
-/// wrong password.
+/// Checks a one-time code. A wrong one counts against whom it was meant to prove as tried
+/// from this address (five, then a wait), and against the address (like a wrong password);
+/// the holder on another address is not affected.
 pub(crate) async fn check_code(
     state: &AppState,
     client: IpAddr,
@@ -93,17 +122,30 @@ pub(crate) async fn check_code(
     purpose: verification::Purpose,
     code: &str,
 ) -> Result<verification::Proven, ApiError> {
-    let address_key = format!("address:{}", client);
-    if let Some(seconds) = throttle::locked_for(&state.db, &address_key).await? {
-        return Err(ApiError::throttled(seconds));
+    let address_key = throttle::address_key("address", client);
+    let subject_key = verification::subject_of(&state.db, verification_id)
+        .await?
+        .map(|subject| throttle::code_key(&subject, client));
+    for key in subject_key.iter().chain([&address_key]) {
+        if let Some(seconds) = throttle::locked_for(&state.db, key).await? {
+            return Err(ApiError::throttled(seconds));
+        }
     }
     match verification::check(&state.db, verification_id, purpose, code).await {
-        Ok(proven) => Ok(proven),
+        Ok(proven) => {
+            if let Some(key) = &subject_key {
+                throttle::reset(&state.db, key).await?;
+            }
+            Ok(proven)
+        }
         Err(verification::CheckError::Db(e)) => Err(ApiError::internal(e)),
         Err(e) => {
-            if let Some(seconds) =
-                throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS).await?
-            {
+            let by_subject = match &subject_key {
+                Some(key) => throttle::fail(&state.db, key, throttle::PER_CODE).await?,
+                None => None,
+            };
+            let by_address = throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS).await?;
+            if let Some(seconds) = by_subject.or(by_address) {
                 return Err(ApiError::throttled(seconds));
             }
             Err(match e {
@@ -146,6 +188,7 @@ pub(crate) async fn password_step(
         &subject,
         &account.phone,
         lang,
+        client,
     )
     .await
 }

@@ -37,7 +37,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         HeaderValue::from_str(&csp::policy(&state.config.dist_dir)).expect("the policy is ASCII");
     // Each route is registered with its `#[utoipa::path]` (utoipa-axum), so the router and
     // the OpenAPI document cannot differ. Paths are relative to `/api`.
-    let (api, document) = OpenApiRouter::new()
+    let api = OpenApiRouter::new()
         .routes(routes!(services::health))
         .routes(routes!(openapi::spec))
         .routes(routes!(openapi::page))
@@ -47,7 +47,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .routes(routes!(auth::registration_code))
         .routes(routes!(auth::registration_challenge))
         .routes(routes!(auth::code_login))
-        .routes(routes!(auth::test_sms_outbox))
         .routes(routes!(auth::login, auth::current, auth::logout))
         .routes(routes!(auth::keepalive))
         .routes(routes!(auth::end_other_sessions))
@@ -57,8 +56,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .routes(routes!(pki::issuing_ca))
         .routes(routes!(pki::chain))
         .routes(routes!(pki::crl))
-        .routes(routes!(pki::ocsp))
-        .routes(routes!(pki::tsp))
         .routes(routes!(pki::gost_root_ca))
         .routes(routes!(pki::gost_issuing_ca))
         .routes(routes!(pki::gost_crl))
@@ -97,8 +94,6 @@ pub fn router(state: Arc<AppState>) -> Router {
             mobile_sign::signed_documents
         ))
         .routes(routes!(payments::start, payments::of_application))
-        .routes(routes!(payments::gateway_show))
-        .routes(routes!(payments::gateway_confirm))
         // Uploads stream to disk and count bytes per file; this outer bound only stops a
         // body far beyond any allowed file.
         .routes({
@@ -112,10 +107,11 @@ pub fn router(state: Arc<AppState>) -> Router {
                 paths,
                 methods.layer(axum::extract::DefaultBodyLimit::max(60 * 1024 * 1024)),
             )
-        })
-        .split_for_parts();
-    openapi::publish(document);
+        });
+    let (api, document) = with_doors_of_this_mode(api, &state).split_for_parts();
+    let document = Arc::new(openapi::document(document));
     let api: Router<Arc<AppState>> = api
+        .layer(axum::Extension(document))
         .fallback(problem::api_not_found)
         .layer(axum::middleware::from_fn(extract::require_csrf_header))
         .layer(axum::middleware::from_fn(extract::say_when_session_renewed))
@@ -136,6 +132,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         // "Log out" in the server's copy of a page.
         .route("/logout", axum::routing::post(login_form::logout))
+        // ePay's payment page, drawn by the server with the acquirer's script.
+        .route(
+            "/payments/{id}/epay",
+            axum::routing::get(payments::epay_page),
+        )
+        .route(
+            "/payments/epay.js",
+            axum::routing::get(payments::epay_script),
+        )
         // A document's check, drawn with what its code shows (and throttled as the API is).
         .route("/verify/{code}", axum::routing::get(verify::page))
         .route(
@@ -153,7 +158,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // A page that loads an acquirer's script sets its own, wider only by that origin.
+        .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("content-security-policy"),
             csp,
         ))
@@ -166,6 +172,31 @@ pub fn router(state: Arc<AppState>) -> Router {
                  display-capture=()",
             ),
         ))
+}
+
+/// The routes that exist only with what stands behind them: the TEST doubles' (the SMS
+/// outbox, the payment gateway, the test PKI's OCSP responder and TSA) in the demo, ePay's
+/// callback where ePay takes the fees. What is not mounted answers 404 and is absent from
+/// the OpenAPI document.
+fn with_doors_of_this_mode(
+    mut api: OpenApiRouter<Arc<AppState>>,
+    state: &AppState,
+) -> OpenApiRouter<Arc<AppState>> {
+    if state.sms.is_test() {
+        api = api.routes(routes!(auth::test_sms_outbox));
+    }
+    if state.pki.is_test() {
+        api = api.routes(routes!(pki::ocsp)).routes(routes!(pki::tsp));
+    }
+    if state.payments.is_test() {
+        api = api
+            .routes(routes!(payments::gateway_show))
+            .routes(routes!(payments::gateway_confirm));
+    }
+    if matches!(state.payments, crate::payments::Gateway::Epay(_)) {
+        api = api.routes(routes!(payments::epay_callback));
+    }
+    api
 }
 
 /// The language a request asks for: `?lang=` first, then `Accept-Language`, else Kazakh.

@@ -174,7 +174,8 @@ async fn request_view(
     let allowed_moves =
         status::allowed_moves(r.stored.view.status, Actor::Officer, steps(state, &r));
     let payment =
-        crate::payments::of_application(&state.db, r.stored.id, &r.stored.view.id).await?;
+        crate::payments::of_application(&state.db, &state.payments, r.stored.id, &r.stored.view.id)
+            .await?;
     Ok(OfficerRequestView {
         item: item(state, &r, current.lang),
         application: r.stored.view.clone(),

@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::response::Html;
+use std::sync::Arc;
 use utoipa::OpenApi;
 
 /// The problem answers an operation may give, one type per status, so each operation
@@ -141,13 +142,11 @@ impl utoipa::ToSchema for StatusFilter {}
 )]
 pub struct ApiDoc;
 
-/// The document: this crate's description and shared schemas, and the paths the router
-/// registered (each with its handler's annotation, under `/api`).
-static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
-
-/// Keeps the paths `router` collected (relative to `/api`) as the document's.
-pub fn publish(registered: utoipa::openapi::OpenApi) {
-    DOCUMENT.get_or_init(|| {
+/// The document of one server: this crate's description and shared schemas, and the paths
+/// its router registered (each with its handler's annotation, under `/api`) — so a route
+/// this start does not mount (a TEST double's, in production) is not described either.
+pub fn document(registered: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    {
         let mut doc = ApiDoc::openapi();
         let mut paths = utoipa::openapi::path::Paths::new();
         for (path, item) in registered.paths.paths {
@@ -160,13 +159,15 @@ pub fn publish(registered: utoipa::openapi::OpenApi) {
         }
         doc.components = Some(components);
         doc
-    });
+    }
 }
 
 /// `GET /api/openapi.json`.
 #[utoipa::path(get, path = "/openapi.json", tag = "openapi", responses((status = 200, description = "This document")))]
-pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
-    Json(DOCUMENT.get().cloned().unwrap_or_else(ApiDoc::openapi))
+pub async fn spec(
+    axum::Extension(document): axum::Extension<Arc<utoipa::openapi::OpenApi>>,
+) -> Json<utoipa::openapi::OpenApi> {
+    Json(document.as_ref().clone())
 }
 
 /// `GET /api/docs`: the document rendered by a small script of our own.

@@ -2,7 +2,7 @@
 //! tools and OpenSSL can check what the portal checks — the RSA chain at `/api/pki/…`, the
 //! GOST chain at `/api/pki/gost/…`.
 
-use super::problem::ApiError;
+use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -78,7 +78,7 @@ pub async fn crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiErro
 
 /// `POST /api/pki/ocsp`: the test PKI's OCSP responder (RFC 6960 appendix A.1): an
 /// `application/ocsp-request` in, an `application/ocsp-response` out — good, revoked or
-/// unknown per certificate, signed by its issuing CA, current for an hour, the nonce echoed.
+/// unknown (not issued by it) per certificate, `unauthorized` for a request about another CA's, signed by its issuing CA, current for an hour, the nonce echoed.
 /// What is not an OCSP request gets the protocol's own `malformedRequest` answer.
 #[utoipa::path(
     post,
@@ -87,9 +87,16 @@ pub async fn crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiErro
     request_body(content = Vec<u8>, content_type = "application/ocsp-request"),
     responses((status = 200, description = "The OCSP response (DER, application/ocsp-response)"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
-pub async fn ocsp(State(state): State<Arc<AppState>>, request: axum::body::Bytes) -> Response {
-    let answer = state.pki.ocsp_response(&request, crate::db::now());
-    file("application/ocsp-response", answer)
+pub async fn ocsp(
+    State(state): State<Arc<AppState>>,
+    request: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    // Mounted in the demo only, where the test PKI has its responder.
+    let answer = state
+        .pki
+        .ocsp_response(&request, crate::db::now())
+        .ok_or_else(|| ApiError::of(ErrorCode::NotFound))?;
+    Ok(file("application/ocsp-response", answer))
 }
 
 /// `POST /api/pki/tsp`: the test PKI's time-stamp authority (RFC 3161 §3.4): an

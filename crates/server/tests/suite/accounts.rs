@@ -146,7 +146,7 @@ async fn wrong_passwords_and_unknown_logins_get_the_same_answer() {
 async fn repeated_failures_lock_the_account_with_a_wait_time() {
     let s = start().await;
     let tab = browser();
-    for _ in 0..4 {
+    for _ in 0..5 {
         assert_eq!(
             s.login(&tab, (CITIZEN.0, "wrong-password")).await.status(),
             401
@@ -163,12 +163,84 @@ async fn repeated_failures_lock_the_account_with_a_wait_time() {
     assert_eq!(p.code, "auth.throttled");
     assert_eq!(p.retry_after, Some(retry));
     assert!(retry > 0 && retry <= 300);
-    // Even the right password waits now; spaces in the login do not dodge the lock.
+    // From there even the right password waits now; spaces in the login do not dodge it.
     let spaced = "880 315 412 341";
     let (status, _) = problem(s.login(&tab, (spaced, CITIZEN.1)).await).await;
     assert_eq!(status, 429);
     // Another account from the same address is not locked by this one.
     assert_eq!(s.login(&tab, COMPANY).await.status(), 200);
+    // The lock follows the one who failed: the holder on their own address logs in.
+    assert_eq!(
+        s.login(&behind_proxy("198.51.100.23"), CITIZEN)
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn parallel_guesses_get_exactly_the_limit_of_answers_and_never_a_500() {
+    let s = start().await;
+    let tries = (0..30).map(|_| {
+        let (s, tab) = (&s, browser());
+        async move {
+            s.password_step(&tab, (CITIZEN.0, "wrong-password"))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let mut answers = futures_join(tries).await;
+    answers.sort();
+    assert_eq!(
+        answers,
+        [[401; 5].as_slice(), [429; 25].as_slice()].concat()
+    );
+    // Wrong codes for one login code, in parallel: five answered as wrong, the rest wait.
+    // (From other addresses: the one above is locked now, as it should be.)
+    let holder = behind_proxy("198.51.100.40");
+    let sent: qyzmet_domain::api::CodeSent = s
+        .password_step(&holder, COMPANY)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tries = (0..30).map(|_| {
+        let (s, tab, id) = (
+            &s,
+            behind_proxy("198.51.100.41"),
+            sent.verification_id.clone(),
+        );
+        async move {
+            tab.post(s.url("/api/session/code"))
+                .json(&json!({"verification_id": id, "code": "000000"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let mut answers = futures_join(tries).await;
+    answers.sort();
+    assert_eq!(
+        answers,
+        [[422; 5].as_slice(), [429; 25].as_slice()].concat()
+    );
+}
+
+/// Runs the futures at once, their answers in order.
+async fn futures_join<F: std::future::Future<Output = u16>>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<u16> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(f);
+    }
+    let mut out = Vec::new();
+    let joined = futures_util::future::join_all(set).await;
+    out.extend(joined);
+    out
 }
 
 #[tokio::test]
@@ -237,9 +309,25 @@ async fn registration_checks_format_registry_and_password_then_proves_and_logs_i
             .is_success()
     );
 
-    // Only a proven holder learns that the account exists.
-    let res = register_with_sms(&s, &browser(), UNREGISTERED_PERSON, "another-passphrase").await;
-    expect_problem(res, 409, "account.exists").await;
+    // Nobody learns from a code request that the account exists now: it answers as before,
+    // but no code goes, so a second registration proves nothing.
+    let again = browser();
+    let res = again
+        .post(s.url("/api/accounts/verification"))
+        .json(&json!({"login": UNREGISTERED_PERSON}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let decoy: qyzmet_domain::api::CodeSent = res.json().await.unwrap();
+    let res = again
+        .post(s.url("/api/accounts"))
+        .json(&json!({"login": UNREGISTERED_PERSON, "email": "t@example.kz", "password": "another-passphrase",
+            "proof": {"method": "sms", "verification_id": decoy.verification_id, "code": "123456"}}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 422, "verification.expired").await;
 }
 
 #[tokio::test]
@@ -353,25 +441,6 @@ async fn reading_the_session_does_not_extend_it_and_an_action_does() {
     assert!(anonymous.headers().get(renewed).is_none());
 }
 
-/// A browser tab whose requests reach the server through a proxy (the suite's servers trust
-/// 127.0.0.1 as one) that saw them come from `address`.
-fn behind_proxy(address: &'static str) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        "x-qyzmet-csrf",
-        reqwest::header::HeaderValue::from_static("1"),
-    );
-    headers.insert(
-        "x-forwarded-for",
-        reqwest::header::HeaderValue::from_static(address),
-    );
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .default_headers(headers)
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn behind_a_proxy_each_visitor_is_counted_by_their_own_address() {
     let s = start().await;
@@ -386,7 +455,12 @@ async fn behind_a_proxy_each_visitor_is_counted_by_their_own_address() {
             .status()
             .as_u16();
     }
-    assert_eq!(last, 429, "the 30th failure from one address locks it");
+    assert_eq!(
+        last, 401,
+        "the 30th failure from one address is answered as itself"
+    );
+    let (status, _) = problem(s.login(&guesser, ("unknown-31", "wrong-password")).await).await;
+    assert_eq!(status, 429, "and locks the address");
     let (status, p) = problem(s.login(&guesser, CITIZEN).await).await;
     assert_eq!((status, p.code.as_str()), (429, "auth.throttled"));
     // Another visitor behind the same proxy is not locked out by them.

@@ -80,11 +80,17 @@ async fn knowing_an_iin_is_not_enough_to_take_its_account() {
         assert!(p.code.starts_with("verification."), "{}", p.code);
         assert!(!p.title.contains("Әбенов"));
     }
-    // A code proven for another IIN (the attacker's own phone) does not register this one.
-    let own = send_registration_code(&s, &attacker, "751102323458").await;
-    let own: CodeSent = own.json().await.unwrap();
+    // A code proven for another subject (the attacker's own login code, from their own
+    // phone) does not register this one.
+    let (login, password) = ("751102323458", "Erlan-demo-2026");
+    let own: CodeSent = s
+        .password_step(&attacker, (login, password))
+        .await
+        .json()
+        .await
+        .unwrap();
     let own_code = s
-        .code_for(&registry_phone("751102323458"), &own.verification_id)
+        .code_for(&registry_phone(login), &own.verification_id)
         .await;
     let res = attacker
         .post(s.url("/api/accounts"))
@@ -107,8 +113,10 @@ async fn knowing_an_iin_is_not_enough_to_take_its_account() {
         .unwrap();
     expect_problem(res, 401, "eds.identity_mismatch").await;
 
-    // The holder, with the code their phone got, registers; nothing was locked.
-    let res = register_with_sms(&s, &browser(), UNREGISTERED_PERSON, "жаңа-құпия-сөз").await;
+    // The holder, on their own connection, with the code their phone got, registers: the
+    // attacker's guesses locked only the attacker.
+    let holder = behind_proxy("198.51.100.77");
+    let res = register_with_sms(&s, &holder, UNREGISTERED_PERSON, "жаңа-құпия-сөз").await;
     assert_eq!(res.status(), 201);
 }
 
@@ -410,4 +418,60 @@ async fn answers_carry_the_security_headers() {
             assert_eq!(h["cache-control"], "no-store", "{path}");
         }
     }
+}
+
+#[tokio::test]
+async fn asking_a_registration_code_for_an_iin_with_an_account_sends_nothing_and_tells_nothing() {
+    let s = start().await;
+    let stranger = browser();
+    // An IIN with an account and one without answer alike; only the latter's phone gets a code.
+    let with_account = send_registration_code(&s, &stranger, CITIZEN.0).await;
+    assert_eq!(with_account.status(), 202);
+    let decoy: CodeSent = with_account.json().await.unwrap();
+    assert_eq!(decoy.phone_masked, "+7 701 *** ** 67");
+    assert_eq!(decoy.verification_id.len(), 32);
+    let messages: Vec<qyzmet_domain::api::TestSms> = plain()
+        .get(s.url(&format!(
+            "/api/test-sms-outbox/{}",
+            registry_phone(CITIZEN.0)
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(messages.is_empty(), "no SMS to the holder: {messages:?}");
+    // Asked again and again, it never spends the holder's share: their login gets its code.
+    for _ in 0..3 {
+        let res = send_registration_code(&s, &stranger, CITIZEN.0).await;
+        assert_eq!(res.status(), 202);
+    }
+    assert_eq!(s.login(&browser(), CITIZEN).await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_registry_cannot_be_walked_from_one_address() {
+    let s = start().await;
+    let prober = behind_proxy("203.0.113.9");
+    let mut answers = Vec::new();
+    // Valid IINs (their check digit right) that no registry entry has.
+    let unknown = (0..100u32).filter_map(|n| {
+        let first: String = format!("9001013{n:04}");
+        let mut d = [0u8; 12];
+        for (i, c) in first.bytes().enumerate() {
+            d[i] = c - b'0';
+        }
+        qyzmet_domain::identifiers::check_digit(&d).map(|c| format!("{first}{c}"))
+    });
+    for login in unknown.take(12) {
+        let res = send_registration_code(&s, &prober, &login).await;
+        answers.push(res.status().as_u16());
+    }
+    assert_eq!(&answers[..10], &[422; 10], "{answers:?}");
+    assert_eq!(&answers[10..], &[429, 429], "{answers:?}");
+    // Another address is not affected.
+    let neighbour = behind_proxy("203.0.113.10");
+    let res = send_registration_code(&s, &neighbour, UNREGISTERED_PERSON).await;
+    assert_eq!(res.status(), 202);
 }

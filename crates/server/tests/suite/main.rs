@@ -16,6 +16,7 @@ mod officers;
 mod openssl_gost;
 mod pages;
 mod payments;
+mod production;
 mod schema;
 mod storage;
 mod submission;

@@ -6,7 +6,7 @@ use crate::common::*;
 use qyzmet_domain::api::{ApplicationView, MobileSignStatusView, MobileSignView};
 use qyzmet_domain::egov_mobile;
 use qyzmet_domain::status::Status;
-use qyzmet_server::test_mobile_signer::{self, Answer};
+use qyzmet_server::test_doubles::mobile_signer::{self as test_mobile_signer, Answer};
 
 async fn ready_draft(s: &Server, tab: &reqwest::Client) -> ApplicationView {
     let draft = new_draft(s, tab, "guardianship").await;

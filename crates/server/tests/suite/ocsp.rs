@@ -115,6 +115,105 @@ async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_c
     );
 }
 
+// OpenSSL blocks while it waits for the server: the server needs a thread of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_responder_vouches_for_no_serial_the_ca_never_issued_nor_for_another_cas() {
+    let s = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let get = |path: &'static str| {
+        let req = plain().get(s.url(path)).send();
+        async move { req.await.unwrap().bytes().await.unwrap() }
+    };
+    std::fs::write(d.join("chain.pem"), get("/api/pki/chain.pem").await).unwrap();
+    std::fs::write(d.join("issuing.der"), get("/api/pki/issuing-ca.cer").await).unwrap();
+    let der_to_pem = [
+        "x509",
+        "-inform",
+        "DER",
+        "-in",
+        "issuing.der",
+        "-out",
+        "issuing.pem",
+    ];
+    assert!(openssl_in(d, &der_to_pem).status.success());
+    let url = s.url("/api/pki/ocsp");
+    // RFC 6960 §2.2: "good" only for a certificate the CA issued and has not revoked.
+    let out = openssl_in(
+        d,
+        &[
+            "ocsp",
+            "-issuer",
+            "issuing.pem",
+            "-serial",
+            "0x7eadbeef42",
+            "-url",
+            &url,
+            "-CAfile",
+            "chain.pem",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Response verify OK"), "{stderr}");
+    assert!(stdout.contains("0x7eadbeef42: unknown"), "{stdout}{stderr}");
+    // A certificate of a CA this responder does not serve: `unauthorized` (§2.3), not an
+    // answer signed without authority.
+    let p12 = s
+        .data
+        .path()
+        .join("data/pki/keys/test/880315412341-foreign-ca.p12");
+    let p12 = p12.to_str().unwrap();
+    let pass = "pass:Qwerty12";
+    for args in [
+        vec![
+            "pkcs12",
+            "-in",
+            p12,
+            "-passin",
+            pass,
+            "-clcerts",
+            "-nokeys",
+            "-out",
+            "foreign.pem",
+        ],
+        vec![
+            "pkcs12", "-in", p12, "-passin", pass, "-cacerts", "-nokeys", "-out", "cas.pem",
+        ],
+        // The first CA certificate in the file is the foreign issuing CA.
+        vec!["x509", "-in", "cas.pem", "-out", "foreign-issuing.pem"],
+        vec![
+            "ocsp",
+            "-issuer",
+            "foreign-issuing.pem",
+            "-cert",
+            "foreign.pem",
+            "-no_nonce",
+            "-reqout",
+            "request.der",
+        ],
+    ] {
+        let out = openssl_in(d, &args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let res = plain()
+        .post(&url)
+        .header("content-type", "application/ocsp-request")
+        .body(std::fs::read(d.join("request.der")).unwrap())
+        .send()
+        .await
+        .unwrap();
+    // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED unauthorized (6) }
+    assert_eq!(
+        res.bytes().await.unwrap().as_ref(),
+        &[0x30, 0x03, 0x0a, 0x01, 0x06]
+    );
+}
+
 /// The OCSP answer stored with the demo citizen's one registered request.
 async fn stored_answer(s: &Server) -> Option<Vec<u8>> {
     let db = database(s).await;

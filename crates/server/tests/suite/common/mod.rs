@@ -119,11 +119,27 @@ pub async fn database(s: &Server) -> sqlx::AnyPool {
     sqlx::AnyPool::connect(&s.database_url).await.unwrap()
 }
 
+/// Starts a server whose configuration `configure` changes from the suite's (a demo on a
+/// fresh database), e.g. into production mode.
+pub async fn start_configured(configure: impl FnOnce(&mut Config)) -> Server {
+    launch_with(tempfile::tempdir().unwrap(), None, None, None, configure).await
+}
+
 async fn launch(
     data: tempfile::TempDir,
     ocsp_url: Option<String>,
     tsa_url: Option<String>,
     database_url: Option<String>,
+) -> Server {
+    launch_with(data, ocsp_url, tsa_url, database_url, |_| ()).await
+}
+
+async fn launch_with(
+    data: tempfile::TempDir,
+    ocsp_url: Option<String>,
+    tsa_url: Option<String>,
+    database_url: Option<String>,
+    configure: impl FnOnce(&mut Config),
 ) -> Server {
     let database_url = match database_url {
         Some(url) => url,
@@ -131,10 +147,6 @@ async fn launch(
     };
     // RSA key generation for a PKI takes seconds: every server of a test binary starts
     // with a copy of one made once.
-    let pki = data.path().join("data").join("pki");
-    if !pki.exists() {
-        copy_dir(shared_pki(), &pki);
-    }
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(
         dist.path().join("index.html"),
@@ -154,7 +166,7 @@ async fn launch(
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = Config {
+    let mut config = Config {
         addr,
         data_dir: data.path().join("data"),
         dist_dir: dist.path().to_path_buf(),
@@ -167,7 +179,17 @@ async fn launch(
         // The suite's clients connect from here and send no X-Forwarded-For (so count as
         // themselves), except the test that plays a proxy.
         trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
+        sms: None,
+        payments: Default::default(),
+        epay: Default::default(),
+        public_url: None,
+        trust_dir: None,
     };
+    configure(&mut config);
+    let pki = data.path().join("data").join("pki");
+    if config.demo && config.trust_dir.is_none() && !pki.exists() {
+        copy_dir(shared_pki(), &pki);
+    }
     let task = tokio::spawn(qyzmet_server::run(config, listener));
     let base = format!("http://{addr}");
     for _ in 0..1500 {
@@ -624,4 +646,23 @@ pub fn openssl_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output 
         .current_dir(dir)
         .output()
         .expect("the openssl command")
+}
+
+/// A browser tab whose requests reach the server through a proxy (the suite's servers trust
+/// 127.0.0.1 as one) that saw them come from `address`.
+pub fn behind_proxy(address: &'static str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-qyzmet-csrf",
+        reqwest::header::HeaderValue::from_static("1"),
+    );
+    headers.insert(
+        "x-forwarded-for",
+        reqwest::header::HeaderValue::from_static(address),
+    );
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
