@@ -32,9 +32,9 @@ pub struct Preloaded {
     pub session: Option<SessionView>,
     /// The address names a service the catalogue does not have.
     pub service_missing: bool,
-    /// The login form was sent without script: where it stands (a page without script
-    /// only: not sent to the browser).
-    #[serde(skip)]
+    /// The login form was sent without script (or before the app arrived): where it stands.
+    /// Sent with the page, so the app that starts on it takes over the step the server drew
+    /// (the code step, with the code already on its way) instead of starting again.
     pub login: Option<LoginAttempt>,
     /// A request's page, for its applicant.
     pub request: Option<RequestPage>,
@@ -61,9 +61,10 @@ pub struct RequestPage {
     pub service_name: String,
 }
 
-/// A login sent as a form (without script): the login typed, the code sent once the password
-/// was right, or what was wrong — the login page shows the step it reached.
-#[derive(Clone, Default)]
+/// A login sent as a form (without script, or before the app arrived): the login typed, the
+/// code sent once the password was right, or what was wrong — the login page shows the step
+/// it reached, and so does the app that starts on it. Never the password.
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct LoginAttempt {
     pub login: String,
     pub sent: Option<CodeSent>,

@@ -15,9 +15,15 @@ pub fn CodeField(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let phone = sent.phone_masked.clone();
+    // A code asked for again within the minute is the one already sent: say when a new one
+    // can go (the text changes with each answer, so a screen reader hears it again).
+    let wait = sent.resend_after_seconds;
     view! {
         <p id="code-sent" role="status">
             {move || i18n.t_with("code.sent", &[("phone", phone.clone())])}
+            {(wait > 0).then(|| view! {
+                " " {move || i18n.t_with("code.resend_after", &[("seconds", wait.to_string())])}
+            })}
         </p>
         {sent.test_gateway.then(|| view! {
             <div class="notice notice-warning" role="note">

@@ -14,27 +14,32 @@ struct Args {
     #[command(subcommand)]
     command: Option<Command>,
     /// Address to listen on.
-    #[arg(long, env = "QYZMET_ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(
+        global = true,
+        long,
+        env = "QYZMET_ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
     addr: SocketAddr,
     /// Data directory (database, attachments, certificates). Created when missing.
-    #[arg(long, env = "QYZMET_DATA_DIR", default_value = "data")]
+    #[arg(global = true, long, env = "QYZMET_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
     /// The built app (Trunk's `dist/`).
-    #[arg(long, env = "QYZMET_DIST_DIR", default_value = qyzmet_server::DEFAULT_DIST_DIR)]
+    #[arg(global = true, long, env = "QYZMET_DIST_DIR", default_value = qyzmet_server::DEFAULT_DIST_DIR)]
     dist_dir: PathBuf,
     /// The catalogue folder (`index.toml` and `services/*.toml`).
-    #[arg(long, env = "QYZMET_CATALOGUE_DIR", default_value = qyzmet_server::DEFAULT_CATALOGUE_DIR)]
+    #[arg(global = true, long, env = "QYZMET_CATALOGUE_DIR", default_value = qyzmet_server::DEFAULT_CATALOGUE_DIR)]
     catalogue_dir: PathBuf,
     /// Database URL (`sqlite:…` or `postgres:…`); default: SQLite in the data directory.
-    #[arg(long, env = "QYZMET_DATABASE_URL")]
+    #[arg(global = true, long, env = "QYZMET_DATABASE_URL")]
     database_url: Option<String>,
     /// The demo: demo registry, accounts and EDS keys, the test PKI, and TEST doubles for the
     /// SMS provider and the payment gateway. Without it: production.
-    #[arg(long, env = "QYZMET_DEMO")]
+    #[arg(global = true, long, env = "QYZMET_DEMO")]
     demo: bool,
     /// The SMS provider one-time codes go through: `mobizon` (its key in
     /// QYZMET_MOBIZON_API_KEY).
-    #[arg(long, env = "QYZMET_SMS_PROVIDER", value_parser = ["mobizon"])]
+    #[arg(global = true, long, env = "QYZMET_SMS_PROVIDER", value_parser = ["mobizon"])]
     sms_provider: Option<String>,
     /// Mobizon's API address.
     #[arg(
@@ -44,48 +49,49 @@ struct Args {
     )]
     mobizon_api_url: String,
     /// The sender name approved for the Mobizon account (its default when not given).
-    #[arg(long, env = "QYZMET_SMS_SENDER")]
+    #[arg(global = true, long, env = "QYZMET_SMS_SENDER")]
     sms_sender: Option<String>,
     /// Who takes fees: `epay` (Halyk Bank), `off` (no service here has a fee), or `test` (the
     /// demo's TEST gateway; the demo's default).
-    #[arg(long, env = "QYZMET_PAYMENTS", value_parser = ["epay", "off", "test"])]
+    #[arg(global = true, long, env = "QYZMET_PAYMENTS", value_parser = ["epay", "off", "test"])]
     payments: Option<String>,
     /// ePay's OAuth token endpoint.
-    #[arg(long, env = "QYZMET_EPAY_OAUTH_URL")]
+    #[arg(global = true, long, env = "QYZMET_EPAY_OAUTH_URL")]
     epay_oauth_url: Option<String>,
     /// ePay's payment page script (`…/payform/payment-api.js`).
-    #[arg(long, env = "QYZMET_EPAY_PAGE_SCRIPT")]
+    #[arg(global = true, long, env = "QYZMET_EPAY_PAGE_SCRIPT")]
     epay_page_script: Option<String>,
     /// The merchant's ePay client id (the secret in QYZMET_EPAY_CLIENT_SECRET).
-    #[arg(long, env = "QYZMET_EPAY_CLIENT_ID")]
+    #[arg(global = true, long, env = "QYZMET_EPAY_CLIENT_ID")]
     epay_client_id: Option<String>,
     /// The merchant's ePay terminal id.
-    #[arg(long, env = "QYZMET_EPAY_TERMINAL")]
+    #[arg(global = true, long, env = "QYZMET_EPAY_TERMINAL")]
     epay_terminal: Option<String>,
     /// The portal's public address (`https://…`): where the acquirer's callbacks and the
     /// payer's return go.
-    #[arg(long, env = "QYZMET_PUBLIC_URL")]
+    #[arg(global = true, long, env = "QYZMET_PUBLIC_URL")]
     public_url: Option<String>,
     /// The trust roots: `root-ca.cer`, `issuing-ca.cer`, `issuing-ca.crl` (RSA) and the same
     /// in `gost/` — NCA RK's, in production. Default (demo): the test PKI in the data folder.
-    #[arg(long, env = "QYZMET_TRUST_DIR")]
+    #[arg(global = true, long, env = "QYZMET_TRUST_DIR")]
     trust_dir: Option<PathBuf>,
     /// OCSP responder to check signers' certificates with (NCA RK's: http://ocsp.pki.gov.kz/);
     /// default: the test PKI's own. When it cannot be reached, the CA's CRL decides.
-    #[arg(long, env = "QYZMET_OCSP_URL")]
+    #[arg(global = true, long, env = "QYZMET_OCSP_URL")]
     ocsp_url: Option<String>,
     /// Time-stamp authority that stamps accepted signatures (NCA RK's: http://tsp.pki.gov.kz/);
     /// default: the test PKI's own.
-    #[arg(long, env = "QYZMET_TSA_URL")]
+    #[arg(global = true, long, env = "QYZMET_TSA_URL")]
     tsa_url: Option<String>,
     /// Object store for attachments: `s3://bucket[/prefix]`, endpoint and credentials from
     /// `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`;
     /// default: the folder `<data-dir>/attachments`.
-    #[arg(long, env = "QYZMET_OBJECT_STORE")]
+    #[arg(global = true, long, env = "QYZMET_OBJECT_STORE")]
     object_store: Option<String>,
     /// A reverse proxy in front (repeat, or comma-separated in the variable): requests from it
     /// are counted by the client address it puts in `X-Forwarded-For`.
     #[arg(
+        global = true,
         long = "trusted-proxy",
         env = "QYZMET_TRUSTED_PROXIES",
         value_delimiter = ','
@@ -161,8 +167,11 @@ async fn main() -> anyhow::Result<()> {
         }
         std::process::exit(1);
     }
-    // Refused before anything is opened or bound.
-    mode::check(&config)?;
+    // Refused before anything is opened or bound, in words an operator reads (no backtrace).
+    if let Err(refusal) = mode::check(&config) {
+        eprintln!("{refusal}");
+        std::process::exit(2);
+    }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     run(config, listener).await
 }

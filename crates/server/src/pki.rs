@@ -67,8 +67,32 @@ struct TestAuthority {
     responder: Issued,
     revoked: Vec<(SerialNumber, i64)>,
     /// Every serial the CA issued (`issued.txt`), when the PKI keeps them (made by this
-    /// version or later): the responder answers "unknown" for any other.
-    issued: Option<Vec<SerialNumber>>,
+    /// version or later): the responder answers "unknown" for any other. Read again when the
+    /// file changes (the CA issues while its responder runs).
+    issued: Mutex<Register>,
+}
+
+/// A CA's register of issued serials as last read, and when its file was written.
+#[derive(Default)]
+struct Register {
+    serials: Option<Vec<SerialNumber>>,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl TestAuthority {
+    /// The issued serials, as the register file says now.
+    fn issued(&self, dir: &Path) -> Option<Vec<SerialNumber>> {
+        let path = dir.join("issued.txt");
+        let mut register = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        if modified != register.modified {
+            let serials = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| parse_serials(&text).ok());
+            *register = Register { serials, modified };
+        }
+        register.serials.clone()
+    }
 }
 
 /// A CRL and the modification time of the file it was read from (a CRL from files is read
@@ -173,9 +197,10 @@ impl Pki {
             &self.rsa
         };
         let authority = chain.authority.as_ref()?;
+        let issued = authority.issued(&chain.dir);
         let register = qyzmet_eds::ocsp::Register {
             revoked: &authority.revoked,
-            issued: authority.issued.as_deref(),
+            issued: issued.as_deref(),
         };
         Some(authority.responder.ocsp_response(
             request,
@@ -238,10 +263,6 @@ impl Chain {
             Certificate::from_der(&read("ocsp-responder.cer")?)?,
             &read("ocsp-responder.key")?,
         );
-        let issued = match std::fs::read_to_string(dir.join("issued.txt")) {
-            Ok(text) => Some(parse_serials(&text)?),
-            Err(_) => None,
-        };
         Ok(Chain {
             dir,
             root,
@@ -250,7 +271,7 @@ impl Chain {
                 issuing: issuing_authority,
                 responder,
                 revoked,
-                issued,
+                issued: Mutex::new(Register::default()),
             }),
             crl: Mutex::new(LoadedCrl {
                 crl,
@@ -402,8 +423,8 @@ fn from_pem(bytes: &[u8], label: &str) -> Option<Vec<u8>> {
 }
 
 /// Appends serials to a test chain's register of what it issued (`issued.txt`), when the
-/// chain keeps one.
-fn record_issued(chain_dir: &Path, certificates: &[&Certificate]) -> anyhow::Result<()> {
+/// chain keeps one (its OCSP responder vouches for no other).
+pub fn record_issued(chain_dir: &Path, certificates: &[&Certificate]) -> anyhow::Result<()> {
     let path = chain_dir.join("issued.txt");
     let Ok(mut text) = std::fs::read_to_string(&path) else {
         return Ok(());

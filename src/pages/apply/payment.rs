@@ -1,5 +1,6 @@
-//! Payment: for a service whose fee is paid before signing, the applicant pays on the
-//! (built-in, clearly marked) test gateway and comes back here; signing is refused until then.
+//! Payment: for a service whose fee is paid before signing, the applicant pays at the gateway
+//! the payment names (the acquirer's page drawn by the server, or the demo's clearly marked
+//! TEST gateway) and comes back here; signing is refused until the gateway confirmed it.
 
 use super::steps::{Frame, header};
 use crate::api::{self, ApiError};
@@ -33,7 +34,9 @@ pub fn payment(frame: Frame) -> impl IntoView {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::start_payment(&editor.draft.id(), i18n.lang_untracked()).await {
-                Ok(p) => {
+                // The demo's TEST gateway is a page of this app; an acquirer's is a page the
+                // server draws with the bank's script: a full load.
+                Ok(p) if p.gateway_url.starts_with("/api/test-payment-gateway/") => {
                     let back = editor.href("payment");
                     navigate(
                         &format!(
@@ -43,6 +46,11 @@ pub fn payment(frame: Frame) -> impl IntoView {
                         ),
                         Default::default(),
                     );
+                }
+                Ok(p) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().assign(&p.gateway_url);
+                    }
                 }
                 Err(e) => summary.set(vec![Problem {
                     field: "pay".into(),

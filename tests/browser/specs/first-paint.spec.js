@@ -147,6 +147,33 @@ test.describe('with JavaScript', () => {
     await context.close();
   });
 
+  test('the code step a password sent before the app reached survives the app starting', async ({ browser }) => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    // The app's wasm waits until the server has drawn the code step.
+    let release;
+    const released = new Promise((r) => { release = r; });
+    await page.route('**/*.wasm', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto('/login', { waitUntil: 'domcontentloaded' });
+    await page.locator('#login').fill(CITIZEN.iin);
+    await page.locator('#password').fill(CITIZEN.password);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await expect(page.locator('#code-sent')).toContainText('+7 701 *** ** 67');
+    const id = await page.locator('input[name="verification_id"]').inputValue();
+    release();
+    await waitForApp(page);
+    // The app took the step over: the same code, no second SMS, no password asked again.
+    await expect(page.locator('#code-sent')).toContainText('+7 701 *** ** 67');
+    await expect(page.locator('#password')).toHaveCount(0);
+    await page.locator('#code').fill(await codeFor(page.request, PHONES[CITIZEN.iin], id));
+    await page.getByRole('button', { name: 'Confirm and log in' }).click();
+    await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+    await context.close();
+  });
+
   test('the app draws its first page in parts and shows it whole, never beside the copy', async ({ browser }) => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();

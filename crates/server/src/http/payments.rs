@@ -158,8 +158,10 @@ pub async fn epay_page(
             tracing::error!(error = %e, "no ePay token");
             ApiError::of(ErrorCode::PaymentUnavailable)
         })?;
+    // The payer's return: the application's payment step, which shows what the callback
+    // decided (the return itself proves nothing).
     let back = format!(
-        "{}/applications/{}/edit",
+        "{}/applications/{}/edit?step=payment",
         epay.public_url, payable.application_public_id
     );
     let t = |key: &str| crate::locales::message(lang, key);

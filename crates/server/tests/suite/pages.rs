@@ -489,7 +489,9 @@ async fn the_page_carries_what_it_was_drawn_with_and_no_text_can_end_its_script(
     let sent = sent_with(&html);
     assert_eq!(sent["request"]["application"]["answers"]["reason"], hostile);
     assert_eq!(sent["session"]["account"]["login"], CITIZEN.0);
-    // What a login without script reached (the code step, or why not) stays out of it.
+    // What a login sent before the app (or without script) reached goes with the page, so
+    // the app that starts on it takes the step over: why not, or the code step — never the
+    // password.
     let res = post_form(
         &s,
         &browser(),
@@ -498,5 +500,20 @@ async fn the_page_carries_what_it_was_drawn_with_and_no_text_can_end_its_script(
     )
     .await;
     let html = res.text().await.unwrap();
-    assert!(!sent_with(&html).as_object().unwrap().contains_key("login"));
+    let login = &sent_with(&html)["login"];
+    assert_eq!(login["login"], CITIZEN.0);
+    assert_eq!(login["problem"]["code"], "auth.invalid_credentials");
+    assert!(login["sent"].is_null());
+    let res = post_form(
+        &s,
+        &browser(),
+        "/login",
+        &[("login", CITIZEN.0), ("password", CITIZEN.1)],
+    )
+    .await;
+    let html = res.text().await.unwrap();
+    let login = &sent_with(&html)["login"];
+    assert_eq!(login["sent"]["phone_masked"], "+7 701 *** ** 67");
+    assert_eq!(login["sent"]["verification_id"].as_str().unwrap().len(), 32);
+    assert!(!html.contains(CITIZEN.1), "the password is not in the page");
 }

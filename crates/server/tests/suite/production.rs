@@ -535,3 +535,84 @@ async fn a_fee_is_paid_only_by_the_acquirers_authenticated_callback() {
     unknown["invoiceId"] = json!("9999999999");
     assert_eq!(callback(unknown).await, 404);
 }
+
+#[test]
+fn check_config_prints_what_a_start_would_run_with_and_what_it_lacks() {
+    let binary = env!("CARGO_BIN_EXE_qyzmet-server");
+    let clean = |c: &mut std::process::Command| {
+        for (k, _) in std::env::vars() {
+            if k.starts_with("QYZMET_") {
+                c.env_remove(k);
+            }
+        }
+    };
+    let mut plain_start = std::process::Command::new(binary);
+    clean(&mut plain_start);
+    let out = plain_start.arg("check-config").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("mode:            production"), "{text}");
+    assert!(
+        text.contains("--sms-provider") && text.contains("--trust-dir"),
+        "{text}"
+    );
+
+    let trust = trust_dir();
+    let mut complete = std::process::Command::new(binary);
+    clean(&mut complete);
+    let out = complete
+        .arg("check-config")
+        .args(["--sms-provider", "mobizon", "--payments", "off"])
+        .arg("--trust-dir")
+        .arg(trust.path())
+        .args([
+            "--ocsp-url",
+            "http://ocsp.pki.gov.kz/",
+            "--tsa-url",
+            "http://tsp.pki.gov.kz/",
+        ])
+        .args([
+            "--database-url",
+            "postgres://qyzmet:db-password-here@db:5432/qyzmet",
+        ])
+        .env("QYZMET_MOBIZON_API_KEY", KEY)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("complete"), "{text}");
+    assert!(
+        !text.contains(KEY) && !text.contains("db-password-here"),
+        "{text}"
+    );
+    assert!(text.contains("payments:        off"), "{text}");
+
+    // Started so, the binary says the same and stops before it makes anything.
+    let data = tempfile::tempdir().unwrap();
+    let mut start = std::process::Command::new(binary);
+    clean(&mut start);
+    let out = start
+        .arg("--data-dir")
+        .arg(data.path().join("data"))
+        .args(["--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.starts_with("qyzmet-server will not start in production mode"),
+        "{said}"
+    );
+    assert!(
+        said.contains("--tsa-url") && said.contains("--demo"),
+        "{said}"
+    );
+    assert!(!data.path().join("data").exists());
+
+    // The demo needs nothing more.
+    let mut demo = std::process::Command::new(binary);
+    clean(&mut demo);
+    let out = demo.args(["check-config", "--demo"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TEST outbox"));
+}

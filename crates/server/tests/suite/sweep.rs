@@ -11,7 +11,7 @@ use tokio::io::AsyncWriteExt;
 /// Starts the server binary over `data`; returns it and its base URL once it listens.
 fn start_binary(data: &Path, dist: &Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qyzmet-server"))
-        .args(["--addr", "127.0.0.1:0", "--data-dir"])
+        .args(["--demo", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data)
         .arg("--dist-dir")
         .arg(dist)

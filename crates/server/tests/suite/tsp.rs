@@ -113,16 +113,19 @@ fn short_lived_key(s: &Server, seconds: i64) -> qyzmet_eds::SigningKey {
         ..Subject::default()
     };
     let now = unix_now();
-    ca.issue(
-        &subject,
-        qyzmet_eds::Purpose::Signing,
-        Period {
-            not_before: now - 60,
-            not_after: now + seconds,
-        },
-    )
-    .unwrap()
-    .signing_key()
+    let issued = ca
+        .issue(
+            &subject,
+            qyzmet_eds::Purpose::Signing,
+            Period {
+                not_before: now - 60,
+                not_after: now + seconds,
+            },
+        )
+        .unwrap();
+    // The CA keeps what it issued: its OCSP responder vouches for nothing else.
+    qyzmet_server::pki::record_issued(&gost, &[&issued.certificate]).unwrap();
+    issued.signing_key()
 }
 
 /// Signs a complete guardianship draft with `key` and submits it.
