@@ -36,6 +36,9 @@ pub struct Preloaded {
     /// Sent with the page, so the app that starts on it takes over the step the server drew
     /// (the code step, with the code already on its way) instead of starting again.
     pub login: Option<LoginAttempt>,
+    /// The service page's "start application" form was sent without script (or before the
+    /// app arrived) and refused: why, shown with the page.
+    pub start_problem: Option<Problem>,
     /// A request's page, for its applicant.
     pub request: Option<RequestPage>,
     /// The applicant's cabinet: their requests (as its filters ask) and notifications.

@@ -160,9 +160,15 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
             .map(|v| v.id.clone())
             .unwrap_or_default()
     });
-    let problems = RwSignal::new(Vec::<Problem>::new());
+    // A start the server refused (the form sent before the app arrived, or without script).
+    let refused = crate::first_paint::preloaded()
+        .start_problem
+        .map(|p| from_api(i18n, &api::ApiError::Problem(p), "start"))
+        .unwrap_or_default();
+    let problems = RwSignal::new(refused);
     let busy = RwSignal::new(false);
     let service_id = s.id.clone();
+    let start_action = format!("/services/{}/start", s.id);
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -264,7 +270,8 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
             <h2 id="apply-heading">{move || i18n.t("service.apply")}</h2>
             {if online {
                 view! {
-                    <form novalidate on:submit=start>
+                    // Without script (or clicked before the app arrived) the server starts it.
+                    <form novalidate method="post" action=start_action on:submit=start>
                         {several.then(|| view! {
                             <fieldset class="field" class:field-error=move || !problems.get().is_empty()>
                                 <legend>{move || i18n.t("service.choose_variant")}</legend>

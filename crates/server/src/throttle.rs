@@ -45,12 +45,6 @@ pub const REGISTRY_LOOKUPS: Limits = Limits {
     window: 15 * 60,
     lock: 15 * 60,
 };
-/// SMS sent at anyone's request from one address.
-pub const SMS_PER_ADDRESS: Limits = Limits {
-    failures: 10,
-    window: 15 * 60,
-    lock: 15 * 60,
-};
 
 /// Seconds until the key may try again, or `None` when it may try now.
 pub async fn locked_for(db: &Db, key: &str) -> sqlx::Result<Option<i64>> {
@@ -112,7 +106,7 @@ pub async fn reset(db: &Db, key: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// The key of a client's address for `what` ("address", "registry", "sms", "verify").
+/// The key of a client's address for `what` ("address", "registry", "verify").
 pub fn address_key(what: &str, address: std::net::IpAddr) -> String {
     format!("{what}:{address}")
 }

@@ -24,6 +24,10 @@ pub const RESEND_AFTER: i64 = 60;
 /// At most this many unused codes to one phone within `SEND_WINDOW`; beyond it the code
 /// already on the phone is the one to use, or the next one waits.
 pub const MAX_PER_PHONE: i64 = 5;
+/// At most this many unused codes asked for from one address within `SEND_WINDOW`: someone
+/// who triggers codes they cannot read is stopped; people who log in with their codes are
+/// never counted, however many share the address.
+pub const MAX_PER_ADDRESS: i64 = 10;
 pub const SEND_WINDOW: i64 = 15 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,18 +152,26 @@ async fn newest_live(
     .transpose()
 }
 
-/// Seconds until another code may go to `phone`, when it had its share lately.
-async fn phone_wait(db: &Db, phone: &str, t: i64) -> sqlx::Result<Option<i64>> {
-    let row = sqlx::query(
+/// Seconds until another code may go, when the unused codes matching `column = value` had
+/// their share (`limit`) lately.
+async fn share_wait(
+    db: &Db,
+    column: &str,
+    value: &str,
+    limit: i64,
+    t: i64,
+) -> sqlx::Result<Option<i64>> {
+    let sql = format!(
         "SELECT COUNT(*) AS n, MIN(created_at) AS first FROM verification_codes \
-         WHERE phone = $1 AND created_at > $2 AND used = 0",
-    )
-    .bind(phone.to_string())
-    .bind(t - SEND_WINDOW)
-    .fetch_one(&db.pool)
-    .await?;
+         WHERE {column} = $1 AND created_at > $2 AND used = 0"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value.to_string())
+        .bind(t - SEND_WINDOW)
+        .fetch_one(&db.pool)
+        .await?;
     let n: i64 = row.try_get("n")?;
-    if n < MAX_PER_PHONE {
+    if n < limit {
         return Ok(None);
     }
     let first: i64 = row.try_get::<Option<i64>, _>("first")?.unwrap_or(t);
@@ -181,7 +193,7 @@ impl Live {
 ///
 /// Limits never lock the holder out: a code asked for again within `RESEND_AFTER` is the
 /// one already on the phone; past a phone's share (`MAX_PER_PHONE`) or the asking address's
-/// (`throttle::SMS_PER_ADDRESS`) the live code is still the answer, and only with none left
+/// (`MAX_PER_ADDRESS`, unused codes only) the live code is still the answer, and only with none left
 /// does the next one wait. A code the provider did not take is not kept.
 pub async fn send(
     db: &Db,
@@ -205,12 +217,10 @@ pub async fn send(
             resend_after: RESEND_AFTER - (t - live.created_at),
         });
     }
-    let wait = match phone_wait(db, phone, t).await? {
+    let client = client.to_string();
+    let wait = match share_wait(db, "phone", phone, MAX_PER_PHONE, t).await? {
         Some(wait) => Some(wait),
-        None => {
-            let key = crate::throttle::address_key("sms", client);
-            crate::throttle::fail(db, &key, crate::throttle::SMS_PER_ADDRESS).await?
-        }
+        None => share_wait(db, "requested_from", &client, MAX_PER_ADDRESS, t).await?,
     };
     if let Some(wait) = wait {
         return match live {
@@ -221,8 +231,8 @@ pub async fn send(
     let id = new_id().map_err(SendError::Failed)?;
     let code = new_code().map_err(SendError::Failed)?;
     sqlx::query(
-        "INSERT INTO verification_codes (id, purpose, subject, phone, code_hash, attempts, used, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, 0, $6, $7)",
+        "INSERT INTO verification_codes (id, purpose, subject, phone, code_hash, attempts, used, created_at, expires_at, requested_from) \
+         VALUES ($1, $2, $3, $4, $5, 0, 0, $6, $7, $8)",
     )
     .bind(id.clone())
     .bind(purpose.code())
@@ -231,6 +241,7 @@ pub async fn send(
     .bind(hash(&id, &code))
     .bind(t)
     .bind(t + LIFETIME)
+    .bind(client)
     .execute(&db.pool)
     .await?;
     let body = crate::locales::message(lang, &format!("sms.{}", purpose.code()))
@@ -261,13 +272,10 @@ pub async fn send(
 }
 
 /// What `send` answers when no code must go (a registration asked for an IIN that already
-/// has an account): shaped like a real one and counted against the address like one, so the
-/// answer does not tell whether an account exists; its id proves nothing.
-pub async fn decoy(db: &Db, client: std::net::IpAddr) -> Result<Sent, SendError> {
-    let key = crate::throttle::address_key("sms", client);
-    if let Some(wait) = crate::throttle::fail(db, &key, crate::throttle::SMS_PER_ADDRESS).await? {
-        return Err(SendError::TooMany(wait));
-    }
+/// has an account): shaped like a real one, so the answer does not tell whether an account
+/// exists; its id proves nothing. (Registry look-ups, which it follows, are limited per
+/// address, so its being uncounted here tells nothing either.)
+pub fn decoy() -> Result<Sent, SendError> {
     Ok(Sent {
         id: new_id().map_err(SendError::Failed)?,
         expires_at: now() + LIFETIME,
@@ -483,6 +491,68 @@ mod tests {
             Err(SendError::TooMany(wait)) => assert!(wait > 0 && wait <= SEND_WINDOW),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn codes_asked_for_and_never_used_are_limited_per_address_used_ones_never() {
+        let (_dir, db) = db().await;
+        let sms = TestOutbox { db: db.clone() };
+        let bomber: std::net::IpAddr = "203.0.113.5".parse().unwrap();
+        // Logins whose codes are used: never limited, however many come from one address.
+        for i in 0..(MAX_PER_ADDRESS + 2) {
+            let phone = format!("+7701000{i:04}");
+            let sent = send(
+                &db,
+                &sms,
+                Purpose::Login,
+                &format!("u{i}"),
+                &phone,
+                Lang::En,
+                HERE,
+            )
+            .await
+            .unwrap();
+            let code = last_code(&db, &phone).await;
+            check(&db, &sent.id, Purpose::Login, &code).await.unwrap();
+        }
+        // Codes to many phones that nobody enters: the address's share, then a wait.
+        for i in 0..MAX_PER_ADDRESS {
+            let phone = format!("+7702000{i:04}");
+            send(
+                &db,
+                &sms,
+                Purpose::Register,
+                &format!("v{i}"),
+                &phone,
+                Lang::En,
+                bomber,
+            )
+            .await
+            .unwrap();
+        }
+        let next = send(
+            &db,
+            &sms,
+            Purpose::Register,
+            "w",
+            "+77029999999",
+            Lang::En,
+            bomber,
+        )
+        .await;
+        assert!(matches!(next, Err(SendError::TooMany(_))), "{next:?}");
+        // Someone else is not held up by them.
+        send(
+            &db,
+            &sms,
+            Purpose::Register,
+            "w",
+            "+77029999999",
+            Lang::En,
+            HERE,
+        )
+        .await
+        .unwrap();
     }
 
     #[tokio::test]

@@ -174,6 +174,27 @@ test.describe('with JavaScript', () => {
     await context.close();
   });
 
+  test('"Start application" clicked before the app arrived starts the application', async ({ browser }) => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await session(page.request, CITIZEN.iin, CITIZEN.password);
+    let release;
+    const released = new Promise((r) => { release = r; });
+    await page.route('**/*.wasm', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto('/services/guardianship', { waitUntil: 'domcontentloaded' });
+    await page.getByRole('button', { name: 'Start application' }).click();
+    // The server's form started it: the draft's form, not the service page again.
+    await expect(page).toHaveURL(/\/applications\/[^/]+\/edit$/);
+    release();
+    await waitForApp(page);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your application');
+    await expect(page.locator('.task-list')).toBeVisible();
+    await context.close();
+  });
+
   test('the app draws its first page in parts and shows it whole, never beside the copy', async ({ browser }) => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();

@@ -41,10 +41,22 @@ pub async fn create(
     current: CurrentAccount,
     ApiJson(req): ApiJson<CreateApplication>,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    applicant(&current)?;
+    let view = start_draft(&state, &current, &req.service_id, req.variant_id.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// A new draft of `service_id` (its `variant`, or its main one) for the current applicant:
+/// what "Start application" does, through the API or the service page's form.
+pub(super) async fn start_draft(
+    state: &AppState,
+    current: &CurrentAccount,
+    service_id: &str,
+    variant: Option<&str>,
+) -> Result<ApplicationView, ApiError> {
+    applicant(current)?;
     let service = state
         .catalogue
-        .service(&req.service_id)
+        .service(service_id)
         .ok_or_else(|| ApiError::of(ErrorCode::ServiceNotFound))?;
     if !service.online() {
         return Err(ApiError::of(ErrorCode::OfficeOnly));
@@ -56,7 +68,7 @@ pub async fn create(
     if !admitted {
         return Err(ApiError::of(ErrorCode::ApplicantNotAdmitted));
     }
-    let variant = match &req.variant_id {
+    let variant = match variant {
         Some(v) => service
             .variant(v)
             .ok_or_else(|| ApiError::validation(vec![field_error("variant_id", "form.choice")]))?,
@@ -69,7 +81,7 @@ pub async fn create(
         provider_id: &service.providers[0],
     };
     let stored = applications::create_draft(&state.db, &draft).await?;
-    Ok((StatusCode::CREATED, Json(stored.view)))
+    Ok(stored.view)
 }
 
 #[derive(Deserialize)]

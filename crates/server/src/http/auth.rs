@@ -141,7 +141,7 @@ pub async fn registration_code(
     {
         // An account exists: no code goes to its holder's phone (nobody can spend the
         // holder's SMS share, or learn that the account exists from the answer).
-        let decoy = verification::decoy(&state.db, client).await;
+        let decoy = verification::decoy();
         code_sent(&state, &phone, decoy)?
     } else {
         send_code(

@@ -206,7 +206,7 @@ async fn answer(
     res
 }
 
-fn login_page(next: &str) -> String {
+pub(super) fn login_page(next: &str) -> String {
     match qyzmet_domain::url::same_site_path(next) {
         Some(next) => format!("/login?next={}", percent_encode(&next)),
         None => "/login".to_string(),
@@ -255,7 +255,7 @@ pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
 }
 
 /// The form, if it came from one of this site's pages and reads as one.
-fn taken<T>(
+pub(super) fn taken<T>(
     headers: &HeaderMap,
     form: Result<Form<T>, axum::extract::rejection::FormRejection>,
 ) -> Result<T, ApiError> {

@@ -17,6 +17,7 @@ mod pki;
 pub mod problem;
 mod services;
 mod signing;
+mod start_form;
 pub use pages::Template;
 mod static_files;
 mod submission;
@@ -140,6 +141,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/payments/epay.js",
             axum::routing::get(payments::epay_script),
+        )
+        // "Start application" sent as a form (without script, or before the app arrived).
+        .route(
+            "/services/{id}/start",
+            axum::routing::post(start_form::start),
         )
         // A document's check, drawn with what its code shows (and throttled as the API is).
         .route("/verify/{code}", axum::routing::get(verify::page))

@@ -430,6 +430,32 @@ async fn asking_a_registration_code_for_an_iin_with_an_account_sends_nothing_and
     let decoy: CodeSent = with_account.json().await.unwrap();
     assert_eq!(decoy.phone_masked, "+7 701 *** ** 67");
     assert_eq!(decoy.verification_id.len(), 32);
+    // What the document promises of an id is what the server issues (and the decoy looks it).
+    let spec: serde_json::Value = plain()
+        .get(s.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pattern =
+        &spec["components"]["schemas"]["CodeLogin"]["properties"]["verification_id"]["pattern"];
+    assert_eq!(pattern, "^[A-Za-z0-9_-]{32}$");
+    let real: CodeSent = send_registration_code(&s, &stranger, UNREGISTERED_PERSON)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for id in [&real.verification_id, &decoy.verification_id] {
+        assert!(
+            id.len() == 32
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "{id}"
+        );
+    }
     let messages: Vec<qyzmet_domain::api::TestSms> = plain()
         .get(s.url(&format!(
             "/api/test-sms-outbox/{}",

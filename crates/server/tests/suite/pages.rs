@@ -517,3 +517,71 @@ async fn the_page_carries_what_it_was_drawn_with_and_no_text_can_end_its_script(
     assert_eq!(login["sent"]["verification_id"].as_str().unwrap().len(), 32);
     assert!(!html.contains(CITIZEN.1), "the password is not in the page");
 }
+
+#[tokio::test]
+async fn start_application_works_as_a_form_without_script() {
+    let s = start().await;
+    // A visitor: the login page first, then back to the service.
+    let visitor = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = post_form(&s, &visitor, "/services/guardianship/start", &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/login?next=/services/guardianship"
+    );
+    // An applicant: a new draft, its form next.
+    let citizen = logged_in(&s, CITIZEN).await;
+    let res = post_form(&s, &citizen, "/services/guardianship/start", &[]).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.url().path().starts_with("/applications/") && res.url().path().ends_with("/edit"),
+        "{}",
+        res.url()
+    );
+    let company = logged_in(&s, COMPANY).await;
+    // Not for companies: the service page again, saying why.
+    let res = post_form(&s, &company, "/services/guardianship/start", &[]).await;
+    assert_eq!(res.status(), 403);
+    let html = res.text().await.unwrap();
+    assert_eq!(
+        sent_with(&html)["start_problem"]["code"],
+        "application.applicant_not_admitted"
+    );
+    // Several variants and none chosen: the choice's own error; nothing made.
+    let res = post_form(&s, &company, "/services/grain-warehouse-licence/start", &[]).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert_eq!(
+        sent_with(&html)["start_problem"]["errors"][0]["field"],
+        "variant"
+    );
+    let res = post_form(
+        &s,
+        &company,
+        "/services/grain-warehouse-licence/start",
+        &[("variant", "issue")],
+    )
+    .await;
+    assert!(res.url().path().ends_with("/edit"), "{}", res.url());
+    // From another site's page: nothing is started.
+    let res = company
+        .post(s.url("/services/construction-licence/start"))
+        .header("origin", "https://evil.example")
+        .form(&[("variant", "main")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let list: serde_json::Value = company
+        .get(s.url("/api/applications"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["applications"].as_array().unwrap().len(), 1, "{list}");
+}
