@@ -23,11 +23,11 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/login") view=OnDemand(|| Box::pin(on_demand::login())) />
                     <Route path=path!("/register") view=OnDemand(|| Box::pin(on_demand::register())) />
-                    <Route path=path!("/test-sms-outbox") view=OnDemand(|| Box::pin(on_demand::test_sms_outbox())) />
+                    <Route path=path!("/test-sms-outbox") view=OnDemand(|| Box::pin(on_demand::test_sms_outbox_here())) />
                     <Route path=path!("/services/:id") view=OnDemand(|| Box::pin(on_demand::service())) />
                     <Route path=path!("/cabinet") view=OnDemand(|| Box::pin(on_demand::cabinet())) />
                     <Route path=path!("/applications/:id/edit") view=OnDemand(|| Box::pin(on_demand::apply())) />
-                    <Route path=path!("/test-payment-gateway/:id") view=OnDemand(|| Box::pin(on_demand::test_gateway())) />
+                    <Route path=path!("/test-payment-gateway/:id") view=OnDemand(|| Box::pin(on_demand::test_gateway_here())) />
                     <Route path=path!("/applications/:id/sign") view=OnDemand(|| Box::pin(on_demand::sign())) />
                     <Route path=path!("/applications/:id") view=OnDemand(|| Box::pin(on_demand::request())) />
                     <Route path=path!("/verify/:code") view=OnDemand(|| Box::pin(on_demand::verify())) />

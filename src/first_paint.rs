@@ -36,6 +36,9 @@ pub struct Preloaded {
     /// Sent with the page, so the app that starts on it takes over the step the server drew
     /// (the code step, with the code already on its way) instead of starting again.
     pub login: Option<LoginAttempt>,
+    /// Which TEST doubles this server runs (the demo's); none in production.
+    #[serde(default)]
+    pub test_doors: TestDoors,
     /// The service page's "start application" form was sent without script (or before the
     /// app arrived) and refused: why, shown with the page.
     pub start_problem: Option<Problem>,
@@ -74,6 +77,28 @@ pub struct LoginAttempt {
     pub problem: Option<Problem>,
 }
 
+/// The TEST doubles a server runs, so the app draws their pages only where they exist.
+#[derive(Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TestDoors {
+    pub sms_outbox: bool,
+    pub payment_gateway: bool,
+}
+
+/// The TEST doubles of the server this page came from (kept for the app's whole life, unlike
+/// the rest of what came with the first page).
+pub fn test_doors() -> TestDoors {
+    #[cfg(target_family = "wasm")]
+    {
+        DOORS.with(|d| d.get())
+    }
+    #[cfg(not(target_family = "wasm"))]
+    {
+        use_context::<Preloaded>()
+            .map(|p| p.test_doors)
+            .unwrap_or_default()
+    }
+}
+
 /// The element that carries [`Preloaded`] in the page, as JSON.
 pub const PRELOADED: &str = "qyzmet-preloaded";
 
@@ -100,6 +125,9 @@ pub fn navigated() {
 #[cfg(target_family = "wasm")]
 thread_local! {
     static SENT: std::cell::RefCell<Option<Preloaded>> = const { std::cell::RefCell::new(None) };
+    static DOORS: std::cell::Cell<TestDoors> = const {
+        std::cell::Cell::new(TestDoors { sms_outbox: false, payment_gateway: false })
+    };
 }
 
 /// [`Preloaded`] as it goes in the page: JSON in which `<`, `>` and `&` are escapes, so no
@@ -376,6 +404,13 @@ mod browser {
             return;
         };
         element.remove();
+        let sent = element
+            .text_content()
+            .and_then(|json| serde_json::from_str::<super::Preloaded>(&json).ok());
+        // Which TEST doors the server has holds whatever the language.
+        if let Some(sent) = &sent {
+            super::DOORS.with(|d| d.set(sent.test_doors));
+        }
         let rendered_in = document
             .document_element()
             .and_then(|root| root.get_attribute("lang"))
@@ -383,9 +418,6 @@ mod browser {
         if rendered_in != Some(lang) {
             return;
         }
-        let sent = element
-            .text_content()
-            .and_then(|json| serde_json::from_str::<super::Preloaded>(&json).ok());
         super::SENT.with(|s| *s.borrow_mut() = sent);
     }
 

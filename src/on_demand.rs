@@ -166,6 +166,24 @@ split_page!(
     crate::pages::officer::OfficerRequest
 );
 
+/// The TEST SMS outbox's page where the server runs it (the demo); elsewhere "not found".
+pub async fn test_sms_outbox_here() -> Result<AnyView, PageNotLoaded> {
+    if crate::first_paint::test_doors().sms_outbox {
+        test_sms_outbox().await
+    } else {
+        Ok(crate::pages::not_found::NotFound().into_any())
+    }
+}
+
+/// The TEST payment gateway's page where the server runs it (the demo); elsewhere "not found".
+pub async fn test_gateway_here() -> Result<AnyView, PageNotLoaded> {
+    if crate::first_paint::test_doors().payment_gateway {
+        test_gateway().await
+    } else {
+        Ok(crate::pages::not_found::NotFound().into_any())
+    }
+}
+
 /// Once the first page is up, fetches in the background the area this visitor goes on to:
 /// the entry pages for anyone, then the applicant's or the officer's when the session says
 /// who is logged in. Offline, it waits for the connection; a fetch that fails anyway is

@@ -89,6 +89,10 @@ pub async fn render_page(
     let lang = page_lang(path_and_query, headers);
     let signed_in = session(state, headers).await;
     let mut preloaded = preload(state, path_and_query, lang);
+    preloaded.test_doors = qyzmet::first_paint::TestDoors {
+        sms_outbox: state.sms.is_test(),
+        payment_gateway: state.payments.is_test(),
+    };
     if let Some((account, _)) = &signed_in
         && account.role != Role::Officer
     {

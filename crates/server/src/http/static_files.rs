@@ -24,13 +24,6 @@ pub fn service(state: Arc<AppState>) -> StaticService {
             // An app route has no file extension in its last segment.
             let is_route = !path.rsplit('/').next().unwrap_or("").contains('.');
             if is_route {
-                // A TEST double's page where the double does not run (production): the
-                // page of an address that does not exist.
-                let test_page = (path == "/test-sms-outbox" && !state.sms.is_test())
-                    || (path.starts_with("/test-payment-gateway/") && !state.payments.is_test());
-                if test_page {
-                    return Ok(super::pages::page(&state, "/not-found", req.headers()).await);
-                }
                 let url = req.uri().path_and_query().map_or("/", |p| p.as_str());
                 return Ok(super::pages::page(&state, url, req.headers()).await);
             }
