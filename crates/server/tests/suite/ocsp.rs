@@ -29,18 +29,33 @@ fn holder_pem(s: &Server, key: &str, dir: &Path, name: &str) {
     );
 }
 
+/// A folder with what `openssl ocsp` needs of the server's RSA chain: `chain.pem` and the
+/// issuing CA as `issuing.der`.
+async fn responder_files(s: &Server) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, file) in [
+        ("/api/pki/chain.pem", "chain.pem"),
+        ("/api/pki/issuing-ca.cer", "issuing.der"),
+    ] {
+        let bytes = plain()
+            .get(s.url(path))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        std::fs::write(dir.path().join(file), bytes).unwrap();
+    }
+    dir
+}
+
 // OpenSSL blocks while it waits for the server: the server needs a thread of its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_certificate() {
     let s = start().await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = responder_files(&s).await;
     let d = dir.path();
-    let get = |path: &'static str| {
-        let req = plain().get(s.url(path)).send();
-        async move { req.await.unwrap().bytes().await.unwrap() }
-    };
-    std::fs::write(d.join("chain.pem"), get("/api/pki/chain.pem").await).unwrap();
-    std::fs::write(d.join("issuing.der"), get("/api/pki/issuing-ca.cer").await).unwrap();
     let out = openssl_in(
         d,
         &[
@@ -119,14 +134,8 @@ async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_c
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_responder_vouches_for_no_serial_the_ca_never_issued_nor_for_another_cas() {
     let s = start().await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = responder_files(&s).await;
     let d = dir.path();
-    let get = |path: &'static str| {
-        let req = plain().get(s.url(path)).send();
-        async move { req.await.unwrap().bytes().await.unwrap() }
-    };
-    std::fs::write(d.join("chain.pem"), get("/api/pki/chain.pem").await).unwrap();
-    std::fs::write(d.join("issuing.der"), get("/api/pki/issuing-ca.cer").await).unwrap();
     let der_to_pem = [
         "x509",
         "-inform",

@@ -132,6 +132,18 @@ async fn in_registry(s: &Server, iin: &str, phone: &str) {
         .unwrap();
 }
 
+/// Asks for a registration code for `PERSON`, in `lang`.
+async fn registration_code(s: &Server, tab: &reqwest::Client, lang: &str) -> CodeSent {
+    tab.post(s.url(&format!("/api/accounts/verification?lang={lang}")))
+        .json(&json!({"login": PERSON}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn code_of(seen: &Shared, n: usize) -> String {
     code_in(&seen.lock().unwrap().sms[n]["text"])
 }
@@ -210,15 +222,7 @@ async fn production_has_no_test_door_and_proves_people_through_the_sms_provider(
     // Registration by SMS through Mobizon: the text in the asker's language, digits only.
     in_registry(&s, PERSON, PHONE).await;
     let tab = browser();
-    let sent: CodeSent = tab
-        .post(s.url("/api/accounts/verification?lang=ru"))
-        .json(&json!({"login": PERSON}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sent = registration_code(&s, &tab, "ru").await;
     assert!(!sent.test_gateway);
     {
         let seen = seen.lock().unwrap();
@@ -386,15 +390,7 @@ async fn fee_draft(s: &Server, seen: &Shared) -> (reqwest::Client, String, Payme
 async fn registered_in_production(s: &Server, seen: &Shared) -> reqwest::Client {
     in_registry(s, PERSON, PHONE).await;
     let tab = browser();
-    let sent: CodeSent = tab
-        .post(s.url("/api/accounts/verification"))
-        .json(&json!({"login": PERSON}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sent = registration_code(s, &tab, "kk").await;
     let n = seen.lock().unwrap().sms.len() - 1;
     let res = tab
         .post(s.url("/api/accounts"))
