@@ -34,10 +34,14 @@ async fn mobizon(
     Form(form): Form<HashMap<String, String>>,
 ) -> axum::Json<serde_json::Value> {
     let key = query.get("apiKey").cloned().unwrap_or_default();
+    if key == "slow" {
+        // Longer than the adapter waits (10 s): a success that comes too late to count.
+        tokio::time::sleep(std::time::Duration::from_secs(12)).await;
+    }
     if key == "broke" {
         return axum::Json(json!({"code": 4, "data": "", "message": "Insufficient balance"}));
     }
-    if key != KEY {
+    if key != KEY && key != "slow" {
         return axum::Json(json!({"code": 8, "data": "", "message": "Wrong API key"}));
     }
     let mut seen = seen.lock().unwrap();
@@ -294,6 +298,7 @@ async fn a_provider_that_refuses_or_is_away_is_a_clear_error_and_nothing_is_coun
     for (api, key) in [
         (outside.clone(), "broke"),
         (outside.clone(), "wrong-key"),
+        (outside.clone(), "slow"),
         ("http://127.0.0.1:9".to_string(), KEY),
     ] {
         let s = production(&api, trust.path(), key).await;
