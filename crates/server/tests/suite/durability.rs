@@ -55,7 +55,12 @@ impl Drop for Nginx {
 fn spawn_instance(port: u16, data: &Path, dist: &Path, database_url: &str) -> Instance {
     let mut command = Command::new(env!("CARGO_BIN_EXE_qyzmet-server"));
     command
-        .args(["--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .args([
+            "--demo",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
         .arg(data)
         .arg("--dist-dir")
         .arg(dist)
