@@ -15,8 +15,8 @@ pub fn CodeField(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let phone = sent.phone_masked.clone();
-    // A code asked for again within the minute is the one already sent: say when a new one
-    // can go (the text changes with each answer, so a screen reader hears it again).
+    // The code already on the phone (its share of unused codes was reached): say so, and when
+    // a new one can go (the text changes with each answer, so a screen reader hears it).
     let wait = sent.resend_after_seconds;
     view! {
         <p id="code-sent" role="status">

@@ -327,8 +327,9 @@ pub struct CodeSent {
     /// `+7 701 *** ** 67`.
     pub phone_masked: String,
     pub expires_at: String,
-    /// Seconds before another code may be asked for (a code asked for again sooner is this
-    /// one, already on the phone).
+    /// 0 for a code just sent; else this is the code already on the phone (the phone or the
+    /// asking address had its share of unused codes lately) and a new one may go in this
+    /// many seconds.
     #[serde(default)]
     pub resend_after_seconds: u64,
     /// The SMS went through the TEST gateway: its outbox (`/test-sms-outbox`) shows it.

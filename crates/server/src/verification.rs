@@ -18,9 +18,6 @@ use sqlx::Row;
 
 pub const LIFETIME: i64 = 5 * 60;
 pub const MAX_ATTEMPTS: i64 = 5;
-/// A code asked for again within this many seconds is the one already sent (no new SMS):
-/// "send again" pressed twice, or a page reloaded, costs the holder nothing.
-pub const RESEND_AFTER: i64 = 60;
 /// At most this many unused codes to one phone within `SEND_WINDOW`; beyond it the code
 /// already on the phone is the one to use, or the next one waits.
 pub const MAX_PER_PHONE: i64 = 5;
@@ -183,7 +180,7 @@ impl Live {
         Sent {
             id: self.id,
             expires_at: self.expires_at,
-            resend_after: wait.max(RESEND_AFTER - (t - self.created_at)).max(1),
+            resend_after: wait.max(1),
         }
     }
 }
@@ -191,10 +188,11 @@ impl Live {
 /// Sends a new code for `subject` (an IIN at registration, an account id at login) to
 /// `phone`, in the language of the request, asked for from `client`.
 ///
-/// Limits never lock the holder out: a code asked for again within `RESEND_AFTER` is the
-/// one already on the phone; past a phone's share (`MAX_PER_PHONE`) or the asking address's
-/// (`MAX_PER_ADDRESS`, unused codes only) the live code is still the answer, and only with none left
-/// does the next one wait. A code the provider did not take is not kept.
+/// Limits never lock the holder out: past a phone's share (`MAX_PER_PHONE`) or the asking
+/// address's (`MAX_PER_ADDRESS`, unused codes only) the code already on the phone is the
+/// answer (no new SMS; `resend_after` says when one may go), and only with none left does the
+/// next one wait. Below them every request gets its own code, so two logins at once never
+/// share one. A code the provider did not take is not kept.
 pub async fn send(
     db: &Db,
     sms: &dyn SmsGateway,
@@ -209,21 +207,13 @@ pub async fn send(
         .bind(t - SEND_WINDOW)
         .execute(&db.pool)
         .await?;
-    let live = newest_live(db, purpose, subject, t).await?;
-    if let Some(live) = live.as_ref().filter(|l| t - l.created_at < RESEND_AFTER) {
-        return Ok(Sent {
-            id: live.id.clone(),
-            expires_at: live.expires_at,
-            resend_after: RESEND_AFTER - (t - live.created_at),
-        });
-    }
     let client = client.to_string();
     let wait = match share_wait(db, "phone", phone, MAX_PER_PHONE, t).await? {
         Some(wait) => Some(wait),
         None => share_wait(db, "requested_from", &client, MAX_PER_ADDRESS, t).await?,
     };
     if let Some(wait) = wait {
-        return match live {
+        return match newest_live(db, purpose, subject, t).await? {
             Some(live) => Ok(live.reused(t, wait)),
             None => Err(SendError::TooMany(wait)),
         };
@@ -267,7 +257,7 @@ pub async fn send(
     Ok(Sent {
         id,
         expires_at: t + LIFETIME,
-        resend_after: RESEND_AFTER,
+        resend_after: 0,
     })
 }
 
@@ -279,7 +269,7 @@ pub fn decoy() -> Result<Sent, SendError> {
     Ok(Sent {
         id: new_id().map_err(SendError::Failed)?,
         expires_at: now() + LIFETIME,
-        resend_after: RESEND_AFTER,
+        resend_after: 0,
     })
 }
 
@@ -453,23 +443,19 @@ mod tests {
             ),
             "the right code no longer works after the attempts ran out"
         );
-        // Asked again at once: the code already on the phone, no new SMS.
+        // Asked again (two logins at once, "send again"): a code of its own each.
         let fresh = send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru, HERE)
             .await
             .unwrap();
         let again = send(&db, &sms, Purpose::Login, "7", phone, Lang::Ru, HERE)
             .await
             .unwrap();
-        assert_eq!(again.id, fresh.id);
-        assert!(again.resend_after > 0 && again.resend_after <= RESEND_AFTER);
-        assert_eq!(outbox(&db, phone).await.unwrap().len(), 2);
-        // Past a phone's share, the live code is still the answer; with none live, a wait.
-        sqlx::query("UPDATE verification_codes SET created_at = created_at - $1")
-            .bind(RESEND_AFTER)
-            .execute(&db.pool)
-            .await
-            .unwrap();
-        for subject in ["8", "9", "10"] {
+        assert_ne!(again.id, fresh.id);
+        assert_eq!(again.resend_after, 0);
+        assert_eq!(outbox(&db, phone).await.unwrap().len(), 3);
+        // Past a phone's share, the code already on the phone is the answer; with none live,
+        // a wait.
+        for subject in ["8", "9"] {
             send(&db, &sms, Purpose::Login, subject, phone, Lang::Ru, HERE)
                 .await
                 .unwrap();
@@ -478,10 +464,11 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(
-            capped.id, fresh.id,
+            capped.id, again.id,
             "the holder keeps the code on the phone"
         );
-        assert!(capped.resend_after > RESEND_AFTER);
+        assert!(capped.resend_after > 0);
+        assert_eq!(outbox(&db, phone).await.unwrap().len(), 5, "no SMS for it");
         sqlx::query("UPDATE verification_codes SET expires_at = $1 WHERE subject = '7'")
             .bind(now() - 1)
             .execute(&db.pool)
