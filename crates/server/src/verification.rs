@@ -5,9 +5,8 @@
 //! A code is six digits, lives five minutes, allows five attempts and is spent on its first
 //! success. Only a salted SHA-256 of it is stored (the salt is the code's random id); what
 //! keeps a six-digit code safe is its short life and attempt limit, which hold however the
-//! store is read. Sending is limited per phone and per asking address, and a code asked for
-//! again within a minute is the one already sent; none of these limits ever refuses the
-//! holder a code that is still on their phone (`send`).
+//! store is read. Sending is limited by the unused codes per phone and per asking address;
+//! neither limit ever refuses the holder a code that is still on their phone (`send`).
 
 use crate::db::{Db, now};
 use crate::sms::SmsGateway;
