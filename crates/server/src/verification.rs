@@ -117,7 +117,6 @@ fn new_id() -> anyhow::Result<String> {
 /// The newest code of `purpose` for `subject` that can still prove something.
 struct Live {
     id: String,
-    created_at: i64,
     expires_at: i64,
 }
 
@@ -128,7 +127,7 @@ async fn newest_live(
     t: i64,
 ) -> sqlx::Result<Option<Live>> {
     let row = sqlx::query(
-        "SELECT id, created_at, expires_at FROM verification_codes \
+        "SELECT id, expires_at FROM verification_codes \
          WHERE purpose = $1 AND subject = $2 AND used = 0 AND expires_at > $3 AND attempts < $4 \
          ORDER BY created_at DESC LIMIT 1",
     )
@@ -141,7 +140,6 @@ async fn newest_live(
     row.map(|r| {
         Ok(Live {
             id: r.try_get("id")?,
-            created_at: r.try_get("created_at")?,
             expires_at: r.try_get("expires_at")?,
         })
     })
@@ -175,7 +173,7 @@ async fn share_wait(
 }
 
 impl Live {
-    fn reused(self, t: i64, wait: i64) -> Sent {
+    fn reused(self, wait: i64) -> Sent {
         Sent {
             id: self.id,
             expires_at: self.expires_at,
@@ -213,7 +211,7 @@ pub async fn send(
     };
     if let Some(wait) = wait {
         return match newest_live(db, purpose, subject, t).await? {
-            Some(live) => Ok(live.reused(t, wait)),
+            Some(live) => Ok(live.reused(wait)),
             None => Err(SendError::TooMany(wait)),
         };
     }
