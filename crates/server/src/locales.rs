@@ -182,4 +182,68 @@ mod tests {
             }
         }
     }
+
+    /// The keys the app's code names as literals: `i18n.t("…")`, `i18n.t_with("…", …)` and
+    /// `message(i18n, "<code>", …)` (which reads `error.<code>`). Keys built at run time
+    /// (`format!`) are the other tests' business (status, error and domain codes).
+    fn literal_keys(source: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for (call, prefix) in [
+            (".t(\"", ""),
+            (".t_with(\"", ""),
+            ("message(i18n, \"", "error."),
+        ] {
+            let mut rest = source;
+            while let Some(at) = rest.find(call) {
+                rest = &rest[at + call.len()..];
+                if let Some(end) = rest.find('"') {
+                    keys.push(format!("{prefix}{}", &rest[..end]));
+                }
+            }
+        }
+        keys
+    }
+
+    fn app_sources(dir: &std::path::Path, into: &mut Vec<(std::path::PathBuf, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                app_sources(&path, into);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                into.push((path, text));
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_app_names_exists_in_every_language() {
+        // A key missing from a locale shows the raw key to the user: found here instead.
+        let mut sources = Vec::new();
+        app_sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src"),
+            &mut sources,
+        );
+        let mut named = 0;
+        let mut missing = Vec::new();
+        for (path, text) in &sources {
+            for key in literal_keys(text) {
+                named += 1;
+                for lang in Lang::ALL {
+                    if !has(lang, &key) {
+                        missing.push(format!("{}: {lang} lacks {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+        // The scan reads what the app calls (it would pass vacuously otherwise).
+        assert!(named > 300, "only {named} keys found in the app's code");
+        let sample = r#"i18n.t("login.title") i18n.t_with("code.sent", &[]) message(i18n, "form.required", &[])"#;
+        assert_eq!(
+            literal_keys(sample),
+            ["login.title", "code.sent", "error.form.required"]
+        );
+        assert!(!has(Lang::Kk, "no.such.key"));
+    }
 }
