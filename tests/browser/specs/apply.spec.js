@@ -348,7 +348,7 @@ test('documents: a dropped file uploads, an upload can be cancelled, a draft can
   await expectAccessible(page, 'delete confirmation');
   // The buttons look like what they do: deleting is red, keeping is secondary (outlined).
   const background = (name) => page.getByRole('button', { name }).evaluate((b) => getComputedStyle(b).backgroundColor);
-  expect(await background('Yes, delete it')).toBe('rgb(179, 38, 30)');
+  expect(await background('Yes, delete it')).toBe('rgb(155, 28, 21)');
   expect(await background('No, keep it')).toBe('rgb(255, 255, 255)');
   await page.getByRole('button', { name: 'Yes, delete it' }).click();
   await expect(h1(page)).toHaveText('Personal cabinet');
