@@ -94,3 +94,16 @@ pub fn today() -> time::Date {
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+#[cfg(test)]
+pub mod tests {
+    /// A fresh SQLite database in a folder of its own (kept while the folder lives), for the
+    /// modules' own tests.
+    pub async fn temporary() -> (tempfile::TempDir, super::Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = super::connect(&super::default_url(dir.path()))
+            .await
+            .unwrap();
+        (dir, db)
+    }
+}

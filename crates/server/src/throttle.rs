@@ -161,13 +161,7 @@ impl LoginKeys {
 mod tests {
     use super::*;
 
-    async fn db() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::db::connect(&crate::db::default_url(dir.path()))
-            .await
-            .unwrap();
-        (dir, db)
-    }
+    use crate::db::tests::temporary as db;
 
     #[tokio::test]
     async fn exactly_the_limit_of_failures_is_answered_as_itself_even_in_parallel() {

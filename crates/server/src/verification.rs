@@ -337,13 +337,7 @@ mod tests {
     use crate::test_doubles::sms_outbox::{TestOutbox, outbox};
     const HERE: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
-    async fn db() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::db::connect(&crate::db::default_url(dir.path()))
-            .await
-            .unwrap();
-        (dir, db)
-    }
+    use crate::db::tests::temporary as db;
 
     async fn last_code(db: &Db, phone: &str) -> String {
         let message = outbox(db, phone).await.unwrap().remove(0);
