@@ -50,8 +50,16 @@ pub fn parse_certificate(bytes: &[u8]) -> Option<Certificate> {
     }
 }
 
-/// Parses a CRL from DER.
+/// Parses a CRL from DER or PEM (CAs publish both).
 pub fn parse_crl(bytes: &[u8]) -> Option<CertificateList> {
     use der::Decode;
-    CertificateList::from_der(bytes).ok()
+    if bytes.starts_with(b"-----BEGIN") {
+        // x509-cert 0.2 gives CertificateList no PEM label: read the block with der's.
+        let (label, der) = der::pem::decode_vec(bytes).ok()?;
+        (label == "X509 CRL")
+            .then(|| CertificateList::from_der(&der).ok())
+            .flatten()
+    } else {
+        CertificateList::from_der(bytes).ok()
+    }
 }

@@ -69,6 +69,55 @@ pub struct NewDraft<'a> {
     pub provider_id: &'a str,
 }
 
+/// Why a draft could not be started.
+#[derive(Debug)]
+pub enum StartError {
+    ServiceNotFound,
+    /// The service is applied for only at the provider's office.
+    OfficeOnly,
+    /// Not for this kind of applicant (a person, a company).
+    NotAdmitted,
+    /// No such variant of the service.
+    UnknownVariant,
+    Failed(anyhow::Error),
+}
+
+/// A new draft of `service_id` (its `variant`, or its main one) for `account`: what "Start
+/// application" does, through the API or the service page's form.
+pub async fn start(
+    db: &Db,
+    catalogue: &qyzmet_domain::catalogue::Catalogue,
+    account: &qyzmet_domain::api::AccountView,
+    service_id: &str,
+    variant: Option<&str>,
+) -> Result<Stored, StartError> {
+    use qyzmet_domain::api::AccountKind;
+    let service = catalogue
+        .service(service_id)
+        .ok_or(StartError::ServiceNotFound)?;
+    if !service.online() {
+        return Err(StartError::OfficeOnly);
+    }
+    let admitted = match account.kind {
+        AccountKind::Individual => service.applicants.admits_individual(),
+        AccountKind::Company => service.applicants.admits_company(),
+    };
+    if !admitted {
+        return Err(StartError::NotAdmitted);
+    }
+    let variant = match variant {
+        Some(v) => service.variant(v).ok_or(StartError::UnknownVariant)?,
+        None => service.main_variant(),
+    };
+    let draft = NewDraft {
+        account_id: account.id,
+        service_id: &service.id,
+        variant_id: &variant.id,
+        provider_id: &service.providers[0],
+    };
+    create_draft(db, &draft).await.map_err(StartError::Failed)
+}
+
 pub async fn create_draft(db: &Db, d: &NewDraft<'_>) -> anyhow::Result<Stored> {
     let public_id = new_public_id()?;
     let t = now();

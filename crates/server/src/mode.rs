@@ -76,7 +76,20 @@ pub fn masked(secret: &str) -> String {
 /// The settings a production start lacks, each named by its flag and variable.
 pub fn missing(config: &Config) -> Vec<&'static str> {
     if config.demo {
-        return Vec::new();
+        // The demo's own PKI answers OCSP and stamps in-process; trust roots from files have
+        // no responder or TSA of ours, so they need the real ones even in the demo.
+        let mut missing = Vec::new();
+        if config.trust_dir.is_some() {
+            if config.ocsp_url.is_none() {
+                missing.push(
+                    "--ocsp-url (QYZMET_OCSP_URL): the OCSP responder of the CAs in --trust-dir",
+                );
+            }
+            if config.tsa_url.is_none() {
+                missing.push("--tsa-url (QYZMET_TSA_URL): the time-stamp authority (the CAs in --trust-dir have none here)");
+            }
+        }
+        return missing;
     }
     let mut missing = Vec::new();
     match &config.sms {
@@ -145,12 +158,17 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    let mut text =
-        String::from("qyzmet-server will not start in production mode without these settings:\n");
+    let mut text = String::from(if config.demo {
+        "qyzmet-server will not start the demo on the trust roots of --trust-dir without these settings:\n"
+    } else {
+        "qyzmet-server will not start in production mode without these settings:\n"
+    });
     for m in &missing {
         let _ = writeln!(text, "  - {m}");
     }
-    text.push_str("(for the demo with its TEST doubles and demo accounts, start with --demo)");
+    if !config.demo {
+        text.push_str("(for the demo with its TEST doubles and demo accounts, start with --demo)");
+    }
     anyhow::bail!(text)
 }
 
@@ -304,6 +322,16 @@ mod tests {
             ..production()
         };
         assert!(check(&demo).is_ok());
+        // The demo on real trust roots has no in-process responder or TSA to fall back on.
+        let demo_on_real_roots = Config {
+            trust_dir: Some("nca".into()),
+            ..demo
+        };
+        let refusal = check(&demo_on_real_roots).unwrap_err().to_string();
+        assert!(
+            refusal.contains("--ocsp-url") && refusal.contains("--tsa-url"),
+            "{refusal}"
+        );
     }
 
     #[test]

@@ -394,9 +394,8 @@ fn parse_revoked(text: &str) -> anyhow::Result<Vec<(SerialNumber, i64)>> {
 /// A certificate file, DER or PEM (as CAs publish them).
 fn read_certificate(path: &Path) -> anyhow::Result<Certificate> {
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let der = from_pem(&bytes, "CERTIFICATE").unwrap_or(bytes);
-    Certificate::from_der(&der)
-        .map_err(|e| anyhow::anyhow!("{}: not a certificate: {e}", path.display()))
+    qyzmet_eds::parse_certificate(&bytes)
+        .ok_or_else(|| anyhow::anyhow!("{}: not a certificate", path.display()))
 }
 
 /// A CRL file, DER or PEM, and when it was written.
@@ -405,21 +404,9 @@ fn read_crl(path: &Path) -> anyhow::Result<(CertificateList, std::time::SystemTi
         .and_then(|m| m.modified())
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let der = from_pem(&bytes, "X509 CRL").unwrap_or(bytes);
-    let crl = CertificateList::from_der(&der)
-        .map_err(|e| anyhow::anyhow!("{}: not a CRL: {e}", path.display()))?;
+    let crl = qyzmet_eds::parse_crl(&bytes)
+        .ok_or_else(|| anyhow::anyhow!("{}: not a CRL", path.display()))?;
     Ok((crl, modified))
-}
-
-/// The DER inside a PEM block labelled `label`, if the bytes are PEM.
-fn from_pem(bytes: &[u8], label: &str) -> Option<Vec<u8>> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let begin = format!("-----BEGIN {label}-----");
-    let end = format!("-----END {label}-----");
-    let start = text.find(&begin)? + begin.len();
-    let stop = start + text[start..].find(&end)?;
-    let body: String = text[start..stop].split_whitespace().collect();
-    base64::engine::general_purpose::STANDARD.decode(body).ok()
 }
 
 /// Appends serials to a test chain's register of what it issued (`issued.txt`), when the

@@ -4,7 +4,7 @@ use super::access::{applicant, not_found, owned, stored_decision, visible};
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::{ApiError, ErrorCode, field_error};
 use crate::AppState;
-use crate::applications::{self, NewDraft, SaveError, Stored};
+use crate::applications::{self, SaveError, Stored};
 use crate::attachments::{self, StoredFile, Upload, UploadError};
 use crate::db::now;
 use axum::Json;
@@ -12,9 +12,7 @@ use axum::body::Body;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qyzmet_domain::api::{
-    AccountKind, ApplicationList, ApplicationView, CreateApplication, SaveAnswers,
-};
+use qyzmet_domain::api::{ApplicationList, ApplicationView, CreateApplication, SaveAnswers};
 use qyzmet_domain::catalogue::{Service, Variant};
 use qyzmet_domain::form::FieldError;
 use qyzmet_domain::status::Status;
@@ -41,47 +39,16 @@ pub async fn create(
     current: CurrentAccount,
     ApiJson(req): ApiJson<CreateApplication>,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    let view = start_draft(&state, &current, &req.service_id, req.variant_id.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(view)))
-}
-
-/// A new draft of `service_id` (its `variant`, or its main one) for the current applicant:
-/// what "Start application" does, through the API or the service page's form.
-pub(super) async fn start_draft(
-    state: &AppState,
-    current: &CurrentAccount,
-    service_id: &str,
-    variant: Option<&str>,
-) -> Result<ApplicationView, ApiError> {
-    applicant(current)?;
-    let service = state
-        .catalogue
-        .service(service_id)
-        .ok_or_else(|| ApiError::of(ErrorCode::ServiceNotFound))?;
-    if !service.online() {
-        return Err(ApiError::of(ErrorCode::OfficeOnly));
-    }
-    let admitted = match current.account.kind {
-        AccountKind::Individual => service.applicants.admits_individual(),
-        AccountKind::Company => service.applicants.admits_company(),
-    };
-    if !admitted {
-        return Err(ApiError::of(ErrorCode::ApplicantNotAdmitted));
-    }
-    let variant = match variant {
-        Some(v) => service
-            .variant(v)
-            .ok_or_else(|| ApiError::validation(vec![field_error("variant_id", "form.choice")]))?,
-        None => service.main_variant(),
-    };
-    let draft = NewDraft {
-        account_id: current.account.id,
-        service_id: &service.id,
-        variant_id: &variant.id,
-        provider_id: &service.providers[0],
-    };
-    let stored = applications::create_draft(&state.db, &draft).await?;
-    Ok(stored.view)
+    applicant(&current)?;
+    let stored = applications::start(
+        &state.db,
+        &state.catalogue,
+        &current.account,
+        &req.service_id,
+        req.variant_id.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(stored.view)))
 }
 
 #[derive(Deserialize)]

@@ -109,7 +109,7 @@ fn register_error(e: RegisterError) -> ApiError {
     path = "/accounts/verification",
     tag = "auth",
     request_body = qyzmet_domain::api::VerificationRequest,
-    responses((status = 202, description = "A code was sent to the registry's phone", body = qyzmet_domain::api::CodeSent), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Internal),
+    responses((status = 202, description = "A code was sent to the registry's phone", body = qyzmet_domain::api::CodeSent), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Internal, crate::http::openapi::errors::Unavailable),
 )]
 pub async fn registration_code(
     State(state): State<Arc<AppState>>,
@@ -176,7 +176,7 @@ pub async fn registration_challenge(
     path = "/session",
     tag = "auth",
     request_body = qyzmet_domain::api::LoginRequest,
-    responses((status = 202, description = "The password is right; a one-time code was sent to the account's phone (the second factor, `POST /api/session/code`)", body = qyzmet_domain::api::CodeSent), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Internal),
+    responses((status = 202, description = "The password is right; a one-time code was sent to the account's phone (the second factor, `POST /api/session/code`)", body = qyzmet_domain::api::CodeSent), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::TooManyRequests, crate::http::openapi::errors::Internal, crate::http::openapi::errors::Unavailable),
 )]
 pub async fn login(
     State(state): State<Arc<AppState>>,

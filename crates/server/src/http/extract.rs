@@ -5,6 +5,7 @@ use super::RequestLang;
 use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::{accounts, sessions};
+use axum::Form;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -261,5 +262,60 @@ mod client_address_tests {
             client_address(nginx, &trusted, &with_forwarded(&["2001:db8::7"])),
             ip("2001:db8::7")
         );
+    }
+}
+
+/// A form the server's pages send without script (login, logout, "start application"):
+/// taken only if it came from one of this site's pages and reads as one — what the CSRF header
+/// is to the API.
+pub fn taken<T>(
+    headers: &HeaderMap,
+    form: Result<Form<T>, axum::extract::rejection::FormRejection>,
+) -> Result<T, ApiError> {
+    if !same_origin(headers) {
+        return Err(ApiError::of(ErrorCode::CsrfMissing));
+    }
+    form.map(|Form(form)| form)
+        .map_err(|_| ApiError::of(ErrorCode::RequestMalformed))
+}
+
+/// The form was sent from one of this site's pages.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "same-origin";
+    }
+    match (value(header::ORIGIN), value(header::HOST)) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| authority == host),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn only_this_sites_forms_are_taken() {
+        let mut h = HeaderMap::new();
+        assert!(!same_origin(&h), "no sign of where it came from");
+        h.insert(header::HOST, HeaderValue::from_static("portal.kz"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://portal.kz"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h));
     }
 }

@@ -5,9 +5,9 @@
 //! where the visitor was going. Only forms from this site are taken (`Sec-Fetch-Site`, else
 //! `Origin` against `Host`), as the API takes only requests with its CSRF header.
 
-use super::extract::ClientAddress;
+use super::extract::{ClientAddress, same_origin, taken};
 use super::login_steps::{code_step, open_session, password_step};
-use super::pages::{page_lang, render_page};
+use super::pages::{login_page, page_lang, render_page, see_other};
 use super::problem::{ApiError, ErrorCode, field_error};
 use crate::AppState;
 use axum::Form;
@@ -155,12 +155,8 @@ pub async fn code(
     let to = qyzmet_domain::url::same_site_path(&form.next).unwrap_or_else(|| home.to_string());
     match open_session(&state, &headers, account).await {
         Ok((cookie, _)) => {
-            let mut res = Response::new(Body::empty());
-            *res.status_mut() = StatusCode::SEE_OTHER;
+            let mut res = see_other(&to);
             res.headers_mut().insert(header::SET_COOKIE, cookie);
-            if let Ok(location) = HeaderValue::from_str(&to) {
-                res.headers_mut().insert(header::LOCATION, location);
-            }
             res
         }
         Err(e) => {
@@ -179,11 +175,7 @@ pub async fn code(
 
 /// `GET /login/code` (a code step's address opened again, or bookmarked): the login page.
 pub async fn to_login() -> Response<Body> {
-    let mut res = Response::new(Body::empty());
-    *res.status_mut() = StatusCode::SEE_OTHER;
-    res.headers_mut()
-        .insert(header::LOCATION, HeaderValue::from_static("/login"));
-    res
+    see_other("/login")
 }
 
 /// The login page again with the problem, answered with the problem's status.
@@ -206,32 +198,11 @@ async fn answer(
     res
 }
 
-pub(super) fn login_page(next: &str) -> String {
-    match qyzmet_domain::url::same_site_path(next) {
-        Some(next) => format!("/login?next={}", percent_encode(&next)),
-        None => "/login".to_string(),
-    }
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// `POST /logout`: "Log out" in the server's copy of a page (before the app takes over, or
 /// without script). Ends the session and goes to the home page. From another site's page it
 /// ends nothing (a forced logout is a nuisance an attacker could cause), and goes home too.
 pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response<Body> {
-    let mut res = Response::new(Body::empty());
-    *res.status_mut() = StatusCode::SEE_OTHER;
-    res.headers_mut()
-        .insert(header::LOCATION, HeaderValue::from_static("/"));
+    let mut res = see_other("/");
     if !same_origin(&headers) {
         return res;
     }
@@ -252,63 +223,4 @@ pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
         res.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     res
-}
-
-/// The form, if it came from one of this site's pages and reads as one.
-pub(super) fn taken<T>(
-    headers: &HeaderMap,
-    form: Result<Form<T>, axum::extract::rejection::FormRejection>,
-) -> Result<T, ApiError> {
-    if !same_origin(headers) {
-        return Err(ApiError::of(ErrorCode::CsrfMissing));
-    }
-    form.map(|Form(form)| form)
-        .map_err(|_| ApiError::of(ErrorCode::RequestMalformed))
-}
-
-/// The form was sent from one of this site's pages.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return site == "same-origin";
-    }
-    match (value(header::ORIGIN), value(header::HOST)) {
-        (Some(origin), Some(host)) => origin
-            .split_once("://")
-            .is_some_and(|(_, authority)| authority == host),
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_this_sites_forms_are_taken() {
-        let mut h = HeaderMap::new();
-        assert!(!same_origin(&h), "no sign of where it came from");
-        h.insert(header::HOST, HeaderValue::from_static("portal.kz"));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://portal.kz"),
-        );
-        assert!(same_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(!same_origin(&h));
-        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(!same_origin(&h));
-        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
-        assert!(same_origin(&h));
-    }
-
-    #[test]
-    fn the_way_back_stays_on_this_site() {
-        assert_eq!(login_page("/services/x"), "/login?next=/services/x");
-        assert_eq!(login_page("//evil.example"), "/login");
-        assert_eq!(login_page(""), "/login");
-    }
 }

@@ -104,7 +104,8 @@ pub mod errors {
     #[derive(utoipa::IntoResponses)]
     #[allow(dead_code)]
     pub enum Unavailable {
-        /// An outside service (the time-stamp authority) did not answer; nothing was registered, try again.
+        /// An outside service (the time-stamp authority, the SMS provider, the payment gateway)
+        /// did not answer or refused, or this deployment takes no fees; nothing was done, try again.
         #[response(status = 503, content_type = "application/problem+json")]
         Problem(Problem),
     }

@@ -34,6 +34,22 @@ impl Template {
         Some(Template { html: html.into() })
     }
 
+    /// The app's stylesheet links (`<link rel="stylesheet" …>`), for a page the server draws
+    /// outside the app (the acquirer's hand-over) that should still look like the portal.
+    pub fn stylesheets(&self) -> String {
+        let mut links = String::new();
+        let mut rest = &*self.html;
+        while let Some(at) = rest.find("<link") {
+            rest = &rest[at..];
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            if rest[..end].contains("stylesheet") {
+                links.push_str(&rest[..end]);
+            }
+            rest = &rest[end..];
+        }
+        links
+    }
+
     fn fill(&self, rendered: &first_paint::Rendered, description: &str) -> String {
         let lang = rendered.lang.code();
         self.html
@@ -327,7 +343,37 @@ pub fn page_lang(path_and_query: &str, headers: &HeaderMap) -> Lang {
         .unwrap_or_else(|| super::lang_from(None, headers))
 }
 
-fn escape(text: &str) -> String {
+/// The login page, with where to go after it (only an address of this site).
+pub fn login_page(next: &str) -> String {
+    match qyzmet_domain::url::same_site_path(next) {
+        Some(next) => format!("/login?next={}", percent_encode(&next)),
+        None => "/login".to_string(),
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// "See other": where a form sent without script goes next.
+pub fn see_other(to: &str) -> Response<Body> {
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(location) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, location);
+    }
+    res
+}
+
+/// Text for an HTML attribute or element.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")
@@ -337,6 +383,13 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_way_back_stays_on_this_site() {
+        assert_eq!(login_page("/services/x"), "/login?next=/services/x");
+        assert_eq!(login_page("//evil.example"), "/login");
+        assert_eq!(login_page(""), "/login");
+    }
 
     #[test]
     fn the_query_then_the_cookie_then_the_browser_choose_the_language() {

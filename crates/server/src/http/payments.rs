@@ -17,7 +17,7 @@ use std::sync::Arc;
     path = "/applications/{id}/payment",
     tag = "payments",
     params(("id" = String, Path, description = "The application's public id")),
-    responses((status = 200, description = "The payment (started or existing)", body = qyzmet_domain::api::PaymentView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
+    responses((status = 200, description = "The payment (started or existing)", body = qyzmet_domain::api::PaymentView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal, crate::http::openapi::errors::Unavailable),
 )]
 pub async fn start(
     State(state): State<Arc<AppState>>,
@@ -165,12 +165,7 @@ pub async fn epay_page(
         epay.public_url, payable.application_public_id
     );
     let t = |key: &str| crate::locales::message(lang, key);
-    let attr = |v: &str| {
-        v.replace('&', "&amp;")
-            .replace('"', "&quot;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let attr = super::pages::escape;
     let language = match lang {
         qyzmet_domain::Lang::Kk => "kaz",
         qyzmet_domain::Lang::Ru => "rus",
@@ -180,7 +175,7 @@ pub async fn epay_page(
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title></head><body><main>\
+         <title>{title}</title>{styles}</head><body><main id=\"main\" class=\"container\">\
          <h1>{title}</h1><p role=\"status\">{opening}</p>\
          <noscript><p>{needs_script}</p></noscript>\
          <p><a href=\"{back}\">{back_text}</a></p>\
@@ -192,6 +187,11 @@ pub async fn epay_page(
          </main><script src=\"{script}\"></script><script src=\"/payments/epay.js\"></script>\
          </body></html>",
         code = lang.code(),
+        styles = state
+            .page_template
+            .as_ref()
+            .map(|t| t.stylesheets())
+            .unwrap_or_default(),
         title = attr(&t("payment.epay_title")),
         opening = attr(&t("payment.epay_opening")),
         needs_script = attr(&t("payment.epay_needs_script")),

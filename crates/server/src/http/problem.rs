@@ -88,6 +88,21 @@ error_codes! {
     MobileMalformed = (BAD_REQUEST, "mobile_sign.malformed"),
 }
 
+impl From<crate::applications::StartError> for ApiError {
+    fn from(e: crate::applications::StartError) -> ApiError {
+        use crate::applications::StartError;
+        match e {
+            StartError::ServiceNotFound => ApiError::of(ErrorCode::ServiceNotFound),
+            StartError::OfficeOnly => ApiError::of(ErrorCode::OfficeOnly),
+            StartError::NotAdmitted => ApiError::of(ErrorCode::ApplicantNotAdmitted),
+            StartError::UnknownVariant => {
+                ApiError::validation(vec![field_error("variant_id", "form.choice")])
+            }
+            StartError::Failed(e) => ApiError::internal(e),
+        }
+    }
+}
+
 /// Every code this server answers with, so a test can check each has a message in kk/ru/en.
 pub fn all_codes() -> Vec<&'static str> {
     ErrorCode::ALL

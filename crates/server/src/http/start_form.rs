@@ -1,18 +1,17 @@
 //! "Start application" on a service page, sent as a form: without script, or clicked before
 //! the app arrived. The same draft as the app's `POST /api/applications`
-//! (`applications::start_draft`); the answer is the draft's form (303), the login page first
+//! (`crate::applications::start`); the answer is the draft's form (303), the login page first
 //! for a visitor, or the service page again with why not.
 
-use super::applications::start_draft;
-use super::extract::CurrentAccount;
-use super::login_form::{login_page, taken};
-use super::pages::{page_lang, render_page};
+use super::access::applicant;
+use super::extract::{CurrentAccount, taken};
+use super::pages::{login_page, page_lang, render_page, see_other};
 use super::problem::{ApiError, field_error};
 use crate::AppState;
 use axum::Form;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use axum::http::{HeaderMap, Response};
 use qyzmet::first_paint::Preloaded;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -53,8 +52,17 @@ pub async fn start(
         "" => None,
         chosen => Some(chosen),
     };
-    match start_draft(&state, &current, &service_id, variant).await {
-        Ok(draft) => see_other(&format!("/applications/{}/edit", draft.id)),
+    let started = match applicant(&current) {
+        Ok(()) => {
+            let catalogue = &state.catalogue;
+            crate::applications::start(&state.db, catalogue, &current.account, &service_id, variant)
+                .await
+                .map_err(ApiError::from)
+        }
+        Err(e) => Err(e),
+    };
+    match started {
+        Ok(draft) => see_other(&format!("/applications/{}/edit", draft.view.id)),
         Err(mut e) => {
             // The page's choice is named `variant`.
             for error in &mut e.errors {
@@ -81,14 +89,5 @@ async fn refused(
     })
     .await;
     *res.status_mut() = status;
-    res
-}
-
-fn see_other(to: &str) -> Response<Body> {
-    let mut res = Response::new(Body::empty());
-    *res.status_mut() = StatusCode::SEE_OTHER;
-    if let Ok(location) = HeaderValue::from_str(to) {
-        res.headers_mut().insert(header::LOCATION, location);
-    }
     res
 }

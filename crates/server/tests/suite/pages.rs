@@ -585,3 +585,52 @@ async fn start_application_works_as_a_form_without_script() {
         .unwrap();
     assert_eq!(list["applications"].as_array().unwrap().len(), 1, "{list}");
 }
+
+#[tokio::test]
+async fn past_a_phones_share_the_code_step_gives_the_code_already_sent_and_says_so() {
+    let s = start().await;
+    // Five codes asked for and never entered (the phone's share)…
+    for _ in 0..5 {
+        assert_eq!(s.password_step(&browser(), CITIZEN).await.status(), 202);
+    }
+    // …then the holder logs in without script: no new SMS, the code on the phone, and why.
+    let tab = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = post_form(
+        &s,
+        &tab,
+        "/login",
+        &[("login", CITIZEN.0), ("password", CITIZEN.1)],
+    )
+    .await;
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("This is the code sent to this phone a little earlier"),
+        "{html}"
+    );
+    let id = hidden(&html, "verification_id");
+    let code = s.code_for(&registry_phone(CITIZEN.0), &id).await;
+    let messages: Vec<qyzmet_domain::api::TestSms> = plain()
+        .get(s.url(&format!(
+            "/api/test-sms-outbox/{}",
+            registry_phone(CITIZEN.0)
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), 5, "no sixth SMS");
+    let res = post_form(
+        &s,
+        &tab,
+        "/login/code",
+        &[("verification_id", id.as_str()), ("code", code.as_str())],
+    )
+    .await;
+    assert_eq!(res.status(), 303, "the code on the phone logs in");
+}

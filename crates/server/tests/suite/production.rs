@@ -82,20 +82,40 @@ async fn fake_outside(seen: Shared) -> String {
     base
 }
 
-/// The trust roots as an operator gives them: the CA certificates and CRLs, no key.
+/// The trust roots as an operator gives them: the CA certificates and CRLs, no key — the
+/// GOST chain as DER, the RSA chain as PEM (CAs publish both).
 fn trust_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for chain in ["", "gost"] {
+    for (chain, pem) in [("", true), ("gost", false)] {
         let to = dir.path().join(chain);
         std::fs::create_dir_all(&to).unwrap();
-        for file in ["root-ca.cer", "issuing-ca.cer", "issuing-ca.crl"] {
-            std::fs::copy(shared_pki().join(chain).join(file), to.join(file)).unwrap();
+        for (file, label) in [
+            ("root-ca.cer", "CERTIFICATE"),
+            ("issuing-ca.cer", "CERTIFICATE"),
+            ("issuing-ca.crl", "X509 CRL"),
+        ] {
+            let der = std::fs::read(shared_pki().join(chain).join(file)).unwrap();
+            let bytes = if pem {
+                qyzmet_server::pki::pem(label, &der).into_bytes()
+            } else {
+                der
+            };
+            std::fs::write(to.join(file), bytes).unwrap();
         }
     }
     dir
 }
 
 async fn production(outside: &str, trust: &std::path::Path, sms_key: &str) -> Server {
+    production_paying(outside, trust, sms_key, PaymentsChoice::Epay).await
+}
+
+async fn production_paying(
+    outside: &str,
+    trust: &std::path::Path,
+    sms_key: &str,
+    payments: PaymentsChoice,
+) -> Server {
     let (outside, trust, sms_key) = (
         outside.to_string(),
         trust.to_path_buf(),
@@ -108,7 +128,7 @@ async fn production(outside: &str, trust: &std::path::Path, sms_key: &str) -> Se
             api_key: Some(sms_key),
             sender: Some("QYZMET".into()),
         });
-        c.payments = PaymentsChoice::Epay;
+        c.payments = payments;
         c.epay = EpaySettings {
             oauth_url: Some(format!("{outside}/oauth2/token")),
             page_script_url: Some(format!("{outside}/payform/payment-api.js")),
@@ -435,6 +455,18 @@ async fn a_fee_is_paid_only_by_the_acquirers_authenticated_callback() {
     let html = page.text().await.unwrap();
     assert!(html.contains("ePay-token-for-this-invoice"), "{html}");
     assert!(html.contains(&format!("{outside}/payform/payment-api.js")));
+    let script = plain()
+        .get(s.url("/payments/epay.js"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(script.text().await.unwrap().contains("halyk.pay("));
     let token = seen.lock().unwrap().tokens.last().cloned().unwrap();
     assert_eq!(token["amount"], "43250");
     assert_eq!(token["currency"], "KZT");
@@ -616,4 +648,51 @@ fn check_config_prints_what_a_start_would_run_with_and_what_it_lacks() {
     let out = demo.args(["check-config", "--demo"]).output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("TEST outbox"));
+}
+
+#[tokio::test]
+async fn with_payments_off_a_fee_cannot_be_started_and_says_why() {
+    let seen = Shared::default();
+    let outside = fake_outside(seen.clone()).await;
+    let trust = trust_dir();
+    let s = production_paying(&outside, trust.path(), KEY, PaymentsChoice::Off).await;
+    let tab = registered_in_production(&s, &seen).await;
+    let app: qyzmet_domain::api::ApplicationView = tab
+        .post(s.url("/api/applications"))
+        .json(&json!({"service_id": "construction-licence", "variant_id": "main"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = tab
+        .post(s.url(&format!("/api/applications/{}/payment", app.id)))
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(res).await;
+    assert_eq!((status, p.code.as_str()), (503, "payment.unavailable"));
+    let paths = plain()
+        .get(s.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert!(paths["paths"].get("/api/payments/epay/callback").is_none());
+    assert!(seen.lock().unwrap().tokens.is_empty(), "no acquirer asked");
+    // The RSA chain came as PEM: served as the DER the browser's check reads.
+    let root = plain()
+        .get(s.url("/api/pki/root-ca.cer"))
+        .send()
+        .await
+        .unwrap();
+    let der = root.bytes().await.unwrap();
+    assert_eq!(der[0], 0x30, "DER, not PEM");
+    assert_eq!(
+        qyzmet_server::pki::pem("CERTIFICATE", &der),
+        std::fs::read_to_string(trust.path().join("root-ca.cer")).unwrap()
+    );
 }
