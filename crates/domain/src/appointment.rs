@@ -21,6 +21,29 @@ pub fn parse_local(raw: &str) -> Option<PrimitiveDateTime> {
     PrimitiveDateTime::parse(raw.trim(), &format).ok()
 }
 
+/// What a move to `to` must carry: scheduling testing names when and where (in the future,
+/// `now` being Kazakhstan's local time); no other move carries an appointment.
+pub fn errors_for_move(
+    appointment: Option<&Appointment>,
+    to: crate::status::Status,
+    now: PrimitiveDateTime,
+) -> Vec<FieldError> {
+    let error = |field: &str, code: &str| FieldError {
+        field: field.into(),
+        code: code.into(),
+        params: Default::default(),
+    };
+    match (appointment, to) {
+        (Some(a), crate::status::Status::TestingScheduled) => a.check(now),
+        (None, crate::status::Status::TestingScheduled) => vec![
+            error("appointment.at", "form.required"),
+            error("appointment.place", "form.required"),
+        ],
+        (Some(_), _) => vec![error("appointment", "form.invalid")],
+        (None, _) => Vec::new(),
+    }
+}
+
 impl Appointment {
     /// Problems with it, on the fields `appointment.at` and `appointment.place`; `now` is
     /// Kazakhstan's local time (the crate has no clock).
@@ -72,6 +95,24 @@ mod tests {
 
     fn now() -> PrimitiveDateTime {
         parse_local("2026-11-23T12:00").unwrap()
+    }
+
+    #[test]
+    fn only_scheduling_testing_carries_an_appointment_and_it_must() {
+        use crate::status::Status;
+        let a = Appointment {
+            at: "2026-03-10T10:00".into(),
+            place: "Astana, room 5".into(),
+        };
+        assert!(errors_for_move(Some(&a), Status::TestingScheduled, now()).is_empty());
+        let missing: Vec<_> = errors_for_move(None, Status::TestingScheduled, now())
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(missing, ["appointment.at", "appointment.place"]);
+        let stray = errors_for_move(Some(&a), Status::InReview, now());
+        assert_eq!(stray[0].field, "appointment");
+        assert!(errors_for_move(None, Status::InReview, now()).is_empty());
     }
 
     fn codes(a: &Appointment) -> Vec<(String, String)> {

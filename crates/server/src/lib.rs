@@ -11,6 +11,7 @@ pub mod demo;
 pub mod document_codes;
 pub mod hex;
 pub mod http;
+pub mod lifecycle;
 pub mod locales;
 pub mod mobile_sign;
 pub mod mode;
@@ -101,6 +102,13 @@ pub struct AppState {
     /// `GET /api/services` in each language, serialised and compressed once.
     pub catalogue_answers: catalogue_answers::CatalogueAnswers,
     pub config: Config,
+}
+
+impl AppState {
+    /// Where every status change goes (see `lifecycle`).
+    pub fn lifecycle(&self) -> lifecycle::Lifecycle<'_> {
+        lifecycle::Lifecycle::new(&self.db, &self.events, &self.catalogue)
+    }
 }
 
 /// Loads everything, then serves until Ctrl-C / SIGTERM.

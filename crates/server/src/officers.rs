@@ -1,13 +1,11 @@
-//! The officers' side of requests: the provider's queue, one request with its history, and
-//! status moves made in one transaction with their history entry. A move names the status the
-//! officer saw; if someone moved the request meanwhile the update matches no row and the
-//! caller answers 409 — of two officers deciding at once, one wins.
+//! The officers' side of requests, read: the provider's queue, one request with its history
+//! and its decision. Moves are made through `lifecycle`.
 
 use crate::applications::{self, Stored};
 use crate::db::Db;
 use qyzmet_domain::api::HistoryView;
 use qyzmet_domain::appointment::Appointment;
-use qyzmet_domain::status::{Actor, HistoryEntry, Status};
+use qyzmet_domain::status::{Actor, Status};
 use sqlx::Row;
 
 /// A request of the provider with who applied.
@@ -94,97 +92,6 @@ pub async fn history(db: &Db, application_id: i64) -> sqlx::Result<Vec<HistoryVi
             })
         })
         .collect()
-}
-
-pub fn actor_code(a: Actor) -> &'static str {
-    match a {
-        Actor::Applicant => "applicant",
-        Actor::Officer => "officer",
-        Actor::System => "system",
-    }
-}
-
-/// The signed decision to store with a final move.
-pub struct SignedDecision<'a> {
-    pub outcome: qyzmet_domain::decision::Outcome,
-    pub reason: Option<&'a str>,
-    pub document: &'a [u8],
-    pub signature: &'a [u8],
-    pub signer: &'a str,
-    pub signer_iin: &'a str,
-    pub signed_at: i64,
-    /// The CA's OCSP answer the signature was accepted on (`None`: the CRL decided).
-    pub ocsp_response: Option<Vec<u8>>,
-}
-
-/// Moves the request from `entry.from` to `entry.to` with its history row, the owner's
-/// notification (and, for a decision, the signed decision) in one transaction. `Some(the
-/// notification's id)` when moved; `None`: the request was no longer in `entry.from` — someone else
-/// moved it first.
-pub async fn apply_move(
-    db: &Db,
-    application_id: i64,
-    entry: &HistoryEntry,
-    actor_account_id: i64,
-    appointment: Option<&Appointment>,
-    decision: Option<SignedDecision<'_>>,
-) -> sqlx::Result<Option<i64>> {
-    let at = entry.at.unix_timestamp();
-    let mut tx = db.begin_write().await?;
-    let moved = sqlx::query(
-        "UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
-    )
-    .bind(entry.to.code())
-    .bind(at)
-    .bind(application_id)
-    .bind(entry.from.code())
-    .execute(&mut *tx)
-    .await?;
-    if moved.rows_affected() != 1 {
-        return Ok(None);
-    }
-    sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note, appointment_at, appointment_place) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(application_id)
-        .bind(entry.from.code())
-        .bind(entry.to.code())
-        .bind(actor_code(entry.actor))
-        .bind(actor_account_id)
-        .bind(at)
-        .bind(entry.note.clone())
-        .bind(appointment.map(|a| a.at.clone()))
-        .bind(appointment.map(|a| a.place.trim().to_string()))
-        .execute(&mut *tx)
-        .await?;
-    if let Some(d) = decision {
-        sqlx::query(
-            "INSERT INTO decisions (application_id, outcome, reason, document, signature, signer, signer_iin, officer_account_id, signed_at, ocsp_response) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(application_id)
-        .bind(d.outcome.code())
-        .bind(d.reason.map(str::to_owned))
-        .bind(d.document.to_vec())
-        .bind(d.signature.to_vec())
-        .bind(d.signer.to_string())
-        .bind(d.signer_iin.to_string())
-        .bind(actor_account_id)
-        .bind(d.signed_at)
-        .bind(d.ocsp_response.clone())
-        .execute(&mut *tx)
-        .await?;
-    }
-    // The applicant's notification names the testing date and place.
-    let notification = crate::notifications::record(
-        &mut tx,
-        application_id,
-        entry.to,
-        entry.note.as_deref(),
-        appointment,
-        at,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some(notification))
 }
 
 /// The stored decision of a request.

@@ -5,7 +5,6 @@
 
 use crate::applications::Stored;
 use crate::receipt::Receipt;
-use crate::requests;
 use qyzmet_domain::Lang;
 use qyzmet_domain::catalogue::{Catalogue, ResultKind};
 use qyzmet_domain::decision::{DecisionDocument, Outcome};
@@ -13,7 +12,7 @@ use qyzmet_domain::outgoing::OutgoingDocument;
 
 /// A moment in Kazakhstan time, as the document's language writes it (14.12.2026 10:30).
 fn local_minute(at: time::OffsetDateTime, lang: Lang) -> String {
-    let local = requests::local(at);
+    let local = qyzmet_domain::calendar::in_kazakhstan(at);
     let minute = time::Time::from_hms(local.hour(), local.minute(), 0).unwrap_or(local.time());
     qyzmet_domain::written::moment(time::PrimitiveDateTime::new(local.date(), minute), &|key| {
         crate::locales::message(lang, key)

@@ -435,20 +435,11 @@ pub async fn withdraw(
 ) -> Result<Json<ApplicationView>, ApiError> {
     applicant(&current)?;
     let stored = owned(&state, &current, &id).await?;
-    let entry = qyzmet_domain::status::transition(
-        stored.view.status,
-        Status::Withdrawn,
-        qyzmet_domain::status::Actor::Applicant,
-        Default::default(),
-        time::OffsetDateTime::now_utc(),
-        None,
-    )
-    .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code()))?;
-    if !crate::requests::commit_move(&state, current.account.id, &stored, &entry, None, None)
-        .await?
-    {
-        return Err(ApiError::of(ErrorCode::RequestChanged));
-    }
+    let now = time::OffsetDateTime::now_utc();
+    state
+        .lifecycle()
+        .withdraw(&stored, current.account.id, now)
+        .await?;
     Ok(Json(owned(&state, &current, &id).await?.view))
 }
 

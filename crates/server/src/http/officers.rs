@@ -10,10 +10,10 @@ use super::signing::within_lifetime;
 use crate::AppState;
 use crate::applications::rfc3339;
 use crate::db::now;
-use crate::officers::{self, ProviderRequest, SignedDecision};
+use crate::lifecycle::{Move, Mover, SignedDecision};
+use crate::officers::{self, ProviderRequest};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use base64::Engine;
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
@@ -22,8 +22,7 @@ use qyzmet_domain::api::{
 };
 use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::{self, DecisionDocument};
-use qyzmet_domain::form::FieldError;
-use qyzmet_domain::status::{self, Actor, ServiceSteps, Status, TransitionError};
+use qyzmet_domain::status::{Actor, Status};
 use qyzmet_eds::Expected;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -39,15 +38,6 @@ async fn find(
     officers::find(&state.db, provider, id)
         .await?
         .ok_or_else(not_found)
-}
-
-fn steps(state: &AppState, r: &ProviderRequest) -> ServiceSteps {
-    state
-        .catalogue
-        .service(&r.stored.view.service_id)
-        .and_then(|s| s.variant(&r.stored.view.variant_id))
-        .map(|v| v.steps)
-        .unwrap_or_default()
 }
 
 fn item(state: &AppState, r: &ProviderRequest, lang: Lang) -> QueueItem {
@@ -171,8 +161,7 @@ async fn request_view(
 ) -> Result<OfficerRequestView, ApiError> {
     let r = find(state, current, id).await?;
     let history = officers::history(&state.db, r.stored.id).await?;
-    let allowed_moves =
-        status::allowed_moves(r.stored.view.status, Actor::Officer, steps(state, &r));
+    let allowed_moves = state.lifecycle().allowed_moves(&r.stored, Actor::Officer);
     let payment =
         crate::payments::of_application(&state.db, &state.payments, r.stored.id, &r.stored.view.id)
             .await?;
@@ -183,17 +172,6 @@ async fn request_view(
         allowed_moves,
         payment,
     })
-}
-
-fn transition_error(e: TransitionError) -> ApiError {
-    match e {
-        TransitionError::ReasonRequired => ApiError::validation(vec![FieldError {
-            field: "reason".into(),
-            code: e.code().into(),
-            params: Default::default(),
-        }]),
-        _ => ApiError::new(StatusCode::CONFLICT, e.code()),
-    }
 }
 
 /// `POST /api/officer/requests/{id}/moves`: take into review, schedule testing, send to or
@@ -212,82 +190,20 @@ pub async fn make_move(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<MoveRequest>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
-    if matches!(req.to, Status::Satisfied | Status::Refused) {
-        return Err(ApiError::of(ErrorCode::DecisionSignatureRequired));
-    }
-    let at = time::OffsetDateTime::now_utc();
     let r = find(&state, &current, &id).await?;
-    if r.stored.view.status != req.from {
-        return Err(ApiError::of(ErrorCode::RequestChanged));
-    }
-    let entry = officer_transition(&state, &r, req.to, at, req.note)?;
-    let appointment_errors = appointment_errors(req.appointment.as_ref(), req.to, at);
-    if !appointment_errors.is_empty() {
-        return Err(ApiError::validation(appointment_errors));
-    }
-    let appointment = req.appointment.as_ref();
-    commit_move(&state, &current, &r.stored, &entry, appointment, None).await?;
+    let by = Mover {
+        actor: Actor::Officer,
+        account_id: current.account.id,
+    };
+    let asked = Move {
+        seen: req.from,
+        to: req.to,
+        note: req.note,
+        appointment: req.appointment.as_ref(),
+    };
+    let now = time::OffsetDateTime::now_utc();
+    state.lifecycle().move_to(&r.stored, by, asked, now).await?;
     request_view(&state, &current, &id).await.map(Json)
-}
-
-/// The officer's move from the request's current status, or why it is not allowed now.
-fn officer_transition(
-    state: &AppState,
-    r: &ProviderRequest,
-    to: Status,
-    at: time::OffsetDateTime,
-    note: Option<String>,
-) -> Result<status::HistoryEntry, ApiError> {
-    let steps = steps(state, r);
-    status::transition(r.stored.view.status, to, Actor::Officer, steps, at, note)
-        .map_err(transition_error)
-}
-
-/// Scheduling testing names when and where (in the future, Kazakhstan time); no other move
-/// carries an appointment.
-fn appointment_errors(
-    appointment: Option<&qyzmet_domain::appointment::Appointment>,
-    to: Status,
-    at: time::OffsetDateTime,
-) -> Vec<FieldError> {
-    match (appointment, to) {
-        (Some(a), Status::TestingScheduled) => {
-            let local = crate::requests::local(at);
-            a.check(time::PrimitiveDateTime::new(local.date(), local.time()))
-        }
-        (None, Status::TestingScheduled) => vec![
-            field_error("appointment.at", "form.required"),
-            field_error("appointment.place", "form.required"),
-        ],
-        (Some(_), _) => vec![field_error("appointment", "form.invalid")],
-        (None, _) => Vec::new(),
-    }
-}
-
-/// The move through `requests::commit_move`, or 409 `request.changed` if someone else's
-/// came first.
-async fn commit_move(
-    state: &AppState,
-    current: &CurrentAccount,
-    stored: &crate::applications::Stored,
-    entry: &status::HistoryEntry,
-    appointment: Option<&qyzmet_domain::appointment::Appointment>,
-    decision: Option<SignedDecision<'_>>,
-) -> Result<(), ApiError> {
-    if crate::requests::commit_move(
-        state,
-        current.account.id,
-        stored,
-        entry,
-        appointment,
-        decision,
-    )
-    .await?
-    {
-        Ok(())
-    } else {
-        Err(ApiError::of(ErrorCode::RequestChanged))
-    }
 }
 
 fn form_decision(
@@ -329,7 +245,11 @@ fn check_decision(
     draft: &DecisionDraft,
 ) -> Result<(), ApiError> {
     let at = time::OffsetDateTime::now_utc();
-    officer_transition(state, r, draft.outcome.status(), at, draft.reason.clone()).map(|_| ())
+    let to = draft.outcome.status();
+    state
+        .lifecycle()
+        .check(&r.stored, Actor::Officer, to, draft.reason.clone(), at)?;
+    Ok(())
 }
 
 /// `POST /api/officer/requests/{id}/decision-document`: the decision to sign.
@@ -381,8 +301,6 @@ pub async fn decide(
         .map_err(ApiError::refused)?;
     let (signature, verified) = (accepted.der, accepted.verified);
     let at = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
-    let to = formed.outcome.status();
-    let entry = officer_transition(&state, &r, to, at, formed.reason.clone())?;
     let signed = SignedDecision {
         outcome: formed.outcome,
         reason: formed.reason.as_deref(),
@@ -391,9 +309,13 @@ pub async fn decide(
         signer: &verified.holder().common_name,
         signer_iin: verified.holder().iin.as_deref().unwrap_or_default(),
         signed_at: verified.signing_time().unwrap_or(t),
-        ocsp_response: crate::requests::ocsp_evidence(&verified),
+        ocsp_response: crate::lifecycle::ocsp_evidence(&verified),
     };
-    commit_move(&state, &current, &r.stored, &entry, None, Some(signed)).await?;
+    let officer = current.account.id;
+    state
+        .lifecycle()
+        .decide(&r.stored, officer, signed, at)
+        .await?;
     request_view(&state, &current, &id).await.map(Json)
 }
 

@@ -103,6 +103,38 @@ impl From<crate::applications::StartError> for ApiError {
     }
 }
 
+impl From<crate::lifecycle::MoveError> for ApiError {
+    fn from(e: crate::lifecycle::MoveError) -> ApiError {
+        use crate::lifecycle::MoveError;
+        use qyzmet_domain::status::TransitionError;
+        match e {
+            MoveError::Changed => ApiError::of(ErrorCode::RequestChanged),
+            MoveError::NotAllowed(TransitionError::ReasonRequired) => {
+                ApiError::validation(vec![field_error(
+                    "reason",
+                    TransitionError::ReasonRequired.code(),
+                )])
+            }
+            MoveError::NotAllowed(e) => ApiError::new(StatusCode::CONFLICT, e.code()),
+            MoveError::Appointment(errors) => ApiError::validation(errors),
+            MoveError::DecisionNeedsSignature => ApiError::of(ErrorCode::DecisionSignatureRequired),
+            MoveError::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<crate::lifecycle::RegisterError> for ApiError {
+    fn from(e: crate::lifecycle::RegisterError) -> ApiError {
+        use crate::lifecycle::RegisterError;
+        match e {
+            RegisterError::NotDraft => ApiError::of(ErrorCode::NotDraft),
+            RegisterError::KeyReused => ApiError::of(ErrorCode::IdempotencyKeyReused),
+            RegisterError::Transition(e) => ApiError::internal(e),
+            RegisterError::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
 /// Every code this server answers with, so a test can check each has a message in kk/ru/en.
 pub fn all_codes() -> Vec<&'static str> {
     ErrorCode::ALL

@@ -11,7 +11,7 @@ use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::applications::{self, Stored};
 use crate::db::now;
-use crate::requests::{self, RegisterError, Submission, VerifiedSignature};
+use crate::lifecycle::{Registered, Submission, VerifiedSignature};
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::AccountKind;
 use qyzmet_domain::outgoing::{self, Applicant, AttachedFile, OutgoingDocument};
@@ -140,7 +140,7 @@ pub(super) async fn register_signed(
     document: Vec<u8>,
     signature: Vec<u8>,
     key: &str,
-) -> Result<requests::Registered, ApiError> {
+) -> Result<Registered, ApiError> {
     let formed = OutgoingDocument::from_bytes(&document)
         .ok_or_else(|| ApiError::of(ErrorCode::ApplicationChanged))?;
     // One signature, one request: a document formed for another application (a replayed
@@ -176,18 +176,5 @@ pub(super) async fn register_signed(
         idempotency_key: key,
     };
     let now_dt = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
-    let registered = requests::register(&state.db, &submission, now_dt).await;
-    if let Ok(requests::Registered {
-        notification: Some(id),
-        ..
-    }) = &registered
-    {
-        state.events.committed(&state.db, *id).await;
-    }
-    registered.map_err(|e| match e {
-        RegisterError::NotDraft => ApiError::of(ErrorCode::NotDraft),
-        RegisterError::KeyReused => key_reused(),
-        RegisterError::Transition(e) => ApiError::internal(e),
-        RegisterError::Db(e) => ApiError::internal(e),
-    })
+    Ok(state.lifecycle().register(&submission, now_dt).await?)
 }

@@ -1,6 +1,6 @@
 //! Signing and submitting: the server forms the outgoing document, the applicant signs its
 //! exact bytes with their EDS, and the server verifies the signature before it registers
-//! the request (`requests::register`). Also the signed document and signature downloads.
+//! the request (`lifecycle`). Also the signed document and signature downloads.
 //!
 //! The document carries the time it was formed, so the server keeps no state between the
 //! two steps: on submit it forms the document again with that time and requires the same
@@ -14,7 +14,8 @@ use crate::AppState;
 use crate::applications::{self, Stored};
 use crate::db::now;
 use crate::document_codes::Document;
-use crate::requests::{self, KeyUse};
+use crate::lifecycle::{KeyUse, idempotency_key_use};
+use crate::requests;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -114,7 +115,7 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
     let stored = super::access::owned(&state, &current, &id).await?;
-    match requests::idempotency_key_use(&state.db, current.account.id, stored.id, &key).await? {
+    match idempotency_key_use(&state.db, current.account.id, stored.id, &key).await? {
         KeyUse::Repeat => {
             return answer_registered(&state, &current, stored.id, StatusCode::OK).await;
         }
