@@ -6,6 +6,10 @@ use qyzmet_domain::api::{
     OutgoingDocumentView, Problem, RegisterRequest, ServiceList, SessionView, SubmitApplication,
     TestSms, VerificationRequest,
 };
+use qyzmet_domain::route::api::ApplicationPart::{
+    Check, Decision, History, MobileSign, OutgoingDocument, Payment, Step, Submit, Withdraw,
+};
+use qyzmet_domain::route::api::{self as path, in_lang, of_application};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -90,7 +94,7 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     body: &B,
     lang: Lang,
 ) -> Result<T, ApiError> {
-    let req = gloo_net::http::RequestBuilder::new(&format!("{path}?lang={}", lang.code()))
+    let req = gloo_net::http::RequestBuilder::new(&in_lang(path, lang))
         .method(method)
         .header(CSRF_HEADER, "1")
         .json(body)
@@ -99,18 +103,18 @@ async fn send<B: Serialize, T: DeserializeOwned>(
 }
 
 pub async fn services(lang: Lang) -> Result<ServiceList, ApiError> {
-    get(&format!("/api/services?lang={}", lang.code())).await
+    get(&in_lang(path::SERVICES, lang)).await
 }
 
 pub async fn session() -> Result<SessionView, ApiError> {
-    get("/api/session").await
+    get(path::SESSION).await
 }
 
 /// Logs out every other browser or device of this account; this session's fresh view.
 pub async fn end_other_sessions(lang: Lang) -> Result<SessionView, ApiError> {
     send(
         gloo_net::http::Method::DELETE,
-        "/api/session/others",
+        path::SESSION_OTHERS,
         &(),
         lang,
     )
@@ -119,11 +123,11 @@ pub async fn end_other_sessions(lang: Lang) -> Result<SessionView, ApiError> {
 
 /// The password: a code is then sent to the account's phone (the second factor).
 pub async fn login(req: &LoginRequest, lang: Lang) -> Result<CodeSent, ApiError> {
-    send(gloo_net::http::Method::POST, "/api/session", req, lang).await
+    send(gloo_net::http::Method::POST, path::SESSION, req, lang).await
 }
 
 pub async fn code_login(req: &CodeLogin, lang: Lang) -> Result<SessionView, ApiError> {
-    send(gloo_net::http::Method::POST, "/api/session/code", req, lang).await
+    send(gloo_net::http::Method::POST, path::SESSION_CODE, req, lang).await
 }
 
 /// Sends a registration code to the phone the state holds for the IIN.
@@ -133,7 +137,7 @@ pub async fn registration_code(login: &str, lang: Lang) -> Result<CodeSent, ApiE
     };
     send(
         gloo_net::http::Method::POST,
-        "/api/accounts/verification",
+        path::ACCOUNTS_VERIFICATION,
         &req,
         lang,
     )
@@ -143,7 +147,7 @@ pub async fn registration_code(login: &str, lang: Lang) -> Result<CodeSent, ApiE
 pub async fn registration_challenge(lang: Lang) -> Result<EdsChallenge, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        "/api/accounts/eds-challenge",
+        path::ACCOUNTS_EDS_CHALLENGE,
         &(),
         lang,
     )
@@ -152,14 +156,13 @@ pub async fn registration_challenge(lang: Lang) -> Result<EdsChallenge, ApiError
 
 /// TEST: the TEST SMS gateway's messages to a phone.
 pub async fn test_sms_outbox(phone: &str) -> Result<Vec<TestSms>, ApiError> {
-    let encoded: String = js_sys::encode_uri_component(phone).into();
-    get(&format!("/api/test-sms-outbox/{encoded}")).await
+    get(&path::test_sms_outbox(phone)).await
 }
 
 pub async fn eds_challenge(lang: Lang) -> Result<EdsChallenge, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        "/api/session/eds-challenge",
+        path::SESSION_EDS_CHALLENGE,
         &(),
         lang,
     )
@@ -167,15 +170,15 @@ pub async fn eds_challenge(lang: Lang) -> Result<EdsChallenge, ApiError> {
 }
 
 pub async fn eds_login(req: &EdsLogin, lang: Lang) -> Result<SessionView, ApiError> {
-    send(gloo_net::http::Method::POST, "/api/session/eds", req, lang).await
+    send(gloo_net::http::Method::POST, path::SESSION_EDS, req, lang).await
 }
 
 pub async fn register(req: &RegisterRequest, lang: Lang) -> Result<SessionView, ApiError> {
-    send(gloo_net::http::Method::POST, "/api/accounts", req, lang).await
+    send(gloo_net::http::Method::POST, path::ACCOUNTS, req, lang).await
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let res = gloo_net::http::Request::delete("/api/session")
+    let res = gloo_net::http::Request::delete(path::SESSION)
         .header(CSRF_HEADER, "1")
         .send()
         .await
@@ -188,11 +191,7 @@ pub async fn logout() -> Result<(), ApiError> {
 }
 
 pub async fn outgoing_document(id: &str, lang: Lang) -> Result<OutgoingDocumentView, ApiError> {
-    get(&format!(
-        "/api/applications/{id}/outgoing-document?lang={}",
-        lang.code()
-    ))
-    .await
+    get(&in_lang(&of_application(id, OutgoingDocument), lang)).await
 }
 
 /// Submits the signed application. The same `idempotency_key` on a retry returns the same
@@ -203,7 +202,7 @@ pub async fn submit_application(
     idempotency_key: &str,
     lang: Lang,
 ) -> Result<ApplicationView, ApiError> {
-    let path = format!("/api/applications/{id}/submit?lang={}", lang.code());
+    let path = in_lang(&of_application(id, Submit), lang);
     let builder = gloo_net::http::RequestBuilder::new(&path)
         .method(gloo_net::http::Method::POST)
         .header(CSRF_HEADER, "1")
@@ -214,23 +213,15 @@ pub async fn submit_application(
 }
 
 pub async fn application(id: &str, lang: Lang) -> Result<ApplicationView, ApiError> {
-    get(&format!("/api/applications/{id}?lang={}", lang.code())).await
+    get(&in_lang(&path::application(id), lang)).await
 }
 
 pub async fn history(id: &str, lang: Lang) -> Result<qyzmet_domain::api::HistoryList, ApiError> {
-    get(&format!(
-        "/api/applications/{id}/history?lang={}",
-        lang.code()
-    ))
-    .await
+    get(&in_lang(&of_application(id, History), lang)).await
 }
 
 pub async fn decision(id: &str, lang: Lang) -> Result<qyzmet_domain::api::DecisionView, ApiError> {
-    get(&format!(
-        "/api/applications/{id}/decision?lang={}",
-        lang.code()
-    ))
-    .await
+    get(&in_lang(&of_application(id, Decision), lang)).await
 }
 
 /// What a printed document's code says (`/verify/:code`); anyone may ask.
@@ -243,7 +234,7 @@ pub async fn verified_document(
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
-    get(&format!("/api/verify/{code}?lang={}", lang.code())).await
+    get(&in_lang(&path::verify(&code), lang)).await
 }
 
 /// A binary resource (the published CA certificates and CRL).
@@ -259,14 +250,14 @@ pub async fn bytes(path: &str) -> Result<Vec<u8>, ApiError> {
 }
 
 pub async fn officer_queue(lang: Lang) -> Result<qyzmet_domain::api::Queue, ApiError> {
-    get(&format!("/api/officer/requests?lang={}", lang.code())).await
+    get(&in_lang(path::OFFICER_REQUESTS, lang)).await
 }
 
 pub async fn officer_request(
     id: &str,
     lang: Lang,
 ) -> Result<qyzmet_domain::api::OfficerRequestView, ApiError> {
-    get(&format!("/api/officer/requests/{id}?lang={}", lang.code())).await
+    get(&in_lang(&path::officer_request(id), lang)).await
 }
 
 pub async fn officer_move(
@@ -276,7 +267,7 @@ pub async fn officer_move(
 ) -> Result<qyzmet_domain::api::OfficerRequestView, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        &format!("/api/officer/requests/{id}/moves"),
+        &path::officer_moves(id),
         req,
         lang,
     )
@@ -290,7 +281,7 @@ pub async fn decision_document(
 ) -> Result<qyzmet_domain::api::DecisionDocumentView, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        &format!("/api/officer/requests/{id}/decision-document"),
+        &path::officer_decision_document(id),
         req,
         lang,
     )
@@ -304,7 +295,7 @@ pub async fn decide(
 ) -> Result<qyzmet_domain::api::OfficerRequestView, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        &format!("/api/officer/requests/{id}/decision"),
+        &path::officer_decision(id),
         req,
         lang,
     )
@@ -312,14 +303,14 @@ pub async fn decide(
 }
 
 pub async fn service(id: &str, lang: Lang) -> Result<qyzmet_domain::api::ServiceDetail, ApiError> {
-    get(&format!("/api/services/{id}?lang={}", lang.code())).await
+    get(&in_lang(&path::service(id), lang)).await
 }
 
 pub async fn create_application(
     req: &qyzmet_domain::api::CreateApplication,
     lang: Lang,
 ) -> Result<ApplicationView, ApiError> {
-    send(gloo_net::http::Method::POST, "/api/applications", req, lang).await
+    send(gloo_net::http::Method::POST, path::APPLICATIONS, req, lang).await
 }
 
 /// Saves a draft's answers; a stale `version` comes back as `application.version_conflict`
@@ -331,7 +322,7 @@ pub async fn save_answers(
 ) -> Result<ApplicationView, ApiError> {
     send(
         gloo_net::http::Method::PATCH,
-        &format!("/api/applications/{id}"),
+        &path::application(id),
         req,
         lang,
     )
@@ -345,11 +336,8 @@ pub async fn applications(
     lang: Lang,
 ) -> Result<qyzmet_domain::api::ApplicationList, ApiError> {
     let query = js_sys::encode_uri_component(number);
-    get(&format!(
-        "/api/applications?lang={}&status={status}&number={query}",
-        lang.code()
-    ))
-    .await
+    let filtered = format!("{}?status={status}&number={query}", path::APPLICATIONS);
+    get(&in_lang(&filtered, lang)).await
 }
 
 /// A request without a JSON answer (204): delete a draft, remove a file, the completeness
@@ -359,7 +347,7 @@ async fn send_empty(
     path: &str,
     lang: Lang,
 ) -> Result<(), ApiError> {
-    let res = gloo_net::http::RequestBuilder::new(&format!("{path}?lang={}", lang.code()))
+    let res = gloo_net::http::RequestBuilder::new(&in_lang(path, lang))
         .method(method)
         .header(CSRF_HEADER, "1")
         .send()
@@ -383,18 +371,13 @@ async fn no_content(res: gloo_net::http::Response) -> Result<(), ApiError> {
 }
 
 pub async fn delete_application(id: &str, lang: Lang) -> Result<(), ApiError> {
-    send_empty(
-        gloo_net::http::Method::DELETE,
-        &format!("/api/applications/{id}"),
-        lang,
-    )
-    .await
+    send_empty(gloo_net::http::Method::DELETE, &path::application(id), lang).await
 }
 
 pub async fn remove_attachment(id: &str, document_id: &str, lang: Lang) -> Result<(), ApiError> {
     send_empty(
         gloo_net::http::Method::DELETE,
-        &format!("/api/applications/{id}/attachments/{document_id}"),
+        &path::attachment(id, document_id),
         lang,
     )
     .await
@@ -404,18 +387,14 @@ pub async fn remove_attachment(id: &str, document_id: &str, lang: Lang) -> Resul
 pub async fn check(id: &str, lang: Lang) -> Result<(), ApiError> {
     send_empty(
         gloo_net::http::Method::POST,
-        &format!("/api/applications/{id}/check"),
+        &of_application(id, Check),
         lang,
     )
     .await
 }
 
 pub async fn payment(id: &str, lang: Lang) -> Result<qyzmet_domain::api::PaymentView, ApiError> {
-    get(&format!(
-        "/api/applications/{id}/payment?lang={}",
-        lang.code()
-    ))
-    .await
+    get(&in_lang(&of_application(id, Payment), lang)).await
 }
 
 pub async fn start_payment(
@@ -424,7 +403,7 @@ pub async fn start_payment(
 ) -> Result<qyzmet_domain::api::PaymentView, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        &format!("/api/applications/{id}/payment"),
+        &of_application(id, Payment),
         &(),
         lang,
     )
@@ -435,11 +414,7 @@ pub async fn gateway_payment(
     payment_id: &str,
     lang: Lang,
 ) -> Result<qyzmet_domain::api::PaymentView, ApiError> {
-    get(&format!(
-        "/api/test-payment-gateway/payments/{payment_id}?lang={}",
-        lang.code()
-    ))
-    .await
+    get(&in_lang(&path::test_payment(payment_id), lang)).await
 }
 
 pub async fn gateway_confirm(
@@ -448,7 +423,7 @@ pub async fn gateway_confirm(
 ) -> Result<qyzmet_domain::api::PaymentView, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        &format!("/api/test-payment-gateway/payments/{payment_id}/confirm"),
+        &path::test_payment_confirm(payment_id),
         &(),
         lang,
     )
@@ -456,22 +431,17 @@ pub async fn gateway_confirm(
 }
 
 pub async fn notifications(lang: Lang) -> Result<qyzmet_domain::api::NotificationList, ApiError> {
-    get(&format!("/api/notifications?lang={}", lang.code())).await
+    get(&in_lang(path::NOTIFICATIONS, lang)).await
 }
 
 pub async fn mark_notifications_read(lang: Lang) -> Result<(), ApiError> {
-    send_empty(
-        gloo_net::http::Method::POST,
-        "/api/notifications/read",
-        lang,
-    )
-    .await
+    send_empty(gloo_net::http::Method::POST, path::NOTIFICATIONS_READ, lang).await
 }
 
 pub async fn withdraw(id: &str, lang: Lang) -> Result<ApplicationView, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        &format!("/api/applications/{id}/withdraw"),
+        &of_application(id, Withdraw),
         &(),
         lang,
     )
@@ -481,7 +451,7 @@ pub async fn withdraw(id: &str, lang: Lang) -> Result<ApplicationView, ApiError>
 pub async fn keepalive(lang: Lang) -> Result<SessionView, ApiError> {
     send(
         gloo_net::http::Method::POST,
-        "/api/session/keepalive",
+        path::SESSION_KEEPALIVE,
         &(),
         lang,
     )
@@ -493,14 +463,11 @@ pub async fn remember_step(id: &str, step: &str, lang: Lang) -> Result<(), ApiEr
     let body = qyzmet_domain::api::LastStep {
         step: step.to_string(),
     };
-    let req = gloo_net::http::RequestBuilder::new(&format!(
-        "/api/applications/{id}/step?lang={}",
-        lang.code()
-    ))
-    .method(gloo_net::http::Method::PUT)
-    .header(CSRF_HEADER, "1")
-    .json(&body)
-    .map_err(|_| ApiError::Network)?;
+    let req = gloo_net::http::RequestBuilder::new(&in_lang(&of_application(id, Step), lang))
+        .method(gloo_net::http::Method::PUT)
+        .header(CSRF_HEADER, "1")
+        .json(&body)
+        .map_err(|_| ApiError::Network)?;
     no_content(req.send().await.map_err(|_| ApiError::Network)?).await
 }
 
@@ -509,7 +476,7 @@ pub async fn start_mobile_sign(
     id: &str,
     lang: Lang,
 ) -> Result<qyzmet_domain::api::MobileSignView, ApiError> {
-    let path = format!("/api/applications/{id}/mobile-sign?lang={}", lang.code());
+    let path = in_lang(&of_application(id, MobileSign), lang);
     let builder = gloo_net::http::RequestBuilder::new(&path)
         .method(gloo_net::http::Method::POST)
         .header(CSRF_HEADER, "1");
@@ -522,9 +489,5 @@ pub async fn mobile_sign_status(
     link: &str,
     lang: Lang,
 ) -> Result<qyzmet_domain::api::MobileSignStatusView, ApiError> {
-    get(&format!(
-        "/api/applications/{id}/mobile-sign/{link}?lang={}",
-        lang.code()
-    ))
-    .await
+    get(&in_lang(&path::mobile_sign_link(id, link), lang)).await
 }

@@ -228,40 +228,6 @@ fn no_browser_tasks() {
     let _ = Executor::init_custom_executor(DropTasks);
 }
 
-/// Whether the page at `path` needs script to be used: it signs, uploads, or shows what the
-/// browser fetches. The catalogue, the service pages, logging in with a password, the cabinet,
-/// a request's page and "not found" work without; a page that
-/// needs it says so to a visitor without script.
-pub fn needs_script(path: &str) -> bool {
-    let one_segment = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
-    };
-    let reads_alone = ["/", "/login", "/cabinet"].contains(&path)
-        || one_segment("/services/")
-        || one_segment("/applications/")
-        || one_segment("/verify/");
-    let known = path == "/"
-        || [
-            "/login",
-            "/register",
-            "/test-sms-outbox",
-            "/cabinet",
-            "/officer",
-        ]
-        .contains(&path)
-        || [
-            "/services/",
-            "/applications/",
-            "/test-payment-gateway/",
-            "/officer/requests/",
-            "/verify/",
-        ]
-        .iter()
-        .any(|p| path.starts_with(p));
-    known && !reads_alone
-}
-
 /// Draws its children in a task of their own, after what surrounds them, while the app draws
 /// its first page in the browser: a phone compiles the wasm's functions as they first run, and
 /// the frame and the page drawn in one go made one long task (over 100 ms at a phone's speed)
@@ -576,34 +542,5 @@ mod browser {
             return changed;
         }
         false
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::needs_script;
-
-    #[test]
-    fn pages_that_read_without_script_do_not_say_they_need_it() {
-        for reads in [
-            "/",
-            "/login",
-            "/cabinet",
-            "/services/x",
-            "/applications/abc",
-        ] {
-            assert!(!needs_script(reads), "{reads}");
-        }
-        for needs in [
-            "/register",
-            "/applications/abc/edit",
-            "/applications/abc/sign",
-            "/officer",
-            "/officer/requests/abc",
-            "/test-payment-gateway/abc",
-        ] {
-            assert!(needs_script(needs), "{needs}");
-        }
-        assert!(!needs_script("/no/such/page"), "not found reads");
     }
 }

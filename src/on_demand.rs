@@ -16,8 +16,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::ChooseView;
 use qyzmet_domain::api::Role;
-use std::future::Future;
-use std::pin::Pin;
+use qyzmet_domain::route::PageKind;
 use std::time::Duration;
 
 /// A page's file could not be fetched.
@@ -29,16 +28,15 @@ impl From<SplitLoaderError> for PageNotLoaded {
     }
 }
 
-type PageFuture = Pin<Box<dyn Future<Output = Result<AnyView, PageNotLoaded>>>>;
-
-/// A route's view that lives in a split file: `view=OnDemand(|| Box::pin(cabinet()))`.
+/// A route's page, by kind: the router's `view` for every route (`app.rs`). Which area's
+/// file a page is in is decided by one exhaustive match ([`load`]).
 #[derive(Clone, Copy)]
-pub struct OnDemand(pub fn() -> PageFuture);
+pub struct OnDemand(pub PageKind);
 
 impl ChooseView for OnDemand {
     async fn choose(self) -> AnyView {
         let waiting = Waiting::start();
-        let page = (self.0)().await;
+        let page = load(self.0).await;
         drop(waiting);
         match page {
             Ok(page) => {
@@ -166,28 +164,30 @@ split_page!(
     crate::pages::officer::OfficerRequest
 );
 
-/// The TEST SMS outbox's page where the server runs it (the demo); elsewhere "not found".
-pub async fn test_sms_outbox_here() -> Result<AnyView, PageNotLoaded> {
-    if crate::first_paint::test_doors().sms_outbox {
-        test_sms_outbox().await
-    } else {
-        Ok(crate::pages::not_found::NotFound().into_any())
+/// The page of `kind`, its area's file fetched first if it is not here yet. A TEST double's
+/// page is "not found" where the server does not run that double.
+pub async fn load(kind: PageKind) -> Result<AnyView, PageNotLoaded> {
+    use crate::pages::{home::Home, not_found::NotFound};
+    let doors = crate::first_paint::test_doors();
+    match kind {
+        PageKind::Home => Ok(Home().into_any()),
+        PageKind::NotFound => Ok(NotFound().into_any()),
+        PageKind::Login => login().await,
+        PageKind::Register => register().await,
+        PageKind::TestSmsOutbox if doors.sms_outbox => test_sms_outbox().await,
+        PageKind::Service => service().await,
+        PageKind::Verify => verify().await,
+        PageKind::Cabinet => cabinet().await,
+        PageKind::Apply => apply().await,
+        PageKind::TestPaymentGateway if doors.payment_gateway => test_gateway().await,
+        PageKind::TestSmsOutbox | PageKind::TestPaymentGateway => Ok(NotFound().into_any()),
+        PageKind::Sign => sign().await,
+        PageKind::Request => request().await,
+        PageKind::OfficerQueue => officer_queue().await,
+        PageKind::OfficerRequest => officer_request().await,
     }
 }
 
-/// The TEST payment gateway's page where the server runs it (the demo); elsewhere "not found".
-pub async fn test_gateway_here() -> Result<AnyView, PageNotLoaded> {
-    if crate::first_paint::test_doors().payment_gateway {
-        test_gateway().await
-    } else {
-        Ok(crate::pages::not_found::NotFound().into_any())
-    }
-}
-
-/// Once the first page is up, fetches in the background the area this visitor goes on to:
-/// the entry pages for anyone, then the applicant's or the officer's when the session says
-/// who is logged in. Offline, it waits for the connection; a fetch that fails anyway is
-/// simply tried again when the page is opened.
 pub fn warm_up(session: Session) {
     let mut entry_started = false;
     Effect::new(move |_| {
@@ -240,7 +240,7 @@ fn NotLoaded(load: OnDemand) -> impl IntoView {
     let retry = move |_| {
         trying.set(true);
         let fetch = async move {
-            let result = (load.0)().await;
+            let result = crate::on_demand::load(load.0).await;
             trying.try_set(false);
             if let Ok(view) = result
                 && page.try_set_value(Some(view)).is_none()

@@ -7,6 +7,7 @@ use js_sys::{Object, Promise, Reflect, Uint8Array};
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::prelude::*;
 use qyzmet_domain::api::CertificateHolder;
+use qyzmet_domain::route::api::pki;
 use std::cell::RefCell;
 use wasm_bindgen_futures::JsFuture;
 
@@ -206,8 +207,8 @@ pub async fn verify(
     document: &[u8],
     iin: &str,
 ) -> Result<(CertificateHolder, Option<i64>), SignError> {
-    let fetch = |path: &'static str| async move {
-        crate::api::bytes(path)
+    let fetch = |path: String| async move {
+        crate::api::bytes(&path)
             .await
             .map(|b| Uint8Array::from(b.as_slice()))
             .map_err(|_| SignError::new("eds.revocation_unknown"))
@@ -221,22 +222,22 @@ pub async fn verify(
         (
             "anchors",
             both(
-                fetch("/api/pki/gost/root-ca.cer").await?,
-                fetch("/api/pki/root-ca.cer").await?,
+                fetch(pki(true, "root-ca.cer")).await?,
+                fetch(pki(false, "root-ca.cer")).await?,
             ),
         ),
         (
             "intermediates",
             both(
-                fetch("/api/pki/gost/issuing-ca.cer").await?,
-                fetch("/api/pki/issuing-ca.cer").await?,
+                fetch(pki(true, "issuing-ca.cer")).await?,
+                fetch(pki(false, "issuing-ca.cer")).await?,
             ),
         ),
         (
             "crls",
             both(
-                fetch("/api/pki/gost/issuing-ca.crl").await?,
-                fetch("/api/pki/issuing-ca.crl").await?,
+                fetch(pki(true, "issuing-ca.crl")).await?,
+                fetch(pki(false, "issuing-ca.crl")).await?,
             ),
         ),
         ("iin", iin.into()),

@@ -52,9 +52,9 @@ pub fn start(
     on_done: impl FnOnce(Outcome) + 'static,
 ) -> Option<Upload> {
     let xhr = XmlHttpRequest::new().ok()?;
-    let url = format!(
-        "/api/applications/{application_id}/attachments/{document_id}?lang={}",
-        lang.code()
+    let url = qyzmet_domain::route::api::in_lang(
+        &qyzmet_domain::route::api::attachment(application_id, document_id),
+        lang,
     );
     xhr.open("POST", &url).ok()?;
     xhr.set_request_header(CSRF_HEADER, "1").ok()?;

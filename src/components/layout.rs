@@ -37,7 +37,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             crate::first_paint::shown();
         }
     });
-    let needs_script = move || crate::first_paint::needs_script(&location.pathname.get());
+    let needs_script =
+        move || qyzmet_domain::route::Page::parse(&location.pathname.get()).needs_script();
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main>
             {move || i18n.t("app.skip_link")}

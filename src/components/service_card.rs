@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use qyzmet_domain::api::{DocumentView, FeeView, ServiceSummary};
 use qyzmet_domain::calendar::DayKind;
 use qyzmet_domain::catalogue::{Applicants, FileType};
+use qyzmet_domain::route::Page;
 
 /// "30 working days" in the current language.
 pub fn term_text(i18n: I18n, days: u32, kind: DayKind) -> String {
@@ -49,7 +50,7 @@ pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
     view! {
         <article class="service-card" aria-labelledby=heading_id.clone()>
             <h3 id=heading_id.clone()>
-                <A href=format!("/services/{}", service.id)>{service.name.clone()}</A>
+                <A href=Page::Service { id: service.id.clone() }.href()>{service.name.clone()}</A>
             </h3>
             <p class="service-description">{service.description.clone()}</p>
             <dl class="facts">

@@ -12,6 +12,7 @@ use crate::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use qyzmet_domain::api::{ApplicationView, ServiceList};
+use qyzmet_domain::route::Page;
 use qyzmet_domain::status::Status;
 use std::collections::HashMap;
 
@@ -124,11 +125,11 @@ fn ApplicationCard(application: ApplicationView, name: String) -> impl IntoView 
             .map(|s| format!("?step={s}"))
             .unwrap_or_default();
         (
-            format!("/applications/{}/edit{step}", app.id),
+            format!("{}{step}", Page::Apply { id: app.id.clone() }.href()),
             "cabinet.continue",
         )
     } else {
-        (format!("/applications/{}", app.id), "cabinet.open")
+        (Page::Request { id: app.id.clone() }.href(), "cabinet.open")
     };
     let number = app.registration_number.clone();
     let when = app.registered_at.clone().unwrap_or(app.updated_at.clone());
@@ -185,7 +186,7 @@ fn Notifications(preloaded: Option<qyzmet_domain::api::NotificationList>) -> imp
                                 let s = item.status;
                                 view! {
                                     <li class:unread=!item.read>
-                                        <a href=format!("/applications/{}", item.application_id)>
+                                        <a href=Page::Request { id: item.application_id.clone() }.href()>
                                             {item.registration_number.clone().unwrap_or_default()}
                                         </a>
                                         ": " <span aria-hidden="true">{icon(s)}" "</span>

@@ -16,6 +16,7 @@ use leptos::wasm_bindgen::prelude::Closure;
 use qyzmet_domain::api::{ApplicationView, DecisionView, StatusEvent};
 use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::Outcome;
+use qyzmet_domain::route::api::{ApplicationPart, in_lang, of_application};
 use qyzmet_domain::status::Status;
 
 fn due_line(i18n: I18n, app: &ApplicationView) -> Option<String> {
@@ -56,7 +57,7 @@ fn Decision(id: String, decision: DecisionView) -> impl IntoView {
                 <p><strong>{move || i18n.t("request.decision.reason")}</strong> " " {r}</p>
             })}
             <p>
-                <a href=move || format!("/api/applications/{id}/result?lang={}", i18n.lang().code()) download="">
+                <a href=move || in_lang(&of_application(&id, ApplicationPart::Result), i18n.lang()) download="">
                     {move || i18n.t(download)}
                 </a>
             </p>
@@ -109,7 +110,7 @@ pub fn Request() -> impl IntoView {
     // when one is about it, and says so to screen readers.
     let announcement = RwSignal::new(String::new());
     if crate::first_paint::in_browser()
-        && let Ok(source) = leptos::web_sys::EventSource::new("/api/events")
+        && let Ok(source) = leptos::web_sys::EventSource::new(qyzmet_domain::route::api::EVENTS)
     {
         let on_status = Closure::<dyn FnMut(leptos::web_sys::MessageEvent)>::new(
             move |e: leptos::web_sys::MessageEvent| {
@@ -178,12 +179,12 @@ pub fn Request() -> impl IntoView {
                         </section>
                         <ul class="downloads">
                             <li>
-                                <a href={ let id = app.id.clone(); move || format!("/api/applications/{id}/receipt?lang={}", i18n.lang().code()) } download="">
+                                <a href={ let id = app.id.clone(); move || in_lang(&of_application(&id, ApplicationPart::Receipt), i18n.lang()) } download="">
                                     {move || i18n.t("request.download_receipt")}
                                 </a>
                             </li>
                             <li>
-                                <a href=format!("/api/applications/{}/signature", app.id) download="">
+                                <a href=of_application(&app.id, ApplicationPart::Signature) download="">
                                     {move || i18n.t("request.download_signature")}
                                 </a>
                             </li>

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use qyzmet_domain::api::{CreateApplication, DocumentView, ServiceDetail, VariantView};
 use qyzmet_domain::catalogue::Channel;
+use qyzmet_domain::route::Page;
 
 fn channel_key(c: Channel) -> &'static str {
     match c {
@@ -168,16 +169,23 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
     let problems = RwSignal::new(refused);
     let busy = RwSignal::new(false);
     let service_id = s.id.clone();
-    let start_action = format!("/services/{}/start", s.id);
+    let start_action = format!("{}/start", Page::Service { id: s.id.clone() }.href());
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
         if session.0.get_untracked().is_none() {
-            let next = format!("/services/{service_id}");
+            let next = Page::Service {
+                id: service_id.clone(),
+            }
+            .href();
             navigate(
-                &format!("/login?next={}", js_sys::encode_uri_component(&next)),
+                &format!(
+                    "{}?next={}",
+                    Page::Login.href(),
+                    js_sys::encode_uri_component(&next)
+                ),
                 Default::default(),
             );
             return;
@@ -199,7 +207,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::create_application(&req, i18n.lang()).await {
                 Ok(app) => navigate(
-                    &format!("/applications/{}/edit", app.id),
+                    &Page::Apply { id: app.id.clone() }.href(),
                     Default::default(),
                 ),
                 Err(e) => problems.set(from_api(i18n, &e, "start")),

@@ -18,6 +18,7 @@ pub mod form;
 pub mod identifiers;
 pub mod lang;
 pub mod outgoing;
+pub mod route;
 pub mod status;
 pub mod url;
 pub mod written;

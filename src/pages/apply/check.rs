@@ -10,6 +10,7 @@ use crate::components::form::Problem;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use qyzmet_domain::route::Page;
 
 pub fn check(frame: Frame) -> impl IntoView {
     let i18n = use_i18n();
@@ -86,7 +87,10 @@ pub fn check(frame: Frame) -> impl IntoView {
             if draft.save(lang).await {
                 match api::check(&draft.id(), lang).await {
                     Ok(()) => navigate(
-                        &format!("/applications/{}/sign", draft.id()),
+                        &Page::Sign {
+                            id: draft.id().to_string(),
+                        }
+                        .href(),
                         Default::default(),
                     ),
                     Err(e) => {

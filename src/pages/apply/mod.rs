@@ -17,6 +17,7 @@ use draft::Draft;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use qyzmet_domain::api::{ApplicationView, ServiceDetail};
+use qyzmet_domain::route::Page;
 use qyzmet_domain::status::Status;
 use steps::{Editor, StepKind};
 
@@ -37,7 +38,7 @@ pub fn Apply() -> impl IntoView {
                 Ok(view) => {
                     // Already submitted: its page is the request page.
                     let navigate = use_navigate();
-                    let to = format!("/applications/{}", view.id);
+                    let to = Page::Request { id: view.id.clone() }.href();
                     request_animation_frame(move || navigate(&to, Default::default()));
                     ().into_any()
                 }

@@ -36,12 +36,15 @@ pub fn payment(frame: Frame) -> impl IntoView {
             match api::start_payment(&editor.draft.id(), i18n.lang_untracked()).await {
                 // The demo's TEST gateway is a page of this app; an acquirer's is a page the
                 // server draws with the bank's script: a full load.
-                Ok(p) if p.gateway_url.starts_with("/api/test-payment-gateway/") => {
+                Ok(p)
+                    if p.gateway_url
+                        .starts_with(&qyzmet_domain::route::api::test_payment("")) =>
+                {
                     let back = editor.href("payment");
                     navigate(
                         &format!(
-                            "/test-payment-gateway/{}?return={}",
-                            p.id,
+                            "{}?return={}",
+                            qyzmet_domain::route::Page::TestPaymentGateway { id: p.id }.href(),
                             js_sys::encode_uri_component(&back)
                         ),
                         Default::default(),

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use qyzmet_domain::api::{ServiceSummary, VariantView};
 use qyzmet_domain::form::{self, Context, FieldError, FormStep};
+use qyzmet_domain::route::Page;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StepKind {
@@ -126,11 +127,14 @@ impl Editor {
     }
 
     pub fn href(self, slug: &str) -> String {
-        format!("/applications/{}/edit?step={slug}", self.draft.id())
+        format!("{}?step={slug}", self.overview_href())
     }
 
     pub fn overview_href(self) -> String {
-        format!("/applications/{}/edit", self.draft.id())
+        Page::Apply {
+            id: self.draft.id().to_string(),
+        }
+        .href()
     }
 
     pub fn title(self, i18n: I18n, kind: &StepKind) -> String {

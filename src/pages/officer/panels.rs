@@ -64,7 +64,7 @@ pub(super) fn RequestAnswers(
         crate::components::answers_table::rows(i18n, &fields, &answers_map, None, None)
     };
     let files = application.attachments.iter().map(|a| {
-        let url = format!("/api/applications/{}/attachments/{}", application.id, a.document_id);
+        let url = qyzmet_domain::route::api::attachment(&application.id, &a.document_id);
         let image = a.content_type.starts_with("image/");
         let name = a.file_name.clone();
         view! {

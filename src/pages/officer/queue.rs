@@ -6,6 +6,7 @@ use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use qyzmet_domain::route::Page;
 use qyzmet_domain::status::Status;
 
 #[component]
@@ -66,7 +67,7 @@ pub fn Queue() -> impl IntoView {
                         let due = due_text(i18n, &item);
                         view! {
                             <tr class:overdue=item.overdue>
-                                <td><A href=format!("/officer/requests/{}", item.id)>{item.registration_number.clone()}</A></td>
+                                <td><A href=Page::OfficerRequest { id: item.id.clone() }.href()>{item.registration_number.clone()}</A></td>
                                 <td>{item.service_name.clone()}</td>
                                 <td>{format!("{} ({})", item.applicant_name, item.applicant_id)}</td>
                                 <td>{status_view(i18n, item.status)}</td>

@@ -14,6 +14,7 @@ use qyzmet_domain::api::{ApplicationView, CertificateHolder, SubmitApplication};
 use qyzmet_domain::outgoing::OutgoingDocument;
 
 use crate::components::key_fields::{FILE, KeyFields, KeyInput, PASSWORD};
+use qyzmet_domain::route::Page;
 
 mod mobile;
 mod panels;
@@ -264,7 +265,7 @@ fn NotFormed(error: ApiError, id: String) -> impl IntoView {
             <div class="notice notice-error" role="alert">
                 <p>{move || i18n.t_count("sign.incomplete", count)}</p>
             </div>
-            <p><a href=format!("/applications/{id}/edit")>{move || i18n.t("sign.back_to_form")}</a></p>
+            <p><a href=Page::Apply { id: id.clone() }.href()>{move || i18n.t("sign.back_to_form")}</a></p>
         }
         .into_any(),
         None => {

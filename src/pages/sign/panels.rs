@@ -6,6 +6,8 @@ use crate::kz_time::utc_date;
 use leptos::prelude::*;
 use qyzmet_domain::api::{ApplicationView, CertificateHolder};
 use qyzmet_domain::outgoing::OutgoingDocument;
+use qyzmet_domain::route::Page;
+use qyzmet_domain::route::api::{ApplicationPart, in_lang, of_application};
 
 /// What the applicant is about to sign, as the server formed it.
 #[component]
@@ -91,7 +93,7 @@ pub(super) fn Registered(application: ApplicationView) -> impl IntoView {
     let number = app.registration_number.clone().unwrap_or_default();
     let due = app.due_date.clone().unwrap_or_default();
     let id = app.id.clone();
-    let receipt = move || format!("/api/applications/{id}/receipt?lang={}", i18n.lang().code());
+    let receipt = move || in_lang(&of_application(&id, ApplicationPart::Receipt), i18n.lang());
     view! {
         <div class="panel panel-success" id="submitted" tabindex="-1" role="status">
             <p>{move || i18n.t("sign.done.number")}</p>
@@ -99,7 +101,7 @@ pub(super) fn Registered(application: ApplicationView) -> impl IntoView {
             <p>{move || i18n.t_with("sign.done.due", &[("date", i18n.iso_date(&due))])}</p>
             <p>{move || i18n.t("sign.done.next")}</p>
             <p><a href=receipt download="">{move || i18n.t("request.download_receipt")}</a></p>
-            <p><a href=format!("/applications/{}", app.id)>{move || i18n.t("sign.done.follow")}</a></p>
+            <p><a href=Page::Request { id: app.id.clone() }.href()>{move || i18n.t("sign.done.follow")}</a></p>
         </div>
     }
 }

@@ -15,6 +15,7 @@ use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
     AccountView, ApplicationList, HistoryList, Role, ServiceSummary, SessionView,
 };
+use qyzmet_domain::route::Page;
 use qyzmet_domain::status::Status;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -104,21 +105,13 @@ pub async fn render_page(
     };
     let lang = page_lang(path_and_query, headers);
     let signed_in = session(state, headers).await;
-    let mut preloaded = preload(state, path_and_query, lang);
+    let account = signed_in.as_ref().map(|(account, _)| account);
+    let page = Page::parse(path_and_query);
+    let mut preloaded = preload(state, &page, path_and_query, lang, account).await;
     preloaded.test_doors = qyzmet::first_paint::TestDoors {
         sms_outbox: state.sms.is_test(),
         payment_gateway: state.payments.is_test(),
     };
-    if let Some((account, _)) = &signed_in
-        && account.role != Role::Officer
-    {
-        if let Some(id) = request_page_id(path_and_query) {
-            preloaded.request = request_page(state, account, id, lang).await;
-        } else if path_and_query.split(['?', '#']).next() == Some("/cabinet") {
-            preloaded.cabinet = cabinet_page(state, account, path_and_query).await;
-            preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
-        }
-    }
     preloaded.session = signed_in.map(|(_, view)| view);
     more(&mut preloaded);
     let url = path_and_query.to_string();
@@ -203,28 +196,51 @@ fn html_response(
     response
 }
 
-/// What the page at `path_and_query` shows that the server has at hand: the catalogue on the
-/// home page, the service on its page.
-fn preload(state: &AppState, path_and_query: &str, lang: Lang) -> Preloaded {
-    let path = path_and_query.split(['?', '#']).next().unwrap_or("/");
+/// What the page shows that the server has at hand, read here instead of fetched by the
+/// browser: the catalogue, a service, the applicant's request and cabinet. One arm per page
+/// of the table; the others draw what the app fetches (a document check is preloaded by
+/// `verify.rs`, which checks the code first).
+async fn preload(
+    state: &AppState,
+    page: &Page,
+    path_and_query: &str,
+    lang: Lang,
+    account: Option<&AccountView>,
+) -> Preloaded {
     let mut preloaded = Preloaded::default();
-    if path == "/" {
-        preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
-    } else if let Some(id) = path.strip_prefix("/services/")
-        && !id.is_empty()
-        && !id.contains('/')
-    {
-        preloaded.service = crate::catalogue::detail(&state.catalogue, id, lang);
-        preloaded.service_missing = preloaded.service.is_none();
+    // An officer's account has no cabinet or requests of its own.
+    let applicant = account.filter(|a| a.role != Role::Officer);
+    match page {
+        Page::Home => {
+            preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
+        }
+        Page::Service { id } => {
+            preloaded.service = crate::catalogue::detail(&state.catalogue, id, lang);
+            preloaded.service_missing = preloaded.service.is_none();
+        }
+        Page::Request { id } => {
+            if let Some(account) = applicant {
+                preloaded.request = request_page(state, account, id, lang).await;
+            }
+        }
+        Page::Cabinet => {
+            if let Some(account) = applicant {
+                preloaded.cabinet = cabinet_page(state, account, path_and_query).await;
+                preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
+            }
+        }
+        Page::Verify { .. }
+        | Page::Login
+        | Page::Register
+        | Page::TestSmsOutbox
+        | Page::Apply { .. }
+        | Page::TestPaymentGateway { .. }
+        | Page::Sign { .. }
+        | Page::OfficerQueue
+        | Page::OfficerRequest { .. }
+        | Page::NotFound => {}
     }
     preloaded
-}
-
-/// `/applications/{id}`: a request's own page (not its editor or signing page).
-fn request_page_id(path_and_query: &str) -> Option<&str> {
-    let path = path_and_query.split(['?', '#']).next()?;
-    let id = path.strip_prefix("/applications/")?;
-    (!id.is_empty() && !id.contains('/')).then_some(id)
 }
 
 /// A request's page for its applicant: the application, its history, the decision once made
@@ -346,7 +362,7 @@ pub fn page_lang(path_and_query: &str, headers: &HeaderMap) -> Lang {
 /// The login page, with where to go after it (only an address of this site).
 pub fn login_page(next: &str) -> String {
     match qyzmet_domain::url::same_site_path(next) {
-        Some(next) => format!("/login?next={}", percent_encode(&next)),
+        Some(next) => format!("{}?next={}", Page::Login.href(), percent_encode(&next)),
         None => "/login".to_string(),
     }
 }
@@ -383,6 +399,36 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app's router and the route table agree: every kind of page of the table, at its
+    /// pattern, is drawn by the app (not its "not found"), a TEST double's page only where
+    /// the server runs it, and an address outside the table is "not found" (404).
+    #[test]
+    fn the_app_draws_every_page_of_the_table_at_its_pattern() {
+        use qyzmet_domain::route::PageKind;
+        let render = |path: &str, doors: bool| {
+            let preloaded = Preloaded {
+                test_doors: first_paint::TestDoors {
+                    sms_outbox: doors,
+                    payment_gateway: doors,
+                },
+                ..Default::default()
+            };
+            first_paint::render(path, Lang::En, crate::locales::all(Lang::En), preloaded).status
+        };
+        for kind in PageKind::ALL {
+            let path = kind.pattern().replace(":id", "x1").replace(":code", "X1");
+            if kind == PageKind::NotFound {
+                assert_eq!(render("/no/such/page", true), 404);
+                continue;
+            }
+            assert_eq!(Page::parse(&path).kind(), kind, "{path}");
+            assert_eq!(render(&path, true), 200, "{path} ({kind:?})");
+            if kind.is_test_double() {
+                assert_eq!(render(&path, false), 404, "{path} without its double");
+            }
+        }
+    }
 
     #[test]
     fn the_way_back_stays_on_this_site() {

@@ -13,6 +13,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Response};
 use qyzmet::first_paint::Preloaded;
+use qyzmet_domain::route::Page;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -31,7 +32,10 @@ pub async fn start(
     current: Result<CurrentAccount, ApiError>,
     form: Result<Form<StartForm>, axum::extract::rejection::FormRejection>,
 ) -> Response<Body> {
-    let page = format!("/services/{service_id}");
+    let page = Page::Service {
+        id: service_id.clone(),
+    }
+    .href();
     let form = match taken(&headers, form) {
         Ok(form) => form,
         Err(e) => return refused(&state, &page, &headers, e).await,
@@ -62,7 +66,7 @@ pub async fn start(
         Err(e) => Err(e),
     };
     match started {
-        Ok(draft) => see_other(&format!("/applications/{}/edit", draft.view.id)),
+        Ok(draft) => see_other(&Page::Apply { id: draft.view.id }.href()),
         Err(mut e) => {
             // The page's choice is named `variant`.
             for error in &mut e.errors {

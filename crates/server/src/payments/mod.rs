@@ -41,7 +41,7 @@ impl Gateway {
     fn page(&self, id: &str) -> String {
         match self {
             Gateway::Epay(_) => format!("/payments/{id}/epay"),
-            _ => format!("/api/test-payment-gateway/payments/{id}"),
+            _ => qyzmet_domain::route::api::test_payment(id),
         }
     }
 }

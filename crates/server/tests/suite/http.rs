@@ -249,6 +249,13 @@ async fn the_openapi_document_describes_every_route_and_its_error_answers() {
             "{path} is not in the OpenAPI document"
         );
     }
+    // Every address the app's client builds (the one table of them) is a path of the server.
+    for template in qyzmet_domain::route::api::TEMPLATES {
+        assert!(
+            paths.contains_key(&format!("/api{template}")),
+            "the app builds /api{template}, which the server does not have"
+        );
+    }
     assert_eq!(
         paths["/api/session"].as_object().unwrap().len(),
         3,
