@@ -1,7 +1,7 @@
 //! The app shell: translations in context, the page layout and the routes.
 
 use crate::components::layout::Layout;
-use crate::first_paint::NextTask;
+use crate::handover::NextTask;
 use crate::i18n::{I18n, Messages};
 use crate::on_demand::{self, OnDemand};
 use crate::pages::not_found::NotFound;

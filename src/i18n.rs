@@ -157,7 +157,7 @@ pub fn initial_lang() -> Lang {
         return lang;
     }
     let rendered = document()
-        .get_element_by_id(crate::first_paint::SERVER_COPY)
+        .get_element_by_id(crate::handover::SERVER_COPY)
         .and_then(|_| document().document_element())
         .and_then(|root| root.get_attribute("lang"));
     if let Some(lang) = rendered.as_deref().and_then(Lang::from_tag) {

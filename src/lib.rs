@@ -9,6 +9,7 @@ mod api;
 pub mod app;
 mod components;
 pub mod first_paint;
+mod handover;
 pub mod i18n;
 mod kz_time;
 mod ncalayer;

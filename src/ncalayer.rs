@@ -3,11 +3,11 @@
 //! instead of picking a `.p12` here. Its `kz.gov.pki.knca.basics` module signs detached CMS,
 //! which the server verifies exactly like the in-browser signer's.
 
-use crate::signer::{Purpose, SignError};
 use js_sys::Promise;
 use leptos::prelude::window;
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::prelude::*;
+use qyzmet_domain::signer_protocol::{Purpose, SignError};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen_futures::JsFuture;
 

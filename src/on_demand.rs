@@ -35,7 +35,7 @@ pub struct OnDemand(pub PageKind);
 
 impl ChooseView for OnDemand {
     async fn choose(self) -> AnyView {
-        let waiting = Waiting::start();
+        let waiting = crate::components::fetching_notice::Waiting::start();
         let page = load(self.0).await;
         drop(waiting);
         match page {
@@ -45,7 +45,7 @@ impl ChooseView for OnDemand {
                 // run, and both are first runs).
                 #[cfg(target_family = "wasm")]
                 crate::timer::sleep(0).await;
-                crate::first_paint::built();
+                crate::handover::built();
                 page
             }
             Err(PageNotLoaded) => view! { <NotLoaded load=self /> }.into_any(),
@@ -54,62 +54,6 @@ impl ChooseView for OnDemand {
 
     async fn preload(&self) {}
 }
-
-thread_local! {
-    /// How many pages the router is waiting for (their file may still be on its way).
-    static FETCHING: ArcRwSignal<usize> = ArcRwSignal::new(0);
-}
-
-fn fetching() -> ArcRwSignal<usize> {
-    FETCHING.with(Clone::clone)
-}
-
-/// One page the router waits for; counted off when dropped, so a wait the router abandons
-/// (the user went elsewhere first) never leaves "Loading the page…" on screen.
-struct Waiting(ArcRwSignal<usize>);
-
-impl Waiting {
-    fn start() -> Waiting {
-        let fetching = fetching();
-        fetching.update(|n| *n += 1);
-        Waiting(fetching)
-    }
-}
-
-impl Drop for Waiting {
-    fn drop(&mut self) {
-        self.0.update(|n| *n = n.saturating_sub(1));
-    }
-}
-
-/// "Loading the page…" while the router waits for a page's file longer than a moment (a
-/// slow connection), so a click never seems to do nothing; nothing flashes when the file is
-/// already here.
-#[component]
-pub fn FetchingNotice() -> impl IntoView {
-    let i18n = use_i18n();
-    let fetching = fetching();
-    let slow = RwSignal::new(false);
-    Effect::new(move |pending: Option<Option<TimeoutHandle>>| {
-        if let Some(Some(timer)) = pending {
-            timer.clear();
-        }
-        if fetching.get() == 0 {
-            slow.set(false);
-            return None;
-        }
-        let still = fetching.clone();
-        set_timeout_with_handle(move || slow.set(still.get_untracked() > 0), NOTICE_AFTER).ok()
-    });
-    view! {
-        <div role="status" class="fetching-notice">
-            {move || slow.get().then(|| view! { <p class="notice">{move || i18n.t("on_demand.loading")}</p> })}
-        </div>
-    }
-}
-
-/// Below this a page's arrival feels immediate.
-const NOTICE_AFTER: Duration = Duration::from_millis(400);
 
 /// One page in a split file: `split_page!(area, function, Page)` puts `Page` in the file
 /// `area` (several pages share one), and `function` draws it once the file is there.
@@ -168,7 +112,7 @@ split_page!(
 /// page is "not found" where the server does not run that double.
 pub async fn load(kind: PageKind) -> Result<AnyView, PageNotLoaded> {
     use crate::pages::{home::Home, not_found::NotFound};
-    let doors = crate::first_paint::test_doors();
+    let doors = crate::handover::test_doors();
     match kind {
         PageKind::Home => Ok(Home().into_any()),
         PageKind::NotFound => Ok(NotFound().into_any()),

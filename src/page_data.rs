@@ -1,5 +1,5 @@
 //! What a page shows: on its first load the data the server drew it with
-//! (`first_paint::Preloaded`, sent in the page), otherwise fetched. The app's first page is
+//! (`handover::Preloaded`, sent in the page), otherwise fetched. The app's first page is
 //! then drawn at once instead of asking the API again for what the HTML already shows (on a
 //! slow connection, a round trip or four before the hand-over). A change of what the data
 //! depends on (the language, the address's parts) or a refetch asks the API as before.

@@ -14,9 +14,9 @@ pub fn use_session() -> Session {
 impl Session {
     pub fn provide() -> Session {
         // The server renders with the session its cookie names; the browser asks once.
-        let session = Session(RwSignal::new(crate::first_paint::preloaded().session));
+        let session = Session(RwSignal::new(crate::handover::preloaded().session));
         provide_context(session);
-        if crate::first_paint::rendered_without_session() {
+        if crate::handover::rendered_without_session() {
             // Nobody is logged in (the server just looked): asking would only get a 401.
             return session;
         }

@@ -3,53 +3,17 @@
 //! time someone signs, not with the app. The key file's bytes and the password go to the
 //! worker with each request and are never stored or sent to the server.
 
-use js_sys::{Object, Promise, Reflect, Uint8Array};
+use js_sys::{Promise, Uint8Array};
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::prelude::*;
 use qyzmet_domain::api::CertificateHolder;
 use qyzmet_domain::route::api::pki;
+use qyzmet_domain::signer_protocol::{SignerAnswer, SignerRequest};
 use std::cell::RefCell;
 use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroizing;
 
-/// Why signing failed: a code with a message `error.<code>` in every language, and the
-/// field it belongs to (the key file or its password).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SignError {
-    pub code: String,
-}
-
-impl SignError {
-    fn new(code: &str) -> SignError {
-        SignError {
-            code: code.to_string(),
-        }
-    }
-
-    /// Which input the message belongs beside.
-    pub fn field<'a>(&self, file_field: &'a str, password_field: &'a str) -> &'a str {
-        if self.code == "eds.wrong_password" {
-            password_field
-        } else {
-            file_field
-        }
-    }
-}
-
-/// What the key is for: the regulations separate signing keys (RSA…) from login keys (AUTH…).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    Signing,
-    Authentication,
-}
-
-impl Purpose {
-    fn code(self) -> &'static str {
-        match self {
-            Purpose::Signing => "signing",
-            Purpose::Authentication => "authentication",
-        }
-    }
-}
+pub use qyzmet_domain::signer_protocol::{Purpose, SignError};
 
 const WORKER_URL: &str = "/qyzmet-signer_loader.js";
 
@@ -85,45 +49,41 @@ async fn worker() -> Result<web_sys::Worker, SignError> {
     Ok(w)
 }
 
-async fn file_bytes(file: &web_sys::File) -> Result<Uint8Array, SignError> {
+async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, SignError> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| SignError::new("eds.not_pkcs12"))?;
-    Ok(Uint8Array::new(&buffer))
+    Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-async fn call(entries: &[(&str, JsValue)]) -> Result<JsValue, SignError> {
+/// One request to the worker and its answer (as JSON text: both sides read the one
+/// protocol of `qyzmet_domain::signer_protocol`).
+async fn call(request: SignerRequest) -> Result<SignerAnswer, SignError> {
+    let unavailable = || SignError::new("eds.signer_unavailable");
     let w = worker().await?;
-    let request = Object::new();
-    for (k, v) in entries {
-        let _ = Reflect::set(&request, &JsValue::from_str(k), v);
-    }
+    // The text holds the key file and password: wiped once sent.
+    let text = Zeroizing::new(serde_json::to_string(&request).map_err(|_| unavailable())?);
+    drop(request);
     let answer = next_message(&w);
-    w.post_message(&request)
-        .map_err(|_| SignError::new("eds.signer_unavailable"))?;
+    w.post_message(&JsValue::from_str(&text))
+        .map_err(|_| unavailable())?;
     let answer = JsFuture::from(answer).await.map_err(|_| {
         // A crashed worker is replaced next time.
         WORKER.with(|slot| *slot.borrow_mut() = None);
-        SignError::new("eds.signer_unavailable")
+        unavailable()
     })?;
-    let get =
-        |name: &str| Reflect::get(&answer, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    if get("ok").as_bool() == Some(true) {
-        Ok(answer)
-    } else {
-        Err(SignError::new(
-            &get("code")
-                .as_string()
-                .unwrap_or_else(|| "eds.malformed".into()),
-        ))
+    match answer
+        .as_string()
+        .and_then(|text| serde_json::from_str::<SignerAnswer>(&text).ok())
+    {
+        Some(SignerAnswer::Failed(e)) => Err(e),
+        Some(answer) => Ok(answer),
+        None => Err(SignError::new("eds.malformed")),
     }
 }
 
-fn holder_of(answer: &JsValue) -> Option<CertificateHolder> {
-    let json = Reflect::get(answer, &JsValue::from_str("holder"))
-        .ok()?
-        .as_string()?;
-    serde_json::from_str(&json).ok()
+fn unexpected<T>() -> Result<T, SignError> {
+    Err(SignError::new("eds.malformed"))
 }
 
 /// Opens the key file and says whose it is and what it may do.
@@ -131,20 +91,18 @@ pub async fn inspect(
     file: &web_sys::File,
     password: &str,
 ) -> Result<(CertificateHolder, bool, bool), SignError> {
-    let answer = call(&[
-        ("op", "inspect".into()),
-        ("file", file_bytes(file).await?.into()),
-        ("password", password.into()),
-    ])
-    .await?;
-    let flag = |name: &str| {
-        Reflect::get(&answer, &JsValue::from_str(name))
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
+    let request = SignerRequest::Inspect {
+        file: file_bytes(file).await?,
+        password: password.to_string(),
     };
-    let holder = holder_of(&answer).ok_or_else(|| SignError::new("eds.malformed"))?;
-    Ok((holder, flag("signing"), flag("authentication")))
+    match call(request).await? {
+        SignerAnswer::Inspected {
+            holder,
+            signing,
+            authentication,
+        } => Ok((holder, signing, authentication)),
+        _ => unexpected(),
+    }
 }
 
 /// Signs `document` with the key file: a detached CMS signature, base64.
@@ -154,21 +112,22 @@ pub async fn sign(
     document: &[u8],
     purpose: Purpose,
 ) -> Result<(String, CertificateHolder), SignError> {
-    let answer = call(&[
-        ("op", "sign".into()),
-        ("file", file_bytes(file).await?.into()),
-        ("password", password.into()),
-        ("document", Uint8Array::from(document).into()),
-        ("purpose", purpose.code().into()),
-        ("now", (js_sys::Date::now() / 1000.0).floor().into()),
-    ])
-    .await?;
-    let signature = Reflect::get(&answer, &JsValue::from_str("signature"))
-        .ok()
-        .and_then(|v| v.as_string())
-        .ok_or_else(|| SignError::new("eds.malformed"))?;
-    let holder = holder_of(&answer).ok_or_else(|| SignError::new("eds.malformed"))?;
-    Ok((signature, holder))
+    let request = SignerRequest::Sign {
+        file: file_bytes(file).await?,
+        password: password.to_string(),
+        document: document.to_vec(),
+        purpose,
+        now: now(),
+    };
+    match call(request).await? {
+        SignerAnswer::Signed { signature, holder } => Ok((signature, holder)),
+        _ => unexpected(),
+    }
+}
+
+/// The page's clock, in Unix seconds.
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
 }
 
 /// Who signs: the one abstraction the pages use, with two implementations — a `.p12` key
@@ -210,46 +169,35 @@ pub async fn verify(
     let fetch = |path: String| async move {
         crate::api::bytes(&path)
             .await
-            .map(|b| Uint8Array::from(b.as_slice()))
             .map_err(|_| SignError::new("eds.revocation_unknown"))
     };
     // Both chains the portal publishes: GOST (NCA RK's keys today) and RSA.
-    let both = |gost: Uint8Array, rsa: Uint8Array| js_sys::Array::of2(&gost, &rsa).into();
-    let answer = call(&[
-        ("op", "verify".into()),
-        ("signature", Uint8Array::from(signature).into()),
-        ("document", Uint8Array::from(document).into()),
-        (
-            "anchors",
-            both(
-                fetch(pki(true, "root-ca.cer")).await?,
-                fetch(pki(false, "root-ca.cer")).await?,
-            ),
-        ),
-        (
-            "intermediates",
-            both(
-                fetch(pki(true, "issuing-ca.cer")).await?,
-                fetch(pki(false, "issuing-ca.cer")).await?,
-            ),
-        ),
-        (
-            "crls",
-            both(
-                fetch(pki(true, "issuing-ca.crl")).await?,
-                fetch(pki(false, "issuing-ca.crl")).await?,
-            ),
-        ),
-        ("iin", iin.into()),
-        ("now", (js_sys::Date::now() / 1000.0).floor().into()),
-    ])
-    .await?;
-    let holder = holder_of(&answer).ok_or_else(|| SignError::new("eds.malformed"))?;
-    let at = Reflect::get(&answer, &JsValue::from_str("signing_time"))
-        .ok()
-        .and_then(|v| v.as_f64())
-        .map(|t| t as i64);
-    Ok((holder, at))
+    let mut published = Vec::new();
+    for file in ["root-ca.cer", "issuing-ca.cer", "issuing-ca.crl"] {
+        published.push(vec![
+            fetch(pki(true, file)).await?,
+            fetch(pki(false, file)).await?,
+        ]);
+    }
+    let [anchors, intermediates, crls]: [Vec<Vec<u8>>; 3] = published
+        .try_into()
+        .map_err(|_| SignError::new("eds.malformed"))?;
+    let request = SignerRequest::Verify {
+        signature: signature.to_vec(),
+        document: document.to_vec(),
+        anchors,
+        intermediates,
+        crls,
+        iin: Some(iin.to_string()),
+        now: now(),
+    };
+    match call(request).await? {
+        SignerAnswer::Verified {
+            holder,
+            signing_time,
+        } => Ok((holder, signing_time)),
+        _ => unexpected(),
+    }
 }
 
 /// Bytes of standard base64 (what the API sends documents and signatures as), decoded with

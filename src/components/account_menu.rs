@@ -34,7 +34,7 @@ pub fn AccountMenu() -> impl IntoView {
                             view! { <A href="/cabinet">{move || i18n.t("nav.cabinet")}</A> }.into_any()
                         }}
                         <span class="account-name">{view.account.display_name}</span>
-                        {if crate::first_paint::in_browser() {
+                        {if crate::handover::in_browser() {
                             view! {
                                 <button type="button" class="link-button" on:click=logout.clone()>
                                     {move || i18n.t("nav.logout")}

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub fn ConnectionBanner() -> impl IntoView {
     let i18n = use_i18n();
     // The server renders the page as online; the browser knows better.
-    let online = RwSignal::new(!crate::first_paint::in_browser() || window().navigator().on_line());
+    let online = RwSignal::new(!crate::handover::in_browser() || window().navigator().on_line());
     let on = window_event_listener(leptos::ev::online, move |_| online.set(true));
     let off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
     on_cleanup(move || {

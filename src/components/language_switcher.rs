@@ -42,7 +42,7 @@ fn buttons(i18n: I18n, in_form: bool) -> impl IntoView {
 pub fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
     // The server's copy: a form the browser sends itself, keeping the page's other query.
-    let in_form = !crate::first_paint::in_browser();
+    let in_form = !crate::handover::in_browser();
     let kept: Vec<(String, String)> = if in_form {
         leptos_router::hooks::use_location()
             .query

@@ -5,9 +5,9 @@ use super::account_menu::AccountMenu;
 use super::connection::ConnectionBanner;
 use super::language_switcher::LanguageSwitcher;
 use super::session_timeout::SessionTimeout;
-use crate::first_paint::NextTask;
+use crate::components::fetching_notice::FetchingNotice;
+use crate::handover::NextTask;
 use crate::i18n::use_i18n;
-use crate::on_demand::FetchingNotice;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -33,8 +33,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     Effect::new(move |first: Option<()>| {
         location.pathname.track();
         if first.is_some() {
-            crate::first_paint::navigated();
-            crate::first_paint::shown();
+            crate::handover::navigated();
+            crate::handover::shown();
         }
     });
     let needs_script =

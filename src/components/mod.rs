@@ -2,6 +2,7 @@ pub mod account_forms;
 pub mod account_menu;
 pub mod answers_table;
 pub mod connection;
+pub mod fetching_notice;
 pub mod form;
 pub mod key_fields;
 pub mod language_switcher;

@@ -19,7 +19,7 @@ pub fn PageTitle(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let heading = NodeRef::<leptos::html::H1>::new();
-    if let Some(server) = use_context::<crate::first_paint::ServerTitle>()
+    if let Some(server) = use_context::<crate::handover::ServerTitle>()
         && let Ok(mut title) = server.0.lock()
     {
         *title = format!("{} – {}", text.get_untracked(), i18n.t("app.name"));

@@ -68,7 +68,7 @@ pub fn SessionTimeout() -> impl IntoView {
             phase.set(next);
         }
     };
-    if crate::first_paint::in_browser()
+    if crate::handover::in_browser()
         && let Ok(handle) = set_interval_with_handle(tick, Duration::from_secs(1))
     {
         on_cleanup(move || handle.clear());

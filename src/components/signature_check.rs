@@ -10,7 +10,7 @@ use qyzmet_domain::api::{CertificateHolder, DecisionView};
 #[component]
 pub fn SignatureCheck(decision: DecisionView) -> AnyView {
     let i18n = use_i18n();
-    if !crate::first_paint::in_browser() {
+    if !crate::handover::in_browser() {
         // The server's copy: the check is the browser's; without script it cannot run.
         return view! {
             <p class="signature-check">

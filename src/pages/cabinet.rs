@@ -28,7 +28,7 @@ pub fn Cabinet() -> impl IntoView {
     let number_input = RwSignal::new(number.get_untracked());
     // The cabinet the page came with (the catalogue's names with the services it preloads);
     // refetched as the filters or the language change.
-    let preloaded = crate::first_paint::preloaded();
+    let preloaded = crate::handover::preloaded();
     let cabinet = preloaded.cabinet;
     let list = PageData::new(
         cabinet.as_ref().map(|c| c.applications.clone()).map(Ok),
@@ -36,12 +36,12 @@ pub fn Cabinet() -> impl IntoView {
         |(status, number, lang)| async move { api::applications(&status, &number, lang).await },
     );
     if !list.at_hand() {
-        crate::first_paint::wait();
+        crate::handover::wait();
     }
     let list = Signal::derive(move || list.get());
     Effect::new(move |_| {
         if list.with(Option::is_some) {
-            crate::first_paint::shown();
+            crate::handover::shown();
         }
     });
     let names = PageData::new(

@@ -5,7 +5,7 @@
 use crate::api;
 use crate::components::page_title::PageTitle;
 use crate::components::service_card::ServiceCard;
-use crate::first_paint::NextTask;
+use crate::handover::NextTask;
 use crate::i18n::use_i18n;
 use crate::page_data::PageData;
 use leptos::prelude::*;
@@ -104,17 +104,17 @@ pub fn Home() -> impl IntoView {
     // The catalogue the page came with; refetched when the language changes (the server
     // answers in the language asked).
     let fetched = PageData::new(
-        crate::first_paint::preloaded().services.map(Ok),
+        crate::handover::preloaded().services.map(Ok),
         move || i18n.lang(),
         api::services,
     );
     if !fetched.at_hand() {
-        crate::first_paint::wait();
+        crate::handover::wait();
     }
     let services = Signal::derive(move || fetched.get());
     Effect::new(move |_| {
         if services.with(Option::is_some) {
-            crate::first_paint::shown();
+            crate::handover::shown();
         }
     });
     let filters = Filters::from_query();

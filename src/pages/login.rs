@@ -44,7 +44,7 @@ pub fn Login() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     // Sent as a form without script, the server renders the step the login reached.
-    let attempt = crate::first_paint::preloaded().login.unwrap_or_default();
+    let attempt = crate::handover::preloaded().login.unwrap_or_default();
     let next = leptos_router::hooks::use_query_map()
         .with_untracked(|q| q.get("next"))
         .unwrap_or_default();

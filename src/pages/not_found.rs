@@ -8,8 +8,8 @@ use leptos_router::components::A;
 #[component]
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
-    crate::first_paint::ServerStatus::not_found();
-    crate::first_paint::shown();
+    crate::handover::ServerStatus::not_found();
+    crate::handover::shown();
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("not_found.title")) />
         <p>{move || i18n.t("not_found.text")}</p>

@@ -72,7 +72,7 @@ pub fn Request() -> impl IntoView {
     let id = crate::route::application_id();
     // The request the page came with; refetched for another language or when its status
     // changes.
-    let preloaded = crate::first_paint::preloaded()
+    let preloaded = crate::handover::preloaded()
         .request
         .map(|r| (r.application, r.history, r.decision, r.service_name))
         .map(Ok);
@@ -98,18 +98,18 @@ pub fn Request() -> impl IntoView {
         },
     );
     if !fetched.at_hand() {
-        crate::first_paint::wait();
+        crate::handover::wait();
     }
     let data = Signal::derive(move || fetched.get());
     Effect::new(move |_| {
         if data.with(Option::is_some) {
-            crate::first_paint::shown();
+            crate::handover::shown();
         }
     });
     // Live: the server pushes each status change of my requests (SSE); this page refetches
     // when one is about it, and says so to screen readers.
     let announcement = RwSignal::new(String::new());
-    if crate::first_paint::in_browser()
+    if crate::handover::in_browser()
         && let Ok(source) = leptos::web_sys::EventSource::new(qyzmet_domain::route::api::EVENTS)
     {
         let on_status = Closure::<dyn FnMut(leptos::web_sys::MessageEvent)>::new(

@@ -7,7 +7,7 @@ use crate::components::account_forms::from_api;
 use crate::components::form::{ErrorMessage, ErrorSummary, Problem};
 use crate::components::page_title::PageTitle;
 use crate::components::service_card::{applicants_key, document_rules, fee_text, term_text};
-use crate::first_paint::{self, NextTask};
+use crate::handover::{self, NextTask};
 use crate::i18n::{I18n, use_i18n};
 use crate::page_data::PageData;
 use crate::session::use_session;
@@ -102,15 +102,15 @@ fn variant_documents(i18n: I18n, v: VariantView, several: bool) -> impl IntoView
 pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
     let id = crate::route::service_id();
-    let first_paint::Preloaded {
+    let handover::Preloaded {
         service,
         service_missing,
         ..
-    } = first_paint::preloaded();
-    if service_missing && !first_paint::in_browser() {
+    } = handover::preloaded();
+    if service_missing && !handover::in_browser() {
         // On the server: the address names no service of the catalogue (the browser asks,
         // as the visitor may go on to another service on this page).
-        first_paint::ServerStatus::not_found();
+        handover::ServerStatus::not_found();
         return not_found(i18n, "error.service_not_found".into()).into_any();
     }
     // The service the page came with; refetched for another service or language.
@@ -120,11 +120,11 @@ pub fn ServicePage() -> impl IntoView {
         |(id, lang)| async move { api::service(&id, lang).await },
     );
     if !detail.at_hand() {
-        first_paint::wait();
+        handover::wait();
     }
     Effect::new(move |_| {
         if detail.get().is_some() {
-            first_paint::shown();
+            handover::shown();
         }
     });
     // While another service or language is fetched, the page shows the one before.
@@ -162,7 +162,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
             .unwrap_or_default()
     });
     // A start the server refused (the form sent before the app arrived, or without script).
-    let refused = crate::first_paint::preloaded()
+    let refused = crate::handover::preloaded()
         .start_problem
         .map(|p| from_api(i18n, &api::ApiError::Problem(p), "start"))
         .unwrap_or_default();

@@ -71,9 +71,9 @@ pub fn Verify() -> impl IntoView {
     let i18n = use_i18n();
     let code = crate::route::document_code();
     // What the code shows, as the page came with it; asked again in another language.
-    let preloaded = crate::first_paint::preloaded().verification;
+    let preloaded = crate::handover::preloaded().verification;
     if let Some(Err(_)) = &preloaded {
-        crate::first_paint::ServerStatus::not_found();
+        crate::handover::ServerStatus::not_found();
     }
     let fetched = PageData::new(
         preloaded,
@@ -89,12 +89,12 @@ pub fn Verify() -> impl IntoView {
         },
     );
     if !fetched.at_hand() {
-        crate::first_paint::wait();
+        crate::handover::wait();
     }
     let data = Signal::derive(move || fetched.get());
     Effect::new(move |_| {
         if data.with(Option::is_some) {
-            crate::first_paint::shown();
+            crate::handover::shown();
         }
     });
     view! {

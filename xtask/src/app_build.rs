@@ -234,6 +234,26 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Builds the app in release mode into `dist/`.
+pub fn build_app() -> anyhow::Result<()> {
+    // `trunk --offline` makes its cargo call offline too (no downloads of trunk's own tools):
+    // fetch the crates first, for every target, or a fresh machine has none to build with.
+    crate::cmd::step("fetching crates (cargo fetch)");
+    crate::cmd::run(
+        Command::new("cargo")
+            .arg("fetch")
+            .current_dir(crate::root()),
+    )?;
+    crate::cmd::step("building styles, the signer worker and assets (trunk build --release)");
+    crate::cmd::run(
+        Command::new("trunk")
+            .args(["build", "--release", "--offline"])
+            .current_dir(crate::root())
+            .env("PATH", crate::tools::path_with_tools()),
+    )?;
+    build(&crate::root().join("dist"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::whole_instantiation;

@@ -15,10 +15,11 @@ const FIRST_LOAD_BUDGET_GZIP: u64 = 150 * 1024;
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     tools::ensure_build_tools()?;
-    tools::build_app()?;
+    crate::app_build::build_app()?;
     if args.iter().any(|a| a == "first-paint") {
         // `cargo xtask bench first-paint`: only the page budgets (#14), for a quick look.
-        return crate::bench_api::first_paint_only();
+        let b = crate::bench_api::bench_server()?;
+        return crate::bench_page::run(&b.server.base, &b.cookie, &b.one);
     }
     let dist = crate::root().join("dist");
     let app_dir = app_dir(&dist)?;
@@ -79,7 +80,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         &signer,
     )?;
     signature_verification()?;
-    crate::bench_api::run()
+    let b = crate::bench_api::bench_server()?;
+    crate::bench_api::run(&b)?;
+    crate::bench_page::run(&b.server.base, &b.cookie, &b.one)?;
+    let pdf = b.pdf.clone();
+    // The scale-out bench starts servers of its own.
+    drop(b);
+    crate::bench_scale::run(&pdf)
 }
 
 /// The one `app-<hash>/` folder the app build made.

@@ -192,15 +192,16 @@ fn worker_sign(server: &Server) -> anyhow::Result<()> {
 
 /// A release server with the demo citizen logged in: the server, the cookie jar and the
 /// session cookie, a small PDF, and one complete draft of theirs.
-struct Bench {
-    server: Server,
-    jar: std::path::PathBuf,
-    cookie: String,
-    pdf: std::path::PathBuf,
-    one: String,
+/// A release server with the demo citizen logged in and one complete draft.
+pub struct Bench {
+    pub server: Server,
+    pub jar: std::path::PathBuf,
+    pub cookie: String,
+    pub pdf: std::path::PathBuf,
+    pub one: String,
 }
 
-fn bench_server() -> anyhow::Result<Bench> {
+pub fn bench_server() -> anyhow::Result<Bench> {
     tools::build_server()?;
     let server = Server::start(
         &crate::target_dir().join("release").join("qyzmet-server"),
@@ -222,20 +223,15 @@ fn bench_server() -> anyhow::Result<Bench> {
     })
 }
 
-/// The first-paint budgets alone, on a release server with the demo citizen logged in.
-pub fn first_paint_only() -> anyhow::Result<()> {
-    let b = bench_server()?;
-    crate::bench_page::run(&b.server.base, &b.cookie, &b.one)
-}
-
-pub fn run() -> anyhow::Result<()> {
+/// The API's throughput and latency, the signer worker, and memory during an upload.
+pub fn run(b: &Bench) -> anyhow::Result<()> {
     let Bench {
         server,
         jar,
         cookie,
         pdf,
         one,
-    } = bench_server()?;
+    } = b;
 
     step("load on loopback (wrk: 2 threads, 32 connections, 10 s each)");
     println!("\n| endpoint | requests/s | p50 | p99 |\n|---|---|---|---|");
@@ -243,10 +239,10 @@ pub fn run() -> anyhow::Result<()> {
     println!("| GET /api/services | {rps} | {p50} | {p99} |");
     let (rps, p50, p99) = wrk(
         &format!("{}/api/applications/{one}", server.base),
-        Some(&cookie),
+        Some(cookie),
     )?;
     println!("| GET /api/applications/{{id}} | {rps} | {p50} | {p99} |");
-    let (times, _) = submit_latency(&server.base, &server.data, &jar, &pdf, 30)?;
+    let (times, _) = submit_latency(&server.base, &server.data, jar, pdf, 30)?;
     let total: f64 = times.iter().sum();
     println!(
         "| POST …/submit (sequential, 30 fresh drafts, GOST; verify + OCSP + time-stamp + register) | {:.1} | {:.1} ms | {:.1} ms |",
@@ -254,14 +250,12 @@ pub fn run() -> anyhow::Result<()> {
         percentile(&times, 0.5),
         percentile(&times, 0.99)
     );
-    worker_sign(&server)?;
-    let (before, peak) = rss_during_upload(&server, &jar)?;
+    worker_sign(server)?;
+    let (before, peak) = rss_during_upload(server, jar)?;
     println!(
         "\nServer RSS while a 49 MB upload streams: {:.1} MB before, {:.1} MB peak (the file is never held whole in memory).",
         before as f64 / 1024.0,
         peak as f64 / 1024.0
     );
-    crate::bench_page::run(&server.base, &cookie, &one)?;
-    drop(server);
-    crate::bench_scale::run(&pdf)
+    Ok(())
 }

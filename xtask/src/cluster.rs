@@ -250,7 +250,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     };
     anyhow::ensure!(n >= 1, "at least one instance");
     crate::tools::ensure_build_tools()?;
-    crate::tools::build_app()?;
+    crate::app_build::build_app()?;
     crate::tools::build_server()?;
     let server = crate::target_dir().join("release").join("qyzmet-server");
     let data_dir = crate::target_dir().join("cluster-data");

@@ -12,6 +12,7 @@ mod cmd;
 mod live_server;
 mod postgres;
 mod s3;
+mod rooms;
 mod serve;
 mod test;
 mod tools;
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
         Some("cluster") => cluster::run(&args[1..]),
         Some("test-cluster") => test::cluster_only(),
         Some("test") => test::run(&args[1..]),
-        Some("build") => tools::ensure_build_tools().and_then(|_| tools::build_app()),
+        Some("build") => tools::ensure_build_tools().and_then(|_| crate::app_build::build_app()),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz-api") => api_fuzz::fuzz().and_then(|ok| {
             anyhow::ensure!(ok, "schemathesis found failures");

@@ -18,7 +18,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         }
     }
     tools::ensure_build_tools()?;
-    tools::build_app()?;
+    crate::app_build::build_app()?;
     tools::build_server()?;
 
     let root = crate::root();

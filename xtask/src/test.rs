@@ -127,7 +127,7 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
         }
     }
 
-    let built = tools::build_app().is_ok();
+    let built = crate::app_build::build_app().is_ok();
     tally.check("app release build", built);
     if built {
         // After the app build: the server computes its CSP from dist/index.html at start.

@@ -247,22 +247,6 @@ fn ensure_browser_test_packages() -> anyhow::Result<()> {
         .current_dir(&dir))
 }
 
-/// Builds the app in release mode into `dist/`.
-pub fn build_app() -> anyhow::Result<()> {
-    // `trunk --offline` makes its cargo call offline too (no downloads of trunk's own tools):
-    // fetch the crates first, for every target, or a fresh machine has none to build with.
-    step("fetching crates (cargo fetch)");
-    run(Command::new("cargo")
-        .arg("fetch")
-        .current_dir(crate::root()))?;
-    step("building styles, the signer worker and assets (trunk build --release)");
-    run(Command::new("trunk")
-        .args(["build", "--release", "--offline"])
-        .current_dir(crate::root())
-        .env("PATH", path_with_tools()))?;
-    crate::app_build::build(&crate::root().join("dist"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,10 +16,8 @@ pub struct Appointment {
     pub place: String,
 }
 
-pub fn parse_local(raw: &str) -> Option<PrimitiveDateTime> {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    PrimitiveDateTime::parse(raw.trim(), &format).ok()
-}
+/// A `datetime-local` value (`YYYY-MM-DDTHH:MM`), as dates are written.
+pub use crate::written::parse_local;
 
 /// What a move to `to` must carry: scheduling testing names when and where (in the future,
 /// `now` being Kazakhstan's local time); no other move carries an appointment.
@@ -101,7 +99,7 @@ mod tests {
     fn only_scheduling_testing_carries_an_appointment_and_it_must() {
         use crate::status::Status;
         let a = Appointment {
-            at: "2026-03-10T10:00".into(),
+            at: "2026-12-10T10:00".into(),
             place: "Astana, room 5".into(),
         };
         assert!(errors_for_move(Some(&a), Status::TestingScheduled, now()).is_empty());

@@ -19,6 +19,7 @@ pub mod identifiers;
 pub mod lang;
 pub mod outgoing;
 pub mod route;
+pub mod signer_protocol;
 pub mod status;
 pub mod url;
 pub mod written;

@@ -33,9 +33,15 @@ pub fn iso_date(raw: &str, t: Messages) -> String {
     crate::form::parse_date(raw).map_or_else(|| raw.to_string(), |d| date(d, t))
 }
 
+/// A `datetime-local` input's value (`YYYY-MM-DDTHH:MM`, Kazakhstan's local time).
+pub fn parse_local(raw: &str) -> Option<PrimitiveDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    PrimitiveDateTime::parse(raw.trim(), &format).ok()
+}
+
 /// A stored local `YYYY-MM-DDTHH:MM` (a testing appointment) as written.
 pub fn iso_moment(raw: &str, t: Messages) -> String {
-    crate::appointment::parse_local(raw).map_or_else(|| raw.to_string(), |m| moment(m, t))
+    parse_local(raw).map_or_else(|| raw.to_string(), |m| moment(m, t))
 }
 
 #[cfg(test)]

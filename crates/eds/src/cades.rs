@@ -5,8 +5,9 @@
 //! certificate that has expired or been revoked since does not undo it (see
 //! `verify_stamped`).
 
-use crate::verify::{
-    TrustStore, VerifyError, attribute_value, chain, document_digest, signer_certificate, verifies,
+use crate::pkix::{
+    TrustStore, VerifyError, attribute_value, chain, document_digest, signer_certificate, valid_at,
+    verifies,
 };
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerInfo};
@@ -212,7 +213,7 @@ pub(crate) fn check_token(
         tsa.tbs_certificate.get::<ExtendedKeyUsage>(),
         Ok(Some((_, eku))) if eku.0.contains(&TIME_STAMPING)
     );
-    let valid = crate::verify::valid_at(&tsa, stamped_at) && chain(&tsa, trust, stamped_at).is_ok();
+    let valid = valid_at(&tsa, stamped_at) && chain(&tsa, trust, stamped_at).is_ok();
     if !(genuine && for_time_stamping && valid) {
         return Err(VerifyError::TimeStampInvalid);
     }

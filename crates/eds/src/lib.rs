@@ -18,6 +18,7 @@ mod holder;
 pub mod key;
 mod keystore;
 pub mod ocsp;
+pub mod pkix;
 mod rsa_pkcs1;
 mod sign;
 #[cfg(feature = "issue")]
@@ -31,10 +32,10 @@ pub use holder::{
     CLIENT_AUTH, EMAIL_PROTECTION, Holder, LEGAL_ENTITY, Purpose, SignerRole, check_usage,
 };
 pub use keystore::{OpenError, SigningKey, open_pkcs12};
+pub use pkix::{OcspEvidence, TrustStore, VerifyError};
 pub use sign::{SignError, sign_detached};
 pub use verify::{
-    Expected, OcspEvidence, Revocation, TrustStore, Verified, VerifyError, signer_and_issuer,
-    verify_detached, verify_stamped,
+    Expected, Revocation, Verified, signer_and_issuer, verify_detached, verify_stamped,
 };
 
 pub use x509_cert::Certificate;

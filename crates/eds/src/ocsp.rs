@@ -152,7 +152,7 @@ pub fn check(
         .to_der()
         .map_err(|_| OcspError::Malformed)?;
     let signed_by = |spki: &spki::SubjectPublicKeyInfoOwned| {
-        crate::verify::verifies(
+        crate::pkix::verifies(
             spki,
             &basic.signature_algorithm.oid,
             &tbs,
@@ -165,7 +165,7 @@ pub fn check(
             same_name(
                 &responder.tbs_certificate.issuer,
                 &issuer.tbs_certificate.subject,
-            ) && crate::verify::signed_by(responder, issuer)
+            ) && crate::pkix::signed_by(responder, issuer)
                 && !is_ca(responder)
                 && matches!(
                     responder.tbs_certificate.get::<ExtendedKeyUsage>(),

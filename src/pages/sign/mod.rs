@@ -37,7 +37,7 @@ fn signer_problems(i18n: I18n, e: &SignError) -> Vec<Problem> {
 /// A random key for this page's submit: a retry sends the same one.
 fn idempotency_key() -> String {
     let mut bytes = [0u8; 16];
-    if !crate::first_paint::in_browser() {
+    if !crate::handover::in_browser() {
         return String::new();
     }
     let crypto = window().crypto().ok();
