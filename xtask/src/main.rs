@@ -11,8 +11,9 @@ mod cluster;
 mod cmd;
 mod live_server;
 mod postgres;
-mod s3;
+#[cfg(test)]
 mod rooms;
+mod s3;
 mod serve;
 mod test;
 mod tools;

@@ -51,15 +51,14 @@ fn code_of(path: &Path) -> String {
 }
 
 /// The module paths `module`'s code names through `crate::` or `super::`.
-fn named(module: &str, is_dir_module: bool, code: &str) -> Vec<Vec<String>> {
+fn named(module: &str, code: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let own: Vec<String> = module
         .split("::")
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    // `super` of `a::b` is `a`; of a directory module `a::b` (a/b/mod.rs) it is also `a`.
-    let _ = is_dir_module;
+    // `super` of `a::b` is `a`, whether `a::b` is a file or a folder with `mod.rs`.
     let parent = own[..own.len().saturating_sub(1)].to_vec();
     let ident = |c: char| c.is_alphanumeric() || c == '_';
     for (keyword, base) in [("crate::", Vec::new()), ("super::", parent)] {
@@ -107,8 +106,7 @@ pub fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let modules = modules(src);
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (module, path) in &modules {
-        let is_dir = path.ends_with("mod.rs");
-        for named in named(module, is_dir, &code_of(path)) {
+        for named in named(module, &code_of(path)) {
             // The longest prefix that is a module file.
             let target = (1..=named.len())
                 .rev()
@@ -168,7 +166,10 @@ mod tests {
         }
         for src in crates {
             let edges = graph(&src);
-            assert!(!edges.is_empty() || src.ends_with("signer/src"), "{src:?} read");
+            assert!(
+                !edges.is_empty() || src.ends_with("signer/src"),
+                "{src:?} read"
+            );
             if let Some(c) = circle(&edges) {
                 panic!("{}: {}", src.display(), c.join(" → "));
             }

@@ -137,8 +137,10 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         Some(dir) => pki::Pki::open_trust(&dir)?,
         None => {
             let pki_dir = config.data_dir.clone();
-            tokio::task::spawn_blocking(move || pki::Pki::open_or_create(&pki_dir, db::now()))
-                .await??
+            tokio::task::spawn_blocking(move || {
+                test_doubles::test_ca::open_or_create(&pki_dir, db::now())
+            })
+            .await??
         }
     };
     if config.demo {
@@ -245,8 +247,11 @@ fn print_demo_logins() {
 
 /// Where the demo EDS keys are: printed at every start, beside the logins.
 fn print_demo_keys(pki: &pki::Pki) {
-    println!("Demo EDS keys (.p12, password {}):", pki::DEMO_PASSWORD);
-    for k in pki.key_files() {
+    println!(
+        "Demo EDS keys (.p12, password {}):",
+        test_doubles::test_ca::DEMO_PASSWORD
+    );
+    for k in test_doubles::test_ca::key_files(pki) {
         println!("  {}  {}", k.path.display(), k.what);
     }
 }

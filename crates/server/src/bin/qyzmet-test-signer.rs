@@ -13,7 +13,7 @@ use std::io::{Read, Write};
 fn key(file: &str, password: Option<&String>) -> anyhow::Result<qyzmet_eds::SigningKey> {
     let password = password
         .map(String::as_str)
-        .unwrap_or(qyzmet_server::pki::DEMO_PASSWORD);
+        .unwrap_or(qyzmet_server::test_doubles::test_ca::DEMO_PASSWORD);
     qyzmet_eds::open_pkcs12(&std::fs::read(file)?, password)
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))
 }

@@ -257,7 +257,7 @@ async fn every_acknowledged_submission_survives_instances_killed_mid_flight() {
     assert_eq!(log_in_at(&base, &tab, CITIZEN).await.status(), 200);
     let key = Arc::new({
         let file = std::fs::read(data.join("pki/keys/880315412341-signing.p12")).unwrap();
-        qyzmet_eds::open_pkcs12(&file, qyzmet_server::pki::DEMO_PASSWORD).unwrap()
+        qyzmet_eds::open_pkcs12(&file, qyzmet_server::test_doubles::test_ca::DEMO_PASSWORD).unwrap()
     });
 
     let killing = Arc::new(AtomicBool::new(true));

@@ -76,7 +76,10 @@ async fn openssl_asks_the_responder_good_for_a_valid_and_revoked_for_a_revoked_c
     let text = openssl_in(d, &["x509", "-in", "valid.pem", "-noout", "-text"]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        text.contains(&format!("OCSP - URI:{}", qyzmet_server::pki::DEMO_OCSP_URL)),
+        text.contains(&format!(
+            "OCSP - URI:{}",
+            qyzmet_server::test_doubles::test_ca::DEMO_OCSP_URL
+        )),
         "{text}"
     );
     assert!(text.contains("1.2.398.3.3.4.1.1"), "{text}");

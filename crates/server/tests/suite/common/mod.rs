@@ -418,7 +418,7 @@ pub fn shared_pki() -> &'static std::path::Path {
             std::fs::remove_dir_all(&dir).unwrap();
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        qyzmet_server::pki::Pki::open_or_create(&dir, now).unwrap();
+        qyzmet_server::test_doubles::test_ca::open_or_create(&dir, now).unwrap();
         dir.join("pki")
     })
 }
@@ -445,7 +445,7 @@ pub fn demo_key(s: &Server, name: &str) -> qyzmet_eds::SigningKey {
 pub fn demo_key_at(s: &Server, name: &str) -> qyzmet_eds::SigningKey {
     let path = s.data.path().join("data/pki/keys").join(name);
     let file = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    qyzmet_eds::open_pkcs12(&file, qyzmet_server::pki::DEMO_PASSWORD).unwrap()
+    qyzmet_eds::open_pkcs12(&file, qyzmet_server::test_doubles::test_ca::DEMO_PASSWORD).unwrap()
 }
 
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
