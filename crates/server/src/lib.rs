@@ -1,5 +1,6 @@
 //! The server as a library, so tests start it in-process on a free port.
 
+pub mod access;
 pub mod accounts;
 pub mod applications;
 pub mod attachments;
@@ -27,6 +28,7 @@ pub mod revocation;
 pub mod sessions;
 pub mod sheets;
 pub mod signatures;
+pub mod signing;
 pub mod sms;
 pub mod storage;
 pub mod test_doubles;

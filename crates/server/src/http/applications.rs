@@ -1,9 +1,9 @@
 //! The applicant's side of applications: drafts, autosave, attachments, the completeness check.
 
-use super::access::{applicant, not_found, owned, stored_decision, visible};
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::{ApiError, ErrorCode, field_error};
 use crate::AppState;
+use crate::access;
 use crate::applications::{self, SaveError, Stored};
 use crate::attachments::{self, StoredFile, Upload, UploadError};
 use crate::db::now;
@@ -18,6 +18,8 @@ use qyzmet_domain::form::FieldError;
 use qyzmet_domain::status::Status;
 use serde::Deserialize;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 fn service_and_variant<'a>(
     state: &'a AppState,
@@ -39,7 +41,7 @@ pub async fn create(
     current: CurrentAccount,
     ApiJson(req): ApiJson<CreateApplication>,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    applicant(&current)?;
+    access::applicant(&current.account)?;
     let stored = applications::start(
         &state.db,
         &state.catalogue,
@@ -95,7 +97,9 @@ pub async fn get(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    Ok(Json(owned(&state, &current, &id).await?.view))
+    Ok(Json(
+        access::owned(&state.db, &current.account, &id).await?.view,
+    ))
 }
 
 #[utoipa::path(
@@ -130,7 +134,7 @@ pub async fn save(
     .await
     {
         Ok(stored) => Ok(Json(stored.view)),
-        Err(SaveError::NotFound) => Err(not_found()),
+        Err(SaveError::NotFound) => Err(access::Denied::NotFound.into()),
         Err(SaveError::NotDraft) => Err(ApiError::of(ErrorCode::NotDraft)),
         Err(SaveError::Stale(current_app)) => {
             let mut e = ApiError::of(ErrorCode::VersionConflict);
@@ -156,7 +160,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     match applications::delete_draft(&state.db, current.account.id, &id).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(SaveError::NotFound) => Err(not_found()),
+        Err(SaveError::NotFound) => Err(access::Denied::NotFound.into()),
         Err(SaveError::NotDraft | SaveError::Stale(_)) => Err(ApiError::of(ErrorCode::NotDraft)),
         Err(SaveError::Db(e)) => Err(ApiError::internal(e)),
     }
@@ -176,8 +180,8 @@ pub async fn check(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let stored = owned(&state, &current, &id).await?;
-    let (_, variant) = service_and_variant(&state, &stored).ok_or_else(not_found)?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
+    let (_, variant) = service_and_variant(&state, &stored).ok_or(access::Denied::NotFound)?;
     let errors = applications::completeness_errors(variant, &stored.view);
     if errors.is_empty() {
         Ok(StatusCode::NO_CONTENT)
@@ -202,11 +206,11 @@ pub async fn upload(
     Path((id, document_id)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    let stored = owned(&state, &current, &id).await?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
     if stored.view.status != Status::Draft {
         return Err(ApiError::of(ErrorCode::NotDraft));
     }
-    let (_, variant) = service_and_variant(&state, &stored).ok_or_else(not_found)?;
+    let (_, variant) = service_and_variant(&state, &stored).ok_or(access::Denied::NotFound)?;
     let document = variant
         .documents
         .iter()
@@ -221,7 +225,7 @@ pub async fn upload(
     let limit = attachments::Limit::for_slot(document.max_size_mb, others);
     let (file_name, file) = receive_file(&state, multipart, limit, &document.types).await?;
     attachments::record(&state.db, stored.id, &document_id, &file_name, &file, now()).await?;
-    let view = owned(&state, &current, &id).await?.view;
+    let view = access::owned(&state.db, &current.account, &id).await?.view;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -306,7 +310,7 @@ pub async fn remove_attachment(
     current: CurrentAccount,
     Path((id, document_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let stored = owned(&state, &current, &id).await?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
     if stored.view.status != Status::Draft {
         return Err(ApiError::of(ErrorCode::NotDraft));
     }
@@ -338,7 +342,7 @@ pub async fn download(
     Path((id, document_id)): Path<(String, String)>,
     Query(q): Query<DownloadQuery>,
 ) -> Result<Response, ApiError> {
-    let stored = visible(&state, &current, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id).await?;
     let attachments::Attached {
         file_name,
         content_type,
@@ -395,7 +399,7 @@ pub async fn history(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<qyzmet_domain::api::HistoryList>, ApiError> {
-    let stored = visible(&state, &current, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id).await?;
     let history = crate::officers::history(&state.db, stored.id).await?;
     Ok(Json(qyzmet_domain::api::HistoryList { history }))
 }
@@ -414,8 +418,8 @@ pub async fn decision(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<qyzmet_domain::api::DecisionView>, ApiError> {
-    let stored = visible(&state, &current, &id).await?;
-    let d = stored_decision(&state, &stored).await?;
+    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let d = access::decision(&state.db, &stored).await?;
     Ok(Json(d.view()))
 }
 
@@ -433,14 +437,16 @@ pub async fn withdraw(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    applicant(&current)?;
-    let stored = owned(&state, &current, &id).await?;
+    access::applicant(&current.account)?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
     let now = time::OffsetDateTime::now_utc();
     state
         .lifecycle()
         .withdraw(&stored, current.account.id, now)
         .await?;
-    Ok(Json(owned(&state, &current, &id).await?.view))
+    Ok(Json(
+        access::owned(&state.db, &current.account, &id).await?.view,
+    ))
 }
 
 /// `PUT /api/applications/{id}/step`: the applicant opened this step of the editor; the draft
@@ -465,11 +471,33 @@ pub async fn last_step(
             "form.invalid",
         )]));
     }
-    let stored = owned(&state, &current, &id).await?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
     let set = applications::set_last_step(&state.db, stored.id, &req.step).await?;
     if set {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::of(ErrorCode::NotDraft))
     }
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(get, save, delete))
+        .routes(routes!(last_step))
+        .routes(routes!(check))
+        .routes(routes!(history))
+        .routes(routes!(decision))
+        .routes(routes!(withdraw))
+        // Uploads stream to disk and count bytes per file; this outer bound only stops a
+        // body far beyond any allowed file.
+        .routes({
+            let (schemas, paths, methods) = routes!(upload, download, remove_attachment);
+            (
+                schemas,
+                paths,
+                methods.layer(axum::extract::DefaultBodyLimit::max(60 * 1024 * 1024)),
+            )
+        })
 }

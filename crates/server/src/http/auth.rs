@@ -23,6 +23,8 @@ use qyzmet_domain::api::{
 use qyzmet_domain::identifiers::AccountId;
 use std::net::IpAddr;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 async fn start_session(
     state: &AppState,
@@ -412,4 +414,18 @@ pub async fn test_sms_outbox(
         })
         .collect::<Vec<_>>();
     Ok(Json(messages).into_response())
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(registration_code))
+        .routes(routes!(registration_challenge))
+        .routes(routes!(code_login))
+        .routes(routes!(login, current, logout))
+        .routes(routes!(keepalive))
+        .routes(routes!(end_other_sessions))
+        .routes(routes!(eds_challenge))
+        .routes(routes!(eds_login))
 }

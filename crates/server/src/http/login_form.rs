@@ -224,3 +224,12 @@ pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     }
     res
 }
+
+/// The login page's forms, sent without script.
+pub(super) fn pages() -> axum::Router<std::sync::Arc<crate::AppState>> {
+    axum::Router::new()
+        .route("/login", axum::routing::get(show).post(password))
+        .route("/login/code", axum::routing::get(to_login).post(code))
+        // "Log out" in the server's copy of a page.
+        .route("/logout", axum::routing::post(logout))
+}

@@ -7,10 +7,11 @@
 //! and it lives 180 s), API No. 2 wants the bearer token API No. 1 handed out. Their errors
 //! are problems with the title repeated as `message`, which the app shows.
 
+use super::RequestLang;
 use super::extract::CurrentAccount;
 use super::problem::{ApiError, ErrorCode};
-use super::{RequestLang, signing};
 use crate::AppState;
+use crate::access;
 use crate::db::now;
 use crate::mobile_sign::{self, Link, State as LinkState};
 use axum::Json;
@@ -25,6 +26,8 @@ use qyzmet_domain::egov_mobile::{
     FileDocument, Meta, Organisation, SigningRequest,
 };
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -52,8 +55,8 @@ pub async fn mobile_sign_link(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let origin = super::extract::origin(&headers)?;
-    let stored = super::access::owned(&state, &current, &id).await?;
-    let (document, _) = signing::form_for_signing(&state, &current, &stored).await?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
+    let (document, _) = crate::signing::form_for_signing(&state, &current.account, &stored).await?;
     let t = now();
     let link = mobile_sign::open(&state.db, stored.id, current.account.id, &document, t).await?;
     let api1 = api1_url(&origin, &link.id);
@@ -78,7 +81,7 @@ async fn own_link(
     id: &str,
     link: &str,
 ) -> Result<Link, ApiError> {
-    let stored = super::access::owned(state, current, id).await?;
+    let stored = access::owned(&state.db, &current.account, id).await?;
     mobile_sign::find(&state.db, link)
         .await?
         .filter(|l| l.application_id == stored.id && l.account_id == current.account.id)
@@ -312,7 +315,7 @@ pub async fn signed_documents(
 ) -> Result<Response, ApiError> {
     let found = authorised(&state, &link, &headers).await?;
     let signature = signature_in(&body)?;
-    let outcome = register(&state, &found, lang, signature).await;
+    let outcome = register(&state, &found, signature).await;
     let (end, problem) = match &outcome {
         Ok(_) => (LinkState::Signed, None),
         Err(e) if e.status.is_server_error() => {
@@ -352,28 +355,18 @@ fn signature_in(body: &[u8]) -> Result<Vec<u8>, ApiError> {
 
 /// Registers the link's application on the phone's signature, as its owner; the
 /// registration number.
-async fn register(
-    state: &AppState,
-    link: &Link,
-    lang: Lang,
-    signature: Vec<u8>,
-) -> Result<String, ApiError> {
+async fn register(state: &AppState, link: &Link, signature: Vec<u8>) -> Result<String, ApiError> {
     let account = crate::accounts::find_by_id(&state.db, link.account_id)
         .await?
         .ok_or_else(gone)?;
-    let owner = CurrentAccount {
-        account,
-        token: String::new(),
-        lang,
-    };
     let stored =
         crate::applications::get_owned_by_id(&state.db, link.account_id, link.application_id)
             .await?
             .ok_or_else(gone)?;
     let key = format!("egov-mobile:{}", link.id);
-    let registered = signing::register_signed(
+    let registered = crate::signing::register_signed(
         state,
-        &owner,
+        &account,
         &stored,
         link.document.clone(),
         signature,
@@ -381,4 +374,14 @@ async fn register(
     )
     .await?;
     Ok(registered.registration_number)
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(mobile_sign_link))
+        .routes(routes!(mobile_sign_status))
+        .routes(routes!(mobile_sign_qr))
+        .routes(routes!(api1))
+        .routes(routes!(documents_to_sign, signed_documents))
 }

@@ -1,6 +1,5 @@
 //! The HTTP surface: `/api/…` handlers and the static app.
 
-mod access;
 pub mod applications;
 mod auth;
 mod csp;
@@ -16,7 +15,6 @@ mod payments;
 mod pki;
 pub mod problem;
 mod services;
-mod signing;
 mod start_form;
 pub use pages::Template;
 mod static_files;
@@ -36,79 +34,21 @@ use utoipa_axum::routes;
 pub fn router(state: Arc<AppState>) -> Router {
     let csp =
         HeaderValue::from_str(&csp::policy(&state.config.dist_dir)).expect("the policy is ASCII");
-    // Each route is registered with its `#[utoipa::path]` (utoipa-axum), so the router and
-    // the OpenAPI document cannot differ. Paths are relative to `/api`.
+    // Each area lists its own routes (`routes()`), each registered with its
+    // `#[utoipa::path]` (utoipa-axum), so the router and the OpenAPI document cannot differ.
+    // Paths are relative to `/api`.
     let api = OpenApiRouter::new()
-        .routes(routes!(services::health))
-        .routes(routes!(openapi::spec))
-        .routes(routes!(openapi::page))
-        .routes(routes!(services::list))
-        .routes(routes!(services::detail))
-        .routes(routes!(auth::register))
-        .routes(routes!(auth::registration_code))
-        .routes(routes!(auth::registration_challenge))
-        .routes(routes!(auth::code_login))
-        .routes(routes!(auth::login, auth::current, auth::logout))
-        .routes(routes!(auth::keepalive))
-        .routes(routes!(auth::end_other_sessions))
-        .routes(routes!(auth::eds_challenge))
-        .routes(routes!(auth::eds_login))
-        .routes(routes!(pki::root_ca))
-        .routes(routes!(pki::issuing_ca))
-        .routes(routes!(pki::chain))
-        .routes(routes!(pki::crl))
-        .routes(routes!(pki::gost_root_ca))
-        .routes(routes!(pki::gost_issuing_ca))
-        .routes(routes!(pki::gost_crl))
-        .routes(routes!(applications::create, applications::list))
-        .routes(routes!(
-            applications::get,
-            applications::save,
-            applications::delete
-        ))
-        .routes(routes!(applications::last_step))
-        .routes(routes!(applications::check))
-        .routes(routes!(submission::outgoing_document))
-        .routes(routes!(submission::submit))
-        .routes(routes!(submission::receipt))
-        .routes(routes!(applications::history))
-        .routes(routes!(applications::decision))
-        .routes(routes!(applications::withdraw))
-        .routes(routes!(officers::queue))
-        .routes(routes!(events::notifications))
-        .routes(routes!(events::mark_read))
-        .routes(routes!(events::stream))
-        .routes(routes!(officers::detail))
-        .routes(routes!(officers::make_move))
-        .routes(routes!(officers::decision_document))
-        .routes(routes!(officers::decide))
-        .routes(routes!(submission::result))
-        .routes(routes!(verify::document))
-        .routes(routes!(submission::signature))
-        .routes(routes!(submission::signature_check))
-        .routes(routes!(mobile_sign::mobile_sign_link))
-        .routes(routes!(mobile_sign::mobile_sign_status))
-        .routes(routes!(mobile_sign::mobile_sign_qr))
-        .routes(routes!(mobile_sign::api1))
-        .routes(routes!(
-            mobile_sign::documents_to_sign,
-            mobile_sign::signed_documents
-        ))
-        .routes(routes!(payments::start, payments::of_application))
-        // Uploads stream to disk and count bytes per file; this outer bound only stops a
-        // body far beyond any allowed file.
-        .routes({
-            let (schemas, paths, methods) = routes!(
-                applications::upload,
-                applications::download,
-                applications::remove_attachment
-            );
-            (
-                schemas,
-                paths,
-                methods.layer(axum::extract::DefaultBodyLimit::max(60 * 1024 * 1024)),
-            )
-        });
+        .merge(services::routes())
+        .merge(openapi::routes())
+        .merge(auth::routes())
+        .merge(pki::routes())
+        .merge(applications::routes())
+        .merge(submission::routes())
+        .merge(officers::routes())
+        .merge(events::routes())
+        .merge(verify::routes())
+        .merge(mobile_sign::routes())
+        .merge(payments::routes());
     let (api, document) = with_doors_of_this_mode(api, &state).split_for_parts();
     let document = Arc::new(openapi::document(document));
     let api: Router<Arc<AppState>> = api
@@ -126,33 +66,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         ));
     Router::new()
         .nest("/api", api)
-        // The login page's forms, sent without script.
-        .route(
-            "/login",
-            axum::routing::get(login_form::show).post(login_form::password),
-        )
-        // "Log out" in the server's copy of a page.
-        .route("/logout", axum::routing::post(login_form::logout))
-        // ePay's payment page, drawn by the server with the acquirer's script.
-        .route(
-            "/payments/{id}/epay",
-            axum::routing::get(payments::epay_page),
-        )
-        .route(
-            "/payments/epay.js",
-            axum::routing::get(payments::epay_script),
-        )
-        // "Start application" sent as a form (without script, or before the app arrived).
-        .route(
-            "/services/{id}/start",
-            axum::routing::post(start_form::start),
-        )
-        // A document's check, drawn with what its code shows (and throttled as the API is).
-        .route("/verify/{code}", axum::routing::get(verify::page))
-        .route(
-            "/login/code",
-            axum::routing::get(login_form::to_login).post(login_form::code),
-        )
+        // Pages the server draws or takes as forms (without script, or before the app).
+        .merge(login_form::pages())
+        .merge(payments::pages())
+        .merge(start_form::pages())
+        .merge(verify::pages())
         .fallback_service(static_files::service(state.clone()))
         .with_state(state)
         .layer(CompressionLayer::new())

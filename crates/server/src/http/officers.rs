@@ -2,16 +2,16 @@
 //! signed with the officer's EDS. An officer sees only their provider's registered requests;
 //! anything else is "not found".
 
-use super::access::{not_found, provider_of};
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::field_error;
 use super::problem::{ApiError, ErrorCode};
-use super::signing::within_lifetime;
 use crate::AppState;
+use crate::access;
 use crate::applications::rfc3339;
 use crate::db::now;
 use crate::lifecycle::{Move, Mover, SignedDecision};
 use crate::officers::{self, ProviderRequest};
+use crate::signing::{DocumentAge, within_lifetime};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use base64::Engine;
@@ -26,6 +26,8 @@ use qyzmet_domain::status::{Actor, Status};
 use qyzmet_eds::Expected;
 use serde::Deserialize;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -34,10 +36,10 @@ async fn find(
     current: &CurrentAccount,
     id: &str,
 ) -> Result<ProviderRequest, ApiError> {
-    let provider = provider_of(current)?;
+    let provider = access::provider_of(&current.account)?;
     officers::find(&state.db, provider, id)
         .await?
-        .ok_or_else(not_found)
+        .ok_or(access::Denied::NotFound.into())
 }
 
 fn item(state: &AppState, r: &ProviderRequest, lang: Lang) -> QueueItem {
@@ -85,7 +87,7 @@ pub async fn queue(
     current: CurrentAccount,
     Query(filter): Query<QueueFilter>,
 ) -> Result<Json<Queue>, ApiError> {
-    let provider = provider_of(&current)?;
+    let provider = access::provider_of(&current.account)?;
     let status = filter.status()?;
     let number = filter.number();
     let all = officers::requests_of(&state.db, provider).await?;
@@ -337,7 +339,20 @@ fn formed_decision(
     if form_decision(state, current, r, &draft, &formed.decided_at).to_bytes() != document {
         return Err(changed());
     }
-    within_lifetime(&formed.decided_at, t, ErrorCode::RequestChanged)?;
+    within_lifetime(&formed.decided_at, t).map_err(|age| match age {
+        DocumentAge::Unreadable => changed(),
+        DocumentAge::Expired => ApiError::of(ErrorCode::DocumentExpired),
+    })?;
     check_decision(state, r, &draft)?;
     Ok(formed)
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(queue))
+        .routes(routes!(detail))
+        .routes(routes!(make_move))
+        .routes(routes!(decision_document))
+        .routes(routes!(decide))
 }

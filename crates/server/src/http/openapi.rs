@@ -6,6 +6,8 @@ use axum::Json;
 use axum::response::Html;
 use std::sync::Arc;
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The problem answers an operation may give, one type per status, so each operation
 /// documents the statuses it can return (`application/problem+json` with a stable `code`,
@@ -175,4 +177,11 @@ pub async fn spec(
 #[utoipa::path(get, path = "/docs", tag = "openapi", responses((status = 200, description = "A page that renders the document")))]
 pub async fn page() -> Html<&'static str> {
     Html(include_str!("openapi.html"))
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<std::sync::Arc<crate::AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(spec))
+        .routes(routes!(page))
 }

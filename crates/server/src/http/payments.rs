@@ -4,12 +4,15 @@
 use super::extract::CurrentAccount;
 use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
+use crate::access;
 use crate::payments;
 use axum::Json;
 use axum::extract::{Path, State};
 use qyzmet_domain::api::PaymentView;
 use qyzmet_domain::status::Status;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// `POST /api/applications/{id}/payment`: start (or return) the application's payment.
 #[utoipa::path(
@@ -24,7 +27,7 @@ pub async fn start(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
-    let stored = super::access::owned(&state, &current, &id).await?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
     if stored.view.status != Status::Draft {
         return Err(ApiError::of(ErrorCode::NotDraft));
     }
@@ -62,7 +65,7 @@ pub async fn of_application(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<PaymentView>, ApiError> {
-    let stored = super::access::owned(&state, &current, &id).await?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
     payments::of_application(&state.db, &state.payments, stored.id, &stored.view.id)
         .await?
         .map(Json)
@@ -245,4 +248,16 @@ pub async fn epay_script() -> impl axum::response::IntoResponse {
         ],
         include_str!("epay.js"),
     )
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(start, of_application))
+}
+
+/// ePay's payment page, drawn by the server with the acquirer's script.
+pub(super) fn pages() -> axum::Router<std::sync::Arc<crate::AppState>> {
+    axum::Router::new()
+        .route("/payments/{id}/epay", axum::routing::get(epay_page))
+        .route("/payments/epay.js", axum::routing::get(epay_script))
 }

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use x509_cert::der::Encode;
 
 use crate::pki::Chain;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 fn certificate(cert: &qyzmet_eds::Certificate) -> Result<Response, ApiError> {
     let der = cert.to_der().map_err(ApiError::internal)?;
@@ -146,4 +148,16 @@ pub async fn gost_issuing_ca(State(state): State<Arc<AppState>>) -> Result<Respo
 )]
 pub async fn gost_crl(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     current_crl(&state.pki.gost)
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(root_ca))
+        .routes(routes!(issuing_ca))
+        .routes(routes!(chain))
+        .routes(routes!(crl))
+        .routes(routes!(gost_root_ca))
+        .routes(routes!(gost_issuing_ca))
+        .routes(routes!(gost_crl))
 }

@@ -135,6 +135,36 @@ impl From<crate::lifecycle::RegisterError> for ApiError {
     }
 }
 
+impl From<crate::access::Denied> for ApiError {
+    fn from(e: crate::access::Denied) -> ApiError {
+        use crate::access::Denied;
+        match e {
+            Denied::NotFound => ApiError::of(ErrorCode::ApplicationNotFound),
+            Denied::Forbidden => ApiError::of(ErrorCode::Forbidden),
+            Denied::NoDecision => ApiError::of(ErrorCode::DecisionNotFound),
+            Denied::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<crate::signing::SigningError> for ApiError {
+    fn from(e: crate::signing::SigningError) -> ApiError {
+        use crate::signing::SigningError;
+        match e {
+            SigningError::NotDraft => ApiError::of(ErrorCode::NotDraft),
+            SigningError::NotFound => ApiError::of(ErrorCode::ApplicationNotFound),
+            SigningError::Incomplete(errors) => ApiError::validation(errors),
+            SigningError::PaymentRequired => ApiError::of(ErrorCode::PaymentRequired),
+            SigningError::Changed => ApiError::of(ErrorCode::ApplicationChanged),
+            SigningError::ForOther => ApiError::of(ErrorCode::DocumentForOther),
+            SigningError::Expired => ApiError::of(ErrorCode::DocumentExpired),
+            SigningError::Refused(refusal) => ApiError::refused(refusal),
+            SigningError::Register(e) => e.into(),
+            SigningError::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
 /// Every code this server answers with, so a test can check each has a message in kk/ru/en.
 pub fn all_codes() -> Vec<&'static str> {
     ErrorCode::ALL

@@ -10,6 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qyzmet_domain::api::{Health, ServiceDetail};
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// `GET /api/health`: readiness for a load balancer — 200 when the database answers and the
 /// storage takes a write, else 503 (a problem whose `errors` name what is not ready).
@@ -116,4 +118,12 @@ pub async fn detail(
     crate::catalogue::detail(&state.catalogue, &id, lang)
         .map(Json)
         .ok_or_else(|| ApiError::of(ErrorCode::ServiceNotFound))
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(list))
+        .routes(routes!(detail))
 }

@@ -3,11 +3,11 @@
 //! (`crate::applications::start`); the answer is the draft's form (303), the login page first
 //! for a visitor, or the service page again with why not.
 
-use super::access::applicant;
 use super::extract::{CurrentAccount, taken};
 use super::pages::{login_page, page_lang, render_page, see_other};
 use super::problem::{ApiError, field_error};
 use crate::AppState;
+use crate::access;
 use axum::Form;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -56,14 +56,14 @@ pub async fn start(
         "" => None,
         chosen => Some(chosen),
     };
-    let started = match applicant(&current) {
+    let started = match access::applicant(&current.account) {
         Ok(()) => {
             let catalogue = &state.catalogue;
             crate::applications::start(&state.db, catalogue, &current.account, &service_id, variant)
                 .await
                 .map_err(ApiError::from)
         }
-        Err(e) => Err(e),
+        Err(e) => Err(ApiError::from(e)),
     };
     match started {
         Ok(draft) => see_other(&Page::Apply { id: draft.view.id }.href()),
@@ -94,4 +94,9 @@ async fn refused(
     .await;
     *res.status_mut() = status;
     res
+}
+
+/// "Start application" sent as a form (without script, or before the app arrived).
+pub(super) fn pages() -> axum::Router<std::sync::Arc<crate::AppState>> {
+    axum::Router::new().route("/services/{id}/start", axum::routing::post(start))
 }

@@ -8,14 +8,14 @@
 
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::{ApiError, ErrorCode};
-use super::signing::form_for_signing;
-use super::signing::{key_reused, ready_to_sign, register_signed, require_payment};
 use crate::AppState;
+use crate::access;
 use crate::applications::{self, Stored};
 use crate::db::now;
 use crate::document_codes::Document;
 use crate::lifecycle::{KeyUse, idempotency_key_use};
 use crate::requests;
+use crate::signing::{form_for_signing, ready_to_sign, register_signed, require_payment};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -28,6 +28,8 @@ use qyzmet_domain::outgoing::OutgoingDocument;
 use qyzmet_domain::status::Status;
 use qyzmet_eds::Expected;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -45,7 +47,7 @@ pub async fn outgoing_document(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<OutgoingDocumentView>, ApiError> {
-    let stored = super::access::visible(&state, &current, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id).await?;
     if stored.view.status != Status::Draft {
         let signed = stored_submission(&state, &stored).await?;
         let formed_at = OutgoingDocument::from_bytes(&signed.outgoing_document)
@@ -57,7 +59,7 @@ pub async fn outgoing_document(
             signed: true,
         }));
     }
-    let (document, formed_at) = form_for_signing(&state, &current, &stored).await?;
+    let (document, formed_at) = form_for_signing(&state, &current.account, &stored).await?;
     Ok(Json(OutgoingDocumentView {
         document: B64.encode(document),
         formed_at,
@@ -114,18 +116,18 @@ pub async fn submit(
     ApiJson(req): ApiJson<SubmitApplication>,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
-    let stored = super::access::owned(&state, &current, &id).await?;
+    let stored = access::owned(&state.db, &current.account, &id).await?;
     match idempotency_key_use(&state.db, current.account.id, stored.id, &key).await? {
         KeyUse::Repeat => {
             return answer_registered(&state, &current, stored.id, StatusCode::OK).await;
         }
-        KeyUse::Elsewhere => return Err(key_reused()),
+        KeyUse::Elsewhere => return Err(ApiError::of(ErrorCode::IdempotencyKeyReused)),
         KeyUse::New => {}
     }
     ready_to_sign(&state, &stored)?;
     require_payment(&state, &stored).await?;
     let (document, signature) = super::extract::signed_pair(&req.document, &req.signature)?;
-    let r = register_signed(&state, &current, &stored, document, signature, &key).await?;
+    let r = register_signed(&state, &current.account, &stored, document, signature, &key).await?;
     let status = if r.repeated {
         StatusCode::OK
     } else {
@@ -164,7 +166,7 @@ pub async fn signature(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let stored = super::access::visible(&state, &current, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id).await?;
     let signed = stored_submission(&state, &stored).await?;
     let number = stored
         .view
@@ -191,7 +193,7 @@ pub async fn signature_check(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<SignatureCheckView>, ApiError> {
-    let stored = super::access::visible(&state, &current, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id).await?;
     let signed = stored_submission(&state, &stored).await?;
     let t = now();
     let checked = crate::signatures::recheck(
@@ -285,7 +287,7 @@ pub async fn receipt(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let lang = current.lang;
-    let stored = super::access::visible(&state, &current, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id).await?;
     let signed = stored_submission(&state, &stored).await?;
     let document = OutgoingDocument::from_bytes(&signed.outgoing_document)
         .ok_or_else(|| ApiError::internal("a stored outgoing document does not parse"))?;
@@ -320,8 +322,8 @@ pub async fn result(
 ) -> Result<Response, ApiError> {
     use qyzmet_domain::decision::DecisionDocument;
     let lang = current.lang;
-    let stored = super::access::visible(&state, &current, &id).await?;
-    let decision = super::access::stored_decision(&state, &stored).await?;
+    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let decision = access::decision(&state.db, &stored).await?;
     let document = DecisionDocument::from_bytes(&decision.document)
         .ok_or_else(|| ApiError::internal("a stored decision document does not parse"))?;
     let (kind, mut sheet) =
@@ -337,4 +339,15 @@ pub async fn result(
         &format!("{kind}-{}.pdf", document.registration_number),
         crate::receipt::render(&sheet),
     )
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(outgoing_document))
+        .routes(routes!(submit))
+        .routes(routes!(receipt))
+        .routes(routes!(result))
+        .routes(routes!(signature))
+        .routes(routes!(signature_check))
 }

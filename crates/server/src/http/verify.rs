@@ -16,6 +16,8 @@ use axum::extract::{Path, State};
 use qyzmet_domain::api::VerifiedDocumentView;
 use std::net::IpAddr;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[utoipa::path(
     get,
@@ -79,4 +81,14 @@ pub async fn page(
         preloaded.verification = Some(shown);
     })
     .await
+}
+
+/// This area's API routes (relative to `/api`), each with its OpenAPI description.
+pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(document))
+}
+
+/// A document's check, drawn with what its code shows (and throttled as the API is).
+pub(super) fn pages() -> axum::Router<std::sync::Arc<crate::AppState>> {
+    axum::Router::new().route("/verify/{code}", axum::routing::get(page))
 }

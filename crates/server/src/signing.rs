@@ -6,53 +6,96 @@
 //! two steps: on submit it forms the document again with that time and requires the same
 //! bytes — any change to the draft in between means the applicant signed something else.
 
-use super::extract::CurrentAccount;
-use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::applications::{self, Stored};
 use crate::db::now;
 use crate::lifecycle::{Registered, Submission, VerifiedSignature};
 use qyzmet_domain::Lang;
-use qyzmet_domain::api::AccountKind;
+use qyzmet_domain::api::{AccountKind, AccountView};
+use qyzmet_domain::form::FieldError;
 use qyzmet_domain::outgoing::{self, Applicant, AttachedFile, OutgoingDocument};
 use qyzmet_domain::status::Status;
 use qyzmet_eds::Expected;
 
 /// How long a formed document (an application's or a decision's) may wait for its signature.
-pub(super) const DOCUMENT_LIFETIME: i64 = 30 * 60;
+pub const DOCUMENT_LIFETIME: i64 = 30 * 60;
+
+/// Why a draft cannot be signed, or its signature not registered.
+#[derive(Debug)]
+pub enum SigningError {
+    /// No longer a draft.
+    NotDraft,
+    /// The application's service or variant is gone from the catalogue.
+    NotFound,
+    /// Answers or documents missing or invalid.
+    Incomplete(Vec<FieldError>),
+    /// 003: the fee comes before signing.
+    PaymentRequired,
+    /// The document signed is not the one the draft forms now (or not a document).
+    Changed,
+    /// The document was formed for another application.
+    ForOther,
+    /// Formed longer ago than [`DOCUMENT_LIFETIME`].
+    Expired,
+    /// The signature was refused (verification, time-stamp).
+    Refused(crate::signatures::Refusal),
+    Register(crate::lifecycle::RegisterError),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SigningError {
+    fn from(e: sqlx::Error) -> Self {
+        SigningError::Db(e)
+    }
+}
+
+impl From<crate::lifecycle::RegisterError> for SigningError {
+    fn from(e: crate::lifecycle::RegisterError) -> Self {
+        SigningError::Register(e)
+    }
+}
+
+/// Why a formed document may not be signed any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentAge {
+    /// The time it names is not one.
+    Unreadable,
+    /// Older than its lifetime, or from the future beyond a minute's clock skew.
+    Expired,
+}
 
 /// Whether a document formed at `formed_at` (RFC 3339, as it names itself) may still be
-/// signed at `t`: `changed` when the time is not one, `application.document_expired` when
-/// older than its lifetime (or from the future beyond a minute's clock skew).
-pub(super) fn within_lifetime(formed_at: &str, t: i64, changed: ErrorCode) -> Result<(), ApiError> {
+/// signed at `t`.
+pub fn within_lifetime(formed_at: &str, t: i64) -> Result<(), DocumentAge> {
     let formed_at =
         time::OffsetDateTime::parse(formed_at, &time::format_description::well_known::Rfc3339)
-            .map_err(|_| ApiError::of(changed))?
+            .map_err(|_| DocumentAge::Unreadable)?
             .unix_timestamp();
     if t - formed_at > DOCUMENT_LIFETIME || formed_at > t + 60 {
-        return Err(ApiError::of(ErrorCode::DocumentExpired));
+        return Err(DocumentAge::Expired);
     }
     Ok(())
 }
 
 /// Everything that must hold before a draft may be signed: a draft, complete, paid.
-pub(super) fn ready_to_sign(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
+pub fn ready_to_sign(state: &AppState, stored: &Stored) -> Result<(), SigningError> {
     if stored.view.status != Status::Draft {
-        return Err(ApiError::of(ErrorCode::NotDraft));
+        return Err(SigningError::NotDraft);
     }
     let variant = state
         .catalogue
         .service(&stored.view.service_id)
         .and_then(|s| s.variant(&stored.view.variant_id))
-        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))?;
+        .ok_or(SigningError::NotFound)?;
     let errors = crate::applications::completeness_errors(variant, &stored.view);
     if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
+        return Err(SigningError::Incomplete(errors));
     }
     Ok(())
 }
 
-pub(super) async fn require_payment(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
+/// The fee paid, where the service takes it before signing.
+pub async fn require_payment(state: &AppState, stored: &Stored) -> Result<(), SigningError> {
     if crate::payments::fee_before_signing(
         &state.catalogue,
         &stored.view.service_id,
@@ -62,14 +105,14 @@ pub(super) async fn require_payment(state: &AppState, stored: &Stored) -> Result
         && !crate::payments::is_paid(&state.db, stored.id).await?
     {
         // 003: "signing is refused when the fee has not been paid".
-        return Err(ApiError::of(ErrorCode::PaymentRequired));
+        return Err(SigningError::PaymentRequired);
     }
     Ok(())
 }
 
 fn form_document(
     state: &AppState,
-    current: &CurrentAccount,
+    account: &AccountView,
     stored: &Stored,
     formed_at: &str,
 ) -> OutgoingDocument {
@@ -78,7 +121,6 @@ fn form_document(
         .service(&stored.view.service_id)
         .map(|s| s.name.get(Lang::Kk).to_string())
         .unwrap_or_default();
-    let account = &current.account;
     OutgoingDocument {
         format: outgoing::FORMAT.into(),
         application_id: stored.view.id.clone(),
@@ -112,62 +154,60 @@ fn form_document(
     }
 }
 
-pub(super) fn key_reused() -> ApiError {
-    ApiError::of(ErrorCode::IdempotencyKeyReused)
-}
-
 /// The document for `stored` formed now, once it may be signed (a complete draft, paid
 /// when the fee comes first): its bytes and the time it names.
-pub(super) async fn form_for_signing(
+pub async fn form_for_signing(
     state: &AppState,
-    current: &CurrentAccount,
+    account: &AccountView,
     stored: &Stored,
-) -> Result<(Vec<u8>, String), ApiError> {
+) -> Result<(Vec<u8>, String), SigningError> {
     ready_to_sign(state, stored)?;
     require_payment(state, stored).await?;
     let formed_at = applications::rfc3339(now());
-    let document = form_document(state, current, stored, &formed_at);
+    let document = form_document(state, account, stored, &formed_at);
     Ok((document.to_bytes(), formed_at))
 }
 
 /// Registers `stored` on `signature` over `document`, whichever way it was signed (key file,
 /// NCALayer, eGov mobile): the document must be the one formed for this application and
 /// still current, the signature the applicant's and accepted (verified and time-stamped).
-pub(super) async fn register_signed(
+pub async fn register_signed(
     state: &AppState,
-    current: &CurrentAccount,
+    account: &AccountView,
     stored: &Stored,
     document: Vec<u8>,
     signature: Vec<u8>,
     key: &str,
-) -> Result<Registered, ApiError> {
-    let formed = OutgoingDocument::from_bytes(&document)
-        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationChanged))?;
+) -> Result<Registered, SigningError> {
+    let formed = OutgoingDocument::from_bytes(&document).ok_or(SigningError::Changed)?;
     // One signature, one request: a document formed for another application (a replayed
     // `.p7s`, even over identical answers) is refused before anything else is looked at.
     if !formed.is_for(&stored.view.id) {
-        return Err(ApiError::of(ErrorCode::DocumentForOther));
+        return Err(SigningError::ForOther);
     }
     let t = now();
-    if form_document(state, current, stored, &formed.formed_at).to_bytes() != document {
-        return Err(ApiError::of(ErrorCode::ApplicationChanged));
+    if form_document(state, account, stored, &formed.formed_at).to_bytes() != document {
+        return Err(SigningError::Changed);
     }
-    within_lifetime(&formed.formed_at, t, ErrorCode::ApplicationChanged)?;
-    let expected = match current.account.kind {
-        AccountKind::Individual => Expected::Iin(current.account.login.clone()),
-        AccountKind::Company => Expected::Bin(current.account.login.clone()),
+    within_lifetime(&formed.formed_at, t).map_err(|age| match age {
+        DocumentAge::Unreadable => SigningError::Changed,
+        DocumentAge::Expired => SigningError::Expired,
+    })?;
+    let expected = match account.kind {
+        AccountKind::Individual => Expected::Iin(account.login.clone()),
+        AccountKind::Company => Expected::Bin(account.login.clone()),
     };
     let accepted = crate::signatures::accept(state, signature, &document, &expected, t)
         .await
-        .map_err(ApiError::refused)?;
+        .map_err(SigningError::Refused)?;
     let variant = state
         .catalogue
         .service(&stored.view.service_id)
         .and_then(|s| s.variant(&stored.view.variant_id))
-        .ok_or_else(|| ApiError::of(ErrorCode::ApplicationNotFound))?;
+        .ok_or(SigningError::NotFound)?;
     let signature = VerifiedSignature::new(accepted.der, &accepted.verified, t);
     let submission = Submission {
-        account_id: current.account.id,
+        account_id: account.id,
         application_id: stored.id,
         term: variant.term_on_portal(),
         steps: variant.steps,
@@ -175,6 +215,7 @@ pub(super) async fn register_signed(
         signature: &signature,
         idempotency_key: key,
     };
-    let now_dt = time::OffsetDateTime::from_unix_timestamp(t).map_err(ApiError::internal)?;
+    let now_dt =
+        time::OffsetDateTime::from_unix_timestamp(t).unwrap_or(time::OffsetDateTime::now_utc());
     Ok(state.lifecycle().register(&submission, now_dt).await?)
 }

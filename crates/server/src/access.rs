@@ -1,0 +1,70 @@
+//! Who may see and do what: an applicant's own applications, an officer's provider's
+//! requests; anything else is [`Denied::NotFound`], exactly like something missing, so nobody
+//! learns that another's application exists. Handlers ask here before they act.
+
+use crate::applications::{self, Stored};
+use crate::db::Db;
+use crate::officers::{self, StoredDecision};
+use qyzmet_domain::api::{AccountView, Role};
+
+/// Why the caller may not have it.
+#[derive(Debug)]
+pub enum Denied {
+    /// Absent, or someone else's (the same answer).
+    NotFound,
+    /// This kind of account does not use this side of the portal.
+    Forbidden,
+    /// The request has no decision (yet).
+    NoDecision,
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Denied {
+    fn from(e: sqlx::Error) -> Self {
+        Denied::Db(e)
+    }
+}
+
+/// Only applicants apply; officers and administrators work the other side.
+pub fn applicant(account: &AccountView) -> Result<(), Denied> {
+    if account.role == Role::Applicant {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+/// The officer's provider; anyone else may not use the officer's side.
+pub fn provider_of(account: &AccountView) -> Result<&str, Denied> {
+    match (&account.role, &account.provider_id) {
+        (Role::Officer, Some(p)) => Ok(p),
+        _ => Err(Denied::Forbidden),
+    }
+}
+
+/// What the caller may read: their own application, or — for an officer — a registered
+/// request of their provider.
+pub async fn visible(db: &Db, account: &AccountView, id: &str) -> Result<Stored, Denied> {
+    if account.role == Role::Officer {
+        let provider = provider_of(account)?;
+        return officers::find(db, provider, id)
+            .await?
+            .map(|r| r.stored)
+            .ok_or(Denied::NotFound);
+    }
+    owned(db, account, id).await
+}
+
+/// The caller's own application.
+pub async fn owned(db: &Db, account: &AccountView, id: &str) -> Result<Stored, Denied> {
+    applications::get_owned(db, account.id, id)
+        .await?
+        .ok_or(Denied::NotFound)
+}
+
+/// The signed decision on a request the caller may see.
+pub async fn decision(db: &Db, stored: &Stored) -> Result<StoredDecision, Denied> {
+    officers::decision_of(db, stored.id)
+        .await?
+        .ok_or(Denied::NoDecision)
+}
