@@ -43,6 +43,14 @@ pub fn errors_for_move(
 }
 
 impl Appointment {
+    /// From its two stored columns: an appointment only where both are there.
+    pub fn from_columns(at: Option<String>, place: Option<String>) -> Option<Appointment> {
+        Some(Appointment {
+            at: at?,
+            place: place?,
+        })
+    }
+
     /// Problems with it, on the fields `appointment.at` and `appointment.place`; `now` is
     /// Kazakhstan's local time (the crate has no clock).
     pub fn check(&self, now: PrimitiveDateTime) -> Vec<FieldError> {

@@ -35,8 +35,22 @@ macro_rules! coded_enum {
                 }
             }
         }
+
+        /// A stored code read back (the server's row types decode with it).
+        impl TryFrom<String> for $name {
+            type Error = $crate::coded::UnknownCode;
+
+            fn try_from(code: String) -> Result<$name, Self::Error> {
+                $name::from_code(&code).ok_or($crate::coded::UnknownCode(code))
+            }
+        }
     };
 }
+
+/// A code that names no value of its set (a row written by a newer version, or corrupt).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown code {0:?}")]
+pub struct UnknownCode(pub String);
 
 pub(crate) use coded_enum;
 
@@ -44,7 +58,7 @@ pub(crate) use coded_enum;
 mod tests {
     use crate::catalogue::Category;
     use crate::decision::Outcome;
-    use crate::status::{Status, TransitionError};
+    use crate::status::{Actor, Status, TransitionError};
 
     /// The code is also what serde writes, and each code reads back as its value.
     fn agree<T: serde::Serialize + Copy + PartialEq + std::fmt::Debug>(
@@ -63,6 +77,12 @@ mod tests {
     fn every_value_is_listed_and_its_code_is_its_serde_name() {
         assert_eq!(Status::ALL.len(), 8);
         agree(&Status::ALL, Status::code, Status::from_code);
+        agree(&Actor::ALL, Actor::code, Actor::from_code);
+        assert_eq!(
+            Status::try_from("in_review".to_string()),
+            Ok(Status::InReview)
+        );
+        assert!(Status::try_from("lost".to_string()).is_err());
         agree(&Outcome::ALL, Outcome::code, Outcome::from_code);
         agree(&Category::ALL, Category::code, Category::from_code);
         let mut codes: Vec<&str> = TransitionError::ALL.iter().map(|e| e.code()).collect();

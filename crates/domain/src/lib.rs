@@ -10,7 +10,7 @@ pub mod api;
 pub mod appointment;
 pub mod calendar;
 pub mod catalogue;
-mod coded;
+pub mod coded;
 pub mod decision;
 pub mod document_code;
 pub mod egov_mobile;

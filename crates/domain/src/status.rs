@@ -32,15 +32,17 @@ impl Status {
     }
 }
 
-/// Who makes a move.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Actor {
-    Applicant,
-    Officer,
-    /// The portal itself: registration of a verified, signed submission.
-    System,
+crate::coded::coded_enum! {
+    /// Who makes a move.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Actor {
+        Applicant = "applicant",
+        Officer = "officer",
+        /// The portal itself: registration of a verified, signed submission.
+        System = "system",
+    }
 }
 
 /// The intermediate steps a service's provider may record (from the catalogue).

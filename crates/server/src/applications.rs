@@ -5,8 +5,6 @@ use crate::db::{Db, now};
 use qyzmet_domain::api::{ApplicationView, AttachmentView};
 use qyzmet_domain::form::Answers;
 use qyzmet_domain::status::Status;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// An application row with its database id (never shown) and owner.
 #[derive(Debug, Clone)]
@@ -36,30 +34,62 @@ pub fn new_public_id() -> anyhow::Result<String> {
 
 const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, registered_at, due_date, created_at, updated_at, last_step";
 
-fn from_row(r: &AnyRow) -> sqlx::Result<Stored> {
-    let decode = |what: &str| sqlx::Error::Decode(format!("bad {what} in applications").into());
-    let status: String = r.try_get("status")?;
-    let answers: String = r.try_get("answers")?;
-    Ok(Stored {
-        id: r.try_get("id")?,
-        account_id: r.try_get("account_id")?,
-        provider_id: r.try_get("provider_id")?,
-        view: ApplicationView {
-            id: r.try_get("public_id")?,
-            service_id: r.try_get("service_id")?,
-            variant_id: r.try_get("variant_id")?,
-            status: Status::from_code(&status).ok_or_else(|| decode("status"))?,
-            answers: serde_json::from_str(&answers).map_err(|_| decode("answers"))?,
-            version: r.try_get("version")?,
-            attachments: Vec::new(),
-            registration_number: r.try_get("registration_number")?,
-            registered_at: r.try_get::<Option<i64>, _>("registered_at")?.map(rfc3339),
-            due_date: r.try_get("due_date")?,
-            created_at: rfc3339(r.try_get("created_at")?),
-            updated_at: rfc3339(r.try_get("updated_at")?),
-            last_step: r.try_get("last_step")?,
-        },
-    })
+/// An `applications` row, as stored.
+#[derive(sqlx::FromRow)]
+struct ApplicationRow {
+    id: i64,
+    public_id: String,
+    account_id: i64,
+    service_id: String,
+    variant_id: String,
+    provider_id: String,
+    #[sqlx(try_from = "String")]
+    status: Status,
+    #[sqlx(try_from = "String")]
+    answers: StoredAnswers,
+    version: i64,
+    registration_number: Option<String>,
+    registered_at: Option<i64>,
+    due_date: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    last_step: Option<String>,
+}
+
+/// The answers column: JSON of the domain's answers.
+struct StoredAnswers(qyzmet_domain::form::Answers);
+
+impl TryFrom<String> for StoredAnswers {
+    type Error = serde_json::Error;
+
+    fn try_from(json: String) -> Result<Self, Self::Error> {
+        serde_json::from_str(&json).map(StoredAnswers)
+    }
+}
+
+impl From<ApplicationRow> for Stored {
+    fn from(r: ApplicationRow) -> Stored {
+        Stored {
+            id: r.id,
+            account_id: r.account_id,
+            provider_id: r.provider_id,
+            view: ApplicationView {
+                id: r.public_id,
+                service_id: r.service_id,
+                variant_id: r.variant_id,
+                status: r.status,
+                answers: r.answers.0,
+                version: r.version,
+                attachments: Vec::new(),
+                registration_number: r.registration_number,
+                registered_at: r.registered_at.map(rfc3339),
+                due_date: r.due_date,
+                created_at: rfc3339(r.created_at),
+                updated_at: rfc3339(r.updated_at),
+                last_step: r.last_step,
+            },
+        }
+    }
 }
 
 pub struct NewDraft<'a> {
@@ -143,7 +173,7 @@ pub async fn create_draft(db: &Db, d: &NewDraft<'_>) -> anyhow::Result<Stored> {
 pub async fn get_owned(db: &Db, account_id: i64, public_id: &str) -> sqlx::Result<Option<Stored>> {
     let sql =
         format!("SELECT {COLUMNS} FROM applications WHERE public_id = $1 AND account_id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(public_id.to_string())
         .bind(account_id)
         .fetch_optional(&db.pool)
@@ -151,8 +181,8 @@ pub async fn get_owned(db: &Db, account_id: i64, public_id: &str) -> sqlx::Resul
     with_attachments(db, row).await
 }
 
-async fn with_attachments(db: &Db, row: Option<AnyRow>) -> sqlx::Result<Option<Stored>> {
-    let Some(mut stored) = row.as_ref().map(from_row).transpose()? else {
+async fn with_attachments(db: &Db, row: Option<ApplicationRow>) -> sqlx::Result<Option<Stored>> {
+    let Some(mut stored) = row.map(Stored::from) else {
         return Ok(None);
     };
     stored.view.attachments = attachments_of(db, stored.id).await?;
@@ -162,7 +192,7 @@ async fn with_attachments(db: &Db, row: Option<AnyRow>) -> sqlx::Result<Option<S
 /// The same by the internal id (an idempotent repeat knows only that).
 pub async fn get_owned_by_id(db: &Db, account_id: i64, id: i64) -> sqlx::Result<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1 AND account_id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(account_id)
         .fetch_optional(&db.pool)
@@ -174,7 +204,7 @@ pub async fn get_owned_by_id(db: &Db, account_id: i64, id: i64) -> sqlx::Result<
 /// document, which its code (`document_codes`) opens.
 pub async fn get_by_id(db: &Db, id: i64) -> sqlx::Result<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
@@ -190,13 +220,13 @@ pub async fn list_owned(
     let sql = format!(
         "SELECT {COLUMNS} FROM applications WHERE account_id = $1 ORDER BY updated_at DESC, id DESC"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<ApplicationRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(account_id)
         .fetch_all(&db.pool)
         .await?;
     let mut out = Vec::new();
-    for r in &rows {
-        let mut s = from_row(r)?;
+    for r in rows {
+        let mut s = Stored::from(r);
         if status.is_some_and(|st| st != s.view.status) {
             continue;
         }
@@ -284,25 +314,38 @@ pub async fn delete_draft(db: &Db, account_id: i64, public_id: &str) -> Result<(
     Ok(())
 }
 
+/// An `attachments` row as the application lists it.
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    document_id: String,
+    file_name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    created_at: i64,
+}
+
+impl From<AttachmentRow> for AttachmentView {
+    fn from(r: AttachmentRow) -> AttachmentView {
+        AttachmentView {
+            document_id: r.document_id,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size: r.size.max(0) as u64,
+            sha256: r.sha256,
+            uploaded_at: rfc3339(r.created_at),
+        }
+    }
+}
+
 pub async fn attachments_of(db: &Db, application_id: i64) -> sqlx::Result<Vec<AttachmentView>> {
-    let rows = sqlx::query(
+    let rows: Vec<AttachmentRow> = sqlx::query_as(
         "SELECT document_id, file_name, content_type, size, sha256, created_at FROM attachments WHERE application_id = $1 ORDER BY document_id",
     )
     .bind(application_id)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AttachmentView {
-                document_id: r.try_get("document_id")?,
-                file_name: r.try_get("file_name")?,
-                content_type: r.try_get("content_type")?,
-                size: r.try_get::<i64, _>("size")? as u64,
-                sha256: r.try_get("sha256")?,
-                uploaded_at: rfc3339(r.try_get("created_at")?),
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(AttachmentView::from).collect())
 }
 
 /// Remembers the editor step a draft's owner opened; false when it is no longer a draft.

@@ -226,9 +226,39 @@ pub async fn record(
     Ok(id)
 }
 
+/// A notification as listed: its row with its application's public id and number.
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    public_id: String,
+    registration_number: Option<String>,
+    #[sqlx(try_from = "String")]
+    status: Status,
+    note: Option<String>,
+    appointment_at: Option<String>,
+    appointment_place: Option<String>,
+    at: i64,
+    read: i64,
+}
+
+impl From<NotificationRow> for NotificationView {
+    fn from(r: NotificationRow) -> NotificationView {
+        NotificationView {
+            id: r.id,
+            application_id: r.public_id,
+            registration_number: r.registration_number,
+            status: r.status,
+            note: r.note,
+            appointment: Appointment::from_columns(r.appointment_at, r.appointment_place),
+            at: crate::applications::rfc3339(r.at),
+            read: r.read != 0,
+        }
+    }
+}
+
 /// The account's latest notifications and how many are unread.
 pub async fn list(db: &Db, account_id: i64) -> sqlx::Result<NotificationList> {
-    let rows = sqlx::query(
+    let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT n.id, a.public_id, a.registration_number, n.status, n.note, n.appointment_at, n.appointment_place, n.at, n.read FROM notifications n \
          JOIN applications a ON a.id = n.application_id WHERE n.account_id = $1 ORDER BY n.id DESC LIMIT 50",
     )
@@ -241,29 +271,7 @@ pub async fn list(db: &Db, account_id: i64) -> sqlx::Result<NotificationList> {
             .fetch_one(&db.pool)
             .await?
             .try_get("n")?;
-    let notifications = rows
-        .iter()
-        .map(|r| {
-            let status: String = r.try_get("status")?;
-            Ok(NotificationView {
-                id: r.try_get("id")?,
-                application_id: r.try_get("public_id")?,
-                registration_number: r.try_get("registration_number")?,
-                status: Status::from_code(&status)
-                    .ok_or_else(|| sqlx::Error::Decode("bad status".into()))?,
-                note: r.try_get("note")?,
-                appointment: match (
-                    r.try_get::<Option<String>, _>("appointment_at")?,
-                    r.try_get::<Option<String>, _>("appointment_place")?,
-                ) {
-                    (Some(at), Some(place)) => Some(Appointment { at, place }),
-                    _ => None,
-                },
-                at: crate::applications::rfc3339(r.try_get("at")?),
-                read: r.try_get::<i64, _>("read")? != 0,
-            })
-        })
-        .collect::<sqlx::Result<Vec<_>>>()?;
+    let notifications = rows.into_iter().map(NotificationView::from).collect();
     Ok(NotificationList {
         unread,
         notifications,

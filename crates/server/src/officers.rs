@@ -63,35 +63,41 @@ pub async fn find(
     }))
 }
 
+/// A `history` row: one status change.
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    #[sqlx(try_from = "String")]
+    from_status: Status,
+    #[sqlx(try_from = "String")]
+    to_status: Status,
+    #[sqlx(try_from = "String")]
+    actor: Actor,
+    at: i64,
+    note: Option<String>,
+    appointment_at: Option<String>,
+    appointment_place: Option<String>,
+}
+
+impl From<HistoryRow> for HistoryView {
+    fn from(r: HistoryRow) -> HistoryView {
+        HistoryView {
+            from: r.from_status,
+            to: r.to_status,
+            actor: r.actor,
+            at: applications::rfc3339(r.at),
+            note: r.note,
+            appointment: Appointment::from_columns(r.appointment_at, r.appointment_place),
+        }
+    }
+}
+
+/// Every status change of a request, oldest first.
 pub async fn history(db: &Db, application_id: i64) -> sqlx::Result<Vec<HistoryView>> {
-    let rows = sqlx::query("SELECT from_status, to_status, actor, at, note, appointment_at, appointment_place FROM history WHERE application_id = $1 ORDER BY id")
+    let rows: Vec<HistoryRow> = sqlx::query_as("SELECT from_status, to_status, actor, at, note, appointment_at, appointment_place FROM history WHERE application_id = $1 ORDER BY id")
         .bind(application_id)
         .fetch_all(&db.pool)
         .await?;
-    let bad = || sqlx::Error::Decode("bad status in history".into());
-    rows.iter()
-        .map(|r| {
-            let actor = match r.try_get::<String, _>("actor")?.as_str() {
-                "officer" => Actor::Officer,
-                "applicant" => Actor::Applicant,
-                _ => Actor::System,
-            };
-            Ok(HistoryView {
-                from: Status::from_code(&r.try_get::<String, _>("from_status")?).ok_or_else(bad)?,
-                to: Status::from_code(&r.try_get::<String, _>("to_status")?).ok_or_else(bad)?,
-                actor,
-                at: applications::rfc3339(r.try_get("at")?),
-                note: r.try_get("note")?,
-                appointment: match (
-                    r.try_get::<Option<String>, _>("appointment_at")?,
-                    r.try_get::<Option<String>, _>("appointment_place")?,
-                ) {
-                    (Some(at), Some(place)) => Some(Appointment { at, place }),
-                    _ => None,
-                },
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(HistoryView::from).collect())
 }
 
 /// The stored decision of a request.
@@ -122,26 +128,31 @@ impl StoredDecision {
     }
 }
 
+/// A `decisions` row, as read back.
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    #[sqlx(try_from = "String")]
+    outcome: qyzmet_domain::decision::Outcome,
+    reason: Option<String>,
+    document: Vec<u8>,
+    signature: Vec<u8>,
+    signer: String,
+    signer_iin: String,
+    signed_at: i64,
+}
+
 pub async fn decision_of(db: &Db, application_id: i64) -> sqlx::Result<Option<StoredDecision>> {
-    let row = sqlx::query("SELECT outcome, reason, document, signature, signer, signer_iin, signed_at FROM decisions WHERE application_id = $1")
+    let row: Option<DecisionRow> = sqlx::query_as("SELECT outcome, reason, document, signature, signer, signer_iin, signed_at FROM decisions WHERE application_id = $1")
         .bind(application_id)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| {
-        Ok(StoredDecision {
-            outcome: {
-                let code: String = r.try_get("outcome")?;
-                qyzmet_domain::decision::Outcome::from_code(&code).ok_or_else(|| {
-                    sqlx::Error::Decode(format!("unknown decision outcome {code:?}").into())
-                })?
-            },
-            reason: r.try_get("reason")?,
-            document: r.try_get("document")?,
-            signature: r.try_get("signature")?,
-            signer: r.try_get("signer")?,
-            signer_iin: r.try_get("signer_iin")?,
-            signed_at: r.try_get("signed_at")?,
-        })
-    })
-    .transpose()
+    Ok(row.map(|r| StoredDecision {
+        outcome: r.outcome,
+        reason: r.reason,
+        document: r.document,
+        signature: r.signature,
+        signer: r.signer,
+        signer_iin: r.signer_iin,
+        signed_at: r.signed_at,
+    }))
 }

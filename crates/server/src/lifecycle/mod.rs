@@ -217,15 +217,6 @@ impl<'a> Lifecycle<'a> {
     }
 }
 
-/// How the history table names who moved.
-pub fn actor_code(a: Actor) -> &'static str {
-    match a {
-        Actor::Applicant => "applicant",
-        Actor::Officer => "officer",
-        Actor::System => "system",
-    }
-}
-
 /// The move from `entry.from` to `entry.to` with its history row, the owner's notification
 /// (and, for a decision, the signed decision) in one transaction. `Some(the notification's
 /// id)` when moved; `None`: the request was no longer in `entry.from`.
@@ -255,7 +246,7 @@ async fn write_move(
         .bind(application_id)
         .bind(entry.from.code())
         .bind(entry.to.code())
-        .bind(actor_code(entry.actor))
+        .bind(entry.actor.code())
         .bind(actor_account_id)
         .bind(at)
         .bind(entry.note.clone())

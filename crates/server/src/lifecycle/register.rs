@@ -179,7 +179,7 @@ pub(super) async fn register(
         .bind(s.application_id)
         .bind(entry.from.code())
         .bind(entry.to.code())
-        .bind(super::actor_code(entry.actor))
+        .bind(entry.actor.code())
         .bind(at)
         .execute(&mut *tx)
         .await?;
