@@ -1,5 +1,7 @@
-//! What the login and registration pages share: turning client-side checks and API answers
-//! into the problems the error summary and the fields show.
+//! What the login and registration pages share: one form model ([`IdentityForm`]: the
+//! IIN/BIN, the password, the one-time code sent and typed, the EDS key file, and the form's
+//! state) with sending the code, proving the holder with the EDS authentication key, and
+//! turning client-side checks and API answers into the problems the summary and fields show.
 
 use crate::api::ApiError;
 use crate::components::form::Problem;
@@ -8,7 +10,7 @@ use crate::session::Session;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use qyzmet_domain::api::Problem as ApiProblem;
-use qyzmet_domain::api::SessionView;
+use qyzmet_domain::api::{CodeSent, SessionView};
 use qyzmet_domain::identifiers::AccountId;
 use std::future::Future;
 
@@ -157,6 +159,94 @@ impl FormState {
     pub fn has_problems(self) -> Signal<bool> {
         Signal::derive(move || !self.problems.get().is_empty())
     }
+}
+
+/// The form both the login and the registration page are: what was typed, the code sent
+/// (`sent`, with the IIN/BIN it was sent for), the key file, and the form's state.
+#[derive(Clone, Copy)]
+pub struct IdentityForm {
+    pub login: RwSignal<String>,
+    pub password: RwSignal<String>,
+    pub code: RwSignal<String>,
+    pub sent: RwSignal<Option<(String, CodeSent)>>,
+    pub key: crate::components::key_fields::KeyInput,
+    pub state: FormState,
+}
+
+impl IdentityForm {
+    /// A form starting with `login` typed and, where the server already sent one, its code.
+    pub fn new(login: String, sent: Option<CodeSent>) -> IdentityForm {
+        IdentityForm {
+            sent: RwSignal::new(sent.map(|s| (login.clone(), s))),
+            login: RwSignal::new(login),
+            password: RwSignal::new(String::new()),
+            code: RwSignal::new(String::new()),
+            key: crate::components::key_fields::KeyInput::new(),
+            state: FormState::new(),
+        }
+    }
+
+    /// The code sent for the IIN/BIN now typed (a changed number needs a new one).
+    pub fn code_sent(self) -> Option<CodeSent> {
+        self.sent.with(|s| {
+            s.as_ref()
+                .filter(|(for_login, _)| *for_login == self.login.get())
+                .map(|(_, s)| s.clone())
+        })
+    }
+
+    /// After the client-side checks (`found`): asks the server to send a code (`request`);
+    /// on success keeps it and moves the focus to the code, on failure shows why on the
+    /// IIN/BIN (`forget`: the code sent before no longer stands).
+    pub fn send_code<F>(
+        self,
+        i18n: I18n,
+        found: Vec<Problem>,
+        forget: bool,
+        request: impl FnOnce() -> F + 'static,
+    ) where
+        F: Future<Output = Result<CodeSent, ApiError>> + 'static,
+    {
+        let state = self.state;
+        if state.busy.get_untracked() {
+            return;
+        }
+        if !found.is_empty() {
+            state.problems.set(found);
+            return;
+        }
+        let for_login = self.login.get_untracked();
+        state.busy.set(true);
+        leptos::task::spawn_local(async move {
+            match request().await {
+                Ok(s) => {
+                    state.problems.set(Vec::new());
+                    self.code.set(String::new());
+                    self.sent.set(Some((for_login, s)));
+                    request_animation_frame(|| crate::components::form::focus_by_id("code"));
+                }
+                Err(e) => {
+                    if forget {
+                        self.sent.set(None);
+                    }
+                    state.problems.set(from_api(i18n, &e, "login"));
+                }
+            }
+            state.busy.set(false);
+        });
+    }
+}
+
+/// Proves the holder of a key: the server's one-time challenge signed with the EDS
+/// authentication key (a key file or NCALayer); the signature, base64.
+pub async fn sign_challenge(
+    signer: crate::signer::Signer,
+    nonce: &str,
+) -> Result<String, ApiError> {
+    signer
+        .sign(nonce.as_bytes(), crate::signer::Purpose::Authentication)
+        .await
+        .map_err(signer_problem)
 }
 
 /// Only a path on this site may be returned to (never another origin): the domain's check of
