@@ -5,6 +5,7 @@
 
 use crate::api::ApiError;
 use crate::components::form::Problem;
+pub use crate::components::form::{for_field, message, required};
 use crate::i18n::I18n;
 use crate::session::Session;
 use leptos::prelude::*;
@@ -13,15 +14,6 @@ use qyzmet_domain::api::Problem as ApiProblem;
 use qyzmet_domain::api::{CodeSent, SessionView};
 use qyzmet_domain::identifiers::AccountId;
 use std::future::Future;
-
-/// A field error code with its params as the user reads it.
-pub fn message(i18n: I18n, code: &str, params: &[(String, String)]) -> String {
-    let args: Vec<(&str, String)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
-    i18n.t_with(&format!("error.{code}"), &args)
-}
 
 /// The IIN/BIN field's check, by the same domain rules the server applies.
 pub fn check_login(i18n: I18n, raw: &str) -> Option<Problem> {
@@ -34,13 +26,6 @@ pub fn check_login(i18n: I18n, raw: &str) -> Option<Problem> {
     AccountId::parse(raw).err().map(|e| Problem {
         field: "login".into(),
         message: message(i18n, e.code(), &[]),
-    })
-}
-
-pub fn required(i18n: I18n, field: &str, raw: &str) -> Option<Problem> {
-    raw.trim().is_empty().then(|| Problem {
-        field: field.into(),
-        message: message(i18n, "form.required", &[]),
     })
 }
 
@@ -77,14 +62,6 @@ pub fn from_api(i18n: I18n, err: &ApiError, general_field: &str) -> Vec<Problem>
             message: i18n.t(&err.message_key()),
         }],
     }
-}
-
-/// The message for one field, if the problems name it.
-pub fn for_field(problems: &[Problem], field: &str) -> Option<String> {
-    problems
-        .iter()
-        .find(|p| p.field == field)
-        .map(|p| p.message.clone())
 }
 
 /// The form's state while it talks to the server.
@@ -293,8 +270,8 @@ pub fn after_login() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::for_field;
     use crate::components::form::Problem;
+    use crate::components::form::for_field;
 
     #[test]
     fn a_field_shows_the_first_problem_that_names_it() {

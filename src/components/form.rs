@@ -2,8 +2,33 @@
 //! field, and fields whose label, hint and error are tied to the input (`aria-describedby`,
 //! `aria-invalid`). Messages come translated; nothing here holds text.
 
+use crate::i18n::I18n;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
+
+/// A field error code with its params as the user reads it.
+pub fn message(i18n: I18n, code: &str, params: &[(String, String)]) -> String {
+    let args: Vec<(&str, String)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    i18n.t_with(&format!("error.{code}"), &args)
+}
+
+pub fn required(i18n: I18n, field: &str, raw: &str) -> Option<Problem> {
+    raw.trim().is_empty().then(|| Problem {
+        field: field.into(),
+        message: message(i18n, "form.required", &[]),
+    })
+}
+
+/// The message for one field, if the problems name it.
+pub fn for_field(problems: &[Problem], field: &str) -> Option<String> {
+    problems
+        .iter()
+        .find(|p| p.field == field)
+        .map(|p| p.message.clone())
+}
 
 /// One problem to show: the field's id and the message.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,8 +2,7 @@
 //! client-side checks. Used wherever someone signs: the sign step, the officer's decision.
 //! The file stays a browser `File` (read only when signing); nothing is stored.
 
-use crate::components::account_forms::{for_field, required};
-use crate::components::form::{Problem, TextField};
+use crate::components::form::{Problem, TextField, for_field, required};
 use crate::i18n::I18n;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;

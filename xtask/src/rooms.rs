@@ -176,6 +176,35 @@ mod tests {
         }
     }
 
+    /// The "Where to add" table of ARCHITECTURE.md names files that exist (a path with a
+    /// placeholder, `<page>`, or a pattern, `*.json`, names what you make).
+    #[test]
+    fn the_where_to_add_table_names_files_that_exist() {
+        let root = crate::root();
+        let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+        let table = text
+            .split("## Where to add")
+            .nth(1)
+            .and_then(|t| t.split("\n## ").next())
+            .expect("ARCHITECTURE.md has a \"Where to add\" section");
+        let mut checked = 0;
+        for quoted in table.split('`').skip(1).step_by(2) {
+            let path = quoted.split("::").next().unwrap_or(quoted);
+            let is_path = path.contains('/')
+                && !path.starts_with('/')
+                && !path.contains(['<', '*', ' ', '(']);
+            if !is_path {
+                continue;
+            }
+            assert!(
+                root.join(path).exists(),
+                "ARCHITECTURE.md names {path}, which is not there"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 25, "only {checked} paths read from the table");
+    }
+
     #[test]
     fn a_circle_is_found_where_there_is_one() {
         let dir = tempfile_dir();
