@@ -7,8 +7,9 @@
 use crate::api;
 use crate::components::form::focus_by_id;
 use crate::i18n::use_i18n;
-use crate::session::use_session;
+use crate::session::{Session, use_session};
 use leptos::prelude::*;
+use qyzmet_domain::route::Page;
 use std::time::Duration;
 
 const WARN_BEFORE_SECONDS: f64 = 120.0;
@@ -44,30 +45,7 @@ pub fn SessionTimeout() -> impl IntoView {
             absolute_end.set(now + view.absolute_seconds_left as f64 * 1000.0);
         }
     });
-    let tick = move || {
-        let Some(view) = session.0.get_untracked() else {
-            return;
-        };
-        let idle_end = api::last_contact() + view.idle_timeout_seconds as f64 * 1000.0;
-        let left = (idle_end.min(absolute_end.get_untracked()) - js_sys::Date::now()) / 1000.0;
-        let next = if left <= 0.0 {
-            Phase::Expired
-        } else if left <= WARN_BEFORE_SECONDS {
-            Phase::Warning(left.ceil() as i64)
-        } else {
-            Phase::Fine
-        };
-        let was = phase.get_untracked();
-        if next != was {
-            if matches!(next, Phase::Warning(_)) && !matches!(was, Phase::Warning(_)) {
-                request_animation_frame(|| focus_by_id("stay-logged-in"));
-            }
-            if next == Phase::Expired {
-                session.0.set(None);
-            }
-            phase.set(next);
-        }
-    };
+    let tick = move || tick(session, absolute_end, phase);
     if crate::handover::in_browser()
         && let Ok(handle) = set_interval_with_handle(tick, Duration::from_secs(1))
     {
@@ -80,14 +58,6 @@ pub fn SessionTimeout() -> impl IntoView {
                 phase.set(Phase::Fine);
             }
         });
-    };
-    let here = move || {
-        let l = window().location();
-        format!(
-            "{}{}",
-            l.pathname().unwrap_or_default(),
-            l.search().unwrap_or_default()
-        )
     };
     view! {
         {move || match phase.get() {
@@ -104,10 +74,48 @@ pub fn SessionTimeout() -> impl IntoView {
             Phase::Expired if was_logged_in.get() => Some(view! {
                 <div class="notice notice-warning" role="alert">
                     <p>{move || i18n.t("session.expired")}</p>
-                    <p><a href=format!("/login?next={}", js_sys::encode_uri_component(&here()))>{move || i18n.t("session.login_again")}</a></p>
+                    <p><a href=format!("{}?next={}", Page::Login.href(), js_sys::encode_uri_component(&here()))>{move || i18n.t("session.login_again")}</a></p>
                 </div>
             }.into_any()),
             _ => None,
         }}
     }
+}
+
+/// Once a second: the phase the session is in now, by the server's counts (the last contact
+/// and the 12-hour end); the warning takes the focus when it appears, and an expired session
+/// is forgotten.
+fn tick(session: Session, absolute_end: RwSignal<f64>, phase: RwSignal<Phase>) {
+    let Some(view) = session.0.get_untracked() else {
+        return;
+    };
+    let idle_end = api::last_contact() + view.idle_timeout_seconds as f64 * 1000.0;
+    let left = (idle_end.min(absolute_end.get_untracked()) - js_sys::Date::now()) / 1000.0;
+    let next = if left <= 0.0 {
+        Phase::Expired
+    } else if left <= WARN_BEFORE_SECONDS {
+        Phase::Warning(left.ceil() as i64)
+    } else {
+        Phase::Fine
+    };
+    let was = phase.get_untracked();
+    if next != was {
+        if matches!(next, Phase::Warning(_)) && !matches!(was, Phase::Warning(_)) {
+            request_animation_frame(|| focus_by_id("stay-logged-in"));
+        }
+        if next == Phase::Expired {
+            session.0.set(None);
+        }
+        phase.set(next);
+    }
+}
+
+/// The address of this page, to come back to after logging in again.
+fn here() -> String {
+    let l = window().location();
+    format!(
+        "{}{}",
+        l.pathname().unwrap_or_default(),
+        l.search().unwrap_or_default()
+    )
 }

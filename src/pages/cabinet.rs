@@ -20,12 +20,8 @@ use std::collections::HashMap;
 pub fn Cabinet() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let navigate = use_navigate();
     let status = Memo::new(move |_| query.with(|q| q.get("status").unwrap_or_default()));
     let number = Memo::new(move |_| query.with(|q| q.get("number").unwrap_or_default()));
-    // What is typed in the filter form, applied on submit.
-    let status_input = RwSignal::new(status.get_untracked());
-    let number_input = RwSignal::new(number.get_untracked());
     // The cabinet the page came with (the catalogue's names with the services it preloads);
     // refetched as the filters or the language change.
     let preloaded = crate::handover::preloaded();
@@ -54,41 +50,13 @@ pub fn Cabinet() -> impl IntoView {
                 .unwrap_or_default()
         },
     );
-    let apply_filters = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        navigate(
-            &format!(
-                "/cabinet?status={}&number={}",
-                status_input.get_untracked(),
-                js_sys::encode_uri_component(number_input.get_untracked().trim())
-            ),
-            Default::default(),
-        );
-    };
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("cabinet.title")) />
         <OtherSessions />
         <Notifications preloaded=cabinet.map(|c| c.notifications) />
         <section aria-labelledby="applications-heading">
             <h2 id="applications-heading">{move || i18n.t("cabinet.applications")}</h2>
-            <form class="filters" role="search" method="get" action="/cabinet" on:submit=apply_filters>
-                <div class="field">
-                    <label for="filter-status">{move || i18n.t("cabinet.filter_status")}</label>
-                    <select id="filter-status" name="status" on:change=move |ev| status_input.set(event_target_value(&ev))>
-                        <option value="" selected=move || status_input.get().is_empty()>{move || i18n.t("cabinet.all")}</option>
-                        {Status::ALL.into_iter().map(|s| view! {
-                            <option value=s.code() selected=move || status_input.get() == s.code()>{move || i18n.t(&format!("status.{}", s.code()))}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-number">{move || i18n.t("cabinet.filter_number")}</label>
-                    <input id="filter-number" name="number" type="search" autocomplete="off"
-                        value=number_input.get_untracked() prop:value=move || number_input.get()
-                        on:input=move |ev| number_input.set(event_target_value(&ev)) />
-                </div>
-                <button type="submit">{move || i18n.t("cabinet.apply_filters")}</button>
-            </form>
+            <Filters status=status.get_untracked() number=number.get_untracked() />
             // Not a <Transition>: the server renders a Suspense as its fallback (see request.rs).
             {move || list.get().map(|r| match r {
                     Ok(l) => {
@@ -108,6 +76,49 @@ pub fn Cabinet() -> impl IntoView {
                     Err(e) => { let key = e.message_key(); view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any() }
                 }).unwrap_or_else(|| view! { <p role="status">{move || i18n.t("home.loading")}</p> }.into_any())}
         </section>
+    }
+}
+
+/// The filters (status, part of a number): a GET form, so they work without script and the
+/// address keeps them; with script they navigate in the app.
+#[component]
+fn Filters(status: String, number: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    // What is typed in the filter form, applied on submit.
+    let status_input = RwSignal::new(status);
+    let number_input = RwSignal::new(number);
+    let apply_filters = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        navigate(
+            &format!(
+                "{}?status={}&number={}",
+                Page::Cabinet.href(),
+                status_input.get_untracked(),
+                js_sys::encode_uri_component(number_input.get_untracked().trim())
+            ),
+            Default::default(),
+        );
+    };
+    view! {
+        <form class="filters" role="search" method="get" action="/cabinet" on:submit=apply_filters>
+            <div class="field">
+                <label for="filter-status">{move || i18n.t("cabinet.filter_status")}</label>
+                <select id="filter-status" name="status" on:change=move |ev| status_input.set(event_target_value(&ev))>
+                    <option value="" selected=move || status_input.get().is_empty()>{move || i18n.t("cabinet.all")}</option>
+                    {Status::ALL.into_iter().map(|s| view! {
+                        <option value=s.code() selected=move || status_input.get() == s.code()>{move || i18n.t(&format!("status.{}", s.code()))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-number">{move || i18n.t("cabinet.filter_number")}</label>
+                <input id="filter-number" name="number" type="search" autocomplete="off"
+                    value=number_input.get_untracked() prop:value=move || number_input.get()
+                    on:input=move |ev| number_input.set(event_target_value(&ev)) />
+            </div>
+            <button type="submit">{move || i18n.t("cabinet.apply_filters")}</button>
+        </form>
     }
 }
 

@@ -53,14 +53,7 @@ pub fn Register() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut found: Vec<Problem> = [
-            check_login(i18n, &form.login.get_untracked()),
-            required(i18n, "email", &email.get_untracked()),
-            required(i18n, "password", &form.password.get_untracked()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let mut found = account_problems(i18n, form, email);
         let base = RegisterRequest {
             login: form.login.get_untracked(),
             email: email.get_untracked(),
@@ -71,30 +64,14 @@ pub fn Register() -> impl IntoView {
             },
         };
         let lang = i18n.lang();
-        let chosen = match method.get_untracked() {
-            Method::Sms => {
-                let Some(s) = untrack(move || form.code_sent()) else {
-                    // No code yet for this number: send it first; the fields stay as typed.
-                    if found.is_empty() {
-                        send_code();
-                    } else {
-                        form.state.problems.set(found);
-                    }
-                    return;
-                };
-                found.extend(required(i18n, "code", &form.code.get_untracked()));
-                Some(Proof::Code(IdentityProof::Sms {
-                    verification_id: s.verification_id,
-                    code: form.code.get_untracked(),
-                }))
+        let Some(chosen) = chosen_proof(i18n, form, method.get_untracked(), &mut found) else {
+            // No code yet for this number: send it first; the fields stay as typed.
+            if found.is_empty() {
+                send_code();
+            } else {
+                form.state.problems.set(found);
             }
-            Method::Eds => match form.key.read(i18n) {
-                Ok((file, password)) => Some(Proof::KeyFile(file, password)),
-                Err(more) => {
-                    found.extend(more);
-                    None
-                }
-            },
+            return;
         };
         form.state
             .submit(i18n, session, navigate.clone(), found, move || async move {
@@ -209,6 +186,49 @@ fn ProofFields(
             .into_any(),
             None => view! { <p>{move || i18n.t("register.sms_hint")}</p> }.into_any(),
         },
+    }
+}
+
+/// The account fields' own checks (IIN/BIN, email, password), as the server would make them.
+fn account_problems(
+    i18n: crate::i18n::I18n,
+    form: IdentityForm,
+    email: RwSignal<String>,
+) -> Vec<Problem> {
+    [
+        check_login(i18n, &form.login.get_untracked()),
+        required(i18n, "email", &email.get_untracked()),
+        required(i18n, "password", &form.password.get_untracked()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The proof the chosen method sends, its own checks added to `found`; `None` when it is
+/// the code and none was sent for this number yet (send it first).
+fn chosen_proof(
+    i18n: crate::i18n::I18n,
+    form: IdentityForm,
+    method: Method,
+    found: &mut Vec<Problem>,
+) -> Option<Option<Proof>> {
+    match method {
+        Method::Sms => {
+            let s = untrack(move || form.code_sent())?;
+            found.extend(required(i18n, "code", &form.code.get_untracked()));
+            Some(Some(Proof::Code(IdentityProof::Sms {
+                verification_id: s.verification_id,
+                code: form.code.get_untracked(),
+            })))
+        }
+        Method::Eds => Some(match form.key.read(i18n) {
+            Ok((file, password)) => Some(Proof::KeyFile(file, password)),
+            Err(more) => {
+                found.extend(more);
+                None
+            }
+        }),
     }
 }
 

@@ -39,7 +39,10 @@ pub fn TestSmsOutbox() -> impl IntoView {
                 } else {
                     let encoded: String = js_sys::encode_uri_component(&p).into();
                     navigate(
-                        &format!("/test-sms-outbox?phone={encoded}"),
+                        &format!(
+                            "{}?phone={encoded}",
+                            qyzmet_domain::route::Page::TestSmsOutbox.href()
+                        ),
                         Default::default(),
                     );
                 }
@@ -78,28 +81,37 @@ pub fn TestSmsOutbox() -> impl IntoView {
             <button type="submit">{move || i18n.t("outbox.show")}</button>
         </form>
         <section aria-labelledby="outbox-messages" aria-live="polite">
-            {move || messages.get().flatten().map(|r| match r {
-                Ok(list) if list.is_empty() => view! {
-                    <h2 id="outbox-messages">{move || i18n.t("outbox.messages")}</h2>
-                    <p>{move || i18n.t("outbox.empty")}</p>
-                }.into_any(),
-                Ok(list) => view! {
-                    <h2 id="outbox-messages">{move || i18n.t("outbox.messages")}</h2>
-                    <ol class="outbox">
-                        {list.into_iter().map(|m| {
-                            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&m.sent_at));
-                            let time: String = at.to_locale_time_string(i18n.lang_untracked().code()).into();
-                            view! {
-                                <li><p>{m.body}</p><p class="hint"><time datetime=m.sent_at.clone()>{time}</time></p></li>
-                            }
-                        }).collect_view()}
-                    </ol>
-                }.into_any(),
-                Err(e) => {
-                    let key = e.message_key();
-                    view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
-                }
-            })}
+            {move || messages.get().flatten().map(|r| view! { <Messages answer=r /> })}
         </section>
+    }
+}
+
+/// The messages kept for the phone, newest last, or why they could not be read.
+#[component]
+fn Messages(answer: Result<Vec<qyzmet_domain::api::TestSms>, api::ApiError>) -> impl IntoView {
+    let i18n = use_i18n();
+    match answer {
+        Ok(list) if list.is_empty() => view! {
+            <h2 id="outbox-messages">{move || i18n.t("outbox.messages")}</h2>
+            <p>{move || i18n.t("outbox.empty")}</p>
+        }
+        .into_any(),
+        Ok(list) => view! {
+            <h2 id="outbox-messages">{move || i18n.t("outbox.messages")}</h2>
+            <ol class="outbox">
+                {list.into_iter().map(|m| {
+                    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&m.sent_at));
+                    let time: String = at.to_locale_time_string(i18n.lang_untracked().code()).into();
+                    view! {
+                        <li><p>{m.body}</p><p class="hint"><time datetime=m.sent_at.clone()>{time}</time></p></li>
+                    }
+                }).collect_view()}
+            </ol>
+        }
+        .into_any(),
+        Err(e) => {
+            let key = e.message_key();
+            view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
+        }
     }
 }

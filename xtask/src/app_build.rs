@@ -62,19 +62,8 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
 
-    step("splitting the app's wasm by area (wasm_split_cli_support)");
-    let input = std::fs::read(&linked).with_context(|| format!("reading {}", linked.display()))?;
     let main_wasm = split_dir.join(format!("{APP}.wasm"));
-    let main_js = format!("./{APP}.js");
-    let split = wasm_split_cli_support::transform({
-        let mut options = wasm_split_cli_support::Options::new(&input);
-        options.output_dir = &split_dir;
-        options.main_out_path = &main_wasm;
-        options.main_module = &main_js;
-        options
-    })
-    .map_err(|e| anyhow::anyhow!("{e:?}"))
-    .context("splitting the app's wasm")?;
+    let split = split_by_area(&linked, &split_dir, &main_wasm)?;
 
     step("generating the JS glue (wasm-bindgen)");
     // The lock file's version, installed by `tools::ensure_build_tools`, which every caller
@@ -93,13 +82,60 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
         .arg(&bindgen_dir)
         .arg(&main_wasm))?;
 
+    optimise(&bindgen_dir, &split.split_modules, &out_dir)?;
+    std::fs::copy(
+        bindgen_dir.join(format!("{APP}.js")),
+        out_dir.join(format!("{APP}.js")),
+    )?;
+    std::fs::write(
+        out_dir.join("__wasm_split.js"),
+        whole_instantiation(&std::fs::read_to_string(split_dir.join("__wasm_split.js"))?)?,
+    )?;
+
+    // Which files each area needs (its own and the chunks it shares), for `cargo xtask bench`.
+    let areas: std::collections::BTreeMap<_, Vec<String>> = split
+        .prefetch_map
+        .iter()
+        .map(|(area, files)| {
+            let files = files.iter().map(|f| format!("{f}.wasm")).collect();
+            (area.clone(), files)
+        })
+        .collect();
+    std::fs::write(areas_manifest(), serde_json::to_string_pretty(&areas)?)?;
+
+    publish(&out_dir, dist)
+}
+
+/// The linked wasm cut at each `#[wasm_split]` area: the main module at `main_wasm`, the
+/// areas and shared chunks beside it in `split_dir`.
+fn split_by_area(
+    linked: &Path,
+    split_dir: &Path,
+    main_wasm: &Path,
+) -> anyhow::Result<wasm_split_cli_support::SplitWasm> {
+    step("splitting the app's wasm by area (wasm_split_cli_support)");
+    let input = std::fs::read(linked).with_context(|| format!("reading {}", linked.display()))?;
+    let main_js = format!("./{APP}.js");
+    wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = split_dir;
+        options.main_out_path = main_wasm;
+        options.main_module = &main_js;
+        options
+    })
+    .map_err(|e| anyhow::anyhow!("{e:?}"))
+    .context("splitting the app's wasm")
+}
+
+/// Every wasm file (the main module and each split one) through `wasm-opt -Oz` into `out_dir`.
+fn optimise(bindgen_dir: &Path, split_modules: &[PathBuf], out_dir: &Path) -> anyhow::Result<()> {
     step("optimising every wasm file (wasm-opt -Oz)");
     let wasm_opt = node_tools_bin().join("wasm-opt");
     let mut files: Vec<(PathBuf, PathBuf)> = vec![(
         bindgen_dir.join(format!("{APP}_bg.wasm")),
         out_dir.join(format!("{APP}_bg.wasm")),
     )];
-    for module in &split.split_modules {
+    for module in split_modules {
         let name = module
             .file_name()
             .context("a split module has a file name")?;
@@ -122,34 +158,19 @@ pub fn build(dist: &Path) -> anyhow::Result<()> {
             );
         }
     }
-    std::fs::copy(
-        bindgen_dir.join(format!("{APP}.js")),
-        out_dir.join(format!("{APP}.js")),
-    )?;
-    std::fs::write(
-        out_dir.join("__wasm_split.js"),
-        whole_instantiation(&std::fs::read_to_string(split_dir.join("__wasm_split.js"))?)?,
-    )?;
+    Ok(())
+}
 
-    // Which files each area needs (its own and the chunks it shares), for `cargo xtask bench`.
-    let areas: std::collections::BTreeMap<_, Vec<String>> = split
-        .prefetch_map
-        .iter()
-        .map(|(area, files)| {
-            let files = files.iter().map(|f| format!("{f}.wasm")).collect();
-            (area.clone(), files)
-        })
-        .collect();
-    std::fs::write(areas_manifest(), serde_json::to_string_pretty(&areas)?)?;
-
-    let hash = hash_dir(&out_dir)?;
+/// Moves the built app into `dist/app-<hash>/` and puts its start-up script into `index.html`.
+fn publish(out_dir: &Path, dist: &Path) -> anyhow::Result<()> {
+    let hash = hash_dir(out_dir)?;
     let public = format!("app-{hash}");
     let target = dist.join(&public);
     if target.exists() {
         std::fs::remove_dir_all(&target)?;
     }
-    std::fs::rename(&out_dir, &target)
-        .or_else(|_| copy_dir(&out_dir, &target))
+    std::fs::rename(out_dir, &target)
+        .or_else(|_| copy_dir(out_dir, &target))
         .context("moving the app into dist/")?;
 
     let index_path = dist.join("index.html");

@@ -121,48 +121,53 @@ fn lighthouse(base: &str, pages: &[(&str, Option<&str>)]) -> anyhow::Result<()> 
             bail!("lighthouse failed on {path}");
         }
         let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report)?)?;
-        let score = |c: &str| {
-            r["categories"][c]["score"]
-                .as_f64()
-                .map_or("?".to_string(), |s| format!("{:.0}", s * 100.0))
-        };
-        let shown = |a: &str| {
-            r["audits"][a]["displayValue"]
-                .as_str()
-                .unwrap_or("?")
-                .replace('\u{a0}', " ")
-        };
-        println!(
-            "| {path} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            score("performance"),
-            score("accessibility"),
-            score("best-practices"),
-            score("seo"),
-            shown("first-contentful-paint"),
-            shown("largest-contentful-paint"),
-            shown("total-blocking-time"),
-            shown("interactive"),
-            shown("total-byte-weight"),
-        );
-        for (category, refs) in ["accessibility", "best-practices", "seo"]
-            .iter()
-            .map(|c| (c, &r["categories"][c]["auditRefs"]))
-        {
-            for audit in refs.as_array().into_iter().flatten() {
-                let id = audit["id"].as_str().unwrap_or("");
-                let a = &r["audits"][id];
-                if audit["weight"].as_f64().unwrap_or(0.0) > 0.0
-                    && a["score"].as_f64().is_some_and(|s| s < 1.0)
-                {
-                    println!(
-                        "|   {category} falls short: {} | | | | | | | | | |",
-                        a["title"].as_str().unwrap_or(id)
-                    );
-                }
+        print_lighthouse_rows(path, &r);
+    }
+    Ok(())
+}
+
+/// One page's row of the Lighthouse table, and a row for each audit it falls short on.
+fn print_lighthouse_rows(path: &str, r: &serde_json::Value) {
+    let score = |c: &str| {
+        r["categories"][c]["score"]
+            .as_f64()
+            .map_or("?".to_string(), |s| format!("{:.0}", s * 100.0))
+    };
+    let shown = |a: &str| {
+        r["audits"][a]["displayValue"]
+            .as_str()
+            .unwrap_or("?")
+            .replace('\u{a0}', " ")
+    };
+    println!(
+        "| {path} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        score("performance"),
+        score("accessibility"),
+        score("best-practices"),
+        score("seo"),
+        shown("first-contentful-paint"),
+        shown("largest-contentful-paint"),
+        shown("total-blocking-time"),
+        shown("interactive"),
+        shown("total-byte-weight"),
+    );
+    for (category, refs) in ["accessibility", "best-practices", "seo"]
+        .iter()
+        .map(|c| (c, &r["categories"][c]["auditRefs"]))
+    {
+        for audit in refs.as_array().into_iter().flatten() {
+            let id = audit["id"].as_str().unwrap_or("");
+            let a = &r["audits"][id];
+            if audit["weight"].as_f64().unwrap_or(0.0) > 0.0
+                && a["score"].as_f64().is_some_and(|s| s < 1.0)
+            {
+                println!(
+                    "|   {category} falls short: {} | | | | | | | | | |",
+                    a["title"].as_str().unwrap_or(id)
+                );
             }
         }
     }
-    Ok(())
 }
 
 /// Long tasks at a phone's speed and the bytes of a return visit (Chromium via Playwright).

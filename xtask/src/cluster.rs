@@ -42,7 +42,6 @@ impl Cluster {
         port: u16,
     ) -> anyhow::Result<Cluster> {
         ensure_nginx()?;
-        let root = crate::root();
         let dir = crate::target_dir().join(name);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
@@ -61,38 +60,7 @@ impl Cluster {
             instance_urls: Vec::new(),
         };
         for i in 0..n {
-            step(&format!("starting instance {} of {n}", i + 1));
-            let port = std::net::TcpListener::bind("127.0.0.1:0")?
-                .local_addr()?
-                .port();
-            let mut command = Command::new(server);
-            command
-                .arg("--demo")
-                .args(["--addr", &format!("127.0.0.1:{port}")])
-                .arg("--data-dir")
-                .arg(data_dir)
-                .arg("--dist-dir")
-                .arg(root.join("dist"))
-                .arg("--catalogue-dir")
-                .arg(root.join("catalogue"))
-                .args(["--database-url", &database_url])
-                .args(["--object-store", &format!("s3://{BUCKET}/attachments")])
-                // nginx, in front, connects from here: visitors are counted by the address
-                // it forwards.
-                .args(["--trusted-proxy", "127.0.0.1"])
-                .envs(cluster._s3.env())
-                .stdout(Stdio::piped())
-                .stderr(std::fs::File::create(
-                    dir.join(format!("instance-{}.log", i + 1)),
-                )?);
-            let mut child = command.spawn().context("starting qyzmet-server")?;
-            // One at a time: the first makes the PKI and runs the migrations, the others
-            // find them.
-            wait_until_listening(&mut child, i == 0)?;
-            cluster.instances.push(child);
-            cluster
-                .instance_urls
-                .push(format!("http://127.0.0.1:{port}"));
+            cluster.start_instance(i, n, server, data_dir, &database_url)?;
         }
         let conf = dir.join("nginx.conf");
         std::fs::write(&conf, nginx_conf(&dir, port, &cluster.instance_urls))?;
@@ -116,6 +84,48 @@ impl Cluster {
             "nginx did not start (see {})",
             dir.join("error.log").display()
         )
+    }
+
+    /// Starts instance `i` (of `n`) on a free port and waits until it listens.
+    fn start_instance(
+        &mut self,
+        i: usize,
+        n: usize,
+        server: &Path,
+        data_dir: &Path,
+        database_url: &str,
+    ) -> anyhow::Result<()> {
+        step(&format!("starting instance {} of {n}", i + 1));
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let mut command = Command::new(server);
+        command
+            .arg("--demo")
+            .args(["--addr", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--dist-dir")
+            .arg(crate::root().join("dist"))
+            .arg("--catalogue-dir")
+            .arg(crate::root().join("catalogue"))
+            .args(["--database-url", database_url])
+            .args(["--object-store", &format!("s3://{BUCKET}/attachments")])
+            // nginx, in front, connects from here: visitors are counted by the address
+            // it forwards.
+            .args(["--trusted-proxy", "127.0.0.1"])
+            .envs(self._s3.env())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(
+                self.dir.join(format!("instance-{}.log", i + 1)),
+            )?);
+        let mut child = command.spawn().context("starting qyzmet-server")?;
+        // One at a time: the first makes the PKI and runs the migrations, the others
+        // find them.
+        wait_until_listening(&mut child, i == 0)?;
+        self.instances.push(child);
+        self.instance_urls.push(format!("http://127.0.0.1:{port}"));
+        Ok(())
     }
 
     /// How many requests nginx passed to each instance (from its access log), in the order

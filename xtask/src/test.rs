@@ -49,6 +49,41 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
     };
     let mut tally = Tally::default();
 
+    static_checks(&cargo, &mut tally);
+    step("Rust tests (cargo test --workspace)");
+    let (passed, failed, ran) = cargo_tests(cargo(&["test", "--workspace", "--color", "never"]))?;
+    tally.tests("Rust tests", passed, failed, ran);
+
+    server_tests_on_postgres_and_s3(&cargo, &mut tally)?;
+    let built = crate::app_build::build_app().is_ok();
+    tally.check("app release build", built);
+    if built {
+        // After the app build: the server computes its CSP from dist/index.html at start.
+        let fuzzed = crate::api_fuzz::fuzz().unwrap_or_else(|e| {
+            eprintln!("API fuzzing could not run: {e:#}");
+            false
+        });
+        tally.check("API fuzzing (schemathesis)", fuzzed);
+        step("browser tests (Playwright, Chromium)");
+        let (passed, failed, ran) = browser_tests()?;
+        tally.tests("browser tests", passed, failed, ran);
+        step("one browser journey through nginx in front of two instances (PostgreSQL, S3)");
+        match journey_through_cluster() {
+            Ok((passed, failed, ran)) => {
+                tally.tests("journey through the cluster", passed, failed, ran)
+            }
+            Err(e) => {
+                eprintln!("the cluster could not start: {e:#}");
+                tally.check("journey through the cluster", false);
+            }
+        }
+    }
+
+    tally.summary()
+}
+
+/// Formatting, lints, and the crates the browser runs built for wasm32.
+fn static_checks(cargo: &dyn Fn(&[&str]) -> Command, tally: &mut Tally) {
     step("cargo fmt --check");
     tally.check(
         "rustfmt",
@@ -92,11 +127,14 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
             "wasm32-unknown-unknown",
         ])),
     );
+}
 
-    step("Rust tests (cargo test --workspace)");
-    let (passed, failed, ran) = cargo_tests(cargo(&["test", "--workspace", "--color", "never"]))?;
-    tally.tests("Rust tests", passed, failed, ran);
-
+/// The server's integration tests on PostgreSQL and the S3 store, with the tests that need
+/// them.
+fn server_tests_on_postgres_and_s3(
+    cargo: &dyn Fn(&[&str]) -> Command,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
     step("the server's tests again as operators run it: PostgreSQL and S3 storage");
     let started = crate::cluster::ensure_nginx()
         .and_then(|_| crate::postgres::Postgres::start("test-postgres"))
@@ -127,39 +165,22 @@ pub fn run(_args: &[String]) -> anyhow::Result<()> {
         }
     }
 
-    let built = crate::app_build::build_app().is_ok();
-    tally.check("app release build", built);
-    if built {
-        // After the app build: the server computes its CSP from dist/index.html at start.
-        let fuzzed = crate::api_fuzz::fuzz().unwrap_or_else(|e| {
-            eprintln!("API fuzzing could not run: {e:#}");
-            false
-        });
-        tally.check("API fuzzing (schemathesis)", fuzzed);
-        step("browser tests (Playwright, Chromium)");
-        let (passed, failed, ran) = browser_tests()?;
-        tally.tests("browser tests", passed, failed, ran);
-        step("one browser journey through nginx in front of two instances (PostgreSQL, S3)");
-        match journey_through_cluster() {
-            Ok((passed, failed, ran)) => {
-                tally.tests("journey through the cluster", passed, failed, ran)
-            }
-            Err(e) => {
-                eprintln!("the cluster could not start: {e:#}");
-                tally.check("journey through the cluster", false);
-            }
-        }
-    }
-
-    println!("\n\x1b[1m==> summary\x1b[0m");
-    for line in &tally.lines {
-        println!("  {line}");
-    }
-    println!("{} passed, {} failed", tally.passed, tally.failed);
-    if tally.failed > 0 {
-        anyhow::bail!("{} failed", tally.failed);
-    }
     Ok(())
+}
+
+impl Tally {
+    /// Prints every result and the sum; an error when anything failed.
+    fn summary(&self) -> anyhow::Result<()> {
+        println!("\n\x1b[1m==> summary\x1b[0m");
+        for line in &self.lines {
+            println!("  {line}");
+        }
+        println!("{} passed, {} failed", self.passed, self.failed);
+        if self.failed > 0 {
+            anyhow::bail!("{} failed", self.failed);
+        }
+        Ok(())
+    }
 }
 
 fn status_ok(mut cmd: Command) -> bool {

@@ -266,16 +266,6 @@ fn validate_scope(
             continue;
         }
         let path = format!("{prefix}{}", field.id);
-        let mut fail = |code: &str, params: &[(&str, String)]| {
-            errors.push(FieldError {
-                field: path.clone(),
-                code: code.to_string(),
-                params: params
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect(),
-            })
-        };
         match (&field.kind, answers.get(&field.id)) {
             (
                 FieldKind::Group {
@@ -286,46 +276,13 @@ fn validate_scope(
                 },
                 value,
             ) => {
-                let items: &[Answers] = match value {
-                    None => &[],
-                    Some(Answer::Items(items)) => items,
-                    Some(Answer::Text(t)) if t.trim().is_empty() => &[],
-                    Some(Answer::Text(_)) => {
-                        fail("form.invalid", &[]);
-                        continue;
-                    }
-                };
-                let min = if field.required {
-                    (*min_items).max(1)
-                } else {
-                    *min_items
-                };
-                if (items.len() as u32) < min {
-                    fail(
-                        if items.is_empty() && field.required {
-                            "form.required"
-                        } else {
-                            "form.too_few_items"
-                        },
-                        &[("min", min.to_string())],
-                    );
-                }
-                if items.len() as u32 > *max_items {
-                    fail("form.too_many_items", &[("max", max_items.to_string())]);
-                }
-                let inner: Vec<&Field> = inner.iter().collect();
-                let valid: Vec<Answers> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        validate_scope(&inner, item, &format!("{path}[{i}]."), ctx, errors)
-                    })
-                    .collect();
-                if !valid.is_empty() {
-                    out.insert(field.id.clone(), Answer::Items(valid));
+                let bounds = (*min_items, *max_items);
+                if let Some(valid) = validate_group(field, inner, bounds, value, &path, ctx, errors)
+                {
+                    out.insert(field.id.clone(), valid);
                 }
             }
-            (_, Some(Answer::Items(_))) => fail("form.invalid", &[]),
+            (_, Some(Answer::Items(_))) => push_error(errors, &path, "form.invalid", &[]),
             (kind, value) => {
                 let raw = match value {
                     Some(Answer::Text(t)) => t.trim(),
@@ -333,7 +290,7 @@ fn validate_scope(
                 };
                 if raw.is_empty() {
                     if field.required {
-                        fail("form.required", &[]);
+                        push_error(errors, &path, "form.required", &[]);
                     }
                     continue;
                 }
@@ -341,16 +298,74 @@ fn validate_scope(
                     Ok(normalised) => {
                         out.insert(field.id.clone(), Answer::Text(normalised));
                     }
-                    Err((code, params)) => {
-                        let params: Vec<(&str, String)> =
-                            params.iter().map(|(k, v)| (*k, v.clone())).collect();
-                        fail(code, &params)
-                    }
+                    Err((code, params)) => push_error(errors, &path, code, &params),
                 }
             }
         }
     }
     out
+}
+
+fn push_error(errors: &mut Vec<FieldError>, path: &str, code: &str, params: &[(&str, String)]) {
+    errors.push(FieldError {
+        field: path.to_string(),
+        code: code.to_string(),
+        params: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    })
+}
+
+/// A repeatable group's answer: its number of items within `(min, max)` (at least one when
+/// required), each item validated as a scope of its own (`path[i].field`); the valid items,
+/// if any.
+fn validate_group(
+    field: &Field,
+    inner: &[Field],
+    (min_items, max_items): (u32, u32),
+    value: Option<&Answer>,
+    path: &str,
+    ctx: &Context,
+    errors: &mut Vec<FieldError>,
+) -> Option<Answer> {
+    let items: &[Answers] = match value {
+        None => &[],
+        Some(Answer::Items(items)) => items,
+        Some(Answer::Text(t)) if t.trim().is_empty() => &[],
+        Some(Answer::Text(_)) => {
+            push_error(errors, path, "form.invalid", &[]);
+            return None;
+        }
+    };
+    let min = if field.required {
+        min_items.max(1)
+    } else {
+        min_items
+    };
+    if (items.len() as u32) < min {
+        let code = if items.is_empty() && field.required {
+            "form.required"
+        } else {
+            "form.too_few_items"
+        };
+        push_error(errors, path, code, &[("min", min.to_string())]);
+    }
+    if items.len() as u32 > max_items {
+        push_error(
+            errors,
+            path,
+            "form.too_many_items",
+            &[("max", max_items.to_string())],
+        );
+    }
+    let inner: Vec<&Field> = inner.iter().collect();
+    let valid: Vec<Answers> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| validate_scope(&inner, item, &format!("{path}[{i}]."), ctx, errors))
+        .collect();
+    (!valid.is_empty()).then_some(Answer::Items(valid))
 }
 
 type Failure = (&'static str, Vec<(&'static str, String)>);
@@ -363,42 +378,8 @@ fn check_scalar(
 ) -> Result<String, Failure> {
     let value = match kind {
         FieldKind::Text | FieldKind::LongText | FieldKind::Address => raw.to_string(),
-        FieldKind::Number { integer } => {
-            let n: f64 = raw
-                .replace(',', ".")
-                .replace(' ', "")
-                .parse()
-                .map_err(|_| ("form.not_a_number", vec![]))?;
-            if !n.is_finite() {
-                return Err(("form.not_a_number", vec![]));
-            }
-            if *integer && n.fract() != 0.0 {
-                return Err(("form.not_integer", vec![]));
-            }
-            if let Some(min) = rules.min.filter(|m| n < *m) {
-                return Err(("form.too_small", vec![("min", fmt_num(min))]));
-            }
-            if let Some(max) = rules.max.filter(|m| n > *m) {
-                return Err(("form.too_large", vec![("max", fmt_num(max))]));
-            }
-            fmt_num(n)
-        }
-        FieldKind::Date => {
-            let date = DateParts::of_answer(raw)
-                .ok_or("form.date")
-                .and_then(|parts| parts.date())
-                .map_err(|code| (code, vec![]))?;
-            match rules.date {
-                Some(DateRule::NotFuture) if date > ctx.today => {
-                    return Err(("form.date_in_future", vec![]));
-                }
-                Some(DateRule::NotPast) if date < ctx.today => {
-                    return Err(("form.date_in_past", vec![]));
-                }
-                _ => {}
-            }
-            date.to_string()
-        }
+        FieldKind::Number { integer } => check_number(*integer, rules, raw)?,
+        FieldKind::Date => check_date(rules, raw, ctx)?,
         FieldKind::Choice { options } => {
             if !options.iter().any(|o| o.id == raw) {
                 return Err(("form.choice", vec![]));
@@ -435,6 +416,41 @@ fn check_scalar(
         }
     }
     Ok(value)
+}
+
+/// A number as typed (a decimal comma, spaces between thousands), within the rules' bounds.
+fn check_number(integer: bool, rules: &Rules, raw: &str) -> Result<String, Failure> {
+    let n: f64 = raw
+        .replace(',', ".")
+        .replace(' ', "")
+        .parse()
+        .map_err(|_| ("form.not_a_number", vec![]))?;
+    if !n.is_finite() {
+        return Err(("form.not_a_number", vec![]));
+    }
+    if integer && n.fract() != 0.0 {
+        return Err(("form.not_integer", vec![]));
+    }
+    if let Some(min) = rules.min.filter(|m| n < *m) {
+        return Err(("form.too_small", vec![("min", fmt_num(min))]));
+    }
+    if let Some(max) = rules.max.filter(|m| n > *m) {
+        return Err(("form.too_large", vec![("max", fmt_num(max))]));
+    }
+    Ok(fmt_num(n))
+}
+
+/// A date from its boxes, not in the future or past where the rules say so; ISO.
+fn check_date(rules: &Rules, raw: &str, ctx: &Context) -> Result<String, Failure> {
+    let date = DateParts::of_answer(raw)
+        .ok_or("form.date")
+        .and_then(|parts| parts.date())
+        .map_err(|code| (code, vec![]))?;
+    match rules.date {
+        Some(DateRule::NotFuture) if date > ctx.today => Err(("form.date_in_future", vec![])),
+        Some(DateRule::NotPast) if date < ctx.today => Err(("form.date_in_past", vec![])),
+        _ => Ok(date.to_string()),
+    }
 }
 
 fn fmt_num(n: f64) -> String {

@@ -269,6 +269,55 @@ pub fn asks_about(request: &[u8], issuer: &Certificate) -> bool {
 }
 
 #[cfg(feature = "issue")]
+/// An OCSP time from Unix seconds.
+fn ocsp_time(unix: i64) -> Result<x509_ocsp::OcspGeneralizedTime, String> {
+    let at = der::DateTime::from_unix_duration(std::time::Duration::from_secs(
+        u64::try_from(unix).map_err(|e| e.to_string())?,
+    ))
+    .map_err(|e| e.to_string())?;
+    Ok(x509_ocsp::OcspGeneralizedTime(
+        der::asn1::GeneralizedTime::from_date_time(at),
+    ))
+}
+
+/// The status of one certificate asked about: unknown when it is not of this issuer (or
+/// never issued, where the register is kept), revoked from its time, else good.
+#[cfg(feature = "issue")]
+fn single_response(
+    id: &x509_ocsp::CertId,
+    issuer: &Certificate,
+    register: &Register<'_>,
+    now: i64,
+    lifetime: i64,
+) -> Result<x509_ocsp::SingleResponse, String> {
+    let ours = cert_id(&id.hash_algorithm.oid, issuer, &id.serial_number).as_ref() == Some(id);
+    let revoked_at = register
+        .revoked
+        .iter()
+        .find(|(s, _)| *s == id.serial_number)
+        .map(|(_, at)| *at);
+    let never_issued = register
+        .issued
+        .is_some_and(|issued| !issued.contains(&id.serial_number));
+    let cert_status = match revoked_at {
+        _ if !ours => CertStatus::unknown(),
+        Some(at) => CertStatus::revoked(x509_ocsp::RevokedInfo {
+            revocation_time: ocsp_time(at)?,
+            revocation_reason: None,
+        }),
+        None if never_issued => CertStatus::unknown(),
+        None => CertStatus::good(),
+    };
+    Ok(x509_ocsp::SingleResponse {
+        cert_id: id.clone(),
+        cert_status,
+        this_update: ocsp_time(now)?,
+        next_update: Some(ocsp_time(now + lifetime)?),
+        single_extensions: None,
+    })
+}
+
+#[cfg(feature = "issue")]
 fn answer(
     request: &OcspRequest,
     issuer: &Certificate,
@@ -277,47 +326,13 @@ fn answer(
     now: i64,
     lifetime: i64,
 ) -> Result<Vec<u8>, String> {
-    use x509_ocsp::{
-        OcspGeneralizedTime, ResponderId, ResponseBytes, ResponseData, RevokedInfo, SingleResponse,
-    };
-    let time = |unix: i64| -> Result<OcspGeneralizedTime, String> {
-        let at = der::DateTime::from_unix_duration(std::time::Duration::from_secs(
-            u64::try_from(unix).map_err(|e| e.to_string())?,
-        ))
-        .map_err(|e| e.to_string())?;
-        Ok(OcspGeneralizedTime(
-            der::asn1::GeneralizedTime::from_date_time(at),
-        ))
-    };
-    let mut responses = Vec::new();
-    for r in &request.tbs_request.request_list {
-        let id = &r.req_cert;
-        let ours = cert_id(&id.hash_algorithm.oid, issuer, &id.serial_number).as_ref() == Some(id);
-        let revoked_at = register
-            .revoked
-            .iter()
-            .find(|(s, _)| *s == id.serial_number)
-            .map(|(_, at)| *at);
-        let never_issued = register
-            .issued
-            .is_some_and(|issued| !issued.contains(&id.serial_number));
-        let cert_status = match revoked_at {
-            _ if !ours => CertStatus::unknown(),
-            Some(at) => CertStatus::revoked(RevokedInfo {
-                revocation_time: time(at)?,
-                revocation_reason: None,
-            }),
-            None if never_issued => CertStatus::unknown(),
-            None => CertStatus::good(),
-        };
-        responses.push(SingleResponse {
-            cert_id: id.clone(),
-            cert_status,
-            this_update: time(now)?,
-            next_update: Some(time(now + lifetime)?),
-            single_extensions: None,
-        });
-    }
+    use x509_ocsp::{ResponderId, ResponseBytes, ResponseData};
+    let responses = request
+        .tbs_request
+        .request_list
+        .iter()
+        .map(|r| single_response(&r.req_cert, issuer, &register, now, lifetime))
+        .collect::<Result<Vec<_>, String>>()?;
     let nonce = request
         .tbs_request
         .request_extensions
@@ -334,7 +349,7 @@ fn answer(
     let data = ResponseData {
         version: Default::default(),
         responder_id: ResponderId::ByName(name.clone()),
-        produced_at: time(now)?,
+        produced_at: ocsp_time(now)?,
         responses,
         response_extensions: nonce.map(|n| vec![n]),
     };

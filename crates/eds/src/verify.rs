@@ -13,7 +13,7 @@ use crate::pkix::{
     signer_certificate, supported, verifies,
 };
 use cms::content_info::ContentInfo;
-use cms::signed_data::SignedData;
+use cms::signed_data::{SignedData, SignerInfo};
 use const_oid::db::rfc5911::{ID_CONTENT_TYPE, ID_MESSAGE_DIGEST, ID_SIGNED_DATA, ID_SIGNING_TIME};
 use der::asn1::{ObjectIdentifier, OctetString};
 use der::{Decode, Encode};
@@ -141,49 +141,11 @@ fn verify(
     when: When,
 ) -> Result<Verified, VerifyError> {
     use VerifyError::*;
-    let content = ContentInfo::from_der(signature).map_err(|_| Malformed)?;
-    if content.content_type != ID_SIGNED_DATA {
-        return Err(Malformed);
-    }
-    let signed: SignedData = content.content.decode_as().map_err(|_| Malformed)?;
-    if let Some(attached) = &signed.encap_content_info.econtent {
-        // An attached signature is accepted only over exactly these bytes.
-        let inner = OctetString::from_der(&attached.to_der().map_err(|_| Malformed)?)
-            .map_err(|_| Malformed)?;
-        if inner.as_bytes() != document {
-            return Err(SignatureMismatch);
-        }
-    }
+    let signed = signed_data(signature, document)?;
     let [signer] = signed.signer_infos.0.as_slice() else {
         return Err(Malformed);
     };
-    let certificate = signer_certificate(&signed, signer).ok_or(Malformed)?;
-    let spki = &certificate.tbs_certificate.subject_public_key_info;
-    let expected_digest =
-        document_digest(&signer.digest_alg.oid, spki, document).ok_or(UnsupportedAlgorithm)?;
-    if !supported(spki, &signer.signature_algorithm.oid) {
-        return Err(UnsupportedAlgorithm);
-    }
-    let attributes = signer.signed_attrs.as_ref().ok_or(Malformed)?;
-    let digest = attribute_value::<OctetString>(attributes, ID_MESSAGE_DIGEST).ok_or(Malformed)?;
-    let content_type =
-        attribute_value::<ObjectIdentifier>(attributes, ID_CONTENT_TYPE).ok_or(Malformed)?;
-    if content_type != signed.encap_content_info.econtent_type {
-        return Err(Malformed);
-    }
-    let signing_time = attribute_value::<Time>(attributes, ID_SIGNING_TIME).map(|t| unix(&t));
-    if digest.as_bytes() != expected_digest.as_slice() {
-        return Err(SignatureMismatch);
-    }
-    let signed_bytes = attributes.to_der().map_err(|_| Malformed)?;
-    if !verifies(
-        spki,
-        &signer.signature_algorithm.oid,
-        &signed_bytes,
-        signer.signature.as_bytes(),
-    ) {
-        return Err(SignatureMismatch);
-    }
+    let (certificate, signing_time) = signed_by_its_certificate(&signed, signer, document)?;
     let time_stamp = match crate::cades::token_of(signer) {
         Some(token) => Some(crate::cades::check_token(
             &token?,
@@ -212,21 +174,7 @@ fn verify(
     if !check_usage(&certificate, purpose) {
         return Err(KeyUsage);
     }
-    let matches = match expected {
-        Expected::Iin(iin) => holder.iin.as_deref() == Some(iin),
-        Expected::Bin(bin) => holder.bin.as_deref() == Some(bin),
-        Expected::Anyone => holder.iin.is_some() || holder.bin.is_some(),
-    };
-    if !matches {
-        return Err(IdentityMismatch);
-    }
-    // Signing for a company takes its head or an employee with the right of signature.
-    if purpose == Purpose::Signing
-        && matches!(expected, Expected::Bin(_))
-        && !holder.role.is_some_and(SignerRole::signs_for_company)
-    {
-        return Err(NoRightToSign);
-    }
+    is_expected(&holder, purpose, expected)?;
     Ok(Verified {
         holder,
         signing_time,
@@ -234,6 +182,84 @@ fn verify(
         certificate,
         revocation,
     })
+}
+
+/// The CMS SignedData of `signature`; an attached signature only over exactly `document`.
+fn signed_data(signature: &[u8], document: &[u8]) -> Result<SignedData, VerifyError> {
+    use VerifyError::*;
+    let content = ContentInfo::from_der(signature).map_err(|_| Malformed)?;
+    if content.content_type != ID_SIGNED_DATA {
+        return Err(Malformed);
+    }
+    let signed: SignedData = content.content.decode_as().map_err(|_| Malformed)?;
+    if let Some(attached) = &signed.encap_content_info.econtent {
+        // An attached signature is accepted only over exactly these bytes.
+        let inner = OctetString::from_der(&attached.to_der().map_err(|_| Malformed)?)
+            .map_err(|_| Malformed)?;
+        if inner.as_bytes() != document {
+            return Err(SignatureMismatch);
+        }
+    }
+    Ok(signed)
+}
+
+/// The signer's certificate, once its key is shown to have signed `document` (the digest in
+/// the signed attributes, the signature over them, an algorithm we verify); with the signing
+/// time the attributes state.
+fn signed_by_its_certificate(
+    signed: &SignedData,
+    signer: &SignerInfo,
+    document: &[u8],
+) -> Result<(Certificate, Option<i64>), VerifyError> {
+    use VerifyError::*;
+    let certificate = signer_certificate(signed, signer).ok_or(Malformed)?;
+    let spki = &certificate.tbs_certificate.subject_public_key_info;
+    let expected_digest =
+        document_digest(&signer.digest_alg.oid, spki, document).ok_or(UnsupportedAlgorithm)?;
+    if !supported(spki, &signer.signature_algorithm.oid) {
+        return Err(UnsupportedAlgorithm);
+    }
+    let attributes = signer.signed_attrs.as_ref().ok_or(Malformed)?;
+    let digest = attribute_value::<OctetString>(attributes, ID_MESSAGE_DIGEST).ok_or(Malformed)?;
+    let content_type =
+        attribute_value::<ObjectIdentifier>(attributes, ID_CONTENT_TYPE).ok_or(Malformed)?;
+    if content_type != signed.encap_content_info.econtent_type {
+        return Err(Malformed);
+    }
+    let signing_time = attribute_value::<Time>(attributes, ID_SIGNING_TIME).map(|t| unix(&t));
+    if digest.as_bytes() != expected_digest.as_slice() {
+        return Err(SignatureMismatch);
+    }
+    let signed_bytes = attributes.to_der().map_err(|_| Malformed)?;
+    if !verifies(
+        spki,
+        &signer.signature_algorithm.oid,
+        &signed_bytes,
+        signer.signature.as_bytes(),
+    ) {
+        return Err(SignatureMismatch);
+    }
+    Ok((certificate, signing_time))
+}
+
+/// The holder is whom the caller expects — and, signing for a company, its head or an
+/// employee with the right of signature.
+fn is_expected(holder: &Holder, purpose: Purpose, expected: &Expected) -> Result<(), VerifyError> {
+    let matches = match expected {
+        Expected::Iin(iin) => holder.iin.as_deref() == Some(iin),
+        Expected::Bin(bin) => holder.bin.as_deref() == Some(bin),
+        Expected::Anyone => holder.iin.is_some() || holder.bin.is_some(),
+    };
+    if !matches {
+        return Err(VerifyError::IdentityMismatch);
+    }
+    if purpose == Purpose::Signing
+        && matches!(expected, Expected::Bin(_))
+        && !holder.role.is_some_and(SignerRole::signs_for_company)
+    {
+        return Err(VerifyError::NoRightToSign);
+    }
+    Ok(())
 }
 
 /// The signer's certificate of a CMS signature and the trusted CA that issued it — what an

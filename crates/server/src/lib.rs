@@ -135,63 +135,13 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     if config.demo && demo::seed_if_empty(&db).await? {
         tracing::info!("demo data seeded");
     }
-    let pki = match config.trust_dir.clone() {
-        Some(dir) => pki::Pki::open_trust(&dir)?,
-        None => {
-            let pki_dir = config.data_dir.clone();
-            tokio::task::spawn_blocking(move || {
-                test_doubles::test_ca::open_or_create(&pki_dir, db::now())
-            })
-            .await??
-        }
-    };
+    let pki = open_pki(&config).await?;
     if config.demo {
         print_demo_logins();
         print_demo_keys(&pki);
     }
-    // What a killed process left behind goes before anything new arrives; then hourly,
-    // sparing files younger than an hour (uploads in flight).
-    let files = storage::FileStore::open(config.object_store.as_deref(), &config.data_dir)?;
-    // A store that cannot be written (no credentials, no bucket) is found now, not at the
-    // first upload.
-    anyhow::ensure!(
-        files.ready(&config.data_dir.join("tmp")).await,
-        "the attachment store {} does not take a write (for S3: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and the bucket)",
-        files.describe()
-    );
-    tracing::info!(store = %files.describe(), "attachments stored");
-    // With one process (SQLite) nothing is in flight at start; instances that share a
-    // database and a store spare what another may be writing now.
-    let grace = if db.backend == db::Backend::Sqlite {
-        0
-    } else {
-        60 * 60
-    };
-    match attachments::sweep(&db, &files, &config.data_dir, grace).await {
-        Ok(s) if s != attachments::Swept::default() => {
-            tracing::info!(
-                temp_files = s.temp_files,
-                orphans = s.orphans,
-                "swept leftovers"
-            )
-        }
-        Ok(_) => {}
-        Err(e) => tracing::warn!("sweeping leftovers failed: {e:#}"),
-    }
-    spawn_hourly_sweep(db.clone(), files.clone(), config.data_dir.clone());
-    let sms: Arc<dyn sms::SmsGateway> = match &config.sms {
-        Some(m) => Arc::new(sms::mobizon::Mobizon::new(
-            &m.api_url,
-            m.api_key.as_deref().unwrap_or_default(),
-            m.sender.as_deref(),
-        )?),
-        None => {
-            println!(
-                "TEST SMS gateway: one-time codes are not sent by SMS; read them at /test-sms-outbox"
-            );
-            Arc::new(test_doubles::sms_outbox::TestOutbox { db: db.clone() })
-        }
-    };
+    let files = open_store(&config, &db).await?;
+    let sms = sms_gateway(&config, &db)?;
     let payments = payments::Gateway::from_config(&config)?;
     for line in mode::describe(&config).lines() {
         tracing::info!("{line}");
@@ -233,6 +183,74 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     })
     .await?;
     Ok(())
+}
+
+/// The trust roots: NCA RK's from files in production, the TEST CA's in the demo (made on
+/// first start).
+async fn open_pki(config: &Config) -> anyhow::Result<pki::Pki> {
+    match config.trust_dir.clone() {
+        Some(dir) => pki::Pki::open_trust(&dir),
+        None => {
+            let pki_dir = config.data_dir.clone();
+            tokio::task::spawn_blocking(move || {
+                test_doubles::test_ca::open_or_create(&pki_dir, db::now())
+            })
+            .await?
+        }
+    }
+}
+
+/// The attachment store, proven writable, with what a killed process left swept away (and
+/// an hourly sweep started).
+async fn open_store(config: &Config, db: &db::Db) -> anyhow::Result<storage::FileStore> {
+    let files = storage::FileStore::open(config.object_store.as_deref(), &config.data_dir)?;
+    // A store that cannot be written (no credentials, no bucket) is found now, not at the
+    // first upload.
+    anyhow::ensure!(
+        files.ready(&config.data_dir.join("tmp")).await,
+        "the attachment store {} does not take a write (for S3: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and the bucket)",
+        files.describe()
+    );
+    tracing::info!(store = %files.describe(), "attachments stored");
+    // What a killed process left behind goes before anything new arrives; then hourly,
+    // sparing files younger than an hour (uploads in flight). With one process (SQLite)
+    // nothing is in flight at start; instances that share a database and a store spare what
+    // another may be writing now.
+    let grace = if db.backend == db::Backend::Sqlite {
+        0
+    } else {
+        60 * 60
+    };
+    match attachments::sweep(db, &files, &config.data_dir, grace).await {
+        Ok(s) if s != attachments::Swept::default() => {
+            tracing::info!(
+                temp_files = s.temp_files,
+                orphans = s.orphans,
+                "swept leftovers"
+            )
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("sweeping leftovers failed: {e:#}"),
+    }
+    spawn_hourly_sweep(db.clone(), files.clone(), config.data_dir.clone());
+    Ok(files)
+}
+
+/// Where one-time codes go: the SMS provider, or (demo) the TEST outbox.
+fn sms_gateway(config: &Config, db: &db::Db) -> anyhow::Result<Arc<dyn sms::SmsGateway>> {
+    Ok(match &config.sms {
+        Some(m) => Arc::new(sms::mobizon::Mobizon::new(
+            &m.api_url,
+            m.api_key.as_deref().unwrap_or_default(),
+            m.sender.as_deref(),
+        )?),
+        None => {
+            println!(
+                "TEST SMS gateway: one-time codes are not sent by SMS; read them at /test-sms-outbox"
+            );
+            Arc::new(test_doubles::sms_outbox::TestOutbox { db: db.clone() })
+        }
+    })
 }
 
 /// How to log in to the demo: printed at every start (`cargo xtask serve` shows it).

@@ -196,36 +196,8 @@ pub fn describe(config: &Config) -> String {
             .clone()
             .unwrap_or_else(|| format!("{}/attachments", config.data_dir.display()))
     );
-    let sms = match &config.sms {
-        Some(m) => format!(
-            "Mobizon at {} (key {}, sender {})",
-            m.api_url,
-            m.api_key.as_deref().map_or("NOT SET".into(), masked),
-            m.sender.as_deref().unwrap_or("the account's default")
-        ),
-        None if config.demo => "TEST outbox (/test-sms-outbox)".into(),
-        None => "NOT SET".into(),
-    };
-    let _ = writeln!(out, "SMS:             {sms}");
-    let payments = match config.payments {
-        PaymentsChoice::Epay => {
-            let e = &config.epay;
-            let or_unset = |v: &Option<String>| v.clone().unwrap_or_else(|| "NOT SET".into());
-            format!(
-                "Halyk ePay (token {}, page script {}, client {}, secret {}, terminal {}, callbacks to {}/api/payments/epay/callback)",
-                or_unset(&e.oauth_url),
-                or_unset(&e.page_script_url),
-                or_unset(&e.client_id),
-                e.client_secret.as_deref().map_or("NOT SET".into(), masked),
-                or_unset(&e.terminal),
-                config.public_url.as_deref().unwrap_or("NOT SET"),
-            )
-        }
-        PaymentsChoice::Off => "off (no fee can be paid here)".into(),
-        PaymentsChoice::Test => "TEST gateway (moves no money)".into(),
-        PaymentsChoice::Unset if config.demo => "TEST gateway (moves no money)".into(),
-        PaymentsChoice::Unset => "NOT SET".into(),
-    };
+    let _ = writeln!(out, "SMS:             {}", describe_sms(config));
+    let payments = describe_payments(config);
     let _ = writeln!(out, "payments:        {payments}");
     let trust = match (&config.trust_dir, config.demo) {
         (Some(dir), _) => format!("CA certificates and CRLs from {}", dir.display()),
@@ -259,6 +231,43 @@ pub fn describe(config: &Config) -> String {
     };
     let _ = writeln!(out, "trusted proxies: {proxies}");
     out
+}
+
+/// The SMS provider as `describe` names it.
+fn describe_sms(config: &Config) -> String {
+    match &config.sms {
+        Some(m) => format!(
+            "Mobizon at {} (key {}, sender {})",
+            m.api_url,
+            m.api_key.as_deref().map_or("NOT SET".into(), masked),
+            m.sender.as_deref().unwrap_or("the account's default")
+        ),
+        None if config.demo => "TEST outbox (/test-sms-outbox)".into(),
+        None => "NOT SET".into(),
+    }
+}
+
+/// The payment provider as `describe` names it (the secret masked).
+fn describe_payments(config: &Config) -> String {
+    match config.payments {
+        PaymentsChoice::Epay => {
+            let e = &config.epay;
+            let or_unset = |v: &Option<String>| v.clone().unwrap_or_else(|| "NOT SET".into());
+            format!(
+                "Halyk ePay (token {}, page script {}, client {}, secret {}, terminal {}, callbacks to {}/api/payments/epay/callback)",
+                or_unset(&e.oauth_url),
+                or_unset(&e.page_script_url),
+                or_unset(&e.client_id),
+                e.client_secret.as_deref().map_or("NOT SET".into(), masked),
+                or_unset(&e.terminal),
+                config.public_url.as_deref().unwrap_or("NOT SET"),
+            )
+        }
+        PaymentsChoice::Off => "off (no fee can be paid here)".into(),
+        PaymentsChoice::Test => "TEST gateway (moves no money)".into(),
+        PaymentsChoice::Unset if config.demo => "TEST gateway (moves no money)".into(),
+        PaymentsChoice::Unset => "NOT SET".into(),
+    }
 }
 
 /// A URL with its password replaced (`postgres://user:****@host/db`).

@@ -33,6 +33,31 @@ pub fn Queue() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("officer.queue.title")) />
         <crate::components::other_sessions::OtherSessions />
+        <QueueFilters search status_filter overdue_only />
+        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
+            {move || queue.get().map(|result| match result {
+                Ok(mut q) => {
+                    q.requests.retain(|item| admits(item));
+                    view! { <QueueTable queue=q /> }.into_any()
+                }
+                Err(e) => {
+                    let key = e.message_key();
+                    view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Search, status and "overdue only": they narrow the loaded queue at once.
+#[component]
+fn QueueFilters(
+    search: RwSignal<String>,
+    status_filter: RwSignal<String>,
+    overdue_only: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">
                 <label for="queue-search">{move || i18n.t("officer.filter.search")}</label>
@@ -54,52 +79,52 @@ pub fn Queue() -> impl IntoView {
                 <label for="queue-overdue">{move || i18n.t("officer.filter.overdue")}</label>
             </div>
         </form>
-        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
-            {move || queue.get().map(|result| match result {
-                Ok(mut q) => {
-                    q.requests.retain(|item| admits(item));
-                    let counts = q.counts.iter().map(|(code, n)| {
-                        let (code, n) = (code.clone(), *n);
-                        view! { <li>{move || i18n.t(&format!("status.{code}"))} ": " <strong>{n}</strong></li> }
-                    }).collect_view();
-                    let empty = q.requests.is_empty();
-                    let rows = q.requests.into_iter().map(|item| {
-                        let due = due_text(i18n, &item);
-                        view! {
-                            <tr class:overdue=item.overdue>
-                                <td><A href=Page::OfficerRequest { id: item.id.clone() }.href()>{item.registration_number.clone()}</A></td>
-                                <td>{item.service_name.clone()}</td>
-                                <td>{format!("{} ({})", item.applicant_name, item.applicant_id)}</td>
-                                <td>{status_view(i18n, item.status)}</td>
-                                <td>{due}</td>
-                            </tr>
-                        }
-                    }).collect_view();
-                    view! {
-                        <ul class="counts">{counts}</ul>
-                        {empty.then(|| view! { <p>{move || i18n.t("officer.queue.empty")}</p> })}
-                        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="queue-caption">
-                            <table class="queue">
-                                <caption id="queue-caption">{move || i18n.t("officer.queue.caption")}</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{move || i18n.t("officer.col.number")}</th>
-                                        <th scope="col">{move || i18n.t("officer.col.service")}</th>
-                                        <th scope="col">{move || i18n.t("officer.col.applicant")}</th>
-                                        <th scope="col">{move || i18n.t("officer.col.status")}</th>
-                                        <th scope="col">{move || i18n.t("officer.col.due")}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
-                    }.into_any()
-                }
-                Err(e) => {
-                    let key = e.message_key();
-                    view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
-                }
-            })}
-        </Transition>
+    }
+}
+
+/// The queue as filtered: counts per status and the table of requests.
+#[component]
+fn QueueTable(queue: qyzmet_domain::api::Queue) -> impl IntoView {
+    let i18n = use_i18n();
+    let q = queue;
+    let counts = q
+        .counts
+        .iter()
+        .map(|(code, n)| {
+            let (code, n) = (code.clone(), *n);
+            view! { <li>{move || i18n.t(&format!("status.{code}"))} ": " <strong>{n}</strong></li> }
+        })
+        .collect_view();
+    let empty = q.requests.is_empty();
+    let rows = q.requests.into_iter().map(|item| {
+        let due = due_text(i18n, &item);
+        view! {
+            <tr class:overdue=item.overdue>
+                <td><A href=Page::OfficerRequest { id: item.id.clone() }.href()>{item.registration_number.clone()}</A></td>
+                <td>{item.service_name.clone()}</td>
+                <td>{format!("{} ({})", item.applicant_name, item.applicant_id)}</td>
+                <td>{status_view(i18n, item.status)}</td>
+                <td>{due}</td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <ul class="counts">{counts}</ul>
+        {empty.then(|| view! { <p>{move || i18n.t("officer.queue.empty")}</p> })}
+        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="queue-caption">
+            <table class="queue">
+                <caption id="queue-caption">{move || i18n.t("officer.queue.caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{move || i18n.t("officer.col.number")}</th>
+                        <th scope="col">{move || i18n.t("officer.col.service")}</th>
+                        <th scope="col">{move || i18n.t("officer.col.applicant")}</th>
+                        <th scope="col">{move || i18n.t("officer.col.status")}</th>
+                        <th scope="col">{move || i18n.t("officer.col.due")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }

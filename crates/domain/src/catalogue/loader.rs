@@ -104,6 +104,47 @@ fn check_providers(file: &str, providers: &[Provider]) -> Result<(), LoadError> 
     Ok(())
 }
 
+/// One variant of service `s`: its name, term, fee, form and documents.
+fn check_variant(file: &str, s: &Service, v: &Variant) -> Result<(), LoadError> {
+    let id = s.id.as_str();
+    let fail = |field: &str, reason: &str| Err(err(file, id, field, reason));
+    let at = |f: &str| format!("variants.{}.{f}", v.id);
+    check_text(file, id, &at("name"), &v.name)?;
+    if v.term.days == 0 || v.term.source.trim().is_empty() {
+        return fail(&at("term"), "a term needs days and a source");
+    }
+    if let Some(fee) = &v.fee
+        && (fee.mci < 0.0 || fee.source.trim().is_empty())
+    {
+        return fail(&at("fee"), "a fee needs a non-negative amount and a source");
+    }
+    if s.online() && v.form.is_none() {
+        return fail(&at("form"), "an online service needs a form");
+    }
+    if let Some(form) = &v.form {
+        form.check()
+            .map_err(|e| err(file, id, &at(&format!("form.{}", e.field)), &e.reason))?;
+    }
+    let mut doc_ids = BTreeSet::new();
+    for d in &v.documents {
+        let at = |f: &str| format!("variants.{}.documents.{}.{f}", v.id, d.id);
+        if !doc_ids.insert(&d.id) {
+            return fail(&at("id"), "document id used twice");
+        }
+        check_text(file, id, &at("name"), &d.name)?;
+        if d.types.is_empty() {
+            return fail(&at("types"), "no allowed file type");
+        }
+        if d.max_size_mb == 0 || d.max_size_mb > 50 {
+            return fail(&at("max_size_mb"), "must be 1 to 50");
+        }
+        if d.source.trim().is_empty() {
+            return fail(&at("source"), "name the source of the document list");
+        }
+    }
+    Ok(())
+}
+
 fn check_service(file: &str, s: &Service, providers: &[Provider]) -> Result<(), LoadError> {
     let id = s.id.as_str();
     let fail = |field: &str, reason: &str| Err(err(file, id, field, reason));
@@ -144,43 +185,10 @@ fn check_service(file: &str, s: &Service, providers: &[Provider]) -> Result<(), 
     let mut variant_ids = BTreeSet::new();
     let mut documents = 0;
     for v in &s.variants {
-        let at = |f: &str| format!("variants.{}.{f}", v.id);
         if !variant_ids.insert(&v.id) {
-            return fail(&at("id"), "variant id used twice");
+            return fail(&format!("variants.{}.id", v.id), "variant id used twice");
         }
-        check_text(file, id, &at("name"), &v.name)?;
-        if v.term.days == 0 || v.term.source.trim().is_empty() {
-            return fail(&at("term"), "a term needs days and a source");
-        }
-        if let Some(fee) = &v.fee
-            && (fee.mci < 0.0 || fee.source.trim().is_empty())
-        {
-            return fail(&at("fee"), "a fee needs a non-negative amount and a source");
-        }
-        if s.online() && v.form.is_none() {
-            return fail(&at("form"), "an online service needs a form");
-        }
-        if let Some(form) = &v.form {
-            form.check()
-                .map_err(|e| err(file, id, &at(&format!("form.{}", e.field)), &e.reason))?;
-        }
-        let mut doc_ids = BTreeSet::new();
-        for d in &v.documents {
-            let at = |f: &str| format!("variants.{}.documents.{}.{f}", v.id, d.id);
-            if !doc_ids.insert(&d.id) {
-                return fail(&at("id"), "document id used twice");
-            }
-            check_text(file, id, &at("name"), &d.name)?;
-            if d.types.is_empty() {
-                return fail(&at("types"), "no allowed file type");
-            }
-            if d.max_size_mb == 0 || d.max_size_mb > 50 {
-                return fail(&at("max_size_mb"), "must be 1 to 50");
-            }
-            if d.source.trim().is_empty() {
-                return fail(&at("source"), "name the source of the document list");
-            }
-        }
+        check_variant(file, s, v)?;
         documents += v.documents.len();
     }
     if s.online() && documents == 0 {

@@ -161,63 +161,21 @@ pub async fn epay_page(
             tracing::error!(error = %e, "no ePay token");
             ApiError::of(ErrorCode::PaymentUnavailable)
         })?;
-    // The payer's return: the application's payment step, which shows what the callback
-    // decided (the return itself proves nothing).
-    let back = format!(
-        "{}/applications/{}/edit?step=payment",
-        epay.public_url, payable.application_public_id
-    );
-    let t = |key: &str| crate::locales::message(lang, key);
-    let attr = super::pages::escape;
-    let language = match lang {
-        qyzmet_domain::Lang::Kk => "kaz",
-        qyzmet_domain::Lang::Ru => "rus",
-        qyzmet_domain::Lang::En => "eng",
+    let page = EpayPage {
+        epay,
+        payable: &payable,
+        token: &token,
+        account_id: current.account.id,
     };
-    let auth = serde_json::to_string(&token).map_err(ApiError::internal)?;
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title>{styles}</head><body><main id=\"main\" class=\"container\">\
-         <h1>{title}</h1><p role=\"status\">{opening}</p>\
-         <noscript><p>{needs_script}</p></noscript>\
-         <p><a href=\"{back}\">{back_text}</a></p>\
-         <div id=\"epay\" hidden data-auth=\"{auth}\" data-invoice-id=\"{invoice}\" \
-         data-amount=\"{amount}\" data-terminal=\"{terminal}\" data-back-link=\"{back}\" \
-         data-failure-back-link=\"{back}\" data-post-link=\"{post}\" \
-         data-failure-post-link=\"{post}\" data-language=\"{language}\" \
-         data-description=\"{description}\" data-account-id=\"{account}\"></div>\
-         </main><script src=\"{script}\"></script><script src=\"/payments/epay.js\"></script>\
-         </body></html>",
-        code = lang.code(),
-        styles = state
-            .page_template
-            .as_ref()
-            .map(|t| t.stylesheets())
-            .unwrap_or_default(),
-        title = attr(&t("payment.epay_title")),
-        opening = attr(&t("payment.epay_opening")),
-        needs_script = attr(&t("payment.epay_needs_script")),
-        back_text = attr(&t("payment.epay_back")),
-        back = attr(&back),
-        auth = attr(&auth),
-        invoice = attr(&payable.invoice_id),
-        amount = payable.amount_tenge,
-        terminal = attr(&epay.terminal),
-        post = attr(&epay.post_link()),
-        description = attr(&t("payment.epay_description")),
-        account = current.account.id,
-        script = attr(&epay.page_script_url),
-    );
-    let origin = script_origin(&epay.page_script_url);
-    let csp = format!(
-        "default-src 'self'; script-src 'self' {origin}; connect-src 'self' {origin}; \
-         frame-src {origin}; img-src 'self' data: {origin}; style-src 'self' {origin}; \
-         object-src 'none'; base-uri 'self'; form-action 'self' {origin}; frame-ancestors 'none'"
-    );
+    let styles = state
+        .page_template
+        .as_ref()
+        .map(|t| t.stylesheets())
+        .unwrap_or_default();
+    let html = page.html(lang, &styles)?;
     let mut response = axum::response::Html(html).into_response();
     let headers = response.headers_mut();
-    if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+    if let Ok(value) = axum::http::HeaderValue::from_str(&epay_policy(&epay.page_script_url)) {
         headers.insert("content-security-policy", value);
     }
     headers.insert(
@@ -225,6 +183,74 @@ pub async fn epay_page(
         axum::http::HeaderValue::from_static("no-store"),
     );
     Ok(response)
+}
+
+/// What the ePay hand-over page carries for ePay's script.
+struct EpayPage<'a> {
+    epay: &'a payments::epay::Epay,
+    payable: &'a payments::Payable,
+    token: &'a payments::epay::Token,
+    account_id: i64,
+}
+
+impl EpayPage<'_> {
+    /// The page in `lang`, in the portal's stylesheets (`styles`).
+    fn html(&self, lang: qyzmet_domain::Lang, styles: &str) -> Result<String, ApiError> {
+        let (epay, payable) = (self.epay, self.payable);
+        // The payer's return: the application's payment step, which shows what the callback
+        // decided (the return itself proves nothing).
+        let apply = qyzmet_domain::route::Page::Apply {
+            id: payable.application_public_id.clone(),
+        };
+        let back = format!("{}{}?step=payment", epay.public_url, apply.href());
+        let t = |key: &str| crate::locales::message(lang, key);
+        let attr = super::pages::escape;
+        let language = match lang {
+            qyzmet_domain::Lang::Kk => "kaz",
+            qyzmet_domain::Lang::Ru => "rus",
+            qyzmet_domain::Lang::En => "eng",
+        };
+        let auth = serde_json::to_string(self.token).map_err(ApiError::internal)?;
+        Ok(format!(
+            "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title>{styles}</head><body><main id=\"main\" class=\"container\">\
+             <h1>{title}</h1><p role=\"status\">{opening}</p>\
+             <noscript><p>{needs_script}</p></noscript>\
+             <p><a href=\"{back}\">{back_text}</a></p>\
+             <div id=\"epay\" hidden data-auth=\"{auth}\" data-invoice-id=\"{invoice}\" \
+             data-amount=\"{amount}\" data-terminal=\"{terminal}\" data-back-link=\"{back}\" \
+             data-failure-back-link=\"{back}\" data-post-link=\"{post}\" \
+             data-failure-post-link=\"{post}\" data-language=\"{language}\" \
+             data-description=\"{description}\" data-account-id=\"{account}\"></div>\
+             </main><script src=\"{script}\"></script><script src=\"/payments/epay.js\"></script>\
+             </body></html>",
+            code = lang.code(),
+            title = attr(&t("payment.epay_title")),
+            opening = attr(&t("payment.epay_opening")),
+            needs_script = attr(&t("payment.epay_needs_script")),
+            back_text = attr(&t("payment.epay_back")),
+            back = attr(&back),
+            auth = attr(&auth),
+            invoice = attr(&payable.invoice_id),
+            amount = payable.amount_tenge,
+            terminal = attr(&epay.terminal),
+            post = attr(&epay.post_link()),
+            description = attr(&t("payment.epay_description")),
+            account = self.account_id,
+            script = attr(&epay.page_script_url),
+        ))
+    }
+}
+
+/// The hand-over page's policy: the portal's, wider only by the origin of ePay's script.
+fn epay_policy(page_script_url: &str) -> String {
+    let origin = script_origin(page_script_url);
+    format!(
+        "default-src 'self'; script-src 'self' {origin}; connect-src 'self' {origin}; \
+         frame-src {origin}; img-src 'self' data: {origin}; style-src 'self' {origin}; \
+         object-src 'none'; base-uri 'self'; form-action 'self' {origin}; frame-ancestors 'none'"
+    )
 }
 
 /// `scheme://host[:port]` of a URL, for the payment page's policy.

@@ -96,35 +96,83 @@ pub fn format_number(year: i32, n: i64) -> String {
     format!("{year}-{n:06}")
 }
 
-pub(super) async fn register(
-    db: &Db,
+/// The registration an earlier submit with the same idempotency key made, if any; a key
+/// used for another application or operation is refused.
+async fn earlier_registration(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     s: &Submission<'_>,
-    now: OffsetDateTime,
-) -> Result<Registered, RegisterError> {
-    let mut tx = db.begin_write().await?;
+) -> Result<Option<Registered>, RegisterError> {
     let earlier = sqlx::query(
         "SELECT a.id, a.registration_number, a.due_date, k.operation FROM idempotency_keys k JOIN applications a ON a.id = k.application_id \
          WHERE k.account_id = $1 AND k.idempotency_key = $2",
     )
     .bind(s.account_id)
     .bind(s.idempotency_key.to_string())
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    if let Some(row) = earlier {
-        let (application_id, operation): (i64, String) =
-            (row.try_get("id")?, row.try_get("operation")?);
-        if application_id != s.application_id || operation != SUBMIT {
-            return Err(RegisterError::KeyReused);
-        }
-        let due: String = row.try_get("due_date")?;
-        return Ok(Registered {
-            application_id: row.try_get("id")?,
-            registration_number: row.try_get("registration_number")?,
-            due_date: qyzmet_domain::form::parse_date(&due)
-                .ok_or_else(|| sqlx::Error::Decode("bad due_date".into()))?,
-            repeated: true,
-            notification: None,
-        });
+    let Some(row) = earlier else {
+        return Ok(None);
+    };
+    let (application_id, operation): (i64, String) =
+        (row.try_get("id")?, row.try_get("operation")?);
+    if application_id != s.application_id || operation != SUBMIT {
+        return Err(RegisterError::KeyReused);
+    }
+    let due: String = row.try_get("due_date")?;
+    Ok(Some(Registered {
+        application_id,
+        registration_number: row.try_get("registration_number")?,
+        due_date: qyzmet_domain::form::parse_date(&due)
+            .ok_or_else(|| sqlx::Error::Decode("bad due_date".into()))?,
+        repeated: true,
+        notification: None,
+    }))
+}
+
+/// The year's next registration number: an upsert that increments, one statement, so two
+/// submits never get the same number.
+async fn next_number(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    year: i32,
+) -> sqlx::Result<String> {
+    let n: i64 = sqlx::query(
+        "INSERT INTO registration_counters (year, last_number) VALUES ($1, 1) \
+         ON CONFLICT (year) DO UPDATE SET last_number = registration_counters.last_number + 1 RETURNING last_number",
+    )
+    .bind(year as i64)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("last_number")?;
+    Ok(format_number(year, n))
+}
+
+/// The signed outgoing document and its signature, kept with the request.
+async fn store_submission(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    s: &Submission<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO submissions (application_id, outgoing_document, signature, signer, signed_at, signer_id, certificate_serial, ocsp_response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(s.application_id)
+        .bind(s.outgoing_document.to_vec())
+        .bind(s.signature.der.clone())
+        .bind(s.signature.signer.clone())
+        .bind(s.signature.signed_at)
+        .bind(s.signature.signer_id.clone())
+        .bind(s.signature.certificate_serial.clone())
+        .bind(s.signature.ocsp_response.clone())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn register(
+    db: &Db,
+    s: &Submission<'_>,
+    now: OffsetDateTime,
+) -> Result<Registered, RegisterError> {
+    let mut tx = db.begin_write().await?;
+    if let Some(earlier) = earlier_registration(&mut tx, s).await? {
+        return Ok(earlier);
     }
     let entry = status::transition(
         Status::Draft,
@@ -136,17 +184,7 @@ pub(super) async fn register(
     )
     .map_err(RegisterError::Transition)?;
     let local_now = in_kazakhstan(now);
-    let year = local_now.year();
-    // An upsert that increments: one statement, so two submits never get the same number.
-    let n: i64 = sqlx::query(
-        "INSERT INTO registration_counters (year, last_number) VALUES ($1, 1) \
-         ON CONFLICT (year) DO UPDATE SET last_number = registration_counters.last_number + 1 RETURNING last_number",
-    )
-    .bind(year as i64)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("last_number")?;
-    let number = format_number(year, n);
+    let number = next_number(&mut tx, local_now.year()).await?;
     let due = WorkCalendar::kazakhstan().due_date(local_now.date(), s.term);
     let at = now.unix_timestamp();
     let done = sqlx::query(
@@ -164,17 +202,7 @@ pub(super) async fn register(
     if done.rows_affected() != 1 {
         return Err(RegisterError::NotDraft);
     }
-    sqlx::query("INSERT INTO submissions (application_id, outgoing_document, signature, signer, signed_at, signer_id, certificate_serial, ocsp_response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(s.application_id)
-        .bind(s.outgoing_document.to_vec())
-        .bind(s.signature.der.clone())
-        .bind(s.signature.signer.clone())
-        .bind(s.signature.signed_at)
-        .bind(s.signature.signer_id.clone())
-        .bind(s.signature.certificate_serial.clone())
-        .bind(s.signature.ocsp_response.clone())
-        .execute(&mut *tx)
-        .await?;
+    store_submission(&mut tx, s).await?;
     sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note) VALUES ($1, $2, $3, $4, NULL, $5, NULL)")
         .bind(s.application_id)
         .bind(entry.from.code())
