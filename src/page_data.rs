@@ -31,6 +31,21 @@ where
     K: Clone + PartialEq + Send + Sync + 'static,
     T: Clone + PartialEq + Send + Sync + 'static,
 {
+    /// What the page shows, with the hand-over told: it waits for the data unless the
+    /// server's is for this key, and hands over once the data is drawn.
+    pub fn handed_over(self) -> Signal<Option<T>> {
+        if !self.at_hand() {
+            crate::handover::wait();
+        }
+        let data = Signal::derive(move || self.get());
+        Effect::new(move |_| {
+            if data.with(Option::is_some) {
+                crate::handover::shown();
+            }
+        });
+        data
+    }
+
     /// `first`: what the server drew the page with, for the key as it is now.
     pub fn new<Fut>(
         first: Option<T>,

@@ -80,22 +80,8 @@ impl FormState {
     }
 
     /// After the client-side checks (`found`): show them, or send `request`; on success keep
-    /// the session and go home, on failure show the server's problems on the form.
-    pub fn submit<N, F>(
-        self,
-        i18n: I18n,
-        session: Session,
-        navigate: N,
-        found: Vec<Problem>,
-        request: impl FnOnce() -> F,
-    ) where
-        N: Fn(&str, NavigateOptions) + 'static,
-        F: Future<Output = Result<SessionView, ApiError>> + 'static,
-    {
-        self.submit_to("login", i18n, session, navigate, found, request)
-    }
-
-    /// The same, with problems that name no field shown on `general_field`.
+    /// the session and go home (or where `?next=` says), on failure show the server's
+    /// problems on the form — those that name no field on `general_field`.
     pub fn submit_to<N, F>(
         self,
         general_field: &'static str,

@@ -31,15 +31,7 @@ pub fn Cabinet() -> impl IntoView {
         move || (status.get(), number.get(), i18n.lang()),
         |(status, number, lang)| async move { api::applications(&status, &number, lang).await },
     );
-    if !list.at_hand() {
-        crate::handover::wait();
-    }
-    let list = Signal::derive(move || list.get());
-    Effect::new(move |_| {
-        if list.with(Option::is_some) {
-            crate::handover::shown();
-        }
-    });
+    let list = list.handed_over();
     let names = PageData::new(
         preloaded.services.map(service_names),
         move || i18n.lang(),

@@ -108,15 +108,7 @@ pub fn Home() -> impl IntoView {
         move || i18n.lang(),
         api::services,
     );
-    if !fetched.at_hand() {
-        crate::handover::wait();
-    }
-    let services = Signal::derive(move || fetched.get());
-    Effect::new(move |_| {
-        if services.with(Option::is_some) {
-            crate::handover::shown();
-        }
-    });
+    let services = fetched.handed_over();
     let filters = Filters::from_query();
     let f = filters.clone();
     let shown = Memo::new(move |_| {

@@ -73,8 +73,13 @@ pub fn Register() -> impl IntoView {
             }
             return;
         };
-        form.state
-            .submit(i18n, session, navigate.clone(), found, move || async move {
+        form.state.submit_to(
+            "login",
+            i18n,
+            session,
+            navigate.clone(),
+            found,
+            move || async move {
                 match chosen {
                     Some(Proof::Code(proof)) => {
                         api::register(&RegisterRequest { proof, ..base }, lang).await
@@ -84,7 +89,8 @@ pub fn Register() -> impl IntoView {
                     }
                     None => Err(api::ApiError::Network),
                 }
-            });
+            },
+        );
     };
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("register.title")) error=form.state.has_problems() />

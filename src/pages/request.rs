@@ -97,15 +97,7 @@ pub fn Request() -> impl IntoView {
             Ok::<_, api::ApiError>((app, history, decision, name))
         },
     );
-    if !fetched.at_hand() {
-        crate::handover::wait();
-    }
-    let data = Signal::derive(move || fetched.get());
-    Effect::new(move |_| {
-        if data.with(Option::is_some) {
-            crate::handover::shown();
-        }
-    });
+    let data = fetched.handed_over();
     // Live: the server pushes each status change of my requests (SSE); this page refetches
     // when one is about it, and says so to screen readers.
     let announcement = RwSignal::new(String::new());

@@ -119,14 +119,7 @@ pub fn ServicePage() -> impl IntoView {
         move || (id(), i18n.lang()),
         |(id, lang)| async move { api::service(&id, lang).await },
     );
-    if !detail.at_hand() {
-        handover::wait();
-    }
-    Effect::new(move |_| {
-        if detail.get().is_some() {
-            handover::shown();
-        }
-    });
+    let detail = detail.handed_over();
     // While another service or language is fetched, the page shows the one before.
     (move || match detail.get() {
         None => view! { <p role="status">{move || i18n.t("home.loading")}</p> }.into_any(),

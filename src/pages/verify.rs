@@ -88,15 +88,7 @@ pub fn Verify() -> impl IntoView {
             Ok::<_, String>((view, service))
         },
     );
-    if !fetched.at_hand() {
-        crate::handover::wait();
-    }
-    let data = Signal::derive(move || fetched.get());
-    Effect::new(move |_| {
-        if data.with(Option::is_some) {
-            crate::handover::shown();
-        }
-    });
+    let data = fetched.handed_over();
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("verify.title")) />
         {move || match data.get() {

@@ -190,6 +190,17 @@ pub async fn login(
     Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
 }
 
+/// The session of this request as the app reads it.
+async fn this_session(
+    state: &AppState,
+    current: CurrentAccount,
+    live: sessions::Live,
+) -> Result<Json<SessionView>, ApiError> {
+    session_view(state, current.account, &current.token, live)
+        .await
+        .map(Json)
+}
+
 /// Who is logged in and the seconds left; reading it does not extend the session.
 #[utoipa::path(
     get,
@@ -202,9 +213,7 @@ pub async fn current(
     current: CurrentAccount,
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
-    session_view(&state, current.account, &current.token, *live)
-        .await
-        .map(Json)
+    this_session(&state, current, *live).await
 }
 
 /// "Stay logged in": any authenticated request extends the session; this one does only that.
@@ -220,9 +229,7 @@ pub async fn keepalive(
     live: axum::Extension<sessions::Live>,
 ) -> Result<Json<SessionView>, ApiError> {
     // The extractor already counted this request as activity; the answer is the session's.
-    session_view(&state, current.account, &current.token, *live)
-        .await
-        .map(Json)
+    this_session(&state, current, *live).await
 }
 
 /// "End my other sessions": every other browser or device of this account is logged out;
@@ -244,9 +251,7 @@ pub async fn end_other_sessions(
         ended,
         "other sessions ended by the holder"
     );
-    session_view(&state, current.account, &current.token, *live)
-        .await
-        .map(Json)
+    this_session(&state, current, *live).await
 }
 
 #[utoipa::path(
