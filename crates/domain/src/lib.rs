@@ -18,6 +18,7 @@ pub mod form;
 pub mod identifiers;
 pub mod lang;
 pub mod outgoing;
+pub mod process;
 pub mod route;
 pub mod signer_protocol;
 pub mod status;

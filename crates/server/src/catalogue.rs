@@ -64,6 +64,266 @@ mod tests {
         load_dir(Path::new(crate::DEFAULT_CATALOGUE_DIR)).expect("the real catalogue loads")
     }
 
+    /// Each service's process is its regulation's, step by step: who, what, how long —
+    /// each step's source quoting the words that give its time.
+    #[test]
+    fn each_services_process_is_its_regulations_with_the_paragraph_quoted() {
+        use qyzmet_domain::process::Performer::{self, *};
+        use qyzmet_domain::process::StepAction::{self, *};
+        use qyzmet_domain::process::StepTime::{self, *};
+        type Row = (Performer, StepAction, StepTime, &'static str);
+        let licence: &[Row] = &[
+            (Office, Register, Minutes(10), "10 минут ішінде"),
+            (
+                Head,
+                Assign,
+                Minutes(30),
+                "30-минут ішінде жауапты орындаушыны",
+            ),
+            (
+                Executor,
+                Examine,
+                ServiceTerm,
+                "Стандарттың 4-тармағында белгіленген мерзімде",
+            ),
+            (Head, Sign, SameWorkingDay, "сол жұмыс күні ішінде"),
+            (Office, Issue, SameWorkingDay, "сол жұмыс күні ішінде"),
+        ];
+        let state_002 = |days: u32, words: &'static str| -> Vec<Row> {
+            vec![
+                (Office, Register, Minutes(15), "15 минуттың ішінде"),
+                (Head, Assign, Minutes(15), "он бес минут ішінде"),
+                (Executor, Examine, WorkingDays(days), words),
+                (Office, Issue, ServiceTerm, "дайын екені туралы хабарлама"),
+            ]
+        };
+        let table: Vec<(&str, &str, Vec<Row>)> = vec![
+            (
+                "guardianship",
+                "main",
+                vec![
+                    (Office, Register, Minutes(30), "30 (отыз) минут"),
+                    (Head, Assign, Minutes(20), "20 (жиырма) минут"),
+                    (
+                        Executor,
+                        Examine,
+                        CalendarDays(28),
+                        "28 (жиырма сегіз) күнтізбелік күн",
+                    ),
+                    (Head, Sign, CalendarDays(1), "1 (бір) күнтізбелік күн"),
+                    (Office, Issue, Minutes(30), "30 (отыз) минут"),
+                ],
+            ),
+            ("survey-licence", "main", licence.to_vec()),
+            ("design-licence", "main", licence.to_vec()),
+            ("construction-licence", "main", licence.to_vec()),
+            (
+                "project-management-accreditation",
+                "main",
+                vec![
+                    (Office, Accept, Minutes(15), "15-минут ішінде"),
+                    (
+                        Head,
+                        Assign,
+                        Minutes(30),
+                        "30 минут ішінде жауапты орындаушыны",
+                    ),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(2),
+                        "екі жұмыс күнінің ішінде",
+                    ),
+                    (Head, Sign, SameWorkingDay, "сол жұмыс күні ішінде"),
+                    (Office, Issue, Minutes(10), "10 минут ішінде"),
+                ],
+            ),
+            (
+                "expert-attestation-shymkent",
+                "main",
+                vec![
+                    (Office, Register, Minutes(10), "10 минуттың ішінде"),
+                    (Head, Assign, Minutes(30), "30 минут ішінде"),
+                    (
+                        Executor,
+                        Examine,
+                        ServiceTerm,
+                        "Стандарттың 4-тармағында белгіленген мерзімде",
+                    ),
+                    (Head, Sign, SameWorkingDay, "жұмыс күні ішінде"),
+                    (Office, Issue, Minutes(10), "10 минут ішінде"),
+                ],
+            ),
+            (
+                "cultural-export-certificate",
+                "main",
+                state_002(10, "он жұмыс күнінен көп емес"),
+            ),
+            (
+                "monument-restoration-agreement",
+                "main",
+                state_002(15, "он бес жұмыс күнінен көп емес"),
+            ),
+            (
+                "grain-warehouse-licence",
+                "issue",
+                vec![
+                    (Office, Register, Minutes(30), "30 (отыз) минуттың ішінде"),
+                    (Head, Assign, WorkingDays(1), "1 (бір) жұмыс күні ішінде"),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(2),
+                        "2 (екі) жұмыс күні ішінде",
+                    ),
+                    (
+                        InterestedBody,
+                        Approve,
+                        WorkingDays(5),
+                        "5 (бес) жұмыс күні ішінде",
+                    ),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(1),
+                        "1 (бір) жұмыс күні ішінде",
+                    ),
+                    (Head, Sign, Hours(2), "2 (екі) сағат ішінде"),
+                    (Office, Issue, Minutes(30), "30 (отыз) минуттың ішінде"),
+                ],
+            ),
+            (
+                "grain-warehouse-licence",
+                "reissue",
+                vec![
+                    (Office, Register, Minutes(30), "30 (отыз) минут ішінде"),
+                    (Head, Assign, Hours(2), "2 (екі) сағат ішінде"),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(2),
+                        "2 (екі) жұмыс күні ішінде",
+                    ),
+                    (Head, Sign, Hours(2), "2 (екі) сағат ішінде"),
+                    (Office, Issue, Minutes(30), "30 (отыз) минут ішінде"),
+                ],
+            ),
+            (
+                "grain-warehouse-licence",
+                "duplicate",
+                vec![
+                    (Office, Register, Minutes(30), "30 (отыз) минут ішінде"),
+                    (Head, Assign, Hours(2), "2 (екі) сағат ішінде"),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(1),
+                        "1 (бір) жұмыс күні ішінде",
+                    ),
+                    (Head, Sign, Hours(2), "2 (екі) сағат ішінде"),
+                    (Office, Issue, Minutes(30), "30 (отыз) минут ішінде"),
+                ],
+            ),
+            (
+                "expert-attestation-almaty",
+                "main",
+                vec![
+                    (
+                        Office,
+                        Register,
+                        WorkingDays(2),
+                        "2 (екі) жұмыс күні ішінде орындауға",
+                    ),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(2),
+                        "2 (екі) жұмыс күні ішінде",
+                    ),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(3),
+                        "3 (үш) жұмыс күні ішінде",
+                    ),
+                    (Head, Sign, SameWorkingDay, "келіп түскен күні қол қоюы"),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(3),
+                        "3 (үш) жұмыс күні ішінде",
+                    ),
+                    (
+                        Executor,
+                        Forward,
+                        WorkingDays(1),
+                        "1 (бір) жұмыс күні ішінде",
+                    ),
+                    (Head, Examine, WorkingDays(3), "3 (үш) жұмыс күні ішінде"),
+                    (
+                        Executor,
+                        Schedule,
+                        WorkingDays(3),
+                        "3 (үш) жұмыс күні ішінде",
+                    ),
+                    (Executor, Notify, CalendarDays(3), "3 (үш) күнін ішінде"),
+                    (Executor, Test, WorkingDays(1), "1 (бір) жұмыс күні ішінде"),
+                    (
+                        Executor,
+                        Examine,
+                        SameWorkingDay,
+                        "тестілеу өткізілген күні",
+                    ),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(3),
+                        "3 (үш) жұмыс күні ішінде",
+                    ),
+                    (Head, Sign, SameWorkingDay, "келіп түскен күні қол қоюы"),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(3),
+                        "3 (үш) жұмыс күні ішінде",
+                    ),
+                    (Head, Sign, SameWorkingDay, "келіп түскен күні қол қоюы"),
+                    (
+                        Executor,
+                        Examine,
+                        WorkingDays(3),
+                        "3 (үш) жұмыс күні ішінде",
+                    ),
+                    (Head, Sign, SameWorkingDay, "келіп түскен күнінде"),
+                ],
+            ),
+        ];
+        let c = real();
+        let variants: usize = c.services.iter().map(|s| s.variants.len()).sum();
+        assert_eq!(
+            table.len(),
+            variants,
+            "every variant of the catalogue has its row here"
+        );
+        for (service, variant, rows) in table {
+            let v = c.service(service).and_then(|s| s.variant(variant)).unwrap();
+            let got: Vec<_> = v
+                .process
+                .iter()
+                .map(|s| (s.performer, s.action, s.time))
+                .collect();
+            let want: Vec<_> = rows.iter().map(|(p, a, t, _)| (*p, *a, *t)).collect();
+            assert_eq!(got, want, "{service}/{variant}");
+            for (step, (_, _, _, words)) in v.process.iter().zip(&rows) {
+                assert!(
+                    step.source.contains(words),
+                    "{service}/{variant}: {words:?} not in {:?}",
+                    step.source
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_real_catalogue_has_every_service_of_the_regulations() {
         let c = real();

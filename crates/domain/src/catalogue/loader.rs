@@ -125,6 +125,7 @@ fn check_variant(file: &str, s: &Service, v: &Variant) -> Result<(), LoadError> 
         form.check()
             .map_err(|e| err(file, id, &at(&format!("form.{}", e.field)), &e.reason))?;
     }
+    check_process(file, id, v)?;
     let mut doc_ids = BTreeSet::new();
     for d in &v.documents {
         let at = |f: &str| format!("variants.{}.documents.{}.{f}", v.id, d.id);
@@ -141,6 +142,49 @@ fn check_variant(file: &str, s: &Service, v: &Variant) -> Result<(), LoadError> 
         if d.source.trim().is_empty() {
             return fail(&at("source"), "name the source of the document list");
         }
+    }
+    Ok(())
+}
+
+/// The provider's process of a variant: given, each step with its source, the result
+/// prepared by an executor, and signed (where a head signs) only after it was prepared.
+fn check_process(file: &str, id: &str, v: &Variant) -> Result<(), LoadError> {
+    use crate::process::{Performer, StepAction};
+    let at = |f: &str| format!("variants.{}.process{f}", v.id);
+    if v.process.is_empty() {
+        return Err(err(
+            file,
+            id,
+            &at(""),
+            "name the provider's steps from the regulation",
+        ));
+    }
+    for (i, step) in v.process.iter().enumerate() {
+        if step.source.trim().is_empty() {
+            return Err(err(
+                file,
+                id,
+                &at(&format!("[{i}].source")),
+                "quote the paragraph",
+            ));
+        }
+    }
+    let prepared = v
+        .process
+        .iter()
+        .position(|s| s.performer == Performer::Executor && s.action == StepAction::Examine)
+        .ok_or_else(|| err(file, id, &at(""), "no executor prepares the result"))?;
+    let signed = v
+        .process
+        .iter()
+        .position(|s| s.performer == Performer::Head && s.action == StepAction::Sign);
+    if signed.is_some_and(|signed| signed < prepared) {
+        return Err(err(
+            file,
+            id,
+            &at(""),
+            "the head signs before the result is prepared",
+        ));
     }
     Ok(())
 }
@@ -233,6 +277,11 @@ result_description = {{ kk = "к", ru = "р", en = "e" }}
 id = "main"
 name = { kk = "к", ru = "р", en = "e" }
 term = { days = 10, kind = "working", source = "reg" }
+process = [
+  { performer = "office", action = "register", time = { minutes = 30 }, source = "reg 1)" },
+  { performer = "executor", action = "examine", time = "service_term", source = "reg 2)" },
+  { performer = "head", action = "sign", time = "same_working_day", source = "reg 3)" },
+]
 [[service.variants.documents]]
 id = "d"
 name = { kk = "к", ru = "р", en = "e" }
@@ -249,6 +298,28 @@ label = { kk = "к", ru = "р", en = "e" }
 kind = "phone"
 required = true
 "#;
+
+    #[test]
+    fn a_process_is_required_quoted_and_signed_after_it_is_prepared() {
+        let load_with = |process: &str| {
+            let start = VARIANT.find("process = [").unwrap();
+            let end = start + VARIANT[start..].find("]\n").unwrap() + 2;
+            let variant = VARIANT.replace(&VARIANT[start..end], process);
+            load(("index.toml", INDEX), &[("s.toml", &service(&variant))]).map(|_| ())
+        };
+        let field = |r: Result<(), LoadError>| r.unwrap_err().field;
+        assert_eq!(field(load_with("")), "variants.main.process");
+        assert_eq!(
+            field(load_with(
+                "process = [ { performer = \"executor\", action = \"examine\", time = \"service_term\", source = \" \" } ]\n"
+            )),
+            "variants.main.process[0].source"
+        );
+        let signed_first = "process = [ { performer = \"head\", action = \"sign\", time = { hours = 2 }, source = \"r\" }, { performer = \"executor\", action = \"examine\", time = { working_days = 2 }, source = \"r\" } ]\n";
+        assert_eq!(field(load_with(signed_first)), "variants.main.process");
+        let no_executor = "process = [ { performer = \"office\", action = \"issue\", time = { minutes = 10 }, source = \"r\" } ]\n";
+        assert_eq!(field(load_with(no_executor)), "variants.main.process");
+    }
 
     #[test]
     fn a_minimal_service_loads() {

@@ -216,6 +216,10 @@ pub struct Variant {
     pub form: Option<FormSchema>,
     #[serde(default)]
     pub steps: ServiceSteps,
+    /// The provider's process as the regulation prescribes it, step by step with who makes
+    /// each and how long it may take (`process`), each with the paragraph it comes from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub process: Vec<crate::process::ProcessStep>,
 }
 
 impl Variant {
