@@ -205,6 +205,127 @@ impl StepTime {
     }
 }
 
+/// Why a step cannot be completed by whom it was asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    #[error("the request is past its last step")]
+    Finished,
+    #[error("this step is another role's")]
+    NotYourRole,
+    #[error("the step is held by another member of staff")]
+    HeldByAnother,
+    #[error("who prepared a result may not sign it")]
+    FourEyes,
+}
+
+impl StepError {
+    pub const ALL: [StepError; 4] = [
+        StepError::Finished,
+        StepError::NotYourRole,
+        StepError::HeldByAnother,
+        StepError::FourEyes,
+    ];
+
+    /// The stable code the API answers with (`error.<code>` in the locale files).
+    pub fn code(self) -> &'static str {
+        match self {
+            StepError::Finished => "process.finished",
+            StepError::NotYourRole => "process.not_your_role",
+            StepError::HeldByAnother => "process.held_by_another",
+            StepError::FourEyes => "process.four_eyes",
+        }
+    }
+}
+
+/// Where a request stands in its provider's process: the step it is at, since when, who
+/// holds it (the executor the head named, once named) and who prepared the result (for the
+/// four-eyes rule).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub step: usize,
+    pub started: PrimitiveDateTime,
+    pub holder: Option<i64>,
+    pub prepared_by: Option<i64>,
+}
+
+/// A member of staff as the process sees them: their account and their roles at the
+/// request's provider.
+#[derive(Debug, Clone, Copy)]
+pub struct Staff<'a> {
+    pub account_id: i64,
+    pub roles: &'a [Performer],
+}
+
+impl Progress {
+    /// A request entering its process at `at` (registered on the portal, or accepted).
+    pub fn start(at: PrimitiveDateTime) -> Progress {
+        Progress {
+            step: 0,
+            started: at,
+            holder: None,
+            prepared_by: None,
+        }
+    }
+
+    /// The step the request is at, if any is left.
+    pub fn current<'s>(&self, steps: &'s [ProcessStep]) -> Option<&'s ProcessStep> {
+        steps.get(self.step)
+    }
+
+    /// When the current step falls due.
+    pub fn due(
+        &self,
+        steps: &[ProcessStep],
+        request_due: PrimitiveDateTime,
+        hours: &OfficeHours,
+        calendar: &WorkCalendar,
+    ) -> Option<PrimitiveDateTime> {
+        let step = self.current(steps)?;
+        Some(step.time.due(self.started, request_due, hours, calendar))
+    }
+
+    /// Whether `who` may complete the current step: it is their role's; an executor's step
+    /// is the named executor's; the head who signs did not prepare the result.
+    pub fn may_complete(&self, steps: &[ProcessStep], who: Staff<'_>) -> Result<(), StepError> {
+        let step = self.current(steps).ok_or(StepError::Finished)?;
+        if !who.roles.contains(&step.performer) {
+            return Err(StepError::NotYourRole);
+        }
+        if step.performer == Performer::Executor && self.holder.is_some_and(|h| h != who.account_id)
+        {
+            return Err(StepError::HeldByAnother);
+        }
+        if step.action == StepAction::Sign && self.prepared_by == Some(who.account_id) {
+            return Err(StepError::FourEyes);
+        }
+        Ok(())
+    }
+
+    /// The current step done by `who` at `at`: the next one starts. Naming the executor
+    /// (`assign`) makes them the holder; an executor's examination records who prepared.
+    pub fn complete(
+        &self,
+        steps: &[ProcessStep],
+        who: Staff<'_>,
+        executor: Option<i64>,
+        at: PrimitiveDateTime,
+    ) -> Result<Progress, StepError> {
+        self.may_complete(steps, who)?;
+        let step = self.current(steps).ok_or(StepError::Finished)?;
+        let mut next = Progress {
+            step: self.step + 1,
+            started: at,
+            ..self.clone()
+        };
+        match (step.performer, step.action) {
+            (_, StepAction::Assign) => next.holder = executor,
+            (Performer::Executor, StepAction::Examine) => next.prepared_by = Some(who.account_id),
+            _ => {}
+        }
+        Ok(next)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +392,93 @@ mod tests {
         assert_eq!(
             due(datetime!(2026-03-20 10:00), StepTime::ServiceTerm),
             datetime!(2026-04-30 18:00)
+        );
+    }
+
+    fn guardianship() -> Vec<ProcessStep> {
+        let step = |performer, action, time| ProcessStep {
+            performer,
+            action,
+            time,
+            source: "004 §5".into(),
+        };
+        vec![
+            step(
+                Performer::Office,
+                StepAction::Register,
+                StepTime::Minutes(30),
+            ),
+            step(Performer::Head, StepAction::Assign, StepTime::Minutes(20)),
+            step(
+                Performer::Executor,
+                StepAction::Examine,
+                StepTime::CalendarDays(28),
+            ),
+            step(Performer::Head, StepAction::Sign, StepTime::CalendarDays(1)),
+            step(Performer::Office, StepAction::Issue, StepTime::Minutes(30)),
+        ]
+    }
+
+    #[test]
+    fn the_request_walks_office_head_executor_head_office_with_four_eyes() {
+        let steps = guardianship();
+        let (clerk, head, executor, other) = (
+            Staff {
+                account_id: 1,
+                roles: &[Performer::Office],
+            },
+            Staff {
+                account_id: 2,
+                roles: &[Performer::Head],
+            },
+            Staff {
+                account_id: 3,
+                roles: &[Performer::Executor],
+            },
+            Staff {
+                account_id: 4,
+                roles: &[Performer::Executor, Performer::Head],
+            },
+        );
+        let at = datetime!(2026-03-02 10:00);
+        let p = Progress::start(at);
+        assert_eq!(p.may_complete(&steps, head), Err(StepError::NotYourRole));
+        let p = p.complete(&steps, clerk, None, at).unwrap();
+        let p = p.complete(&steps, head, Some(3), at).unwrap();
+        assert_eq!(p.holder, Some(3));
+        // Another executor may not take the named one's step.
+        assert_eq!(p.may_complete(&steps, other), Err(StepError::HeldByAnother));
+        let p = p.complete(&steps, executor, None, at).unwrap();
+        assert_eq!(p.prepared_by, Some(3));
+        // Four eyes: had the preparer been a head too, they could not sign their own.
+        let own = Progress {
+            prepared_by: Some(4),
+            ..p.clone()
+        };
+        assert_eq!(own.may_complete(&steps, other), Err(StepError::FourEyes));
+        let p = p.complete(&steps, head, None, at).unwrap();
+        let p = p.complete(&steps, clerk, None, at).unwrap();
+        assert_eq!(p.current(&steps), None);
+        assert_eq!(p.may_complete(&steps, clerk), Err(StepError::Finished));
+    }
+
+    #[test]
+    fn a_step_falls_due_by_its_own_time_from_when_it_started() {
+        let steps = guardianship();
+        let hours = OfficeHours::default();
+        let cal = WorkCalendar::kazakhstan();
+        let request_due = datetime!(2026-04-01 18:00);
+        // Registered at 17:45 on Friday 20 March 2026: the office's 30 minutes run into
+        // Thursday 26 March (Nauryz), 9:15.
+        let p = Progress::start(datetime!(2026-03-20 17:45));
+        assert_eq!(
+            p.due(&steps, request_due, &hours, cal),
+            Some(datetime!(2026-03-26 09:15))
+        );
+        let at_executor = Progress { step: 2, ..p };
+        assert_eq!(
+            at_executor.due(&steps, request_due, &hours, cal),
+            Some(datetime!(2026-04-17 18:00))
         );
     }
 

@@ -171,6 +171,11 @@ mod tests {
                     .map(|e| format!("error.{}", e.code())),
             )
             .chain(
+                qyzmet_domain::process::StepError::ALL
+                    .iter()
+                    .map(|e| format!("error.{}", e.code())),
+            )
+            .chain(
                 crate::http::problem::all_codes()
                     .into_iter()
                     .map(|c| format!("error.{c}")),
