@@ -73,24 +73,9 @@ pub fn Register() -> impl IntoView {
             }
             return;
         };
-        form.state.submit_to(
-            "login",
-            i18n,
-            session,
-            navigate.clone(),
-            found,
-            move || async move {
-                match chosen {
-                    Some(Proof::Code(proof)) => {
-                        api::register(&RegisterRequest { proof, ..base }, lang).await
-                    }
-                    Some(Proof::KeyFile(file, password)) => {
-                        register_with_eds(base, file, password, lang).await
-                    }
-                    None => Err(api::ApiError::Network),
-                }
-            },
-        );
+        let request = move || registered(base, chosen, lang);
+        form.state
+            .submit_to("login", i18n, session, navigate.clone(), found, request);
     };
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("register.title")) error=form.state.has_problems() />
@@ -235,6 +220,20 @@ fn chosen_proof(
                 None
             }
         }),
+    }
+}
+
+/// Registers with the proof chosen (`None`: the key file could not be read, which the
+/// form's own checks have already said).
+async fn registered(
+    base: RegisterRequest,
+    chosen: Option<Proof>,
+    lang: qyzmet_domain::Lang,
+) -> Result<qyzmet_domain::api::SessionView, api::ApiError> {
+    match chosen {
+        Some(Proof::Code(proof)) => api::register(&RegisterRequest { proof, ..base }, lang).await,
+        Some(Proof::KeyFile(file, password)) => register_with_eds(base, file, password, lang).await,
+        None => Err(api::ApiError::Network),
     }
 }
 
