@@ -306,6 +306,11 @@ mod tests {
         register::register(db, &submission(account, id, &sig, key), NOW)
             .await
             .unwrap();
+        reread(db, account, id).await
+    }
+
+    /// The request as it stands now.
+    async fn reread(db: &Db, account: i64, id: i64) -> Stored {
         crate::applications::get_owned_by_id(db, account, id)
             .await
             .unwrap()
@@ -418,10 +423,7 @@ mod tests {
             .await,
             Err(MoveError::Changed)
         ));
-        let request = crate::applications::get_owned_by_id(&db, account, request.id)
-            .await
-            .unwrap()
-            .unwrap();
+        let request = reread(&db, account, request.id).await;
         // A refusal needs its reason; with it the request is final and cannot be withdrawn.
         assert!(matches!(
             life.decide(&request, 7, decision(Outcome::Refused, Some("  ")), NOW)
@@ -436,10 +438,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let request = crate::applications::get_owned_by_id(&db, account, request.id)
-            .await
-            .unwrap()
-            .unwrap();
+        let request = reread(&db, account, request.id).await;
         assert!(matches!(
             life.withdraw(&request, account, NOW).await,
             Err(MoveError::NotAllowed(_))
@@ -468,10 +467,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let request = crate::applications::get_owned_by_id(&db, account, request.id)
-            .await
-            .unwrap()
-            .unwrap();
+        let request = reread(&db, account, request.id).await;
         let (a, b) = {
             let first = life.decide(&request, 7, decision(Outcome::Satisfied, None), NOW);
             let second = life.decide(&request, 8, decision(Outcome::Refused, Some("No")), NOW);
