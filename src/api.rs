@@ -7,7 +7,7 @@ use qyzmet_domain::api::{
     TestSms, VerificationRequest,
 };
 use qyzmet_domain::route::api::ApplicationPart::{
-    Check, Decision, History, MobileSign, OutgoingDocument, Payment, Step, Submit, Withdraw,
+    Check, Decision, History, MobileSign, OutgoingDocument, Payment, Reads, Step, Submit, Withdraw,
 };
 use qyzmet_domain::route::api::{self as path, in_lang, of_application};
 use serde::Serialize;
@@ -249,8 +249,50 @@ pub async fn bytes(path: &str) -> Result<Vec<u8>, ApiError> {
     res.binary().await.map_err(|_| ApiError::Network)
 }
 
-pub async fn officer_queue(lang: Lang) -> Result<qyzmet_domain::api::Queue, ApiError> {
-    get(&in_lang(path::OFFICER_REQUESTS, lang)).await
+/// The provider's queue, or one of its tabs (`mine`, `assign`, `sign`, `overdue`; empty:
+/// every request).
+pub async fn officer_queue(tab: &str, lang: Lang) -> Result<qyzmet_domain::api::Queue, ApiError> {
+    let path = if tab.is_empty() {
+        path::OFFICER_REQUESTS.to_string()
+    } else {
+        format!("{}?tab={tab}", path::OFFICER_REQUESTS)
+    };
+    get(&in_lang(&path, lang)).await
+}
+
+/// The current step of the provider's process done (`POST …/step`).
+pub async fn officer_step(
+    id: &str,
+    req: &qyzmet_domain::api::StepRequest,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::OfficerRequestView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &path::officer_step(id),
+        req,
+        lang,
+    )
+    .await
+}
+
+/// The head names another executor (`POST …/executor`).
+pub async fn officer_reassign(
+    id: &str,
+    req: &qyzmet_domain::api::ReassignRequest,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::OfficerRequestView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &path::officer_executor(id),
+        req,
+        lang,
+    )
+    .await
+}
+
+/// Who among the providers' staff read my application.
+pub async fn reads(id: &str, lang: Lang) -> Result<qyzmet_domain::api::DataReadList, ApiError> {
+    get(&in_lang(&of_application(id, Reads), lang)).await
 }
 
 pub async fn officer_request(

@@ -181,6 +181,7 @@ pub fn Request() -> impl IntoView {
                                 </a>
                             </li>
                         </ul>
+                        <WhoLooked id=app.id.clone() />
                         {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() on_done=Callback::new(move |_| fetched.refetch()) /> })}
                     }.into_any()
                 }
@@ -189,6 +190,64 @@ pub fn Request() -> impl IntoView {
                     view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
                 }
             }).unwrap_or_else(|| view! { <p role="status">{move || i18n.t("home.loading")}</p> }.into_any())}
+    }
+}
+
+/// "Who looked at my application": every read of it by the providers' staff (who, in
+/// which role, for which body, when), as the personal-data law gives the applicant to know.
+#[component]
+fn WhoLooked(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let reads = LocalResource::new(move || {
+        let (id, lang) = (id.clone(), i18n.lang());
+        async move { api::reads(&id, lang).await }
+    });
+    let list = move || {
+        reads.get().map(|result| match result {
+            Ok(list) if list.reads.is_empty() => {
+                view! { <p>{move || i18n.t("reads.none")}</p> }.into_any()
+            }
+            Ok(list) => {
+                let items = list
+                    .reads
+                    .into_iter()
+                    .map(|r| {
+                        let roles = move || {
+                            r.roles
+                                .iter()
+                                .map(|p| i18n.t(&format!("performer.{}", p.code())))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        let (who, provider, at) =
+                            (r.name.clone(), r.provider.clone(), r.at.clone());
+                        let when = at.clone();
+                        view! {
+                            <li>
+                                <time datetime=at>{move || i18n.moment(&when)}</time> " — "
+                                {move || i18n.t_with("reads.entry", &[
+                                    ("who", who.clone()),
+                                    ("roles", roles()),
+                                    ("provider", provider.clone()),
+                                ])}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! { <ol class="data-reads">{items}</ol> }.into_any()
+            }
+            Err(e) => {
+                let key = e.message_key();
+                view! { <p class="notice notice-error">{move || i18n.t(&key)}</p> }.into_any()
+            }
+        })
+    };
+    view! {
+        <section aria-labelledby="reads-title" id="reads">
+            <h2 id="reads-title">{move || i18n.t("reads.title")}</h2>
+            <p class="hint">{move || i18n.t("reads.intro")}</p>
+            {list}
+        </section>
     }
 }
 

@@ -376,6 +376,9 @@ pub struct AccountView {
     pub display_name: String,
     pub phone: String,
     pub email: String,
+    /// A member of staff's roles at their provider (office, head, executor).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff_roles: Vec<crate::process::Performer>,
 }
 
 /// `GET /api/session`: who is logged in and how long the session has left.
@@ -658,6 +661,28 @@ pub struct QueueItem {
     /// Days from today (Kazakhstan) to the due date; negative when overdue.
     pub days_left: i64,
     pub overdue: bool,
+    /// The step of the provider's process the request is at (none once its last is done).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<QueueStep>,
+    /// Whether the current step is for the one asking (their role; an executor's step only
+    /// for the executor holding it, or nobody yet).
+    #[serde(default)]
+    pub mine: bool,
+}
+
+/// The current step of a request in the queue: who makes it, by when, who holds it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueStep {
+    pub index: usize,
+    pub performer: crate::process::Performer,
+    pub action: crate::process::StepAction,
+    /// When the step falls due (RFC 3339, Kazakhstan's time), on the working calendar.
+    pub due: String,
+    pub overdue: bool,
+    /// The executor holding the request, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
 }
 
 /// `GET /api/officer/requests`: the provider's queue, overdue first, then by due date, and
@@ -667,6 +692,10 @@ pub struct QueueItem {
 pub struct Queue {
     pub requests: Vec<QueueItem>,
     pub counts: std::collections::BTreeMap<String, i64>,
+    /// How many requests each of the reader's tabs holds: `mine`, `assign` (a head's to
+    /// name an executor for), `sign` (a head's to sign), `overdue` (a step past its due).
+    #[serde(default)]
+    pub tabs: std::collections::BTreeMap<String, i64>,
 }
 
 /// `GET /api/officer/requests/{id}`: the request with its answers, files, history and the
@@ -681,6 +710,105 @@ pub struct OfficerRequestView {
     /// The fee's payment, when the service has one and it was started: the officer sees
     /// whether it was paid before deciding.
     pub payment: Option<PaymentView>,
+    /// Where the request stands in its provider's process, and what the reader may do there.
+    pub process: ProcessView,
+}
+
+/// A member of staff: an account with their roles at one provider.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub id: i64,
+    pub name: String,
+    pub roles: Vec<crate::process::Performer>,
+}
+
+/// The result as the executor prepared it for the head's signature.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreparedView {
+    pub outcome: crate::decision::Outcome,
+    pub reason: Option<String>,
+    /// Who prepared it, by name.
+    pub by: String,
+}
+
+/// One thing done in the process: a step completed, an executor named or replaced, a result
+/// prepared or signed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepLogView {
+    pub step: usize,
+    pub event: crate::process::StepEvent,
+    pub by: String,
+    pub role: crate::process::Performer,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// The request in its provider's process: the regulation's steps, the one it is at and by
+/// when, who holds it, what was prepared, what was done — and what the reader may do now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessView {
+    pub steps: Vec<crate::process::ProcessStep>,
+    pub current: Option<QueueStep>,
+    /// What completing the current step asks for.
+    pub kind: Option<crate::process::StepKind>,
+    pub prepared: Option<PreparedView>,
+    pub log: Vec<StepLogView>,
+    /// The reader may complete the current step (for a decision step: sign it).
+    pub may_complete: bool,
+    /// The reader is a head and may name another executor.
+    pub may_reassign: bool,
+    /// The provider's executors (whom a head may name).
+    pub executors: Vec<StaffView>,
+}
+
+/// `POST /api/officer/requests/{id}/step`: the current step done. `step` is the one the
+/// member of staff saw (someone else's completion meanwhile answers 409); naming the
+/// executor takes `executor`, preparing the result `outcome` (and a refusal's `reason`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRequest {
+    pub step: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executor: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::decision::Outcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/officer/requests/{id}/executor`: the head names another executor, saying why.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReassignRequest {
+    pub executor: i64,
+    pub reason: String,
+}
+
+/// One read of an applicant's personal data by staff: who, in which role, when.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataReadView {
+    /// RFC 3339.
+    pub at: String,
+    pub name: String,
+    pub roles: Vec<crate::process::Performer>,
+    /// The body they work for, in the reader's language.
+    pub provider: String,
+}
+
+/// `GET /api/applications/{id}/reads`: who looked at my application, newest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataReadList {
+    pub reads: Vec<DataReadView>,
 }
 
 /// `POST /api/officer/requests/{id}/moves`: an intermediate step. `from` is the status the

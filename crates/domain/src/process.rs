@@ -63,7 +63,22 @@ crate::coded::coded_enum! {
     }
 }
 
+crate::coded::coded_enum! {
+    /// What was done in a request's process (the provider's log of it).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum StepEvent {
+        Completed = "completed",
+        Assigned = "assigned",
+        Reassigned = "reassigned",
+        Prepared = "prepared",
+        Decided = "decided",
+    }
+}
+
 /// How long a step may take, as the regulation words it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepTime {
@@ -83,6 +98,7 @@ pub enum StepTime {
 }
 
 /// One step of a service's process.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessStep {
     pub performer: Performer,
@@ -205,47 +221,162 @@ impl StepTime {
     }
 }
 
-/// Why a step cannot be completed by whom it was asked of.
+/// Why a step cannot be completed (or a request reassigned) by whom it was asked of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum StepError {
-    #[error("the request is past its last step")]
+    #[error("the request is past this step")]
     Finished,
+    #[error("the request has moved on since it was read")]
+    Stale,
     #[error("this step is another role's")]
     NotYourRole,
     #[error("the step is held by another member of staff")]
     HeldByAnother,
     #[error("who prepared a result may not sign it")]
     FourEyes,
+    #[error("naming the executor needs an executor of this provider")]
+    ExecutorRequired,
+    #[error("preparing the result needs its outcome (and a refusal its reason)")]
+    OutcomeRequired,
+    #[error("the result is decided by signing it")]
+    SignatureRequired,
+    #[error("the signed decision is not the one the executor prepared")]
+    NotAsPrepared,
+    #[error("an executor is reassigned with a reason, while the examination is open")]
+    CannotReassign,
 }
 
 impl StepError {
-    pub const ALL: [StepError; 4] = [
+    pub const ALL: [StepError; 10] = [
         StepError::Finished,
+        StepError::Stale,
         StepError::NotYourRole,
         StepError::HeldByAnother,
         StepError::FourEyes,
+        StepError::ExecutorRequired,
+        StepError::OutcomeRequired,
+        StepError::SignatureRequired,
+        StepError::NotAsPrepared,
+        StepError::CannotReassign,
     ];
 
     /// The stable code the API answers with (`error.<code>` in the locale files).
     pub fn code(self) -> &'static str {
         match self {
             StepError::Finished => "process.finished",
+            StepError::Stale => "process.stale",
             StepError::NotYourRole => "process.not_your_role",
             StepError::HeldByAnother => "process.held_by_another",
             StepError::FourEyes => "process.four_eyes",
+            StepError::ExecutorRequired => "process.executor_required",
+            StepError::OutcomeRequired => "process.outcome_required",
+            StepError::SignatureRequired => "process.signature_required",
+            StepError::NotAsPrepared => "process.not_as_prepared",
+            StepError::CannotReassign => "process.cannot_reassign",
+        }
+    }
+}
+
+/// What completing a step asks of the one who completes it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Done is done: registered, passed on, approved, issued.
+    Plain,
+    /// Naming the responsible executor.
+    Assign,
+    /// The executor's preparation of the result the head will sign: its outcome and, for a
+    /// refusal, the reason.
+    Prepare,
+    /// The result itself, signed with the EDS of whoever makes this step (the head where
+    /// the regulation has the head sign; the executor where it has no such step, as 002).
+    Decide,
+}
+
+/// The step at which the result is decided: the last signature of the head, or — where the
+/// regulation has the head sign nothing (002) — the executor's last examination.
+pub fn decision_step(steps: &[ProcessStep]) -> Option<usize> {
+    let last = |f: &dyn Fn(&ProcessStep) -> bool| steps.iter().rposition(f);
+    last(&|s| s.action == StepAction::Sign).or_else(|| {
+        last(&|s| s.performer == Performer::Executor && s.action == StepAction::Examine)
+    })
+}
+
+/// What step `index` asks of whoever completes it.
+pub fn kind_of(steps: &[ProcessStep], index: usize) -> StepKind {
+    let decision = decision_step(steps);
+    let Some(step) = steps.get(index) else {
+        return StepKind::Plain;
+    };
+    if Some(index) == decision {
+        return StepKind::Decide;
+    }
+    if step.action == StepAction::Assign {
+        return StepKind::Assign;
+    }
+    // The executor's last step before the head's signature prepares what is signed.
+    let prepares = decision.is_some_and(|d| {
+        steps[d].performer != Performer::Executor
+            && steps[..d]
+                .iter()
+                .rposition(|s| s.performer == Performer::Executor)
+                == Some(index)
+    });
+    if prepares {
+        StepKind::Prepare
+    } else {
+        StepKind::Plain
+    }
+}
+
+/// The result as the executor prepared it, for the head to sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prepared {
+    pub by: i64,
+    pub outcome: crate::decision::Outcome,
+    pub reason: Option<String>,
+}
+
+/// How a step was completed: what its kind asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    Plain,
+    /// The executor named (an account the server checked is an executor of the provider).
+    Assign {
+        executor: i64,
+    },
+    Prepare {
+        outcome: crate::decision::Outcome,
+        reason: Option<String>,
+    },
+    /// The signed decision was accepted (only the lifecycle's `decide` says so).
+    Decided {
+        outcome: crate::decision::Outcome,
+    },
+}
+
+impl Done {
+    /// What the provider's log calls it.
+    pub fn event(&self) -> StepEvent {
+        match self {
+            Done::Plain => StepEvent::Completed,
+            Done::Assign { .. } => StepEvent::Assigned,
+            Done::Prepare { .. } => StepEvent::Prepared,
+            Done::Decided { .. } => StepEvent::Decided,
         }
     }
 }
 
 /// Where a request stands in its provider's process: the step it is at, since when, who
-/// holds it (the executor the head named, once named) and who prepared the result (for the
-/// four-eyes rule).
+/// holds it (the executor the head named, or who took it) and the result as prepared (for
+/// the four-eyes rule and what the head signs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     pub step: usize,
     pub started: PrimitiveDateTime,
     pub holder: Option<i64>,
-    pub prepared_by: Option<i64>,
+    pub prepared: Option<Prepared>,
 }
 
 /// A member of staff as the process sees them: their account and their roles at the
@@ -256,6 +387,12 @@ pub struct Staff<'a> {
     pub roles: &'a [Performer],
 }
 
+impl Staff<'_> {
+    fn is(&self, role: Performer) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
 impl Progress {
     /// A request entering its process at `at` (registered on the portal, or accepted).
     pub fn start(at: PrimitiveDateTime) -> Progress {
@@ -263,7 +400,7 @@ impl Progress {
             step: 0,
             started: at,
             holder: None,
-            prepared_by: None,
+            prepared: None,
         }
     }
 
@@ -284,32 +421,96 @@ impl Progress {
         Some(step.time.due(self.started, request_due, hours, calendar))
     }
 
-    /// Whether `who` may complete the current step: it is their role's; an executor's step
-    /// is the named executor's; the head who signs did not prepare the result.
+    /// Whether the current step is the executor's (or an interested body's, whose answer
+    /// the executor records): the examination, in which the status moves are made.
+    pub fn in_examination(&self, steps: &[ProcessStep]) -> bool {
+        self.current(steps)
+            .is_some_and(|s| matches!(s.performer, Performer::Executor | Performer::InterestedBody))
+    }
+
+    /// Whether `who` may complete the current step: it is their role's (an interested
+    /// body's answer is recorded by the executor); an executor's step is the one who holds
+    /// the request, once someone does; the head who signs did not prepare the result.
     pub fn may_complete(&self, steps: &[ProcessStep], who: Staff<'_>) -> Result<(), StepError> {
         let step = self.current(steps).ok_or(StepError::Finished)?;
-        if !who.roles.contains(&step.performer) {
+        let role = match step.performer {
+            Performer::InterestedBody => Performer::Executor,
+            other => other,
+        };
+        if !who.is(role) {
             return Err(StepError::NotYourRole);
         }
-        if step.performer == Performer::Executor && self.holder.is_some_and(|h| h != who.account_id)
-        {
+        if role == Performer::Executor && self.holder.is_some_and(|h| h != who.account_id) {
             return Err(StepError::HeldByAnother);
         }
-        if step.action == StepAction::Sign && self.prepared_by == Some(who.account_id) {
+        let signs = kind_of(steps, self.step) == StepKind::Decide && role != Performer::Executor;
+        if (signs || step.action == StepAction::Sign)
+            && self
+                .prepared
+                .as_ref()
+                .is_some_and(|p| p.by == who.account_id)
+        {
             return Err(StepError::FourEyes);
         }
         Ok(())
     }
 
-    /// The current step done by `who` at `at`: the next one starts. Naming the executor
-    /// (`assign`) makes them the holder; an executor's examination records who prepared.
-    pub fn complete(
+    /// Whether `who` may make a status move (take into review, schedule testing, send to
+    /// the interested body): the executor holding the request, during the examination.
+    pub fn may_move(&self, steps: &[ProcessStep], who: Staff<'_>) -> Result<(), StepError> {
+        if !self.in_examination(steps) {
+            return Err(StepError::NotYourRole);
+        }
+        if !who.is(Performer::Executor) {
+            return Err(StepError::NotYourRole);
+        }
+        if self.holder.is_some_and(|h| h != who.account_id) {
+            return Err(StepError::HeldByAnother);
+        }
+        Ok(())
+    }
+
+    /// Whether `who` may sign the decision `outcome` now: the decision step is theirs and,
+    /// where the executor prepared the result, it is that result.
+    pub fn may_decide(
         &self,
         steps: &[ProcessStep],
         who: Staff<'_>,
-        executor: Option<i64>,
+        outcome: crate::decision::Outcome,
+    ) -> Result<(), StepError> {
+        if kind_of(steps, self.step) != StepKind::Decide {
+            // Past the decision (or the process) is "done already"; before it, not yet theirs.
+            let decided = decision_step(steps).is_none_or(|d| self.step > d);
+            return Err(if decided {
+                StepError::Finished
+            } else {
+                StepError::NotYourRole
+            });
+        }
+        self.may_complete(steps, who)?;
+        match &self.prepared {
+            Some(p) if p.outcome != outcome => Err(StepError::NotAsPrepared),
+            _ => Ok(()),
+        }
+    }
+
+    /// The current step, which `who` saw as step `seen`, done by `who` at `at` as `done`:
+    /// the next one starts. Naming the executor makes them the holder; an executor who
+    /// completes a step nobody holds takes the request; a preparation is kept for the head.
+    pub fn complete(
+        &self,
+        steps: &[ProcessStep],
+        seen: usize,
+        who: Staff<'_>,
+        done: Done,
         at: PrimitiveDateTime,
     ) -> Result<Progress, StepError> {
+        if self.current(steps).is_none() {
+            return Err(StepError::Finished);
+        }
+        if seen != self.step {
+            return Err(StepError::Stale);
+        }
         self.may_complete(steps, who)?;
         let step = self.current(steps).ok_or(StepError::Finished)?;
         let mut next = Progress {
@@ -317,12 +518,62 @@ impl Progress {
             started: at,
             ..self.clone()
         };
-        match (step.performer, step.action) {
-            (_, StepAction::Assign) => next.holder = executor,
-            (Performer::Executor, StepAction::Examine) => next.prepared_by = Some(who.account_id),
-            _ => {}
+        if step.performer == Performer::Executor && next.holder.is_none() {
+            next.holder = Some(who.account_id);
+        }
+        match (kind_of(steps, self.step), done) {
+            (StepKind::Plain, Done::Plain) => {}
+            (StepKind::Assign, Done::Assign { executor }) => next.holder = Some(executor),
+            (StepKind::Assign, _) => return Err(StepError::ExecutorRequired),
+            (StepKind::Prepare, Done::Prepare { outcome, reason }) => {
+                let reason = reason
+                    .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty());
+                if outcome == crate::decision::Outcome::Refused && reason.is_none() {
+                    return Err(StepError::OutcomeRequired);
+                }
+                next.prepared = Some(Prepared {
+                    by: who.account_id,
+                    outcome,
+                    reason,
+                });
+            }
+            (StepKind::Prepare, _) => return Err(StepError::OutcomeRequired),
+            (StepKind::Decide, Done::Decided { outcome }) => {
+                if self.prepared.as_ref().is_some_and(|p| p.outcome != outcome) {
+                    return Err(StepError::NotAsPrepared);
+                }
+            }
+            (StepKind::Decide, _) => return Err(StepError::SignatureRequired),
+            (StepKind::Plain, _) => return Err(StepError::Stale),
         }
         Ok(next)
+    }
+
+    /// The head names another executor, with a reason (the server keeps it), while the
+    /// examination is open and before the result is prepared. The step keeps its start: a
+    /// reassignment does not give the step more time.
+    pub fn reassign(
+        &self,
+        steps: &[ProcessStep],
+        who: Staff<'_>,
+        executor: i64,
+        reason: &str,
+    ) -> Result<Progress, StepError> {
+        if !who.is(Performer::Head) {
+            return Err(StepError::NotYourRole);
+        }
+        if !self.in_examination(steps)
+            || self.holder.is_none()
+            || self.prepared.is_some()
+            || reason.trim().is_empty()
+        {
+            return Err(StepError::CannotReassign);
+        }
+        Ok(Progress {
+            holder: Some(executor),
+            ..self.clone()
+        })
     }
 }
 
@@ -421,6 +672,7 @@ mod tests {
 
     #[test]
     fn the_request_walks_office_head_executor_head_office_with_four_eyes() {
+        use crate::decision::Outcome;
         let steps = guardianship();
         let (clerk, head, executor, other) = (
             Staff {
@@ -443,23 +695,139 @@ mod tests {
         let at = datetime!(2026-03-02 10:00);
         let p = Progress::start(at);
         assert_eq!(p.may_complete(&steps, head), Err(StepError::NotYourRole));
-        let p = p.complete(&steps, clerk, None, at).unwrap();
-        let p = p.complete(&steps, head, Some(3), at).unwrap();
+        // Who read step 1 while it was still step 0 changes nothing.
+        assert_eq!(
+            p.complete(&steps, 1, clerk, Done::Plain, at),
+            Err(StepError::Stale)
+        );
+        let p = p.complete(&steps, 0, clerk, Done::Plain, at).unwrap();
+        assert_eq!(
+            p.complete(&steps, 1, head, Done::Plain, at),
+            Err(StepError::ExecutorRequired)
+        );
+        let p = p
+            .complete(&steps, 1, head, Done::Assign { executor: 3 }, at)
+            .unwrap();
         assert_eq!(p.holder, Some(3));
-        // Another executor may not take the named one's step.
+        assert!(p.in_examination(&steps));
+        // Another executor may not take the named one's step, nor move its status.
         assert_eq!(p.may_complete(&steps, other), Err(StepError::HeldByAnother));
-        let p = p.complete(&steps, executor, None, at).unwrap();
-        assert_eq!(p.prepared_by, Some(3));
+        assert_eq!(p.may_move(&steps, other), Err(StepError::HeldByAnother));
+        assert_eq!(p.may_move(&steps, executor), Ok(()));
+        // A refusal is prepared with its reason.
+        let refusal = |reason: Option<&str>| Done::Prepare {
+            outcome: Outcome::Refused,
+            reason: reason.map(str::to_owned),
+        };
+        assert_eq!(
+            p.complete(&steps, 2, executor, refusal(Some("  ")), at),
+            Err(StepError::OutcomeRequired)
+        );
+        let p = p
+            .complete(&steps, 2, executor, refusal(Some("Incomplete")), at)
+            .unwrap();
+        assert_eq!(p.prepared.as_ref().map(|p| p.by), Some(3));
+        // The head signs what was prepared, by signing only.
+        assert_eq!(
+            p.may_decide(&steps, head, Outcome::Satisfied),
+            Err(StepError::NotAsPrepared)
+        );
+        assert_eq!(
+            p.complete(&steps, 3, head, Done::Plain, at),
+            Err(StepError::SignatureRequired)
+        );
         // Four eyes: had the preparer been a head too, they could not sign their own.
         let own = Progress {
-            prepared_by: Some(4),
+            prepared: Some(Prepared {
+                by: 4,
+                outcome: Outcome::Refused,
+                reason: Some("Incomplete".into()),
+            }),
             ..p.clone()
         };
-        assert_eq!(own.may_complete(&steps, other), Err(StepError::FourEyes));
-        let p = p.complete(&steps, head, None, at).unwrap();
-        let p = p.complete(&steps, clerk, None, at).unwrap();
+        assert_eq!(
+            own.may_decide(&steps, other, Outcome::Refused),
+            Err(StepError::FourEyes)
+        );
+        assert_eq!(p.may_decide(&steps, head, Outcome::Refused), Ok(()));
+        let decided = Done::Decided {
+            outcome: Outcome::Refused,
+        };
+        let p = p.complete(&steps, 3, head, decided, at).unwrap();
+        let p = p.complete(&steps, 4, clerk, Done::Plain, at).unwrap();
         assert_eq!(p.current(&steps), None);
         assert_eq!(p.may_complete(&steps, clerk), Err(StepError::Finished));
+    }
+
+    #[test]
+    fn the_head_reassigns_with_a_reason_while_the_examination_is_open() {
+        let steps = guardianship();
+        let head = Staff {
+            account_id: 2,
+            roles: &[Performer::Head],
+        };
+        let at = datetime!(2026-03-02 10:00);
+        let assigned = Progress {
+            step: 2,
+            started: at,
+            holder: Some(3),
+            prepared: None,
+        };
+        assert_eq!(
+            assigned.reassign(&steps, head, 5, " "),
+            Err(StepError::CannotReassign)
+        );
+        let executor = Staff {
+            account_id: 3,
+            roles: &[Performer::Executor],
+        };
+        assert_eq!(
+            assigned.reassign(&steps, executor, 5, "On leave"),
+            Err(StepError::NotYourRole)
+        );
+        let moved = assigned.reassign(&steps, head, 5, "On leave").unwrap();
+        assert_eq!((moved.holder, moved.started), (Some(5), at));
+        // Not before anyone is named, nor once the result waits for the signature.
+        let at_head = Progress {
+            step: 3,
+            ..assigned
+        };
+        assert_eq!(
+            at_head.reassign(&steps, head, 5, "On leave"),
+            Err(StepError::CannotReassign)
+        );
+    }
+
+    #[test]
+    fn the_decision_is_the_heads_last_signature_or_else_the_executors_last_examination() {
+        let steps = guardianship();
+        assert_eq!(decision_step(&steps), Some(3));
+        let kinds: Vec<_> = (0..steps.len()).map(|i| kind_of(&steps, i)).collect();
+        use StepKind::*;
+        assert_eq!(kinds, [Plain, Assign, Prepare, Decide, Plain]);
+        // 002: the executor prepares and the office sends it; no head signs.
+        let no_head: Vec<_> = steps
+            .iter()
+            .filter(|s| s.action != StepAction::Sign)
+            .cloned()
+            .collect();
+        assert_eq!(decision_step(&no_head), Some(2));
+        assert_eq!(kind_of(&no_head, 2), Decide);
+        // The executor decides and signs their own: four eyes has nobody else to ask.
+        let executor = Staff {
+            account_id: 3,
+            roles: &[Performer::Executor],
+        };
+        let p = Progress {
+            step: 2,
+            started: datetime!(2026-03-02 10:00),
+            holder: Some(3),
+            prepared: None,
+        };
+        assert_eq!(
+            p.may_decide(&no_head, executor, crate::decision::Outcome::Satisfied),
+            Ok(())
+        );
     }
 
     #[test]

@@ -292,12 +292,15 @@ pub mod api {
         "/applications/{id}/receipt",
         "/applications/{id}/result",
         "/applications/{id}/signature",
+        "/applications/{id}/reads",
         "/verify/{code}",
         "/officer/requests",
         "/officer/requests/{id}",
         "/officer/requests/{id}/moves",
         "/officer/requests/{id}/decision-document",
         "/officer/requests/{id}/decision",
+        "/officer/requests/{id}/step",
+        "/officer/requests/{id}/executor",
         "/test-payment-gateway/payments/{id}",
         "/test-payment-gateway/payments/{id}/confirm",
         "/notifications",
@@ -369,6 +372,12 @@ pub mod api {
     pub fn officer_decision(id: &str) -> String {
         format!("/api/officer/requests/{}/decision", e(id))
     }
+    pub fn officer_step(id: &str) -> String {
+        format!("/api/officer/requests/{}/step", e(id))
+    }
+    pub fn officer_executor(id: &str) -> String {
+        format!("/api/officer/requests/{}/executor", e(id))
+    }
     pub fn test_payment(payment_id: &str) -> String {
         format!("/api/test-payment-gateway/payments/{}", e(payment_id))
     }
@@ -402,10 +411,11 @@ pub mod api {
         Receipt,
         Result,
         Signature,
+        Reads,
     }
 
     impl ApplicationPart {
-        pub const ALL: [ApplicationPart; 12] = [
+        pub const ALL: [ApplicationPart; 13] = [
             ApplicationPart::OutgoingDocument,
             ApplicationPart::Submit,
             ApplicationPart::History,
@@ -418,6 +428,7 @@ pub mod api {
             ApplicationPart::Receipt,
             ApplicationPart::Result,
             ApplicationPart::Signature,
+            ApplicationPart::Reads,
         ];
 
         fn segment(self) -> &'static str {
@@ -430,6 +441,7 @@ pub mod api {
                 ApplicationPart::Payment => "payment",
                 ApplicationPart::Withdraw => "withdraw",
                 ApplicationPart::Step => "step",
+                ApplicationPart::Reads => "reads",
                 ApplicationPart::MobileSign => "mobile-sign",
                 ApplicationPart::Receipt => "receipt",
                 ApplicationPart::Result => "result",

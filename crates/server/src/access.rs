@@ -43,14 +43,23 @@ pub fn provider_of(account: &AccountView) -> Result<&str, Denied> {
 }
 
 /// What the caller may read: their own application, or — for an officer — a registered
-/// request of their provider.
-pub async fn visible(db: &Db, account: &AccountView, id: &str) -> Result<Stored, Denied> {
+/// request of their provider. A member of staff's read of it (`what`: the request, a file,
+/// a document) is recorded for the applicant to see (`officers::record_read`).
+pub async fn visible(
+    db: &Db,
+    account: &AccountView,
+    id: &str,
+    what: &str,
+) -> Result<Stored, Denied> {
     if account.role == Role::Officer {
         let provider = provider_of(account)?;
-        return officers::find(db, provider, id)
+        let stored = officers::find(db, provider, id)
             .await?
             .map(|r| r.stored)
-            .ok_or(Denied::NotFound);
+            .ok_or(Denied::NotFound)?;
+        let me = crate::staff::member(db, account.id, provider).await?;
+        officers::record_read(db, stored.id, &me, what).await?;
+        return Ok(stored);
     }
     owned(db, account, id).await
 }

@@ -41,6 +41,9 @@ pub struct DemoAccount {
     pub login: String,
     pub role: Role,
     pub provider: Option<String>,
+    /// A member of staff's roles at `provider` (office, head, executor).
+    #[serde(default)]
+    pub roles: Vec<qyzmet_domain::process::Performer>,
     pub phone: String,
     pub email: String,
     pub password: String,
@@ -55,17 +58,19 @@ pub fn accounts() -> Vec<DemoAccount> {
     parse().map(|f| f.accounts).unwrap_or_default()
 }
 
-/// Seeds the demo data when the database has no accounts yet; says whether it did.
+/// Seeds the demo data when the database has no accounts yet; says whether it did. A demo
+/// database from before gets the demo people and accounts added since (the providers'
+/// heads), so every role can be tried on it.
 pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
     let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
         .fetch_one(&db.pool)
         .await?
         .try_get("n")?;
-    if count > 0 {
-        return Ok(false);
-    }
     let file = parse()?;
     for p in &file.people {
+        if count > 0 && registry::person(db, &p.iin).await?.is_some() {
+            continue;
+        }
         let person = Person {
             iin: p.iin.clone(),
             last_name: p.last_name.clone(),
@@ -77,6 +82,9 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
         registry::add_person(db, &person).await?;
     }
     for c in &file.companies {
+        if count > 0 && registry::company(db, &c.bin).await?.is_some() {
+            continue;
+        }
         registry::add_company(
             db,
             &Company {
@@ -88,36 +96,50 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
         .await?;
     }
     for a in &file.accounts {
-        let id = AccountId::parse(&a.login)
-            .map_err(|e| anyhow::anyhow!("demo login {}: {}", a.login, e.code()))?;
-        let (kind, display_name) = match id {
-            AccountId::Iin(iin) => (
-                AccountKind::Individual,
-                registry::person(db, &iin.as_string())
-                    .await?
-                    .map(|p| p.full_name()),
-            ),
-            AccountId::Bin(bin) => (
-                AccountKind::Company,
-                registry::company(db, &bin.as_string())
-                    .await?
-                    .map(|c| c.name),
-            ),
-        };
-        let display_name = display_name
-            .ok_or_else(|| anyhow::anyhow!("demo login {} is not in the demo registry", a.login))?;
-        let new = NewAccount {
-            login: id.as_string(),
-            kind,
-            role: a.role,
-            provider_id: a.provider.clone(),
-            display_name,
-            phone: a.phone.clone(),
-            email: a.email.clone(),
-        };
-        accounts::insert(db, &new, &password::hash(&a.password)?, "seed").await?;
+        if count > 0 && accounts::find_by_login(db, &a.login).await?.is_some() {
+            continue;
+        }
+        add_account(db, a).await?;
     }
-    Ok(true)
+    Ok(count == 0)
+}
+
+/// One demo account, with its roles at its provider.
+async fn add_account(db: &Db, a: &DemoAccount) -> anyhow::Result<()> {
+    let id = AccountId::parse(&a.login)
+        .map_err(|e| anyhow::anyhow!("demo login {}: {}", a.login, e.code()))?;
+    let (kind, display_name) = match id {
+        AccountId::Iin(iin) => (
+            AccountKind::Individual,
+            registry::person(db, &iin.as_string())
+                .await?
+                .map(|p| p.full_name()),
+        ),
+        AccountId::Bin(bin) => (
+            AccountKind::Company,
+            registry::company(db, &bin.as_string())
+                .await?
+                .map(|c| c.name),
+        ),
+    };
+    let display_name = display_name
+        .ok_or_else(|| anyhow::anyhow!("demo login {} is not in the demo registry", a.login))?;
+    let new = NewAccount {
+        login: id.as_string(),
+        kind,
+        role: a.role,
+        provider_id: a.provider.clone(),
+        display_name,
+        phone: a.phone.clone(),
+        email: a.email.clone(),
+    };
+    let account = accounts::insert(db, &new, &password::hash(&a.password)?, "seed").await?;
+    if let Some(provider) = &a.provider {
+        for role in &a.roles {
+            crate::staff::grant(db, account.id, provider, *role, crate::db::now()).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Someone who gets demo EDS keys: every demo account's person (for a company, its head

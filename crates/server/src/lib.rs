@@ -30,6 +30,7 @@ pub mod sheets;
 pub mod signatures;
 pub mod signing;
 pub mod sms;
+pub mod staff;
 pub mod storage;
 pub mod test_doubles;
 pub mod throttle;
@@ -258,7 +259,10 @@ fn print_demo_logins() {
     println!("Demo accounts (IIN/BIN and password):");
     for a in demo::accounts() {
         let role = match (&a.role, &a.provider) {
-            (_, Some(p)) => format!("officer of {p}"),
+            (_, Some(p)) => {
+                let roles: Vec<_> = a.roles.iter().map(|r| r.code()).collect();
+                format!("{} of {p}", roles.join(" + "))
+            }
             (r, None) => accounts::role_code(*r).to_string(),
         };
         println!("  {:<13} {:<20} {role}", a.login, a.password);

@@ -3,8 +3,12 @@
 
 use crate::applications::{self, Stored};
 use crate::db::Db;
-use qyzmet_domain::api::HistoryView;
+use crate::staff::StaffMember;
+use qyzmet_domain::api::{
+    DataReadView, HistoryView, PreparedView, ProcessView, QueueStep, StaffView, StepLogView,
+};
 use qyzmet_domain::appointment::Appointment;
+use qyzmet_domain::process::{Performer, StepAction, StepEvent, StepKind, kind_of};
 use qyzmet_domain::status::{Actor, Status};
 use sqlx::Row;
 
@@ -155,4 +159,196 @@ pub async fn decision_of(db: &Db, application_id: i64) -> sqlx::Result<Option<St
         signer_iin: r.signer_iin,
         signed_at: r.signed_at,
     }))
+}
+
+/// The request's step in the queue: who makes it, by when, who holds it.
+pub fn queue_step(
+    standing: &crate::lifecycle::Standing<'_>,
+    staff: &[StaffView],
+    now: time::OffsetDateTime,
+) -> Option<QueueStep> {
+    let progress = &standing.progress;
+    let step = progress.current(standing.steps)?;
+    let due = standing.due()?;
+    Some(QueueStep {
+        index: progress.step,
+        performer: step.performer,
+        action: step.action,
+        due: applications::rfc3339(crate::lifecycle::instant(due).unix_timestamp()),
+        overdue: standing.overdue(now),
+        holder: progress.holder.and_then(|h| name_of(staff, h)),
+    })
+}
+
+fn name_of(staff: &[StaffView], id: i64) -> Option<String> {
+    staff.iter().find(|s| s.id == id).map(|s| s.name.clone())
+}
+
+/// The tabs a request belongs to for `me`: `mine` (theirs to do now), `assign` and `sign`
+/// (a head's), `overdue` (its step is past due: every member of staff sees these).
+pub fn tabs_of(
+    standing: &crate::lifecycle::Standing<'_>,
+    me: &StaffMember,
+    now: time::OffsetDateTime,
+) -> Vec<&'static str> {
+    let progress = &standing.progress;
+    let Some(step) = progress.current(standing.steps) else {
+        return Vec::new();
+    };
+    let mut tabs = Vec::new();
+    if progress.may_complete(standing.steps, me.as_staff()).is_ok() {
+        tabs.push("mine");
+    }
+    let head = me.roles.contains(&Performer::Head);
+    if head && step.performer == Performer::Head {
+        match kind_of(standing.steps, progress.step) {
+            StepKind::Assign => tabs.push("assign"),
+            StepKind::Decide => tabs.push("sign"),
+            _ if step.action == StepAction::Sign => tabs.push("sign"),
+            _ => {}
+        }
+    }
+    if standing.overdue(now) {
+        tabs.push("overdue");
+    }
+    tabs
+}
+
+/// A `process_log` row with the names of who did it and whom they named.
+#[derive(sqlx::FromRow)]
+struct LogRow {
+    step: i64,
+    #[sqlx(try_from = "String")]
+    event: StepEvent,
+    by_name: String,
+    #[sqlx(try_from = "String")]
+    role: Performer,
+    executor_name: Option<String>,
+    note: Option<String>,
+    at: i64,
+}
+
+/// What was done in the request's process, oldest first.
+pub async fn process_log(db: &Db, application_id: i64) -> sqlx::Result<Vec<StepLogView>> {
+    let rows: Vec<LogRow> = sqlx::query_as(
+        "SELECT l.step, l.event, a.display_name AS by_name, l.role, e.display_name AS executor_name, l.note, l.at \
+         FROM process_log l JOIN accounts a ON a.id = l.account_id LEFT JOIN accounts e ON e.id = l.executor \
+         WHERE l.application_id = $1 ORDER BY l.id",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StepLogView {
+            step: usize::try_from(r.step).unwrap_or(0),
+            event: r.event,
+            by: r.by_name,
+            role: r.role,
+            executor: r.executor_name,
+            note: r.note,
+            at: applications::rfc3339(r.at),
+        })
+        .collect())
+}
+
+/// The request in its provider's process as `me` sees it, with what they may do now.
+pub async fn process_view(
+    db: &Db,
+    application_id: i64,
+    standing: &crate::lifecycle::Standing<'_>,
+    me: &StaffMember,
+    staff: Vec<StaffView>,
+    now: time::OffsetDateTime,
+) -> sqlx::Result<ProcessView> {
+    let progress = &standing.progress;
+    let steps = standing.steps;
+    let current = queue_step(standing, &staff, now);
+    let kind = progress
+        .current(steps)
+        .map(|_| kind_of(steps, progress.step));
+    let prepared = progress.prepared.as_ref().map(|p| PreparedView {
+        outcome: p.outcome,
+        reason: p.reason.clone(),
+        by: name_of(&staff, p.by).unwrap_or_default(),
+    });
+    let may_reassign = me.roles.contains(&Performer::Head)
+        && progress.reassign(steps, me.as_staff(), 0, "?").is_ok();
+    Ok(ProcessView {
+        steps: steps.to_vec(),
+        current,
+        kind,
+        prepared,
+        log: process_log(db, application_id).await?,
+        may_complete: progress.may_complete(steps, me.as_staff()).is_ok(),
+        may_reassign,
+        executors: staff
+            .into_iter()
+            .filter(|s| s.roles.contains(&Performer::Executor))
+            .collect(),
+    })
+}
+
+/// Records that `me` read the personal data of request `application_id` (`what`: the
+/// request, a file, a printed document): the applicant sees it under "Who looked at my
+/// application", the administrator can search it.
+pub async fn record_read(
+    db: &Db,
+    application_id: i64,
+    me: &StaffMember,
+    what: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO personal_data_reads (application_id, account_id, roles, what, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(application_id)
+    .bind(me.account_id)
+    .bind(me.roles_code())
+    .bind(what.to_string())
+    .bind(crate::db::now())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// A `personal_data_reads` row with the reader's name and provider.
+#[derive(sqlx::FromRow)]
+struct ReadRow {
+    at: i64,
+    display_name: String,
+    roles: String,
+    provider_id: Option<String>,
+}
+
+/// Who read request `application_id`'s personal data, newest first, the provider named in
+/// `lang`.
+pub async fn reads_of(
+    db: &Db,
+    catalogue: &qyzmet_domain::catalogue::Catalogue,
+    application_id: i64,
+    lang: qyzmet_domain::Lang,
+) -> sqlx::Result<Vec<DataReadView>> {
+    let rows: Vec<ReadRow> = sqlx::query_as(
+        "SELECT r.at, a.display_name, r.roles, a.provider_id FROM personal_data_reads r \
+         JOIN accounts a ON a.id = r.account_id WHERE r.application_id = $1 ORDER BY r.id DESC",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DataReadView {
+            at: applications::rfc3339(r.at),
+            name: r.display_name,
+            roles: r
+                .roles
+                .split(',')
+                .filter_map(Performer::from_code)
+                .collect(),
+            provider: r
+                .provider_id
+                .and_then(|p| catalogue.provider(&p).map(|p| p.name.get(lang).to_string()))
+                .unwrap_or_default(),
+        })
+        .collect())
 }

@@ -3,9 +3,11 @@
 //! signed with the officer's EDS in the browser.
 //!
 //! `queue` is the list; `request` the page of one request and what its buttons do;
-//! `panels` the parts it is drawn from (facts, answers, moves, the decision form).
+//! `panels` the parts it is drawn from (facts, answers, moves, the decision form);
+//! `process` where the request stands in the provider's process and the step forms.
 
 mod panels;
+mod process;
 mod queue;
 mod request;
 

@@ -163,7 +163,9 @@ pub(super) fn MoveActions(
     }
 }
 
-/// The decision: satisfied or refused (with its reason), signed with the officer's key.
+/// The result: satisfied or refused (with its reason) — prepared by the executor for the
+/// head (`signed` false), or signed with the EDS of whoever decides (`signed` true; the
+/// head signs what the executor prepared, filled in).
 #[component]
 pub(super) fn DecisionForm(
     busy: RwSignal<bool>,
@@ -171,23 +173,29 @@ pub(super) fn DecisionForm(
     outcome: RwSignal<Option<Outcome>>,
     reason: RwSignal<String>,
     key: KeyInput,
+    signed: bool,
     on_submit: Callback<leptos::ev::SubmitEvent>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reason_error = move || for_field(&problems.get(), "reason");
+    let (title, button) = if signed {
+        ("officer.decision", "officer.sign_decision")
+    } else {
+        ("process.prepare_title", "process.prepare_button")
+    };
     view! {
         <section aria-labelledby="decision-form-title">
-            <h2 id="decision-form-title">{move || i18n.t("officer.decision")}</h2>
+            <h2 id="decision-form-title">{move || i18n.t(title)}</h2>
             <form class="narrow" novalidate on:submit=move |ev| on_submit.run(ev)>
                 <fieldset class="field" aria-describedby=move || for_field(&problems.get(), "outcome-satisfied").map(|_| "outcome-error")>
                     <legend>{move || i18n.t("officer.outcome")}</legend>
                     {move || for_field(&problems.get(), "outcome-satisfied").map(|m| view! { <ErrorMessage id="outcome-error" message=m /> })}
                     <div class="radio">
-                        <input type="radio" id="outcome-satisfied" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Satisfied)) />
+                        <input type="radio" id="outcome-satisfied" name="outcome" prop:checked=move || outcome.get() == Some(Outcome::Satisfied) on:change=move |_| outcome.set(Some(Outcome::Satisfied)) />
                         <label for="outcome-satisfied">{move || i18n.t("officer.outcome.satisfied")}</label>
                     </div>
                     <div class="radio">
-                        <input type="radio" id="outcome-refused" name="outcome" on:change=move |_| outcome.set(Some(Outcome::Refused)) />
+                        <input type="radio" id="outcome-refused" name="outcome" prop:checked=move || outcome.get() == Some(Outcome::Refused) on:change=move |_| outcome.set(Some(Outcome::Refused)) />
                         <label for="outcome-refused">{move || i18n.t("officer.outcome.refused")}</label>
                     </div>
                 </fieldset>
@@ -201,8 +209,11 @@ pub(super) fn DecisionForm(
                         prop:value=move || reason.get()
                         on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                 </div>
-                <KeyFields key=key problems=problems hint=Signal::derive(move || i18n.t("sign.key_hint")) />
-                <button type="submit" aria-disabled=move || busy.get().then_some("true")>{move || i18n.t("officer.sign_decision")}</button>
+                {signed.then(|| view! {
+                    <p class="hint">{move || i18n.t("process.sign_prepared_hint")}</p>
+                    <KeyFields key=key problems=problems hint=Signal::derive(move || i18n.t("sign.key_hint")) />
+                })}
+                <button type="submit" aria-disabled=move || busy.get().then_some("true")>{move || i18n.t(button)}</button>
             </form>
         </section>
     }

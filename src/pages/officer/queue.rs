@@ -1,5 +1,6 @@
 //! The provider's queue: open requests first, filtered on the page as the officer types.
 
+use super::process::step_text;
 use super::{due_text, status_view};
 use crate::api;
 use crate::components::page_title::PageTitle;
@@ -12,9 +13,18 @@ use qyzmet_domain::status::Status;
 #[component]
 pub fn Queue() -> impl IntoView {
     let i18n = use_i18n();
+    // A tab (the member of staff's own steps, a head's to assign or sign, steps overdue) is
+    // asked of the server, which knows the roles; the other filters narrow what came.
+    let tab = RwSignal::new(String::new());
+    let tab_counts = RwSignal::new(std::collections::BTreeMap::<String, i64>::new());
     let queue = LocalResource::new(move || {
-        let lang = i18n.lang();
-        async move { api::officer_queue(lang).await }
+        let (lang, tab) = (i18n.lang(), tab.get());
+        async move { api::officer_queue(&tab, lang).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(q)) = queue.get() {
+            tab_counts.set(q.tabs.clone());
+        }
     });
     // Filters narrow the loaded queue at once (a provider's open requests fit one answer).
     let status_filter = RwSignal::new(String::new());
@@ -33,7 +43,7 @@ pub fn Queue() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || i18n.t("officer.queue.title")) />
         <crate::components::other_sessions::OtherSessions />
-        <QueueFilters search status_filter overdue_only />
+        <QueueFilters search status_filter overdue_only tab tab_counts />
         <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
             {move || queue.get().map(|result| match result {
                 Ok(mut q) => {
@@ -49,16 +59,40 @@ pub fn Queue() -> impl IntoView {
     }
 }
 
-/// Search, status and "overdue only": they narrow the loaded queue at once.
+/// The tabs of the queue, each with how many requests it holds.
+const TABS: [&str; 4] = ["mine", "assign", "sign", "overdue"];
+
+/// The tab, then search, status and "overdue only" (these narrow the loaded queue at once).
 #[component]
 fn QueueFilters(
     search: RwSignal<String>,
     status_filter: RwSignal<String>,
     overdue_only: RwSignal<bool>,
+    tab: RwSignal<String>,
+    tab_counts: RwSignal<std::collections::BTreeMap<String, i64>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let tabs = TABS
+        .into_iter()
+        .map(|t| {
+            let key = format!("officer.tab.{t}");
+            let count = move || tab_counts.with(|c| c.get(t).copied().unwrap_or(0));
+            view! {
+                <option value=t selected=move || tab.get() == t>
+                    {move || i18n.t_with(&key, &[("n", count().to_string())])}
+                </option>
+            }
+        })
+        .collect_view();
     view! {
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field">
+                <label for="queue-tab">{move || i18n.t("officer.tab.label")}</label>
+                <select id="queue-tab" on:change=move |ev| tab.set(event_target_value(&ev))>
+                    <option value="">{move || i18n.t("officer.tab.all")}</option>
+                    {tabs}
+                </select>
+            </div>
             <div class="field">
                 <label for="queue-search">{move || i18n.t("officer.filter.search")}</label>
                 <input id="queue-search" type="search" autocomplete="off" prop:value=move || search.get()
@@ -98,12 +132,22 @@ fn QueueTable(queue: qyzmet_domain::api::Queue) -> impl IntoView {
     let empty = q.requests.is_empty();
     let rows = q.requests.into_iter().map(|item| {
         let due = due_text(i18n, &item);
+        let step = item.step.clone().map(|c| {
+            let holder = c.holder.clone();
+            let overdue = c.overdue;
+            view! {
+                {move || step_text(i18n, c.index, &c)}
+                {holder.map(|h| view! { <br /> {h} })}
+                {overdue.then(|| view! { <br /><strong class="badge badge-overdue">{move || i18n.t("process.overdue")}</strong> })}
+            }
+        });
         view! {
-            <tr class:overdue=item.overdue>
+            <tr class:overdue=item.overdue class:mine=item.mine>
                 <td><A href=Page::OfficerRequest { id: item.id.clone() }.href()>{item.registration_number.clone()}</A></td>
                 <td>{item.service_name.clone()}</td>
                 <td>{format!("{} ({})", item.applicant_name, item.applicant_id)}</td>
                 <td>{status_view(i18n, item.status)}</td>
+                <td>{step}</td>
                 <td>{due}</td>
             </tr>
         }
@@ -120,6 +164,7 @@ fn QueueTable(queue: qyzmet_domain::api::Queue) -> impl IntoView {
                         <th scope="col">{move || i18n.t("officer.col.service")}</th>
                         <th scope="col">{move || i18n.t("officer.col.applicant")}</th>
                         <th scope="col">{move || i18n.t("officer.col.status")}</th>
+                        <th scope="col">{move || i18n.t("officer.col.step")}</th>
                         <th scope="col">{move || i18n.t("officer.col.due")}</th>
                     </tr>
                 </thead>

@@ -3,6 +3,7 @@
 use super::panels::{
     DecisionForm, MoveActions, MoveForm, RequestAnswers, RequestFacts, appointment_problems,
 };
+use super::process::{ProcessPanel, StepForm, step_text};
 use crate::api::{self, ApiError};
 use crate::components::account_forms::{from_api, message};
 use crate::components::form::{ErrorSummary, Problem, focus_by_id};
@@ -12,9 +13,12 @@ use crate::components::timeline::Timeline;
 use crate::i18n::{I18n, use_i18n};
 use crate::signer::{Purpose, Signer};
 use leptos::prelude::*;
-use qyzmet_domain::api::{DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView};
+use qyzmet_domain::api::{
+    DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, ReassignRequest, StepRequest,
+};
 use qyzmet_domain::appointment::Appointment;
 use qyzmet_domain::decision::Outcome;
+use qyzmet_domain::process::StepKind;
 use qyzmet_domain::status::Status;
 
 /// What the request's page holds: the request as last read, what the officer is typing,
@@ -29,6 +33,7 @@ struct Desk {
     busy: RwSignal<bool>,
     announcement: RwSignal<String>,
     moves: MoveForm,
+    steps: StepForm,
     outcome: RwSignal<Option<Outcome>>,
     reason: RwSignal<String>,
     key: KeyInput,
@@ -53,10 +58,27 @@ impl Desk {
                 appointment_at: RwSignal::new(String::new()),
                 appointment_place: RwSignal::new(String::new()),
             },
+            steps: StepForm {
+                busy,
+                problems,
+                executor: RwSignal::new(String::new()),
+                reassign_to: RwSignal::new(String::new()),
+                reassign_reason: RwSignal::new(String::new()),
+            },
             outcome: RwSignal::new(None),
             reason: RwSignal::new(String::new()),
             key: KeyInput::new(),
         }
+    }
+
+    /// The request as read: shown, and what the executor prepared filled into the head's
+    /// decision form.
+    fn show(self, view: OfficerRequestView) {
+        if let Some(p) = &view.process.prepared {
+            self.outcome.set(Some(p.outcome));
+            self.reason.set(p.reason.clone().unwrap_or_default());
+        }
+        self.current.set(Some(view));
     }
 
     /// Reads the request (again).
@@ -64,24 +86,33 @@ impl Desk {
         let (id, lang) = (self.id.get(), self.i18n.lang());
         leptos::task::spawn_local(async move {
             match api::officer_request(&id, lang).await {
-                Ok(view) => self.current.set(Some(view)),
+                Ok(view) => self.show(view),
                 Err(e) => self.load_error.set(Some(e.message_key())),
             }
         });
     }
 
-    /// After a move or a decision: announce the new status, or show the problems.
+    /// After a move, a step or a decision: announce the new status and step, or show the
+    /// problems.
     fn after(self, result: Result<OfficerRequestView, Vec<Problem>>) {
         match result {
             Ok(view) => {
-                let status = self
-                    .i18n
-                    .t(&format!("status.{}", view.application.status.code()));
-                let text = self.i18n.t_with("request.live", &[("status", status)]);
+                let i18n = self.i18n;
+                let status = i18n.t(&format!("status.{}", view.application.status.code()));
+                let step = match &view.process.current {
+                    Some(c) => step_text(i18n, c.index, c),
+                    None => i18n.t("process.finished"),
+                };
+                let text = format!(
+                    "{} {}",
+                    i18n.t_with("request.live", &[("status", status)]),
+                    i18n.t_with("process.announce", &[("step", step)])
+                );
                 self.announcement.set(text);
                 self.problems.set(Vec::new());
                 self.moves.note.set(String::new());
-                self.current.set(Some(view));
+                self.steps.reassign_reason.set(String::new());
+                self.show(view);
                 request_animation_frame(|| focus_by_id("officer-announcement"));
             }
             Err(found) => {
@@ -127,6 +158,91 @@ impl Desk {
         leptos::task::spawn_local(async move {
             let moved = api::officer_move(&id, &req, lang).await;
             self.after(moved.map_err(|e| from_api(i18n, &e, "note")));
+        });
+    }
+
+    /// The reader's own step of the process: passed on, the executor named, or the result
+    /// prepared for the head's signature.
+    fn complete_step(self) {
+        let i18n = self.i18n;
+        let Some(view) = self
+            .current
+            .get_untracked()
+            .filter(|_| !self.busy.get_untracked())
+        else {
+            return;
+        };
+        let Some(step) = view.process.current.as_ref().map(|c| c.index) else {
+            return;
+        };
+        let mut req = StepRequest {
+            step,
+            executor: None,
+            outcome: None,
+            reason: None,
+        };
+        match view.process.kind {
+            Some(StepKind::Assign) => {
+                req.executor = self.steps.executor.get_untracked().parse().ok();
+                if req.executor.is_none() {
+                    self.problems.set(vec![Problem {
+                        field: "executor".into(),
+                        message: message(i18n, "process.executor_required", &[]),
+                    }]);
+                    return;
+                }
+            }
+            Some(StepKind::Prepare) => {
+                let (chosen, reason) = (self.outcome.get_untracked(), self.reason.get_untracked());
+                let found = decision_problems(i18n, chosen, &reason);
+                if !found.is_empty() {
+                    self.problems.set(found);
+                    return;
+                }
+                req.outcome = chosen;
+                req.reason = Some(reason).filter(|r| !r.trim().is_empty());
+            }
+            _ => {}
+        }
+        self.busy.set(true);
+        let (id, lang) = (self.id.get_untracked(), i18n.lang());
+        leptos::task::spawn_local(async move {
+            let done = api::officer_step(&id, &req, lang).await;
+            self.after(done.map_err(|e| from_api(i18n, &e, "executor")));
+        });
+    }
+
+    /// The head names another executor, with the reason.
+    fn reassign(self) {
+        let i18n = self.i18n;
+        if self.busy.get_untracked() {
+            return;
+        }
+        let executor = self.steps.reassign_to.get_untracked().parse().ok();
+        let reason = self.steps.reassign_reason.get_untracked();
+        let mut found = Vec::new();
+        if executor.is_none() {
+            found.push(Problem {
+                field: "reassign-executor".into(),
+                message: message(i18n, "process.executor_required", &[]),
+            });
+        }
+        if reason.trim().is_empty() {
+            found.push(Problem {
+                field: "reassign-reason".into(),
+                message: message(i18n, "form.required", &[]),
+            });
+        }
+        let (Some(executor), true) = (executor, found.is_empty()) else {
+            self.problems.set(found);
+            return;
+        };
+        self.busy.set(true);
+        let req = ReassignRequest { executor, reason };
+        let (id, lang) = (self.id.get_untracked(), i18n.lang());
+        leptos::task::spawn_local(async move {
+            let done = api::officer_reassign(&id, &req, lang).await;
+            self.after(done.map_err(|e| from_api(i18n, &e, "reassign-reason")));
         });
     }
 
@@ -213,6 +329,12 @@ pub fn OfficerRequest() -> impl IntoView {
         ev.prevent_default();
         desk.decide();
     });
+    let on_prepare = Callback::new(move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        desk.complete_step();
+    });
+    let on_step = Callback::new(move |()| desk.complete_step());
+    let on_reassign = Callback::new(move |()| desk.reassign());
     let title = Signal::derive(move || match current.get() {
         Some(v) => i18n.t_with("request.title", &[("number", v.item.registration_number)]),
         None => i18n.t("request.title_loading"),
@@ -225,17 +347,26 @@ pub fn OfficerRequest() -> impl IntoView {
         </p>
         {move || load_error.get().map(|key| view! { <div class="notice notice-error" role="alert"><p>{i18n.t(&key)}</p></div> })}
         {move || current.get().map(|view| {
-            let can_decide = view.allowed_moves.iter().any(|s| matches!(s, Status::Satisfied | Status::Refused));
-            let has_steps = !view.allowed_moves.is_empty();
+            // The result is prepared (by the executor, for the head) or signed (by whoever
+            // makes the decision step), as the process has it.
+            let result_step = view.process.may_complete.then_some(view.process.kind).flatten();
+            let has_moves = view.allowed_moves.iter().any(|s| !matches!(s, Status::Satisfied | Status::Refused));
             view! {
                 <RequestFacts item=view.item.clone() payment=view.payment.clone() />
+                <ProcessPanel process=view.process.clone() form=desk.steps on_step on_reassign />
                 <RequestAnswers application=view.application.clone() service=service />
-                {has_steps.then(|| view! {
+                {has_moves.then(|| view! {
                     <MoveActions allowed=view.allowed_moves.clone() from=view.application.status form=desk.moves on_move=on_move />
                 })}
-                {can_decide.then(|| view! {
-                    <DecisionForm busy=busy problems=problems outcome=desk.outcome reason=desk.reason key=desk.key on_submit=on_decide />
-                })}
+                {match result_step {
+                    Some(StepKind::Decide) => Some(view! {
+                        <DecisionForm busy=busy problems=problems outcome=desk.outcome reason=desk.reason key=desk.key signed=true on_submit=on_decide />
+                    }.into_any()),
+                    Some(StepKind::Prepare) => Some(view! {
+                        <DecisionForm busy=busy problems=problems outcome=desk.outcome reason=desk.reason key=desk.key signed=false on_submit=on_prepare />
+                    }.into_any()),
+                    _ => None,
+                }}
                 <section aria-labelledby="officer-timeline-title">
                     <h2 id="officer-timeline-title">{move || i18n.t("request.timeline")}</h2>
                     <Timeline history=view.history.clone() />

@@ -3,8 +3,9 @@
 // group, documents with their errors), an interrupted session resumed, check your answers,
 // signing with the demo .p12, the confirmation and the cabinet; and two tabs editing one draft.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
-const { key, opensslSign } = require('../support/pki');
+const { key } = require('../support/pki');
 const { CSRF, PDF, CITIZEN, session, askForCode, enterCode } = require('../support/drafts');
+const { STAFF, step, toExamination, headSigns } = require('../support/process');
 
 const pdf = (name) => ({ name, mimeType: 'application/pdf', buffer: PDF });
 
@@ -225,23 +226,20 @@ test('a citizen applies for guardianship through every step, is logged out midwa
   await expectAccessible(page, 'cabinet');
   await screenshot(page, testInfo, 'cabinet');
 
-  // The officer takes it into review and satisfies it, signed; the open request page turns
-  // "satisfied" without a reload, with the resolution to download and the signature checked.
+  // The guardianship authority takes it into review (the office registers, the head names
+  // the executor) and satisfies it (the executor prepares, the head signs); the open request
+  // page turns "satisfied" without a reload, with the resolution and the signature checked.
   await card.getByRole('link').click();
   const status = page.locator('dd.status');
   await expect(status).toHaveText(/Registered/);
-  await session(request, '770214324684', 'Officer-demo-2026');
-  let res = await request.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from: 'registered', to: 'in_review' } });
-  expect(res.status()).toBe(200);
+  await toExamination(request, id, STAFF.guardianship);
   await expect(status).toHaveText(/In review/);
-  const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, { headers: CSRF, data: { outcome: 'satisfied' } })).json();
-  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('rsa/770214324684-signing.p12')).toString('base64');
-  res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
-  expect(res.status()).toBe(200);
+  await step(request, id, { step: 2, outcome: 'satisfied' });
+  await headSigns(request, id, STAFF.guardianship, { outcome: 'satisfied' });
   await expect(status).toHaveText(/Satisfied/);
   await expect(page.locator('.live-announcement')).toContainText('Satisfied');
   const decision = page.getByRole('region', { name: /Decision/ });
-  await expect(decision.getByRole('status')).toContainText('770214324684');
+  await expect(decision.getByRole('status')).toContainText(STAFF.guardianship.head.iin);
   const [result] = await Promise.all([
     page.waitForEvent('download'),
     decision.getByRole('link', { name: 'Download the result document (PDF)' }).click(),

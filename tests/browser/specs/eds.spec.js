@@ -2,8 +2,9 @@
 // verified by the server — login with the authentication key, and the sign step of an
 // application with the signing key, through to its registration number.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll, waitForApp } = require('../support/harness');
-const { key, opensslSign, kalkanSign, mobileSign, PASSWORD } = require('../support/pki');
+const { key, kalkanSign, mobileSign, PASSWORD } = require('../support/pki');
 const { CSRF, PDF, CITIZEN, session, askForCode, enterCode, filledDraft, guardianshipDraft, submitSigned } = require('../support/drafts');
+const { STAFF, myId, step, toExamination, decideGuardianship } = require('../support/process');
 
 
 test.use({ locale: 'kk-KZ' });
@@ -168,12 +169,9 @@ function pdfText(pdf) {
   }
 }
 
-/** The guardianship officer, in their own session, takes the request into review. */
-async function officerTakes(api, id) {
-  await session(api, '770214324684', 'Officer-demo-2026');
-  const res = await api.post(`/api/officer/requests/${id}/moves`, { headers: CSRF, data: { from: 'registered', to: 'in_review' } });
-  expect(res.status()).toBe(200);
-}
+/** The guardianship authority's office registers the request and its head names the
+ * executor, in their own sessions: the request is in review. */
+const officerTakes = (api, id) => toExamination(api, id, STAFF.guardianship);
 
 test('a status change arrives live on the open request page and is announced', async ({ page, request }) => {
   const id = await submittedRequest(page.request);
@@ -188,21 +186,16 @@ test('a status change arrives live on the open request page and is announced', a
 
 test('the applicant sees the reasoned refusal and the officer\'s signature checked in the browser', async ({ page, request, browser }, testInfo) => {
   const id = await submittedRequest(page.request);
-  // The guardianship officer takes it, and refuses with a reason, signed with their key.
-  await officerTakes(request, id);
+  // The guardianship authority: the executor prepares a refusal with its reason, the head
+  // signs it with their key.
   const reason = 'Денсаулық туралы анықтаманың мерзімі өткен.';
-  const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, {
-    headers: CSRF, data: { outcome: 'refused', reason },
-  })).json();
-  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key('rsa/770214324684-signing.p12')).toString('base64');
-  const res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
-  expect(res.status()).toBe(200);
+  await decideGuardianship(request, id, { outcome: 'refused', reason });
 
   await page.goto(`/applications/${id}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Өтініш \d{4}-\d{6}$/);
   const decision = page.getByRole('region', { name: 'Шешім: бас тартылды' });
   await expect(decision).toContainText(reason);
-  await expect(decision.getByRole('status')).toContainText('Қол қойған: МҰХАМЕДИЕВ СЕРІК (ЖСН 770214324684)');
+  await expect(decision.getByRole('status')).toContainText('Қол қойған: БАЙЖАНОВА МЕРУЕРТ (ЖСН 741009410712)');
   await expect(decision.getByRole('status')).toContainText('Қолтаңба жарамды.');
   const timeline = page.getByRole('region', { name: 'Өтініш тарихы' });
   await expect(timeline.getByRole('listitem')).toHaveCount(3);
@@ -235,7 +228,7 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   await expect(check.locator('main')).toContainText('Мемлекеттік қызмет көрсетуден дәлелді бас тарту');
   await expect(check.locator('main')).toContainText('Бас тартылды');
   await expect(check.locator('main')).toContainText(/\d\d\.\d\d\.20\d\d \d\d:\d\d/);
-  await expect(check.getByRole('status').filter({ hasText: 'Қол қойған' })).toContainText('МҰХАМЕДИЕВ СЕРІК (ЖСН 770214324684)');
+  await expect(check.getByRole('status').filter({ hasText: 'Қол қойған' })).toContainText('БАЙЖАНОВА МЕРУЕРТ (ЖСН 741009410712)');
   await expect(check.getByRole('status').filter({ hasText: 'Қол қойған' })).toContainText('Қолтаңба жарамды.');
   // Nothing of the applicant's beyond the paper: not even their name.
   await expect(check.locator('main')).not.toContainText('Нұрланова');
@@ -252,49 +245,88 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   await screenshot(page, testInfo, 'request-refused');
 });
 
-test('an officer works the queue and signs a refusal with their key in the browser', async ({ page, request, browser }, testInfo) => {
+test('the office, the executor and the head each make their step in the browser; the applicant sees who looked', async ({ page, request, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const staff = STAFF.guardianship;
   // The citizen's request, submitted in their own session.
   await session(request, CITIZEN.iin, CITIZEN.password);
   const id = await submittedRequest(request);
   const number = (await (await request.get(`/api/applications/${id}`)).json()).registration_number;
 
-  // The officer logs in through the page.
+  // The clerk (office and executor) logs in through the page.
   await page.goto('/login');
-  await page.getByLabel('ЖСН немесе БСН').fill('770214324684');
-  await page.getByLabel('Құпия сөз', { exact: true }).fill('Officer-demo-2026');
+  await page.getByLabel('ЖСН немесе БСН').fill(staff.clerk.iin);
+  await page.getByLabel('Құпия сөз', { exact: true }).fill(staff.clerk.password);
   const sent = await askForCode(page, page.getByRole('button', { name: 'Кіру', exact: true }));
-  await enterCode(page, '770214324684', sent);
+  await enterCode(page, staff.clerk.iin, sent);
   await page.getByRole('navigation', { name: 'Тіркелгі' }).getByRole('link', { name: 'Өтініштер кезегі' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініштер кезегі');
+  // The office's own tab holds the new request, at its first step.
+  await page.getByLabel('Көрсету').selectOption('mine');
   const row = page.getByRole('row').filter({ hasText: number });
   await expect(row).toContainText('Тіркелді');
+  await expect(row).toContainText('1-қадам: Кеңсе тіркейді');
   await expectAccessible(page, 'officer queue');
   await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'officer-queue');
   await row.getByRole('link', { name: number }).click();
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Өтініш ${number}`);
-  await page.getByRole('button', { name: 'Қарауға алу' }).click();
-  await expect(page.locator('#officer-announcement')).toHaveText('Өтініш күйі өзгерді: Қаралуда.');
+  const process = page.getByRole('region', { name: 'Көрсетілетін қызметті берушінің рәсімі' });
+  await expect(process.locator('#process-current')).toHaveText('1-қадам: Кеңсе тіркейді және басшыға жолдайды');
+  await process.getByRole('button', { name: 'Тіркелді, басшыға жолдау' }).click();
+  await expect(page.locator('#officer-announcement')).toContainText('Қазір: 2-қадам: Басшы жауапты орындаушыны айқындайды');
+  await expect(page.locator('#officer-announcement')).toBeFocused();
 
-  const form = page.getByRole('region', { name: 'Шешім' });
+  // The head names the clerk the executor (through the API, in the head's session).
+  const clerkId = await myId(page.request);
+  await session(request, staff.head.iin, staff.head.password);
+  await step(request, id, { step: 1, executor: clerkId });
+
+  // The executor prepares the refusal for the head: its reason is required.
+  await page.reload();
+  const form = page.getByRole('region', { name: 'Нәтижені басшының қолына дайындау' });
   await form.getByLabel('Бас тарту', { exact: true }).check();
-  await form.getByRole('button', { name: 'Шешімге ЭЦҚ-мен қол қою' }).click();
+  await form.getByRole('button', { name: 'Басшының қол қоюына жолдау' }).click();
   const summary = page.locator('.error-summary');
   await expect(summary).toBeFocused();
   await expect(summary).toContainText('Бас тарту себебін көрсетіңіз');
-  // The officer's field errors read as errors too (the hidden "Error:" before them).
+  // The field errors read as errors too (the hidden "Error:" before them).
   await expect(form.getByLabel('Бас тарту себебі')).toHaveAccessibleDescription(/^.*Қате: Бас тарту себебін көрсетіңіз/);
-  await expectAccessible(page, 'officer decision with errors');
+  await expectAccessible(page, 'executor preparing with errors');
+  const reason = 'Денсаулық туралы анықтаманың мерзімі өткен.';
+  await form.getByLabel('Бас тарту себебі').fill(reason);
+  await form.getByRole('button', { name: 'Басшының қол қоюына жолдау' }).click();
+  await expect(page.locator('#officer-announcement')).toContainText('4-қадам: Басшы қол қояды');
+  // The executor does not sign: no decision form for them.
+  await expect(page.getByRole('region', { name: 'Шешім', exact: true })).toHaveCount(0);
+  await expect(process.locator('#process-prepared')).toContainText(reason);
 
-  await form.getByLabel('Бас тарту себебі').fill('Денсаулық туралы анықтаманың мерзімі өткен.');
-  await form.getByLabel('Кілт файлы (.p12)').setInputFiles(key('770214324684-signing.p12'));
-  await form.getByLabel('Кілттің құпия сөзі').fill(PASSWORD);
-  await form.getByRole('button', { name: 'Шешімге ЭЦҚ-мен қол қою' }).click();
-  await expect(page.locator('#officer-announcement')).toHaveText('Өтініш күйі өзгерді: Бас тартылды.');
-  await expect(page.getByRole('region', { name: 'Шешім' })).toHaveCount(0);
+  // The head, in their own browser, signs what was prepared with their GOST key.
+  const headContext = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'kk-KZ' });
+  const head = await headContext.newPage();
+  await session(head.request, staff.head.iin, staff.head.password);
+  await head.goto('/officer');
+  await head.getByLabel('Көрсету').selectOption('sign');
+  await head.getByRole('row').filter({ hasText: number }).getByRole('link', { name: number }).click();
+  const decision = head.getByRole('region', { name: 'Шешім', exact: true });
+  await expect(decision.getByLabel('Бас тарту', { exact: true })).toBeChecked();
+  await expect(decision.getByLabel('Бас тарту себебі')).toHaveValue(reason);
+  await decision.getByLabel('Кілт файлы (.p12)').setInputFiles(key(`${staff.head.iin}-signing.p12`));
+  await decision.getByLabel('Кілттің құпия сөзі').fill(PASSWORD);
+  await expectAccessible(head, 'head signing a prepared refusal');
+  await decision.getByRole('button', { name: 'Шешімге ЭЦҚ-мен қол қою' }).click();
+  await expect(head.locator('#officer-announcement')).toContainText('Өтініш күйі өзгерді: Бас тартылды.');
+  await expect(head.getByRole('region', { name: 'Шешім', exact: true })).toHaveCount(0);
+  await screenshot(head, testInfo, 'officer-decided');
+  await headContext.close();
+
+  // The office issues the result; the process is over, and its log says who did what.
+  await page.reload();
+  await process.getByRole('button', { name: 'Нәтиже берілді' }).click();
+  await expect(process.locator('#process-current')).toHaveText('Барлық қадам орындалды');
+  await expect(process.locator('.process-log li')).toHaveCount(5);
   await expectAccessible(page, 'officer request decided');
-  await screenshot(page, testInfo, 'officer-decided');
   // Narrow screens (320 px, as at 200 % zoom of 640 px): no sideways scrolling.
   await page.setViewportSize({ width: 320, height: 640 });
   await expectNoHorizontalScroll(page);
@@ -302,17 +334,19 @@ test('an officer works the queue and signs a refusal with their key in the brows
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Өтініштер кезегі');
   await expectNoHorizontalScroll(page);
 
-  const decision = await (await request.get(`/api/applications/${id}/decision`)).json();
-  expect(decision.signer_iin).toBe('770214324684');
-
-  // The applicant's own browser checks the officer's GOST signature before saying it is valid.
+  // The applicant's own browser checks the head's GOST signature before saying it is valid,
+  // and reads who looked at the application.
   const applicant = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'kk-KZ' });
   const tab = await applicant.newPage();
   await session(tab.request, CITIZEN.iin, CITIZEN.password);
   await tab.goto(`/applications/${id}`);
   const verdict = tab.getByRole('region', { name: 'Шешім: бас тартылды' }).getByRole('status');
-  await expect(verdict).toContainText('Қол қойған: МҰХАМЕДИЕВ СЕРІК (ЖСН 770214324684)');
+  await expect(verdict).toContainText('Қол қойған: БАЙЖАНОВА МЕРУЕРТ (ЖСН 741009410712)');
   await expect(verdict).toContainText('Қолтаңба жарамды.');
+  const looked = tab.getByRole('region', { name: 'Өтінішімді кім қарады' });
+  await expect(looked).toContainText(`${staff.head.name} (Басшы)`);
+  await expect(looked).toContainText(`${staff.clerk.name} (Кеңсе, Жауапты орындаушы)`);
+  await expectAccessible(tab, 'who looked at my application');
   await applicant.close();
 });
 

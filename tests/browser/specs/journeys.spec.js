@@ -2,8 +2,9 @@
 // the interested body answered; an expert is given a testing date by the officer's console;
 // the session-timeout warning; the offline banner while a draft is being filled.
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll } = require('../support/harness');
-const { key, opensslSign } = require('../support/pki');
+const { key } = require('../support/pki');
 const { CSRF, CITIZEN, session, filledDraft, guardianshipDraft, submitSigned } = require('../support/drafts');
+const { STAFF, step, toExamination, headSigns } = require('../support/process');
 
 const COMPANY = { bin: '150440001236', password: 'Astyq-demo-2026' };
 const GRAIN_OFFICER = { iin: '830930490119', password: 'Officer-demo-2026' };
@@ -49,18 +50,18 @@ test('a company pays on the test gateway, signs, and reads the refusal given aft
   await page.getByRole('button', { name: 'Подписать и отправить' }).click();
   await expect(page.locator('#submitted')).toContainText(/\d{4}-\d{6}/);
 
-  // The officer sends it to the interested body, records its answer, and refuses, signed.
-  await session(request, GRAIN_OFFICER.iin, GRAIN_OFFICER.password);
-  await officerMove(request, id, 'registered', 'in_review');
+  // 003 §5, as the department works it: the office registers, the head names the executor,
+  // who sends the draft to the interested body (step 3), records its answer (step 4) and
+  // prepares the refusal (step 5); the head signs it (step 6).
+  const staff = STAFF.agriculture;
+  await toExamination(request, id, staff);
   await officerMove(request, id, 'in_review', 'awaiting_interested_body', { note: 'Запрос в санитарно-эпидемиологическую службу' });
+  await step(request, id, { step: 2 });
   await officerMove(request, id, 'awaiting_interested_body', 'in_review', { note: 'Получено отрицательное заключение' });
+  await step(request, id, { step: 3 });
   const reason = 'Отрицательное заключение заинтересованного органа о зерновом складе.';
-  const formed = await (await request.post(`/api/officer/requests/${id}/decision-document`, {
-    headers: CSRF, data: { outcome: 'refused', reason },
-  })).json();
-  const signature = opensslSign(Buffer.from(formed.document, 'base64'), key(`rsa/${GRAIN_OFFICER.iin}-signing.p12`)).toString('base64');
-  const res = await request.post(`/api/officer/requests/${id}/decision`, { headers: CSRF, data: { document: formed.document, signature } });
-  expect(res.status()).toBe(200);
+  await step(request, id, { step: 4, outcome: 'refused', reason });
+  await headSigns(request, id, staff, { outcome: 'refused', reason });
   // The officer's page says whether the fee was paid, and how much.
   expect((await (await request.get(`/api/officer/requests/${id}`)).json()).payment.status).toBe('paid');
   const officerContext = await page.context().browser().newContext({ locale: 'ru-RU', baseURL: testInfo.project.use.baseURL });
@@ -116,8 +117,12 @@ test('the officer schedules testing in the console and the expert sees the date 
   await expect(diploma).toHaveAttribute('href', new RegExp(`/api/applications/${id}/attachments/diploma\\?inline=true$`));
   const opened = await page.request.get(await diploma.getAttribute('href'));
   expect(opened.headers()['content-disposition']).toMatch(/^inline;/);
-  await page.getByRole('button', { name: 'Взять в работу' }).click();
-  await expect(page.locator('#officer-announcement')).toHaveText('Статус заявки изменился: На рассмотрении.');
+  // 001 §7: the office registers it and the department's worker examines it (no head names
+  // one): registered, the request is in review and its testing can be scheduled.
+  const process = page.getByRole('region', { name: 'Процедура услугодателя' });
+  await process.getByRole('button', { name: 'Зарегистрировано, передать руководителю' }).click();
+  await expect(page.locator('#officer-announcement')).toContainText('Статус заявки изменился: На рассмотрении.');
+  await expect(page.locator('#officer-announcement')).toContainText('Шаг 2: Ответственный исполнитель — проверяет документы и готовит результат');
   await page.getByRole('button', { name: 'Назначить тестирование' }).click();
   await expect(page.getByRole('alert')).toContainText('Место');
   await expect(page.getByLabel('Место')).toHaveAttribute('aria-invalid', 'true');

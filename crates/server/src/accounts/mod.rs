@@ -237,6 +237,7 @@ pub async fn insert(
         display_name: a.display_name.clone(),
         phone: a.phone.clone(),
         email: a.email.clone(),
+        staff_roles: Vec::new(),
     })
 }
 
@@ -260,6 +261,7 @@ fn from_row(r: &AnyRow) -> sqlx::Result<(AccountView, String)> {
             display_name: r.try_get("display_name")?,
             phone: r.try_get("phone")?,
             email: r.try_get("email")?,
+            staff_roles: Vec::new(),
         },
         r.try_get("password_hash")?,
     ))
@@ -271,7 +273,18 @@ pub async fn find_by_login(db: &Db, login: &str) -> sqlx::Result<Option<(Account
         .bind(login.to_string())
         .fetch_optional(&db.pool)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    match row.as_ref().map(from_row).transpose()? {
+        Some((account, hash)) => Ok(Some((with_staff_roles(db, account).await?, hash))),
+        None => Ok(None),
+    }
+}
+
+/// A member of staff's account with the roles they hold at their provider.
+async fn with_staff_roles(db: &Db, mut account: AccountView) -> sqlx::Result<AccountView> {
+    if let (Role::Officer, Some(provider)) = (account.role, account.provider_id.as_deref()) {
+        account.staff_roles = crate::staff::roles(db, account.id, provider).await?;
+    }
+    Ok(account)
 }
 
 pub async fn find_by_id(db: &Db, id: i64) -> sqlx::Result<Option<AccountView>> {
@@ -280,7 +293,10 @@ pub async fn find_by_id(db: &Db, id: i64) -> sqlx::Result<Option<AccountView>> {
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(from_row).transpose()?.map(|(a, _)| a))
+    match row.as_ref().map(from_row).transpose()? {
+        Some((account, _)) => Ok(Some(with_staff_roles(db, account).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The account for a login and password, or `None`. A login that is not a valid IIN/BIN or

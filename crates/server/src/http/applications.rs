@@ -342,7 +342,7 @@ pub async fn download(
     Path((id, document_id)): Path<(String, String)>,
     Query(q): Query<DownloadQuery>,
 ) -> Result<Response, ApiError> {
-    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id, "attachment").await?;
     let attachments::Attached {
         file_name,
         content_type,
@@ -399,9 +399,29 @@ pub async fn history(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<qyzmet_domain::api::HistoryList>, ApiError> {
-    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id, "history").await?;
     let history = crate::officers::history(&state.db, stored.id).await?;
     Ok(Json(qyzmet_domain::api::HistoryList { history }))
+}
+
+/// `GET /api/applications/{id}/reads`: who among the providers' staff read the applicant's
+/// application (who, in which role, when), newest first — the applicant's own only.
+#[utoipa::path(
+    get,
+    path = "/applications/{id}/reads",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's public id")),
+    responses((status = 200, description = "Every read by staff", body = qyzmet_domain::api::DataReadList), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Internal),
+)]
+pub async fn reads(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<qyzmet_domain::api::DataReadList>, ApiError> {
+    let stored = access::owned(&state.db, &current.account, &id).await?;
+    let reads =
+        crate::officers::reads_of(&state.db, &state.catalogue, stored.id, current.lang).await?;
+    Ok(Json(qyzmet_domain::api::DataReadList { reads }))
 }
 
 /// `GET /api/applications/{id}/decision`: the officer's signed decision, for the app to
@@ -418,7 +438,7 @@ pub async fn decision(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<qyzmet_domain::api::DecisionView>, ApiError> {
-    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id, "decision").await?;
     let d = access::decision(&state.db, &stored).await?;
     Ok(Json(d.view()))
 }
@@ -488,6 +508,7 @@ pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(last_step))
         .routes(routes!(check))
         .routes(routes!(history))
+        .routes(routes!(reads))
         .routes(routes!(decision))
         .routes(routes!(withdraw))
         // Uploads stream to disk and count bytes per file; this outer bound only stops a

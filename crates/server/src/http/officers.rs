@@ -9,19 +9,21 @@ use crate::AppState;
 use crate::access;
 use crate::applications::rfc3339;
 use crate::db::now;
-use crate::lifecycle::{Move, Mover, SignedDecision};
+use crate::lifecycle::{Move, SignedDecision, Standing};
 use crate::officers::{self, ProviderRequest};
 use crate::signing::{DocumentAge, within_lifetime};
+use crate::staff::{self, StaffMember};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use base64::Engine;
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
     DecisionDocumentView, DecisionDraft, DecisionSubmit, MoveRequest, OfficerRequestView, Queue,
-    QueueItem,
+    QueueItem, ReassignRequest, StaffView, StepRequest,
 };
 use qyzmet_domain::calendar::countdown;
 use qyzmet_domain::decision::{self, DecisionDocument};
+use qyzmet_domain::process::Done;
 use qyzmet_domain::status::{Actor, Status};
 use qyzmet_eds::Expected;
 use serde::Deserialize;
@@ -42,7 +44,21 @@ async fn find(
         .ok_or(access::Denied::NotFound.into())
 }
 
-fn item(state: &AppState, r: &ProviderRequest, lang: Lang) -> QueueItem {
+/// The caller as a member of their provider's staff.
+async fn me(state: &AppState, current: &CurrentAccount) -> Result<StaffMember, ApiError> {
+    let provider = access::provider_of(&current.account)?;
+    Ok(staff::member(&state.db, current.account.id, provider).await?)
+}
+
+/// What the queue and a request's page say about one request for one member of staff.
+struct Seen<'a> {
+    standing: &'a Standing<'a>,
+    staff: &'a [StaffView],
+    me: &'a StaffMember,
+    now: time::OffsetDateTime,
+}
+
+fn item(state: &AppState, r: &ProviderRequest, lang: Lang, seen: &Seen<'_>) -> QueueItem {
     let view = &r.stored.view;
     let due = view.due_date.clone().unwrap_or_default();
     let left = qyzmet_domain::form::parse_date(&due)
@@ -64,6 +80,12 @@ fn item(state: &AppState, r: &ProviderRequest, lang: Lang) -> QueueItem {
         due_date: due,
         days_left: left.0,
         overdue: left.1,
+        step: officers::queue_step(seen.standing, seen.staff, seen.now),
+        mine: seen
+            .standing
+            .progress
+            .may_complete(seen.standing.steps, seen.me.as_staff())
+            .is_ok(),
     }
 }
 
@@ -71,7 +93,12 @@ fn item(state: &AppState, r: &ProviderRequest, lang: Lang) -> QueueItem {
 pub struct QueueFilter {
     status: Option<String>,
     number: Option<String>,
+    tab: Option<String>,
 }
+
+/// The tabs of the queue, per role: the member of staff's own, a head's to assign and to
+/// sign, and every step past its due.
+const TABS: [&str; 4] = ["mine", "assign", "sign", "overdue"];
 
 /// `GET /api/officer/requests`: open requests first, overdue and soonest due at the top.
 #[utoipa::path(
@@ -79,7 +106,7 @@ pub struct QueueFilter {
     path = "/officer/requests",
     operation_id = "officer_queue",
     tag = "officers",
-    params(("status" = Option<crate::http::openapi::StatusFilter>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains")),
+    params(("status" = Option<crate::http::openapi::StatusFilter>, Query, description = "Only this status"), ("number" = Option<String>, Query, description = "Registration number contains"), ("tab" = Option<String>, Query, description = "Only the requests of one tab: mine, assign, sign, overdue")),
     responses((status = 200, description = "The provider's requests", body = qyzmet_domain::api::Queue), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
 )]
 pub async fn queue(
@@ -90,19 +117,38 @@ pub async fn queue(
     let provider = access::provider_of(&current.account)?;
     let status = filter.status()?;
     let number = filter.number();
+    let tab = filter.tab()?;
+    let me = me(&state, &current).await?;
+    let staff = staff::of_provider(&state.db, provider).await?;
+    let now = time::OffsetDateTime::now_utc();
     let all = officers::requests_of(&state.db, provider).await?;
     let mut counts = std::collections::BTreeMap::new();
+    let mut tabs: std::collections::BTreeMap<String, i64> =
+        TABS.iter().map(|t| (t.to_string(), 0)).collect();
+    let mut requests = Vec::new();
     for r in &all {
         *counts
             .entry(r.stored.view.status.code().to_string())
             .or_insert(0) += 1;
+        let standing = state.lifecycle().standing(&r.stored).await?;
+        let in_tabs = officers::tabs_of(&standing, &me, now);
+        for t in &in_tabs {
+            *tabs.entry(t.to_string()).or_insert(0) += 1;
+        }
+        let seen = Seen {
+            standing: &standing,
+            staff: &staff,
+            me: &me,
+            now,
+        };
+        let item = item(&state, r, current.lang, &seen);
+        let wanted = status.is_none_or(|s| item.status == s)
+            && number.is_none_or(|n| item.registration_number.contains(n))
+            && tab.is_none_or(|t| in_tabs.contains(&t));
+        if wanted {
+            requests.push(item);
+        }
     }
-    let mut requests: Vec<QueueItem> = all
-        .iter()
-        .filter(|r| status.is_none_or(|s| r.stored.view.status == s))
-        .map(|r| item(&state, r, current.lang))
-        .filter(|i| number.is_none_or(|n| i.registration_number.contains(n)))
-        .collect();
     // Open before decided, then soonest due, then by number: the officer's working order.
     requests.sort_by(|a, b| {
         let key = |i: &QueueItem| {
@@ -114,7 +160,11 @@ pub async fn queue(
         };
         key(a).cmp(&key(b))
     });
-    Ok(Json(Queue { requests, counts }))
+    Ok(Json(Queue {
+        requests,
+        counts,
+        tabs,
+    }))
 }
 
 impl QueueFilter {
@@ -124,6 +174,18 @@ impl QueueFilter {
             Some(code) => Status::from_code(code)
                 .map(Some)
                 .ok_or_else(|| ApiError::validation(vec![field_error("status", "form.choice")])),
+            None => Ok(None),
+        }
+    }
+
+    /// The tab asked for; empty is every request.
+    fn tab(&self) -> Result<Option<&'static str>, ApiError> {
+        match self.tab.as_deref().filter(|t| !t.is_empty()) {
+            Some(t) => TABS
+                .iter()
+                .find(|known| **known == t)
+                .map(|known| Some(*known))
+                .ok_or_else(|| ApiError::validation(vec![field_error("tab", "form.choice")])),
             None => Ok(None),
         }
     }
@@ -162,17 +224,32 @@ async fn request_view(
     id: &str,
 ) -> Result<OfficerRequestView, ApiError> {
     let r = find(state, current, id).await?;
+    let me = me(state, current).await?;
+    officers::record_read(&state.db, r.stored.id, &me, "request").await?;
     let history = officers::history(&state.db, r.stored.id).await?;
-    let allowed_moves = state.lifecycle().allowed_moves(&r.stored, Actor::Officer);
+    let standing = state.lifecycle().standing(&r.stored).await?;
+    let allowed_moves = state.lifecycle().allowed_moves(&r.stored, &standing, &me);
     let payment =
         crate::payments::of_application(&state.db, &state.payments, r.stored.id, &r.stored.view.id)
             .await?;
+    let staff = staff::of_provider(&state.db, &r.stored.provider_id).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let seen = Seen {
+        standing: &standing,
+        staff: &staff,
+        me: &me,
+        now,
+    };
+    let item = item(state, &r, current.lang, &seen);
+    let process =
+        officers::process_view(&state.db, r.stored.id, &standing, &me, staff.clone(), now).await?;
     Ok(OfficerRequestView {
-        item: item(state, &r, current.lang),
+        item,
         application: r.stored.view.clone(),
         history,
         allowed_moves,
         payment,
+        process,
     })
 }
 
@@ -193,10 +270,7 @@ pub async fn make_move(
     ApiJson(req): ApiJson<MoveRequest>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
     let r = find(&state, &current, &id).await?;
-    let by = Mover {
-        actor: Actor::Officer,
-        account_id: current.account.id,
-    };
+    let by = me(&state, &current).await?;
     let asked = Move {
         seen: req.from,
         to: req.to,
@@ -204,7 +278,84 @@ pub async fn make_move(
         appointment: req.appointment.as_ref(),
     };
     let now = time::OffsetDateTime::now_utc();
-    state.lifecycle().move_to(&r.stored, by, asked, now).await?;
+    state
+        .lifecycle()
+        .move_to(&r.stored, &by, asked, now)
+        .await?;
+    request_view(&state, &current, &id).await.map(Json)
+}
+
+/// `POST /api/officer/requests/{id}/step`: the current step of the provider's process done
+/// by the caller — registered or passed on, the executor named (`executor`), the result
+/// prepared (`outcome`, a refusal's `reason`), issued. The result itself is signed
+/// (`decision`). The applicant sees the request taken into review when its examination begins.
+#[utoipa::path(
+    post,
+    path = "/officer/requests/{id}/step",
+    tag = "officers",
+    params(("id" = String, Path, description = "The application's public id")),
+    request_body = qyzmet_domain::api::StepRequest,
+    responses((status = 200, description = "Done; the request as it stands now", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
+)]
+pub async fn complete_step(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<StepRequest>,
+) -> Result<Json<OfficerRequestView>, ApiError> {
+    let r = find(&state, &current, &id).await?;
+    let by = me(&state, &current).await?;
+    let standing = state.lifecycle().standing(&r.stored).await?;
+    let done = match qyzmet_domain::process::kind_of(standing.steps, req.step) {
+        qyzmet_domain::process::StepKind::Assign => Done::Assign {
+            executor: req.executor.ok_or_else(|| {
+                ApiError::validation(vec![field_error("executor", "process.executor_required")])
+            })?,
+        },
+        qyzmet_domain::process::StepKind::Prepare => Done::Prepare {
+            outcome: req
+                .outcome
+                .ok_or_else(|| ApiError::validation(vec![field_error("outcome", "form.choice")]))?,
+            reason: req.reason,
+        },
+        _ => Done::Plain,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    state
+        .lifecycle()
+        .complete_step(&r.stored, &by, req.step, done, now)
+        .await?;
+    request_view(&state, &current, &id).await.map(Json)
+}
+
+/// `POST /api/officer/requests/{id}/executor`: the head names another executor, saying why.
+#[utoipa::path(
+    post,
+    path = "/officer/requests/{id}/executor",
+    tag = "officers",
+    params(("id" = String, Path, description = "The application's public id")),
+    request_body = qyzmet_domain::api::ReassignRequest,
+    responses((status = 200, description = "Reassigned; the request as it stands now", body = qyzmet_domain::api::OfficerRequestView), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::NotFound, crate::http::openapi::errors::Conflict, crate::http::openapi::errors::TooLarge, crate::http::openapi::errors::UnsupportedMediaType, crate::http::openapi::errors::Unprocessable, crate::http::openapi::errors::Internal),
+)]
+pub async fn reassign(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ReassignRequest>,
+) -> Result<Json<OfficerRequestView>, ApiError> {
+    let r = find(&state, &current, &id).await?;
+    let by = me(&state, &current).await?;
+    if req.reason.trim().is_empty() {
+        return Err(ApiError::validation(vec![field_error(
+            "reason",
+            "form.required",
+        )]));
+    }
+    let now = time::OffsetDateTime::now_utc();
+    state
+        .lifecycle()
+        .reassign(&r.stored, &by, req.executor, &req.reason, now)
+        .await?;
     request_view(&state, &current, &id).await.map(Json)
 }
 
@@ -240,13 +391,20 @@ fn form_decision(
     }
 }
 
-/// Checks the move to the decision's status is allowed now (and a refusal has its reason).
-fn check_decision(
+/// Checks the caller may sign this decision now: the process is at its decision step and it
+/// is theirs (not who prepared it), the outcome is the one prepared, the status machine
+/// allows the move, and a refusal has its reason.
+async fn check_decision(
     state: &AppState,
     r: &ProviderRequest,
+    me: &StaffMember,
     draft: &DecisionDraft,
 ) -> Result<(), ApiError> {
     let at = time::OffsetDateTime::now_utc();
+    let standing = state.lifecycle().standing(&r.stored).await?;
+    standing
+        .progress
+        .may_decide(standing.steps, me.as_staff(), draft.outcome)?;
     let to = draft.outcome.status();
     state
         .lifecycle()
@@ -270,7 +428,8 @@ pub async fn decision_document(
     ApiJson(draft): ApiJson<DecisionDraft>,
 ) -> Result<Json<DecisionDocumentView>, ApiError> {
     let r = find(&state, &current, &id).await?;
-    check_decision(&state, &r, &draft)?;
+    let me = me(&state, &current).await?;
+    check_decision(&state, &r, &me, &draft).await?;
     let document = form_decision(&state, &current, &r, &draft, &rfc3339(now()));
     Ok(Json(DecisionDocumentView {
         document: B64.encode(document.to_bytes()),
@@ -294,9 +453,10 @@ pub async fn decide(
     ApiJson(req): ApiJson<DecisionSubmit>,
 ) -> Result<Json<OfficerRequestView>, ApiError> {
     let r = find(&state, &current, &id).await?;
+    let me = me(&state, &current).await?;
     let (document, signature) = super::extract::signed_pair(&req.document, &req.signature)?;
     let t = now();
-    let formed = formed_decision(&state, &current, &r, &document, t)?;
+    let formed = formed_decision(&state, &current, &r, &me, &document, t).await?;
     let expected = Expected::Iin(current.account.login.clone());
     let accepted = crate::signatures::accept(&state, signature, &document, &expected, t)
         .await
@@ -313,20 +473,17 @@ pub async fn decide(
         signed_at: verified.signing_time().unwrap_or(t),
         ocsp_response: crate::lifecycle::ocsp_evidence(&verified),
     };
-    let officer = current.account.id;
-    state
-        .lifecycle()
-        .decide(&r.stored, officer, signed, at)
-        .await?;
+    state.lifecycle().decide(&r.stored, &me, signed, at).await?;
     request_view(&state, &current, &id).await.map(Json)
 }
 
 /// The decision document the officer signed, if it is the one this request, officer and
 /// status would form now (byte for byte), formed within its lifetime, and its move allowed.
-fn formed_decision(
+async fn formed_decision(
     state: &AppState,
     current: &CurrentAccount,
     r: &ProviderRequest,
+    me: &StaffMember,
     document: &[u8],
     t: i64,
 ) -> Result<DecisionDocument, ApiError> {
@@ -343,7 +500,7 @@ fn formed_decision(
         DocumentAge::Unreadable => changed(),
         DocumentAge::Expired => ApiError::of(ErrorCode::DocumentExpired),
     })?;
-    check_decision(state, r, &draft)?;
+    check_decision(state, r, me, &draft).await?;
     Ok(formed)
 }
 
@@ -353,6 +510,8 @@ pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(queue))
         .routes(routes!(detail))
         .routes(routes!(make_move))
+        .routes(routes!(complete_step))
+        .routes(routes!(reassign))
         .routes(routes!(decision_document))
         .routes(routes!(decide))
 }

@@ -118,6 +118,7 @@ impl From<crate::lifecycle::MoveError> for ApiError {
             MoveError::NotAllowed(e) => ApiError::new(StatusCode::CONFLICT, e.code()),
             MoveError::Appointment(errors) => ApiError::validation(errors),
             MoveError::DecisionNeedsSignature => ApiError::of(ErrorCode::DecisionSignatureRequired),
+            MoveError::Step(e) => e.into(),
             MoveError::Db(e) => ApiError::internal(e),
         }
     }
@@ -165,6 +166,31 @@ impl From<crate::signing::SigningError> for ApiError {
     }
 }
 
+impl From<qyzmet_domain::process::StepError> for ApiError {
+    fn from(e: qyzmet_domain::process::StepError) -> ApiError {
+        use qyzmet_domain::process::StepError;
+        let status = match e {
+            // Someone else moved the request on: read it again.
+            StepError::Stale => StatusCode::CONFLICT,
+            // Not this person's to do (their role, another's request, their own result).
+            StepError::NotYourRole | StepError::HeldByAnother | StepError::FourEyes => {
+                StatusCode::FORBIDDEN
+            }
+            StepError::Finished | StepError::SignatureRequired | StepError::CannotReassign => {
+                StatusCode::CONFLICT
+            }
+            StepError::ExecutorRequired => {
+                return ApiError::validation(vec![field_error("executor", e.code())]);
+            }
+            StepError::OutcomeRequired => {
+                return ApiError::validation(vec![field_error("reason", e.code())]);
+            }
+            StepError::NotAsPrepared => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, e.code())
+    }
+}
+
 /// Every code this server answers with, so a test can check each has a message in kk/ru/en.
 pub fn all_codes() -> Vec<&'static str> {
     ErrorCode::ALL
@@ -173,6 +199,11 @@ pub fn all_codes() -> Vec<&'static str> {
         .chain(qyzmet_eds::VerifyError::ALL.iter().map(|e| e.code()))
         .chain(
             qyzmet_domain::status::TransitionError::ALL
+                .iter()
+                .map(|e| e.code()),
+        )
+        .chain(
+            qyzmet_domain::process::StepError::ALL
                 .iter()
                 .map(|e| e.code()),
         )

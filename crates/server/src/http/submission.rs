@@ -47,7 +47,7 @@ pub async fn outgoing_document(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<OutgoingDocumentView>, ApiError> {
-    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id, "outgoing_document").await?;
     if stored.view.status != Status::Draft {
         let signed = stored_submission(&state, &stored).await?;
         let formed_at = OutgoingDocument::from_bytes(&signed.outgoing_document)
@@ -166,7 +166,7 @@ pub async fn signature(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id, "signature").await?;
     let signed = stored_submission(&state, &stored).await?;
     let number = stored
         .view
@@ -193,7 +193,7 @@ pub async fn signature_check(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<SignatureCheckView>, ApiError> {
-    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id, "signature").await?;
     let signed = stored_submission(&state, &stored).await?;
     let t = now();
     let checked = crate::signatures::recheck(
@@ -287,7 +287,7 @@ pub async fn receipt(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let lang = current.lang;
-    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id, "receipt").await?;
     let signed = stored_submission(&state, &stored).await?;
     let document = OutgoingDocument::from_bytes(&signed.outgoing_document)
         .ok_or_else(|| ApiError::internal("a stored outgoing document does not parse"))?;
@@ -322,7 +322,7 @@ pub async fn result(
 ) -> Result<Response, ApiError> {
     use qyzmet_domain::decision::DecisionDocument;
     let lang = current.lang;
-    let stored = access::visible(&state.db, &current.account, &id).await?;
+    let stored = access::visible(&state.db, &current.account, &id, "result").await?;
     let decision = access::decision(&state.db, &stored).await?;
     let document = DecisionDocument::from_bytes(&decision.document)
         .ok_or_else(|| ApiError::internal("a stored decision document does not parse"))?;

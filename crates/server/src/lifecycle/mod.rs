@@ -12,7 +12,10 @@
 //! matches no row and the answer is [`MoveError::Changed`] — of two officers deciding at
 //! once, one wins.
 
+mod progress;
 mod register;
+
+pub use progress::{Standing, instant, local};
 
 pub use register::{
     KeyUse, RegisterError, Registered, Submission, VerifiedSignature, idempotency_key_use,
@@ -22,10 +25,12 @@ pub use register::{
 use crate::applications::Stored;
 use crate::db::Db;
 use crate::notifications::Events;
+use crate::staff::{self, StaffMember};
 use qyzmet_domain::appointment::{self, Appointment};
 use qyzmet_domain::catalogue::Catalogue;
 use qyzmet_domain::decision::Outcome;
 use qyzmet_domain::form::FieldError;
+use qyzmet_domain::process::{Done, Performer, ProcessStep, StepError, StepEvent};
 use qyzmet_domain::status::{self, Actor, HistoryEntry, ServiceSteps, Status, TransitionError};
 use time::OffsetDateTime;
 
@@ -35,14 +40,6 @@ pub struct Lifecycle<'a> {
     db: &'a Db,
     events: &'a Events,
     catalogue: &'a Catalogue,
-}
-
-/// Who makes a move: their role in the status machine and their account (recorded in the
-/// history row).
-#[derive(Debug, Clone, Copy)]
-pub struct Mover {
-    pub actor: Actor,
-    pub account_id: i64,
 }
 
 /// Why a move was not made.
@@ -56,12 +53,20 @@ pub enum MoveError {
     Appointment(Vec<FieldError>),
     /// Satisfied and refused are reached only with a signed decision ([`Lifecycle::decide`]).
     DecisionNeedsSignature,
+    /// The provider's process does not let this member of staff do it now.
+    Step(StepError),
     Db(sqlx::Error),
 }
 
 impl From<sqlx::Error> for MoveError {
     fn from(e: sqlx::Error) -> Self {
         MoveError::Db(e)
+    }
+}
+
+impl From<StepError> for MoveError {
+    fn from(e: StepError) -> Self {
+        MoveError::Step(e)
     }
 }
 
@@ -104,9 +109,41 @@ impl<'a> Lifecycle<'a> {
             .unwrap_or_default()
     }
 
-    /// The moves `by` may make on `request` now (what the officer's console offers).
-    pub fn allowed_moves(&self, request: &Stored, by: Actor) -> Vec<Status> {
-        status::allowed_moves(request.view.status, by, self.steps(request))
+    /// The regulation's steps for the request's variant (none for a variant the catalogue
+    /// lost: such a request cannot move on).
+    fn process(&self, request: &Stored) -> &'a [ProcessStep] {
+        self.catalogue
+            .service(&request.view.service_id)
+            .and_then(|s| s.variant(&request.view.variant_id))
+            .map(|v| v.process.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Where `request` stands in its provider's process.
+    pub async fn standing(&self, request: &Stored) -> sqlx::Result<Standing<'a>> {
+        let row = progress::read(self.db, request.id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
+        let mut standing = row.standing(self.process(request));
+        // A withdrawn request leaves the provider's process: nothing is left to do on it.
+        if request.view.status == Status::Withdrawn {
+            standing.progress.step = standing.steps.len();
+        }
+        Ok(standing)
+    }
+
+    /// The status moves `by` may make on `request` now (what the officer's console offers):
+    /// the executor holding it, during the examination.
+    pub fn allowed_moves(
+        &self,
+        request: &Stored,
+        at: &Standing<'_>,
+        by: &StaffMember,
+    ) -> Vec<Status> {
+        if at.progress.may_move(at.steps, by.as_staff()).is_err() {
+            return Vec::new();
+        }
+        status::allowed_moves(request.view.status, Actor::Officer, self.steps(request))
     }
 
     /// Whether `by` may move `request` from its current status to `to` now: the history
@@ -141,7 +178,7 @@ impl<'a> Lifecycle<'a> {
     pub async fn move_to(
         &self,
         request: &Stored,
-        by: Mover,
+        by: &StaffMember,
         m: Move<'_>,
         at: OffsetDateTime,
     ) -> Result<(), MoveError> {
@@ -151,7 +188,9 @@ impl<'a> Lifecycle<'a> {
         if request.view.status != m.seen {
             return Err(MoveError::Changed);
         }
-        let entry = self.check(request, by.actor, m.to, m.note, at)?;
+        let standing = self.standing(request).await?;
+        standing.progress.may_move(standing.steps, by.as_staff())?;
+        let entry = self.check(request, Actor::Officer, m.to, m.note, at)?;
         let local = qyzmet_domain::calendar::in_kazakhstan(at);
         let errors = appointment::errors_for_move(
             m.appointment,
@@ -177,20 +216,143 @@ impl<'a> Lifecycle<'a> {
             .await
     }
 
-    /// The officer's signed decision: the request becomes satisfied or refused, with the
-    /// decision stored beside the move.
+    /// The signed decision of whoever makes the process's decision step (the head, where
+    /// the regulation has the head sign; never who prepared it): the request becomes
+    /// satisfied or refused, with the decision stored beside the move and the step done.
     pub async fn decide(
         &self,
         request: &Stored,
-        officer_account_id: i64,
+        by: &StaffMember,
         decision: SignedDecision<'_>,
         at: OffsetDateTime,
     ) -> Result<(), MoveError> {
+        let standing = self.standing(request).await?;
+        let (steps, seen) = (standing.steps, &standing.progress);
+        seen.may_decide(steps, by.as_staff(), decision.outcome)?;
+        let role = step_role(steps, seen.step);
+        let done = Done::Decided {
+            outcome: decision.outcome,
+        };
+        let next = seen.complete(steps, seen.step, by.as_staff(), done, local(at))?;
         let to = decision.outcome.status();
         let reason = decision.reason.map(str::to_owned);
         let entry = self.check(request, Actor::Officer, to, reason, at)?;
-        self.commit(request.id, &entry, officer_account_id, None, Some(decision))
-            .await
+        let mut tx = self.db.begin_write().await?;
+        let notification = write_move_in(
+            &mut tx,
+            request.id,
+            &entry,
+            by.account_id,
+            None,
+            Some(decision),
+        )
+        .await?
+        .ok_or(MoveError::Changed)?;
+        if !progress::write(&mut tx, request.id, seen, &next).await? {
+            return Err(MoveError::Changed);
+        }
+        let line = progress::LogLine {
+            step: seen.step,
+            event: StepEvent::Decided,
+            by,
+            role,
+            executor: None,
+            note: None,
+            at: at.unix_timestamp(),
+        };
+        progress::log(&mut tx, request.id, line).await?;
+        tx.commit().await?;
+        self.events.committed(self.db, notification).await;
+        Ok(())
+    }
+
+    /// The current step, which `by` saw as `seen`, done as `done`. Naming an executor names
+    /// one of the provider's; the examination beginning takes a registered request into
+    /// review (the applicant is told); the result's decision is only ever [`Self::decide`].
+    pub async fn complete_step(
+        &self,
+        request: &Stored,
+        by: &StaffMember,
+        seen: usize,
+        done: Done,
+        at: OffsetDateTime,
+    ) -> Result<(), MoveError> {
+        let standing = self.standing(request).await?;
+        let (steps, was) = (standing.steps, &standing.progress);
+        if let Done::Assign { executor } = done
+            && !staff::is_executor(self.db, &request.provider_id, executor).await?
+        {
+            return Err(StepError::ExecutorRequired.into());
+        }
+        let event = done.event();
+        let executor = match done {
+            Done::Assign { executor } => Some(executor),
+            _ => None,
+        };
+        let next = was.complete(steps, seen, by.as_staff(), done, local(at))?;
+        let review = (request.view.status == Status::Registered && next.in_examination(steps))
+            .then(|| self.check(request, Actor::Officer, Status::InReview, None, at))
+            .transpose()?;
+        let mut tx = self.db.begin_write().await?;
+        if !progress::write(&mut tx, request.id, was, &next).await? {
+            return Err(MoveError::Changed);
+        }
+        let line = progress::LogLine {
+            step: seen,
+            event,
+            by,
+            role: step_role(steps, seen),
+            executor,
+            note: None,
+            at: at.unix_timestamp(),
+        };
+        progress::log(&mut tx, request.id, line).await?;
+        let notification = match &review {
+            Some(entry) => Some(
+                write_move_in(&mut tx, request.id, entry, by.account_id, None, None)
+                    .await?
+                    .ok_or(MoveError::Changed)?,
+            ),
+            None => None,
+        };
+        tx.commit().await?;
+        if let Some(id) = notification {
+            self.events.committed(self.db, id).await;
+        }
+        Ok(())
+    }
+
+    /// The head names another executor for `request`, with `reason` (kept in the log).
+    pub async fn reassign(
+        &self,
+        request: &Stored,
+        by: &StaffMember,
+        executor: i64,
+        reason: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), MoveError> {
+        if !staff::is_executor(self.db, &request.provider_id, executor).await? {
+            return Err(StepError::ExecutorRequired.into());
+        }
+        let standing = self.standing(request).await?;
+        let was = &standing.progress;
+        let next = was.reassign(standing.steps, by.as_staff(), executor, reason)?;
+        let mut tx = self.db.begin_write().await?;
+        if !progress::write(&mut tx, request.id, was, &next).await? {
+            return Err(MoveError::Changed);
+        }
+        let line = progress::LogLine {
+            step: was.step,
+            event: StepEvent::Reassigned,
+            by,
+            role: Performer::Head,
+            executor: Some(executor),
+            note: Some(reason.trim()),
+            at: at.unix_timestamp(),
+        };
+        progress::log(&mut tx, request.id, line).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Writes the move, then tells the owner's open streams.
@@ -217,6 +379,15 @@ impl<'a> Lifecycle<'a> {
     }
 }
 
+/// Who makes step `index` as the log records it: its performer (an interested body's
+/// answer is recorded by the executor).
+fn step_role(steps: &[ProcessStep], index: usize) -> Performer {
+    match steps.get(index).map(|s| s.performer) {
+        Some(Performer::InterestedBody) | None => Performer::Executor,
+        Some(p) => p,
+    }
+}
+
 /// The move from `entry.from` to `entry.to` with its history row, the owner's notification
 /// (and, for a decision, the signed decision) in one transaction. `Some(the notification's
 /// id)` when moved; `None`: the request was no longer in `entry.from`.
@@ -228,8 +399,32 @@ async fn write_move(
     appointment: Option<&Appointment>,
     decision: Option<SignedDecision<'_>>,
 ) -> sqlx::Result<Option<i64>> {
-    let at = entry.at.unix_timestamp();
     let mut tx = db.begin_write().await?;
+    let notification = write_move_in(
+        &mut tx,
+        application_id,
+        entry,
+        actor_account_id,
+        appointment,
+        decision,
+    )
+    .await?;
+    if notification.is_some() {
+        tx.commit().await?;
+    }
+    Ok(notification)
+}
+
+/// [`write_move`] inside a transaction the caller commits.
+async fn write_move_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    application_id: i64,
+    entry: &HistoryEntry,
+    actor_account_id: i64,
+    appointment: Option<&Appointment>,
+    decision: Option<SignedDecision<'_>>,
+) -> sqlx::Result<Option<i64>> {
+    let at = entry.at.unix_timestamp();
     let moved = sqlx::query(
         "UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
     )
@@ -237,7 +432,7 @@ async fn write_move(
     .bind(at)
     .bind(application_id)
     .bind(entry.from.code())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if moved.rows_affected() != 1 {
         return Ok(None);
@@ -252,7 +447,7 @@ async fn write_move(
         .bind(entry.note.clone())
         .bind(appointment.map(|a| a.at.clone()))
         .bind(appointment.map(|a| a.place.trim().to_string()))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     if let Some(d) = decision {
         sqlx::query(
@@ -269,12 +464,12 @@ async fn write_move(
         .bind(actor_account_id)
         .bind(d.signed_at)
         .bind(d.ocsp_response.clone())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     // The applicant's notification names the testing date and place.
     let notification = crate::notifications::record(
-        &mut tx,
+        tx,
         application_id,
         entry.to,
         entry.note.as_deref(),
@@ -282,7 +477,6 @@ async fn write_move(
         at,
     )
     .await?;
-    tx.commit().await?;
     Ok(Some(notification))
 }
 
@@ -317,12 +511,22 @@ mod tests {
             .unwrap()
     }
 
-    fn officer(account_id: i64) -> Mover {
-        Mover {
-            actor: Actor::Officer,
-            account_id,
-        }
+    /// A demo member of the guardianship authority's staff, by IIN.
+    async fn staff(db: &Db, login: &str) -> StaffMember {
+        let id = crate::accounts::find_by_login(db, login)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        crate::staff::member(db, id, "local-executive-body")
+            .await
+            .unwrap()
     }
+
+    const CLERK: &str = "770214324684"; // office + executor
+    const HEAD: &str = "741009410712";
+    const EXECUTOR: &str = "850814441689";
 
     fn to(seen: Status, to: Status) -> Move<'static> {
         Move {
@@ -346,6 +550,31 @@ mod tests {
         }
     }
 
+    /// 004's first steps: the office (`clerk`) registers, `head` names `clerk` the executor.
+    async fn assigned(
+        life: &Lifecycle<'_>,
+        request: &Stored,
+        clerk: &StaffMember,
+        head: &StaffMember,
+    ) {
+        life.complete_step(request, clerk, 0, Done::Plain, NOW)
+            .await
+            .unwrap();
+        let named = Done::Assign {
+            executor: clerk.account_id,
+        };
+        life.complete_step(request, head, 1, named, NOW)
+            .await
+            .unwrap();
+    }
+
+    fn refusal() -> Done {
+        Done::Prepare {
+            outcome: Outcome::Refused,
+            reason: Some("Incomplete".into()),
+        }
+    }
+
     async fn history_rows(db: &Db, id: i64) -> Vec<(String, String, Option<i64>)> {
         use sqlx::Row;
         sqlx::query("SELECT from_status, to_status, actor_account_id FROM history WHERE application_id = $1 ORDER BY id")
@@ -358,81 +587,107 @@ mod tests {
             .collect()
     }
 
+    async fn log_rows(db: &Db, id: i64) -> Vec<(i64, String, String, Option<String>)> {
+        use sqlx::Row;
+        sqlx::query(
+            "SELECT step, event, role, note FROM process_log WHERE application_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("step"), r.get("event"), r.get("role"), r.get("note")))
+        .collect()
+    }
+
     #[tokio::test]
-    async fn each_move_is_checked_written_with_who_and_told_to_the_owner() {
+    async fn a_request_walks_its_regulations_steps_each_written_with_who_and_when() {
         let (_dir, db, account) = setup().await;
         let (events, catalogue) = (Events::new(db.backend), catalogue());
         let mut live = events.subscribe();
         let life = Lifecycle::new(&db, &events, &catalogue);
+        let (clerk, head, executor) = (
+            staff(&db, CLERK).await,
+            staff(&db, HEAD).await,
+            staff(&db, EXECUTOR).await,
+        );
         let request = registered(&db, account, "k").await;
-        // A decision is only ever signed; the applicant cannot take a request into review.
+        // 004 §5: the office registers first; nobody else may, nor move the status yet.
         assert!(matches!(
-            life.move_to(
-                &request,
-                officer(7),
-                to(Status::Registered, Status::Satisfied),
-                NOW
-            )
-            .await,
-            Err(MoveError::DecisionNeedsSignature)
+            life.complete_step(&request, &head, 0, Done::Plain, NOW)
+                .await,
+            Err(MoveError::Step(StepError::NotYourRole))
         ));
-        let applicant = Mover {
-            actor: Actor::Applicant,
-            account_id: account,
-        };
         assert!(matches!(
             life.move_to(
                 &request,
-                applicant,
+                &clerk,
                 to(Status::Registered, Status::InReview),
                 NOW
             )
             .await,
-            Err(MoveError::NotAllowed(TransitionError::WrongActor))
+            Err(MoveError::Step(StepError::NotYourRole))
         ));
-        // Guardianship has no testing step, and testing would need its appointment anyway.
+        life.complete_step(&request, &clerk, 0, Done::Plain, NOW)
+            .await
+            .unwrap();
+        // Two clicks of one clerk: the second saw step 0, which is gone.
         assert!(matches!(
-            life.move_to(
-                &request,
-                officer(7),
-                to(Status::Registered, Status::TestingScheduled),
-                NOW
-            )
-            .await,
-            Err(MoveError::NotAllowed(_))
+            life.complete_step(&request, &clerk, 0, Done::Plain, NOW)
+                .await,
+            Err(MoveError::Step(StepError::Stale))
         ));
-        life.move_to(
+        // The head names an executor of this provider, not just anyone.
+        assert!(matches!(
+            life.complete_step(&request, &head, 1, Done::Assign { executor: account }, NOW)
+                .await,
+            Err(MoveError::Step(StepError::ExecutorRequired))
+        ));
+        assert!(
+            live.try_recv().is_err(),
+            "steps before review are the provider's"
+        );
+        life.complete_step(
             &request,
-            officer(7),
-            to(Status::Registered, Status::InReview),
+            &head,
+            1,
+            Done::Assign {
+                executor: clerk.account_id,
+            },
             NOW,
         )
         .await
         .unwrap();
-        let told = live.try_recv().expect("the owner's streams are told");
-        assert_eq!(told.account_id, account);
-        // The officer who still sees "registered" moves nothing.
-        let stale = request.clone();
-        assert!(matches!(
-            life.move_to(
-                &stale,
-                officer(8),
-                to(Status::Registered, Status::InReview),
-                NOW
-            )
-            .await,
-            Err(MoveError::Changed)
-        ));
+        // The examination began: the applicant sees "in review", told live.
         let request = reread(&db, account, request.id).await;
-        // A refusal needs its reason; with it the request is final and cannot be withdrawn.
+        assert_eq!(request.view.status, Status::InReview);
+        assert_eq!(live.try_recv().unwrap().account_id, account);
+        // Only the named executor examines: the other cannot prepare, nor decide.
         assert!(matches!(
-            life.decide(&request, 7, decision(Outcome::Refused, Some("  ")), NOW)
+            life.complete_step(&request, &executor, 2, refusal(), NOW)
+                .await,
+            Err(MoveError::Step(StepError::HeldByAnother))
+        ));
+        life.complete_step(&request, &clerk, 2, refusal(), NOW)
+            .await
+            .unwrap();
+        let request = reread(&db, account, request.id).await;
+        // The head signs what was prepared (refused), never the opposite.
+        assert!(matches!(
+            life.decide(&request, &head, decision(Outcome::Satisfied, None), NOW)
+                .await,
+            Err(MoveError::Step(StepError::NotAsPrepared))
+        ));
+        // A refusal needs its reason in the signed decision too.
+        assert!(matches!(
+            life.decide(&request, &head, decision(Outcome::Refused, Some("  ")), NOW)
                 .await,
             Err(MoveError::NotAllowed(TransitionError::ReasonRequired))
         ));
         life.decide(
             &request,
-            7,
+            &head,
             decision(Outcome::Refused, Some("Incomplete")),
             NOW,
         )
@@ -443,41 +698,174 @@ mod tests {
             life.withdraw(&request, account, NOW).await,
             Err(MoveError::NotAllowed(_))
         ));
+        // The office issues it: the process is over.
+        life.complete_step(&request, &clerk, 4, Done::Plain, NOW)
+            .await
+            .unwrap();
+        let standing = life.standing(&request).await.unwrap();
+        assert_eq!(standing.progress.current(standing.steps), None);
         assert_eq!(
             history_rows(&db, request.id).await,
             [
                 ("draft".into(), "registered".into(), None),
-                ("registered".into(), "in_review".into(), Some(7)),
-                ("in_review".into(), "refused".into(), Some(7)),
+                (
+                    "registered".into(),
+                    "in_review".into(),
+                    Some(head.account_id)
+                ),
+                ("in_review".into(), "refused".into(), Some(head.account_id)),
+            ]
+        );
+        let log: Vec<_> = log_rows(&db, request.id)
+            .await
+            .into_iter()
+            .map(|(step, event, role, _)| (step, event, role))
+            .collect();
+        let row = |step: i64, event: &str, role: &str| (step, event.to_string(), role.to_string());
+        assert_eq!(
+            log,
+            [
+                row(0, "completed", "office"),
+                row(1, "assigned", "head"),
+                row(2, "prepared", "executor"),
+                row(3, "decided", "head"),
+                row(4, "completed", "office"),
             ]
         );
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn of_two_officers_deciding_at_once_one_wins() {
+    #[tokio::test]
+    async fn who_prepared_a_result_may_not_sign_it_even_as_a_head() {
         let (_dir, db, account) = setup().await;
         let (events, catalogue) = (Events::new(db.backend), catalogue());
-        let request = registered(&db, account, "k").await;
         let life = Lifecycle::new(&db, &events, &catalogue);
-        life.move_to(
+        // The clerk-executor is made a head too (a small authority): four eyes still hold.
+        let clerk = staff(&db, CLERK).await;
+        crate::staff::grant(
+            &db,
+            clerk.account_id,
+            "local-executive-body",
+            Performer::Head,
+            0,
+        )
+        .await
+        .unwrap();
+        let clerk = staff(&db, CLERK).await;
+        let request = registered(&db, account, "k").await;
+        assigned(&life, &request, &clerk, &clerk).await;
+        life.complete_step(&request, &clerk, 2, refusal(), NOW)
+            .await
+            .unwrap();
+        let request = reread(&db, account, request.id).await;
+        assert!(matches!(
+            life.decide(
+                &request,
+                &clerk,
+                decision(Outcome::Refused, Some("Incomplete")),
+                NOW
+            )
+            .await,
+            Err(MoveError::Step(StepError::FourEyes))
+        ));
+        let head = staff(&db, HEAD).await;
+        life.decide(
             &request,
-            officer(7),
-            to(Status::Registered, Status::InReview),
+            &head,
+            decision(Outcome::Refused, Some("Incomplete")),
             NOW,
         )
         .await
         .unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_head_reassigns_with_a_reason_and_the_first_executor_lets_go() {
+        let (_dir, db, account) = setup().await;
+        let (events, catalogue) = (Events::new(db.backend), catalogue());
+        let life = Lifecycle::new(&db, &events, &catalogue);
+        let (clerk, head, executor) = (
+            staff(&db, CLERK).await,
+            staff(&db, HEAD).await,
+            staff(&db, EXECUTOR).await,
+        );
+        let request = registered(&db, account, "k").await;
+        assigned(&life, &request, &clerk, &head).await;
+        let request = reread(&db, account, request.id).await;
+        assert!(matches!(
+            life.reassign(&request, &clerk, executor.account_id, "On leave", NOW)
+                .await,
+            Err(MoveError::Step(StepError::NotYourRole))
+        ));
+        life.reassign(&request, &head, executor.account_id, "On leave", NOW)
+            .await
+            .unwrap();
+        assert!(matches!(
+            life.move_to(
+                &request,
+                &clerk,
+                to(Status::InReview, Status::AwaitingInterestedBody),
+                NOW
+            )
+            .await,
+            Err(MoveError::Step(StepError::HeldByAnother))
+        ));
+        life.complete_step(&request, &executor, 2, refusal(), NOW)
+            .await
+            .unwrap();
+        let log = log_rows(&db, request.id).await;
+        assert_eq!(
+            log[2],
+            (
+                2,
+                "reassigned".into(),
+                "head".into(),
+                Some("On leave".into())
+            )
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn of_two_heads_deciding_at_once_one_wins() {
+        let (_dir, db, account) = setup().await;
+        let (events, catalogue) = (Events::new(db.backend), catalogue());
+        let life = Lifecycle::new(&db, &events, &catalogue);
+        let (clerk, head) = (staff(&db, CLERK).await, staff(&db, HEAD).await);
+        let second = staff(&db, EXECUTOR).await;
+        crate::staff::grant(
+            &db,
+            second.account_id,
+            "local-executive-body",
+            Performer::Head,
+            0,
+        )
+        .await
+        .unwrap();
+        let second = staff(&db, EXECUTOR).await;
+        let request = registered(&db, account, "k").await;
+        assigned(&life, &request, &clerk, &head).await;
+        life.complete_step(&request, &clerk, 2, refusal(), NOW)
+            .await
+            .unwrap();
         let request = reread(&db, account, request.id).await;
         let (a, b) = {
-            let first = life.decide(&request, 7, decision(Outcome::Satisfied, None), NOW);
-            let second = life.decide(&request, 8, decision(Outcome::Refused, Some("No")), NOW);
-            tokio::join!(first, second)
+            let first = life.decide(&request, &head, decision(Outcome::Refused, Some("No")), NOW);
+            let other = life.decide(
+                &request,
+                &second,
+                decision(Outcome::Refused, Some("No")),
+                NOW,
+            );
+            tokio::join!(first, other)
+        };
+        // The loser either lost the write (`Changed`) or read the step already done.
+        let lost = |r: &Result<(), MoveError>| {
+            matches!(
+                r,
+                Err(MoveError::Changed | MoveError::Step(StepError::Finished))
+            )
         };
         assert!(
-            matches!(
-                (&a, &b),
-                (Ok(()), Err(MoveError::Changed)) | (Err(MoveError::Changed), Ok(()))
-            ),
+            (a.is_ok() && lost(&b)) || (lost(&a) && b.is_ok()),
             "{a:?} {b:?}"
         );
         let decisions: i64 = {

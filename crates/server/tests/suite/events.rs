@@ -5,20 +5,9 @@
 
 use crate::common::*;
 use qyzmet_domain::api::NotificationList;
-use serde_json::json;
 use std::time::Duration;
 
 const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
-
-async fn take_into_review(s: &Server, tab: &reqwest::Client, id: &str) {
-    let res = tab
-        .post(s.url(&format!("/api/officer/requests/{id}/moves")))
-        .json(&json!({"from": "registered", "to": "in_review"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-}
 
 /// Reads a stream until `wanted` appears (or fails after `within`).
 async fn read_until(stream: &mut reqwest::Response, wanted: &str, within: Duration) -> String {
@@ -70,7 +59,7 @@ async fn a_stream_that_comes_back_gets_what_it_missed_and_nothing_twice() {
 
     // The page was closed (or the network dropped) while the officer took it into review.
     let officer = logged_in(&s, OFFICER).await;
-    take_into_review(&s, &officer, &request.id).await;
+    to_examination(&s, &officer, &request.id).await;
     let list: NotificationList = get_json(&s, &citizen, "/api/notifications").await;
     let in_review = list.notifications[0].id;
     assert!(in_review > registered);
@@ -128,7 +117,7 @@ async fn a_change_through_one_instance_reaches_a_stream_on_another() {
 
     let officer = logged_in(&a, OFFICER).await;
     let decided = std::time::Instant::now();
-    take_into_review(&a, &officer, &request.id).await;
+    to_examination(&a, &officer, &request.id).await;
     let got = read_until(&mut stream, "in_review", Duration::from_secs(1)).await;
     assert!(got.contains(&request.id), "{got}");
     eprintln!("instance A → stream on B: {:?}", decided.elapsed());
@@ -181,7 +170,7 @@ async fn a_listener_that_loses_its_database_connection_reconnects() {
     .unwrap();
     assert!(!ended.is_empty(), "a listener was connected");
     let officer = logged_in(&s, OFFICER).await;
-    take_into_review(&s, &officer, &request.id).await;
+    to_examination(&s, &officer, &request.id).await;
     let got = read_until(&mut stream, "in_review", Duration::from_secs(5)).await;
     assert!(got.contains(&request.id), "{got}");
 }

@@ -48,13 +48,7 @@ async fn a_request_from_draft_to_signed_decision_with_every_call_on_the_other_in
         .unwrap();
     let officer = logged_in(&s, OFFICER).await;
     let other = &s.others[0];
-    let res = officer
-        .post(other.url(&format!("/api/officer/requests/{}/moves", request.id)))
-        .json(&json!({"from": "registered", "to": "in_review"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    to_examination(other, &officer, &request.id).await;
     // The decision, on the other instance too.
     let res = sign_decision(
         other,

@@ -1,6 +1,7 @@
-//! The officers' side over real HTTP: only their provider's requests, moves through the
-//! status machine, one winner when two officers act at once, and decisions signed with the
-//! officer's EDS that the applicant can verify.
+//! The officers' side over real HTTP: only their provider's requests, the regulation's steps
+//! made by the role that has them (office, head, executor), moves through the status
+//! machine, one winner when two act at once, and decisions prepared by the executor and
+//! signed with the head's EDS that the applicant can verify.
 
 use crate::common::*;
 use base64::Engine;
@@ -9,20 +10,16 @@ use qyzmet_domain::api::{DecisionView, HistoryList, OfficerRequestView, Queue};
 use qyzmet_domain::status::Status;
 use serde_json::json;
 
-/// The officer of the local executive body (guardianship) and one of another provider.
-const OFFICER: (&str, &str) = ("770214324684", "Officer-demo-2026");
+/// The clerk-executor of the local executive body (guardianship) and one of another provider.
+const OFFICER: (&str, &str) = GUARDIANSHIP_CLERK;
 const OTHER_OFFICER: (&str, &str) = ("900424379008", "Officer-demo-2026");
 
 async fn queue(s: &Server, tab: &reqwest::Client) -> Queue {
     get_json(s, tab, "/api/officer/requests").await
 }
 
-async fn take_into_review(s: &Server, tab: &reqwest::Client, id: &str) -> reqwest::Response {
-    tab.post(s.url(&format!("/api/officer/requests/{id}/moves")))
-        .json(&json!({"from": "registered", "to": "in_review"}))
-        .send()
-        .await
-        .unwrap()
+async fn register_step(s: &Server, tab: &reqwest::Client, id: &str) -> reqwest::Response {
+    complete_step(s, tab, id, json!({"step": 0})).await
 }
 
 async fn decision_document(
@@ -99,7 +96,7 @@ async fn an_officer_sees_only_their_providers_requests() {
         .await;
     }
     expect_problem(
-        take_into_review(&s, &other, &request.id).await,
+        register_step(&s, &other, &request.id).await,
         404,
         "application.not_found",
     )
@@ -118,18 +115,44 @@ async fn an_officer_sees_only_their_providers_requests() {
 }
 
 #[tokio::test]
-async fn of_two_officers_acting_at_once_one_wins_and_the_other_gets_409() {
+async fn of_two_clerks_registering_at_once_one_wins_and_the_other_gets_409() {
     let s = start().await;
     let citizen = logged_in(&s, CITIZEN).await;
     let request = registered_guardianship(&s, &citizen).await;
     let (a, b) = (logged_in(&s, OFFICER).await, logged_in(&s, OFFICER).await);
     let (ra, rb) = tokio::join!(
-        take_into_review(&s, &a, &request.id),
-        take_into_review(&s, &b, &request.id)
+        register_step(&s, &a, &request.id),
+        register_step(&s, &b, &request.id)
     );
     let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
+    // Status moves are the executor's, in the examination: not before the head names one.
+    let res = a
+        .post(s.url(&format!("/api/officer/requests/{}/moves", request.id)))
+        .json(&json!({"from": "registered", "to": "in_review"}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 403, "process.not_your_role").await;
+    let head = logged_in(&s, GUARDIANSHIP_HEAD).await;
+    let executor = account_id(&s, &a).await;
+    let res = complete_step(
+        &s,
+        &head,
+        &request.id,
+        json!({"step": 1, "executor": executor}),
+    )
+    .await;
+    let view: OfficerRequestView = res.json().await.unwrap();
+    // The examination began: in review for the applicant, with the named executor for the
+    // provider; the step after it is the executor's preparation.
+    assert_eq!(view.application.status, Status::InReview);
+    let current = view.process.current.unwrap();
+    assert_eq!(
+        (current.index, current.holder.as_deref()),
+        (2, Some("Мұхамедиев Серік Қайратұлы"))
+    );
     let history: HistoryList = get_json(
         &s,
         &citizen,
@@ -159,31 +182,76 @@ async fn of_two_officers_acting_at_once_one_wins_and_the_other_gets_409() {
         .await
         .unwrap();
     expect_problem(res, 409, "decision.signature_required").await;
+    // Another executor of the authority may not act on a request the head gave to `a`.
+    let other = logged_in(&s, GUARDIANSHIP_EXECUTOR).await;
+    let res = complete_step(
+        &s,
+        &other,
+        &request.id,
+        json!({"step": 2, "outcome": "satisfied"}),
+    )
+    .await;
+    expect_problem(res, 403, "process.held_by_another").await;
 }
 
 #[tokio::test]
-async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
+async fn the_executor_prepares_a_refusal_the_head_signs_it_and_the_applicant_can_verify_it() {
     let s = start().await;
     let citizen = logged_in(&s, CITIZEN).await;
     let request = registered_guardianship(&s, &citizen).await;
     let officer = logged_in(&s, OFFICER).await;
-    assert_eq!(
-        take_into_review(&s, &officer, &request.id).await.status(),
-        200
-    );
+    to_examination(&s, &officer, &request.id).await;
 
+    // The executor prepares the result: a refusal needs its reason.
     let p = expect_problem(
-        decision_document(&s, &officer, &request.id, json!({"outcome": "refused"})).await,
+        complete_step(
+            &s,
+            &officer,
+            &request.id,
+            json!({"step": 2, "outcome": "refused"}),
+        )
+        .await,
         422,
         "validation",
     )
     .await;
     assert_eq!(p.errors[0].field, "reason");
-
     let reason = "Денсаулық туралы анықтаманың мерзімі өткен.";
+    let prepared = json!({"step": 2, "outcome": "refused", "reason": reason});
+    let view: OfficerRequestView = complete_step(&s, &officer, &request.id, prepared)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        view.process.prepared.as_ref().map(|p| p.reason.as_deref()),
+        Some(Some(reason))
+    );
+    // The executor does not sign: the head does.
+    let refusal = json!({"outcome": "refused", "reason": reason});
+    let form = |tab| decision_document(&s, tab, &request.id, refusal.clone());
+    expect_problem(form(&officer).await, 403, "process.not_your_role").await;
+    // Four eyes, held by the server: even made a head, who prepared it may not sign it.
+    let db = database(&s).await;
+    let clerk_id = account_id(&s, &officer).await;
+    sqlx::query("INSERT INTO staff_roles (account_id, provider_id, role, granted_at) VALUES ($1, 'local-executive-body', 'head', 0)")
+        .bind(clerk_id)
+        .execute(&db)
+        .await
+        .unwrap();
+    expect_problem(form(&officer).await, 403, "process.four_eyes").await;
+
+    let head = logged_in(&s, GUARDIANSHIP_HEAD).await;
+    // The head signs what was prepared, not the opposite.
+    expect_problem(
+        decision_document(&s, &head, &request.id, json!({"outcome": "satisfied"})).await,
+        422,
+        "process.not_as_prepared",
+    )
+    .await;
     let formed: qyzmet_domain::api::DecisionDocumentView = decision_document(
         &s,
-        &officer,
+        &head,
         &request.id,
         json!({"outcome": "refused", "reason": reason}),
     )
@@ -193,15 +261,14 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
     .unwrap();
     let document = B64.decode(&formed.document).unwrap();
     let decide = |signature: String| {
-        officer
-            .post(s.url(&format!("/api/officer/requests/{}/decision", request.id)))
+        head.post(s.url(&format!("/api/officer/requests/{}/decision", request.id)))
             .json(&json!({"document": formed.document, "signature": signature}))
             .send()
     };
-    // Signed with someone else's key (the applicant's): refused, nothing moves.
+    // Signed with someone else's key (the executor's): refused, nothing moves.
     expect_problem(
         decide(sign_b64(
-            &demo_key(&s, "880315412341-signing.p12"),
+            &demo_key(&s, "770214324684-signing.p12"),
             &document,
         ))
         .await
@@ -211,7 +278,7 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
     )
     .await;
     let res = decide(sign_b64(
-        &demo_key(&s, "770214324684-signing.p12"),
+        &demo_key(&s, "741009410712-signing.p12"),
         &document,
     ))
     .await
@@ -220,8 +287,14 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
     let view: OfficerRequestView = res.json().await.unwrap();
     assert_eq!(view.application.status, Status::Refused);
     assert!(view.allowed_moves.is_empty());
+    // The office issues it next.
+    let current = view.process.current.unwrap();
+    assert_eq!(
+        (current.index, current.performer),
+        (4, qyzmet_domain::process::Performer::Office)
+    );
 
-    // The applicant sees the reasoned refusal and checks the officer's signature against the
+    // The applicant sees the reasoned refusal and checks the head's signature against the
     // published CA and CRL, as the app does.
     let decision: DecisionView = get_json(
         &s,
@@ -231,9 +304,9 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
     .await;
     assert_eq!(
         (decision.reason.as_deref(), decision.signer_iin.as_str()),
-        (Some(reason), OFFICER.0)
+        (Some(reason), GUARDIANSHIP_HEAD.0)
     );
-    // Both published chains (the officer's key is GOST, as NCA RK issues them).
+    // Both published chains (the head's key is GOST, as NCA RK issues them).
     let fetch = |path: String| {
         let req = plain().get(s.url(&path)).send();
         async move { req.await.unwrap().bytes().await.unwrap().to_vec() }
@@ -256,7 +329,7 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
         &B64.decode(&decision.document).unwrap(),
         &trust,
         qyzmet_eds::Purpose::Signing,
-        &qyzmet_eds::Expected::Iin(OFFICER.0.into()),
+        &qyzmet_eds::Expected::Iin(GUARDIANSHIP_HEAD.0.into()),
         Some(now),
     )
     .unwrap();
@@ -273,15 +346,215 @@ async fn a_refusal_is_signed_by_the_officer_and_the_applicant_can_verify_it() {
     // A decided request takes no second decision.
     expect_problem(
         decide(sign_b64(
-            &demo_key(&s, "770214324684-signing.p12"),
+            &demo_key(&s, "741009410712-signing.p12"),
             &document,
         ))
         .await
         .unwrap(),
         409,
-        "status.transition_not_allowed",
+        "process.finished",
     )
     .await;
+    // The office issues the result; the process is over, and the provider's log says who
+    // did each step, in which role.
+    let view: OfficerRequestView = complete_step(&s, &officer, &request.id, json!({"step": 4}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(view.process.current.is_none());
+    let log: Vec<(usize, &str)> = view
+        .process
+        .log
+        .iter()
+        .map(|l| (l.step, l.event.code()))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            (0, "completed"),
+            (1, "assigned"),
+            (2, "prepared"),
+            (3, "decided"),
+            (4, "completed")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_head_reassigns_with_a_reason_and_each_role_sees_its_tab() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let (clerk, head, executor) = (
+        logged_in(&s, OFFICER).await,
+        logged_in(&s, GUARDIANSHIP_HEAD).await,
+        logged_in(&s, GUARDIANSHIP_EXECUTOR).await,
+    );
+    let ids = |q: Queue| q.requests.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let just = vec![request.id.clone()];
+    let mine = "/api/officer/requests?tab=mine";
+    // Registered: the office's to do, not the head's.
+    assert_eq!(ids(get_json(&s, &clerk, mine).await), just);
+    assert!(ids(get_json(&s, &head, mine).await).is_empty());
+    register_step(&s, &clerk, &request.id).await;
+    let assign: Queue = get_json(&s, &head, "/api/officer/requests?tab=assign").await;
+    assert_eq!(assign.tabs.get("assign"), Some(&1));
+    assert_eq!(ids(assign), just);
+    let clerk_id = account_id(&s, &clerk).await;
+    let res = complete_step(
+        &s,
+        &head,
+        &request.id,
+        json!({"step": 1, "executor": clerk_id}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    // A reassignment needs its reason, and someone who is an executor here.
+    let reassign = |body: serde_json::Value| {
+        head.post(s.url(&format!("/api/officer/requests/{}/executor", request.id)))
+            .json(&body)
+            .send()
+    };
+    let citizen_id = account_id(&s, &citizen).await;
+    expect_problem(
+        reassign(json!({"executor": citizen_id, "reason": "On leave"}))
+            .await
+            .unwrap(),
+        422,
+        "validation",
+    )
+    .await;
+    expect_problem(
+        reassign(json!({"executor": account_id(&s, &executor).await, "reason": " "}))
+            .await
+            .unwrap(),
+        422,
+        "validation",
+    )
+    .await;
+    let view: OfficerRequestView =
+        reassign(json!({"executor": account_id(&s, &executor).await, "reason": "On leave"}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        view.process.current.unwrap().holder.as_deref(),
+        Some("Қалиева Айжан Болатқызы")
+    );
+    let last = view.process.log.last().unwrap();
+    assert_eq!(
+        (last.event.code(), last.note.as_deref()),
+        ("reassigned", Some("On leave"))
+    );
+    // Now it is the new executor's, and no longer the first's.
+    assert_eq!(ids(get_json(&s, &executor, mine).await), just);
+    assert!(ids(get_json(&s, &clerk, mine).await).is_empty());
+    expect_problem(
+        complete_step(
+            &s,
+            &clerk,
+            &request.id,
+            json!({"step": 2, "outcome": "satisfied"}),
+        )
+        .await,
+        403,
+        "process.held_by_another",
+    )
+    .await;
+    let res = complete_step(
+        &s,
+        &executor,
+        &request.id,
+        json!({"step": 2, "outcome": "satisfied"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let sign: Queue = get_json(&s, &head, "/api/officer/requests?tab=sign").await;
+    assert_eq!(ids(sign), just);
+    // An unknown tab is a field error, not a silent "all".
+    let res = head
+        .get(s.url("/api/officer/requests?tab=everything"))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 422, "validation").await;
+}
+
+#[tokio::test]
+async fn every_read_of_an_application_by_staff_is_shown_to_its_applicant() {
+    let s = start().await;
+    let citizen = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &citizen).await;
+    let reads = |tab: &reqwest::Client| {
+        tab.get(s.url(&format!("/api/applications/{}/reads", request.id)))
+            .send()
+    };
+    let list: qyzmet_domain::api::DataReadList =
+        reads(&citizen).await.unwrap().json().await.unwrap();
+    assert!(list.reads.is_empty(), "nobody looked yet");
+    let officer = logged_in(&s, OFFICER).await;
+    let _: OfficerRequestView = get_json(
+        &s,
+        &officer,
+        &format!("/api/officer/requests/{}", request.id),
+    )
+    .await;
+    get_bytes(
+        &s,
+        &officer,
+        &format!(
+            "/api/applications/{}/attachments/health_certificate",
+            request.id
+        ),
+    )
+    .await;
+    let head = logged_in(&s, GUARDIANSHIP_HEAD).await;
+    let _: HistoryList = get_json(
+        &s,
+        &head,
+        &format!("/api/applications/{}/history", request.id),
+    )
+    .await;
+    // Another provider's officer reads nothing, and leaves no trace.
+    let other = logged_in(&s, OTHER_OFFICER).await;
+    let res = other
+        .get(s.url(&format!("/api/officer/requests/{}", request.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let list: qyzmet_domain::api::DataReadList = citizen
+        .get(s.url(&format!("/api/applications/{}/reads?lang=en", request.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let seen: Vec<(&str, Vec<&str>)> = list
+        .reads
+        .iter()
+        .map(|r| (r.name.as_str(), r.roles.iter().map(|p| p.code()).collect()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("Байжанова Меруерт Асанқызы", vec!["head"]),
+            ("Мұхамедиев Серік Қайратұлы", vec!["office", "executor"]),
+            ("Мұхамедиев Серік Қайратұлы", vec!["office", "executor"]),
+        ],
+        "newest first"
+    );
+    assert!(
+        list.reads
+            .iter()
+            .all(|r| !r.provider.is_empty() && !r.at.is_empty())
+    );
+    // The list is the applicant's alone.
+    expect_problem(reads(&officer).await.unwrap(), 404, "application.not_found").await;
 }
 
 #[tokio::test]
@@ -306,9 +579,9 @@ async fn the_applicant_withdraws_before_a_decision_and_not_after() {
     .await;
     let officer = logged_in(&s, OFFICER).await;
     expect_problem(
-        take_into_review(&s, &officer, &request.id).await,
+        register_step(&s, &officer, &request.id).await,
         409,
-        "request.changed",
+        "process.finished",
     )
     .await;
 }
@@ -416,10 +689,6 @@ async fn the_receipt_is_a_pdf_in_the_applicants_language_with_what_004_lists() {
 async fn decided(s: &Server, citizen: &reqwest::Client, outcome: serde_json::Value) -> String {
     let request = registered_guardianship(s, citizen).await;
     let officer = logged_in(s, OFFICER).await;
-    assert_eq!(
-        take_into_review(s, &officer, &request.id).await.status(),
-        200
-    );
     let res = sign_decision(s, &officer, &request.id, outcome).await;
     assert_eq!(res.status(), 200);
     request.id
@@ -452,7 +721,7 @@ async fn the_result_document_is_the_services_resolution_or_the_reasoned_refusal(
         "Постановление",
         "Нұрланова Айгүл Серікқызы (880315412341)",
         "постановление акимата об установлении опеки или попечительства",
-        "ИИН 770214324684",
+        "ИИН 741009410712",
     ] {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
     }
@@ -508,19 +777,11 @@ async fn scheduling_testing_names_a_future_time_and_a_place_the_applicant_is_tol
     }
     let request = sign_and_submit(&s, &citizen, &draft.id).await;
     let officer = logged_in(&s, ("861208467891", "Officer-demo-2026")).await;
-    // An appointment on another move is refused.
-    let res = officer
-        .post(s.url(&format!("/api/officer/requests/{}/moves", request.id)))
-        .json(&json!({"from": "registered", "to": "in_review",
-            "appointment": {"at": "2099-01-10T10:00", "place": "Алматы"}}))
-        .send()
-        .await
-        .unwrap();
-    expect_problem(res, 422, "validation").await;
-    assert_eq!(
-        take_into_review(&s, &officer, &request.id).await.status(),
-        200
-    );
+    // 001 §7: the office registers it and the department's worker examines it (no head names
+    // one): registered, the request is in review.
+    let res = complete_step(&s, &officer, &request.id, json!({"step": 0})).await;
+    let view: OfficerRequestView = res.json().await.unwrap();
+    assert_eq!(view.application.status, Status::InReview);
     let schedule = |body: serde_json::Value| {
         officer
             .post(s.url(&format!("/api/officer/requests/{}/moves", request.id)))
@@ -555,6 +816,18 @@ async fn scheduling_testing_names_a_future_time_and_a_place_the_applicant_is_tol
     .await
     .unwrap();
     assert_eq!(res.status(), 200);
+    // An appointment on another move is refused.
+    let p = expect_problem(
+        schedule(
+            json!({"from": "testing_scheduled", "to": "in_review", "appointment": appointment}),
+        )
+        .await
+        .unwrap(),
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(p.errors[0].field, "appointment");
     let history: HistoryList = get_json(
         &s,
         &citizen,
@@ -591,10 +864,7 @@ async fn status_changes_reach_the_applicant_live_and_as_notifications() {
     let mut other_stream = other.get(s.url("/api/events")).send().await.unwrap();
 
     let officer = logged_in(&s, OFFICER).await;
-    assert_eq!(
-        take_into_review(&s, &officer, &request.id).await.status(),
-        200
-    );
+    to_examination(&s, &officer, &request.id).await;
     let mut received = String::new();
     let deadline = std::time::Duration::from_secs(10);
     while !received.contains("in_review") {
@@ -678,26 +948,33 @@ async fn a_decision_signed_for_one_request_does_not_decide_another() {
     let first = registered_guardianship(&s, &citizen).await;
     let second = registered_guardianship(&s, &citizen).await;
     let officer = logged_in(&s, OFFICER).await;
+    let reason = "Анықтаманың мерзімі өткен.";
     for r in [&first, &second] {
-        assert_eq!(take_into_review(&s, &officer, &r.id).await.status(), 200);
+        to_examination(&s, &officer, &r.id).await;
+        let prepared = json!({"step": 2, "outcome": "refused", "reason": reason});
+        assert_eq!(
+            complete_step(&s, &officer, &r.id, prepared).await.status(),
+            200
+        );
     }
+    let head = logged_in(&s, GUARDIANSHIP_HEAD).await;
     let formed: qyzmet_domain::api::DecisionDocumentView = decision_document(
         &s,
-        &officer,
+        &head,
         &first.id,
-        json!({"outcome": "refused", "reason": "Анықтаманың мерзімі өткен."}),
+        json!({"outcome": "refused", "reason": reason}),
     )
     .await
     .json()
     .await
     .unwrap();
     let signature = sign_b64(
-        &demo_key(&s, "770214324684-signing.p12"),
+        &demo_key(&s, "741009410712-signing.p12"),
         &B64.decode(&formed.document).unwrap(),
     );
     // The first request's signed decision, sent for the second: its document names the first
     // request's registration number, so it is refused and the second stays in review.
-    let res = officer
+    let res = head
         .post(s.url(&format!("/api/officer/requests/{}/decision", second.id)))
         .json(&json!({"document": formed.document, "signature": signature}))
         .send()
@@ -791,7 +1068,7 @@ async fn a_printed_code_lets_anyone_holding_the_paper_check_it_and_shows_nothing
     assert_eq!(view.document, "result");
     assert_eq!(view.status, Status::Satisfied);
     let decision = view.decision.expect("the signed decision");
-    assert_eq!(decision.signer_iin, OFFICER.0);
+    assert_eq!(decision.signer_iin, GUARDIANSHIP_HEAD.0);
     use base64::Engine;
     let signed = base64::engine::general_purpose::STANDARD
         .decode(&decision.document)

@@ -592,16 +592,85 @@ pub async fn post_json<T: serde::de::DeserializeOwned>(
     res.json().await.unwrap()
 }
 
-/// The guardianship officer decides request `id` (`outcome`: `{"outcome": …, "reason": …}`):
-/// the decision document formed by the server, signed with the officer's demo key, sent.
+/// The guardianship authority's staff (004): the clerk who also examines, its head, and a
+/// second executor.
+pub const GUARDIANSHIP_CLERK: (&str, &str) = ("770214324684", "Officer-demo-2026");
+pub const GUARDIANSHIP_HEAD: (&str, &str) = ("741009410712", "Head-demo-2026");
+pub const GUARDIANSHIP_EXECUTOR: (&str, &str) = ("850814441689", "Officer-demo-2026");
+
+/// The account id of whoever `tab` is logged in as.
+pub async fn account_id(s: &Server, tab: &reqwest::Client) -> i64 {
+    let session: qyzmet_domain::api::SessionView = get_json(s, tab, "/api/session").await;
+    session.account.id
+}
+
+/// `POST /api/officer/requests/{id}/step` as `tab`.
+pub async fn complete_step(
+    s: &Server,
+    tab: &reqwest::Client,
+    id: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    tab.post(s.url(&format!("/api/officer/requests/{id}/step")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The guardianship request `id` through 004's first steps: the office registers it (as
+/// `clerk`), the head names `clerk` the executor — the request is in review, with `clerk`.
+pub async fn to_examination(s: &Server, clerk: &reqwest::Client, id: &str) {
+    let res = complete_step(s, clerk, id, serde_json::json!({"step": 0})).await;
+    assert_eq!(res.status(), 200, "the office registers");
+    let head = logged_in(s, GUARDIANSHIP_HEAD).await;
+    let executor = account_id(s, clerk).await;
+    let res = complete_step(
+        s,
+        &head,
+        id,
+        serde_json::json!({"step": 1, "executor": executor}),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "the head names the executor");
+}
+
+/// The guardianship request `id` decided (`outcome`: `{"outcome": …, "reason": …}`) as 004
+/// has it: registered and assigned to `clerk` unless it already is (`to_examination`), the
+/// result prepared by `clerk`, then the head forms the decision document, signs it with the
+/// head's demo key and sends it. The answer to the signed decision.
 pub async fn sign_decision(
     s: &Server,
-    officer: &reqwest::Client,
+    clerk: &reqwest::Client,
+    id: &str,
+    outcome: serde_json::Value,
+) -> reqwest::Response {
+    let view: qyzmet_domain::api::OfficerRequestView =
+        get_json(s, clerk, &format!("/api/officer/requests/{id}")).await;
+    let at = view.process.current.as_ref().map(|c| c.index);
+    if at.is_some_and(|i| i < 2) {
+        to_examination(s, clerk, id).await;
+    }
+    if at.is_some_and(|i| i <= 2) {
+        let mut prepare = outcome.clone();
+        prepare["step"] = 2.into();
+        let res = complete_step(s, clerk, id, prepare).await;
+        assert_eq!(res.status(), 200, "the executor prepares the result");
+    }
+    let head = logged_in(s, GUARDIANSHIP_HEAD).await;
+    sign_as(s, &head, "741009410712-signing.p12", id, outcome).await
+}
+
+/// The decision document formed for `signer`, signed with their demo `key` and sent.
+pub async fn sign_as(
+    s: &Server,
+    signer: &reqwest::Client,
+    key: &str,
     id: &str,
     outcome: serde_json::Value,
 ) -> reqwest::Response {
     use base64::Engine;
-    let res = officer
+    let res = signer
         .post(s.url(&format!("/api/officer/requests/{id}/decision-document")))
         .json(&outcome)
         .send()
@@ -612,8 +681,8 @@ pub async fn sign_decision(
     let document = base64::engine::general_purpose::STANDARD
         .decode(&formed.document)
         .unwrap();
-    let signature = sign_b64(&demo_key(s, "770214324684-signing.p12"), &document);
-    officer
+    let signature = sign_b64(&demo_key(s, key), &document);
+    signer
         .post(s.url(&format!("/api/officer/requests/{id}/decision")))
         .json(&serde_json::json!({"document": formed.document, "signature": signature}))
         .send()
