@@ -290,6 +290,47 @@ pub async fn officer_reassign(
     .await
 }
 
+/// Every provider's staff (the administrator's).
+pub async fn admin_staff(lang: Lang) -> Result<qyzmet_domain::api::StaffList, ApiError> {
+    get(&in_lang(path::ADMIN_STAFF, lang)).await
+}
+
+/// A person of the registry added to a provider's staff.
+pub async fn admin_add_staff(
+    new: &qyzmet_domain::api::NewStaff,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::StaffList, ApiError> {
+    send(gloo_net::http::Method::POST, path::ADMIN_STAFF, new, lang).await
+}
+
+/// A member's roles and access changed.
+pub async fn admin_change_staff(
+    id: i64,
+    change: &qyzmet_domain::api::StaffChange,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::StaffList, ApiError> {
+    send(
+        gloo_net::http::Method::PUT,
+        &path::admin_staff_member(id),
+        change,
+        lang,
+    )
+    .await
+}
+
+/// The staff changes, newest first, narrowed by `search` (a name or IIN).
+pub async fn admin_staff_audit(
+    search: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::StaffAuditList, ApiError> {
+    let q: String = js_sys::encode_uri_component(search).into();
+    get(&in_lang(
+        &format!("{}?q={q}", path::ADMIN_STAFF_AUDIT),
+        lang,
+    ))
+    .await
+}
+
 /// Who among the providers' staff read my application.
 pub async fn reads(id: &str, lang: Lang) -> Result<qyzmet_domain::api::DataReadList, ApiError> {
     get(&in_lang(&of_application(id, Reads), lang)).await

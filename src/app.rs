@@ -36,6 +36,7 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
                     <Route path=path!("/verify/:code") view=OnDemand(PageKind::Verify) />
                     <Route path=path!("/officer") view=OnDemand(PageKind::OfficerQueue) />
                     <Route path=path!("/officer/requests/:id") view=OnDemand(PageKind::OfficerRequest) />
+                    <Route path=path!("/admin/staff") view=OnDemand(PageKind::AdminStaff) />
                 </Routes>
                 </NextTask>
             </Layout>

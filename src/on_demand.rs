@@ -107,6 +107,7 @@ split_page!(
     officer_request,
     crate::pages::officer::OfficerRequest
 );
+split_page!(officer, admin_staff, crate::pages::admin::StaffAdmin);
 
 /// The page of `kind`, its area's file fetched first if it is not here yet. A TEST double's
 /// page is "not found" where the server does not run that double.
@@ -129,6 +130,7 @@ pub async fn load(kind: PageKind) -> Result<AnyView, PageNotLoaded> {
         PageKind::Request => request().await,
         PageKind::OfficerQueue => officer_queue().await,
         PageKind::OfficerRequest => officer_request().await,
+        PageKind::AdminStaff => admin_staff().await,
     }
 }
 
@@ -143,7 +145,7 @@ pub fn warm_up(session: Session) {
                     let _ = warm_up_entry().await;
                 }
                 let _ = match role {
-                    Some(Role::Officer) => warm_up_officer().await,
+                    Some(Role::Officer | Role::Administrator) => warm_up_officer().await,
                     Some(_) => warm_up_applicant().await,
                     None => Ok(()),
                 };

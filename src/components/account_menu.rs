@@ -26,13 +26,15 @@ pub fn AccountMenu() -> impl IntoView {
         <nav class="account-menu" aria-label=move || i18n.t("nav.account")>
             {move || match session.0.get() {
                 Some(view) => {
-                    let officer = view.account.role == qyzmet_domain::api::Role::Officer;
+                    use qyzmet_domain::api::Role;
+                    use qyzmet_domain::route::Page;
+                    let (href, key) = match view.account.role {
+                        Role::Officer => (Page::OfficerQueue.href(), "nav.officer_queue"),
+                        Role::Administrator => (Page::AdminStaff.href(), "nav.admin_staff"),
+                        Role::Applicant => (Page::Cabinet.href(), "nav.cabinet"),
+                    };
                     view! {
-                        {if officer {
-                            view! { <A href="/officer">{move || i18n.t("nav.officer_queue")}</A> }.into_any()
-                        } else {
-                            view! { <A href="/cabinet">{move || i18n.t("nav.cabinet")}</A> }.into_any()
-                        }}
+                        <A href=href>{move || i18n.t(key)}</A>
                         <span class="account-name">{view.account.display_name}</span>
                         {if crate::handover::in_browser() {
                             view! {

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod apply;
 pub mod cabinet;
 pub mod gateway;

@@ -723,6 +723,78 @@ pub struct StaffView {
     pub roles: Vec<crate::process::Performer>,
 }
 
+/// A member of staff as the administrator manages them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMemberView {
+    pub id: i64,
+    /// Their IIN.
+    pub login: String,
+    pub name: String,
+    pub provider_id: String,
+    pub roles: Vec<crate::process::Performer>,
+    /// A disabled member of staff cannot log in; their past steps stay theirs.
+    pub disabled: bool,
+}
+
+/// A provider, by id and name in the reader's language.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// `GET /api/admin/staff`: every provider's staff, and the providers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffList {
+    pub staff: Vec<StaffMemberView>,
+    pub providers: Vec<ProviderRef>,
+}
+
+/// `POST /api/admin/staff`: a person of the registry made a member of a provider's staff with
+/// these roles. They log in with their EDS (no password is set for them).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaff {
+    pub iin: String,
+    pub provider_id: String,
+    pub roles: Vec<crate::process::Performer>,
+    #[serde(default)]
+    pub email: String,
+}
+
+/// `PUT /api/admin/staff/{id}`: the member's roles and whether they are disabled.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffChange {
+    pub roles: Vec<crate::process::Performer>,
+    pub disabled: bool,
+}
+
+/// One change the administrators made to staff: who, to whom, what, when.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAuditView {
+    /// RFC 3339.
+    pub at: String,
+    pub administrator: String,
+    pub member: String,
+    pub provider_id: String,
+    /// `added`, `roles`, `disabled`, `enabled`.
+    pub action: String,
+    /// The roles after the change (`office,head`).
+    pub detail: String,
+}
+
+/// `GET /api/admin/staff-audit`: the staff changes, newest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAuditList {
+    pub changes: Vec<StaffAuditView>,
+}
+
 /// The result as the executor prepared it for the head's signature.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,6 +42,8 @@ pub enum Page {
     OfficerRequest {
         id: String,
     },
+    /// The administrator's staff and roles of every provider.
+    AdminStaff,
     NotFound,
 }
 
@@ -61,6 +63,7 @@ pub enum PageKind {
     Verify,
     OfficerQueue,
     OfficerRequest,
+    AdminStaff,
     NotFound,
 }
 
@@ -74,13 +77,13 @@ pub enum Area {
     Entry,
     /// The applicant's cabinet, editor, signing and requests.
     Applicant,
-    /// The provider's queue and requests.
+    /// The staff's side: the provider's queue and requests, the administrator's staff page.
     Officer,
 }
 
 impl PageKind {
     /// Every page, for tests that walk the table.
-    pub const ALL: [PageKind; 14] = [
+    pub const ALL: [PageKind; 15] = [
         PageKind::Home,
         PageKind::Login,
         PageKind::Register,
@@ -94,6 +97,7 @@ impl PageKind {
         PageKind::Verify,
         PageKind::OfficerQueue,
         PageKind::OfficerRequest,
+        PageKind::AdminStaff,
         PageKind::NotFound,
     ];
 
@@ -113,6 +117,7 @@ impl PageKind {
             PageKind::Verify => "/verify/:code",
             PageKind::OfficerQueue => "/officer",
             PageKind::OfficerRequest => "/officer/requests/:id",
+            PageKind::AdminStaff => "/admin/staff",
             PageKind::NotFound => "/*any",
         }
     }
@@ -130,7 +135,9 @@ impl PageKind {
             | PageKind::TestPaymentGateway
             | PageKind::Sign
             | PageKind::Request => Area::Applicant,
-            PageKind::OfficerQueue | PageKind::OfficerRequest => Area::Officer,
+            PageKind::OfficerQueue | PageKind::OfficerRequest | PageKind::AdminStaff => {
+                Area::Officer
+            }
         }
     }
 
@@ -152,7 +159,8 @@ impl PageKind {
             | PageKind::TestPaymentGateway
             | PageKind::Sign
             | PageKind::OfficerQueue
-            | PageKind::OfficerRequest => true,
+            | PageKind::OfficerRequest
+            | PageKind::AdminStaff => true,
         }
     }
 
@@ -183,6 +191,7 @@ impl Page {
             ["test-sms-outbox"] => Some(Page::TestSmsOutbox),
             ["cabinet"] => Some(Page::Cabinet),
             ["officer"] => Some(Page::OfficerQueue),
+            ["admin", "staff"] => Some(Page::AdminStaff),
             ["services", id] => segment(id).map(|id| Page::Service { id }),
             ["applications", id] => segment(id).map(|id| Page::Request { id }),
             ["applications", id, "edit"] => segment(id).map(|id| Page::Apply { id }),
@@ -210,6 +219,7 @@ impl Page {
             Page::Verify { .. } => PageKind::Verify,
             Page::OfficerQueue => PageKind::OfficerQueue,
             Page::OfficerRequest { .. } => PageKind::OfficerRequest,
+            Page::AdminStaff => PageKind::AdminStaff,
             Page::NotFound => PageKind::NotFound,
         }
     }
@@ -231,6 +241,7 @@ impl Page {
             Page::Verify { code } => format!("/verify/{}", e(code)),
             Page::OfficerQueue => "/officer".into(),
             Page::OfficerRequest { id } => format!("/officer/requests/{}", e(id)),
+            Page::AdminStaff => "/admin/staff".into(),
             // Nothing links to "not found"; its address is whatever was asked.
             Page::NotFound => "/".into(),
         }
@@ -301,6 +312,9 @@ pub mod api {
         "/officer/requests/{id}/decision",
         "/officer/requests/{id}/step",
         "/officer/requests/{id}/executor",
+        "/admin/staff",
+        "/admin/staff/{id}",
+        "/admin/staff-audit",
         "/test-payment-gateway/payments/{id}",
         "/test-payment-gateway/payments/{id}/confirm",
         "/notifications",
@@ -332,6 +346,8 @@ pub mod api {
     pub const ACCOUNTS_EDS_CHALLENGE: &str = "/api/accounts/eds-challenge";
     pub const APPLICATIONS: &str = "/api/applications";
     pub const OFFICER_REQUESTS: &str = "/api/officer/requests";
+    pub const ADMIN_STAFF: &str = "/api/admin/staff";
+    pub const ADMIN_STAFF_AUDIT: &str = "/api/admin/staff-audit";
     pub const NOTIFICATIONS: &str = "/api/notifications";
     pub const NOTIFICATIONS_READ: &str = "/api/notifications/read";
     pub const EVENTS: &str = "/api/events";
@@ -371,6 +387,9 @@ pub mod api {
     }
     pub fn officer_decision(id: &str) -> String {
         format!("/api/officer/requests/{}/decision", e(id))
+    }
+    pub fn admin_staff_member(id: i64) -> String {
+        format!("/api/admin/staff/{id}")
     }
     pub fn officer_step(id: &str) -> String {
         format!("/api/officer/requests/{}/step", e(id))
@@ -474,6 +493,7 @@ mod tests {
             PageKind::Verify => Page::Verify { code: id },
             PageKind::OfficerQueue => Page::OfficerQueue,
             PageKind::OfficerRequest => Page::OfficerRequest { id },
+            PageKind::AdminStaff => Page::AdminStaff,
             PageKind::NotFound => Page::NotFound,
         }
     }

@@ -34,6 +34,15 @@ pub fn applicant(account: &AccountView) -> Result<(), Denied> {
     }
 }
 
+/// Only administrators manage staff.
+pub fn administrator(account: &AccountView) -> Result<(), Denied> {
+    if account.role == Role::Administrator {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
 /// The officer's provider; anyone else may not use the officer's side.
 pub fn provider_of(account: &AccountView) -> Result<&str, Denied> {
     match (&account.role, &account.provider_id) {

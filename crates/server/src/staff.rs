@@ -121,3 +121,349 @@ pub async fn grant(
     .await?;
     Ok(())
 }
+
+/// The roles a provider's staff may hold (the State Corporation's and the interested body's
+/// are not a provider's).
+pub const PROVIDER_ROLES: [Performer; 3] =
+    [Performer::Office, Performer::Head, Performer::Executor];
+
+/// Why the administrator's change was not made.
+#[derive(Debug)]
+pub enum StaffError {
+    /// What is wrong with the form, field by field (`iin`: not a valid IIN or not in the
+    /// registry; `provider_id`: no such provider; `roles`: none, or one a provider's staff
+    /// do not hold), each with its error code.
+    Fields(Vec<(&'static str, &'static str)>),
+    /// The IIN has an account that is not this provider's staff (a citizen's, another
+    /// provider's, an administrator's).
+    HasAccount,
+    /// No such member of staff.
+    NotFound,
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StaffError {
+    fn from(e: sqlx::Error) -> Self {
+        StaffError::Db(e)
+    }
+}
+
+fn check_roles(roles: &[Performer]) -> Result<Vec<Performer>, StaffError> {
+    if roles.is_empty() || roles.iter().any(|r| !PROVIDER_ROLES.contains(r)) {
+        return Err(StaffError::Fields(vec![ROLES_ERROR]));
+    }
+    Ok(PROVIDER_ROLES
+        .into_iter()
+        .filter(|r| roles.contains(r))
+        .collect())
+}
+
+const ROLES_ERROR: (&str, &str) = ("roles", "form.choice");
+
+fn roles_code(roles: &[Performer]) -> String {
+    roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+/// A `staff_roles` + `accounts` row as the administrator sees it.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    login: String,
+    display_name: String,
+    provider_id: String,
+    role: String,
+    disabled: i64,
+}
+
+/// Every provider's staff (with a role, or disabled), by provider and name.
+pub async fn all(db: &Db) -> sqlx::Result<Vec<qyzmet_domain::api::StaffMemberView>> {
+    let rows: Vec<MemberRow> = sqlx::query_as(
+        "SELECT a.id, a.login, a.display_name, a.provider_id, COALESCE(s.role, '') AS role, a.disabled \
+         FROM accounts a LEFT JOIN staff_roles s ON s.account_id = a.id AND s.provider_id = a.provider_id \
+         WHERE a.role = 'officer' AND a.provider_id IS NOT NULL ORDER BY a.provider_id, a.display_name, a.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: Vec<qyzmet_domain::api::StaffMemberView> = Vec::new();
+    for r in rows {
+        let role = Performer::from_code(&r.role);
+        match out.iter_mut().find(|m| m.id == r.id) {
+            Some(m) => m.roles.extend(role),
+            None => out.push(qyzmet_domain::api::StaffMemberView {
+                id: r.id,
+                login: r.login,
+                name: r.display_name,
+                provider_id: r.provider_id,
+                roles: role.into_iter().collect(),
+                disabled: r.disabled != 0,
+            }),
+        }
+    }
+    for m in &mut out {
+        m.roles
+            .sort_by_key(|r| Performer::ALL.iter().position(|p| p == r));
+    }
+    Ok(out)
+}
+
+/// Writes one line of the staff audit.
+async fn audit(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    administrator: i64,
+    member: i64,
+    provider_id: &str,
+    action: &str,
+    detail: &str,
+    at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO staff_audit (administrator_id, member_id, provider_id, action, detail, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(administrator)
+    .bind(member)
+    .bind(provider_id.to_string())
+    .bind(action.to_string())
+    .bind(detail.to_string())
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Replaces `member`'s roles at `provider_id` with `roles`, in `tx`.
+async fn set_roles(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    member: i64,
+    provider_id: &str,
+    roles: &[Performer],
+    at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM staff_roles WHERE account_id = $1 AND provider_id = $2")
+        .bind(member)
+        .bind(provider_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    for role in roles {
+        sqlx::query(
+            "INSERT INTO staff_roles (account_id, provider_id, role, granted_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(member)
+        .bind(provider_id.to_string())
+        .bind(role.code())
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A person of the registry made a member of `provider_id`'s staff by `administrator`: a new
+/// account (no password: staff log in with their EDS) with its roles, audited. Someone who is
+/// already this provider's staff has their roles set instead.
+pub async fn add(
+    db: &Db,
+    catalogue: &qyzmet_domain::catalogue::Catalogue,
+    administrator: i64,
+    new: &qyzmet_domain::api::NewStaff,
+    at: i64,
+) -> Result<i64, StaffError> {
+    // Every field checked at once, so the form shows each of its problems.
+    let iin = qyzmet_domain::identifiers::Iin::parse(new.iin.trim())
+        .ok()
+        .map(|i| i.as_string());
+    let person = match &iin {
+        Some(iin) => crate::registry::person(db, iin).await?,
+        None => None,
+    };
+    let roles = check_roles(&new.roles);
+    let mut wrong = Vec::new();
+    if person.is_none() {
+        wrong.push(("iin", "registry.not_found"));
+    }
+    if catalogue.provider(&new.provider_id).is_none() {
+        wrong.push(("provider_id", "form.choice"));
+    }
+    if roles.is_err() {
+        wrong.push(ROLES_ERROR);
+    }
+    let (Some(iin), Some(person), Ok(roles), true) = (iin, person, roles, wrong.is_empty()) else {
+        return Err(StaffError::Fields(wrong));
+    };
+    let existing = sqlx::query("SELECT id, role, provider_id FROM accounts WHERE login = $1")
+        .bind(iin.clone())
+        .fetch_optional(&db.pool)
+        .await?;
+    if let Some(row) = existing {
+        let (id, role, provider): (i64, String, Option<String>) = (
+            row.try_get("id")?,
+            row.try_get("role")?,
+            row.try_get("provider_id")?,
+        );
+        if role != "officer" || provider.as_deref() != Some(new.provider_id.as_str()) {
+            return Err(StaffError::HasAccount);
+        }
+        let change = qyzmet_domain::api::StaffChange {
+            roles,
+            disabled: false,
+        };
+        change_member(db, administrator, id, &change, at).await?;
+        return Ok(id);
+    }
+    let mut tx = db.begin_write().await?;
+    // Staff log in with EDS: the password is a random secret nobody is told.
+    let unusable = crate::accounts::password::unusable_hash()
+        .map_err(|e| StaffError::Db(sqlx::Error::Protocol(e.to_string())))?;
+    let row = sqlx::query(
+        "INSERT INTO accounts (login, kind, role, provider_id, display_name, phone, email, password_hash, created_at, proven_by) \
+         VALUES ($1, 'individual', 'officer', $2, $3, $4, $5, $6, $7, 'administrator') RETURNING id",
+    )
+    .bind(iin.clone())
+    .bind(new.provider_id.clone())
+    .bind(person.full_name())
+    .bind(person.phone.clone().unwrap_or_default())
+    .bind(new.email.trim().to_string())
+    .bind(unusable)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = row.try_get("id")?;
+    set_roles(&mut tx, id, &new.provider_id, &roles, at).await?;
+    audit(
+        &mut tx,
+        administrator,
+        id,
+        &new.provider_id,
+        "added",
+        &roles_code(&roles),
+        at,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// `member`'s roles and whether they are disabled, changed by `administrator`, audited. A
+/// disabled member's sessions end at once.
+pub async fn change_member(
+    db: &Db,
+    administrator: i64,
+    member: i64,
+    change: &qyzmet_domain::api::StaffChange,
+    at: i64,
+) -> Result<(), StaffError> {
+    let roles = check_roles(&change.roles)?;
+    let row = sqlx::query(
+        "SELECT provider_id, disabled FROM accounts WHERE id = $1 AND role = 'officer' AND provider_id IS NOT NULL",
+    )
+    .bind(member)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(StaffError::NotFound)?;
+    let provider: String = row.try_get("provider_id")?;
+    let was_disabled = row.try_get::<i64, _>("disabled")? != 0;
+    let mut tx = db.begin_write().await?;
+    let before = roles_of_tx(&mut tx, member, &provider).await?;
+    if before != roles {
+        set_roles(&mut tx, member, &provider, &roles, at).await?;
+        audit(
+            &mut tx,
+            administrator,
+            member,
+            &provider,
+            "roles",
+            &roles_code(&roles),
+            at,
+        )
+        .await?;
+    }
+    if was_disabled != change.disabled {
+        sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(change.disabled))
+            .bind(member)
+            .execute(&mut *tx)
+            .await?;
+        if change.disabled {
+            sqlx::query("UPDATE sessions SET revoked = 1 WHERE account_id = $1")
+                .bind(member)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = if change.disabled {
+            "disabled"
+        } else {
+            "enabled"
+        };
+        audit(
+            &mut tx,
+            administrator,
+            member,
+            &provider,
+            action,
+            &roles_code(&roles),
+            at,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn roles_of_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    member: i64,
+    provider_id: &str,
+) -> sqlx::Result<Vec<Performer>> {
+    let rows =
+        sqlx::query("SELECT role FROM staff_roles WHERE account_id = $1 AND provider_id = $2")
+            .bind(member)
+            .bind(provider_id.to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+    let held: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get("role"))
+        .collect::<sqlx::Result<_>>()?;
+    Ok(PROVIDER_ROLES
+        .into_iter()
+        .filter(|p| held.iter().any(|h| h == p.code()))
+        .collect())
+}
+
+/// A `staff_audit` row with the names of who changed whom.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    at: i64,
+    administrator: String,
+    member: String,
+    provider_id: String,
+    action: String,
+    detail: String,
+}
+
+/// The staff changes, newest first; `search` (a name or IIN, part of it) narrows them.
+pub async fn audit_log(
+    db: &Db,
+    search: Option<&str>,
+) -> sqlx::Result<Vec<qyzmet_domain::api::StaffAuditView>> {
+    let pattern = format!("%{}%", search.unwrap_or_default().trim().to_lowercase());
+    let rows: Vec<AuditRow> = sqlx::query_as(
+        "SELECT l.at, ad.display_name AS administrator, m.display_name AS member, l.provider_id, l.action, l.detail \
+         FROM staff_audit l JOIN accounts ad ON ad.id = l.administrator_id JOIN accounts m ON m.id = l.member_id \
+         WHERE LOWER(m.display_name) LIKE $1 OR m.login LIKE $1 OR LOWER(ad.display_name) LIKE $1 \
+         ORDER BY l.id DESC LIMIT 200",
+    )
+    .bind(pattern)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| qyzmet_domain::api::StaffAuditView {
+            at: crate::applications::rfc3339(r.at),
+            administrator: r.administrator,
+            member: r.member,
+            provider_id: r.provider_id,
+            action: r.action,
+            detail: r.detail,
+        })
+        .collect())
+}

@@ -244,8 +244,9 @@ pub async fn insert(
 const COLUMNS: &str =
     "id, login, kind, role, provider_id, display_name, phone, email, password_hash";
 
-/// Only accounts whose holder was proven can be logged in to (password or EDS).
-const PROVEN: &str = "proven_by IS NOT NULL";
+/// Only accounts whose holder was proven can be logged in to (password or EDS), and not a
+/// member of staff the administrator disabled.
+const PROVEN: &str = "proven_by IS NOT NULL AND disabled = 0";
 
 fn from_row(r: &AnyRow) -> sqlx::Result<(AccountView, String)> {
     let kind: String = r.try_get("kind")?;
@@ -288,7 +289,8 @@ async fn with_staff_roles(db: &Db, mut account: AccountView) -> sqlx::Result<Acc
 }
 
 pub async fn find_by_id(db: &Db, id: i64) -> sqlx::Result<Option<AccountView>> {
-    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
+    // A disabled account acts no more: its sessions end with the next request.
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1 AND disabled = 0");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&db.pool)

@@ -120,6 +120,15 @@ pub fn verify(password: &str, hash: &str) -> bool {
     })
 }
 
+/// The password hash of an account that logs in with EDS only (staff the administrator
+/// added): a random secret nobody is told, hashed like any password so that trying one
+/// takes as long as for anyone else.
+pub fn unusable_hash() -> anyhow::Result<String> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    hash(&crate::hex::hex(&secret))
+}
+
 /// A hash to verify against when the account does not exist, so a wrong login takes as long
 /// as a wrong password and timing does not tell which accounts exist.
 pub fn decoy_hash() -> &'static str {

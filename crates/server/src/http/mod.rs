@@ -1,5 +1,6 @@
 //! The HTTP surface: `/api/…` handlers and the static app.
 
+mod admin;
 pub mod applications;
 mod auth;
 mod csp;
@@ -45,6 +46,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(applications::routes())
         .merge(submission::routes())
         .merge(officers::routes())
+        .merge(admin::routes())
         .merge(events::routes())
         .merge(verify::routes())
         .merge(mobile_sign::routes())

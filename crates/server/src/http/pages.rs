@@ -238,6 +238,7 @@ async fn preload(
         | Page::Sign { .. }
         | Page::OfficerQueue
         | Page::OfficerRequest { .. }
+        | Page::AdminStaff
         | Page::NotFound => {}
     }
     preloaded

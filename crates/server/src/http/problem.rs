@@ -86,6 +86,8 @@ error_codes! {
     MobileLinkExpired = (NOT_FOUND, "mobile_sign.link_expired"),
     MobileUnauthorised = (UNAUTHORIZED, "mobile_sign.unauthorised"),
     MobileMalformed = (BAD_REQUEST, "mobile_sign.malformed"),
+    StaffHasAccount = (CONFLICT, "staff.has_account"),
+    StaffNotFound = (NOT_FOUND, "staff.not_found"),
 }
 
 impl From<crate::applications::StartError> for ApiError {

@@ -3,6 +3,7 @@
 //! with line tables, so eighteen of them filled CI's disk and took eighteen links.)
 
 mod accounts;
+mod admin;
 mod applications;
 mod common;
 mod durability;

@@ -121,6 +121,7 @@ async fn every_route_renders_for_visitors_applicants_and_officers() {
         format!("/applications/{draft}"),
         format!("/test-payment-gateway/{draft}"),
         "/officer".into(),
+        "/admin/staff".into(),
         format!("/officer/requests/{draft}"),
         "/verify/ABCDE-FGHJK".into(),
     ];
