@@ -481,6 +481,27 @@ pub struct ApplicationView {
     /// The editor step the applicant last opened (a draft resumes there, on any device).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_step: Option<String>,
+    /// The door it came in by: the portal, or a counter (the State Corporation's, the
+    /// provider's office) where a member of staff accepted it.
+    #[serde(default)]
+    pub channel: crate::catalogue::Channel,
+    /// Accepted at a counter: the person it is for (the staff member who entered it owns the
+    /// draft until it is accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf: Option<OnBehalf>,
+}
+
+/// The applicant of an application entered at a counter on their behalf: a person (IIN) or
+/// a company (BIN) from the registry.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnBehalf {
+    /// Their IIN or BIN.
+    pub id: String,
+    pub name: String,
+    /// The phone the state's mobile-citizens database holds (where the result's SMS goes).
+    #[serde(default)]
+    pub phone: String,
 }
 
 /// `PUT /api/applications/{id}/step`: the editor step now open.
@@ -677,8 +698,10 @@ pub struct QueueStep {
     pub index: usize,
     pub performer: crate::process::Performer,
     pub action: crate::process::StepAction,
-    /// When the step falls due (RFC 3339, Kazakhstan's time), on the working calendar.
-    pub due: String,
+    /// When the step falls due (RFC 3339), on the working calendar and office hours; none
+    /// where the regulation sets the step no time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
     pub overdue: bool,
     /// The executor holding the request, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -795,6 +818,48 @@ pub struct StaffAuditList {
     pub changes: Vec<StaffAuditView>,
 }
 
+/// A service a counter takes, with its variants.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterService {
+    pub id: String,
+    pub name: String,
+    pub variants: Vec<ProviderRef>,
+}
+
+/// `GET /api/counter/services`: what this counter takes (the State Corporation's desk: the
+/// services taken at its offices; a provider's office: its own).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterServices {
+    /// `state_corporation` or `provider_office`.
+    pub channel: crate::catalogue::Channel,
+    pub services: Vec<CounterService>,
+}
+
+/// `POST /api/counter/applications`: an application entered at a counter for the person
+/// (IIN) or company (BIN) `applicant_id`, who gave their written consent to the use of data
+/// from state information systems (`consent`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterStart {
+    pub applicant_id: String,
+    pub consent: bool,
+    pub service_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<String>,
+}
+
+/// `POST /api/counter/applications/{id}/refusal`: acceptance refused for an incomplete set;
+/// the receipt (`GET /api/counter/refusals/{id}`) lists the missing documents.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptanceRefusal {
+    pub id: String,
+    /// The missing documents' ids (the Standard's item 9 list).
+    pub missing: Vec<String>,
+}
+
 /// The result as the executor prepared it for the head's signature.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -848,12 +913,30 @@ pub struct ProcessView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepRequest {
     pub step: usize,
+    /// The last step at a counter: the result given out, to the applicant (`null`
+    /// representative) or to the representative named with their power of attorney.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handed_over: Option<HandOver>,
+    /// The last step at a counter, past its keeping period: the uncollected result returned
+    /// to the provider.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub returned: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executor: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<crate::decision::Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// Whom a result was given to at a counter.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandOver {
+    /// The representative's name and power of attorney (number, date), when not the
+    /// applicant in person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representative: Option<String>,
 }
 
 /// `POST /api/officer/requests/{id}/executor`: the head names another executor, saying why.

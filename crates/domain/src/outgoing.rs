@@ -32,6 +32,19 @@ pub struct OutgoingDocument {
     pub attachments: Vec<AttachedFile>,
     /// RFC 3339, UTC, whole seconds: when the document was formed.
     pub formed_at: String,
+    /// Accepted at a counter: who accepted it there and signs it (the applicant is the
+    /// person it is for). Absent for the portal, so those documents are as they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_by: Option<Acceptor>,
+}
+
+/// The member of staff who accepted an application at a counter, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acceptor {
+    /// `state_corporation` or `provider_office`.
+    pub channel: String,
+    pub iin: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,7 +129,24 @@ mod tests {
                 },
             ],
             formed_at: "2026-11-23T06:30:00Z".into(),
+            accepted_by: None,
         }
+    }
+
+    #[test]
+    fn a_counters_document_names_who_accepted_it_and_a_portal_one_is_as_it_was() {
+        let portal = String::from_utf8(sample().to_bytes()).unwrap();
+        assert!(!portal.contains("accepted_by"));
+        let mut desk = sample();
+        desk.accepted_by = Some(Acceptor {
+            channel: "state_corporation".into(),
+            iin: "870321388405".into(),
+            name: "Исабеков Тимур Маратұлы".into(),
+        });
+        let text = String::from_utf8(desk.to_bytes()).unwrap();
+        assert!(text.ends_with(r#""accepted_by":{"channel":"state_corporation","iin":"870321388405","name":"Исабеков Тимур Маратұлы"}}"#), "{text}");
+        let read = OutgoingDocument::from_bytes(desk.to_bytes().as_slice()).unwrap();
+        assert_eq!(read.accepted_by, desk.accepted_by);
     }
 
     #[test]

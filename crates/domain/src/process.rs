@@ -74,6 +74,10 @@ crate::coded::coded_enum! {
         Reassigned = "reassigned",
         Prepared = "prepared",
         Decided = "decided",
+        /// The result given to the applicant, or their representative, in person.
+        HandedOver = "handed_over",
+        /// An uncollected result returned to the provider after the keeping period.
+        Returned = "returned",
     }
 }
 
@@ -95,6 +99,12 @@ pub enum StepTime {
     /// Within the service's own term ("Стандарттың 4-тармағында белгіленген мерзімде"):
     /// by the request's due moment.
     ServiceTerm,
+    /// Calendar months (004 §10: the State Corporation keeps an uncollected result "бір ай
+    /// ішінде", then returns it to the provider).
+    CalendarMonths(u32),
+    /// The regulation gives the step no time (000: the State Corporation's accumulation
+    /// department, the result given out): it is never overdue.
+    NotSet,
 }
 
 /// One step of a service's process.
@@ -192,15 +202,20 @@ impl OfficeHours {
 
 impl StepTime {
     /// When a step begun at `start` (Kazakhstan's local time) falls due; `request_due` is
-    /// when the whole request does (the service's term from registration).
+    /// when the whole request does (the service's term from registration). `None`: the
+    /// regulation sets the step no time.
     pub fn due(
         self,
         start: PrimitiveDateTime,
         request_due: PrimitiveDateTime,
         hours: &OfficeHours,
         calendar: &WorkCalendar,
-    ) -> PrimitiveDateTime {
-        match self {
+    ) -> Option<PrimitiveDateTime> {
+        Some(match self {
+            StepTime::NotSet => return None,
+            StepTime::CalendarMonths(n) => {
+                PrimitiveDateTime::new(add_months(start.date(), n), hours.closes)
+            }
             StepTime::ServiceTerm => request_due,
             StepTime::Minutes(m) => hours.add_minutes(start, m, calendar),
             StepTime::Hours(h) => hours.add_minutes(start, h * 60, calendar),
@@ -217,8 +232,18 @@ impl StepTime {
                 let day = start.date() + Duration::days(i64::from(n));
                 PrimitiveDateTime::new(day, hours.closes)
             }
-        }
+        })
     }
+}
+
+/// The same day `n` months later (the month's last day where it is shorter: 31 January + 1
+/// month is 28 or 29 February).
+fn add_months(date: time::Date, n: u32) -> time::Date {
+    let months = date.month() as u32 - 1 + n;
+    let year = date.year() + (months / 12) as i32;
+    let month = time::Month::try_from((months % 12 + 1) as u8).unwrap_or(time::Month::January);
+    let last = month.length(year);
+    time::Date::from_calendar_date(year, month, date.day().min(last)).unwrap_or(date)
 }
 
 /// Why a step cannot be completed (or a request reassigned) by whom it was asked of.
@@ -244,10 +269,12 @@ pub enum StepError {
     NotAsPrepared,
     #[error("an executor is reassigned with a reason, while the examination is open")]
     CannotReassign,
+    #[error("only an uncollected result past its keeping period goes back to the provider")]
+    NotReturnable,
 }
 
 impl StepError {
-    pub const ALL: [StepError; 10] = [
+    pub const ALL: [StepError; 11] = [
         StepError::Finished,
         StepError::Stale,
         StepError::NotYourRole,
@@ -258,6 +285,7 @@ impl StepError {
         StepError::SignatureRequired,
         StepError::NotAsPrepared,
         StepError::CannotReassign,
+        StepError::NotReturnable,
     ];
 
     /// The stable code the API answers with (`error.<code>` in the locale files).
@@ -273,6 +301,7 @@ impl StepError {
             StepError::SignatureRequired => "process.signature_required",
             StepError::NotAsPrepared => "process.not_as_prepared",
             StepError::CannotReassign => "process.cannot_reassign",
+            StepError::NotReturnable => "process.not_returnable",
         }
     }
 }
@@ -354,6 +383,14 @@ pub enum Done {
     Decided {
         outcome: crate::decision::Outcome,
     },
+    /// A result given out in person (a last `issue` step at a counter): to the applicant,
+    /// or to the representative named with their power of attorney.
+    HandedOver {
+        representative: Option<String>,
+    },
+    /// Nobody came within the keeping period: the result goes back to the provider (only a
+    /// step with a keeping period, past it — the lifecycle checks the "past").
+    Returned,
 }
 
 impl Done {
@@ -364,6 +401,8 @@ impl Done {
             Done::Assign { .. } => StepEvent::Assigned,
             Done::Prepare { .. } => StepEvent::Prepared,
             Done::Decided { .. } => StepEvent::Decided,
+            Done::HandedOver { .. } => StepEvent::HandedOver,
+            Done::Returned => StepEvent::Returned,
         }
     }
 }
@@ -418,7 +457,7 @@ impl Progress {
         calendar: &WorkCalendar,
     ) -> Option<PrimitiveDateTime> {
         let step = self.current(steps)?;
-        Some(step.time.due(self.started, request_due, hours, calendar))
+        step.time.due(self.started, request_due, hours, calendar)
     }
 
     /// Whether the current step is the executor's (or an interested body's, whose answer
@@ -521,8 +560,12 @@ impl Progress {
         if step.performer == Performer::Executor && next.holder.is_none() {
             next.holder = Some(who.account_id);
         }
+        let gives_out = step.action == StepAction::Issue && self.step + 1 == steps.len();
         match (kind_of(steps, self.step), done) {
             (StepKind::Plain, Done::Plain) => {}
+            (StepKind::Plain, Done::HandedOver { .. }) if gives_out => {}
+            (StepKind::Plain, Done::Returned)
+                if gives_out && matches!(step.time, StepTime::CalendarMonths(_)) => {}
             (StepKind::Assign, Done::Assign { executor }) => next.holder = Some(executor),
             (StepKind::Assign, _) => return Err(StepError::ExecutorRequired),
             (StepKind::Prepare, Done::Prepare { outcome, reason }) => {
@@ -545,6 +588,7 @@ impl Progress {
                 }
             }
             (StepKind::Decide, _) => return Err(StepError::SignatureRequired),
+            (StepKind::Plain, Done::Returned) => return Err(StepError::NotReturnable),
             (StepKind::Plain, _) => return Err(StepError::Stale),
         }
         Ok(next)
@@ -590,6 +634,84 @@ mod tests {
             &OfficeHours::default(),
             WorkCalendar::kazakhstan(),
         )
+        .expect("a step with a time")
+    }
+
+    #[test]
+    fn a_month_of_keeping_ends_the_same_day_next_month_and_no_time_is_never_due() {
+        assert_eq!(
+            due(datetime!(2026-03-20 10:00), StepTime::CalendarMonths(1)),
+            datetime!(2026-04-20 18:00)
+        );
+        // The month's last day where it is shorter; across the year's end.
+        assert_eq!(
+            due(datetime!(2026-01-31 10:00), StepTime::CalendarMonths(1)),
+            datetime!(2026-02-28 18:00)
+        );
+        assert_eq!(
+            due(datetime!(2026-12-15 10:00), StepTime::CalendarMonths(1)),
+            datetime!(2027-01-15 18:00)
+        );
+        let no_time = StepTime::NotSet.due(
+            datetime!(2026-03-20 10:00),
+            datetime!(2026-04-30 18:00),
+            &OfficeHours::default(),
+            WorkCalendar::kazakhstan(),
+        );
+        assert_eq!(no_time, None);
+    }
+
+    #[test]
+    fn a_result_at_the_counter_is_handed_over_or_after_its_keeping_returned() {
+        let step = |performer, action, time| ProcessStep {
+            performer,
+            action,
+            time,
+            source: "004 §10".into(),
+        };
+        let mut steps = guardianship();
+        steps.push(step(
+            Performer::StateCorporation,
+            StepAction::Issue,
+            StepTime::CalendarMonths(1),
+        ));
+        let operator = Staff {
+            account_id: 9,
+            roles: &[Performer::StateCorporation],
+        };
+        let at = datetime!(2026-03-02 10:00);
+        let waiting = Progress {
+            step: 5,
+            started: at,
+            holder: Some(3),
+            prepared: None,
+        };
+        let handed = Done::HandedOver {
+            representative: Some("Сенімхат № 12, 01.03.2026".into()),
+        };
+        assert_eq!(
+            waiting
+                .complete(&steps, 5, operator, handed, at)
+                .map(|p| p.step),
+            Ok(6)
+        );
+        assert_eq!(
+            waiting
+                .complete(&steps, 5, operator, Done::Returned, at)
+                .map(|p| p.step),
+            Ok(6)
+        );
+        // Only the last giving-out step hands over, and only one with a keeping period
+        // returns: the office's issue step before it does neither.
+        let clerk = Staff {
+            account_id: 1,
+            roles: &[Performer::Office],
+        };
+        let at_office = Progress { step: 4, ..waiting };
+        assert_eq!(
+            at_office.complete(&steps, 4, clerk, Done::Returned, at),
+            Err(StepError::NotReturnable)
+        );
     }
 
     #[test]

@@ -315,6 +315,10 @@ pub mod api {
         "/admin/staff",
         "/admin/staff/{id}",
         "/admin/staff-audit",
+        "/counter/services",
+        "/counter/applications",
+        "/counter/applications/{id}/refusal",
+        "/counter/refusals/{id}",
         "/test-payment-gateway/payments/{id}",
         "/test-payment-gateway/payments/{id}/confirm",
         "/notifications",
@@ -348,6 +352,8 @@ pub mod api {
     pub const OFFICER_REQUESTS: &str = "/api/officer/requests";
     pub const ADMIN_STAFF: &str = "/api/admin/staff";
     pub const ADMIN_STAFF_AUDIT: &str = "/api/admin/staff-audit";
+    pub const COUNTER_SERVICES: &str = "/api/counter/services";
+    pub const COUNTER_APPLICATIONS: &str = "/api/counter/applications";
     pub const NOTIFICATIONS: &str = "/api/notifications";
     pub const NOTIFICATIONS_READ: &str = "/api/notifications/read";
     pub const EVENTS: &str = "/api/events";
@@ -387,6 +393,12 @@ pub mod api {
     }
     pub fn officer_decision(id: &str) -> String {
         format!("/api/officer/requests/{}/decision", e(id))
+    }
+    pub fn counter_refusal(draft_id: &str) -> String {
+        format!("/api/counter/applications/{}/refusal", e(draft_id))
+    }
+    pub fn counter_refusal_receipt(id: &str) -> String {
+        format!("/api/counter/refusals/{}", e(id))
     }
     pub fn admin_staff_member(id: i64) -> String {
         format!("/api/admin/staff/{id}")

@@ -61,6 +61,10 @@ pub async fn visible(
     what: &str,
 ) -> Result<Stored, Denied> {
     if account.role == Role::Officer {
+        // A draft a counter's member of staff is entering for someone is theirs to read.
+        if let Some(own) = applications::get_owned(db, account.id, id).await? {
+            return Ok(own);
+        }
         let provider = provider_of(account)?;
         let stored = officers::find(db, provider, id)
             .await?
@@ -73,11 +77,23 @@ pub async fn visible(
     owned(db, account, id).await
 }
 
-/// The caller's own application.
+/// The caller's own application — or, for a person, a request accepted for them at a
+/// counter (its draft was the staff member's).
 pub async fn owned(db: &Db, account: &AccountView, id: &str) -> Result<Stored, Denied> {
-    applications::get_owned(db, account.id, id)
-        .await?
-        .ok_or(Denied::NotFound)
+    if let Some(own) = applications::get_owned(db, account.id, id).await? {
+        return Ok(own);
+    }
+    match person_iin(account) {
+        Some(iin) => applications::get_for_person(db, iin, id)
+            .await?
+            .ok_or(Denied::NotFound),
+        None => Err(Denied::NotFound),
+    }
+}
+
+/// The IIN or BIN under which requests accepted at a counter are an applicant's.
+pub fn person_iin(account: &AccountView) -> Option<&str> {
+    (account.role == Role::Applicant).then_some(account.login.as_str())
 }
 
 /// The signed decision on a request the caller may see.

@@ -32,7 +32,7 @@ pub fn new_public_id() -> anyhow::Result<String> {
     Ok(crate::hex::hex(&bytes))
 }
 
-const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, registered_at, due_date, created_at, updated_at, last_step";
+const COLUMNS: &str = "id, public_id, account_id, service_id, variant_id, provider_id, status, answers, version, registration_number, registered_at, due_date, created_at, updated_at, last_step, channel, applicant_iin, applicant_name, applicant_phone";
 
 /// An `applications` row, as stored.
 #[derive(sqlx::FromRow)]
@@ -54,6 +54,11 @@ struct ApplicationRow {
     created_at: i64,
     updated_at: i64,
     last_step: Option<String>,
+    #[sqlx(try_from = "String")]
+    channel: qyzmet_domain::catalogue::Channel,
+    applicant_iin: Option<String>,
+    applicant_name: Option<String>,
+    applicant_phone: Option<String>,
 }
 
 /// The answers column: JSON of the domain's answers.
@@ -87,6 +92,12 @@ impl From<ApplicationRow> for Stored {
                 created_at: rfc3339(r.created_at),
                 updated_at: rfc3339(r.updated_at),
                 last_step: r.last_step,
+                channel: r.channel,
+                on_behalf: r.applicant_iin.map(|id| qyzmet_domain::api::OnBehalf {
+                    id,
+                    name: r.applicant_name.unwrap_or_default(),
+                    phone: r.applicant_phone.unwrap_or_default(),
+                }),
             },
         }
     }
@@ -97,6 +108,18 @@ pub struct NewDraft<'a> {
     pub service_id: &'a str,
     pub variant_id: &'a str,
     pub provider_id: &'a str,
+    /// Entered at a counter for this person (their consent given then).
+    pub counter: Option<Counter<'a>>,
+}
+
+/// An application entered at a counter: where, and for whom (IIN or BIN, kept in
+/// `applicant_iin`).
+pub struct Counter<'a> {
+    pub channel: qyzmet_domain::catalogue::Channel,
+    pub id: &'a str,
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub consent_at: i64,
 }
 
 /// Why a draft could not be started.
@@ -144,6 +167,7 @@ pub async fn start(
         service_id: &service.id,
         variant_id: &variant.id,
         provider_id: &service.providers[0],
+        counter: None,
     };
     create_draft(db, &draft).await.map_err(StartError::Failed)
 }
@@ -151,9 +175,10 @@ pub async fn start(
 pub async fn create_draft(db: &Db, d: &NewDraft<'_>) -> anyhow::Result<Stored> {
     let public_id = new_public_id()?;
     let t = now();
+    let counter = d.counter.as_ref();
     sqlx::query(
-        "INSERT INTO applications (public_id, account_id, service_id, variant_id, provider_id, status, answers, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'draft', '{}', 1, $6, $7)",
+        "INSERT INTO applications (public_id, account_id, service_id, variant_id, provider_id, status, answers, version, created_at, updated_at, channel, applicant_iin, applicant_name, applicant_phone, consent_at) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', '{}', 1, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(public_id.clone())
     .bind(d.account_id)
@@ -162,11 +187,37 @@ pub async fn create_draft(db: &Db, d: &NewDraft<'_>) -> anyhow::Result<Stored> {
     .bind(d.provider_id.to_string())
     .bind(t)
     .bind(t)
+    .bind(counter.map_or("portal", |c| c.channel.code()))
+    .bind(counter.map(|c| c.id.to_string()))
+    .bind(counter.map(|c| c.name.to_string()))
+    .bind(counter.map(|c| c.phone.to_string()))
+    .bind(counter.map(|c| c.consent_at))
     .execute(&db.pool)
     .await?;
     get_owned(db, d.account_id, &public_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the new draft vanished"))
+}
+
+/// A request accepted at a counter for the person or company `iin` (IIN or BIN; not the
+/// draft the staff member keeps until acceptance), with its attachments.
+pub async fn get_for_person(db: &Db, iin: &str, public_id: &str) -> sqlx::Result<Option<Stored>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE public_id = $1 AND applicant_iin = $2 AND status <> 'draft'"
+    );
+    let row: Option<ApplicationRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(public_id.to_string())
+        .bind(iin.to_string())
+        .fetch_optional(&db.pool)
+        .await?;
+    match row {
+        Some(r) => {
+            let mut s = Stored::from(r);
+            s.view.attachments = attachments_of(db, s.id).await?;
+            Ok(Some(s))
+        }
+        None => Ok(None),
+    }
 }
 
 /// The owner's application with its attachments, or `None` (absent or someone else's).
@@ -211,17 +262,22 @@ pub async fn get_by_id(db: &Db, id: i64) -> sqlx::Result<Option<Stored>> {
     with_attachments(db, row).await
 }
 
+/// The account's applications, and — for a person — the requests accepted for them at a
+/// counter (`person_iin`), newest first.
 pub async fn list_owned(
     db: &Db,
     account_id: i64,
+    person_iin: Option<&str>,
     status: Option<Status>,
     number: Option<&str>,
 ) -> sqlx::Result<Vec<ApplicationView>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM applications WHERE account_id = $1 ORDER BY updated_at DESC, id DESC"
+        "SELECT {COLUMNS} FROM applications WHERE account_id = $1 OR (applicant_iin = $2 AND status <> 'draft') \
+         ORDER BY updated_at DESC, id DESC"
     );
     let rows: Vec<ApplicationRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(account_id)
+        .bind(person_iin.unwrap_or_default().to_string())
         .fetch_all(&db.pool)
         .await?;
     let mut out = Vec::new();

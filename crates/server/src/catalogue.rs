@@ -324,6 +324,74 @@ mod tests {
         }
     }
 
+    /// The State Corporation's own steps where a service is taken at its offices: around the
+    /// provider's, each quoting its words (000 gives them no time; 004 its 20 minutes and
+    /// the month it keeps an uncollected result).
+    #[test]
+    fn the_state_corporations_steps_wrap_the_providers_as_the_regulations_word_them() {
+        use qyzmet_domain::catalogue::Channel::StateCorporation as Sc;
+        use qyzmet_domain::process::Performer::*;
+        use qyzmet_domain::process::StepAction::*;
+        use qyzmet_domain::process::StepTime::*;
+        let c = real();
+        let taken: Vec<&str> = c
+            .services
+            .iter()
+            .filter(|s| s.channels.contains(&Sc))
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(
+            taken,
+            [
+                "survey-licence",
+                "design-licence",
+                "construction-licence",
+                "guardianship"
+            ]
+        );
+        let guardianship = c.service("guardianship").unwrap();
+        let whole = guardianship.process_for(guardianship.main_variant(), Sc);
+        let got: Vec<_> = whole
+            .iter()
+            .map(|s| (s.performer, s.action, s.time))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (StateCorporation, Accept, Minutes(20)),
+                (Accumulation, Forward, NotSet),
+                (Office, Register, Minutes(30)),
+                (Head, Assign, Minutes(20)),
+                (Executor, Examine, CalendarDays(28)),
+                (Head, Sign, CalendarDays(1)),
+                (Office, Issue, Minutes(30)),
+                (StateCorporation, Issue, CalendarMonths(1)),
+            ]
+        );
+        for (step, words) in whole.iter().zip([
+            "20 (жиырма) минут",
+            "курьері құжаттарды көрсетілетін қызметті берушіге",
+        ]) {
+            assert!(
+                step.source.contains(words),
+                "{words:?} in {:?}",
+                step.source
+            );
+        }
+        assert!(whole[7].source.contains("бір ай ішінде сақтауды"));
+        for id in ["survey-licence", "design-licence", "construction-licence"] {
+            let s = c.service(id).unwrap();
+            let whole = s.process_for(s.main_variant(), Sc);
+            assert_eq!((whole[0].time, whole[1].time), (NotSet, NotSet), "{id}");
+            let last = whole.last().unwrap();
+            assert_eq!(
+                (last.performer, last.action, last.time),
+                (StateCorporation, Issue, NotSet)
+            );
+            assert!(last.source.contains("нәтижесін береді"), "{id}");
+        }
+    }
+
     #[test]
     fn the_real_catalogue_has_every_service_of_the_regulations() {
         let c = real();

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod catalogue;
 pub mod catalogue_answers;
 pub mod challenges;
+pub mod counter;
 pub mod db;
 pub mod demo;
 pub mod document_codes;

@@ -19,15 +19,28 @@ pub struct ProviderRequest {
     pub applicant_name: String,
 }
 
+/// The State Corporation, as a "provider" in `accounts.provider_id` and `staff_roles`: its
+/// staff see the requests accepted at its offices, for every provider.
+pub const STATE_CORPORATION: &str = "state-corporation";
+
+/// Who applied: the person a counter request is for, else the account that applied.
+const APPLICANT: &str = "COALESCE(a.applicant_iin, acc.login) AS login, COALESCE(a.applicant_name, acc.display_name) AS display_name";
+
+/// Which requests a desk sees: a provider its own; the State Corporation those accepted at
+/// its offices.
+const DESK: &str =
+    "(a.provider_id = $1 OR ($1 = 'state-corporation' AND a.channel = 'state_corporation'))";
+
 /// The provider's registered requests (drafts are the applicant's alone).
 pub async fn requests_of(db: &Db, provider_id: &str) -> sqlx::Result<Vec<ProviderRequest>> {
-    let rows = sqlx::query(
-        "SELECT a.public_id, a.account_id, acc.login, acc.display_name FROM applications a \
-         JOIN accounts acc ON acc.id = a.account_id WHERE a.provider_id = $1 AND a.status <> 'draft'",
-    )
-    .bind(provider_id.to_string())
-    .fetch_all(&db.pool)
-    .await?;
+    let sql = format!(
+        "SELECT a.public_id, a.account_id, {APPLICANT} FROM applications a \
+         JOIN accounts acc ON acc.id = a.account_id WHERE {DESK} AND a.status <> 'draft'"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(provider_id.to_string())
+        .fetch_all(&db.pool)
+        .await?;
     let mut out = Vec::new();
     for r in rows {
         let public_id: String = r.try_get("public_id")?;
@@ -50,14 +63,15 @@ pub async fn find(
     provider_id: &str,
     public_id: &str,
 ) -> sqlx::Result<Option<ProviderRequest>> {
-    let row = sqlx::query(
-        "SELECT a.account_id, acc.login, acc.display_name FROM applications a JOIN accounts acc ON acc.id = a.account_id \
-         WHERE a.public_id = $1 AND a.provider_id = $2 AND a.status <> 'draft'",
-    )
-    .bind(public_id.to_string())
-    .bind(provider_id.to_string())
-    .fetch_optional(&db.pool)
-    .await?;
+    let sql = format!(
+        "SELECT a.account_id, {APPLICANT} FROM applications a JOIN accounts acc ON acc.id = a.account_id \
+         WHERE {DESK} AND a.public_id = $2 AND a.status <> 'draft'"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(provider_id.to_string())
+        .bind(public_id.to_string())
+        .fetch_optional(&db.pool)
+        .await?;
     let Some(r) = row else { return Ok(None) };
     let stored = applications::get_owned(db, r.try_get("account_id")?, public_id).await?;
     Ok(stored.map(|stored| ProviderRequest {
@@ -163,18 +177,20 @@ pub async fn decision_of(db: &Db, application_id: i64) -> sqlx::Result<Option<St
 
 /// The request's step in the queue: who makes it, by when, who holds it.
 pub fn queue_step(
-    standing: &crate::lifecycle::Standing<'_>,
+    standing: &crate::lifecycle::Standing,
     staff: &[StaffView],
     now: time::OffsetDateTime,
 ) -> Option<QueueStep> {
     let progress = &standing.progress;
-    let step = progress.current(standing.steps)?;
-    let due = standing.due()?;
+    let step = progress.current(&standing.steps)?;
+    let due = standing
+        .due()
+        .map(|due| applications::rfc3339(crate::lifecycle::instant(due).unix_timestamp()));
     Some(QueueStep {
         index: progress.step,
         performer: step.performer,
         action: step.action,
-        due: applications::rfc3339(crate::lifecycle::instant(due).unix_timestamp()),
+        due,
         overdue: standing.overdue(now),
         holder: progress.holder.and_then(|h| name_of(staff, h)),
     })
@@ -187,21 +203,24 @@ fn name_of(staff: &[StaffView], id: i64) -> Option<String> {
 /// The tabs a request belongs to for `me`: `mine` (theirs to do now), `assign` and `sign`
 /// (a head's), `overdue` (its step is past due: every member of staff sees these).
 pub fn tabs_of(
-    standing: &crate::lifecycle::Standing<'_>,
+    standing: &crate::lifecycle::Standing,
     me: &StaffMember,
     now: time::OffsetDateTime,
 ) -> Vec<&'static str> {
     let progress = &standing.progress;
-    let Some(step) = progress.current(standing.steps) else {
+    let Some(step) = progress.current(&standing.steps) else {
         return Vec::new();
     };
     let mut tabs = Vec::new();
-    if progress.may_complete(standing.steps, me.as_staff()).is_ok() {
+    if progress
+        .may_complete(&standing.steps, me.as_staff())
+        .is_ok()
+    {
         tabs.push("mine");
     }
     let head = me.roles.contains(&Performer::Head);
     if head && step.performer == Performer::Head {
-        match kind_of(standing.steps, progress.step) {
+        match kind_of(&standing.steps, progress.step) {
             StepKind::Assign => tabs.push("assign"),
             StepKind::Decide => tabs.push("sign"),
             _ if step.action == StepAction::Sign => tabs.push("sign"),
@@ -256,13 +275,13 @@ pub async fn process_log(db: &Db, application_id: i64) -> sqlx::Result<Vec<StepL
 pub async fn process_view(
     db: &Db,
     application_id: i64,
-    standing: &crate::lifecycle::Standing<'_>,
+    standing: &crate::lifecycle::Standing,
     me: &StaffMember,
     staff: Vec<StaffView>,
     now: time::OffsetDateTime,
 ) -> sqlx::Result<ProcessView> {
     let progress = &standing.progress;
-    let steps = standing.steps;
+    let steps = standing.steps.as_slice();
     let current = queue_step(standing, &staff, now);
     let kind = progress
         .current(steps)

@@ -83,6 +83,8 @@ pub fn receipt(
             format!("{slot} — {}", a.file_name)
         })
         .collect();
+    // Accepted at a counter: the result waits there, and the paper says who accepted it.
+    let counter = document.accepted_by.is_some();
     let number = stored.view.registration_number.clone().unwrap_or_default();
     let registered_at = stored
         .view
@@ -115,9 +117,80 @@ pub fn receipt(
                 t("due"),
                 written_date(stored.view.due_date.as_deref().unwrap_or_default(), lang),
             ),
-            (t("result"), t("result_where")),
-        ],
+            (
+                t("result"),
+                t(if counter {
+                    "result_where_counter"
+                } else {
+                    "result_where"
+                }),
+            ),
+        ]
+        .into_iter()
+        .chain(document.accepted_by.as_ref().map(|a| {
+            let door = crate::locales::message(lang, &format!("channel.{}", a.channel));
+            (t("accepted_by"), format!("{} ({door})", a.name))
+        }))
+        .collect(),
         documents_label: t("documents").replace("{n}", &documents.len().to_string()),
+        documents,
+        footer: t(if counter { "footer_counter" } else { "footer" }),
+        verification: None,
+    }
+}
+
+/// The receipt of an acceptance refused at a counter for an incomplete set (004 §9, 000
+/// annex 1–3 section 4: «құжаттарды қабылдаудан бас тарту туралы қолхат»): what was asked
+/// for, of whom, and the required documents that were not brought.
+pub fn acceptance_refusal(
+    catalogue: &Catalogue,
+    draft: &Stored,
+    missing: &[String],
+    operator: &str,
+    at: i64,
+    lang: Lang,
+) -> Receipt {
+    let t = |key: &str| crate::locales::message(lang, &format!("refusal_receipt.{key}"));
+    let service = catalogue.service(&draft.view.service_id);
+    let variant = service.and_then(|s| s.variant(&draft.view.variant_id));
+    let documents = missing
+        .iter()
+        .map(|id| {
+            variant
+                .and_then(|v| v.documents.iter().find(|d| &d.id == id))
+                .map(|d| d.name.get(lang).to_string())
+                .unwrap_or_else(|| id.clone())
+        })
+        .collect::<Vec<_>>();
+    let person = draft.view.on_behalf.as_ref();
+    let when = time::OffsetDateTime::from_unix_timestamp(at)
+        .map(|at| local_minute(at, lang))
+        .unwrap_or_default();
+    let provider = catalogue
+        .provider(&draft.provider_id)
+        .map(|p| provider_line(p, lang))
+        .unwrap_or_default();
+    Receipt {
+        lang,
+        title: t("title"),
+        lines: vec![
+            (t("at"), when),
+            (
+                t("service"),
+                service
+                    .map(|s| s.name.get(lang).to_string())
+                    .unwrap_or_default(),
+            ),
+            (t("provider"), provider),
+            (
+                t("applicant"),
+                person
+                    .map(|p| format!("{} ({})", p.name, p.id))
+                    .unwrap_or_default(),
+            ),
+            (t("operator"), operator.to_string()),
+        ],
+        documents_label: t("missing").replace("{n}", &documents.len().to_string()),
         documents,
         footer: t("footer"),
         verification: None,

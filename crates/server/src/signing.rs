@@ -12,8 +12,10 @@ use crate::db::now;
 use crate::lifecycle::{Registered, Submission, VerifiedSignature};
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{AccountKind, AccountView};
+use qyzmet_domain::catalogue::Channel;
 use qyzmet_domain::form::FieldError;
 use qyzmet_domain::outgoing::{self, Applicant, AttachedFile, OutgoingDocument};
+use qyzmet_domain::process::Performer;
 use qyzmet_domain::status::Status;
 use qyzmet_eds::Expected;
 
@@ -128,15 +130,27 @@ fn form_document(
         service_name,
         variant_id: stored.view.variant_id.clone(),
         provider_id: stored.provider_id.clone(),
-        applicant: Applicant {
-            id_kind: match account.kind {
-                AccountKind::Individual => "iin",
-                AccountKind::Company => "bin",
-            }
-            .into(),
-            id: account.login.clone(),
-            name: account.display_name.clone(),
-            phone: account.phone.clone(),
+        applicant: match &stored.view.on_behalf {
+            Some(person) => Applicant {
+                id_kind: match qyzmet_domain::identifiers::AccountId::parse(&person.id) {
+                    Ok(qyzmet_domain::identifiers::AccountId::Bin(_)) => "bin",
+                    _ => "iin",
+                }
+                .into(),
+                id: person.id.clone(),
+                name: person.name.clone(),
+                phone: person.phone.clone(),
+            },
+            None => Applicant {
+                id_kind: match account.kind {
+                    AccountKind::Individual => "iin",
+                    AccountKind::Company => "bin",
+                }
+                .into(),
+                id: account.login.clone(),
+                name: account.display_name.clone(),
+                phone: account.phone.clone(),
+            },
         },
         answers: stored.view.answers.clone(),
         attachments: stored
@@ -151,6 +165,15 @@ fn form_document(
             })
             .collect(),
         formed_at: formed_at.to_string(),
+        accepted_by: stored
+            .view
+            .on_behalf
+            .as_ref()
+            .map(|_| qyzmet_domain::outgoing::Acceptor {
+                channel: stored.view.channel.code().into(),
+                iin: account.login.clone(),
+                name: account.display_name.clone(),
+            }),
     }
 }
 
@@ -206,10 +229,17 @@ pub async fn register_signed(
         .and_then(|s| s.variant(&stored.view.variant_id))
         .ok_or(SigningError::NotFound)?;
     let signature = VerifiedSignature::new(accepted.der, &accepted.verified, t);
+    // Accepted at a counter: its first step is the acceptance, in the desk's role.
+    let accepted_as = match stored.view.channel {
+        Channel::Portal => None,
+        Channel::StateCorporation => Some(Performer::StateCorporation),
+        Channel::ProviderOffice => Some(Performer::Office),
+    };
     let submission = Submission {
         account_id: account.id,
         application_id: stored.id,
-        term: variant.term_on_portal(),
+        term: variant.term_for(stored.view.channel).term(),
+        accepted_as,
         steps: variant.steps,
         outgoing_document: &document,
         signature: &signature,

@@ -46,6 +46,8 @@ fn time_text(i18n: I18n, time: StepTime) -> String {
         StepTime::CalendarDays(n) => i18n.t_count("process.time.calendar_days", n.into()),
         StepTime::SameWorkingDay => i18n.t("process.time.same_working_day"),
         StepTime::ServiceTerm => i18n.t("process.time.service_term"),
+        StepTime::CalendarMonths(n) => i18n.t_count("process.time.calendar_months", n.into()),
+        StepTime::NotSet => i18n.t("process.time.not_set"),
     }
 }
 
@@ -78,7 +80,13 @@ pub(super) fn ProcessPanel(
             <dd id="process-current">{move || step_text(i18n, step.index, &step)}</dd>
             <dt>{move || i18n.t("process.due")}</dt>
             <dd>
-                <time datetime=due.clone()>{let due = due.clone(); move || i18n.moment(&due)}</time>
+                {match due.clone() {
+                    Some(due) => {
+                        let shown = due.clone();
+                        view! { <time datetime=due>{move || i18n.moment(&shown)}</time> }.into_any()
+                    }
+                    None => view! { {move || i18n.t("process.time.not_set")} }.into_any(),
+                }}
                 {overdue.then(|| view! { " " <strong class="badge badge-overdue">{move || i18n.t("process.overdue")}</strong> })}
             </dd>
             {holder}

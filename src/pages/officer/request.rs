@@ -177,6 +177,8 @@ impl Desk {
         };
         let mut req = StepRequest {
             step,
+            handed_over: None,
+            returned: false,
             executor: None,
             outcome: None,
             reason: None,

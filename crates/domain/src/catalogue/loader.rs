@@ -104,6 +104,64 @@ fn check_providers(file: &str, providers: &[Provider]) -> Result<(), LoadError> 
     Ok(())
 }
 
+/// The State Corporation's steps of a service taken at its offices: present exactly then,
+/// each with its source, its worker accepting first and giving the result out last.
+fn check_state_corporation(file: &str, s: &Service) -> Result<(), LoadError> {
+    use crate::process::{Performer, StepAction};
+    let id = s.id.as_str();
+    let taken = s.channels.contains(&Channel::StateCorporation);
+    let (before, after) = (&s.state_corporation_before, &s.state_corporation_after);
+    if !taken {
+        if before.is_empty() && after.is_empty() {
+            return Ok(());
+        }
+        return Err(err(
+            file,
+            id,
+            "state_corporation_before",
+            "the service is not taken at the State Corporation",
+        ));
+    }
+    let first = before.first().is_some_and(|st| {
+        st.performer == Performer::StateCorporation && st.action == StepAction::Accept
+    });
+    if !first {
+        return Err(err(
+            file,
+            id,
+            "state_corporation_before",
+            "the State Corporation's worker accepts first",
+        ));
+    }
+    let last = after.last().is_some_and(|st| {
+        st.performer == Performer::StateCorporation && st.action == StepAction::Issue
+    });
+    if !last {
+        return Err(err(
+            file,
+            id,
+            "state_corporation_after",
+            "the State Corporation gives the result out last",
+        ));
+    }
+    for (field, steps) in [
+        ("state_corporation_before", before),
+        ("state_corporation_after", after),
+    ] {
+        for (i, step) in steps.iter().enumerate() {
+            if step.source.trim().is_empty() {
+                return Err(err(
+                    file,
+                    id,
+                    &format!("{field}[{i}].source"),
+                    "quote the paragraph the step comes from",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One variant of service `s`: its name, term, fee, form and documents.
 fn check_variant(file: &str, s: &Service, v: &Variant) -> Result<(), LoadError> {
     let id = s.id.as_str();
@@ -226,6 +284,7 @@ fn check_service(file: &str, s: &Service, providers: &[Provider]) -> Result<(), 
     if s.variants.is_empty() {
         return fail("variants", "a service needs at least one variant");
     }
+    check_state_corporation(file, s)?;
     let mut variant_ids = BTreeSet::new();
     let mut documents = 0;
     for v in &s.variants {

@@ -85,10 +85,11 @@ impl Applicants {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// This portal (e-government).
+    #[default]
     Portal,
     /// The provider's own office, on paper.
     ProviderOffice,
@@ -227,6 +228,17 @@ impl Variant {
     pub fn term_on_portal(&self) -> Term {
         self.portal_term.as_ref().unwrap_or(&self.term).term()
     }
+
+    /// The term of an application that came in by `channel`, as the regulation words it for
+    /// that door (whether the day of acceptance counts, too).
+    pub fn term_for(&self, channel: Channel) -> &TermSpec {
+        let own = match channel {
+            Channel::Portal => self.portal_term.as_ref(),
+            Channel::StateCorporation => self.state_corporation_term.as_ref(),
+            Channel::ProviderOffice => None,
+        };
+        own.unwrap_or(&self.term)
+    }
 }
 
 /// The required documents (id, required) with no file among `attached` (document ids), in
@@ -275,6 +287,14 @@ pub struct Service {
     /// For a service with no portal channel: where and when to go.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office_directions: Option<Text>,
+    /// Taken at the State Corporation's offices: its steps before the provider's (its worker
+    /// accepts the documents and gives the receipt, its accumulation department sends them
+    /// on) and after them (the result given out, or kept and returned), each quoting its
+    /// paragraph. Required exactly when `channels` has `state_corporation`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub state_corporation_before: Vec<crate::process::ProcessStep>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub state_corporation_after: Vec<crate::process::ProcessStep>,
 }
 
 impl Service {
@@ -289,6 +309,64 @@ impl Service {
     /// The default variant (the first): what the catalogue shows as the service's term and fee.
     pub fn main_variant(&self) -> &Variant {
         &self.variants[0]
+    }
+
+    /// The whole process of `variant` for a request that came in by `channel`: the
+    /// provider's steps, within the State Corporation's where it came through its office.
+    pub fn process_for(
+        &self,
+        variant: &Variant,
+        channel: Channel,
+    ) -> Vec<crate::process::ProcessStep> {
+        match channel {
+            Channel::Portal | Channel::ProviderOffice => variant.process.clone(),
+            Channel::StateCorporation => self
+                .state_corporation_before
+                .iter()
+                .chain(&variant.process)
+                .chain(&self.state_corporation_after)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+impl Channel {
+    /// The step a request starts its process at: one accepted at a counter (the State
+    /// Corporation's or the provider's office) has had its first step — acceptance with the
+    /// receipt — done by being accepted; one from the portal has not (the office registers
+    /// what arrived).
+    pub fn first_step(self) -> usize {
+        match self {
+            Channel::Portal => 0,
+            Channel::ProviderOffice | Channel::StateCorporation => 1,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Portal => "portal",
+            Channel::ProviderOffice => "provider_office",
+            Channel::StateCorporation => "state_corporation",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Channel> {
+        [
+            Channel::Portal,
+            Channel::ProviderOffice,
+            Channel::StateCorporation,
+        ]
+        .into_iter()
+        .find(|c| c.code() == code)
+    }
+}
+
+impl TryFrom<String> for Channel {
+    type Error = crate::coded::UnknownCode;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Channel::from_code(&code).ok_or(crate::coded::UnknownCode(code))
     }
 }
 

@@ -79,9 +79,14 @@ pub async fn list(
         ),
         None => None,
     };
-    let applications =
-        applications::list_owned(&state.db, current.account.id, status, q.number.as_deref())
-            .await?;
+    let applications = applications::list_owned(
+        &state.db,
+        current.account.id,
+        access::person_iin(&current.account),
+        status,
+        q.number.as_deref(),
+    )
+    .await?;
     Ok(Json(ApplicationList { applications }))
 }
 

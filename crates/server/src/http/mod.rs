@@ -3,6 +3,7 @@
 mod admin;
 pub mod applications;
 mod auth;
+mod counter;
 mod csp;
 mod events;
 pub mod extract;
@@ -47,6 +48,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(submission::routes())
         .merge(officers::routes())
         .merge(admin::routes())
+        .merge(counter::routes())
         .merge(events::routes())
         .merge(verify::routes())
         .merge(mobile_sign::routes())
@@ -157,4 +159,33 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestLang {
     ) -> Result<Self, Self::Rejection> {
         Ok(RequestLang(lang_from(parts.uri.query(), &parts.headers)))
     }
+}
+
+/// A private file download: its type, a file name (ASCII: registration numbers), no caching.
+pub(crate) fn download(
+    content_type: &'static str,
+    file_name: &str,
+    body: Vec<u8>,
+) -> Result<axum::response::Response, problem::ApiError> {
+    use axum::response::IntoResponse;
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static(content_type),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                axum::http::HeaderValue::from_str(&disposition)
+                    .map_err(problem::ApiError::internal)?,
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

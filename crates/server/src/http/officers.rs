@@ -52,7 +52,7 @@ async fn me(state: &AppState, current: &CurrentAccount) -> Result<StaffMember, A
 
 /// What the queue and a request's page say about one request for one member of staff.
 struct Seen<'a> {
-    standing: &'a Standing<'a>,
+    standing: &'a Standing,
     staff: &'a [StaffView],
     me: &'a StaffMember,
     now: time::OffsetDateTime,
@@ -84,7 +84,7 @@ fn item(state: &AppState, r: &ProviderRequest, lang: Lang, seen: &Seen<'_>) -> Q
         mine: seen
             .standing
             .progress
-            .may_complete(seen.standing.steps, seen.me.as_staff())
+            .may_complete(&seen.standing.steps, seen.me.as_staff())
             .is_ok(),
     }
 }
@@ -306,7 +306,7 @@ pub async fn complete_step(
     let r = find(&state, &current, &id).await?;
     let by = me(&state, &current).await?;
     let standing = state.lifecycle().standing(&r.stored).await?;
-    let done = match qyzmet_domain::process::kind_of(standing.steps, req.step) {
+    let done = match qyzmet_domain::process::kind_of(&standing.steps, req.step) {
         qyzmet_domain::process::StepKind::Assign => Done::Assign {
             executor: req.executor.ok_or_else(|| {
                 ApiError::validation(vec![field_error("executor", "process.executor_required")])
@@ -318,13 +318,27 @@ pub async fn complete_step(
                 .ok_or_else(|| ApiError::validation(vec![field_error("outcome", "form.choice")]))?,
             reason: req.reason,
         },
-        _ => Done::Plain,
+        _ if req.returned => Done::Returned,
+        _ => match req.handed_over {
+            Some(to) => Done::HandedOver {
+                representative: to
+                    .representative
+                    .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty()),
+            },
+            None => Done::Plain,
+        },
     };
     let now = time::OffsetDateTime::now_utc();
     state
         .lifecycle()
         .complete_step(&r.stored, &by, req.step, done, now)
         .await?;
+    // A result waiting at a counter now: the applicant is told by SMS to come for it.
+    let after = state.lifecycle().standing(&r.stored).await?;
+    if crate::counter::ready_for_collection(&r.stored, &after) {
+        crate::counter::tell_result_ready(&state, &r.stored).await;
+    }
     request_view(&state, &current, &id).await.map(Json)
 }
 
@@ -404,7 +418,7 @@ async fn check_decision(
     let standing = state.lifecycle().standing(&r.stored).await?;
     standing
         .progress
-        .may_decide(standing.steps, me.as_staff(), draft.outcome)?;
+        .may_decide(&standing.steps, me.as_staff(), draft.outcome)?;
     let to = draft.outcome.status();
     state
         .lifecycle()

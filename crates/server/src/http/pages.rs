@@ -253,9 +253,7 @@ async fn request_page(
     id: &str,
     lang: Lang,
 ) -> Option<RequestPage> {
-    let stored = crate::applications::get_owned(&state.db, account.id, id)
-        .await
-        .ok()??;
+    let stored = crate::access::owned(&state.db, account, id).await.ok()?;
     let history = crate::officers::history(&state.db, stored.id).await.ok()?;
     let decision = if matches!(stored.view.status, Status::Satisfied | Status::Refused) {
         crate::officers::decision_of(&state.db, stored.id)
@@ -296,10 +294,15 @@ async fn cabinet_page(
         Some(code) => Some(Status::from_code(&code)?),
         None => None,
     };
-    let applications =
-        crate::applications::list_owned(&state.db, account.id, status, filter("number").as_deref())
-            .await
-            .ok()?;
+    let applications = crate::applications::list_owned(
+        &state.db,
+        account.id,
+        crate::access::person_iin(account),
+        status,
+        filter("number").as_deref(),
+    )
+    .await
+    .ok()?;
     let notifications = crate::notifications::list(&state.db, account.id)
         .await
         .ok()?;

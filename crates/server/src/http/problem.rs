@@ -88,6 +88,7 @@ error_codes! {
     MobileMalformed = (BAD_REQUEST, "mobile_sign.malformed"),
     StaffHasAccount = (CONFLICT, "staff.has_account"),
     StaffNotFound = (NOT_FOUND, "staff.not_found"),
+    CounterComplete = (CONFLICT, "counter.complete"),
 }
 
 impl From<crate::applications::StartError> for ApiError {
@@ -178,9 +179,10 @@ impl From<qyzmet_domain::process::StepError> for ApiError {
             StepError::NotYourRole | StepError::HeldByAnother | StepError::FourEyes => {
                 StatusCode::FORBIDDEN
             }
-            StepError::Finished | StepError::SignatureRequired | StepError::CannotReassign => {
-                StatusCode::CONFLICT
-            }
+            StepError::Finished
+            | StepError::SignatureRequired
+            | StepError::CannotReassign
+            | StepError::NotReturnable => StatusCode::CONFLICT,
             StepError::ExecutorRequired => {
                 return ApiError::validation(vec![field_error("executor", e.code())]);
             }

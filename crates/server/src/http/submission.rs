@@ -6,6 +6,7 @@
 //! two steps: on submit it forms the document again with that time and requires the same
 //! bytes — any change to the draft in between means the applicant signed something else.
 
+use super::download;
 use super::extract::{ApiJson, CurrentAccount};
 use super::problem::{ApiError, ErrorCode};
 use crate::AppState;
@@ -245,30 +246,6 @@ fn check_view(
             checked_at,
         },
     }
-}
-
-/// A private file download: its type, a file name (ASCII: registration numbers), no caching.
-pub fn download(
-    content_type: &'static str,
-    file_name: &str,
-    body: Vec<u8>,
-) -> Result<Response, ApiError> {
-    let disposition = format!("attachment; filename=\"{file_name}\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(ApiError::internal)?,
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        body,
-    )
-        .into_response())
 }
 
 /// `GET /api/applications/{id}/receipt`: the receipt (қолхат) as PDF in the request's

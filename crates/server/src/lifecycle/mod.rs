@@ -109,18 +109,18 @@ impl<'a> Lifecycle<'a> {
             .unwrap_or_default()
     }
 
-    /// The regulation's steps for the request's variant (none for a variant the catalogue
-    /// lost: such a request cannot move on).
-    fn process(&self, request: &Stored) -> &'a [ProcessStep] {
-        self.catalogue
-            .service(&request.view.service_id)
-            .and_then(|s| s.variant(&request.view.variant_id))
-            .map(|v| v.process.as_slice())
+    /// The regulation's steps for the request's variant and the door it came in by (none
+    /// for a variant the catalogue lost: such a request cannot move on).
+    fn process(&self, request: &Stored) -> Vec<ProcessStep> {
+        let service = self.catalogue.service(&request.view.service_id);
+        service
+            .and_then(|s| Some((s, s.variant(&request.view.variant_id)?)))
+            .map(|(s, v)| s.process_for(v, request.view.channel))
             .unwrap_or_default()
     }
 
     /// Where `request` stands in its provider's process.
-    pub async fn standing(&self, request: &Stored) -> sqlx::Result<Standing<'a>> {
+    pub async fn standing(&self, request: &Stored) -> sqlx::Result<Standing> {
         let row = progress::read(self.db, request.id)
             .await?
             .ok_or(sqlx::Error::RowNotFound)?;
@@ -134,13 +134,8 @@ impl<'a> Lifecycle<'a> {
 
     /// The status moves `by` may make on `request` now (what the officer's console offers):
     /// the executor holding it, during the examination.
-    pub fn allowed_moves(
-        &self,
-        request: &Stored,
-        at: &Standing<'_>,
-        by: &StaffMember,
-    ) -> Vec<Status> {
-        if at.progress.may_move(at.steps, by.as_staff()).is_err() {
+    pub fn allowed_moves(&self, request: &Stored, at: &Standing, by: &StaffMember) -> Vec<Status> {
+        if at.progress.may_move(&at.steps, by.as_staff()).is_err() {
             return Vec::new();
         }
         status::allowed_moves(request.view.status, Actor::Officer, self.steps(request))
@@ -189,7 +184,7 @@ impl<'a> Lifecycle<'a> {
             return Err(MoveError::Changed);
         }
         let standing = self.standing(request).await?;
-        standing.progress.may_move(standing.steps, by.as_staff())?;
+        standing.progress.may_move(&standing.steps, by.as_staff())?;
         let entry = self.check(request, Actor::Officer, m.to, m.note, at)?;
         let local = qyzmet_domain::calendar::in_kazakhstan(at);
         let errors = appointment::errors_for_move(
@@ -227,7 +222,7 @@ impl<'a> Lifecycle<'a> {
         at: OffsetDateTime,
     ) -> Result<(), MoveError> {
         let standing = self.standing(request).await?;
-        let (steps, seen) = (standing.steps, &standing.progress);
+        let (steps, seen) = (standing.steps.as_slice(), &standing.progress);
         seen.may_decide(steps, by.as_staff(), decision.outcome)?;
         let role = step_role(steps, seen.step);
         let done = Done::Decided {
@@ -278,15 +273,23 @@ impl<'a> Lifecycle<'a> {
         at: OffsetDateTime,
     ) -> Result<(), MoveError> {
         let standing = self.standing(request).await?;
-        let (steps, was) = (standing.steps, &standing.progress);
+        let (steps, was) = (standing.steps.as_slice(), &standing.progress);
         if let Done::Assign { executor } = done
             && !staff::is_executor(self.db, &request.provider_id, executor).await?
         {
             return Err(StepError::ExecutorRequired.into());
         }
+        // An uncollected result goes back only past its keeping period.
+        if done == Done::Returned && !standing.overdue(at) {
+            return Err(StepError::NotReturnable.into());
+        }
         let event = done.event();
         let executor = match done {
             Done::Assign { executor } => Some(executor),
+            _ => None,
+        };
+        let note = match &done {
+            Done::HandedOver { representative } => representative.clone(),
             _ => None,
         };
         let next = was.complete(steps, seen, by.as_staff(), done, local(at))?;
@@ -303,7 +306,7 @@ impl<'a> Lifecycle<'a> {
             by,
             role: step_role(steps, seen),
             executor,
-            note: None,
+            note: note.as_deref(),
             at: at.unix_timestamp(),
         };
         progress::log(&mut tx, request.id, line).await?;
@@ -336,7 +339,7 @@ impl<'a> Lifecycle<'a> {
         }
         let standing = self.standing(request).await?;
         let was = &standing.progress;
-        let next = was.reassign(standing.steps, by.as_staff(), executor, reason)?;
+        let next = was.reassign(&standing.steps, by.as_staff(), executor, reason)?;
         let mut tx = self.db.begin_write().await?;
         if !progress::write(&mut tx, request.id, was, &next).await? {
             return Err(MoveError::Changed);
@@ -703,7 +706,7 @@ mod tests {
             .await
             .unwrap();
         let standing = life.standing(&request).await.unwrap();
-        assert_eq!(standing.progress.current(standing.steps), None);
+        assert_eq!(standing.progress.current(&standing.steps), None);
         assert_eq!(
             history_rows(&db, request.id).await,
             [

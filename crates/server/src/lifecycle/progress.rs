@@ -9,20 +9,20 @@ use qyzmet_domain::decision::Outcome;
 use qyzmet_domain::process::{OfficeHours, Performer, Prepared, ProcessStep, Progress, StepEvent};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-/// Where a request stands: its variant's steps, its progress through them and when the
-/// whole request falls due.
+/// Where a request stands: the steps of its variant for the door it came in by, its
+/// progress through them and when the whole request falls due.
 #[derive(Debug, Clone)]
-pub struct Standing<'c> {
-    pub steps: &'c [ProcessStep],
+pub struct Standing {
+    pub steps: Vec<ProcessStep>,
     pub progress: Progress,
     pub request_due: PrimitiveDateTime,
 }
 
-impl Standing<'_> {
+impl Standing {
     /// When the current step falls due (Kazakhstan's local time), if a step is left.
     pub fn due(&self) -> Option<PrimitiveDateTime> {
         self.progress.due(
-            self.steps,
+            &self.steps,
             self.request_due,
             &OfficeHours::default(),
             WorkCalendar::kazakhstan(),
@@ -66,7 +66,7 @@ pub(super) struct ProgressRow {
 impl ProgressRow {
     /// The standing of a request whose variant has `steps`. A request registered before
     /// the process was kept is at its first step since registration.
-    pub(super) fn standing(self, steps: &[ProcessStep]) -> Standing<'_> {
+    pub(super) fn standing(self, steps: Vec<ProcessStep>) -> Standing {
         let started = from_unix(self.step_started_at.or(self.registered_at).unwrap_or(0));
         let prepared = match (self.prepared_by, self.prepared_outcome.as_deref()) {
             (Some(by), Some(code)) => Outcome::from_code(code).map(|outcome| Prepared {

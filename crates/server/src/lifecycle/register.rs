@@ -90,6 +90,9 @@ pub struct Submission<'a> {
     pub outgoing_document: &'a [u8],
     pub signature: &'a VerifiedSignature,
     pub idempotency_key: &'a str,
+    /// Accepted at a counter: the role its member of staff accepted it in. Accepting is the
+    /// process's first step (with the receipt), so the request starts at the next.
+    pub accepted_as: Option<qyzmet_domain::process::Performer>,
 }
 
 pub fn format_number(year: i32, n: i64) -> String {
@@ -165,6 +168,31 @@ async fn store_submission(
     Ok(())
 }
 
+/// A request accepted at a counter has had its first step: its progress starts at the next,
+/// and the log says who accepted it, in which role.
+async fn accepted_at_counter(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    s: &Submission<'_>,
+    role: qyzmet_domain::process::Performer,
+    at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE applications SET process_step = 1, step_started_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(s.application_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO process_log (application_id, step, event, account_id, role, at) VALUES ($1, 0, 'completed', $2, $3, $4)",
+    )
+    .bind(s.application_id)
+    .bind(s.account_id)
+    .bind(role.code())
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn register(
     db: &Db,
     s: &Submission<'_>,
@@ -201,6 +229,9 @@ pub(super) async fn register(
     .await?;
     if done.rows_affected() != 1 {
         return Err(RegisterError::NotDraft);
+    }
+    if let Some(role) = s.accepted_as {
+        accepted_at_counter(&mut tx, s, role, at).await?;
     }
     store_submission(&mut tx, s).await?;
     sqlx::query("INSERT INTO history (application_id, from_status, to_status, actor, actor_account_id, at, note) VALUES ($1, $2, $3, $4, NULL, $5, NULL)")
@@ -305,6 +336,7 @@ pub(super) mod tests {
             service_id: "guardianship",
             variant_id: "main",
             provider_id: "local-executive-body",
+            counter: None,
         };
         applications::create_draft(db, &d).await.unwrap().id
     }
@@ -337,6 +369,7 @@ pub(super) mod tests {
             outgoing_document: b"{\"format\":\"qyzmet-outgoing-document/1\"}",
             signature: sig,
             idempotency_key: key,
+            accepted_as: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod applications;
 mod common;
+mod counter;
 mod durability;
 mod events;
 mod http;

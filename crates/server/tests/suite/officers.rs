@@ -587,7 +587,7 @@ async fn the_applicant_withdraws_before_a_decision_and_not_after() {
 }
 
 /// The PDF's text as poppler reads it, whitespace collapsed.
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("receipt.pdf");
     std::fs::write(&file, pdf).unwrap();
