@@ -29,6 +29,31 @@ async fn step(
     res.json().await.unwrap()
 }
 
+/// Accepts the draft `id` at the counter: the outgoing document formed, signed with the
+/// staff member's demo `key` and submitted. The document as it was signed.
+async fn accept(
+    s: &Server,
+    tab: &reqwest::Client,
+    id: &str,
+    key: &str,
+) -> qyzmet_domain::outgoing::OutgoingDocument {
+    use base64::Engine;
+    let formed: qyzmet_domain::api::OutgoingDocumentView =
+        get_json(s, tab, &format!("/api/applications/{id}/outgoing-document")).await;
+    let document = base64::engine::general_purpose::STANDARD
+        .decode(&formed.document)
+        .unwrap();
+    let res = tab
+        .post(s.url(&format!("/api/applications/{id}/submit")))
+        .header("idempotency-key", format!("desk-{id}"))
+        .json(&json!({"document": formed.document, "signature": sign_b64(&demo_key(s, key), &document)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    qyzmet_domain::outgoing::OutgoingDocument::from_bytes(&document).unwrap()
+}
+
 #[tokio::test]
 async fn a_person_with_paper_is_served_at_the_state_corporations_desk_from_acceptance_to_hand_over()
 {
@@ -162,32 +187,12 @@ async fn a_person_with_paper_is_served_at_the_state_corporations_desk_from_accep
         .await
         .unwrap();
     expect_problem(res, 409, "counter.complete").await;
-    let formed: qyzmet_domain::api::OutgoingDocumentView = get_json(
-        &s,
-        &operator,
-        &format!("/api/applications/{id}/outgoing-document"),
-    )
-    .await;
-    let document = {
-        use base64::Engine;
-        base64::engine::general_purpose::STANDARD
-            .decode(&formed.document)
-            .unwrap()
-    };
-    let outgoing = qyzmet_domain::outgoing::OutgoingDocument::from_bytes(&document).unwrap();
+    let outgoing = accept(&s, &operator, &id, "870321388405-signing.p12").await;
     assert_eq!(outgoing.applicant.id, PERSON.0);
     assert_eq!(
         outgoing.accepted_by.as_ref().map(|a| a.iin.as_str()),
         Some(OPERATOR.0)
     );
-    let res = operator
-        .post(s.url(&format!("/api/applications/{id}/submit")))
-        .header("idempotency-key", "desk-1")
-        .json(&json!({"document": formed.document, "signature": sign_b64(&demo_key(&s, "870321388405-signing.p12"), &document)}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
     let receipt = crate::officers::pdf_text(
         &get_bytes(
             &s,
@@ -357,19 +362,7 @@ async fn the_accreditation_is_accepted_at_the_providers_office_and_handed_to_a_r
         let res = upload(&s, &clerk, &id, doc, "scan.pdf", PDF.to_vec()).await;
         assert_eq!(res.status(), 201);
     }
-    let formed: qyzmet_domain::api::OutgoingDocumentView = get_json(
-        &s,
-        &clerk,
-        &format!("/api/applications/{id}/outgoing-document"),
-    )
-    .await;
-    let document = {
-        use base64::Engine;
-        base64::engine::general_purpose::STANDARD
-            .decode(&formed.document)
-            .unwrap()
-    };
-    let outgoing = qyzmet_domain::outgoing::OutgoingDocument::from_bytes(&document).unwrap();
+    let outgoing = accept(&s, &clerk, &id, "790517356782-signing.p12").await;
     assert_eq!(
         (
             outgoing.applicant.id_kind.as_str(),
@@ -377,14 +370,6 @@ async fn the_accreditation_is_accepted_at_the_providers_office_and_handed_to_a_r
         ),
         ("bin", UNREGISTERED_COMPANY)
     );
-    let res = clerk
-        .post(s.url(&format!("/api/applications/{id}/submit")))
-        .header("idempotency-key", "office-1")
-        .json(&json!({"document": formed.document, "signature": sign_b64(&demo_key(&s, "790517356782-signing.p12"), &document)}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
     let view: OfficerRequestView =
         get_json(&s, &head, &format!("/api/officer/requests/{id}")).await;
     let at = view.process.current.unwrap();
