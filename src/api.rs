@@ -290,6 +290,39 @@ pub async fn officer_reassign(
     .await
 }
 
+/// What this counter takes.
+pub async fn counter_services(lang: Lang) -> Result<qyzmet_domain::api::CounterServices, ApiError> {
+    get(&in_lang(path::COUNTER_SERVICES, lang)).await
+}
+
+/// An application entered at the counter for someone who came with paper.
+pub async fn counter_start(
+    start: &qyzmet_domain::api::CounterStart,
+    lang: Lang,
+) -> Result<ApplicationView, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        path::COUNTER_APPLICATIONS,
+        start,
+        lang,
+    )
+    .await
+}
+
+/// Acceptance of draft `id` refused: the set is incomplete.
+pub async fn counter_refuse(
+    id: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::AcceptanceRefusal, ApiError> {
+    send(
+        gloo_net::http::Method::POST,
+        &path::counter_refusal(id),
+        &(),
+        lang,
+    )
+    .await
+}
+
 /// Every provider's staff (the administrator's).
 pub async fn admin_staff(lang: Lang) -> Result<qyzmet_domain::api::StaffList, ApiError> {
     get(&in_lang(path::ADMIN_STAFF, lang)).await

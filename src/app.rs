@@ -37,6 +37,7 @@ pub fn App(lang: Lang, messages: Messages) -> impl IntoView {
                     <Route path=path!("/officer") view=OnDemand(PageKind::OfficerQueue) />
                     <Route path=path!("/officer/requests/:id") view=OnDemand(PageKind::OfficerRequest) />
                     <Route path=path!("/admin/staff") view=OnDemand(PageKind::AdminStaff) />
+                    <Route path=path!("/counter") view=OnDemand(PageKind::Counter) />
                 </Routes>
                 </NextTask>
             </Layout>

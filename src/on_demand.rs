@@ -108,6 +108,7 @@ split_page!(
     crate::pages::officer::OfficerRequest
 );
 split_page!(officer, admin_staff, crate::pages::admin::StaffAdmin);
+split_page!(officer, counter, crate::pages::counter::CounterDesk);
 
 /// The page of `kind`, its area's file fetched first if it is not here yet. A TEST double's
 /// page is "not found" where the server does not run that double.
@@ -131,6 +132,7 @@ pub async fn load(kind: PageKind) -> Result<AnyView, PageNotLoaded> {
         PageKind::OfficerQueue => officer_queue().await,
         PageKind::OfficerRequest => officer_request().await,
         PageKind::AdminStaff => admin_staff().await,
+        PageKind::Counter => counter().await,
     }
 }
 

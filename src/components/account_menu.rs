@@ -33,8 +33,15 @@ pub fn AccountMenu() -> impl IntoView {
                         Role::Administrator => (Page::AdminStaff.href(), "nav.admin_staff"),
                         Role::Applicant => (Page::Cabinet.href(), "nav.cabinet"),
                     };
+                    // A counter's staff (the State Corporation's operator, an office clerk) take
+                    // paper at their desk too.
+                    use qyzmet_domain::process::Performer;
+                    let desk = view.account.staff_roles.iter().any(|r| {
+                        matches!(r, Performer::StateCorporation | Performer::Office)
+                    });
                     view! {
                         <A href=href>{move || i18n.t(key)}</A>
+                        {desk.then(|| view! { <A href=Page::Counter.href()>{move || i18n.t("nav.counter")}</A> })}
                         <span class="account-name">{view.account.display_name}</span>
                         {if crate::handover::in_browser() {
                             view! {

@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod apply;
 pub mod cabinet;
+pub mod counter;
 pub mod gateway;
 pub mod home;
 pub mod login;

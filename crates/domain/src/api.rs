@@ -902,6 +902,13 @@ pub struct ProcessView {
     pub may_complete: bool,
     /// The reader is a head and may name another executor.
     pub may_reassign: bool,
+    /// The current step gives the result out in person at a counter (to the applicant or a
+    /// representative, recorded).
+    #[serde(default)]
+    pub gives_out: bool,
+    /// Nobody collected it within its keeping period: it may go back to the provider.
+    #[serde(default)]
+    pub returnable: bool,
     /// The provider's executors (whom a head may name).
     pub executors: Vec<StaffView>,
 }

@@ -44,6 +44,8 @@ pub enum Page {
     },
     /// The administrator's staff and roles of every provider.
     AdminStaff,
+    /// A counter's desk (the State Corporation's, a provider's office): paper taken in.
+    Counter,
     NotFound,
 }
 
@@ -64,6 +66,7 @@ pub enum PageKind {
     OfficerQueue,
     OfficerRequest,
     AdminStaff,
+    Counter,
     NotFound,
 }
 
@@ -83,7 +86,7 @@ pub enum Area {
 
 impl PageKind {
     /// Every page, for tests that walk the table.
-    pub const ALL: [PageKind; 15] = [
+    pub const ALL: [PageKind; 16] = [
         PageKind::Home,
         PageKind::Login,
         PageKind::Register,
@@ -98,6 +101,7 @@ impl PageKind {
         PageKind::OfficerQueue,
         PageKind::OfficerRequest,
         PageKind::AdminStaff,
+        PageKind::Counter,
         PageKind::NotFound,
     ];
 
@@ -118,6 +122,7 @@ impl PageKind {
             PageKind::OfficerQueue => "/officer",
             PageKind::OfficerRequest => "/officer/requests/:id",
             PageKind::AdminStaff => "/admin/staff",
+            PageKind::Counter => "/counter",
             PageKind::NotFound => "/*any",
         }
     }
@@ -135,9 +140,10 @@ impl PageKind {
             | PageKind::TestPaymentGateway
             | PageKind::Sign
             | PageKind::Request => Area::Applicant,
-            PageKind::OfficerQueue | PageKind::OfficerRequest | PageKind::AdminStaff => {
-                Area::Officer
-            }
+            PageKind::OfficerQueue
+            | PageKind::OfficerRequest
+            | PageKind::AdminStaff
+            | PageKind::Counter => Area::Officer,
         }
     }
 
@@ -160,7 +166,8 @@ impl PageKind {
             | PageKind::Sign
             | PageKind::OfficerQueue
             | PageKind::OfficerRequest
-            | PageKind::AdminStaff => true,
+            | PageKind::AdminStaff
+            | PageKind::Counter => true,
         }
     }
 
@@ -192,6 +199,7 @@ impl Page {
             ["cabinet"] => Some(Page::Cabinet),
             ["officer"] => Some(Page::OfficerQueue),
             ["admin", "staff"] => Some(Page::AdminStaff),
+            ["counter"] => Some(Page::Counter),
             ["services", id] => segment(id).map(|id| Page::Service { id }),
             ["applications", id] => segment(id).map(|id| Page::Request { id }),
             ["applications", id, "edit"] => segment(id).map(|id| Page::Apply { id }),
@@ -220,6 +228,7 @@ impl Page {
             Page::OfficerQueue => PageKind::OfficerQueue,
             Page::OfficerRequest { .. } => PageKind::OfficerRequest,
             Page::AdminStaff => PageKind::AdminStaff,
+            Page::Counter => PageKind::Counter,
             Page::NotFound => PageKind::NotFound,
         }
     }
@@ -242,6 +251,7 @@ impl Page {
             Page::OfficerQueue => "/officer".into(),
             Page::OfficerRequest { id } => format!("/officer/requests/{}", e(id)),
             Page::AdminStaff => "/admin/staff".into(),
+            Page::Counter => "/counter".into(),
             // Nothing links to "not found"; its address is whatever was asked.
             Page::NotFound => "/".into(),
         }
@@ -506,6 +516,7 @@ mod tests {
             PageKind::OfficerQueue => Page::OfficerQueue,
             PageKind::OfficerRequest => Page::OfficerRequest { id },
             PageKind::AdminStaff => Page::AdminStaff,
+            PageKind::Counter => Page::Counter,
             PageKind::NotFound => Page::NotFound,
         }
     }

@@ -180,6 +180,11 @@ mod tests {
                     .into_iter()
                     .map(|c| format!("error.{c}")),
             )
+            .chain(
+                crate::http::problem::FIELD_CODES
+                    .iter()
+                    .map(|c| format!("error.{c}")),
+            )
             .chain(Status::ALL.iter().map(|s| format!("status.{}", s.code())));
         for key in keys {
             for lang in Lang::ALL {

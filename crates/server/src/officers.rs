@@ -274,7 +274,7 @@ pub async fn process_log(db: &Db, application_id: i64) -> sqlx::Result<Vec<StepL
 /// The request in its provider's process as `me` sees it, with what they may do now.
 pub async fn process_view(
     db: &Db,
-    application_id: i64,
+    request: &applications::Stored,
     standing: &crate::lifecycle::Standing,
     me: &StaffMember,
     staff: Vec<StaffView>,
@@ -293,7 +293,14 @@ pub async fn process_view(
     });
     let may_reassign = me.roles.contains(&Performer::Head)
         && progress.reassign(steps, me.as_staff(), 0, "?").is_ok();
+    let gives_out = crate::counter::ready_for_collection(request, standing);
+    let keeps = progress
+        .current(steps)
+        .is_some_and(|s| matches!(s.time, qyzmet_domain::process::StepTime::CalendarMonths(_)));
+    let application_id = request.id;
     Ok(ProcessView {
+        gives_out,
+        returnable: gives_out && keeps && standing.overdue(now),
         steps: steps.to_vec(),
         current,
         kind,

@@ -35,6 +35,8 @@ pub struct Draft {
     pub version: RwSignal<i64>,
     pub attachments: RwSignal<Vec<AttachmentView>>,
     pub state: RwSignal<SaveState>,
+    /// Entered at a counter: the person or company it is for (the staff member fills it).
+    pub on_behalf: StoredValue<Option<qyzmet_domain::api::OnBehalf>>,
     /// Counts edits; `saved` is the edit count the server has.
     edits: StoredValue<u64>,
     saved: StoredValue<u64>,
@@ -54,6 +56,7 @@ impl Draft {
             version: RwSignal::new(view.version),
             attachments: RwSignal::new(view.attachments.clone()),
             state: RwSignal::new(SaveState::Idle),
+            on_behalf: StoredValue::new(view.on_behalf.clone()),
             edits: StoredValue::new(0),
             saved: StoredValue::new(0),
             in_flight: StoredValue::new(false),

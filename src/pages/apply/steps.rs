@@ -444,12 +444,30 @@ pub fn SaveStatus(draft: Draft) -> impl IntoView {
     }
 }
 
-/// Applicant details: from the account and the state registry, so read-only here.
+/// Applicant details: from the account and the state registry, so read-only here. At a
+/// counter, the person or company the staff member enters it for.
 pub fn applicant(frame: Frame) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let problems = RwSignal::new(Vec::new());
     let next = frame.next_href();
+    if let Some(person) = frame.editor.draft.on_behalf.get_value() {
+        return view! {
+            {header(frame, problems)}
+            <p>{move || i18n.t("apply.applicant.at_counter")}</p>
+            <dl class="summary">
+                <dt>{move || i18n.t("apply.applicant.name")}</dt>
+                <dd>{person.name.clone()}</dd>
+                <dt>{move || i18n.t("apply.applicant.id")}</dt>
+                <dd>{person.id.clone()}</dd>
+                <dt>{move || i18n.t("apply.applicant.phone")}</dt>
+                <dd>{person.phone.clone()}</dd>
+            </dl>
+            <p class="hint">{move || i18n.t("apply.applicant.registry")}</p>
+            <p><a class="button" href=next>{move || i18n.t("apply.continue")}</a></p>
+        }
+        .into_any();
+    }
     view! {
         {header(frame, problems)}
         <p>{move || i18n.t("apply.applicant.intro")}</p>
@@ -471,6 +489,7 @@ pub fn applicant(frame: Frame) -> impl IntoView {
         <p class="hint">{move || i18n.t("apply.applicant.registry")}</p>
         <p><a class="button" href=next>{move || i18n.t("apply.continue")}</a></p>
     }
+    .into_any()
 }
 
 /// One topic of the form. Validation runs on "Save and continue", never on blur.

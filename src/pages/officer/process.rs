@@ -17,6 +17,8 @@ pub(super) struct StepForm {
     pub(super) executor: RwSignal<String>,
     pub(super) reassign_to: RwSignal<String>,
     pub(super) reassign_reason: RwSignal<String>,
+    /// Whom the result was given to, when not the applicant in person.
+    pub(super) representative: RwSignal<String>,
 }
 
 /// "Step 3: Executor checks the documents and prepares the result".
@@ -58,6 +60,7 @@ pub(super) fn ProcessPanel(
     form: StepForm,
     on_step: Callback<()>,
     on_reassign: Callback<()>,
+    on_return: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let current = process.current.clone();
@@ -107,17 +110,17 @@ pub(super) fn ProcessPanel(
             </dd>
         }
     });
-    let action = (process.may_complete)
-        .then(|| {
-            step_action(
-                process.kind,
-                current.clone(),
-                &process.executors,
-                form,
-                on_step,
-            )
-        })
-        .flatten();
+    let action = match (process.may_complete, process.gives_out) {
+        (true, true) => Some(hand_over(process.returnable, form, on_step, on_return)),
+        (true, false) => step_action(
+            process.kind,
+            current.clone(),
+            &process.executors,
+            form,
+            on_step,
+        ),
+        (false, _) => None,
+    };
     let reassign = process
         .may_reassign
         .then(|| view! { <Reassign executors=process.executors.clone() form on_reassign /> });
@@ -169,6 +172,40 @@ fn step_action(
         }.into_any()),
         StepKind::Prepare | StepKind::Decide => None,
     }
+}
+
+/// The result given out at a counter: to the applicant, or to the representative named with
+/// their power of attorney; past its keeping period, returned to the provider instead.
+fn hand_over(
+    returnable: bool,
+    form: StepForm,
+    on_step: Callback<()>,
+    on_return: Callback<()>,
+) -> AnyView {
+    let i18n = use_i18n();
+    view! {
+        <form class="narrow" novalidate on:submit=move |ev| { ev.prevent_default(); on_step.run(()); }>
+            <div class="field">
+                <label for="representative">{move || i18n.t("process.representative")}</label>
+                <p class="hint" id="representative-hint">{move || i18n.t("process.representative_hint")}</p>
+                <input id="representative" type="text" autocomplete="off" aria-describedby="representative-hint"
+                    prop:value=move || form.representative.get()
+                    on:input=move |ev| form.representative.set(event_target_value(&ev)) />
+            </div>
+            <div class="button-row">
+                <button type="submit" aria-disabled=move || form.busy.get().then_some("true")>
+                    {move || i18n.t("process.do.issue_handed")}
+                </button>
+                {returnable.then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| on_return.run(())
+                        aria-disabled=move || form.busy.get().then_some("true")>
+                        {move || i18n.t("process.return_button")}
+                    </button>
+                })}
+            </div>
+        </form>
+    }
+    .into_any()
 }
 
 /// A choice among the provider's executors, with its error tied to it.

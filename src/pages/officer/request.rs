@@ -64,6 +64,7 @@ impl Desk {
                 executor: RwSignal::new(String::new()),
                 reassign_to: RwSignal::new(String::new()),
                 reassign_reason: RwSignal::new(String::new()),
+                representative: RwSignal::new(String::new()),
             },
             outcome: RwSignal::new(None),
             reason: RwSignal::new(String::new()),
@@ -161,9 +162,18 @@ impl Desk {
         });
     }
 
-    /// The reader's own step of the process: passed on, the executor named, or the result
-    /// prepared for the head's signature.
+    /// The reader's own step of the process: passed on, the executor named, the result
+    /// prepared for the head's signature, or given out at the counter.
     fn complete_step(self) {
+        self.send_step(false);
+    }
+
+    /// An uncollected result, past its keeping period, returned to the provider.
+    fn return_result(self) {
+        self.send_step(true);
+    }
+
+    fn send_step(self, returned: bool) {
         let i18n = self.i18n;
         let Some(view) = self
             .current
@@ -175,10 +185,15 @@ impl Desk {
         let Some(step) = view.process.current.as_ref().map(|c| c.index) else {
             return;
         };
+        let representative = self.steps.representative.get_untracked();
         let mut req = StepRequest {
             step,
-            handed_over: None,
-            returned: false,
+            handed_over: (view.process.gives_out && !returned).then(|| {
+                qyzmet_domain::api::HandOver {
+                    representative: Some(representative).filter(|r| !r.trim().is_empty()),
+                }
+            }),
+            returned,
             executor: None,
             outcome: None,
             reason: None,
@@ -337,6 +352,7 @@ pub fn OfficerRequest() -> impl IntoView {
     });
     let on_step = Callback::new(move |()| desk.complete_step());
     let on_reassign = Callback::new(move |()| desk.reassign());
+    let on_return = Callback::new(move |()| desk.return_result());
     let title = Signal::derive(move || match current.get() {
         Some(v) => i18n.t_with("request.title", &[("number", v.item.registration_number)]),
         None => i18n.t("request.title_loading"),
@@ -355,7 +371,7 @@ pub fn OfficerRequest() -> impl IntoView {
             let has_moves = view.allowed_moves.iter().any(|s| !matches!(s, Status::Satisfied | Status::Refused));
             view! {
                 <RequestFacts item=view.item.clone() payment=view.payment.clone() />
-                <ProcessPanel process=view.process.clone() form=desk.steps on_step on_reassign />
+                <ProcessPanel process=view.process.clone() form=desk.steps on_step on_reassign on_return />
                 <RequestAnswers application=view.application.clone() service=service />
                 {has_moves.then(|| view! {
                     <MoveActions allowed=view.allowed_moves.clone() from=view.application.status form=desk.moves on_move=on_move />

@@ -165,11 +165,17 @@ impl SignPage {
         }
     }
 
-    /// NCALayer, asked for a key of the applicant's kind (a person's or a company's).
+    /// NCALayer, asked for a key of the applicant's kind (a person's or a company's) — at a
+    /// counter, the accepting staff member's own.
     fn sign_with_ncalayer(self) {
         let Some(Ok(doc)) = self.formed.get_untracked() else {
             return;
         };
+        if let Some(staff) = doc.parsed.accepted_by {
+            let locale = self.i18n.lang().code();
+            let (iin, bin) = (Some(staff.iin), None);
+            return self.submit_with(Signer::NcaLayer { iin, bin, locale });
+        }
         let applicant = doc.parsed.applicant;
         let (iin, bin) = if applicant.id_kind == "bin" {
             (None, Some(applicant.id))

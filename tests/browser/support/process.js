@@ -13,6 +13,9 @@ const STAFF = {
     head: { iin: '741009410712', password: 'Head-demo-2026', name: 'Байжанова Меруерт Асанқызы' },
     executor: { iin: '850814441689', password: 'Officer-demo-2026', name: 'Қалиева Айжан Болатқызы' },
   },
+  stateCorporation: {
+    operator: { iin: '870321388405', password: 'Operator-demo-2026', name: 'Исабеков Тимур Маратұлы' },
+  },
   agriculture: {
     clerk: { iin: '830930490119', password: 'Officer-demo-2026' },
     head: { iin: '710228312110', password: 'Head-demo-2026' },

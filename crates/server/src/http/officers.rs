@@ -242,7 +242,7 @@ async fn request_view(
     };
     let item = item(state, &r, current.lang, &seen);
     let process =
-        officers::process_view(&state.db, r.stored.id, &standing, &me, staff.clone(), now).await?;
+        officers::process_view(&state.db, &r.stored, &standing, &me, staff.clone(), now).await?;
     Ok(OfficerRequestView {
         item,
         application: r.stored.view.clone(),

@@ -239,6 +239,7 @@ async fn preload(
         | Page::OfficerQueue
         | Page::OfficerRequest { .. }
         | Page::AdminStaff
+        | Page::Counter
         | Page::NotFound => {}
     }
     preloaded

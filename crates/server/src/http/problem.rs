@@ -224,6 +224,8 @@ pub const FIELD_CODES: &[&str] = &[
     "registry.no_phone",
     "verification.wrong_code",
     "verification.expired",
+    "counter.consent_required",
+    "counter.not_taken_here",
 ];
 
 /// One field's problem without parameters.

@@ -122,6 +122,7 @@ async fn every_route_renders_for_visitors_applicants_and_officers() {
         format!("/test-payment-gateway/{draft}"),
         "/officer".into(),
         "/admin/staff".into(),
+        "/counter".into(),
         format!("/officer/requests/{draft}"),
         "/verify/ABCDE-FGHJK".into(),
     ];
