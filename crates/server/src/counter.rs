@@ -29,7 +29,7 @@ impl Desk {
     /// clerk's at their provider.
     pub fn of(account: &AccountView, me: &StaffMember) -> Option<Desk> {
         let provider = account.provider_id.as_deref()?;
-        if provider == crate::officers::STATE_CORPORATION {
+        if provider == crate::staff::STATE_CORPORATION {
             return me
                 .roles
                 .contains(&Performer::StateCorporation)

@@ -19,10 +19,6 @@ pub struct ProviderRequest {
     pub applicant_name: String,
 }
 
-/// The State Corporation, as a "provider" in `accounts.provider_id` and `staff_roles`: its
-/// staff see the requests accepted at its offices, for every provider.
-pub const STATE_CORPORATION: &str = "state-corporation";
-
 /// Who applied: the person a counter request is for, else the account that applied.
 const APPLICANT: &str = "COALESCE(a.applicant_iin, acc.login) AS login, COALESCE(a.applicant_name, acc.display_name) AS display_name";
 

@@ -7,6 +7,10 @@ use qyzmet_domain::api::StaffView;
 use qyzmet_domain::process::{Performer, Staff};
 use sqlx::Row;
 
+/// The State Corporation, as a "provider" in `accounts.provider_id` and `staff_roles`: its
+/// staff see the requests accepted at its offices, for every provider (`officers::DESK`).
+pub const STATE_CORPORATION: &str = "state-corporation";
+
 /// A member of staff acting at their provider: their account and their roles there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffMember {

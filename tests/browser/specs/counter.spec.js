@@ -4,6 +4,7 @@
 // refusal receipt; accepts the complete set signed with the operator's own key; after the
 // provider's steps the result waits at the centre and is handed to a representative; the
 // person follows it in their own cabinet. axe and a 320 px screen on the desk's pages.
+const { pdfText } = require('../support/pdf');
 const { test, expect, expectAccessible, expectNoHorizontalScroll } = require('../support/harness');
 const { key, PASSWORD } = require('../support/pki');
 const { CSRF, PDF, GUARDIANSHIP, session } = require('../support/drafts');
@@ -13,15 +14,6 @@ test.use({ locale: 'ru-RU' });
 const h1 = (page) => page.getByRole('heading', { level: 1 });
 const PERSON = { iin: '751102323458', password: 'Erlan-demo-2026', name: 'Жұмабеков Ерлан Асқарұлы' };
 
-function pdfText(pdf) {
-  const file = require('path').join(require('os').tmpdir(), `qyzmet-${process.pid}-${Date.now()}.pdf`);
-  require('fs').writeFileSync(file, pdf);
-  try {
-    return require('child_process').execFileSync('pdftotext', [file, '-']).toString('utf8');
-  } finally {
-    require('fs').unlinkSync(file);
-  }
-}
 
 async function upload(api, id, doc) {
   const res = await api.post(`/api/applications/${id}/attachments/${doc}`, {

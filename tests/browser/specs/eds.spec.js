@@ -1,6 +1,7 @@
 // EDS in the browser: the demo .p12 keys opened and used in the signer Web Worker (wasm),
 // verified by the server — login with the authentication key, and the sign step of an
 // application with the signing key, through to its registration number.
+const { pdfText } = require('../support/pdf');
 const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll, waitForApp } = require('../support/harness');
 const { key, kalkanSign, mobileSign, PASSWORD } = require('../support/pki');
 const { CSRF, PDF, CITIZEN, session, askForCode, enterCode, filledDraft, guardianshipDraft, submitSigned } = require('../support/drafts');
@@ -158,16 +159,6 @@ async function submittedRequest(api) {
   return id;
 }
 
-/** The text of a PDF, as poppler's pdftotext reads it. */
-function pdfText(pdf) {
-  const file = require('path').join(require('os').tmpdir(), `qyzmet-${process.pid}-${Date.now()}.pdf`);
-  require('fs').writeFileSync(file, pdf);
-  try {
-    return require('child_process').execFileSync('pdftotext', [file, '-']).toString('utf8');
-  } finally {
-    require('fs').unlinkSync(file);
-  }
-}
 
 /** The guardianship authority's office registers the request and its head names the
  * executor, in their own sessions: the request is in review. */
