@@ -62,6 +62,9 @@ pub struct RequestPage {
     pub history: HistoryList,
     pub decision: Option<DecisionView>,
     pub service_name: String,
+    /// Who among the providers' staff read it ("Who looked at my application").
+    #[serde(default)]
+    pub reads: Option<qyzmet_domain::api::DataReadList>,
 }
 
 /// A login sent as a form (without script, or before the app arrived): the login typed, the

@@ -72,8 +72,9 @@ pub fn Request() -> impl IntoView {
     let id = crate::route::application_id();
     // The request the page came with; refetched for another language or when its status
     // changes.
-    let preloaded = crate::handover::preloaded()
-        .request
+    let handed = crate::handover::preloaded().request;
+    let preloaded_reads = handed.as_ref().and_then(|r| r.reads.clone());
+    let preloaded = handed
         .map(|r| (r.application, r.history, r.decision, r.service_name))
         .map(Ok);
     let fetched = PageData::new(
@@ -181,7 +182,7 @@ pub fn Request() -> impl IntoView {
                                 </a>
                             </li>
                         </ul>
-                        <WhoLooked id=app.id.clone() />
+                        <WhoLooked id=app.id.clone() handed=preloaded_reads.clone() />
                         {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() on_done=Callback::new(move |_| fetched.refetch()) /> })}
                     }.into_any()
                 }
@@ -196,11 +197,22 @@ pub fn Request() -> impl IntoView {
 /// "Who looked at my application": every read of it by the providers' staff (who, in
 /// which role, for which body, when), as the personal-data law gives the applicant to know.
 #[component]
-fn WhoLooked(id: String) -> impl IntoView {
+fn WhoLooked(id: String, handed: Option<qyzmet_domain::api::DataReadList>) -> impl IntoView {
     let i18n = use_i18n();
-    let reads = LocalResource::new(move || {
-        let (id, lang) = (id.clone(), i18n.lang());
-        async move { api::reads(&id, lang).await }
+    // What the server drew the page with is shown as it is; another language asks again.
+    let reads = RwSignal::new(handed.map(Ok::<_, api::ApiError>));
+    let first = StoredValue::new(true);
+    Effect::new(move |_| {
+        let lang = i18n.lang();
+        let drawn = first.get_value() && reads.with_untracked(|r| r.is_some());
+        first.set_value(false);
+        if drawn {
+            return;
+        }
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            reads.set(Some(api::reads(&id, lang).await));
+        });
     });
     let list = move || {
         reads.get().map(|result| match result {

@@ -919,6 +919,7 @@ pub struct ProcessView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepRequest {
+    #[serde(deserialize_with = "whole_index")]
     pub step: usize,
     /// The last step at a counter: the result given out, to the applicant (`null`
     /// representative) or to the representative named with their power of attorney.
@@ -928,7 +929,11 @@ pub struct StepRequest {
     /// to the provider.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub returned: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "optional_whole_number"
+    )]
     pub executor: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<crate::decision::Outcome>,
@@ -950,6 +955,7 @@ pub struct HandOver {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReassignRequest {
+    #[serde(deserialize_with = "whole_number")]
     pub executor: i64,
     pub reason: String,
 }
@@ -1104,6 +1110,19 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error>
         .ok_or_else(|| serde::de::Error::custom("expected a whole number"))
 }
 
+/// A whole number that is an index (a step's): not negative.
+fn whole_index<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let n = whole_number(d)?;
+    usize::try_from(n).map_err(|_| serde::de::Error::custom("expected a step's number"))
+}
+
+/// An optional whole number (`null` or absent: none).
+fn optional_whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole_number")] i64);
+    Ok(Option::<Whole>::deserialize(d)?.map(|Whole(n)| n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{SaveAnswers, renews_session};
@@ -1131,6 +1150,18 @@ mod tests {
         ] {
             assert!(renews_session(active), "{active}");
         }
+    }
+
+    #[test]
+    fn a_step_and_an_executor_written_with_a_zero_fraction_are_those_whole_numbers() {
+        let req: super::StepRequest =
+            serde_json::from_str(r#"{"step": 3.0, "executor": 12.0, "extra": []}"#).unwrap();
+        assert_eq!((req.step, req.executor), (3, Some(12)));
+        let none: super::StepRequest =
+            serde_json::from_str(r#"{"step": 0, "executor": null}"#).unwrap();
+        assert_eq!(none.executor, None);
+        assert!(serde_json::from_str::<super::StepRequest>(r#"{"step": -1}"#).is_err());
+        assert!(serde_json::from_str::<super::StepRequest>(r#"{"step": 1.5}"#).is_err());
     }
 
     #[test]

@@ -269,11 +269,16 @@ async fn request_page(
         .service(&stored.view.service_id)
         .map(|s| ServiceSummary::new(s, lang, state.catalogue.fee_index.tenge).name)
         .unwrap_or_default();
+    let reads = crate::officers::reads_of(&state.db, &state.catalogue, stored.id, lang)
+        .await
+        .ok()
+        .map(|reads| qyzmet_domain::api::DataReadList { reads });
     Some(RequestPage {
         application: stored.view,
         history: HistoryList { history },
         decision,
         service_name,
+        reads,
     })
 }
 
