@@ -364,6 +364,15 @@ pub async fn admin_staff_audit(
     .await
 }
 
+/// Every read of applicants' data by staff, narrowed by `search` (the administrator's).
+pub async fn admin_data_reads(
+    search: &str,
+    lang: Lang,
+) -> Result<qyzmet_domain::api::DataReadAuditList, ApiError> {
+    let q: String = js_sys::encode_uri_component(search).into();
+    get(&in_lang(&format!("{}?q={q}", path::ADMIN_DATA_READS), lang)).await
+}
+
 /// Who among the providers' staff read my application.
 pub async fn reads(id: &str, lang: Lang) -> Result<qyzmet_domain::api::DataReadList, ApiError> {
     get(&in_lang(&of_application(id, Reads), lang)).await

@@ -80,6 +80,64 @@ pub fn StaffAdmin() -> impl IntoView {
             <StaffTable list=l busy on_change />
         })}
         <Audit />
+        <DataReads />
+    }
+}
+
+/// Who read applicants' data: every read by staff, searchable by reader or request number.
+#[component]
+fn DataReads() -> impl IntoView {
+    let i18n = use_i18n();
+    let search = RwSignal::new(String::new());
+    let reads = LocalResource::new(move || {
+        let (q, lang) = (search.get(), i18n.lang());
+        async move { api::admin_data_reads(&q, lang).await }
+    });
+    let list = move || {
+        reads.get().map(|r| match r {
+            Ok(list) => {
+                let items = list
+                    .reads
+                    .into_iter()
+                    .map(|read| {
+                        let (at, when) = (read.at.clone(), read.at.clone());
+                        let line = move || {
+                            i18n.t_with(
+                                "admin.read_entry",
+                                &[
+                                    ("reader", format!("{} ({})", read.reader, read.reader_id)),
+                                    ("roles", role_names(i18n, &read.roles)),
+                                    ("provider", read.provider.clone()),
+                                    ("number", read.registration_number.clone()),
+                                    ("what", i18n.t(&format!("admin.read.{}", read.what))),
+                                ],
+                            )
+                        };
+                        view! {
+                            <li><time datetime=at>{move || i18n.moment(&when)}</time> " — " {line}</li>
+                        }
+                    })
+                    .collect_view();
+                view! { <ol class="process-log">{items}</ol> }.into_any()
+            }
+            Err(e) => {
+                let key = e.message_key();
+                view! { <p class="notice notice-error">{move || i18n.t(&key)}</p> }.into_any()
+            }
+        })
+    };
+    view! {
+        <section aria-labelledby="reads-log-title">
+            <h2 id="reads-log-title">{move || i18n.t("admin.reads_title")}</h2>
+            <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+                <div class="field">
+                    <label for="reads-search">{move || i18n.t("admin.reads_search")}</label>
+                    <input id="reads-search" type="search" autocomplete="off"
+                        on:change=move |ev| search.set(event_target_value(&ev)) />
+                </div>
+            </form>
+            {list}
+        </section>
     }
 }
 

@@ -972,6 +972,30 @@ pub struct DataReadView {
     pub provider: String,
 }
 
+/// One read of an applicant's data as the administrator searches them: who, in which
+/// roles, for which body, which request, what, when.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataReadAuditView {
+    /// RFC 3339.
+    pub at: String,
+    pub reader: String,
+    /// The reader's IIN.
+    pub reader_id: String,
+    pub roles: Vec<crate::process::Performer>,
+    pub provider: String,
+    pub registration_number: String,
+    /// What was read: `request`, `attachment`, `receipt`, `result`, `history`, …
+    pub what: String,
+}
+
+/// `GET /api/admin/data-reads`: the reads of applicants' data, newest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataReadAuditList {
+    pub reads: Vec<DataReadAuditView>,
+}
+
 /// `GET /api/applications/{id}/reads`: who looked at my application, newest first.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -325,6 +325,7 @@ pub mod api {
         "/admin/staff",
         "/admin/staff/{id}",
         "/admin/staff-audit",
+        "/admin/data-reads",
         "/counter/services",
         "/counter/applications",
         "/counter/applications/{id}/refusal",
@@ -362,6 +363,7 @@ pub mod api {
     pub const OFFICER_REQUESTS: &str = "/api/officer/requests";
     pub const ADMIN_STAFF: &str = "/api/admin/staff";
     pub const ADMIN_STAFF_AUDIT: &str = "/api/admin/staff-audit";
+    pub const ADMIN_DATA_READS: &str = "/api/admin/data-reads";
     pub const COUNTER_SERVICES: &str = "/api/counter/services";
     pub const COUNTER_APPLICATIONS: &str = "/api/counter/applications";
     pub const NOTIFICATIONS: &str = "/api/notifications";

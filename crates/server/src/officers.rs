@@ -374,3 +374,54 @@ pub async fn reads_of(
         })
         .collect())
 }
+
+/// A `personal_data_reads` row as the administrator searches them.
+#[derive(sqlx::FromRow)]
+struct AuditReadRow {
+    at: i64,
+    display_name: String,
+    login: String,
+    roles: String,
+    provider_id: Option<String>,
+    registration_number: Option<String>,
+    what: String,
+}
+
+/// The reads of applicants' data, newest first (at most 200); `search` (part of a reader's
+/// name or IIN, or of a registration number) narrows them.
+pub async fn reads_search(
+    db: &Db,
+    catalogue: &qyzmet_domain::catalogue::Catalogue,
+    search: Option<&str>,
+    lang: qyzmet_domain::Lang,
+) -> sqlx::Result<Vec<qyzmet_domain::api::DataReadAuditView>> {
+    let pattern = format!("%{}%", search.unwrap_or_default().trim().to_lowercase());
+    let rows: Vec<AuditReadRow> = sqlx::query_as(
+        "SELECT r.at, acc.display_name, acc.login, r.roles, acc.provider_id, a.registration_number, r.what \
+         FROM personal_data_reads r JOIN accounts acc ON acc.id = r.account_id JOIN applications a ON a.id = r.application_id \
+         WHERE LOWER(acc.display_name) LIKE $1 OR acc.login LIKE $1 OR COALESCE(a.registration_number, '') LIKE $1 \
+         ORDER BY r.id DESC LIMIT 200",
+    )
+    .bind(pattern)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| qyzmet_domain::api::DataReadAuditView {
+            at: applications::rfc3339(r.at),
+            reader: r.display_name,
+            reader_id: r.login,
+            roles: r
+                .roles
+                .split(',')
+                .filter_map(Performer::from_code)
+                .collect(),
+            provider: r
+                .provider_id
+                .and_then(|p| catalogue.provider(&p).map(|p| p.name.get(lang).to_string()))
+                .unwrap_or_default(),
+            registration_number: r.registration_number.unwrap_or_default(),
+            what: r.what,
+        })
+        .collect())
+}

@@ -30,6 +30,13 @@ test('the administrator reads the staff and roles, and the add form says what is
   await form.getByRole('button', { name: 'Add to staff' }).click();
   await expect(summary).toContainText('This IIN already has another account');
   await expect(page.getByRole('region', { name: 'Changes to staff' })).toBeVisible();
+  // Every read of applicants' data by staff, searchable (the guardianship clerk reads in
+  // the other journeys; here the list and its search are what is checked).
+  const reads = page.getByRole('region', { name: "Who read applicants' data" });
+  await expect(reads).toBeVisible();
+  await reads.getByLabel("Reader's name or IIN, or a request number").fill('no-such-reader');
+  await reads.getByLabel("Reader's name or IIN, or a request number").press('Enter');
+  await expect(reads.locator('li')).toHaveCount(0);
   await expectAccessible(page, 'staff page');
   await page.setViewportSize({ width: 320, height: 640 });
   await expectNoHorizontalScroll(page);

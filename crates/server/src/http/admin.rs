@@ -122,10 +122,35 @@ pub async fn staff_audit(
     Ok(Json(StaffAuditList { changes }))
 }
 
+/// `GET /api/admin/data-reads`: every read of applicants' data by staff, newest first.
+#[utoipa::path(
+    get,
+    path = "/admin/data-reads",
+    tag = "admin",
+    params(("q" = Option<String>, Query, description = "A reader's name or IIN, or a registration number (part of it)")),
+    responses((status = 200, description = "The reads", body = qyzmet_domain::api::DataReadAuditList), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Unauthorized, crate::http::openapi::errors::Forbidden, crate::http::openapi::errors::Internal),
+)]
+pub async fn data_reads(
+    State(state): State<Arc<AppState>>,
+    current: CurrentAccount,
+    Query(query): Query<AuditQuery>,
+) -> Result<Json<qyzmet_domain::api::DataReadAuditList>, ApiError> {
+    access::administrator(&current.account)?;
+    let reads = crate::officers::reads_search(
+        &state.db,
+        &state.catalogue,
+        query.q.as_deref(),
+        current.lang,
+    )
+    .await?;
+    Ok(Json(qyzmet_domain::api::DataReadAuditList { reads }))
+}
+
 /// This area's API routes (relative to `/api`), each with its OpenAPI description.
 pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
         .routes(routes!(staff_list, add_staff))
         .routes(routes!(change_staff))
         .routes(routes!(staff_audit))
+        .routes(routes!(data_reads))
 }

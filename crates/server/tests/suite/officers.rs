@@ -555,6 +555,28 @@ async fn every_read_of_an_application_by_staff_is_shown_to_its_applicant() {
     );
     // The list is the applicant's alone.
     expect_problem(reads(&officer).await.unwrap(), 404, "application.not_found").await;
+    // The administrator searches every read: by the request's number, by a reader's IIN.
+    let admin = logged_in(&s, ("810719435790", "Admin-demo-2026")).await;
+    let number = request.registration_number.clone().unwrap();
+    let found: qyzmet_domain::api::DataReadAuditList =
+        get_json(&s, &admin, &format!("/api/admin/data-reads?q={number}")).await;
+    let what: Vec<&str> = found.reads.iter().map(|r| r.what.as_str()).collect();
+    assert_eq!(what, ["history", "attachment", "request"]);
+    assert!(found.reads.iter().all(|r| r.registration_number == number));
+    let by_head: qyzmet_domain::api::DataReadAuditList = get_json(
+        &s,
+        &admin,
+        &format!("/api/admin/data-reads?q={}", GUARDIANSHIP_HEAD.0),
+    )
+    .await;
+    assert_eq!(by_head.reads.len(), 1);
+    // Nobody else searches it.
+    let res = officer
+        .get(s.url("/api/admin/data-reads"))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 403, "auth.forbidden").await;
 }
 
 #[tokio::test]
