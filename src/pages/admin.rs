@@ -84,63 +84,6 @@ pub fn StaffAdmin() -> impl IntoView {
     }
 }
 
-/// Who read applicants' data: every read by staff, searchable by reader or request number.
-#[component]
-fn DataReads() -> impl IntoView {
-    let i18n = use_i18n();
-    let search = RwSignal::new(String::new());
-    let reads = LocalResource::new(move || {
-        let (q, lang) = (search.get(), i18n.lang());
-        async move { api::admin_data_reads(&q, lang).await }
-    });
-    let list = move || {
-        reads.get().map(|r| match r {
-            Ok(list) => {
-                let items = list
-                    .reads
-                    .into_iter()
-                    .map(|read| {
-                        let (at, when) = (read.at.clone(), read.at.clone());
-                        let line = move || {
-                            i18n.t_with(
-                                "admin.read_entry",
-                                &[
-                                    ("reader", format!("{} ({})", read.reader, read.reader_id)),
-                                    ("roles", role_names(i18n, &read.roles)),
-                                    ("provider", read.provider.clone()),
-                                    ("number", read.registration_number.clone()),
-                                    ("what", i18n.t(&format!("admin.read.{}", read.what))),
-                                ],
-                            )
-                        };
-                        view! {
-                            <li><time datetime=at>{move || i18n.moment(&when)}</time> " — " {line}</li>
-                        }
-                    })
-                    .collect_view();
-                view! { <ol class="process-log">{items}</ol> }.into_any()
-            }
-            Err(e) => {
-                let key = e.message_key();
-                view! { <p class="notice notice-error">{move || i18n.t(&key)}</p> }.into_any()
-            }
-        })
-    };
-    view! {
-        <section aria-labelledby="reads-log-title">
-            <h2 id="reads-log-title">{move || i18n.t("admin.reads_title")}</h2>
-            <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
-                <div class="field">
-                    <label for="reads-search">{move || i18n.t("admin.reads_search")}</label>
-                    <input id="reads-search" type="search" autocomplete="off"
-                        on:change=move |ev| search.set(event_target_value(&ev)) />
-                </div>
-            </form>
-            {list}
-        </section>
-    }
-}
-
 /// A person of the registry added to a provider with their roles.
 #[component]
 fn AddStaff(
@@ -344,40 +287,33 @@ fn MemberRow(
     }
 }
 
-/// The audit of staff changes, searchable by name or IIN.
+/// A log the administrator searches: its heading, a search field, and its lines (when, and
+/// what happened in the reader's language), newest first.
 #[component]
-fn Audit() -> impl IntoView {
+fn SearchedLog<F, Fut>(
+    id: &'static str,
+    title: &'static str,
+    label: &'static str,
+    fetch: F,
+) -> impl IntoView
+where
+    F: Fn(String, qyzmet_domain::Lang) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Vec<(String, String)>, api::ApiError>> + 'static,
+{
     let i18n = use_i18n();
     let search = RwSignal::new(String::new());
-    let changes = LocalResource::new(move || {
+    let lines = LocalResource::new(move || {
         let (q, lang) = (search.get(), i18n.lang());
-        async move { api::admin_staff_audit(&q, lang).await }
+        fetch(q, lang)
     });
     let list = move || {
-        changes.get().map(|r| match r {
-            Ok(list) => {
-                let items = list
-                    .changes
+        lines.get().map(|r| match r {
+            Ok(lines) => {
+                let items = lines
                     .into_iter()
-                    .map(|c| {
-                        let at = c.at.clone();
-                        let when = c.at.clone();
-                        let action = format!("admin.action.{}", c.action);
-                        let roles: Vec<Performer> = c
-                            .detail
-                            .split(',')
-                            .filter_map(Performer::from_code)
-                            .collect();
-                        view! {
-                            <li>
-                                <time datetime=at>{move || i18n.moment(&when)}</time> " — "
-                                {move || i18n.t_with(&action, &[
-                                    ("admin", c.administrator.clone()),
-                                    ("member", c.member.clone()),
-                                    ("roles", role_names(i18n, &roles)),
-                                ])}
-                            </li>
-                        }
+                    .map(|(at, text)| {
+                        let when = at.clone();
+                        view! { <li><time datetime=at>{move || i18n.moment(&when)}</time> " — " {text}</li> }
                     })
                     .collect_view();
                 view! { <ol class="process-log">{items}</ol> }.into_any()
@@ -388,17 +324,76 @@ fn Audit() -> impl IntoView {
             }
         })
     };
+    let (title_id, input_id) = (format!("{id}-title"), format!("{id}-search"));
+    let (labelled_by, label_for) = (title_id.clone(), input_id.clone());
     view! {
-        <section aria-labelledby="audit-title">
-            <h2 id="audit-title">{move || i18n.t("admin.audit_title")}</h2>
+        <section aria-labelledby=labelled_by>
+            <h2 id=title_id>{move || i18n.t(title)}</h2>
             <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
                 <div class="field">
-                    <label for="audit-search">{move || i18n.t("admin.audit_search")}</label>
-                    <input id="audit-search" type="search" autocomplete="off"
+                    <label for=label_for>{move || i18n.t(label)}</label>
+                    <input id=input_id type="search" autocomplete="off"
                         on:change=move |ev| search.set(event_target_value(&ev)) />
                 </div>
             </form>
             {list}
         </section>
     }
+}
+
+/// The audit of staff changes, searchable by name or IIN.
+#[component]
+fn Audit() -> impl IntoView {
+    let i18n = use_i18n();
+    let fetch = move |q: String, lang| async move {
+        let list = api::admin_staff_audit(&q, lang).await?;
+        Ok(list
+            .changes
+            .into_iter()
+            .map(|c| {
+                let roles: Vec<Performer> = c
+                    .detail
+                    .split(',')
+                    .filter_map(Performer::from_code)
+                    .collect();
+                let text = i18n.t_with(
+                    &format!("admin.action.{}", c.action),
+                    &[
+                        ("admin", c.administrator),
+                        ("member", c.member),
+                        ("roles", role_names(i18n, &roles)),
+                    ],
+                );
+                (c.at, text)
+            })
+            .collect())
+    };
+    view! { <SearchedLog id="audit" title="admin.audit_title" label="admin.audit_search" fetch /> }
+}
+
+/// Who read applicants' data: every read by staff, searchable by reader or request number.
+#[component]
+fn DataReads() -> impl IntoView {
+    let i18n = use_i18n();
+    let fetch = move |q: String, lang| async move {
+        let list = api::admin_data_reads(&q, lang).await?;
+        Ok(list
+            .reads
+            .into_iter()
+            .map(|read| {
+                let text = i18n.t_with(
+                    "admin.read_entry",
+                    &[
+                        ("reader", format!("{} ({})", read.reader, read.reader_id)),
+                        ("roles", role_names(i18n, &read.roles)),
+                        ("provider", read.provider),
+                        ("number", read.registration_number),
+                        ("what", i18n.t(&format!("admin.read.{}", read.what))),
+                    ],
+                );
+                (read.at, text)
+            })
+            .collect())
+    };
+    view! { <SearchedLog id="reads-log" title="admin.reads_title" label="admin.reads_search" fetch /> }
 }
