@@ -61,8 +61,11 @@ pub async fn visible(
     what: &str,
 ) -> Result<Stored, Denied> {
     if account.role == Role::Officer {
-        // A draft a counter's member of staff is entering for someone is theirs to read.
-        if let Some(own) = applications::get_owned(db, account.id, id).await? {
+        // A draft a counter's member of staff is entering for someone is theirs to read; once
+        // accepted it is the person's request, and its reads are recorded like any other.
+        if let Some(own) = applications::get_owned(db, account.id, id).await?
+            && own.view.status == qyzmet_domain::status::Status::Draft
+        {
             return Ok(own);
         }
         let provider = provider_of(account)?;

@@ -212,6 +212,19 @@ async fn a_person_with_paper_is_served_at_the_state_corporations_desk_from_accep
         );
     }
 
+    // The operator's later reads of the person's request are recorded like anyone's.
+    let admin = logged_in(&s, ("810719435790", "Admin-demo-2026")).await;
+    let by_operator: qyzmet_domain::api::DataReadAuditList = get_json(
+        &s,
+        &admin,
+        &format!("/api/admin/data-reads?q={}", OPERATOR.0),
+    )
+    .await;
+    assert!(
+        by_operator.reads.iter().any(|r| r.what == "receipt"),
+        "{by_operator:?}"
+    );
+
     // The State Corporation's accumulation department sends it on: its step, not the
     // provider's office's (acceptance was step 1, done by accepting).
     let view: OfficerRequestView =
