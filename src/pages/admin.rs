@@ -11,9 +11,6 @@ use leptos::prelude::*;
 use qyzmet_domain::api::{NewStaff, StaffChange, StaffList, StaffMemberView};
 use qyzmet_domain::process::Performer;
 
-/// The roles a provider's staff hold.
-const ROLES: [Performer; 3] = [Performer::Office, Performer::Head, Performer::Executor];
-
 fn role_names(i18n: I18n, roles: &[Performer]) -> String {
     roles
         .iter()
@@ -133,12 +130,17 @@ fn AddStaff(
                     <select id="provider_id"
                         aria-describedby=move || error("provider_id")().is_some().then_some("provider_id-error")
                         aria-invalid=move || error("provider_id")().is_some().then_some("true")
-                        on:change=move |ev| provider.set(event_target_value(&ev))>
+                        on:change=move |ev| {
+                            let body = event_target_value(&ev);
+                            // Roles the new body's staff do not hold are dropped.
+                            roles.update(|r| r.retain(|x| Performer::staff_roles(&body).contains(x)));
+                            provider.set(body);
+                        }>
                         <option value="">{move || i18n.t("process.choose")}</option>
                         {providers}
                     </select>
                 </div>
-                <RoleChoice id="roles" roles problems />
+                <RoleChoice id="roles" body=Signal::derive(move || provider.get()) roles problems />
                 <div class="field">
                     <label for="staff-email">{move || i18n.t("admin.email")}</label>
                     <input id="staff-email" type="email" autocomplete="off"
@@ -150,10 +152,11 @@ fn AddStaff(
     }
 }
 
-/// The roles as checkboxes, with their error tied to the group.
+/// The roles the staff of `body` hold, as checkboxes, with their error tied to the group.
 #[component]
 fn RoleChoice(
     #[prop(into)] id: String,
+    body: Signal<String>,
     roles: RwSignal<Vec<Performer>>,
     problems: RwSignal<Vec<Problem>>,
 ) -> impl IntoView {
@@ -161,8 +164,12 @@ fn RoleChoice(
     // Only the add form's choice carries the server's field error ("roles").
     let add_form = id == "roles";
     let error = move || for_field(&problems.get(), "roles").filter(|_| add_form);
-    let boxes = ROLES
-        .into_iter()
+    let prefix = id.clone();
+    let boxes = move || {
+        let id = prefix.clone();
+        body.with(|b| Performer::staff_roles(b))
+        .iter()
+        .copied()
         .map(|role| {
             let box_id = format!("{id}-{}", role.code());
             let label_for = box_id.clone();
@@ -183,7 +190,8 @@ fn RoleChoice(
                 </div>
             }
         })
-        .collect_view();
+        .collect_view()
+    };
     let error_id = format!("{id}-error");
     let described = error_id.clone();
     view! {
@@ -258,6 +266,7 @@ fn MemberRow(
     let disabled_id = format!("m{id}-disabled");
     let disabled_for = disabled_id.clone();
     let name = member.name.clone();
+    let body = member.provider_id.clone();
     view! {
         <tr class:disabled-member=member.disabled>
             <td>{member.name.clone()} <br /> <span class="iin">{member.login.clone()}</span></td>
@@ -273,7 +282,7 @@ fn MemberRow(
                         ev.prevent_default();
                         on_change.run((id, StaffChange { roles: roles.get_untracked(), disabled: disabled.get_untracked() }));
                     }>
-                        <RoleChoice id=prefix roles problems=no_problems />
+                        <RoleChoice id=prefix body=Signal::stored(body) roles problems=no_problems />
                         <div class="radio">
                             <input type="checkbox" id=disabled_id prop:checked=move || disabled.get()
                                 on:change=move |ev| disabled.set(event_target_checked(&ev)) />

@@ -38,6 +38,14 @@ fn found(i18n: I18n, view: VerifiedDocumentView, service: Option<ServiceDetail>)
         "verify.registered_at"
     };
     let (status, issued_at) = (view.status, view.issued_at.clone());
+    // Where the result of a request accepted at a counter is: what the person holding the
+    // receipt came to learn.
+    let collection = view.collection.map(|c| {
+        view! {
+            <dt>{move || i18n.t("verify.collection")}</dt>
+            <dd id="verify-collection">{move || i18n.t(&format!("collection.{}", c.code()))}</dd>
+        }
+    });
     view! {
         <div class="panel panel-success">
             <p><strong>{move || i18n.t("verify.genuine")}</strong></p>
@@ -57,6 +65,7 @@ fn found(i18n: I18n, view: VerifiedDocumentView, service: Option<ServiceDetail>)
             <dd><time datetime=view.issued_at.clone()>{move || i18n.moment(&issued_at)}</time></dd>
             <dt>{move || i18n.t("verify.status")}</dt>
             <dd>{move || i18n.t(&format!("status.{}", status.code()))}</dd>
+            {collection}
             <dt>{move || i18n.t("verify.sha256")}</dt>
             <dd><code class="hash">{view.sha256.clone()}</code></dd>
         </dl>

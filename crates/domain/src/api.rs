@@ -1079,6 +1079,10 @@ pub struct VerifiedDocumentView {
     pub sha256: String,
     /// For a result: the officer's signed decision, which the page checks in the browser.
     pub decision: Option<DecisionView>,
+    /// For a request accepted at a counter: whether its result waits there, was handed over
+    /// or went back to the provider (`None` before that, and for a portal request).
+    #[serde(default)]
+    pub collection: Option<crate::process::Collection>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

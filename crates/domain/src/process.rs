@@ -32,6 +32,23 @@ crate::coded::coded_enum! {
     }
 }
 
+/// The State Corporation's id among the bodies staff work for: its operators and its
+/// accumulation department are staff like a provider's, but of no service's provider.
+pub const STATE_CORPORATION: &str = "state-corporation";
+
+impl Performer {
+    /// The roles the staff of `body` (a provider's id, or [`STATE_CORPORATION`]) may hold, in
+    /// the order they are shown: the State Corporation's desk and accumulation department,
+    /// or a provider's office, head and executor.
+    pub fn staff_roles(body: &str) -> &'static [Performer] {
+        if body == STATE_CORPORATION {
+            &[Performer::StateCorporation, Performer::Accumulation]
+        } else {
+            &[Performer::Office, Performer::Head, Performer::Executor]
+        }
+    }
+}
+
 crate::coded::coded_enum! {
     /// What a step does.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -60,6 +77,20 @@ crate::coded::coded_enum! {
         Sign = "sign",
         /// Gives out (or sends on) the result.
         Issue = "issue",
+    }
+}
+
+crate::coded::coded_enum! {
+    /// Where the result of a request accepted at a counter is, as anyone holding its receipt
+    /// may learn by the receipt's code: waiting at the counter, handed over, or returned to
+    /// the provider after the keeping period.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Collection {
+        Waiting = "waiting",
+        HandedOver = "handed_over",
+        Returned = "returned",
     }
 }
 

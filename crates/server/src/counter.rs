@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::staff::StaffMember;
 use qyzmet_domain::api::{AccountView, CounterService, CounterStart, ProviderRef};
 use qyzmet_domain::catalogue::{Catalogue, Channel, Service};
-use qyzmet_domain::process::Performer;
+use qyzmet_domain::process::{Collection, Performer, StepEvent};
 use sqlx::Row;
 
 /// Where a member of staff takes paper, if anywhere.
@@ -296,6 +296,30 @@ pub fn ready_for_collection(request: &Stored, standing: &crate::lifecycle::Stand
             .steps
             .last()
             .is_some_and(|s| s.action == qyzmet_domain::process::StepAction::Issue)
+}
+
+/// Where the result of `request` is, for a request accepted at a counter: waiting there, or
+/// (its steps done) handed over or returned, as the last line of its log says.
+pub async fn collection(
+    state: &crate::AppState,
+    request: &Stored,
+) -> sqlx::Result<Option<Collection>> {
+    if request.view.channel == Channel::Portal {
+        return Ok(None);
+    }
+    let standing = state.lifecycle().standing(request).await?;
+    if ready_for_collection(request, &standing) {
+        return Ok(Some(Collection::Waiting));
+    }
+    let last = crate::officers::process_log(&state.db, request.id)
+        .await?
+        .pop()
+        .map(|line| line.event);
+    Ok(match last {
+        Some(StepEvent::HandedOver) => Some(Collection::HandedOver),
+        Some(StepEvent::Returned) => Some(Collection::Returned),
+        _ => None,
+    })
 }
 
 /// Tells the applicant of a counter request by SMS (the same gateway as the one-time codes)

@@ -97,7 +97,11 @@ pub async fn find(db: &Db, code: &DocumentCode) -> sqlx::Result<Option<(i64, Doc
 /// What a printed code shows (`GET /api/verify/{code}` and the page `/verify/<code>`): what the
 /// paper itself says, the signed document's hash and, for a result, the signed decision;
 /// `None` for a code nobody printed.
-pub async fn verified(db: &Db, raw: &str) -> sqlx::Result<Option<VerifiedDocumentView>> {
+/// The request is handed back with it (what a caller adds to the view is read from it).
+pub async fn verified(
+    db: &Db,
+    raw: &str,
+) -> sqlx::Result<Option<(crate::applications::Stored, VerifiedDocumentView)>> {
     let Some(code) = DocumentCode::parse(raw) else {
         return Ok(None);
     };
@@ -129,7 +133,7 @@ pub async fn verified(db: &Db, raw: &str) -> sqlx::Result<Option<VerifiedDocumen
             )
         }
     };
-    Ok(Some(VerifiedDocumentView {
+    let view = VerifiedDocumentView {
         code: code.to_string(),
         document: document.code().into(),
         registration_number: stored.view.registration_number.clone().unwrap_or_default(),
@@ -139,5 +143,7 @@ pub async fn verified(db: &Db, raw: &str) -> sqlx::Result<Option<VerifiedDocumen
         issued_at,
         sha256,
         decision,
-    }))
+        collection: None,
+    };
+    Ok(Some((stored, view)))
 }

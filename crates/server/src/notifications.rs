@@ -190,7 +190,11 @@ impl Delivered {
 }
 
 /// Writes the notification inside the caller's transaction (and, on PostgreSQL, the NOTIFY
-/// that goes out when it commits); returns the notification's id.
+/// that goes out when it commits); returns the notification's id. It is addressed to the
+/// request's applicant: the account that owns it, or — for a request accepted at a counter,
+/// which the staff member's account owns — the person's own account found by IIN/BIN. A person
+/// served at a counter without an account is told by SMS instead (`counter`), and nothing is
+/// written (`None`): the staff member is never sent the applicant's news.
 pub async fn record(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     application_id: i64,
@@ -198,12 +202,19 @@ pub async fn record(
     note: Option<&str>,
     appointment: Option<&Appointment>,
     at: i64,
-) -> sqlx::Result<i64> {
-    let owner: i64 = sqlx::query("SELECT account_id FROM applications WHERE id = $1")
-        .bind(application_id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("account_id")?;
+) -> sqlx::Result<Option<i64>> {
+    let owner: Option<i64> = sqlx::query(
+        "SELECT CASE WHEN a.channel = 'portal' THEN a.account_id \
+                ELSE (SELECT p.id FROM accounts p WHERE p.login = a.applicant_iin AND p.role = 'applicant') END AS owner \
+         FROM applications a WHERE a.id = $1",
+    )
+    .bind(application_id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("owner")?;
+    let Some(owner) = owner else {
+        return Ok(None);
+    };
     let id: i64 = sqlx::query("INSERT INTO notifications (account_id, application_id, status, note, appointment_at, appointment_place, at, read) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) RETURNING id")
         .bind(owner)
         .bind(application_id)
@@ -223,7 +234,7 @@ pub async fn record(
             .fetch_one(&mut **tx)
             .await?;
     }
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// A notification as listed: its row with its application's public id and number.

@@ -9,7 +9,7 @@ use sqlx::Row;
 
 /// The State Corporation, as a "provider" in `accounts.provider_id` and `staff_roles`: its
 /// staff see the requests accepted at its offices, for every provider (`officers::DESK`).
-pub const STATE_CORPORATION: &str = "state-corporation";
+pub use qyzmet_domain::process::STATE_CORPORATION;
 
 /// A member of staff acting at their provider: their account and their roles there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,11 +126,6 @@ pub async fn grant(
     Ok(())
 }
 
-/// The roles a provider's staff may hold (the State Corporation's and the interested body's
-/// are not a provider's).
-pub const PROVIDER_ROLES: [Performer; 3] =
-    [Performer::Office, Performer::Head, Performer::Executor];
-
 /// Why the administrator's change was not made.
 #[derive(Debug)]
 pub enum StaffError {
@@ -152,14 +147,22 @@ impl From<sqlx::Error> for StaffError {
     }
 }
 
-fn check_roles(roles: &[Performer]) -> Result<Vec<Performer>, StaffError> {
-    if roles.is_empty() || roles.iter().any(|r| !PROVIDER_ROLES.contains(r)) {
+/// `roles` as held at `body` (in their shown order), if its staff may hold each of them.
+fn check_roles(roles: &[Performer], body: &str) -> Result<Vec<Performer>, StaffError> {
+    let allowed = Performer::staff_roles(body);
+    if roles.is_empty() || roles.iter().any(|r| !allowed.contains(r)) {
         return Err(StaffError::Fields(vec![ROLES_ERROR]));
     }
-    Ok(PROVIDER_ROLES
-        .into_iter()
+    Ok(allowed
+        .iter()
+        .copied()
         .filter(|r| roles.contains(r))
         .collect())
+}
+
+/// Whether staff may work for `body`: a provider of the catalogue, or the State Corporation.
+fn is_body(catalogue: &qyzmet_domain::catalogue::Catalogue, body: &str) -> bool {
+    body == STATE_CORPORATION || catalogue.provider(body).is_some()
 }
 
 const ROLES_ERROR: (&str, &str) = ("roles", "form.choice");
@@ -279,15 +282,17 @@ pub async fn add(
         Some(iin) => crate::registry::person(db, iin).await?,
         None => None,
     };
-    let roles = check_roles(&new.roles);
+    let known_body = is_body(catalogue, &new.provider_id);
+    let roles = check_roles(&new.roles, &new.provider_id);
     let mut wrong = Vec::new();
     if person.is_none() {
         wrong.push(("iin", "registry.not_found"));
     }
-    if catalogue.provider(&new.provider_id).is_none() {
+    if !known_body {
         wrong.push(("provider_id", "form.choice"));
     }
-    if roles.is_err() {
+    // None chosen is always wrong; the roles chosen are judged against a body that exists.
+    if new.roles.is_empty() || (known_body && roles.is_err()) {
         wrong.push(ROLES_ERROR);
     }
     let (Some(iin), Some(person), Ok(roles), true) = (iin, person, roles, wrong.is_empty()) else {
@@ -355,7 +360,6 @@ pub async fn change_member(
     change: &qyzmet_domain::api::StaffChange,
     at: i64,
 ) -> Result<(), StaffError> {
-    let roles = check_roles(&change.roles)?;
     let row = sqlx::query(
         "SELECT provider_id, disabled FROM accounts WHERE id = $1 AND role = 'officer' AND provider_id IS NOT NULL",
     )
@@ -365,6 +369,7 @@ pub async fn change_member(
     .ok_or(StaffError::NotFound)?;
     let provider: String = row.try_get("provider_id")?;
     let was_disabled = row.try_get::<i64, _>("disabled")? != 0;
+    let roles = check_roles(&change.roles, &provider)?;
     let mut tx = db.begin_write().await?;
     let before = roles_of_tx(&mut tx, member, &provider).await?;
     if before != roles {
@@ -427,8 +432,9 @@ async fn roles_of_tx(
         .iter()
         .map(|r| r.try_get("role"))
         .collect::<sqlx::Result<_>>()?;
-    Ok(PROVIDER_ROLES
-        .into_iter()
+    Ok(Performer::staff_roles(provider_id)
+        .iter()
+        .copied()
         .filter(|p| held.iter().any(|h| h == p.code()))
         .collect())
 }

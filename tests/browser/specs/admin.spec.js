@@ -24,8 +24,18 @@ test('the administrator reads the staff and roles, and the add form says what is
   await expect(form.getByLabel('IIN')).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page, 'staff page with errors');
 
+  // The State Corporation's desk is staffed here too, with its own roles.
+  const roles = form.getByRole('group', { name: 'Roles' });
+  await form.getByLabel('Provider').selectOption({ label: 'State Corporation “Government for Citizens”' });
+  await expect(roles.getByRole('checkbox')).toHaveCount(2);
+  await expect(roles.getByLabel('State Corporation')).toBeVisible();
+  await expect(roles.getByLabel('Head')).toHaveCount(0);
+  const scRow = table.getByRole('row').filter({ hasText: STAFF.stateCorporation.operator.name });
+  await expect(scRow).toContainText('State Corporation “Government for Citizens”');
+
   await form.getByLabel('IIN').fill(CITIZEN.iin);
   await form.getByLabel('Provider').selectOption('local-executive-body');
+  await expect(roles.getByRole('checkbox')).toHaveCount(3);
   await form.getByRole('group', { name: 'Roles' }).getByLabel('Executor').check();
   await form.getByRole('button', { name: 'Add to staff' }).click();
   await expect(summary).toContainText('This IIN already has another account');

@@ -31,7 +31,8 @@ impl From<StaffError> for ApiError {
     }
 }
 
-/// `GET /api/admin/staff`: every provider's staff, with the providers by name.
+/// `GET /api/admin/staff`: every provider's staff and the State Corporation's, with the
+/// bodies by name.
 #[utoipa::path(
     get,
     path = "/admin/staff",
@@ -43,6 +44,7 @@ pub async fn staff_list(
     current: CurrentAccount,
 ) -> Result<Json<StaffList>, ApiError> {
     access::administrator(&current.account)?;
+    // The State Corporation's desk and accumulation department are staffed here too.
     let providers = state
         .catalogue
         .providers
@@ -51,6 +53,10 @@ pub async fn staff_list(
             id: p.id.clone(),
             name: p.name.get(current.lang).to_string(),
         })
+        .chain([ProviderRef {
+            id: crate::staff::STATE_CORPORATION.into(),
+            name: crate::locales::message(current.lang, "body.state_corporation"),
+        }])
         .collect();
     Ok(Json(StaffList {
         staff: staff::all(&state.db).await?,

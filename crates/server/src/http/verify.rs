@@ -46,7 +46,10 @@ async fn lookup(
         return Err(ApiError::throttled(seconds));
     }
     match document_codes::verified(&state.db, code).await? {
-        Some(view) => Ok(view),
+        Some((request, mut view)) => {
+            view.collection = crate::counter::collection(state, &request).await?;
+            Ok(view)
+        }
         None => {
             if let Some(seconds) =
                 throttle::fail(&state.db, &address_key, throttle::PER_ADDRESS).await?

@@ -242,7 +242,8 @@ impl<'a> Lifecycle<'a> {
             Some(decision),
         )
         .await?
-        .ok_or(MoveError::Changed)?;
+        .ok_or(MoveError::Changed)?
+        .notification;
         if !progress::write(&mut tx, request.id, seen, &next).await? {
             return Err(MoveError::Changed);
         }
@@ -257,7 +258,9 @@ impl<'a> Lifecycle<'a> {
         };
         progress::log(&mut tx, request.id, line).await?;
         tx.commit().await?;
-        self.events.committed(self.db, notification).await;
+        if let Some(id) = notification {
+            self.events.committed(self.db, id).await;
+        }
         Ok(())
     }
 
@@ -311,11 +314,12 @@ impl<'a> Lifecycle<'a> {
         };
         progress::log(&mut tx, request.id, line).await?;
         let notification = match &review {
-            Some(entry) => Some(
+            Some(entry) => {
                 write_move_in(&mut tx, request.id, entry, by.account_id, None, None)
                     .await?
-                    .ok_or(MoveError::Changed)?,
-            ),
+                    .ok_or(MoveError::Changed)?
+                    .notification
+            }
             None => None,
         };
         tx.commit().await?;
@@ -376,8 +380,11 @@ impl<'a> Lifecycle<'a> {
             decision,
         )
         .await?
-        .ok_or(MoveError::Changed)?;
-        self.events.committed(self.db, notification).await;
+        .ok_or(MoveError::Changed)?
+        .notification;
+        if let Some(id) = notification {
+            self.events.committed(self.db, id).await;
+        }
         Ok(())
     }
 }
@@ -391,9 +398,14 @@ fn step_role(steps: &[ProcessStep], index: usize) -> Performer {
     }
 }
 
-/// The move from `entry.from` to `entry.to` with its history row, the owner's notification
-/// (and, for a decision, the signed decision) in one transaction. `Some(the notification's
-/// id)` when moved; `None`: the request was no longer in `entry.from`.
+/// A move written: the applicant's notification, if they have an account to receive it.
+struct Moved {
+    notification: Option<i64>,
+}
+
+/// The move from `entry.from` to `entry.to` with its history row, the applicant's
+/// notification (and, for a decision, the signed decision) in one transaction. `Some` when
+/// moved; `None`: the request was no longer in `entry.from`.
 async fn write_move(
     db: &Db,
     application_id: i64,
@@ -401,7 +413,7 @@ async fn write_move(
     actor_account_id: i64,
     appointment: Option<&Appointment>,
     decision: Option<SignedDecision<'_>>,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<Moved>> {
     let mut tx = db.begin_write().await?;
     let notification = write_move_in(
         &mut tx,
@@ -426,7 +438,7 @@ async fn write_move_in(
     actor_account_id: i64,
     appointment: Option<&Appointment>,
     decision: Option<SignedDecision<'_>>,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<Moved>> {
     let at = entry.at.unix_timestamp();
     let moved = sqlx::query(
         "UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
@@ -480,7 +492,7 @@ async fn write_move_in(
         at,
     )
     .await?;
-    Ok(Some(notification))
+    Ok(Some(Moved { notification }))
 }
 
 #[cfg(test)]

@@ -59,8 +59,8 @@ pub struct Registered {
     pub due_date: time::Date,
     /// The submit was a repeat of one already registered.
     pub repeated: bool,
-    /// The "registered" notification written with it (`None` for a repeat): what the live
-    /// streams are told once it commits.
+    /// The "registered" notification written with it (`None` for a repeat, or a counter's
+    /// applicant without an account): what the live streams are told once it commits.
     pub notification: Option<i64>,
 }
 
@@ -265,7 +265,7 @@ pub(super) async fn register(
         registration_number: number,
         due_date: due,
         repeated: false,
-        notification: Some(notification),
+        notification,
     })
 }
 

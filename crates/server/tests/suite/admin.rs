@@ -198,3 +198,74 @@ async fn the_administrator_adds_changes_and_disables_staff_and_every_change_is_a
         get_json(&s, &admin, &format!("/api/admin/staff-audit?q={PERSON}")).await;
     assert_eq!(found.changes.len(), 2);
 }
+
+/// The State Corporation's desk is staffed like a provider: its operators and accumulation
+/// department added and changed by the administrator, with the State Corporation's roles
+/// only (a provider's roles there, or its roles at a provider, are refused).
+#[tokio::test]
+async fn the_administrator_staffs_the_state_corporations_desk_with_its_own_roles() {
+    let s = start().await;
+    let admin = logged_in(&s, ADMIN).await;
+    let list: StaffList = get_json(&s, &admin, "/api/admin/staff").await;
+    let body = list
+        .providers
+        .iter()
+        .find(|p| p.id == "state-corporation")
+        .expect("the State Corporation is among the bodies");
+    assert_eq!(
+        body.name,
+        "«Азаматтарға арналған үкімет» мемлекеттік корпорациясы"
+    );
+    assert_eq!(
+        roles(member(&list, "870321388405")),
+        ["state_corporation", "accumulation"]
+    );
+    let add = |body: serde_json::Value| admin.post(s.url("/api/admin/staff")).json(&body).send();
+    // A head is a provider's, not the State Corporation's.
+    let p = expect_problem(
+        add(json!({"iin": PERSON, "provider_id": "state-corporation", "roles": ["head"]}))
+            .await
+            .unwrap(),
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(p.errors[0].field, "roles");
+    let res = add(
+        json!({"iin": PERSON, "provider_id": "state-corporation", "roles": ["state_corporation"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 201);
+    let list: StaffList = res.json().await.unwrap();
+    let added = member(&list, PERSON);
+    assert_eq!(
+        (added.provider_id.as_str(), roles(added)),
+        ("state-corporation", vec!["state_corporation"])
+    );
+    // Their roles changed to the accumulation department's too; a provider's refused.
+    let put = |body: serde_json::Value| {
+        admin
+            .put(s.url(&format!("/api/admin/staff/{}", added.id)))
+            .json(&body)
+            .send()
+    };
+    let p = expect_problem(
+        put(json!({"roles": ["executor"], "disabled": false}))
+            .await
+            .unwrap(),
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(p.errors[0].field, "roles");
+    let res = put(json!({"roles": ["accumulation", "state_corporation"], "disabled": false}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let list: StaffList = res.json().await.unwrap();
+    assert_eq!(
+        roles(member(&list, PERSON)),
+        ["state_corporation", "accumulation"]
+    );
+}

@@ -9,8 +9,10 @@
 
 use crate::common::*;
 use qyzmet_domain::api::{
-    AcceptanceRefusal, ApplicationList, ApplicationView, CounterServices, OfficerRequestView,
+    AcceptanceRefusal, ApplicationList, ApplicationView, CounterServices, NotificationList,
+    OfficerRequestView,
 };
+use qyzmet_domain::process::Collection;
 use qyzmet_domain::status::Status;
 use serde_json::json;
 
@@ -211,6 +213,20 @@ async fn a_person_with_paper_is_served_at_the_state_corporations_desk_from_accep
             "{expected:?} not in:\n{receipt}"
         );
     }
+    // Whoever holds the paper receipt follows the request by its code, without an account.
+    let code = crate::officers::printed_code(&receipt);
+    let public = |s: &Server| {
+        let url = s.url(&format!("/api/verify/{code}"));
+        async move {
+            let res = plain().get(url).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.json::<qyzmet_domain::api::VerifiedDocumentView>()
+                .await
+                .unwrap()
+        }
+    };
+    let shown = public(&s).await;
+    assert_eq!((shown.status, shown.collection), (Status::Registered, None));
 
     // The operator's later reads of the person's request are recorded like anyone's.
     let admin = logged_in(&s, ("810719435790", "Admin-demo-2026")).await;
@@ -283,6 +299,11 @@ async fn a_person_with_paper_is_served_at_the_state_corporations_desk_from_accep
         .find(|m| m.reference == format!("result-{id}"))
         .expect("the result-ready SMS");
     assert!(told.body.contains("результат по заявке"), "{}", told.body);
+    let shown = public(&s).await;
+    assert_eq!(
+        (shown.status, shown.collection),
+        (Status::Satisfied, Some(Collection::Waiting))
+    );
 
     // Not a month yet: it is not returned to the provider.
     expect_problem(
@@ -310,6 +331,7 @@ async fn a_person_with_paper_is_served_at_the_state_corporations_desk_from_accep
     let view = step(&s, &operator, &id, json!({"step": 7, "returned": true})).await;
     assert!(view.process.current.is_none());
     assert_eq!(view.process.log.last().unwrap().event.code(), "returned");
+    assert_eq!(public(&s).await.collection, Some(Collection::Returned));
 
     // The person follows it in their own cabinet, though a member of staff entered it.
     let citizen = logged_in(&s, PERSON).await;
@@ -321,6 +343,22 @@ async fn a_person_with_paper_is_served_at_the_state_corporations_desk_from_accep
         .expect("in the cabinet");
     assert_eq!(found.status, Status::Satisfied);
     let _: ApplicationView = get_json(&s, &citizen, &format!("/api/applications/{id}")).await;
+    // Its news are the person's, not the operator's who accepted it.
+    let news = |list: NotificationList| -> Vec<Status> {
+        list.notifications
+            .into_iter()
+            .filter(|n| n.application_id == id)
+            .map(|n| n.status)
+            .rev()
+            .collect()
+    };
+    let told = news(get_json(&s, &citizen, "/api/notifications").await);
+    assert_eq!(
+        told,
+        [Status::Registered, Status::InReview, Status::Satisfied]
+    );
+    let operator_told = news(get_json(&s, &operator, "/api/notifications").await);
+    assert!(operator_told.is_empty(), "{operator_told:?}");
     // Another citizen does not.
     let other = logged_in(&s, CITIZEN).await;
     let res = other
@@ -425,4 +463,26 @@ async fn the_accreditation_is_accepted_at_the_providers_office_and_handed_to_a_r
         Some(power)
     );
     assert_eq!(view.item.applicant_id, UNREGISTERED_COMPANY);
+    // The company's receipt says, by its code, that the result was handed over.
+    let receipt = crate::officers::pdf_text(
+        &get_bytes(
+            &s,
+            &clerk,
+            &format!("/api/applications/{id}/receipt?lang=ru"),
+        )
+        .await,
+    );
+    let code = crate::officers::printed_code(&receipt);
+    let shown: qyzmet_domain::api::VerifiedDocumentView =
+        get_json(&s, &plain(), &format!("/api/verify/{code}")).await;
+    assert_eq!(shown.collection, Some(Collection::HandedOver));
+    // The company has no account to be told in; the clerk is not told its news either.
+    let clerk_told: NotificationList = get_json(&s, &clerk, "/api/notifications").await;
+    assert!(
+        clerk_told
+            .notifications
+            .iter()
+            .all(|n| n.application_id != id),
+        "{clerk_told:?}"
+    );
 }

@@ -1019,7 +1019,7 @@ async fn printed(s: &Server, client: &reqwest::Client, url: String) -> String {
 }
 
 /// The code printed after "<label>: " on a document.
-fn printed_code(text: &str) -> String {
+pub(crate) fn printed_code(text: &str) -> String {
     let at = text.find("Код документа: ").expect("the code is printed") + "Код документа: ".len();
     text[at..].chars().take(11).collect()
 }
