@@ -21,7 +21,7 @@ use leptos::prelude::*;
 
 // What the server fills a page with, under the names it has always used.
 pub use crate::handover::{
-    CabinetPage, LoginAttempt, PRELOADED, Preloaded, RequestPage, SERVER_COPY, TestDoors,
+    ApplyPage, CabinetPage, LoginAttempt, PRELOADED, Preloaded, RequestPage, SERVER_COPY, TestDoors,
 };
 
 /// The page as the server rendered it.
@@ -64,6 +64,10 @@ pub fn render(
         untrack(|| view! { <crate::app::App lang messages /> }.to_html())
     });
     owner.unset();
+    // The renderer's `<!>` placeholders are not valid HTML ("bogus comment"), and the copy
+    // is never hydrated (the app draws itself over it), so nothing needs them. A literal
+    // "<!>" in text is escaped by the renderer and is not touched.
+    let body = body.replace("<!>", "");
     let title = title.0.lock().map(|t| t.clone()).unwrap_or_default();
     let status = match status.0.load(std::sync::atomic::Ordering::Relaxed) {
         0 => 200,

@@ -46,6 +46,17 @@ pub struct Preloaded {
     /// A document check (`/verify/:code`): what the code shows with its service, or the
     /// message key of why not.
     pub verification: Option<Result<(VerifiedDocumentView, Option<ServiceDetail>), String>>,
+    /// An application being filled in, for whoever owns the draft: so its task list and
+    /// steps read before the app (or without it).
+    #[serde(default)]
+    pub apply: Option<ApplyPage>,
+}
+
+/// A draft and its service, as the application's pages show them.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct ApplyPage {
+    pub application: ApplicationView,
+    pub service: ServiceDetail,
 }
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -390,18 +401,23 @@ pub(crate) mod browser {
         }
     }
 
-    /// Copies `from`'s value (or checked state) into `to`; whether it changed anything.
+    /// Copies `from`'s value (or checked state) into `to`, if the visitor changed it in the
+    /// copy (it is no longer what the server drew: the app's own data stands otherwise);
+    /// whether it changed anything.
     fn copy_value(from: &Element, to: &Element) -> bool {
         if let (Some(from), Some(to)) = (
             from.dyn_ref::<HtmlInputElement>(),
             to.dyn_ref::<HtmlInputElement>(),
         ) {
             if matches!(from.type_().as_str(), "checkbox" | "radio") {
+                if from.checked() == from.default_checked() {
+                    return false;
+                }
                 let changed = from.checked() != to.checked();
                 to.set_checked(from.checked());
                 return changed;
             }
-            if from.type_() == "file" {
+            if from.type_() == "file" || from.value() == from.default_value() {
                 return false;
             }
             let changed = from.value() != to.value();
@@ -412,6 +428,16 @@ pub(crate) mod browser {
             from.dyn_ref::<HtmlSelectElement>(),
             to.dyn_ref::<HtmlSelectElement>(),
         ) {
+            let drawn = from
+                .query_selector("option[selected]")
+                .ok()
+                .flatten()
+                .or_else(|| from.query_selector("option").ok().flatten())
+                .and_then(|o| o.get_attribute("value"))
+                .unwrap_or_default();
+            if from.value() == drawn {
+                return false;
+            }
             let changed = from.value() != to.value();
             to.set_value(&from.value());
             return changed;
@@ -420,6 +446,9 @@ pub(crate) mod browser {
             from.dyn_ref::<HtmlTextAreaElement>(),
             to.dyn_ref::<HtmlTextAreaElement>(),
         ) {
+            if Ok(from.value()) == from.default_value() {
+                return false;
+            }
             let changed = from.value() != to.value();
             to.set_value(&from.value());
             return changed;

@@ -144,8 +144,10 @@ pub fn ErrorSummary(
         // The box takes focus; the alert is an element inside it (as GOV.UK's summary does:
         // when the focused element is itself the alert, screen readers race and some read it
         // twice or not at all).
+        // A named group: focused, it is announced by its heading.
         <div
             class="error-summary"
+            role="group"
             aria-labelledby="error-summary-title"
             tabindex="-1"
             node_ref=summary
@@ -218,9 +220,10 @@ pub fn TextField(
                 id=input_id.clone()
                 name=input_id
                 type=input_type
-                autocomplete=autocomplete
+                // Not allowed on a file input (nor meaningful there).
+                autocomplete=(input_type != "file").then_some(autocomplete)
                 inputmode=inputmode
-                spellcheck="false"
+                spellcheck=(input_type != "file").then_some("false")
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || described_by.get()
                 // The attribute for the server's copy (a password is never sent back).

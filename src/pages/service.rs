@@ -87,11 +87,11 @@ fn variant_terms(i18n: I18n, v: &VariantView, several: bool) -> impl IntoView + 
 /// A variant's documents to prepare, under its name when the service has several.
 fn variant_documents(i18n: I18n, v: VariantView, several: bool) -> impl IntoView {
     view! {
-        <section class="variant" aria-labelledby=format!("variant-{}", v.id)>
+        <section class="variant" aria-labelledby=format!("documents-{}", v.id)>
             {if several {
-                view! { <h3 id=format!("variant-{}", v.id)>{v.name.clone()}</h3> }.into_any()
+                view! { <h3 id=format!("documents-{}", v.id)>{v.name.clone()}</h3> }.into_any()
             } else {
-                view! { <h3 id=format!("variant-{}", v.id)>{move || i18n.t("service.documents")}</h3> }.into_any()
+                view! { <h3 id=format!("documents-{}", v.id)>{move || i18n.t("service.documents")}</h3> }.into_any()
             }}
             {documents_list(i18n, v.documents.clone())}
         </section>

@@ -184,8 +184,27 @@ fn publish(out_dir: &Path, dist: &Path) -> anyhow::Result<()> {
         dist.join(&public).join("start.js"),
         start_up_script(&public),
     )?;
-    std::fs::write(&index_path, index.replace(MARKER, &start_up(&public)))?;
+    let index = without_skipped_link(&index.replace(MARKER, &start_up(&public)));
+    std::fs::write(&index_path, index)?;
     Ok(())
+}
+
+/// `index.html` without the `<link data-trunk rel="rust" data-trunk-skip …/>` Trunk leaves in
+/// place of the app it skipped: a `link` without `href` is not valid HTML (the Nu checker).
+fn without_skipped_link(index: &str) -> String {
+    let mut out = String::with_capacity(index.len());
+    let mut rest = index;
+    while let Some(at) = rest.find("<link data-trunk rel=\"rust\" data-trunk-skip") {
+        let Some(end) = rest[at..].find('>') else {
+            break;
+        };
+        out.push_str(rest[..at].trim_end_matches([' ', '\t']));
+        rest = &rest[at + end + 1..];
+        // The line it stood on goes with it.
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where the build records each area's files: `{"applicant": ["split_applicant.wasm",
@@ -277,7 +296,16 @@ pub fn build_app() -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::whole_instantiation;
+    use super::{whole_instantiation, without_skipped_link};
+
+    #[test]
+    fn the_link_trunk_skipped_leaves_the_page_with_its_line() {
+        let index = "    <title>Q</title>\n    <link data-trunk rel=\"rust\" data-trunk-skip data-trunk-id=\"0\" />\n    <script src=\"/a/start.js\"></script>\n";
+        assert_eq!(
+            without_skipped_link(index),
+            "    <title>Q</title>\n    <script src=\"/a/start.js\"></script>\n"
+        );
+    }
 
     #[test]
     fn split_files_are_fetched_whole_and_a_failed_fetch_is_an_error() {

@@ -34,7 +34,7 @@ pub fn check(frame: Frame) -> impl IntoView {
                     format!(
                         "{}&from=check&field={}",
                         editor.href(&href_slug),
-                        js_sys::encode_uri_component(field)
+                        qyzmet_domain::route::encode_segment(field)
                     )
                 };
                 let body = draft
@@ -57,7 +57,7 @@ pub fn check(frame: Frame) -> impl IntoView {
                 .into_iter()
                 .map(|d| {
                     let file = files.iter().find(|a| a.document_id == d.id).map(|a| format!("{} ({})", a.file_name, size_text(i18n, a.size)));
-                    let href = format!("{}&from=check&field={}", editor.href("documents"), js_sys::encode_uri_component(&format!("documents.{}", d.id)));
+                    let href = format!("{}&from=check&field={}", editor.href("documents"), qyzmet_domain::route::encode_segment(&format!("documents.{}", d.id)));
                     let name = d.name.clone();
                     view! {
                         <div class="summary-row">

@@ -150,6 +150,9 @@ fn input(
         let path = path.clone();
         move || error_for(errors, &path).is_some().then_some("true")
     };
+    // The answer as the page is drawn, in the markup: the server's copy reads with it (the
+    // app's own value follows the draft through `prop:value`).
+    let drawn = untrack(&value);
     framed(
         i18n,
         field,
@@ -160,7 +163,7 @@ fn input(
                 return view! {
                     <textarea id=id.clone() name=id rows="5" aria-invalid=invalid
                         aria-describedby=move || described_by.get()
-                        prop:value=value on:input=on_input></textarea>
+                        prop:value=value on:input=on_input>{drawn}</textarea>
                 }
                 .into_any();
             }
@@ -170,7 +173,8 @@ fn input(
                 FieldKind::Number { integer: false } => ("text", Some("decimal"), "off"),
                 FieldKind::Phone => ("tel", None, "tel"),
                 FieldKind::Email => ("email", None, "email"),
-                FieldKind::Address => ("text", None, "street-address"),
+                // One line: `street-address` is only for a multi-line field.
+                FieldKind::Address => ("text", None, "address-line1"),
                 FieldKind::Date
                 | FieldKind::Text
                 | FieldKind::LongText
@@ -181,7 +185,7 @@ fn input(
             view! {
                 <input id=id.clone() name=id type=input_type inputmode=inputmode autocomplete=autocomplete
                     spellcheck="false" aria-invalid=invalid aria-describedby=move || described_by.get()
-                    prop:value=value on:input=on_input />
+                    value=drawn prop:value=value on:input=on_input />
             }
             .into_any()
         },
@@ -249,11 +253,12 @@ fn date_input(
         } else {
             "off".to_string()
         };
+        let drawn = untrack(value);
         view! {
             <div class=format!("date-part date-{width}")>
                 <label for=id.clone()>{move || i18n.t(&label_key)}</label>
                 <input id=id.clone() name=id type="text" inputmode="numeric" autocomplete=autocomplete
-                    spellcheck="false" aria-invalid=invalid.clone() prop:value=value on:input=on_input />
+                    spellcheck="false" aria-invalid=invalid.clone() value=drawn prop:value=value on:input=on_input />
             </div>
         }
     };
@@ -305,9 +310,11 @@ fn radios(
                             let input_id = if i == 0 { path.clone() } else { format!("{path}-{value}") };
                             let (checked_slot, set_slot) = (slot.clone(), slot.clone());
                             let (checked_value, set_value) = (value.clone(), value.clone());
+                            let drawn = untrack(|| draft.answers.with(|a| answers::text(a, &slot) == value));
                             view! {
                                 <div class="radio">
                                     <input type="radio" id=input_id.clone() name=name.clone() value=value
+                                        checked=drawn
                                         prop:checked=move || draft.answers.with(|a| answers::text(a, &checked_slot) == checked_value)
                                         on:change=move |_| {
                                             let (slot, v) = (set_slot.clone(), set_value.clone());

@@ -13,6 +13,7 @@ mod steps;
 use crate::api;
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
+use crate::page_data::PageData;
 use draft::Draft;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -26,38 +27,49 @@ pub fn Apply() -> impl IntoView {
     let i18n = use_i18n();
     let route_id = crate::route::application_id();
     let id = Memo::new(move |_| route_id());
+    // The draft and its service as the server drew the page with them (first page only).
+    let handed = crate::handover::preloaded()
+        .apply
+        .filter(|p| p.application.id == id.get_untracked());
+    let service_first = handed.as_ref().map(|p| p.service.clone());
     // Fetched once per application: a language switch must not replace what is being typed.
-    let application = LocalResource::new(move || {
-        let id = id.get();
-        async move { api::application(&id, i18n.lang_untracked()).await }
-    });
-    view! {
-        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
-            {move || application.get().map(|result| match result {
-                Ok(view) if view.status == Status::Draft => view! { <Loaded view /> }.into_any(),
-                Ok(view) => {
-                    // Already submitted: its page is the request page.
-                    let navigate = use_navigate();
-                    let to = Page::Request { id: view.id.clone() }.href();
-                    request_animation_frame(move || navigate(&to, Default::default()));
-                    ().into_any()
-                }
-                Err(e) => {
-                    let key = e.message_key();
-                    view! {
-                        <PageTitle text=Signal::derive(move || i18n.t("apply.not_found")) error=Signal::derive(|| true) />
-                        <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div>
-                        <p><a href="/cabinet">{move || i18n.t("nav.cabinet")}</a></p>
-                    }
-                        .into_any()
-                }
-            })}
-        </Transition>
+    let application = PageData::new(
+        handed.map(|p| Ok(p.application)),
+        move || id.get(),
+        move |id| async move {
+            api::application(&id, i18n.lang_untracked())
+                .await
+                .map_err(|e| e.message_key())
+        },
+    );
+    let shown = application.handed_over();
+    move || {
+        match shown.get() {
+        None => view! { <p role="status">{move || i18n.t("apply.loading")}</p> }.into_any(),
+        Some(Ok(view)) if view.status == Status::Draft => {
+            let service = service_first.clone();
+            view! { <Loaded view service /> }.into_any()
+        }
+        Some(Ok(view)) => {
+            // Already submitted: its page is the request page.
+            let navigate = use_navigate();
+            let to = Page::Request { id: view.id.clone() }.href();
+            request_animation_frame(move || navigate(&to, Default::default()));
+            ().into_any()
+        }
+        Some(Err(key)) => view! {
+            <PageTitle text=Signal::derive(move || i18n.t("apply.not_found")) error=Signal::derive(|| true) />
+            <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div>
+            <p><a href="/cabinet">{move || i18n.t("nav.cabinet")}</a></p>
+        }
+        .into_any(),
+    }
     }
 }
 
+/// The draft's editor once its service is known (`service`: as the server sent it, if it did).
 #[component]
-fn Loaded(view: ApplicationView) -> impl IntoView {
+fn Loaded(view: ApplicationView, service: Option<ServiceDetail>) -> impl IntoView {
     let i18n = use_i18n();
     let draft = Draft::new(&view);
     // Back online: what could not be saved is saved now.
@@ -71,24 +83,24 @@ fn Loaded(view: ApplicationView) -> impl IntoView {
     on_cleanup(move || online.remove());
     let service_id = view.service_id.clone();
     let variant_id = view.variant_id.clone();
-    let service = LocalResource::new(move || {
-        let (id, lang) = (service_id.clone(), i18n.lang());
-        async move { api::service(&id, lang).await }
-    });
+    let first = service.filter(|s| s.summary.id == service_id).map(Ok);
+    let service = PageData::new(
+        first,
+        move || (service_id.clone(), i18n.lang()),
+        |(id, lang)| async move { api::service(&id, lang).await.map_err(|e| e.message_key()) },
+    );
+    let shown = service.handed_over();
     let query = use_query_map();
     let step = Memo::new(move |_| query.with(|q| q.get("step")));
     let from_check = Memo::new(move |_| query.with(|q| q.get("from").as_deref() == Some("check")));
     let focus_field = Memo::new(move |_| query.with(|q| q.get("field")));
-    view! {
-        <Transition fallback=move || view! { <p role="status">{move || i18n.t("home.loading")}</p> }>
-            {move || service.get().map(|result| match result {
-                Ok(detail) => editor(detail, &variant_id, draft, step, from_check, focus_field),
-                Err(e) => {
-                    let key = e.message_key();
-                    view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
-                }
-            })}
-        </Transition>
+    move || match shown.get() {
+        None => view! { <p role="status">{move || i18n.t("apply.loading")}</p> }.into_any(),
+        Some(Ok(detail)) => editor(detail, &variant_id, draft, step, from_check, focus_field),
+        Some(Err(key)) => view! {
+            <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div>
+        }
+        .into_any(),
     }
 }
 

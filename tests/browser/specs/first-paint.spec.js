@@ -65,6 +65,34 @@ base.test.describe('without JavaScript', () => {
     await context.close();
   });
 
+  base.test('from a service page to the application\'s task list, logging in with a code on the way', async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en' });
+    const page = await context.newPage();
+    await page.goto('/services/guardianship');
+    await page.getByRole('button', { name: 'Log in to apply' }).click();
+    await base.expect(page).toHaveURL(/\/login\?next=/);
+    await page.locator('#login').fill(CITIZEN.iin);
+    await page.locator('#password').fill(CITIZEN.password);
+    await page.locator('#password').press('Enter');
+    const id = await page.locator('input[name="verification_id"]').inputValue();
+    await page.locator('#code').fill(await codeFor(page.request, PHONES[CITIZEN.iin], id));
+    await page.locator('#code').press('Enter');
+    // Back where they were going, logged in: the service's form starts the application.
+    await base.expect(page).toHaveURL(/\/services\/guardianship$/);
+    await page.getByRole('button', { name: 'Start application' }).click();
+    await base.expect(page).toHaveURL(/\/applications\/[0-9a-f]+\/edit$/);
+    // The task list reads: its title, its steps and where each stands.
+    await base.expect(page.getByRole('heading', { level: 1 })).toHaveText('Your application');
+    const tasks = page.locator('.task-list');
+    await base.expect(tasks.getByRole('link', { name: 'About you' })).toBeVisible();
+    await base.expect(tasks.getByRole('link', { name: 'Documents' })).toBeVisible();
+    // A step's page reads too, its fields drawn.
+    await tasks.getByRole('link', { name: 'About you' }).click();
+    await base.expect(page.getByRole('heading', { level: 1 })).toHaveText('About you');
+    await base.expect(page.getByLabel('Home address')).toBeVisible();
+    await context.close();
+  });
+
   base.test('the login form logs in; the cabinet and a request read; a page that needs script says so', async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en' });
     const page = await context.newPage();

@@ -229,11 +229,15 @@ async fn preload(
                 preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
             }
         }
+        Page::Apply { id } => {
+            if let Some(account) = account {
+                preloaded.apply = apply_page(state, account, id, lang).await;
+            }
+        }
         Page::Verify { .. }
         | Page::Login
         | Page::Register
         | Page::TestSmsOutbox
-        | Page::Apply { .. }
         | Page::TestPaymentGateway { .. }
         | Page::Sign { .. }
         | Page::OfficerQueue
@@ -243,6 +247,26 @@ async fn preload(
         | Page::NotFound => {}
     }
     preloaded
+}
+
+/// A draft's pages for whoever owns it (an applicant, or the staff member entering it at a
+/// counter): the draft and its service in the page's language. A request no longer a draft
+/// is the request page's (the app goes there).
+async fn apply_page(
+    state: &AppState,
+    account: &AccountView,
+    id: &str,
+    lang: Lang,
+) -> Option<first_paint::ApplyPage> {
+    let stored = crate::access::owned(&state.db, account, id).await.ok()?;
+    if stored.view.status != Status::Draft {
+        return None;
+    }
+    let service = crate::catalogue::detail(&state.catalogue, &stored.view.service_id, lang)?;
+    Some(first_paint::ApplyPage {
+        application: stored.view,
+        service,
+    })
 }
 
 /// A request's page for its applicant: the application, its history, the decision once made
