@@ -19,6 +19,7 @@ pub mod key;
 mod keystore;
 pub mod ocsp;
 pub mod pkix;
+pub mod remembered;
 mod rsa_pkcs1;
 mod sign;
 #[cfg(feature = "issue")]

@@ -315,7 +315,8 @@ fn check_revocation(
         let tbs = &crl.tbs_cert_list;
         let genuine = same_name(&tbs.issuer, &issuer.tbs_certificate.subject)
             && tbs.to_der().is_ok_and(|der| {
-                verifies(
+                // A CRL is the same for every submission until it is reissued: verified once.
+                crate::remembered::verifies(
                     &issuer.tbs_certificate.subject_public_key_info,
                     &crl.signature_algorithm.oid,
                     &der,

@@ -702,3 +702,71 @@ fn a_delegated_responder_certified_by_the_ca_may_answer_and_no_other() {
         }
     }
 }
+
+/// The CA certificates, the holder's certificate and the CRL are verified once and then
+/// answered from memory (a GOST submission verifies one signature, not four); a CRL changed
+/// in one byte is another CRL: verified anew, and refused when not genuine.
+#[test]
+fn certificates_and_crls_are_verified_once_and_a_changed_one_anew() {
+    use der::Encode;
+    use qyzmet_eds::remembered::is_kept;
+    use x509_cert::Certificate;
+    // A PKI of its own: no other test's verifications share its entries.
+    let p = pki_of(KeyAlgorithm::Gost512(Profile::Nca));
+    let crl = p.trust.crls[0].clone();
+    let certificate_kept = |cert: &Certificate, issuer: &Certificate| {
+        is_kept(
+            &issuer.tbs_certificate.subject_public_key_info,
+            &cert.signature_algorithm.oid,
+            &cert.tbs_certificate.to_der().unwrap(),
+            cert.signature.raw_bytes(),
+        )
+    };
+    let crl_kept = |crl: &x509_cert::crl::CertificateList| {
+        is_kept(
+            &p.issuing
+                .certificate
+                .tbs_certificate
+                .subject_public_key_info,
+            &crl.signature_algorithm.oid,
+            &crl.tbs_cert_list.to_der().unwrap(),
+            crl.signature.raw_bytes(),
+        )
+    };
+    assert!(!certificate_kept(
+        &p.signing.certificate,
+        &p.issuing.certificate
+    ));
+    assert!(!crl_kept(&crl));
+    verify(&p, &sign(&p.signing, NOW), Purpose::Signing, citizen()).unwrap();
+    assert!(certificate_kept(
+        &p.signing.certificate,
+        &p.issuing.certificate
+    ));
+    assert!(certificate_kept(
+        &p.issuing.certificate,
+        &p.root.certificate
+    ));
+    assert!(crl_kept(&crl));
+    // Answered from memory, the second verification is as strict as the first.
+    verify(&p, &sign(&p.signing, NOW), Purpose::Signing, citizen()).unwrap();
+
+    let mut damaged = crl.clone();
+    let mut bytes = damaged.signature.raw_bytes().to_vec();
+    *bytes.last_mut().unwrap() ^= 1;
+    damaged.signature = der::asn1::BitString::from_bytes(&bytes).unwrap();
+    let trust = TrustStore {
+        crls: vec![damaged.clone()],
+        ..p.trust.clone()
+    };
+    let refused = verify_detached(
+        &sign(&p.signing, NOW),
+        DOCUMENT,
+        &trust,
+        Purpose::Signing,
+        &citizen(),
+        Some(NOW),
+    );
+    assert_eq!(refused.unwrap_err(), VerifyError::RevocationUnknown);
+    assert!(!crl_kept(&damaged), "a refusal is never kept");
+}
