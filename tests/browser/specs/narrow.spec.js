@@ -94,9 +94,13 @@ test('a choice whose label wraps keeps its button beside the first line, apart f
   const choices = await page.locator('.radio').evaluateAll((rows) => rows.map((row) => {
     const button = row.querySelector('input').getBoundingClientRect();
     const label = row.querySelector('label');
-    const line = parseFloat(getComputedStyle(label).lineHeight);
+    const style = getComputedStyle(label);
+    const line = parseFloat(style.lineHeight);
+    // The label's text, inside the padding that makes the choice a 44 px target.
     const box = label.getBoundingClientRect();
-    return { buttonTop: button.top, buttonBottom: button.bottom, labelTop: box.top, labelBottom: box.bottom, lines: Math.round(box.height / line), line };
+    const top = box.top + parseFloat(style.paddingTop);
+    const bottom = box.bottom - parseFloat(style.paddingBottom);
+    return { buttonTop: button.top, buttonBottom: button.bottom, labelTop: top, labelBottom: bottom, lines: Math.round((bottom - top) / line), line };
   }));
   // At 320 px both Russian labels wrap: the case this guards.
   expect(choices.every((c) => c.lines >= 2), JSON.stringify(choices)).toBe(true);
