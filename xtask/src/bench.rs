@@ -14,6 +14,12 @@ use std::path::{Path, PathBuf};
 const FIRST_LOAD_BUDGET_GZIP: u64 = 150 * 1024;
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
+    if args.iter().any(|a| a == "eds") {
+        // `cargo xtask bench eds`: the signature checks alone, and the GOST curve against
+        // OpenSSL's GOST engine on this machine.
+        signature_verification()?;
+        return gost_against_openssl();
+    }
     tools::ensure_build_tools()?;
     crate::app_build::build_app()?;
     if args.iter().any(|a| a == "first-paint") {
@@ -80,6 +86,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         &signer,
     )?;
     signature_verification()?;
+    gost_against_openssl()?;
     let b = crate::bench_api::bench_server()?;
     crate::bench_api::run(&b)?;
     crate::bench_page::run(&b.server.base, &b.cookie, &b.one)?;
@@ -128,6 +135,110 @@ fn table(title: &str, dist: &Path, files: &[PathBuf]) -> anyhow::Result<u64> {
         kb(gz_total)
     );
     Ok(gz_total)
+}
+
+/// The GOST R 34.10-2012 512-bit verification alone (the curve arithmetic, a Streebog digest
+/// given) here and in OpenSSL's GOST engine on the same machine. OpenSSL is timed as the
+/// median `openssl dgst -verify` run less the median run hashing only, so its process start,
+/// engine loading and file reading are not counted.
+fn gost_against_openssl() -> anyhow::Result<()> {
+    use qyzmet_eds::gost::{Curve, SigningKey, from_le};
+    const ROUNDS: usize = 60;
+    let key = SigningKey::generate(Curve::tc26_512_a())?;
+    let public = key.verifying_key();
+    let alpha = from_le(&[0x5a; 64]);
+    let signature = key.sign_prehashed(&alpha)?;
+    let mut ours = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let started = std::time::Instant::now();
+        anyhow::ensure!(
+            public.verify_prehashed(&alpha, &signature),
+            "our GOST signature did not verify"
+        );
+        ours.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    ours.sort_by(f64::total_cmp);
+    let ours = ours[ROUNDS / 2];
+
+    let d = &crate::target_dir().join("bench-openssl-gost");
+    std::fs::create_dir_all(d)?;
+    // `openssl <command> -engine gost <args…>` in the bench's folder.
+    let openssl = |command: &str, args: &[&str]| -> anyhow::Result<()> {
+        let out = std::process::Command::new("openssl")
+            .arg(command)
+            .args(["-engine", "gost"])
+            .args(args)
+            .current_dir(d)
+            .output()?;
+        anyhow::ensure!(
+            out.status.success(),
+            "openssl {command} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(())
+    };
+    std::fs::write(d.join("message"), vec![b'x'; 1024])?;
+    let key = [
+        "-algorithm",
+        "gost2012_512",
+        "-pkeyopt",
+        "paramset:A",
+        "-out",
+        "key.pem",
+    ];
+    let prepared = openssl("genpkey", &key)
+        .and_then(|_| openssl("pkey", &["-in", "key.pem", "-pubout", "-out", "pub.pem"]))
+        .and_then(|_| {
+            let sign = [
+                "-md_gost12_512",
+                "-sign",
+                "key.pem",
+                "-out",
+                "sig",
+                "message",
+            ];
+            openssl("dgst", &sign)
+        });
+    if let Err(e) = prepared {
+        println!("\nGOST against OpenSSL: not measured, OpenSSL's GOST engine is not here ({e}).");
+        return Ok(());
+    }
+    // Each run timed alone, verifying and hashing in turn (so the machine's other work falls
+    // on both alike); the medians' difference is the verification.
+    let once = |args: &[&str]| -> anyhow::Result<f64> {
+        let started = std::time::Instant::now();
+        openssl("dgst", args)?;
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    };
+    let verify = [
+        "-md_gost12_512",
+        "-verify",
+        "pub.pem",
+        "-signature",
+        "sig",
+        "message",
+    ];
+    let hash = ["-md_gost12_512", "message"];
+    let (mut verifying, mut hashing) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        verifying.push(once(&verify)?);
+        hashing.push(once(&hash)?);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (verifying, hashing) = (median(verifying), median(hashing));
+    let theirs = (verifying - hashing).max(0.001);
+    println!(
+        "\nGOST R 34.10-2012 512 (tc26 A) verification, curve arithmetic only:\n\n\
+         | | ms per verification |\n|---|---|\n\
+         | qyzmet-eds (p50 of {ROUNDS}) | {ours:.2} |\n\
+         | OpenSSL GOST engine (median dgst -verify less median dgst, {ROUNDS} runs each) | {theirs:.2} |\n\n\
+         Ours / OpenSSL: {:.2}× (goal: within 2×).",
+        ours / theirs
+    );
+    Ok(())
 }
 
 /// One submission's EDS check as the server runs it — detached CMS over a 10 KB document,
