@@ -100,8 +100,62 @@ pub fn Request() -> impl IntoView {
     );
     let data = fetched.handed_over();
     // Live: the server pushes each status change of my requests (SSE); this page refetches
-    // when one is about it, and says so to screen readers.
+    // when one is about it. The change is announced once, when the page shows it: the new
+    // status with what the newest history entry says (a reason, a testing appointment) —
+    // however it came (the stream, or the applicant's own withdrawal), and however many
+    // times it is told.
     let announcement = RwSignal::new(String::new());
+    let withdrawn_here = RwSignal::new(false);
+    Effect::new(move |shown: Option<Option<(Status, usize)>>| {
+        let now = data.with(|d| match d {
+            Some(Ok((app, history, ..))) => Some((app.status, history.history.len())),
+            _ => None,
+        });
+        let before = shown.flatten();
+        if let (Some(before), Some((status, _))) = (before, now)
+            && before.0 != status
+        {
+            let mut text = i18n.t_with(
+                "request.live",
+                &[("status", i18n.t(&format!("status.{}", status.code())))],
+            );
+            let newest = data.with(|d| match d {
+                Some(Ok((_, history, ..))) => history.history.last().cloned(),
+                _ => None,
+            });
+            if let Some(entry) = newest {
+                if let Some(a) = entry.appointment {
+                    text = format!(
+                        "{text} {}",
+                        i18n.t_with(
+                            "request.appointment",
+                            &[("when", a.describe(&|key| i18n.t(key)))]
+                        )
+                    );
+                }
+                if let Some(note) = entry.note {
+                    text = format!("{text} {note}");
+                }
+            }
+            announcement.set(text);
+            // The withdraw button the applicant pressed is gone: focus goes to the page's
+            // heading, above the status that changed.
+            if withdrawn_here.get_untracked() {
+                withdrawn_here.set(false);
+                request_animation_frame(|| {
+                    if let Some(h1) = leptos::prelude::document()
+                        .query_selector("main h1")
+                        .ok()
+                        .flatten()
+                        && let Ok(h1) = h1.dyn_into::<leptos::web_sys::HtmlElement>()
+                    {
+                        let _ = h1.focus();
+                    }
+                });
+            }
+        }
+        now.or(before)
+    });
     if crate::handover::in_browser()
         && let Ok(source) = leptos::web_sys::EventSource::new(qyzmet_domain::route::api::EVENTS)
     {
@@ -111,9 +165,7 @@ pub fn Request() -> impl IntoView {
                     .data()
                     .as_string()
                     .and_then(|t| serde_json::from_str::<StatusEvent>(&t).ok());
-                if let Some(event) = event.filter(|ev| ev.application_id == id()) {
-                    let status = i18n.t(&format!("status.{}", event.status.code()));
-                    announcement.set(i18n.t_with("request.live", &[("status", status)]));
+                if event.is_some_and(|ev| ev.application_id == id()) {
                     fetched.refetch();
                 }
             },
@@ -183,7 +235,7 @@ pub fn Request() -> impl IntoView {
                             </li>
                         </ul>
                         <WhoLooked id=app.id.clone() handed=preloaded_reads.clone() />
-                        {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() on_done=Callback::new(move |_| fetched.refetch()) /> })}
+                        {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() on_done=Callback::new(move |_| { withdrawn_here.set(true); fetched.refetch(); }) /> })}
                     }.into_any()
                 }
                 Err(e) => {

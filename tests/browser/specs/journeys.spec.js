@@ -203,7 +203,23 @@ test('the applicant withdraws a registered request before the decision', async (
   await section.getByRole('button', { name: 'Отозвать заявку' }).click();
   await expect(section.getByRole('alert')).toContainText('это нельзя отменить');
   await expectAccessible(page, 'withdraw confirmation');
+  // Every time the live region's text is set is counted (one observer call per setting):
+  // the withdrawal is announced once, though the page's own refetch and the server's live
+  // event both bring it.
+  await page.evaluate(() => {
+    window.liveChanges = [];
+    const live = document.querySelector('.live-announcement');
+    new MutationObserver(() => window.liveChanges.push(live.textContent)).observe(live, { childList: true, characterData: true, subtree: true });
+  });
   await section.getByRole('button', { name: 'Да, отозвать' }).click();
   await expect(page.locator('dd.status')).toHaveText(/Отозвано|Отозвана/);
   await expect(page.getByRole('region', { name: 'Отозвать заявку' })).toHaveCount(0);
+  // The pressed button is gone: focus is on the page's heading, and the change is said.
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await expect(page.locator('.live-announcement')).toHaveText('Статус заявки изменился: Отозвано.');
+  // The server's live event has come too by now (the status list was redrawn for it or not):
+  // nothing more was announced.
+  await page.waitForTimeout(1500);
+  const changes = await page.evaluate(() => window.liveChanges.filter((t) => t.trim() !== ''));
+  expect(changes, 'announcements').toEqual(['Статус заявки изменился: Отозвано.']);
 });
