@@ -50,6 +50,9 @@ pub struct Preloaded {
     /// steps read before the app (or without it).
     #[serde(default)]
     pub apply: Option<ApplyPage>,
+    /// TEST: the outbox of the phone the TEST SMS page asked for (`?phone=`).
+    #[serde(default)]
+    pub outbox: Option<Vec<qyzmet_domain::api::TestSms>>,
 }
 
 /// A draft and its service, as the application's pages show them.

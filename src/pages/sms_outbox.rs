@@ -6,6 +6,7 @@ use crate::api;
 use crate::components::form::{ErrorSummary, Problem, TextField};
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
+use crate::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -17,16 +18,19 @@ pub fn TestSmsOutbox() -> impl IntoView {
     let shown = move || query.with(|q| q.get("phone")).unwrap_or_default();
     let phone = RwSignal::new(untrack(shown));
     let problems = RwSignal::new(Vec::<Problem>::new());
-    let refresh = RwSignal::new(0u32);
-    let messages = LocalResource::new(move || {
-        let phone = shown();
-        refresh.track();
-        async move {
-            if phone.is_empty() {
-                return None;
-            }
-            Some(api::test_sms_outbox(&phone).await)
+    // The outbox the server drew the page with (its form is a GET: no script needed).
+    let first = crate::handover::preloaded()
+        .outbox
+        .map(|list| Some(Ok(list)));
+    let messages = PageData::new(first, shown, |phone: String| async move {
+        if phone.is_empty() {
+            return None;
         }
+        Some(
+            api::test_sms_outbox(&phone)
+                .await
+                .map_err(|e| e.message_key()),
+        )
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -35,7 +39,7 @@ pub fn TestSmsOutbox() -> impl IntoView {
             Some(p) => {
                 problems.set(Vec::new());
                 if p == shown() {
-                    refresh.update(|n| *n += 1);
+                    messages.refetch();
                 } else {
                     let encoded: String = js_sys::encode_uri_component(&p).into();
                     navigate(
@@ -68,7 +72,7 @@ pub fn TestSmsOutbox() -> impl IntoView {
         <PageTitle text=Signal::derive(move || i18n.t("outbox.title")) error=Signal::derive(move || !problems.get().is_empty()) />
         <ErrorSummary problems=problems heading=Signal::derive(move || i18n.t("form.error_summary")) />
         <div class="notice notice-warning" role="note"><p><strong>{move || i18n.t("outbox.test_only")}</strong></p></div>
-        <form class="narrow" novalidate on:submit=submit>
+        <form class="narrow" novalidate method="get" on:submit=submit>
             <TextField
                 id="phone"
                 label=Signal::derive(move || i18n.t("outbox.phone"))
@@ -86,9 +90,10 @@ pub fn TestSmsOutbox() -> impl IntoView {
     }
 }
 
-/// The messages kept for the phone, newest last, or why they could not be read.
+/// The messages kept for the phone, newest last, or why they could not be read (its message
+/// key).
 #[component]
-fn Messages(answer: Result<Vec<qyzmet_domain::api::TestSms>, api::ApiError>) -> impl IntoView {
+fn Messages(answer: Result<Vec<qyzmet_domain::api::TestSms>, String>) -> impl IntoView {
     let i18n = use_i18n();
     match answer {
         Ok(list) if list.is_empty() => view! {
@@ -100,17 +105,15 @@ fn Messages(answer: Result<Vec<qyzmet_domain::api::TestSms>, api::ApiError>) -> 
             <h2 id="outbox-messages">{move || i18n.t("outbox.messages")}</h2>
             <ol class="outbox">
                 {list.into_iter().map(|m| {
-                    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&m.sent_at));
-                    let time: String = at.to_locale_time_string(i18n.lang_untracked().code()).into();
+                    let at = m.sent_at.clone();
                     view! {
-                        <li><p>{m.body}</p><p class="hint"><time datetime=m.sent_at.clone()>{time}</time></p></li>
+                        <li><p>{m.body}</p><p class="hint"><time datetime=m.sent_at.clone()>{move || i18n.moment(&at)}</time></p></li>
                     }
                 }).collect_view()}
             </ol>
         }
         .into_any(),
-        Err(e) => {
-            let key = e.message_key();
+        Err(key) => {
             view! { <div class="notice notice-error" role="alert"><p>{move || i18n.t(&key)}</p></div> }.into_any()
         }
     }

@@ -158,9 +158,9 @@ impl PageKind {
             | PageKind::Cabinet
             | PageKind::Request
             | PageKind::Verify
+            | PageKind::TestSmsOutbox
             | PageKind::NotFound => false,
             PageKind::Register
-            | PageKind::TestSmsOutbox
             | PageKind::Apply
             | PageKind::TestPaymentGateway
             | PageKind::Sign
@@ -567,6 +567,7 @@ mod tests {
             "/services/x",
             "/applications/abc",
             "/verify/X",
+            "/test-sms-outbox",
         ] {
             assert!(!Page::parse(reads).needs_script(), "{reads}");
         }

@@ -18,7 +18,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use qyzmet_domain::api::{
     AccountView, CodeLogin, EdsChallenge, EdsLogin, IdentityProof, LoginRequest, RegisterRequest,
-    SessionView, TestSms, VerificationRequest,
+    SessionView, VerificationRequest,
 };
 use qyzmet_domain::identifiers::AccountId;
 use std::net::IpAddr;
@@ -407,17 +407,9 @@ pub async fn test_sms_outbox(
     if !state.sms.is_test() {
         return Err(ApiError::of(ErrorCode::NotFound));
     }
-    let phone = qyzmet_domain::form::normalise_phone(&phone)
-        .ok_or_else(|| ApiError::validation(vec![accounts::field_error("phone", "form.phone")]))?;
-    let messages = crate::test_doubles::sms_outbox::outbox(&state.db, &phone)
+    let messages = crate::test_doubles::sms_outbox::shown(&state.db, &phone)
         .await?
-        .into_iter()
-        .map(|m| TestSms {
-            body: m.body,
-            reference: m.reference,
-            sent_at: crate::applications::rfc3339(m.sent_at),
-        })
-        .collect::<Vec<_>>();
+        .ok_or_else(|| ApiError::validation(vec![accounts::field_error("phone", "form.phone")]))?;
     Ok(Json(messages).into_response())
 }
 

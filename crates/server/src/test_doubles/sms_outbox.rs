@@ -81,3 +81,22 @@ pub async fn outbox(db: &Db, phone: &str) -> sqlx::Result<Vec<KeptMessage>> {
         })
         .collect()
 }
+
+/// The outbox to `phone` as the API and the TEST page show it (the phone as typed; `None`
+/// for one that is not a Kazakh mobile number).
+pub async fn shown(db: &Db, phone: &str) -> sqlx::Result<Option<Vec<qyzmet_domain::api::TestSms>>> {
+    let Some(phone) = qyzmet_domain::form::normalise_phone(phone) else {
+        return Ok(None);
+    };
+    Ok(Some(
+        outbox(db, &phone)
+            .await?
+            .into_iter()
+            .map(|m| qyzmet_domain::api::TestSms {
+                body: m.body,
+                reference: m.reference,
+                sent_at: crate::applications::rfc3339(m.sent_at),
+            })
+            .collect(),
+    ))
+}
