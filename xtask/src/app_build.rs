@@ -226,12 +226,33 @@ fn start_up(dir: &str) -> String {
 /// thread as its bytes arrive (a 40–50 ms task at a phone's speed for ours), but a whole one on
 /// a background thread; with lazy compilation there is little left to overlap with the
 /// download anyway.
+///
+/// The app comes at once, unless the server drew a page that reads and works without it
+/// (`data-start="on-use"` on its copy: the catalogue, a service page for a visitor): then it
+/// comes when the visitor first uses one of the page's fields or buttons, so a visit that only
+/// reads, or follows links, pays for the page alone (#28). What they typed or chose meanwhile
+/// is carried over when the app draws itself (`handover`); a form sent before it arrives is
+/// answered by the server.
 fn start_up_script(dir: &str) -> String {
     format!(
-        "import init from \"/{dir}/{APP}.js\";\n\
-         const wasm = await fetch(\"/{dir}/{APP}_bg.wasm\");\n\
-         if (!wasm.ok) throw new Error(`the app's wasm: HTTP ${{wasm.status}}`);\n\
-         await init({{ module_or_path: await wasm.arrayBuffer() }});\n"
+        "const start = async () => {{\n\
+         \x20 const {{ default: init }} = await import(\"/{dir}/{APP}.js\");\n\
+         \x20 const wasm = await fetch(\"/{dir}/{APP}_bg.wasm\");\n\
+         \x20 if (!wasm.ok) throw new Error(`the app's wasm: HTTP ${{wasm.status}}`);\n\
+         \x20 await init({{ module_or_path: await wasm.arrayBuffer() }});\n\
+         }};\n\
+         const copy = document.getElementById(\"first-paint\");\n\
+         if (copy && copy.dataset.start === \"on-use\") {{\n\
+         \x20 const kinds = [\"focusin\", \"pointerdown\", \"keydown\", \"input\"];\n\
+         \x20 const use = (e) => {{\n\
+         \x20   if (!(e.target instanceof Element) || !e.target.closest(\"input, select, textarea, button, summary\")) return;\n\
+         \x20   for (const kind of kinds) removeEventListener(kind, use, true);\n\
+         \x20   start();\n\
+         \x20 }};\n\
+         \x20 for (const kind of kinds) addEventListener(kind, use, {{ capture: true, passive: true }});\n\
+         }} else {{\n\
+         \x20 await start();\n\
+         }}\n"
     )
 }
 

@@ -229,7 +229,11 @@ fn main_thread_and_return_visit(base: &str) -> anyhow::Result<()> {
             let first = format!(
                 "{:.1} KB ({} {} KB)",
                 kb(first),
-                if first <= FIRST_VISIT_BUDGET { "within" } else { "OVER" },
+                if first <= FIRST_VISIT_BUDGET {
+                    "within"
+                } else {
+                    "OVER"
+                },
                 FIRST_VISIT_BUDGET / 1024
             );
             println!(

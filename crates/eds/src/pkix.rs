@@ -119,6 +119,19 @@ pub fn verifies(
     gost_pkix::verify(spki, algorithm, message, signature) == Some(true)
 }
 
+/// [`verifies`], for a signature that comes again and again (over a certificate, a CRL):
+/// answered from memory once it verified.
+pub fn verifies_remembered(
+    spki: &spki::SubjectPublicKeyInfoOwned,
+    algorithm: &ObjectIdentifier,
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
+    crate::remembered::verifies(spki, algorithm, message, signature, || {
+        verifies(spki, algorithm, message, signature)
+    })
+}
+
 /// The document's digest under a SignerInfo's digest algorithm, when it is the one the key
 /// signs with: SHA-256 for RSA, Streebog of the key's size for GOST.
 pub fn document_digest(
@@ -173,7 +186,7 @@ pub fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
     same_name(
         &cert.tbs_certificate.issuer,
         &issuer.tbs_certificate.subject,
-    ) && crate::remembered::verifies(
+    ) && verifies_remembered(
         &issuer.tbs_certificate.subject_public_key_info,
         &cert.signature_algorithm.oid,
         &tbs,

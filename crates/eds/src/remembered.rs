@@ -41,21 +41,23 @@ fn fingerprint(
     Some(hash.finalize().into())
 }
 
-/// [`crate::pkix::verifies`], answered from what was verified before when it can be.
+/// The answer of `verify` (the verification of `signature` over `message` by `spki` under
+/// `algorithm`), answered from what was verified before when it can be.
 pub fn verifies(
     spki: &spki::SubjectPublicKeyInfoOwned,
     algorithm: &ObjectIdentifier,
     message: &[u8],
     signature: &[u8],
+    verify: impl FnOnce() -> bool,
 ) -> bool {
     let Some(key) = fingerprint(spki, algorithm, message, signature) else {
-        return crate::pkix::verifies(spki, algorithm, message, signature);
+        return verify();
     };
     if kept().lock().is_ok_and(|k| k.contains(&key)) {
         return true;
     }
     COMPUTED.fetch_add(1, Ordering::Relaxed);
-    let genuine = crate::pkix::verifies(spki, algorithm, message, signature);
+    let genuine = verify();
     if genuine && let Ok(mut k) = kept().lock() {
         if k.len() >= LIMIT {
             k.clear();

@@ -316,7 +316,7 @@ fn check_revocation(
         let genuine = same_name(&tbs.issuer, &issuer.tbs_certificate.subject)
             && tbs.to_der().is_ok_and(|der| {
                 // A CRL is the same for every submission until it is reissued: verified once.
-                crate::remembered::verifies(
+                crate::pkix::verifies_remembered(
                     &issuer.tbs_certificate.subject_public_key_info,
                     &crl.signature_algorithm.oid,
                     &der,

@@ -286,18 +286,6 @@ pub async fn refusal(
     Ok((stored, missing.split(',').map(str::to_owned).collect(), at))
 }
 
-/// Whether `request`, accepted at a counter, now waits there to be collected: at its last
-/// step, the result given out in person.
-pub fn ready_for_collection(request: &Stored, standing: &crate::lifecycle::Standing) -> bool {
-    let last = standing.steps.len().checked_sub(1);
-    request.view.channel != Channel::Portal
-        && Some(standing.progress.step) == last
-        && standing
-            .steps
-            .last()
-            .is_some_and(|s| s.action == qyzmet_domain::process::StepAction::Issue)
-}
-
 /// Where the result of `request` is, for a request accepted at a counter: waiting there, or
 /// (its steps done) handed over or returned, as the last line of its log says.
 pub async fn collection(
@@ -308,7 +296,7 @@ pub async fn collection(
         return Ok(None);
     }
     let standing = state.lifecycle().standing(request).await?;
-    if ready_for_collection(request, &standing) {
+    if standing.ready_for_collection(request.view.channel) {
         return Ok(Some(Collection::Waiting));
     }
     let last = crate::officers::process_log(&state.db, request.id)

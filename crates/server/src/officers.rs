@@ -289,7 +289,7 @@ pub async fn process_view(
     });
     let may_reassign = me.roles.contains(&Performer::Head)
         && progress.reassign(steps, me.as_staff(), 0, "?").is_ok();
-    let gives_out = crate::counter::ready_for_collection(request, standing);
+    let gives_out = standing.ready_for_collection(request.view.channel);
     let keeps = progress
         .current(steps)
         .is_some_and(|s| matches!(s.time, qyzmet_domain::process::StepTime::CalendarMonths(_)));

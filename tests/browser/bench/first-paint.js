@@ -23,6 +23,12 @@ async function visit(context, url, throttle) {
   // What a phone on a metered plan has paid for 3 s after the page loaded.
   await page.waitForTimeout(3000);
   const bytesAfter3s = bytes;
+  // Then the visitor uses the page (a page that reads without the app brings it only now).
+  await page.evaluate(() => {
+    const copy = document.getElementById('first-paint');
+    const control = copy && copy.dataset.start === 'on-use' && copy.querySelector('input, select, textarea, button');
+    if (control) control.dispatchEvent(new Event('input', { bubbles: true }));
+  });
   await page.waitForFunction(() => !document.getElementById('first-paint'), null, { timeout: 60_000 });
   await page.waitForTimeout(1500);
   const seen = await page.evaluate(() => ({

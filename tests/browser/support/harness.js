@@ -41,9 +41,24 @@ const test = base.test.extend({
   },
 });
 
-/** Waits until the app has drawn the page over the server's copy. */
+/** Waits until the app has drawn the page over the server's copy. A page that reads without
+ * the app brings it when the visitor first uses a field or button (`start.js`): a journey
+ * that goes on to use the page is that visitor, so it is told so (an `input` event on the
+ * copy's first control, which changes nothing there). */
 async function waitForApp(page) {
+  await startOnUse(page);
   await page.waitForFunction(() => !document.getElementById('first-paint'));
+}
+
+/** What a visitor's first use of a page's control does: the app is asked for. */
+async function startOnUse(page) {
+  await page.evaluate(() => {
+    const copy = document.getElementById('first-paint');
+    if (copy && copy.dataset.start === 'on-use') {
+      const control = copy.querySelector('input, select, textarea, button');
+      if (control) control.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  });
 }
 
 /** Runs axe-core (WCAG 2.0–2.2 A/AA) and fails with a readable list of violations; then AAA
@@ -184,4 +199,4 @@ async function expectNoHorizontalScroll(page) {
   base.expect(overflow, `horizontal overflow in px (${wide.join(', ')})`).toBeLessThanOrEqual(0);
 }
 
-module.exports = { test, expect: base.expect, waitForApp, expectAccessible, expectAAA, smallTargets, brokenWords, screenshot, switchLanguage, expectNoHorizontalScroll, LANGS, LANG_NAMES };
+module.exports = { test, expect: base.expect, waitForApp, startOnUse, expectAccessible, expectAAA, smallTargets, brokenWords, screenshot, switchLanguage, expectNoHorizontalScroll, LANGS, LANG_NAMES };

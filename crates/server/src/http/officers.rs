@@ -336,7 +336,7 @@ pub async fn complete_step(
         .await?;
     // A result waiting at a counter now: the applicant is told by SMS to come for it.
     let after = state.lifecycle().standing(&r.stored).await?;
-    if crate::counter::ready_for_collection(&r.stored, &after) {
+    if after.ready_for_collection(r.stored.view.channel) {
         crate::counter::tell_result_ready(&state, &r.stored).await;
     }
     request_view(&state, &current, &id).await.map(Json)

@@ -51,7 +51,9 @@ impl Template {
         links
     }
 
-    fn fill(&self, rendered: &first_paint::Rendered, description: &str) -> String {
+    /// The page with the rendered copy and what it was rendered with; `on_use`: the app comes
+    /// when the visitor first uses a field or button (`start.js`), not at once.
+    fn fill(&self, rendered: &first_paint::Rendered, description: &str, on_use: bool) -> String {
         let lang = rendered.lang.code();
         self.html
             .replacen("<html lang=\"kk\">", &format!("<html lang=\"{lang}\">"), 1)
@@ -67,10 +69,11 @@ impl Template {
             .replacen(
                 "<body>",
                 &format!(
-                    "<body>\n    <div id=\"{}\" data-session=\"{}\">{}</div>\n    \
+                    "<body>\n    <div id=\"{}\" data-session=\"{}\"{}>{}</div>\n    \
                      <script type=\"application/json\" id=\"{}\">{}</script>",
                     first_paint::SERVER_COPY,
                     if rendered.logged_in { "yes" } else { "none" },
+                    if on_use { " data-start=\"on-use\"" } else { "" },
                     rendered.body,
                     first_paint::PRELOADED,
                     rendered.preloaded
@@ -130,7 +133,15 @@ pub async fn render_page(
         rendered.title = crate::locales::message(lang, "app.name");
     }
     let description = crate::locales::message(lang, "app.description");
-    let html = template.fill(&rendered, &description);
+    // A visitor reading the catalogue or a service needs no app until they use the page: its
+    // links, forms and language switcher are the server's. Everywhere else (a session's
+    // timeout and live news, signing, the officer's desk, EDS login) it comes at once.
+    let on_use = !rendered.logged_in
+        && matches!(
+            page,
+            Page::Home | Page::Service { .. } | Page::NotFound | Page::TestSmsOutbox
+        );
+    let html = template.fill(&rendered, &description, on_use);
     let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
     let mut response = html_response(html, status, rendered.logged_in, headers);
     if asks_lang(path_and_query) {

@@ -5,8 +5,11 @@
 
 use crate::staff::StaffMember;
 use qyzmet_domain::calendar::{WorkCalendar, in_kazakhstan};
+use qyzmet_domain::catalogue::Channel;
 use qyzmet_domain::decision::Outcome;
-use qyzmet_domain::process::{OfficeHours, Performer, Prepared, ProcessStep, Progress, StepEvent};
+use qyzmet_domain::process::{
+    OfficeHours, Performer, Prepared, ProcessStep, Progress, StepAction, StepEvent,
+};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 /// Where a request stands: the steps of its variant for the door it came in by, its
@@ -32,6 +35,18 @@ impl Standing {
     /// Whether the current step is past its due moment at `now`.
     pub fn overdue(&self, now: OffsetDateTime) -> bool {
         self.due().is_some_and(|due| local(now) > due)
+    }
+
+    /// Whether a request that came in by `channel` now waits at a counter to be collected:
+    /// accepted there (not through the portal), at its last step, the result given out in
+    /// person.
+    pub fn ready_for_collection(&self, channel: Channel) -> bool {
+        channel != Channel::Portal
+            && Some(self.progress.step) == self.steps.len().checked_sub(1)
+            && self
+                .steps
+                .last()
+                .is_some_and(|s| s.action == StepAction::Issue)
     }
 }
 
