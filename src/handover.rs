@@ -224,6 +224,38 @@ pub fn rendered_without_session() -> bool {
     false
 }
 
+/// The app started because the request the server drew has news (its status changed since:
+/// the start-up script heard it, `data-news` on the copy): what was preloaded is old.
+pub fn started_by_news() -> bool {
+    #[cfg(target_family = "wasm")]
+    {
+        document()
+            .get_element_by_id(SERVER_COPY)
+            .is_some_and(|copy| copy.get_attribute("data-news").is_some())
+    }
+    #[cfg(not(target_family = "wasm"))]
+    false
+}
+
+/// Seconds since the page was asked for (so since the server drew it): the app may start long
+/// after (`xtask/src/start.js`), and what came with the page counts from then.
+pub fn page_age_seconds() -> i64 {
+    #[cfg(target_family = "wasm")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let now = js_sys::Reflect::get(&window(), &"performance".into())
+            .ok()
+            .and_then(|performance| {
+                let now = js_sys::Reflect::get(&performance, &"now".into()).ok()?;
+                let now = now.dyn_into::<js_sys::Function>().ok()?;
+                now.call0(&performance).ok()?.as_f64()
+            });
+        (now.unwrap_or(0.0) / 1000.0) as i64
+    }
+    #[cfg(not(target_family = "wasm"))]
+    0
+}
+
 thread_local! {
     /// The page being built waits for its data before it shows what the server's copy did.
     static WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -340,6 +372,13 @@ pub(crate) mod browser {
             .active_element()
             .filter(|el| copy.contains(Some(el)))
             .map(|el| path_to(&copy, &el));
+        // A button only the app answers, pressed in the copy before the app came (the
+        // start-up script marked it): pressed again here, so the press is not lost.
+        let pressed = copy
+            .query_selector(&format!("[{REPLAY}]"))
+            .ok()
+            .flatten()
+            .map(|el| path_to(&copy, &el));
         copy.remove();
         let _ = app.remove_attribute("class");
         if let Some(el) = focused.and_then(|path| follow(&app, &path))
@@ -347,7 +386,15 @@ pub(crate) mod browser {
         {
             let _ = el.focus();
         }
+        if let Some(el) = pressed.and_then(|path| follow(&app, &path))
+            && let Ok(el) = el.dyn_into::<HtmlElement>()
+        {
+            el.click();
+        }
     }
+
+    /// The attribute the start-up script (`xtask/src/start.js`) marks a pressed button with.
+    const REPLAY: &str = "data-replay";
 
     /// Where `el` is under `root`: the index of each element on the way down. The app draws
     /// the same elements as the server's copy, so the same path finds the same control.
@@ -420,7 +467,15 @@ pub(crate) mod browser {
                 to.set_checked(from.checked());
                 return changed;
             }
-            if from.type_() == "file" || from.value() == from.default_value() {
+            if from.type_() == "file" {
+                // A file chosen in the copy (a key file, a scan) goes over as chosen.
+                let Some(files) = from.files().filter(|f| f.length() > 0) else {
+                    return false;
+                };
+                to.set_files(Some(&files));
+                return true;
+            }
+            if from.value() == from.default_value() {
                 return false;
             }
             let changed = from.value() != to.value();

@@ -14,7 +14,14 @@ pub fn use_session() -> Session {
 impl Session {
     pub fn provide() -> Session {
         // The server renders with the session its cookie names; the browser asks once.
-        let session = Session(RwSignal::new(crate::handover::preloaded().session));
+        // It counted its time left when the page was drawn, which may be a while ago.
+        let drawn = crate::handover::preloaded().session.map(|mut view| {
+            let age = crate::handover::page_age_seconds();
+            view.seconds_left -= age;
+            view.absolute_seconds_left -= age;
+            view
+        });
+        let session = Session(RwSignal::new(drawn));
         provide_context(session);
         if crate::handover::rendered_without_session() {
             // Nobody is logged in (the server just looked): asking would only get a 401.

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use qyzmet_domain::route::Page;
 use std::time::Duration;
 
-const WARN_BEFORE_SECONDS: f64 = 120.0;
+const WARN_BEFORE_SECONDS: f64 = qyzmet_domain::api::SessionView::WARN_BEFORE_SECONDS as f64;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Phase {

@@ -175,6 +175,11 @@ pub fn Request() -> impl IntoView {
         let open = StoredValue::new_local((source, on_status));
         on_cleanup(move || open.with_value(|(source, _)| source.close()));
     }
+    // The app came because this request's status changed while the server's page was read:
+    // what came with the page is old, and the change is told like any other.
+    if crate::handover::started_by_news() {
+        fetched.refetch();
+    }
     let title = Signal::derive(move || match data.get() {
         Some(Ok((app, ..))) => i18n.t_with(
             "request.title",

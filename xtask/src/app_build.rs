@@ -228,32 +228,18 @@ fn start_up(dir: &str) -> String {
 /// download anyway.
 ///
 /// The app comes at once, unless the server drew a page that reads and works without it
-/// (`data-start="on-use"` on its copy: the catalogue, a service page for a visitor): then it
-/// comes when the visitor first uses one of the page's fields or buttons, so a visit that only
-/// reads, or follows links, pays for the page alone (#28). What they typed or chose meanwhile
-/// is carried over when the app draws itself (`handover`); a form sent before it arrives is
-/// answered by the server.
+/// (`data-start="on-use"` on its copy, `http::pages::Start`): then it comes when the visitor
+/// first uses one of the page's fields or buttons, so a visit that only reads, or follows
+/// links, pays for the page alone (#28) — or, on a logged-in page, in time for the session's
+/// timeout warning (`data-start-by`, seconds), or when the request shown has news
+/// (`data-live-request`: its status changed; the app then asks for it afresh). What the
+/// visitor typed or chose meanwhile is carried over when the app draws itself (`handover`); a
+/// form sent before it arrives is answered by the server; a button only the app answers is
+/// pressed again in the app (`data-replay`).
 fn start_up_script(dir: &str) -> String {
-    format!(
-        "const start = async () => {{\n\
-         \x20 const {{ default: init }} = await import(\"/{dir}/{APP}.js\");\n\
-         \x20 const wasm = await fetch(\"/{dir}/{APP}_bg.wasm\");\n\
-         \x20 if (!wasm.ok) throw new Error(`the app's wasm: HTTP ${{wasm.status}}`);\n\
-         \x20 await init({{ module_or_path: await wasm.arrayBuffer() }});\n\
-         }};\n\
-         const copy = document.getElementById(\"first-paint\");\n\
-         if (copy && copy.dataset.start === \"on-use\") {{\n\
-         \x20 const kinds = [\"focusin\", \"pointerdown\", \"keydown\", \"input\"];\n\
-         \x20 const use = (e) => {{\n\
-         \x20   if (!(e.target instanceof Element) || !e.target.closest(\"input, select, textarea, button, summary\")) return;\n\
-         \x20   for (const kind of kinds) removeEventListener(kind, use, true);\n\
-         \x20   start();\n\
-         \x20 }};\n\
-         \x20 for (const kind of kinds) addEventListener(kind, use, {{ capture: true, passive: true }});\n\
-         }} else {{\n\
-         \x20 await start();\n\
-         }}\n"
-    )
+    include_str!("start.js")
+        .replace("/DIR/", &format!("/{dir}/"))
+        .replace("/APP", &format!("/{APP}"))
 }
 
 /// The split loader compiles each area's files as they stream in; like the main module

@@ -182,7 +182,14 @@ fn main_thread_and_return_visit(base: &str) -> anyhow::Result<()> {
         Command::new("node")
             .arg(dir.join("bench").join("first-paint.js"))
             .arg(base)
-            .args(["/", "/services/guardianship", "/login"])
+            .args([
+                "/",
+                "/services/guardianship",
+                "/login",
+                "/register",
+                "/verify/AAAAA-AAAAA",
+                "applicant:/cabinet",
+            ])
             .env("QYZMET_CHROMIUM", chromium())
             .current_dir(&dir),
     )

@@ -398,6 +398,16 @@ pub struct SessionView {
     pub other_sessions: i64,
 }
 
+impl SessionView {
+    /// The page warns this many seconds before the session ends, offering to stay logged in.
+    pub const WARN_BEFORE_SECONDS: i64 = 120;
+
+    /// Seconds from when this view was taken until the warning is due (0: now).
+    pub fn warning_in(&self) -> i64 {
+        (self.seconds_left - Self::WARN_BEFORE_SECONDS).max(0)
+    }
+}
+
 /// The answer header that says the request renewed the session's idle time: the app's
 /// countdown starts again on it (it never guesses from URLs).
 pub const SESSION_RENEWED_HEADER: &str = "x-qyzmet-session-renewed";

@@ -2,7 +2,7 @@
 // verified by the server — login with the authentication key, and the sign step of an
 // application with the signing key, through to its registration number.
 const { pdfText } = require('../support/pdf');
-const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll, waitForApp } = require('../support/harness');
+const { test, expect, expectAccessible, screenshot, expectNoHorizontalScroll, waitForApp, holdTheApp } = require('../support/harness');
 const { key, kalkanSign, mobileSign, PASSWORD } = require('../support/pki');
 const { CSRF, PDF, CITIZEN, session, askForCode, enterCode, filledDraft, guardianshipDraft, submitSigned } = require('../support/drafts');
 const { STAFF, myId, step, toExamination, decideGuardianship } = require('../support/process');
@@ -33,6 +33,24 @@ test('login with the EDS authentication key opens the account its certificate na
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Мемлекеттік қызметтер');
   await expect(page.getByRole('navigation', { name: 'Тіркелгі' })).toContainText(CITIZEN.name);
   await screenshot(page, testInfo, 'eds-login-done');
+});
+
+test('an EDS login begun before the app came: the key file goes over and the press logs in', async ({ page }) => {
+  // The login page reads and its fields fill without the app; this one comes late.
+  const early = await page.context().newPage();
+  const release = await holdTheApp(early);
+  await early.goto('/login', { waitUntil: 'domcontentloaded' });
+  const eds = early.getByRole('region', { name: 'ЭЦҚ арқылы кіру' });
+  await eds.getByLabel('Кілт файлы (.p12)').setInputFiles(key('880315412341-auth.p12'));
+  await eds.getByLabel('Кілттің құпия сөзі').fill(PASSWORD);
+  await eds.getByRole('button', { name: 'ЭЦҚ арқылы кіру' }).click();
+  // Only the app can sign the challenge: the press waits for it, the page stays.
+  await expect(early.locator('#first-paint')).toBeAttached();
+  await expect(early).toHaveURL(/\/login$/);
+  release();
+  await expect(early.getByRole('heading', { level: 1 })).toHaveText('Мемлекеттік қызметтер');
+  await expect(early.getByRole('navigation', { name: 'Тіркелгі' })).toContainText(CITIZEN.name);
+  await early.close();
 });
 
 /** A complete guardianship draft of the demo citizen, made through the API the app uses. */
@@ -175,6 +193,25 @@ test('a status change arrives live on the open request page and is announced', a
   await expect(page.getByRole('region', { name: 'Өтініш тарихы' }).getByRole('listitem')).toHaveCount(2);
 });
 
+test('a request page read without the app gets it when the status changes, and announces the change', async ({ page, request }) => {
+  const id = await submittedRequest(page.request);
+  // A reader who only reads: the page came drawn, the app has not been asked for.
+  const reader = await page.context().newPage();
+  const wasm = [];
+  reader.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
+  await reader.goto(`/applications/${id}`);
+  await expect(reader.locator('#first-paint dd.status')).toHaveText(/Тіркелді/);
+  await reader.waitForTimeout(1000);
+  expect(wasm, 'the app was fetched for a page that was only read').toEqual([]);
+  // The office and head take it: the page's news brings the app, which shows and tells it.
+  await officerTakes(request, id);
+  await expect(reader.locator('.live-announcement')).toHaveText('Өтініш күйі өзгерді: Қаралуда.');
+  await expect(reader.locator('#first-paint')).toHaveCount(0);
+  await expect(reader.locator('dd.status')).toHaveText(/Қаралуда/);
+  expect(wasm.length).toBeGreaterThan(0);
+  await reader.close();
+});
+
 test('the applicant sees the reasoned refusal and the officer\'s signature checked in the browser', async ({ page, request, browser }, testInfo) => {
   const id = await submittedRequest(page.request);
   // The guardianship authority: the executor prepares a refusal with its reason, the head
@@ -186,6 +223,7 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Өтініш \d{4}-\d{6}$/);
   const decision = page.getByRole('region', { name: 'Шешім: бас тартылды' });
   await expect(decision).toContainText(reason);
+  await decision.getByRole('button', { name: 'Қолтаңбаны осы браузерде тексеру' }).click();
   await expect(decision.getByRole('status')).toContainText('Қол қойған: БАЙЖАНОВА МЕРУЕРТ (ЖСН 741009410712)');
   await expect(decision.getByRole('status')).toContainText('Қолтаңба жарамды.');
   const timeline = page.getByRole('region', { name: 'Өтініш тарихы' });
@@ -212,13 +250,20 @@ test('the applicant sees the reasoned refusal and the officer\'s signature check
   expect(pdfText(letter)).toContain(`/verify/${code}`);
   const stranger = await browser.newContext({ locale: 'kk-KZ', baseURL: testInfo.project.use.baseURL, viewport: { width: 320, height: 640 } });
   const check = await stranger.newPage();
+  const wasm = [];
+  check.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
   await check.goto(`/verify/${code}`);
-  await waitForApp(check);
+  // The check reads as the server drew it; the app comes only when asked for.
   await expect(check.getByRole('heading', { level: 1 })).toHaveText('Құжатты тексеру');
   await expect(check.locator('main')).toContainText('Бұл құжатты Qyzmet порталы берген.');
   await expect(check.locator('main')).toContainText('Мемлекеттік қызмет көрсетуден дәлелді бас тарту');
   await expect(check.locator('main')).toContainText('Бас тартылды');
   await expect(check.locator('main')).toContainText(/\d\d\.\d\d\.20\d\d \d\d:\d\d/);
+  await expect(check.locator('#first-paint')).toBeAttached();
+  expect(wasm, 'the app was fetched for a page that was only read').toEqual([]);
+  // Pressed before the app came: pressed again in it, so the signature is checked.
+  await check.getByRole('button', { name: 'Қолтаңбаны осы браузерде тексеру' }).click();
+  await expect(check.locator('#first-paint')).toHaveCount(0);
   await expect(check.getByRole('status').filter({ hasText: 'Қол қойған' })).toContainText('БАЙЖАНОВА МЕРУЕРТ (ЖСН 741009410712)');
   await expect(check.getByRole('status').filter({ hasText: 'Қол қойған' })).toContainText('Қолтаңба жарамды.');
   // Nothing of the applicant's beyond the paper: not even their name.
@@ -331,6 +376,7 @@ test('the office, the executor and the head each make their step in the browser;
   const tab = await applicant.newPage();
   await session(tab.request, CITIZEN.iin, CITIZEN.password);
   await tab.goto(`/applications/${id}`);
+  await tab.getByRole('button', { name: 'Қолтаңбаны осы браузерде тексеру' }).click();
   const verdict = tab.getByRole('region', { name: 'Шешім: бас тартылды' }).getByRole('status');
   await expect(verdict).toContainText('Қол қойған: БАЙЖАНОВА МЕРУЕРТ (ЖСН 741009410712)');
   await expect(verdict).toContainText('Қолтаңба жарамды.');

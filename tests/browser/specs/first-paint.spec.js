@@ -2,7 +2,7 @@
 // searches and filters; a service page reads in full; the login form logs in; pages that need
 // script say so), and with it on the app takes over without losing what the visitor did.
 const base = require('@playwright/test');
-const { test, expect, expectAccessible, waitForApp } = require('../support/harness');
+const { test, expect, expectAccessible, waitForApp, holdTheApp } = require('../support/harness');
 const { CITIZEN, PHONES, codeFor, session, guardianshipDraft, submitSigned } = require('../support/drafts');
 
 base.test.describe('without JavaScript', () => {
@@ -187,12 +187,7 @@ test.describe('with JavaScript', () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     // The app's wasm waits until the server has drawn the code step.
-    let release;
-    const released = new Promise((r) => { release = r; });
-    await page.route('**/*.wasm', async (route) => {
-      await released;
-      await route.continue();
-    });
+    const release = await holdTheApp(page);
     await page.goto('/login', { waitUntil: 'domcontentloaded' });
     await page.locator('#login').fill(CITIZEN.iin);
     await page.locator('#password').fill(CITIZEN.password);
@@ -214,12 +209,7 @@ test.describe('with JavaScript', () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     await session(page.request, CITIZEN.iin, CITIZEN.password);
-    let release;
-    const released = new Promise((r) => { release = r; });
-    await page.route('**/*.wasm', async (route) => {
-      await released;
-      await route.continue();
-    });
+    const release = await holdTheApp(page);
     await page.goto('/services/guardianship', { waitUntil: 'domcontentloaded' });
     await page.getByRole('button', { name: 'Start application' }).click();
     // The server's form started it: the draft's form, not the service page again.

@@ -79,6 +79,7 @@ test('a company pays on the test gateway, signs, and reads the refusal given aft
   await page.goto(`/applications/${id}`);
   const decision = page.getByRole('region', { name: 'Решение: отказ' });
   await expect(decision).toContainText(reason);
+  await decision.getByRole('button', { name: 'Проверить подпись в этом браузере' }).click();
   await expect(decision.getByRole('status')).toContainText('Подпись действительна');
   await expect(page.getByRole('region', { name: 'История заявки' })).toContainText('Ожидает согласования заинтересованного органа');
   const [letter] = await Promise.all([

@@ -61,6 +61,17 @@ async function startOnUse(page) {
   });
 }
 
+/** A slow connection: the app's wasm is held back until the returned function is called. */
+async function holdTheApp(page) {
+  let release;
+  const released = new Promise((r) => { release = r; });
+  await page.route('**/*.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
 /** Runs axe-core (WCAG 2.0–2.2 A/AA) and fails with a readable list of violations; then AAA
  * where it is measurable (`expectAAA`). */
 async function expectAccessible(page, label) {
@@ -199,4 +210,4 @@ async function expectNoHorizontalScroll(page) {
   base.expect(overflow, `horizontal overflow in px (${wide.join(', ')})`).toBeLessThanOrEqual(0);
 }
 
-module.exports = { test, expect: base.expect, waitForApp, startOnUse, expectAccessible, expectAAA, smallTargets, brokenWords, screenshot, switchLanguage, expectNoHorizontalScroll, LANGS, LANG_NAMES };
+module.exports = { test, expect: base.expect, waitForApp, startOnUse, holdTheApp, expectAccessible, expectAAA, smallTargets, brokenWords, screenshot, switchLanguage, expectNoHorizontalScroll, LANGS, LANG_NAMES };

@@ -51,9 +51,8 @@ impl Template {
         links
     }
 
-    /// The page with the rendered copy and what it was rendered with; `on_use`: the app comes
-    /// when the visitor first uses a field or button (`start.js`), not at once.
-    fn fill(&self, rendered: &first_paint::Rendered, description: &str, on_use: bool) -> String {
+    /// The page with the rendered copy and what it was rendered with, and when the app comes.
+    fn fill(&self, rendered: &first_paint::Rendered, description: &str, start: &Start) -> String {
         let lang = rendered.lang.code();
         self.html
             .replacen("<html lang=\"kk\">", &format!("<html lang=\"{lang}\">"), 1)
@@ -73,13 +72,81 @@ impl Template {
                      <script type=\"application/json\" id=\"{}\">{}</script>",
                     first_paint::SERVER_COPY,
                     if rendered.logged_in { "yes" } else { "none" },
-                    if on_use { " data-start=\"on-use\"" } else { "" },
+                    start.attributes(),
                     rendered.body,
                     first_paint::PRELOADED,
                     rendered.preloaded
                 ),
                 1,
             )
+    }
+}
+
+/// When the app comes to a page the server drew (`xtask/src/start.js` reads it off the copy).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Start {
+    /// At once: the page's work is the app's (an application's editor, signing, the staff's
+    /// desks).
+    AtOnce,
+    /// When a field or button of the page is first used: the page reads, and its links and
+    /// forms work, without the app (#28: a visit that only reads pays for the page alone).
+    OnUse {
+        /// In so many seconds at the latest: the session's timeout warning is the app's.
+        by: Option<i64>,
+        /// Or when this request (the one shown) has news: its change is the app's to show
+        /// and announce.
+        news_of: Option<String>,
+    },
+}
+
+impl Start {
+    pub fn of(page: &Page, session: Option<&SessionView>) -> Start {
+        let reads = match session {
+            // A visitor: what a visitor can open reads without the app, but for the editor.
+            None => !matches!(page, Page::Apply { .. } | Page::Sign { .. }),
+            // An applicant's own pages that read; staff work in the app all day.
+            Some(s) if s.account.role == Role::Applicant => matches!(
+                page,
+                Page::Home
+                    | Page::Service { .. }
+                    | Page::Cabinet
+                    | Page::Request { .. }
+                    | Page::Verify { .. }
+                    | Page::TestSmsOutbox
+                    | Page::NotFound
+            ),
+            Some(_) => false,
+        };
+        if !reads {
+            return Start::AtOnce;
+        }
+        Start::OnUse {
+            // A minute early: the app needs a moment to start, the warning must not be late.
+            by: session.map(|s| (s.warning_in() - 60).max(0)),
+            news_of: match page {
+                Page::Request { id } if session.is_some() => Some(id.clone()),
+                _ => None,
+            },
+        }
+    }
+
+    /// The copy's attributes that say so (each value escaped).
+    fn attributes(&self) -> String {
+        let Start::OnUse { by, news_of } = self else {
+            return String::new();
+        };
+        let mut attributes = " data-start=\"on-use\"".to_string();
+        if let Some(by) = by {
+            attributes.push_str(&format!(" data-start-by=\"{by}\""));
+        }
+        if let Some(id) = news_of {
+            attributes.push_str(&format!(
+                " data-live-request=\"{}\" data-live-events=\"{}\"",
+                escape(id),
+                qyzmet_domain::route::api::EVENTS
+            ));
+        }
+        attributes
     }
 }
 
@@ -115,6 +182,7 @@ pub async fn render_page(
         sms_outbox: state.sms.is_test(),
         payment_gateway: state.payments.is_test(),
     };
+    let start = Start::of(&page, signed_in.as_ref().map(|(_, view)| view));
     preloaded.session = signed_in.map(|(_, view)| view);
     more(&mut preloaded);
     let url = path_and_query.to_string();
@@ -133,15 +201,7 @@ pub async fn render_page(
         rendered.title = crate::locales::message(lang, "app.name");
     }
     let description = crate::locales::message(lang, "app.description");
-    // A visitor reading the catalogue or a service needs no app until they use the page: its
-    // links, forms and language switcher are the server's. Everywhere else (a session's
-    // timeout and live news, signing, the officer's desk, EDS login) it comes at once.
-    let on_use = !rendered.logged_in
-        && matches!(
-            page,
-            Page::Home | Page::Service { .. } | Page::NotFound | Page::TestSmsOutbox
-        );
-    let html = template.fill(&rendered, &description, on_use);
+    let html = template.fill(&rendered, &description, &start);
     let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
     let mut response = html_response(html, status, rendered.logged_in, headers);
     if asks_lang(path_and_query) {

@@ -359,6 +359,91 @@ async fn the_page_says_whether_it_was_rendered_for_a_session() {
     assert!(html.contains("data-session=\"yes\""));
 }
 
+/// The value of the server's copy's `attribute`, if it has it.
+fn copy_attribute(html: &str, attribute: &str) -> Option<String> {
+    let tag = first_paint(html);
+    let tag = &tag[..tag.find('>').unwrap()];
+    let at = tag.find(&format!(" {attribute}=\""))? + attribute.len() + 3;
+    Some(tag[at..at + tag[at..].find('"').unwrap()].to_string())
+}
+
+#[tokio::test]
+async fn the_app_comes_when_the_page_needs_it() {
+    // A page that reads brings the app when it is used (`start.js`); a page whose work is the
+    // app's brings it at once.
+    let s = start().await;
+    for path in [
+        "/",
+        "/services/guardianship",
+        "/login",
+        "/register",
+        "/verify/AAAAA-AAAAA",
+    ] {
+        let (_, html) = page(&s, &browser(), path, "en").await;
+        assert_eq!(
+            copy_attribute(&html, "data-start").as_deref(),
+            Some("on-use"),
+            "{path}"
+        );
+        assert_eq!(
+            copy_attribute(&html, "data-start-by"),
+            None,
+            "{path}: no session"
+        );
+    }
+    let applicant = logged_in(&s, CITIZEN).await;
+    let request = registered_guardianship(&s, &applicant).await;
+    let (_, html) = page(
+        &s,
+        &applicant,
+        &format!("/applications/{}", request.id),
+        "en",
+    )
+    .await;
+    assert_eq!(
+        copy_attribute(&html, "data-start").as_deref(),
+        Some("on-use")
+    );
+    // In time for the session's timeout warning (30 min idle, warned 2 min before): a minute
+    // early.
+    let by: i64 = copy_attribute(&html, "data-start-by")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (30 * 60 - 120 - 60 - 5..=30 * 60 - 120 - 60).contains(&by),
+        "{by}"
+    );
+    // And when the request shown has news.
+    assert_eq!(
+        copy_attribute(&html, "data-live-request"),
+        Some(request.id.clone())
+    );
+    assert_eq!(
+        copy_attribute(&html, "data-live-events").as_deref(),
+        Some("/api/events")
+    );
+    let (_, html) = page(&s, &applicant, "/cabinet", "en").await;
+    assert_eq!(
+        copy_attribute(&html, "data-start").as_deref(),
+        Some("on-use")
+    );
+    assert_eq!(copy_attribute(&html, "data-live-request"), None);
+    // The editor and the staff's desk: at once.
+    let draft = new_draft(&s, &applicant, "guardianship").await;
+    let (_, html) = page(
+        &s,
+        &applicant,
+        &format!("/applications/{}/edit", draft.id),
+        "en",
+    )
+    .await;
+    assert_eq!(copy_attribute(&html, "data-start"), None);
+    let officer = logged_in(&s, OFFICER).await;
+    let (_, html) = page(&s, &officer, "/officer", "en").await;
+    assert_eq!(copy_attribute(&html, "data-start"), None);
+}
+
 #[tokio::test]
 async fn a_request_and_the_cabinet_read_without_script_for_their_applicant_only() {
     let s = start().await;
