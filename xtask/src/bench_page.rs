@@ -17,6 +17,10 @@ const RETURN_VISIT_BUDGET: u64 = 10 * 1024;
 /// What a first visit to a page that reads without script transfers 3 s after it loaded
 /// (#28: a phone on a metered plan).
 const FIRST_VISIT_BUDGET: u64 = 150 * 1024;
+/// The same for a page whose work is the app's: an application's form, signing (#28).
+const WORKING_VISIT_BUDGET: u64 = 350 * 1024;
+/// The catalogue's reads per second as a share of nginx's serving the same bytes (#28).
+const CATALOGUE_VS_NGINX: f64 = 0.8;
 /// The Lighthouse major version the budgets were set with.
 const LIGHTHOUSE: &str = "lighthouse@12";
 
@@ -189,6 +193,8 @@ fn main_thread_and_return_visit(base: &str) -> anyhow::Result<()> {
                 "/register",
                 "/verify/AAAAA-AAAAA",
                 "applicant:/cabinet",
+                "applicant:/applications/{draft}/edit",
+                "applicant:/applications/{draft}/sign",
             ])
             .env("QYZMET_CHROMIUM", chromium())
             .current_dir(&dir),
@@ -233,15 +239,17 @@ fn main_thread_and_return_visit(base: &str) -> anyhow::Result<()> {
                 (String::new(), "")
             };
             let first = visit["bytesAfter3s"].as_u64().unwrap_or(0);
+            // A form or signing page is the app's work; a page that reads is not.
+            let budget = if path.ends_with("/edit") || path.ends_with("/sign") {
+                WORKING_VISIT_BUDGET
+            } else {
+                FIRST_VISIT_BUDGET
+            };
             let first = format!(
                 "{:.1} KB ({} {} KB)",
                 kb(first),
-                if first <= FIRST_VISIT_BUDGET {
-                    "within"
-                } else {
-                    "OVER"
-                },
-                FIRST_VISIT_BUDGET / 1024
+                if first <= budget { "within" } else { "OVER" },
+                budget / 1024
             );
             println!(
                 "| {path} | {} | {} | {} | {fcp} ms | {} ms | {} ms | {first} | {return_visit} | {verdict} |",
@@ -276,9 +284,13 @@ fn catalogue_beside_nginx(base: &str) -> anyhow::Result<()> {
     drop(nginx);
     let ratio = ours.parse::<f64>().unwrap_or(0.0) / theirs.parse::<f64>().unwrap_or(f64::MAX);
     println!(
-        "\n| server | requests/s | p50 | p99 |\n|---|---|---|---|\n| qyzmet GET /api/services ({:.1} KB) | {ours} | {p50} | {p99} |\n| nginx, the same file | {theirs} | {n50} | {n99} |\n\nThe catalogue at {ratio:.2} of nginx's rate (budget ≥ 0.5: {}).",
+        "\n| server | requests/s | p50 | p99 |\n|---|---|---|---|\n| qyzmet GET /api/services ({:.1} KB) | {ours} | {p50} | {p99} |\n| nginx, the same file | {theirs} | {n50} | {n99} |\n\nThe catalogue at {ratio:.2} of nginx's rate (budget ≥ {CATALOGUE_VS_NGINX}: {}).",
         kb(json.len() as u64),
-        if ratio >= 0.5 { "within" } else { "OVER" }
+        if ratio >= CATALOGUE_VS_NGINX {
+            "within"
+        } else {
+            "OVER"
+        }
     );
     Ok(())
 }

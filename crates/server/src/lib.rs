@@ -175,6 +175,11 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         "qyzmet-server listening on http://{}",
         listener.local_addr()?
     );
+    // Answers go out as they are written (no Nagle): an answer written in parts (headers,
+    // then a body, a stream's events) would otherwise wait for the client's delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

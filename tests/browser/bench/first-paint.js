@@ -5,9 +5,10 @@
 // the bytes a return visit to the same page transfers (same browser, its cache kept). Each
 // first visit also reports the bytes transferred 3 s after the page loaded (compressed, all).
 // A path written `applicant:/cabinet` is visited logged in as the demo citizen (password and
-// the code from the TEST SMS outbox, through the API).
+// the code from the TEST SMS outbox, through the API); `{draft}` in it is a guardianship
+// draft made for the visit.
 const { chromium } = require('playwright');
-const { session, CITIZEN } = require('../support/drafts');
+const { session, CITIZEN, CSRF } = require('../support/drafts');
 
 async function visit(context, url, throttle) {
   const page = await context.newPage();
@@ -59,8 +60,13 @@ async function visit(context, url, throttle) {
       const context = await browser.newContext({ locale: 'kk', baseURL: base });
       const [who, address] = path.includes(':') ? path.split(':') : ['visitor', path];
       if (who === 'applicant') await session(context.request, CITIZEN.iin, CITIZEN.password);
-      firsts.push(await visit(context, base + address, true));
-      if (visitor === 0) returnBytes = (await visit(context, base + address, false)).bytes;
+      let at = address;
+      if (at.includes('{draft}')) {
+        const made = await context.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } });
+        at = at.replace('{draft}', (await made.json()).id);
+      }
+      firsts.push(await visit(context, base + at, true));
+      if (visitor === 0) returnBytes = (await visit(context, base + at, false)).bytes;
       await context.close();
     }
     results.push({ path, first: firsts, returnBytes });

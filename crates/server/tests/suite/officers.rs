@@ -1153,8 +1153,10 @@ async fn the_check_page_reads_without_script_on_any_phone_that_scanned_the_code(
         number.as_str(),
         code.as_str(),
         "Удовлетворено",
-        // The signature is the browser's to check: without script the page says so.
-        "<noscript>Подпись проверяет браузер",
+        // The signature is the browser's to check: without script the page says so; with
+        // script the start-up script shows the button that checks it.
+        "<noscript><p>Подпись проверяет браузер",
+        "<button type=\"button\" hidden data-script-only=\"\" class=\"secondary\">Проверить подпись в этом браузере</button>",
     ] {
         assert!(
             copy.contains(expected),
