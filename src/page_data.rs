@@ -76,10 +76,12 @@ where
                 }
             }
         });
-        let shown = Memo::new(move |_| {
+        let shown = Memo::new(move |before: Option<&Option<T>>| {
             fetched
                 .get()
                 .or_else(|| untrack(|| for_key(&key.get_untracked())))
+                // Asked again before the first answer came: what was shown stays.
+                .or_else(|| before.cloned().flatten())
         });
         PageData {
             shown,
@@ -102,6 +104,8 @@ where
     /// Asks again (something changed on the server); the first data is not taken for the
     /// answer any more. What is shown stays until the answer comes.
     pub fn refetch(&self) {
+        // What is shown now is taken before the first data goes (the memo keeps it).
+        let _ = self.shown.get_untracked();
         self.first.update_value(|f| {
             if let Some((at, _)) = f {
                 *at = None;

@@ -239,6 +239,7 @@ test('a citizen applies for guardianship through every step, is logged out midwa
   await expect(status).toHaveText(/Satisfied/);
   await expect(page.locator('.live-announcement')).toContainText('Satisfied');
   const decision = page.getByRole('region', { name: /Decision/ });
+  await decision.getByRole('button', { name: 'Check the signature in this browser' }).click();
   await expect(decision.getByRole('status')).toContainText(STAFF.guardianship.head.iin);
   const [result] = await Promise.all([
     page.waitForEvent('download'),
