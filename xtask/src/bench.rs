@@ -22,6 +22,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     tools::ensure_build_tools()?;
     crate::app_build::build_app()?;
+    if args.iter().any(|a| a == "api") {
+        // `cargo xtask bench api`: the API's load, submissions (GOST beside RSA), signing in
+        // the worker and an upload's memory.
+        return crate::bench_api::run(&crate::bench_api::bench_server()?);
+    }
     if args.iter().any(|a| a == "first-paint") {
         // `cargo xtask bench first-paint`: only the page budgets (#14), for a quick look.
         let b = crate::bench_api::bench_server()?;
