@@ -1148,10 +1148,20 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error>
         .ok_or_else(|| serde::de::Error::custom("expected a whole number"))
 }
 
-/// A whole number that is an index (a step's): not negative.
+/// A whole number that is an index (a step's): not negative. One too large for this machine
+/// names no step, as any index past the end does: it is read as the largest index (which no
+/// process reaches, so the server answers that the step is not the one to make), not as a
+/// malformed request — JSON Schema's `integer` has no upper end.
 fn whole_index<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    let n = whole_number(d)?;
-    usize::try_from(n).map_err(|_| serde::de::Error::custom("expected a step's number"))
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(whole) = n.as_u64() {
+        return Ok(usize::try_from(whole).unwrap_or(usize::MAX));
+    }
+    match n.as_f64() {
+        // A float cast saturates: past usize's range is usize::MAX.
+        Some(f) if f.fract() == 0.0 && f >= 0.0 => Ok(f as usize),
+        _ => Err(serde::de::Error::custom("expected a step's number")),
+    }
 }
 
 /// An optional whole number (`null` or absent: none).
@@ -1200,6 +1210,16 @@ mod tests {
         assert_eq!(none.executor, None);
         assert!(serde_json::from_str::<super::StepRequest>(r#"{"step": -1}"#).is_err());
         assert!(serde_json::from_str::<super::StepRequest>(r#"{"step": 1.5}"#).is_err());
+        // Too large for any process (schemathesis sent it): no step, not a malformed body.
+        for huge in [
+            "2428378395525872089402422925841137664",
+            "18446744073709551615",
+            "1e300",
+        ] {
+            let req: super::StepRequest =
+                serde_json::from_str(&format!(r#"{{"step": {huge}}}"#)).unwrap();
+            assert_eq!(req.step, usize::MAX, "{huge}");
+        }
     }
 
     #[test]

@@ -127,6 +127,17 @@ async fn of_two_clerks_registering_at_once_one_wins_and_the_other_gets_409() {
     let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
+    // A step number no process reaches (schemathesis sent one past 2^64) is not the step to
+    // make either: 409, not a malformed body.
+    let huge = r#"{"step": 2428378395525872089402422925841137664}"#;
+    let res = a
+        .post(s.url(&format!("/api/officer/requests/{}/step", request.id)))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 409, "process.stale").await;
     // Status moves are the executor's, in the examination: not before the head names one.
     let res = a
         .post(s.url(&format!("/api/officer/requests/{}/moves", request.id)))
