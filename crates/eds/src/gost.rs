@@ -4,29 +4,39 @@
 //! examples (GOST R 34.10-2012 appendix A; RFC 7091 §7).
 //!
 //! Timing: secret values (the private key `d`, the nonce `k`) only meet constant-time
-//! operations. Points are multiplied with a Montgomery ladder of a fixed length per curve (the
-//! bit length of `q`) using conditional swaps, on projective coordinates with the complete
-//! addition formula of Renes–Costello–Batina (2015, algorithm 1) — no branch on a point being
-//! the identity or on two points being equal. The nonce is drawn by rejection from the OS
-//! random source, so an accepted `k` says nothing about the rejected draws. Only public values
-//! (the digest, `r`, `s`, public keys) go through variable-time division.
+//! operations. `k·G` is read from a fixed-base table with a constant-time scan of each row
+//! (`comb`), or, in the browser, walked by a Montgomery ladder of a fixed length per curve
+//! (the bit length of `q`) using conditional swaps — both on projective coordinates with the
+//! complete addition formula of Renes–Costello–Batina (2015, algorithm 1): no branch on a
+//! point being the identity or on two points being equal. The nonce is drawn by rejection
+//! from the OS random source, so an accepted `k` says nothing about the rejected draws. Only
+//! public values (the digest, `r`, `s`, public keys) go through variable-time code:
+//! division, and verification's faster formulas (`vartime`).
 //!
 //! Every curve used here has prime order (cofactor 1), which is what the complete formula
 //! needs: TC26's 512-bit parameter set A (NCA RK's keys) and CryptoPro's 256-bit set A.
 
+#[cfg(not(target_arch = "wasm32"))]
+mod comb;
+mod field;
+mod vartime;
+
 use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
 use crypto_bigint::{Encoding, NonZero, U512};
 use std::sync::OnceLock;
-use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
+use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
+use field::{Fe, Field};
+
 const LIMBS: usize = U512::LIMBS;
-type Fe = DynResidue<LIMBS>;
+/// An integer modulo the group order `q` (the signature's arithmetic).
+type Scalar = DynResidue<LIMBS>;
 
 /// A curve's domain parameters: `y² = x³ + a·x + b` over GF(p), base point `G` of prime
 /// order `q`.
 pub struct Curve {
-    field: DynResidueParams<LIMBS>,
+    field: &'static Field,
     a: Fe,
     b: Fe,
     /// 3·b, as the complete addition formula uses it.
@@ -40,6 +50,11 @@ pub struct Curve {
     g: (U512, U512),
     /// The length of a coordinate, a scalar and each half of a signature: 32 or 64 bytes.
     size: usize,
+    /// `G`'s odd multiples for verification, computed on first use.
+    g_odd_multiples: OnceLock<Vec<vartime::Affine>>,
+    /// The fixed-base table for signing, built on first use (not in the browser: see `base_mul`).
+    #[cfg(not(target_arch = "wasm32"))]
+    comb: OnceLock<comb::Comb>,
 }
 
 fn hex(s: &str) -> U512 {
@@ -48,7 +63,7 @@ fn hex(s: &str) -> U512 {
 
 impl Curve {
     fn new(p: &str, a: &str, b: &str, q: &str, gx: &str, gy: &str, size: usize) -> Curve {
-        let field = DynResidueParams::new(&hex(p));
+        let field = Field::leaked(hex(p));
         let fe = |v: &str| Fe::new(&hex(v), field);
         let b = fe(b);
         let q = hex(q);
@@ -65,6 +80,9 @@ impl Curve {
             order: DynResidueParams::new(&q),
             g: (hex(gx), hex(gy)),
             size,
+            g_odd_multiples: OnceLock::new(),
+            #[cfg(not(target_arch = "wasm32"))]
+            comb: OnceLock::new(),
         }
     }
 
@@ -120,8 +138,39 @@ impl Curve {
         }
     }
 
+    // The ladder: the browser's `k·G`, and the tests' reference for the faster ways.
+    #[cfg(any(test, target_arch = "wasm32"))]
     fn generator(&self) -> Point {
         Point::affine(self, &self.g.0, &self.g.1)
+    }
+
+    fn generator_affine(&self) -> vartime::Affine {
+        vartime::Affine {
+            x: self.fe(&self.g.0),
+            y: self.fe(&self.g.1),
+        }
+    }
+
+    /// `1·G, 3·G, …` for `G`'s window in verification.
+    fn g_odd_multiples(&self) -> &[vartime::Affine] {
+        self.g_odd_multiples.get_or_init(|| {
+            vartime::odd_multiples(&self.generator_affine(), 1 << (vartime::G_WIDTH - 2), self)
+                .expect("G's odd multiples below its order are not the identity")
+        })
+    }
+
+    /// `k·G` for a secret `k`: from the fixed-base table where the process signs often; in
+    /// the browser, which signs once or twice per worker, by the ladder, as building the
+    /// table costs about three ladders.
+    fn base_mul(&self, k: &U512) -> Point {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.comb.get_or_init(|| comb::Comb::new(self)).mul(k, self)
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.generator().mul(k, self)
+        }
     }
 
     /// Whether `(x, y)` is a point of the curve (coordinates below `p`).
@@ -145,8 +194,8 @@ impl Curve {
         v.rem(&self.q_nonzero)
     }
 
-    fn scalar(&self, v: &U512) -> Fe {
-        Fe::new(v, self.order)
+    fn scalar(&self, v: &U512) -> Scalar {
+        Scalar::new(v, self.order)
     }
 
     /// Whether `0 < v < q`.
@@ -172,6 +221,7 @@ impl Point {
         }
     }
 
+    #[cfg(any(test, target_arch = "wasm32"))]
     fn affine(c: &Curve, x: &U512, y: &U512) -> Point {
         Point {
             x: c.fe(x),
@@ -207,18 +257,21 @@ impl Point {
         }
     }
 
-    fn conditional_swap(a: &mut Point, b: &mut Point, swap: Choice) {
+    #[cfg(any(test, target_arch = "wasm32"))]
+    fn conditional_swap(a: &mut Point, b: &mut Point, swap: subtle::Choice) {
+        use subtle::ConditionallySelectable;
         Fe::conditional_swap(&mut a.x, &mut b.x, swap);
         Fe::conditional_swap(&mut a.y, &mut b.y, swap);
         Fe::conditional_swap(&mut a.z, &mut b.z, swap);
     }
 
     /// `k·self` by a Montgomery ladder over the same number of bits for every `k`.
+    #[cfg(any(test, target_arch = "wasm32"))]
     fn mul(&self, k: &U512, c: &Curve) -> Point {
         let mut r0 = Point::identity(c);
         let mut r1 = *self;
         for i in (0..c.ladder_bits()).rev() {
-            let bit = Choice::from(k.bit(i));
+            let bit = subtle::Choice::from(k.bit(i));
             Point::conditional_swap(&mut r0, &mut r1, bit);
             r1 = r0.add(&r1, c);
             r0 = r0.add(&r0, c);
@@ -227,76 +280,11 @@ impl Point {
         r0
     }
 
-    /// `a·self + b·other` for public scalars (verification), variable time, which is fine
-    /// for public values: both scalars in width-5 NAF, walked together — one doubling per
-    /// bit and an addition of a precomputed odd multiple (±1·P … ±15·P) about every sixth
-    /// bit of each, against one every second bit of plain double-and-add.
-    fn mul_add_vartime(&self, a: &U512, other: &Point, b: &U512, c: &Curve) -> Point {
-        let (na, nb) = (wnaf(a), wnaf(b));
-        let (ta, tb) = (self.odd_multiples(c), other.odd_multiples(c));
-        let mut r = Point::identity(c);
-        for i in (0..na.len().max(nb.len())).rev() {
-            r = r.add(&r, c);
-            for (digits, table) in [(&na, &ta), (&nb, &tb)] {
-                match digits.get(i).copied().unwrap_or(0) {
-                    0 => {}
-                    d if d > 0 => r = r.add(&table[(d as usize - 1) / 2], c),
-                    d => r = r.add(&table[((-d) as usize - 1) / 2].negated(), c),
-                }
-            }
-        }
-        r
-    }
-
-    /// `1·self, 3·self, …, 15·self`.
-    fn odd_multiples(&self, c: &Curve) -> [Point; 8] {
-        let twice = self.add(self, c);
-        let mut table = [*self; 8];
-        for i in 1..8 {
-            table[i] = table[i - 1].add(&twice, c);
-        }
-        table
-    }
-
-    fn negated(&self) -> Point {
-        Point {
-            x: self.x,
-            y: -self.y,
-            z: self.z,
-        }
-    }
-
     /// Affine coordinates, or `None` for the identity.
     fn to_affine(self) -> Option<(U512, U512)> {
         let (z_inv, invertible) = self.z.invert();
         bool::from(invertible).then(|| ((self.x * z_inv).retrieve(), (self.y * z_inv).retrieve()))
     }
-}
-
-/// `k` in width-5 non-adjacent form, least significant digit first: each digit 0 or odd in
-/// `−15..=15`, at most one non-zero among any five neighbours. For public scalars only
-/// (its running time depends on `k`).
-fn wnaf(k: &U512) -> Vec<i8> {
-    let mut k = *k;
-    let mut digits = Vec::with_capacity(U512::BITS + 1);
-    while k != U512::ZERO {
-        let digit = if k.bit_vartime(0) {
-            let low = (k.as_words()[0] & 0x1f) as i8;
-            let d = if low >= 16 { low - 32 } else { low };
-            k = if d > 0 {
-                k.wrapping_sub(&U512::from_u8(d as u8))
-            } else {
-                // `k < q < 2^512 − 16`: adding back cannot overflow.
-                k.wrapping_add(&U512::from_u8((-d) as u8))
-            };
-            d
-        } else {
-            0
-        };
-        digits.push(digit);
-        k = k.shr_vartime(1);
-    }
-    digits
 }
 
 /// A signature's two integers, each in `(0, q)`.
@@ -397,8 +385,7 @@ impl SigningKey {
     pub fn verifying_key(&self) -> VerifyingKey {
         let (x, y) = self
             .curve
-            .generator()
-            .mul(&self.d, self.curve)
+            .base_mul(&self.d)
             .to_affine()
             .expect("d is in (0, q), so d·G is not the identity");
         VerifyingKey {
@@ -425,7 +412,7 @@ impl SigningKey {
     fn sign_with_nonce(&self, alpha: &U512, k: &U512) -> Option<Signature> {
         let c = self.curve;
         let e = digest_scalar(c, alpha);
-        let (x, _) = c.generator().mul(k, c).to_affine()?;
+        let (x, _) = c.base_mul(k).to_affine()?;
         let r = c.reduce(&x);
         if r == U512::ZERO {
             return None;
@@ -500,10 +487,12 @@ impl VerifyingKey {
         }
         let z1 = (c.scalar(s) * v).retrieve();
         let z2 = (-(c.scalar(r) * v)).retrieve();
-        let q = Point::affine(c, &self.x, &self.y);
-        let point = c.generator().mul_add_vartime(&z1, &q, &z2, c);
-        match point.to_affine() {
-            Some((x, _)) => c.reduce(&x) == *r,
+        let q = vartime::Affine {
+            x: c.fe(&self.x),
+            y: c.fe(&self.y),
+        };
+        match vartime::mul_add(c, &z1, &z2, &q).and_then(|p| p.affine_x()) {
+            Some(x) => c.reduce(&x) == *r,
             None => false,
         }
     }
@@ -616,7 +605,7 @@ mod tests {
             let minus_one = c.q.wrapping_sub(&U512::ONE);
             let (x, y) = c.generator().mul(&minus_one, c).to_affine().unwrap();
             assert_eq!(x, c.g.0);
-            assert_eq!(c.fe(&y), -c.fe(&c.g.1));
+            assert_eq!(c.fe(&y).retrieve(), (-c.fe(&c.g.1)).retrieve());
         }
     }
 
@@ -632,21 +621,98 @@ mod tests {
         // Doubling through the same complete formula.
         let twice = g.mul(&U512::from_u8(2), c).to_affine();
         assert_eq!(twice, g.add(&g, c).to_affine());
-        // Verification's shortcut agrees with the ladder: a·G + b·(2G), for random scalars
-        // and for ones whose NAF digits reach the edges (all ones, q − 1, small values).
-        let two_g = g.add(&g, c);
+    }
+
+    /// The affine coordinates of `k·G` by the ladder, the tests' reference.
+    fn ladder(c: &Curve, k: &U512) -> Option<(U512, U512)> {
+        c.generator().mul(k, c).to_affine()
+    }
+
+    /// Scalars whose digits reach the edges of every window: zero, small values, all ones,
+    /// `q − 1`, and random ones.
+    fn edge_scalars(c: &Curve) -> Vec<U512> {
         let minus_one = c.q.wrapping_sub(&U512::ONE);
         let all_ones = U512::MAX.shr_vartime(U512::BITS - c.q.bits_vartime() + 1);
-        for (a, b) in [
-            (a, b),
-            (minus_one, U512::ONE),
-            (all_ones, U512::from_u8(31)),
-            (U512::from_u8(15), U512::from_u8(17)),
-            (U512::ZERO, b),
-        ] {
-            let joint = g.mul_add_vartime(&a, &two_g, &b, c).to_affine();
-            let ladder = g.mul(&a, c).add(&two_g.mul(&b, c), c).to_affine();
-            assert_eq!(joint, ladder);
+        let mut scalars = vec![
+            U512::ZERO,
+            U512::ONE,
+            U512::from_u8(15),
+            U512::from_u8(16),
+            U512::from_u8(17),
+            U512::from_u8(31),
+            U512::from_u8(63),
+            U512::from_u8(64),
+            all_ones,
+            minus_one,
+        ];
+        scalars.extend((0..4).map(|_| random_scalar(c).unwrap()));
+        scalars
+    }
+
+    #[test]
+    fn the_fixed_base_table_agrees_with_the_ladder() {
+        for c in [Curve::tc26_512_a(), Curve::cryptopro_a_256(), example_256()] {
+            for k in edge_scalars(c) {
+                assert_eq!(c.base_mul(&k).to_affine(), ladder(c, &k), "k = {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn verifications_shortcut_agrees_with_the_ladder() {
+        for c in [Curve::tc26_512_a(), Curve::cryptopro_a_256(), example_256()] {
+            // Q = 2G, so a·G + b·Q is (a + 2b)·G, and G + Q hits the doubling inside addition
+            // when a and b line up.
+            let (x, y) = ladder(c, &U512::from_u8(2)).unwrap();
+            let q = vartime::Affine {
+                x: c.fe(&x),
+                y: c.fe(&y),
+            };
+            for a in edge_scalars(c) {
+                for b in [
+                    U512::ZERO,
+                    U512::ONE,
+                    U512::from_u8(31),
+                    random_scalar(c).unwrap(),
+                ] {
+                    let joint = vartime::mul_add(c, &a, &b, &q).unwrap().affine_x();
+                    let sum = (c.scalar(&a) + c.scalar(&b) + c.scalar(&b)).retrieve();
+                    assert_eq!(joint, ladder(c, &sum).map(|(x, _)| x), "a = {a}, b = {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn jacobian_doubling_and_addition_agree_with_the_complete_formula() {
+        for c in [Curve::tc26_512_a(), example_256()] {
+            let g = c.generator();
+            let jg = vartime::Jacobian::from_affine(&c.generator_affine(), c);
+            let x_of = |p: vartime::Jacobian| p.affine_x();
+            let two = jg.double(c);
+            assert_eq!(x_of(two), g.add(&g, c).to_affine().map(|(x, _)| x));
+            let three = two.add(&jg, c);
+            assert_eq!(x_of(three), ladder(c, &U512::from_u8(3)).map(|(x, _)| x));
+            assert_eq!(
+                x_of(two.add(&two, c)),
+                ladder(c, &U512::from_u8(4)).map(|(x, _)| x)
+            );
+            assert_eq!(
+                x_of(three.add_affine(&c.generator_affine(), c)),
+                ladder(c, &U512::from_u8(4)).map(|(x, _)| x)
+            );
+            // P + (−P) is the identity; the identity is neutral.
+            let minus_one = c.q.wrapping_sub(&U512::ONE);
+            let (mx, my) = ladder(c, &minus_one).unwrap();
+            let minus_g = vartime::Affine {
+                x: c.fe(&mx),
+                y: c.fe(&my),
+            };
+            assert_eq!(x_of(jg.add_affine(&minus_g, c)), None);
+            let identity = vartime::Jacobian::identity(c);
+            assert_eq!(x_of(identity.add(&three, c)), x_of(three));
+            assert_eq!(x_of(three.add(&identity, c)), x_of(three));
+            assert_eq!(x_of(identity.double(c)), None);
         }
     }
 
