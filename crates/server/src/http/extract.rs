@@ -109,10 +109,10 @@ pub fn signed_pair(document: &str, signature: &str) -> Result<(Vec<u8>, Vec<u8>)
 #[derive(Clone, Default)]
 pub struct SessionRenewed(Arc<std::sync::atomic::AtomicBool>);
 
-/// Says on the answer whether the request renewed the session
+/// Runs the request, saying on the answer whether it renewed the session
 /// (`qyzmet_domain::api::SESSION_RENEWED_HEADER`), so the app's countdown follows the
 /// server's own decision.
-pub async fn say_when_session_renewed(mut req: Request, next: Next) -> Response {
+pub async fn saying_when_session_renewed(mut req: Request, next: Next) -> Response {
     let renewed = SessionRenewed::default();
     req.extensions_mut().insert(renewed.clone());
     let mut res = next.run(req).await;
@@ -125,21 +125,19 @@ pub async fn say_when_session_renewed(mut req: Request, next: Next) -> Response 
     res
 }
 
-/// State-changing API requests must carry the CSRF header (see `CSRF_HEADER`). OCSP and
-/// time-stamp requests are POSTs from tools (OpenSSL, NCALayer) that send no such header;
-/// they carry no cookie and change nothing. eGov mobile's PUT carries no cookie either: it
-/// is authorised by its link's bearer token.
-pub async fn require_csrf_header(req: Request, next: Next) -> Response {
+/// The refusal of a state-changing API request without the CSRF header (see `CSRF_HEADER`).
+/// OCSP and time-stamp requests are POSTs from tools (OpenSSL, NCALayer) that send no such
+/// header; they carry no cookie and change nothing. eGov mobile's PUT carries no cookie
+/// either: it is authorised by its link's bearer token.
+pub fn csrf_refusal(req: &Request) -> Option<Response> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || matches!(
             req.uri().path(),
             "/pki/ocsp" | "/pki/tsp" | "/payments/epay/callback"
         )
         || req.uri().path().starts_with("/mgovSign/");
-    if !safe && !req.headers().contains_key(CSRF_HEADER) {
-        return ApiError::of(ErrorCode::CsrfMissing).into_response();
-    }
-    next.run(req).await
+    (!safe && !req.headers().contains_key(CSRF_HEADER))
+        .then(|| ApiError::of(ErrorCode::CsrfMissing).into_response())
 }
 
 /// The origin this portal is reached at (the phone that signs, the QR code on a paper), as

@@ -383,18 +383,16 @@ pub async fn api_not_found() -> ApiError {
 /// Every `/api` answer in the one shape: a rejection made outside our handlers (a path
 /// segment or query that does not parse, a multipart body without a boundary, a method the
 /// route does not take) becomes a problem with a stable code instead of axum's plain text
-/// or empty body.
-pub async fn in_problem_shape(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let lang = super::request_lang(&req);
-    let res = next.run(req).await;
+/// or empty body. `lang` is the request's.
+pub fn in_problem_shape(lang: Lang, res: Response) -> Response {
     if let Some(error) = res.extensions().get::<ApiError>().cloned() {
         // The same answer (status, headers other layers set), its body in this language.
         let (mut parts, _) = res.into_parts();
         let (rendered, body) = error.render(lang).into_parts();
+        // The new body is plain: the old one's length and coding (the API's compression
+        // layer sits inside this one) do not describe it.
         parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.remove(header::CONTENT_ENCODING);
         if let Some(kind) = rendered.headers.get(header::CONTENT_TYPE) {
             parts.headers.insert(header::CONTENT_TYPE, kind.clone());
         }

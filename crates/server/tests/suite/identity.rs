@@ -414,6 +414,8 @@ async fn answers_carry_the_security_headers() {
                 .unwrap()
                 .contains("geolocation=()")
         );
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         if path.starts_with("/api/") {
             assert_eq!(h["cache-control"], "no-store", "{path}");
         }
