@@ -491,10 +491,7 @@ impl VerifyingKey {
             x: c.fe(&self.x),
             y: c.fe(&self.y),
         };
-        match vartime::mul_add(c, &z1, &z2, &q).and_then(|p| p.affine_x()) {
-            Some(x) => c.reduce(&x) == *r,
-            None => false,
-        }
+        vartime::mul_add(c, &z1, &z2, &q).is_some_and(|point| point.x_mod_q_is(r, c))
     }
 }
 
@@ -713,6 +710,12 @@ mod tests {
             assert_eq!(x_of(identity.add(&three, c)), x_of(three));
             assert_eq!(x_of(three.add(&identity, c)), x_of(three));
             assert_eq!(x_of(identity.double(c)), None);
+            // Verification's last step, without an inversion: x mod q against r.
+            let x = c.reduce(&x_of(three).unwrap());
+            assert!(three.x_mod_q_is(&x, c));
+            let other = c.reduce(&x.wrapping_add(&U512::ONE));
+            assert!(!three.x_mod_q_is(&other, c));
+            assert!(!identity.x_mod_q_is(&x, c));
         }
     }
 

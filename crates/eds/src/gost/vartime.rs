@@ -8,6 +8,7 @@
 
 use super::{Curve, Fe};
 use crypto_bigint::U512;
+use subtle::ConstantTimeEq;
 
 /// An affine point; never the identity.
 #[derive(Clone, Copy)]
@@ -163,7 +164,30 @@ impl Jacobian {
         }
     }
 
+    /// Whether the affine `x`, reduced mod `q`, is `r` — without an inversion: `x` is below
+    /// `p`, so it is `r`, `r + q`, … while below `p`, and `x = X/Z²` is `r′` exactly when
+    /// `X = r′·Z²`. The identity has no `x`.
+    pub(super) fn x_mod_q_is(&self, r: &U512, c: &Curve) -> bool {
+        if self.is_identity() {
+            return false;
+        }
+        let zz = self.z.square();
+        let mut candidate = *r;
+        while candidate < *c.field.modulus() {
+            if (Fe::new(&candidate, c.field) * zz).ct_eq(&self.x).into() {
+                return true;
+            }
+            let (next, carry) = candidate.adc(&c.q, crypto_bigint::Limb::ZERO);
+            if carry != crypto_bigint::Limb::ZERO {
+                return false;
+            }
+            candidate = next;
+        }
+        false
+    }
+
     /// The affine `x`, or `None` for the identity.
+    #[cfg(test)]
     pub(super) fn affine_x(&self) -> Option<U512> {
         let (z_inv, invertible) = self.z.invert();
         bool::from(invertible).then(|| (self.x * z_inv.square()).retrieve())
