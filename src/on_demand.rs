@@ -138,12 +138,22 @@ pub async fn load(kind: PageKind) -> Result<AnyView, PageNotLoaded> {
 
 pub fn warm_up(session: Session) {
     let mut entry_started = false;
+    // An effect: it runs in the browser only, never while the server draws the page.
     Effect::new(move |_| {
+        if saves_data() {
+            // The visitor asked their browser to spend as little as it can: areas come only
+            // when a page of theirs opens.
+            return;
+        }
         let role = session.0.with(|s| s.as_ref().map(|s| s.account.role));
         let first = !std::mem::replace(&mut entry_started, true);
         let fetch = move || {
             leptos::task::spawn_local(async move {
-                if first {
+                // The entry area (service page, login, registration) is a visitor's next step;
+                // someone logged in comes to it seldom, and it comes when they do (#28: 91 KB
+                // a form or signing page would otherwise fetch for nothing).
+                let logged_in = session.0.with_untracked(Option::is_some);
+                if first && !logged_in {
                     let _ = warm_up_entry().await;
                 }
                 let _ = match role {
@@ -155,6 +165,18 @@ pub fn warm_up(session: Session) {
         };
         set_timeout(move || when_online(fetch), WARM_UP_AFTER);
     });
+}
+
+/// Whether the browser says its user wants to save data (`Save-Data`, the Network
+/// Information API; absent where the browser does not say).
+fn saves_data() -> bool {
+    let navigator = window().navigator();
+    js_sys::Reflect::get(&navigator, &"connection".into())
+        .ok()
+        .filter(|c| c.is_object())
+        .and_then(|c| js_sys::Reflect::get(&c, &"saveData".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
 
 /// Runs `f` now if the browser is online, else once when it comes back online.

@@ -2,7 +2,7 @@
 // comes when one of its pages opens or in the background once the visitor's role is known, and
 // a page whose file cannot be fetched says so, keeps the app alive and comes on "Try again".
 const { test, expect, expectAccessible, switchLanguage, expectNoHorizontalScroll } = require('../support/harness');
-const { CITIZEN, session } = require('../support/drafts');
+const { CITIZEN, CSRF, session } = require('../support/drafts');
 
 const h1 = (page) => page.getByRole('heading', { level: 1 });
 const areaFile = (area) => new RegExp(`/app-[0-9a-f]+/split_${area}\\.wasm$`);
@@ -44,6 +44,39 @@ test('the home page loads only the shell; areas come as the visitor needs them',
   await page.getByRole('link', { name: 'My applications' }).click();
   await expect(h1(page)).toHaveText('Personal cabinet');
   expect(asked.has('officer')).toBe(false);
+});
+
+test('someone logged in is not sent the visitor\'s pages ahead of time', async ({ page }) => {
+  const asked = recordAreas(page);
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const draft = await (await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } })).json();
+  await page.goto(`/applications/${draft.id}/edit`);
+  await expect(h1(page)).toBeVisible();
+  await expect.poll(() => asked.has('applicant'), { timeout: 10_000 }).toBe(true);
+  // Past the background fetch's moment: login and registration are no use to them, and the
+  // service page comes when they open one.
+  await page.waitForTimeout(3_000);
+  expect([...asked].sort()).toEqual(['applicant']);
+  await page.getByRole('link', { name: /Qyzmet/ }).click();
+  await page.locator('.service-card a').first().click();
+  await expect.poll(() => asked.has('entry'), { timeout: 10_000 }).toBe(true);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});
+
+test('a browser saving data is sent no page ahead of time', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true }) });
+  });
+  const asked = recordAreas(page);
+  await page.goto('/');
+  await expect(page.locator('.service-card').first()).toBeVisible();
+  // Past the moment the home page otherwise fetches the entry area (the first test).
+  await page.waitForTimeout(3_000);
+  expect([...asked]).toEqual([]);
+  // A page opened comes as ever.
+  await page.locator('.service-card a').first().click();
+  await expect.poll(() => asked.has('entry'), { timeout: 10_000 }).toBe(true);
+  await expect(h1(page)).toBeVisible();
 });
 
 test.describe('a page whose file cannot be fetched', () => {
