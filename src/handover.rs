@@ -279,7 +279,7 @@ pub fn built() {
 /// after start (a page that never says so must not stay hidden).
 pub fn shown() {
     #[cfg(target_family = "wasm")]
-    request_animation_frame(browser::hand_over);
+    browser::next_frame(browser::hand_over);
 }
 
 #[cfg(target_family = "wasm")]
@@ -316,6 +316,15 @@ pub(crate) mod browser {
         super::SENT.with(|s| *s.borrow_mut() = sent);
     }
 
+    /// `f` on the next frame, or at the latest a moment later: a browser that draws no frame
+    /// (a tab in the background, a headless one with nothing to paint) runs no frame
+    /// callback, and the hand-over must not wait for one — the copy and the app's page would
+    /// both stand, with the app's news told in the hidden one. `f` is idempotent.
+    pub fn next_frame(f: fn()) {
+        request_animation_frame(f);
+        set_timeout(f, std::time::Duration::from_millis(250));
+    }
+
     /// A User Timing mark (the browser's performance panel and `cargo xtask bench` read them).
     pub fn mark(name: &str) {
         let performance = js_sys::Reflect::get(&window(), &"performance".into());
@@ -333,8 +342,9 @@ pub(crate) mod browser {
     /// shows, its layout already done. Done at once, both made one task of 60–70 ms.
     pub fn hand_over() {
         if super::DEFERRED.with(std::cell::Cell::get) > 0 {
-            // Part of the page is still to be drawn: hand over once it is.
-            request_animation_frame(hand_over);
+            // Part of the page is still to be drawn: hand over once it is (one timer, so that
+            // the waits do not multiply).
+            set_timeout(hand_over, std::time::Duration::from_millis(16));
             return;
         }
         let document = document();
@@ -351,7 +361,7 @@ pub(crate) mod browser {
         }
         let _ = app.set_attribute("class", LAYING_OUT);
         let _ = app.remove_attribute("hidden");
-        request_animation_frame(swap);
+        next_frame(swap);
     }
 
     /// The class of the app's root while it is laid out unseen (`style/main.css`).

@@ -79,6 +79,20 @@ test('a browser saving data is sent no page ahead of time', async ({ page }) => 
   await expect(h1(page)).toBeVisible();
 });
 
+test('a page the browser draws no frames for (a tab in the background) is still taken over', async ({ page, baseURL }) => {
+  // Frame callbacks never run, as in a background tab; the hand-over must not wait for one.
+  await page.addInitScript(() => { window.requestAnimationFrame = () => 0; });
+  // Opened without the harness's wait, which itself polls on frames.
+  await page.goto('about:blank');
+  await page.evaluate((home) => { location.href = home; }, new URL('/', baseURL).href);
+  await expect(page.locator('#first-paint .service-card').first()).toBeVisible();
+  // The visitor types in the search: the app comes and takes over.
+  await page.locator('#first-paint input').first().focus();
+  await expect(page.locator('#first-paint')).toHaveCount(0);
+  await expect(page.locator('#app')).toBeVisible();
+  await expect(page.locator('.service-card').first()).toBeVisible();
+});
+
 test.describe('a page whose file cannot be fetched', () => {
   // The refused file is logged by Chromium and by the split loader; that is the point here.
   test.use({ expectedConsoleErrors: /net::ERR_FAILED|Failed to fetch/ });
