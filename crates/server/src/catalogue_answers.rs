@@ -11,6 +11,8 @@ use std::io::Write;
 /// One language's answer in each encoding.
 pub struct Answer {
     pub etag: String,
+    /// The same, ready to send.
+    pub etag_header: axum::http::HeaderValue,
     pub json: Bytes,
     pub gzip: Bytes,
     pub brotli: Bytes,
@@ -59,6 +61,8 @@ impl Answer {
             w.write_all(&json)?;
         }
         Ok(Answer {
+            etag_header: axum::http::HeaderValue::from_str(&etag)
+                .expect("a quoted hex digest is a valid header value"),
             etag,
             json: json.into(),
             gzip: gzip.into(),

@@ -105,6 +105,9 @@ pub struct AppState {
     pub page_template: Option<http::Template>,
     /// `GET /api/services` in each language, serialised and compressed once.
     pub catalogue_answers: catalogue_answers::CatalogueAnswers,
+    /// The headers every answer carries (its content security policy made from the built
+    /// app's files).
+    pub every_answers_headers: http::EveryAnswersHeaders,
     pub config: Config,
 }
 
@@ -166,6 +169,7 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         events,
         shutdown,
         page_template: http::Template::read(&config.dist_dir),
+        every_answers_headers: http::EveryAnswersHeaders::new(&config.dist_dir),
         config,
     });
     let shutdown = state.shutdown.clone();

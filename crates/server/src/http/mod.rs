@@ -34,8 +34,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router(state: Arc<AppState>) -> Router {
-    let csp =
-        HeaderValue::from_str(&csp::policy(&state.config.dist_dir)).expect("the policy is ASCII");
+    let headers = state.every_answers_headers.clone();
     // Each area lists its own routes (`routes()`), each registered with its
     // `#[utoipa::path]` (utoipa-axum), so the router and the OpenAPI document cannot differ.
     // Paths are relative to `/api`.
@@ -53,11 +52,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(verify::routes())
         .merge(mobile_sign::routes())
         .merge(payments::routes());
-    let (api, document) = with_doors_of_this_mode(api, &state)
-        // Compressed as the client asks, but for the answers compressed ahead.
+    let (api, mut document) = with_doors_of_this_mode(api, &state)
+        // Compressed as the client asks.
         .layer(CompressionLayer::new())
-        .merge(services::precompressed_routes())
         .split_for_parts();
+    // The catalogue is the portal's busiest read, public and the same for everyone: its
+    // answer is made ahead, whole (encodings and every header), and it is routed outside
+    // every layer (each one a future per request: together a third of its time, #28). It is
+    // described in the same document as the rest of the API.
+    let (catalogue, catalogue_document) = services::catalogue_route().split_for_parts();
+    document.merge(catalogue_document);
     let document = Arc::new(openapi::document(document));
     let api: Router<Arc<AppState>> = api
         .layer(axum::Extension(document))
@@ -76,11 +80,12 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(pages)
-        .with_state(state)
         .layer(axum::middleware::map_response_with_state(
-            csp,
+            headers,
             every_answers_headers,
         ))
+        .nest("/api", catalogue)
+        .with_state(state)
 }
 
 /// What every `/api` answer goes through, in one layer (each `from_fn` layer is a boxed
@@ -103,34 +108,48 @@ async fn api_envelope(req: Request<axum::body::Body>, next: axum::middleware::Ne
 }
 
 /// The headers every answer carries, set in one layer (five tower-http layers, a future
-/// each, cost a fifth of a catalogue read, #28). A page that loads an acquirer's script
-/// sets its own policy, wider only by that origin, so the portal's is set only where the
-/// answer has none.
+/// each, cost a fifth of a catalogue read, #28).
 async fn every_answers_headers(
-    axum::extract::State(csp): axum::extract::State<HeaderValue>,
+    axum::extract::State(headers): axum::extract::State<EveryAnswersHeaders>,
     mut res: Response,
 ) -> Response {
-    let h = res.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    h.entry(HeaderName::from_static("content-security-policy"))
-        .or_insert(csp);
-    h.insert(
-        HeaderName::from_static("permissions-policy"),
-        // The camera for photographing documents; nothing else of the device.
-        HeaderValue::from_static(
-            "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), \
-             bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), \
-             display-capture=()",
-        ),
-    );
+    headers.set(res.headers_mut());
     res
+}
+
+/// The headers every answer of the server carries: its content security policy (made from
+/// the built app's files), and what the browser may sniff, refer and use.
+#[derive(Clone)]
+pub struct EveryAnswersHeaders {
+    csp: HeaderValue,
+}
+
+impl EveryAnswersHeaders {
+    pub fn new(dist_dir: &std::path::Path) -> EveryAnswersHeaders {
+        EveryAnswersHeaders {
+            csp: HeaderValue::from_str(&csp::policy(dist_dir)).expect("the policy is ASCII"),
+        }
+    }
+
+    /// Sets them on `h`. A page that loads an acquirer's script sets its own policy, wider
+    /// only by that origin, so the portal's is set only where the answer has none.
+    pub fn set(&self, h: &mut axum::http::HeaderMap) {
+        h.entry(HeaderName::from_static("content-security-policy"))
+            .or_insert_with(|| self.csp.clone());
+        for (name, value) in [
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "same-origin"),
+            (
+                HeaderName::from_static("permissions-policy"),
+                // The camera for photographing documents; nothing else of the device.
+                "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), \
+                 bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), \
+                 accelerometer=(), display-capture=()",
+            ),
+        ] {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    }
 }
 
 /// The routes that exist only with what stands behind them: the TEST doubles' (the SMS
