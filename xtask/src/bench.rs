@@ -27,6 +27,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         // the worker and an upload's memory.
         return crate::bench_api::run(&crate::bench_api::bench_server()?);
     }
+    if args.iter().any(|a| a == "submit") {
+        // `cargo xtask bench submit`: only GOST submissions beside RSA ones.
+        return crate::bench_api::submissions(&crate::bench_api::bench_server()?);
+    }
     if args.iter().any(|a| a == "first-paint") {
         // `cargo xtask bench first-paint`: only the page budgets (#14), for a quick look.
         let b = crate::bench_api::bench_server()?;

@@ -59,8 +59,17 @@ impl Server {
                 None => bail!("qyzmet-server exited before it was ready"),
             }
         };
-        // Keep reading (and dropping) its output so the pipe never fills.
-        std::thread::spawn(move || lines.for_each(drop));
+        // Keep reading its output so the pipe never fills, into a log beside its data (for a
+        // look at what a run spent its time on).
+        let mut log = std::io::BufWriter::new(std::fs::File::create(
+            crate::target_dir().join(format!("{data_name}.log")),
+        )?);
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for line in lines.map_while(Result::ok) {
+                let _ = writeln!(log, "{line}");
+            }
+        });
         Ok(Server { child, base, data })
     }
 }

@@ -49,11 +49,21 @@ fn only_signer(signed: &SignedData) -> Result<&SignerInfo, VerifyError> {
     }
 }
 
+/// NCA RK's GOST-2015 time-stamp policy: what a stamp over a GOST signature is asked under
+/// (as NCANode asks NCA RK's TSA; `../shared/research/kz-eds.md`), and what a GOST TSA of the
+/// test PKI stamps under when asked it.
+pub const NCA_GOST_2015_TSA_POLICY: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.398.3.3.2.6.4");
+
 /// The RFC 3161 query (DER) for a time-stamp over `signature`'s value (SHA-256 imprint,
-/// the TSA's certificate asked for, with `nonce`).
+/// the TSA's certificate asked for, with `nonce`). A GOST signature asks NCA RK's GOST-2015
+/// policy, under which its TSA stamps with its GOST key.
 pub fn time_stamp_query(signature: &[u8], nonce: &[u8]) -> Result<Vec<u8>, VerifyError> {
     let signed = signed_data(signature)?;
-    let value = only_signer(&signed)?.signature.as_bytes();
+    let signer = only_signer(&signed)?;
+    let value = signer.signature.as_bytes();
+    let policy = crate::gost_pkix::is_gost_signature(&signer.signature_algorithm.oid)
+        .then_some(NCA_GOST_2015_TSA_POLICY);
     let malformed = |_| VerifyError::Malformed;
     TimeStampReq {
         version: TspVersion::V1,
@@ -64,7 +74,7 @@ pub fn time_stamp_query(signature: &[u8], nonce: &[u8]) -> Result<Vec<u8>, Verif
             },
             hashed_message: OctetString::new(Sha256::digest(value).to_vec()).map_err(malformed)?,
         },
-        req_policy: None,
+        req_policy: policy,
         nonce: Some(Int::new(&positive(nonce)).map_err(malformed)?),
         cert_req: true,
         extensions: None,

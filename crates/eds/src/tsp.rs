@@ -5,7 +5,7 @@
 //! certificate has the critical timeStamping EKU — with the ESS signing-certificate-v2
 //! attribute that names that certificate (RFC 5816), so `openssl ts -verify` accepts it.
 
-use crate::cades::ID_CT_TST_INFO;
+use crate::cades::{ID_CT_TST_INFO, NCA_GOST_2015_TSA_POLICY};
 use crate::key::{KeySigner, PrivateKey, SignatureBytes};
 use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
@@ -25,6 +25,11 @@ const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
 /// (see `../shared/research/kz-eds.md`); the test TSA keeps that arc's last number for its
 /// own, RSA, policy so the two are never confused.
 pub const TEST_TSA_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.398.3.3.2.6.99");
+
+/// The policy a time-stamp query asks (`reqPolicy`), when it is a query and names one.
+pub fn asked_policy(query: &[u8]) -> Option<ObjectIdentifier> {
+    TimeStampReq::from_der(query).ok()?.req_policy
+}
 
 /// `ESSCertIDv2` with the default hash (SHA-256) left out, as DER wants.
 #[derive(Sequence)]
@@ -122,9 +127,15 @@ fn token(
         u64::try_from(now).map_err(fail)?,
     ))
     .map_err(fail)?;
+    // A GOST TSA asked NCA RK's GOST-2015 policy stamps under it, as NCA RK's does; anything
+    // else under the test TSA's own.
+    let policy = match (query.req_policy, key) {
+        (Some(asked), PrivateKey::Gost(..)) if asked == NCA_GOST_2015_TSA_POLICY => asked,
+        _ => TEST_TSA_POLICY,
+    };
     let info = TstInfo {
         version: TspVersion::V1,
-        policy: TEST_TSA_POLICY,
+        policy,
         message_imprint: query.message_imprint.clone(),
         serial_number: Int::new(&crate::cades::positive(&serial.to_be_bytes())).map_err(fail)?,
         gen_time,

@@ -664,6 +664,55 @@ fn a_time_stamped_signature_verifies_as_of_its_stamp_after_expiry_or_later_revoc
     }
 }
 
+/// A GOST signature's stamp is asked under NCA RK's GOST-2015 policy, which a GOST TSA grants
+/// (its token signed with its GOST key, as NCA RK's TSA signs); an RSA signature's asks none
+/// and gets the test TSA's own policy.
+#[test]
+fn a_gost_signature_is_stamped_under_nca_rks_gost_2015_policy() {
+    use der::{Decode, Encode};
+    use qyzmet_eds::{cades, tsp};
+    let policy_of = |answer: &[u8]| {
+        let response = x509_tsp::TimeStampResp::from_der(answer).unwrap();
+        let token = response.time_stamp_token.unwrap();
+        let signed: cms::signed_data::SignedData = token.content.decode_as().unwrap();
+        let info = signed.encap_content_info.econtent.unwrap();
+        let info = der::asn1::OctetString::from_der(&info.to_der().unwrap()).unwrap();
+        x509_tsp::TstInfo::from_der(info.as_bytes()).unwrap().policy
+    };
+    let [rsa, gost] = pkis();
+    for (p, asked, granted) in [
+        (rsa, None, tsp::TEST_TSA_POLICY),
+        (
+            gost,
+            Some(cades::NCA_GOST_2015_TSA_POLICY),
+            cades::NCA_GOST_2015_TSA_POLICY,
+        ),
+    ] {
+        let tsa = p
+            .issuing
+            .issue_tsa("Qyzmet Test TSA", period(NOW - DAY, NOW + 3000 * DAY))
+            .unwrap();
+        let signature = sign(&p.signing, NOW);
+        let query = cades::time_stamp_query(&signature, b"nonce").unwrap();
+        assert_eq!(tsp::asked_policy(&query), asked);
+        let answer = tsa.time_stamp(&query, 7, NOW);
+        assert_eq!(policy_of(&answer), granted);
+        // The stamp is accepted: by a TSA the trust store knows, over this signature.
+        let fresh = verify(p, &signature, Purpose::Signing, citizen()).unwrap();
+        cades::add_time_stamp(&signature, fresh, &answer, b"nonce", &p.trust).unwrap();
+    }
+    // An RSA TSA asked the GOST policy does not claim it.
+    let tsa = rsa
+        .issuing
+        .issue_tsa("Qyzmet Test TSA", period(NOW - DAY, NOW + 3000 * DAY))
+        .unwrap();
+    let query = cades::time_stamp_query(&sign(&gost.signing, NOW), b"nonce").unwrap();
+    assert_eq!(
+        policy_of(&tsa.time_stamp(&query, 7, NOW)),
+        tsp::TEST_TSA_POLICY
+    );
+}
+
 /// RFC 6960 §4.2.2.2: a responder the CA certified for OCSP signing may answer for it; a
 /// holder's key or another CA's responder may not.
 #[test]

@@ -54,9 +54,16 @@ pub struct Pki {
     dir: PathBuf,
     pub rsa: Chain,
     pub gost: Chain,
-    /// The test time-stamp authority (under the RSA issuing CA, so OpenSSL can check its
-    /// tokens); `None` for trust roots from files.
-    tsa: Option<Issued>,
+    /// The test time-stamp authorities; `None` for trust roots from files.
+    tsa: Option<TestTsa>,
+}
+
+/// The test PKI's time-stamp authorities, one under each issuing CA. The GOST one answers a
+/// query that asks NCA RK's GOST-2015 policy (as the portal asks for a GOST signature's
+/// stamp), as NCA RK's TSA does; the RSA one anything else (OpenSSL can check its tokens).
+pub(crate) struct TestTsa {
+    pub(crate) rsa: Issued,
+    pub(crate) gost: Issued,
 }
 
 /// One key file made for the demo, for printing where it is.
@@ -68,7 +75,7 @@ pub struct KeyFile {
 
 impl Pki {
     /// A PKI whose chains and TSA the caller made (the demo's test CA).
-    pub(crate) fn from_parts(dir: PathBuf, rsa: Chain, gost: Chain, tsa: Option<Issued>) -> Pki {
+    pub(crate) fn from_parts(dir: PathBuf, rsa: Chain, gost: Chain, tsa: Option<TestTsa>) -> Pki {
         Pki {
             dir,
             rsa,
@@ -128,10 +135,14 @@ impl Pki {
 
     /// The test TSA's answer (RFC 3161 `TimeStampResp`) to a time-stamp query.
     pub fn time_stamp(&self, query: &[u8], now: i64) -> anyhow::Result<Vec<u8>> {
-        let tsa = self
+        let tsas = self
             .tsa
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("no test TSA here: --tsa-url names the TSA"))?;
+        let tsa = match qyzmet_eds::tsp::asked_policy(query) {
+            Some(policy) if policy == qyzmet_eds::cades::NCA_GOST_2015_TSA_POLICY => &tsas.gost,
+            _ => &tsas.rsa,
+        };
         let mut serial = [0u8; 8];
         getrandom::fill(&mut serial).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
         // Positive and never zero: a token's serial must be unique, not secret.

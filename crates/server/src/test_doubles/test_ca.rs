@@ -50,8 +50,11 @@ pub fn open_or_create(data_dir: &Path, now: i64) -> anyhow::Result<Pki> {
     if !dir.join("gost").join("root-ca.cer").exists() {
         add_gost(&dir, now)?;
     }
-    if !dir.join("tsa.cer").exists() {
-        add_tsa(&dir, now)?;
+    // One TSA under each issuing CA (a PKI made before the GOST one existed gets it now).
+    for chain in [dir.clone(), dir.join("gost")] {
+        if !chain.join("tsa.cer").exists() {
+            add_tsa(&chain, now)?;
+        }
     }
     let profile = std::fs::read_to_string(dir.join("profile")).unwrap_or_default();
     // A demo account added since the PKI was made (the providers' heads, #27) has no key yet.
@@ -65,10 +68,16 @@ pub fn open_or_create(data_dir: &Path, now: i64) -> anyhow::Result<Pki> {
     if elapsed_ms > 0 {
         tracing::info!(elapsed_ms, "test PKI ready");
     }
-    let tsa = Issued::from_parts(
-        Certificate::from_der(&std::fs::read(dir.join("tsa.cer"))?)?,
-        &std::fs::read(dir.join("tsa.key"))?,
-    );
+    let tsa = |chain: &Path| -> anyhow::Result<Issued> {
+        Ok(Issued::from_parts(
+            Certificate::from_der(&std::fs::read(chain.join("tsa.cer"))?)?,
+            &std::fs::read(chain.join("tsa.key"))?,
+        ))
+    };
+    let tsa = crate::pki::TestTsa {
+        rsa: tsa(&dir)?,
+        gost: tsa(&dir.join("gost"))?,
+    };
     let (rsa, gost) = (open_chain(dir.clone())?, open_chain(dir.join("gost"))?);
     let pki = Pki::from_parts(dir, rsa, gost, Some(tsa));
     pki.rsa.current_crl(now)?;
@@ -431,7 +440,7 @@ fn issuing_authority(chain_dir: &Path) -> anyhow::Result<Authority> {
     Ok(Authority::from_parts(issuing, &read("issuing-ca.key")?)?)
 }
 
-/// The test TSA's certificate and key, issued by the RSA issuing CA.
+/// A test TSA's certificate and key, issued by the issuing CA in `dir` (a chain's folder).
 pub(crate) fn add_tsa(dir: &Path, now: i64) -> anyhow::Result<()> {
     let tsa = issuing_authority(dir)?.issue_tsa(TSA_NAME, ten_years(now))?;
     record_issued(dir, &[&tsa.certificate])?;

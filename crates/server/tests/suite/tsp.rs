@@ -92,11 +92,12 @@ fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// A GOST signing key of the demo citizen, issued by the server's own GOST CA, that expires
-/// `seconds` from now.
+/// An RSA signing key of the demo citizen, issued by the server's own RSA CA, that expires
+/// `seconds` from now. RSA, so that the stamp is the RSA TSA's, which OpenSSL checks (a GOST
+/// signature's is the GOST TSA's: `a_gost_signature_is_stamped_by_the_gost_tsa…`).
 fn short_lived_key(s: &Server, seconds: i64) -> qyzmet_eds::SigningKey {
     use qyzmet_eds::issue::{Authority, Period, Subject};
-    let gost = s.data.path().join("data/pki/gost");
+    let gost = s.data.path().join("data/pki");
     let certificate =
         qyzmet_eds::parse_certificate(&std::fs::read(gost.join("issuing-ca.cer")).unwrap())
             .unwrap();
@@ -214,6 +215,45 @@ async fn a_stored_signature_is_time_stamped_and_verifies_after_its_certificate_e
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
+}
+
+/// A GOST signature's stamp is asked under NCA RK's GOST-2015 policy and made by the test
+/// PKI's GOST TSA (its certificate issued by the GOST issuing CA), as NCA RK's TSA stamps;
+/// OpenSSL reads the policy from the stored token.
+#[tokio::test]
+async fn a_gost_signature_is_stamped_by_the_gost_tsa_under_nca_rks_policy() {
+    use x509_cert::der::{Decode, Encode};
+    let s = start().await;
+    let tab = logged_in(&s, CITIZEN).await;
+    let key = demo_key(&s, "880315412341-signing.p12");
+    let (id, res) = submit_with(&s, &tab, &key).await;
+    assert_eq!(res.status(), 201);
+    let p7s = get_bytes(&s, &tab, &format!("/api/applications/{id}/signature")).await;
+    let token = qyzmet_eds::cades::time_stamp_token(&p7s).expect("a signatureTimeStampToken");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("token.der"), &token).unwrap();
+    let text = openssl_in(
+        dir.path(),
+        &["ts", "-reply", "-token_in", "-in", "token.der", "-text"],
+    );
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Policy OID: 1.2.398.3.3.2.6.4"), "{text}");
+    // The certificate the token carries is the GOST TSA's.
+    let token = cms::content_info::ContentInfo::from_der(&token).unwrap();
+    let signed: cms::signed_data::SignedData = token.content.decode_as().unwrap();
+    let Some(cms::cert::CertificateChoices::Certificate(tsa)) =
+        signed.certificates.as_ref().and_then(|c| c.0.iter().next())
+    else {
+        panic!("the token carries the TSA's certificate");
+    };
+    let gost_issuing = x509_cert::Certificate::from_der(
+        &std::fs::read(s.data.path().join("data/pki/gost/issuing-ca.cer")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        tsa.tbs_certificate.issuer.to_der().unwrap(),
+        gost_issuing.tbs_certificate.subject.to_der().unwrap()
+    );
 }
 
 /// A time-stamp authority that does not answer: the submission is refused with its own code
