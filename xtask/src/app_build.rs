@@ -298,7 +298,9 @@ pub fn build_app() -> anyhow::Result<()> {
             .current_dir(crate::root())
             .env("PATH", crate::tools::path_with_tools()),
     )?;
-    build(&crate::root().join("dist"))
+    let dist = crate::root().join("dist");
+    build(&dist)?;
+    crate::precompress::precompress(&dist)
 }
 
 #[cfg(test)]

@@ -50,6 +50,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(&dist)? {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            // The forms compressed ahead (`precompress`), not files of their own.
+            continue;
+        }
         if name.starts_with("qyzmet-signer") {
             signer.push(path);
         } else if name.ends_with(".css") {
@@ -123,25 +127,39 @@ fn app_dir(dist: &Path) -> anyhow::Result<PathBuf> {
 /// Prints the files' raw and gzip sizes with a total; returns the gzip total.
 fn table(title: &str, dist: &Path, files: &[PathBuf]) -> anyhow::Result<u64> {
     println!("\n{title}:\n");
-    println!("| {:<44} | {:>10} | {:>10} |", "file", "raw", "gzip");
-    println!("|{:-<46}|{:->12}|{:->12}|", "", "", "");
-    let (mut raw_total, mut gz_total) = (0, 0);
+    println!(
+        "| {:<44} | {:>10} | {:>10} | {:>12} |",
+        "file", "raw", "gzip", "sent (br)"
+    );
+    println!("|{:-<46}|{:->12}|{:->12}|{:->14}|", "", "", "", "");
+    let (mut raw_total, mut gz_total, mut sent_total) = (0, 0, 0);
     for path in files {
         let (raw, gz) = sizes(path)?;
+        // What a browser taking brotli is sent: the build's `.br` form (`precompress`).
+        let mut br = path.as_os_str().to_owned();
+        br.push(".br");
+        let sent = std::fs::metadata(&br).map_or(gz, |m| m.len());
         raw_total += raw;
         gz_total += gz;
+        sent_total += sent;
         let name = path
             .strip_prefix(dist)
             .unwrap_or(path)
             .display()
             .to_string();
-        println!("| {name:<44} | {:>10} | {:>10} |", kb(raw), kb(gz));
+        println!(
+            "| {name:<44} | {:>10} | {:>10} | {:>12} |",
+            kb(raw),
+            kb(gz),
+            kb(sent)
+        );
     }
     println!(
-        "| {:<44} | {:>10} | {:>10} |",
+        "| {:<44} | {:>10} | {:>10} | {:>12} |",
         "total",
         kb(raw_total),
-        kb(gz_total)
+        kb(gz_total),
+        kb(sent_total)
     );
     Ok(gz_total)
 }

@@ -11,6 +11,7 @@ mod cluster;
 mod cmd;
 mod live_server;
 mod postgres;
+mod precompress;
 #[cfg(test)]
 mod rooms;
 mod s3;

@@ -15,7 +15,9 @@ type StaticService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallib
 
 pub fn service(state: Arc<AppState>) -> StaticService {
     let dist: PathBuf = state.config.dist_dir.clone();
-    let files = ServeDir::new(&dist);
+    // The build compressed the app's files ahead, at their best (xtask's `precompress`): those
+    // are sent as they are, and the page layer's live compression passes them by.
+    let files = ServeDir::new(&dist).precompressed_br().precompressed_gzip();
     let service = tower::service_fn(move |req: Request<Body>| {
         let files = files.clone();
         let state = state.clone();
@@ -36,9 +38,11 @@ pub fn service(state: Arc<AppState>) -> StaticService {
                 // Unhashed files (locales, icons): revalidate every time with the ETag.
                 "no-cache"
             };
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            let h = response.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            // Its compressed forms are answers to the same address: a shared cache must not
+            // give the brotli one to a browser that did not ask for it.
+            h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
             Ok::<_, Infallible>(response)
         }
     });

@@ -197,6 +197,38 @@ async fn the_app_is_served_with_its_pages_and_cache_rules() {
     assert_eq!(res.status(), 404);
 }
 
+/// The app's files go as the build compressed them (brotli at its best) to a browser that
+/// takes brotli, compressed live (gzip) or plain to others, and say they vary by it.
+#[tokio::test]
+async fn the_apps_files_go_compressed_ahead_when_the_browser_takes_brotli() {
+    let s = start().await;
+    let wasm = format!("{}/qyzmet-0123456789abcdef_bg.wasm", s.base);
+    let res = client()
+        .get(&wasm)
+        .header("Accept-Encoding", "gzip, deflate, br, zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.headers()["vary"], "accept-encoding");
+    assert_eq!(
+        res.bytes().await.unwrap().as_ref(),
+        crate::common::PRECOMPRESSED_WASM.as_slice()
+    );
+    let res = client()
+        .get(&wasm)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.headers()["vary"], "accept-encoding");
+    let res = client().get(&wasm).send().await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.bytes().await.unwrap().len(), 4096);
+}
+
 #[tokio::test]
 async fn responses_are_compressed_when_asked() {
     let s = start().await;

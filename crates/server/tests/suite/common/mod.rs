@@ -159,6 +159,13 @@ async fn launch_with(
         vec![0u8; 4096],
     )
     .unwrap();
+    // The build's brotli form of it (xtask's `precompress`): not the same bytes as the
+    // server's own compression would make, so a test can tell which was sent.
+    std::fs::write(
+        dist.path().join("qyzmet-0123456789abcdef_bg.wasm.br"),
+        &*PRECOMPRESSED_WASM,
+    )
+    .unwrap();
     std::fs::write(
         dist.path().join("main-0123456789abcdef.css"),
         "body{}".repeat(500),
@@ -447,6 +454,17 @@ pub fn demo_key_at(s: &Server, name: &str) -> qyzmet_eds::SigningKey {
     let file = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     qyzmet_eds::open_pkcs12(&file, qyzmet_server::test_doubles::test_ca::DEMO_PASSWORD).unwrap()
 }
+
+/// A brotli stream of 4096 zero bytes (quality 11, window 24), as the build writes it.
+pub static PRECOMPRESSED_WASM: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+    use std::io::Write;
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 24);
+        w.write_all(&[0u8; 4096]).unwrap();
+    }
+    out
+});
 
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
