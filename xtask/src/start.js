@@ -33,6 +33,10 @@ if (copy && copy.dataset.start === "on-use") {
     start();
   };
   for (const kind of kinds) addEventListener(kind, use, { capture: true, passive: true });
+  // A control already in use before this script ran (tapped while the page was still
+  // arriving) has had its event: the app comes now.
+  const active = document.activeElement;
+  if (active && copy.contains(active)) use({ target: active });
   // A session's timeout warning is the app's: it comes in time to give it.
   const by = copy.dataset.startBy;
   if (by !== undefined) setTimeout(start, Number(by) * 1000);

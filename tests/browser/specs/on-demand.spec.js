@@ -93,6 +93,19 @@ test('a page the browser draws no frames for (a tab in the background) is still 
   await expect(page.locator('.service-card').first()).toBeVisible();
 });
 
+test('a control used before the start-up script ran still brings the app', async ({ page, baseURL }) => {
+  // The script arrives late (a slow connection); the visitor is already in the search box.
+  await page.route('**/start.js', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  await page.goto('about:blank');
+  await page.evaluate((home) => { location.href = home; }, new URL('/', baseURL).href);
+  await page.locator('#first-paint input').first().focus();
+  await expect(page.locator('#first-paint')).toHaveCount(0);
+  await expect(page.locator('#app')).toBeVisible();
+});
+
 test.describe('a page whose file cannot be fetched', () => {
   // The refused file is logged by Chromium and by the split loader; that is the point here.
   test.use({ expectedConsoleErrors: /net::ERR_FAILED|Failed to fetch/ });
