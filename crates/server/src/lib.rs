@@ -173,7 +173,10 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
         config,
     });
     let shutdown = state.shutdown.clone();
-    let app = http::router(state);
+    let app = http::CatalogueFirst {
+        inner: http::router(state.clone()),
+        state,
+    };
     // Tests and `cargo xtask serve` wait for this line: everything is loaded by now.
     println!(
         "qyzmet-server listening on http://{}",
@@ -186,7 +189,9 @@ pub async fn run(config: Config, listener: tokio::net::TcpListener) -> anyhow::R
     });
     axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+            SocketAddr,
+        >(app),
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;

@@ -19,6 +19,7 @@ pub mod problem;
 mod services;
 mod start_form;
 pub use pages::Template;
+pub use services::CatalogueFirst;
 mod static_files;
 mod submission;
 mod verify;

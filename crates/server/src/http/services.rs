@@ -52,8 +52,13 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Result<Json<Health>, 
     responses((status = 200, description = "The catalogue in one language (with an ETag; `Cache-Control: no-cache`)", body = qyzmet_domain::api::ServiceList), (status = 304, description = "The copy the client holds is current"), crate::http::openapi::errors::BadRequest, crate::http::openapi::errors::Internal),
 )]
 pub async fn list(State(state): State<Arc<AppState>>, req: axum::extract::Request) -> Response {
-    // The request itself, not extractors: no copy of its headers, no future per extractor.
-    let lang = super::request_lang(&req);
+    catalogue_answer(&state, &req)
+}
+
+/// The catalogue's answer to `req`, made from what was made ahead: the body in the encoding
+/// the client takes (or 304 for the copy it holds), and every header.
+fn catalogue_answer(state: &AppState, req: &axum::extract::Request) -> Response {
+    let lang = super::request_lang(req);
     let answer = state.catalogue_answers.get(lang);
     let header = |name| {
         req.headers()
@@ -139,6 +144,40 @@ pub(super) fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
         .routes(routes!(health))
         .routes(routes!(detail))
+}
+
+/// The server's service with the catalogue's reads answered before routing: `GET
+/// /api/services` costs no router, layer or future of its own (#28: the portal's busiest
+/// read, at nginx's pace). Other methods and HEAD go through the router like every request.
+#[derive(Clone)]
+pub struct CatalogueFirst<S> {
+    pub inner: S,
+    pub state: Arc<AppState>,
+}
+
+impl<S> tower::Service<axum::extract::Request> for CatalogueFirst<S>
+where
+    S: tower::Service<axum::extract::Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future =
+        futures_util::future::Either<std::future::Ready<Result<Response, S::Error>>, S::Future>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::extract::Request) -> Self::Future {
+        use futures_util::future::Either;
+        if req.method() == axum::http::Method::GET && req.uri().path() == "/api/services" {
+            return Either::Left(std::future::ready(Ok(catalogue_answer(&self.state, &req))));
+        }
+        Either::Right(self.inner.call(req))
+    }
 }
 
 /// The catalogue (relative to `/api`), routed outside every layer: its answer is made ahead
