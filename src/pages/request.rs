@@ -105,7 +105,12 @@ pub fn Request() -> impl IntoView {
     // however it came (the stream, or the applicant's own withdrawal), and however many
     // times it is told.
     let announcement = RwSignal::new(String::new());
+    // Set when the applicant confirms a withdrawal, before the server answers: the stream's
+    // event may bring the new status first, and the focus must move either way.
     let withdrawn_here = RwSignal::new(false);
+    // Made here, not in the section it is given to: the stream's event may redraw the page
+    // (and drop the section) before the withdrawal's own answer comes back.
+    let withdrawn = Callback::new(move |_| fetched.refetch());
     Effect::new(move |shown: Option<Option<(Status, usize)>>| {
         let now = data.with(|d| match d {
             Some(Ok((app, history, ..))) => Some((app.status, history.history.len())),
@@ -240,7 +245,7 @@ pub fn Request() -> impl IntoView {
                             </li>
                         </ul>
                         <WhoLooked id=app.id.clone() handed=preloaded_reads.clone() />
-                        {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() on_done=Callback::new(move |_| { withdrawn_here.set(true); fetched.refetch(); }) /> })}
+                        {(!status.is_final() && status != Status::Draft).then(|| view! { <Withdraw id=app.id.clone() pressed=withdrawn_here on_done=withdrawn /> })}
                     }.into_any()
                 }
                 Err(e) => {
@@ -322,16 +327,25 @@ fn WhoLooked(id: String, handed: Option<qyzmet_domain::api::DataReadList>) -> im
 
 /// Withdrawing a request before the decision, after a confirmation.
 #[component]
-fn Withdraw(id: String, on_done: Callback<()>) -> impl IntoView {
+fn Withdraw(id: String, pressed: RwSignal<bool>, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let asking = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
     let confirm = move |_| {
+        pressed.set(true);
+        let id = id.get_value();
         leptos::task::spawn_local(async move {
-            match api::withdraw(&id.get_value(), i18n.lang_untracked()).await {
-                Ok(_) => on_done.run(()),
-                Err(e) => error.set(Some(e.message_key())),
+            // This section may be gone when the answer comes (the new status came first by
+            // the stream, or the applicant left): nothing of it is touched then.
+            match api::withdraw(&id, i18n.lang_untracked()).await {
+                Ok(_) => {
+                    on_done.try_run(());
+                }
+                Err(e) => {
+                    pressed.try_set(false);
+                    error.try_set(Some(e.message_key()));
+                }
             }
         });
     };
