@@ -21,7 +21,8 @@ use leptos::prelude::*;
 
 // What the server fills a page with, under the names it has always used.
 pub use crate::handover::{
-    ApplyPage, CabinetPage, LoginAttempt, PRELOADED, Preloaded, RequestPage, SERVER_COPY, TestDoors,
+    ApplyPage, CabinetPage, LoginAttempt, PRELOADED, Preloaded, RequestPage, SERVER_COPY, Sent,
+    TestDoors,
 };
 
 /// The page as the server rendered it.

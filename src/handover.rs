@@ -25,14 +25,14 @@ pub const APP_ROOT: &str = "app";
 #[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Preloaded {
     pub services: Option<ServiceList>,
-    pub service: Option<ServiceDetail>,
+    pub service: Option<Sent<ServiceDetail>>,
     pub session: Option<SessionView>,
     /// The address names a service the catalogue does not have.
     pub service_missing: bool,
     /// The login form was sent without script (or before the app arrived): where it stands.
     /// Sent with the page, so the app that starts on it takes over the step the server drew
     /// (the code step, with the code already on its way) instead of starting again.
-    pub login: Option<LoginAttempt>,
+    pub login: Option<Sent<LoginAttempt>>,
     /// Which TEST doubles this server runs (the demo's); none in production.
     #[serde(default)]
     pub test_doors: TestDoors,
@@ -40,19 +40,62 @@ pub struct Preloaded {
     /// app arrived) and refused: why, shown with the page.
     pub start_problem: Option<Problem>,
     /// A request's page, for its applicant.
-    pub request: Option<RequestPage>,
+    pub request: Option<Sent<RequestPage>>,
     /// The applicant's cabinet: their requests (as its filters ask) and notifications.
-    pub cabinet: Option<CabinetPage>,
+    pub cabinet: Option<Sent<CabinetPage>>,
     /// A document check (`/verify/:code`): what the code shows with its service, or the
     /// message key of why not.
-    pub verification: Option<Result<(VerifiedDocumentView, Option<ServiceDetail>), String>>,
+    pub verification: Option<Sent<Verification>>,
     /// An application being filled in, for whoever owns the draft: so its task list and
     /// steps read before the app (or without it).
     #[serde(default)]
-    pub apply: Option<ApplyPage>,
+    pub apply: Option<Sent<ApplyPage>>,
     /// TEST: the outbox of the phone the TEST SMS page asked for (`?phone=`).
     #[serde(default)]
-    pub outbox: Option<Vec<qyzmet_domain::api::TestSms>>,
+    pub outbox: Option<Sent<Vec<qyzmet_domain::api::TestSms>>>,
+}
+
+/// What a document check shows: the document with its service, or the message key of why
+/// not.
+pub type Verification = Result<(VerifiedDocumentView, Option<ServiceDetail>), String>;
+
+/// One page's part of [`Preloaded`], read by that page alone. In the JSON it is the value
+/// itself. In the browser it stays the JSON it came as until the page reads it ([`Sent::read`]):
+/// the code that parses a page's data is then in that page's area of the wasm, not in the
+/// main file every page loads (#28).
+#[cfg(target_family = "wasm")]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(transparent, bound = "")]
+pub struct Sent<T> {
+    json: Box<serde_json::value::RawValue>,
+    #[serde(skip)]
+    of: std::marker::PhantomData<fn() -> T>,
+}
+
+/// On the server, the value the page is drawn with.
+#[cfg(not(target_family = "wasm"))]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Sent<T>(T);
+
+impl<T: serde::de::DeserializeOwned + Clone> Sent<T> {
+    #[cfg(not(target_family = "wasm"))]
+    pub fn new(value: T) -> Self {
+        Sent(value)
+    }
+
+    /// The page's data; `None` if what came does not read as it (a page from an older
+    /// server), and the page fetches it instead.
+    pub fn read(&self) -> Option<T> {
+        #[cfg(target_family = "wasm")]
+        {
+            serde_json::from_str(self.json.get()).ok()
+        }
+        #[cfg(not(target_family = "wasm"))]
+        {
+            Some(self.0.clone())
+        }
+    }
 }
 
 /// A draft and its service, as the application's pages show them.

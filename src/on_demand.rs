@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::ChooseView;
 use qyzmet_domain::api::Role;
-use qyzmet_domain::route::PageKind;
+use qyzmet_domain::route::{Area, PageKind};
 use std::time::Duration;
 
 /// A page's file could not be fetched.
@@ -68,10 +68,12 @@ macro_rules! split_page {
     };
 }
 
-// Three areas, as people use the portal: the pages anyone opens first (service page, log in,
-// register); an applicant's (cabinet, application editor, test gateway, signing, request page);
-// an officer's. Fewer areas keep the number of shared chunks (one per combination of areas
-// that share code) and so of requests small.
+// The areas (`qyzmet_domain::route::Area`, which a test holds these lines to), as people use
+// the portal: the pages anyone opens first (service page, log in, register); an applicant's
+// cabinet and requests; the editor; signing; an officer's pages. The editor and signing are
+// areas of their own because a phone opening one pays for it alone (#28); more areas than
+// that make more shared chunks (one per combination of areas that share code), so more
+// requests.
 split_page!(
     entry,
     login,
@@ -92,10 +94,20 @@ split_page!(
     crate::pages::cabinet::Cabinet,
     preload(warm_up_applicant)
 );
-split_page!(applicant, apply, crate::pages::apply::Apply);
 split_page!(applicant, test_gateway, crate::pages::gateway::TestGateway);
-split_page!(applicant, sign, crate::pages::sign::Sign);
 split_page!(applicant, request, crate::pages::request::Request);
+split_page!(
+    application,
+    apply,
+    crate::pages::apply::Apply,
+    preload(warm_up_application)
+);
+split_page!(
+    signing,
+    sign,
+    crate::pages::sign::Sign,
+    preload(warm_up_signing)
+);
 split_page!(
     officer,
     officer_queue,
@@ -136,35 +148,69 @@ pub async fn load(kind: PageKind) -> Result<AnyView, PageNotLoaded> {
     }
 }
 
+/// After the first page is up, the area the visitor goes on to, fetched in the background:
+/// the entry area for a visitor, the role's pages for someone logged in. Not on the editor or
+/// the signing page: the applicant is at work there, on a phone plan that pays for every
+/// byte (#28); the editor asks for signing's area itself when the applicant reaches the
+/// step before it ([`ahead`]).
 pub fn warm_up(session: Session) {
     let mut entry_started = false;
     // An effect: it runs in the browser only, never while the server draws the page.
     Effect::new(move |_| {
-        if saves_data() {
-            // The visitor asked their browser to spend as little as it can: areas come only
-            // when a page of theirs opens.
-            return;
-        }
         let role = session.0.with(|s| s.as_ref().map(|s| s.account.role));
         let first = !std::mem::replace(&mut entry_started, true);
         let fetch = move || {
-            leptos::task::spawn_local(async move {
-                // The entry area (service page, login, registration) is a visitor's next step;
-                // someone logged in comes to it seldom, and it comes when they do (#28: 91 KB
-                // a form or signing page would otherwise fetch for nothing).
-                let logged_in = session.0.with_untracked(Option::is_some);
-                if first && !logged_in {
-                    let _ = warm_up_entry().await;
-                }
-                let _ = match role {
-                    Some(Role::Officer | Role::Administrator) => warm_up_officer().await,
-                    Some(_) => warm_up_applicant().await,
-                    None => Ok(()),
-                };
-            })
+            let logged_in = session.0.with_untracked(Option::is_some);
+            // The entry area (service page, login, registration) is a visitor's next step;
+            // someone logged in comes to it seldom, and it comes when they do.
+            if first && !logged_in {
+                fetch_ahead(Area::Entry);
+            }
+            let at_work = matches!(current_page().area(), Area::Application | Area::Signing);
+            match role {
+                Some(Role::Officer | Role::Administrator) => fetch_ahead(Area::Officer),
+                Some(_) if !at_work => fetch_ahead(Area::Applicant),
+                Some(_) | None => {}
+            }
         };
-        set_timeout(move || when_online(fetch), WARM_UP_AFTER);
+        set_timeout(fetch, WARM_UP_AFTER);
     });
+}
+
+/// Fetches `area`'s files in the background now, so the page the visitor is about to open
+/// is there even if the connection is lost by then (none where the browser saves data).
+/// Nothing on the server, which draws pages but fetches nothing ahead.
+pub fn ahead(area: Area) {
+    #[cfg(target_family = "wasm")]
+    fetch_ahead(area);
+    #[cfg(not(target_family = "wasm"))]
+    let _ = area;
+}
+
+fn fetch_ahead(area: Area) {
+    if saves_data() {
+        // The visitor asked their browser to spend as little as it can: areas come only
+        // when a page of theirs opens.
+        return;
+    }
+    when_online(move || {
+        leptos::task::spawn_local(async move {
+            let _ = match area {
+                Area::Main => Ok(()),
+                Area::Entry => warm_up_entry().await,
+                Area::Applicant => warm_up_applicant().await,
+                Area::Application => warm_up_application().await,
+                Area::Signing => warm_up_signing().await,
+                Area::Officer => warm_up_officer().await,
+            };
+        })
+    });
+}
+
+/// The kind of page at the browser's address now.
+fn current_page() -> PageKind {
+    let path = window().location().pathname().unwrap_or_default();
+    qyzmet_domain::route::Page::parse(&path).kind()
 }
 
 /// Whether the browser says its user wants to save data (`Save-Data`, the Network
@@ -247,5 +293,49 @@ fn NotLoaded(load: OnDemand) -> impl IntoView {
         }
         .into_any(),
     }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use qyzmet_domain::route::{Area, PageKind};
+
+    /// Each page's `split_page!` line puts it in the area the route table names, so what
+    /// `warm_up` fetches ahead for an area is the file its pages are in.
+    #[test]
+    fn every_page_is_cut_into_the_area_the_route_table_names() {
+        let source: String = include_str!("on_demand.rs")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        // `split_page!(area,function,…`: the area of each loader.
+        let area_of: std::collections::HashMap<&str, &str> = source
+            .split("split_page!(")
+            .skip(2) // the macro's own definition and its use in a comment
+            .filter_map(|rest| {
+                let mut parts = rest.split(',');
+                let area = parts.next()?;
+                Some((parts.next()?, area))
+            })
+            .collect();
+        for kind in PageKind::ALL {
+            // `PageKind::Login=>login().await,` (a guard allowed): the loader of each kind (no
+            // kind's name begins another's).
+            let named = format!("PageKind::{kind:?}");
+            let loader = source
+                .split(&named)
+                .skip(1)
+                .filter_map(|rest| rest.split("=>").nth(1)?.split("().await").next())
+                .find(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            match (kind.area(), loader) {
+                (Area::Main, None) => {}
+                (area, Some(loader)) => assert_eq!(
+                    area_of.get(loader).copied(),
+                    Some(area.name()),
+                    "{kind:?} is loaded by {loader}"
+                ),
+                (area, None) => panic!("{kind:?} (area {area:?}) has no loader in `load`"),
+            }
+        }
     }
 }

@@ -25,7 +25,7 @@ pub fn Cabinet() -> impl IntoView {
     // The cabinet the page came with (the catalogue's names with the services it preloads);
     // refetched as the filters or the language change.
     let preloaded = crate::handover::preloaded();
-    let cabinet = preloaded.cabinet;
+    let cabinet = preloaded.cabinet.and_then(|sent| sent.read());
     let list = PageData::new(
         cabinet.as_ref().map(|c| c.applications.clone()).map(Ok),
         move || (status.get(), number.get(), i18n.lang()),

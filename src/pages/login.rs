@@ -38,7 +38,10 @@ async fn eds_login(
 pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
     // Sent as a form without script, the server renders the step the login reached.
-    let attempt = crate::handover::preloaded().login.unwrap_or_default();
+    let attempt = crate::handover::preloaded()
+        .login
+        .and_then(|sent| sent.read())
+        .unwrap_or_default();
     let next = leptos_router::hooks::use_query_map()
         .with_untracked(|q| q.get("next"))
         .unwrap_or_default();

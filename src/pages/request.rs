@@ -72,7 +72,9 @@ pub fn Request() -> impl IntoView {
     let id = crate::route::application_id();
     // The request the page came with; refetched for another language or when its status
     // changes.
-    let handed = crate::handover::preloaded().request;
+    let handed = crate::handover::preloaded()
+        .request
+        .and_then(|sent| sent.read());
     let preloaded_reads = handed.as_ref().and_then(|r| r.reads.clone());
     let preloaded = handed
         .map(|r| (r.application, r.history, r.decision, r.service_name))

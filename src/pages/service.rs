@@ -115,7 +115,7 @@ pub fn ServicePage() -> impl IntoView {
     }
     // The service the page came with; refetched for another service or language.
     let detail = PageData::new(
-        service.map(Ok),
+        service.and_then(|sent| sent.read()).map(Ok),
         move || (id(), i18n.lang()),
         |(id, lang)| async move { api::service(&id, lang).await },
     );

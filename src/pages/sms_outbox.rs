@@ -21,6 +21,7 @@ pub fn TestSmsOutbox() -> impl IntoView {
     // The outbox the server drew the page with (its form is a GET: no script needed).
     let first = crate::handover::preloaded()
         .outbox
+        .and_then(|sent| sent.read())
         .map(|list| Some(Ok(list)));
     let messages = PageData::new(first, shown, |phone: String| async move {
         if phone.is_empty() {

@@ -80,7 +80,9 @@ pub fn Verify() -> impl IntoView {
     let i18n = use_i18n();
     let code = crate::route::document_code();
     // What the code shows, as the page came with it; asked again in another language.
-    let preloaded = crate::handover::preloaded().verification;
+    let preloaded = crate::handover::preloaded()
+        .verification
+        .and_then(|sent| sent.read());
     if let Some(Err(_)) = &preloaded {
         crate::handover::ServerStatus::not_found();
     }

@@ -78,10 +78,29 @@ pub enum Area {
     Main,
     /// What anyone may open: login, registration, a service, a document check.
     Entry,
-    /// The applicant's cabinet, editor, signing and requests.
+    /// The applicant's cabinet and requests (and the TEST payment gateway).
     Applicant,
+    /// The application editor: a phone on a metered plan opening a draft pays for the
+    /// editor, not for every applicant's page (#28).
+    Application,
+    /// Signing an application with the EDS.
+    Signing,
     /// The staff's side: the provider's queue and requests, the administrator's staff page.
     Officer,
+}
+
+impl Area {
+    /// The area's name in the build (`split_<name>.wasm`; `#[wasm_split(<name>)]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Area::Main => "main",
+            Area::Entry => "entry",
+            Area::Applicant => "applicant",
+            Area::Application => "application",
+            Area::Signing => "signing",
+            Area::Officer => "officer",
+        }
+    }
 }
 
 impl PageKind {
@@ -135,11 +154,9 @@ impl PageKind {
             | PageKind::TestSmsOutbox
             | PageKind::Service
             | PageKind::Verify => Area::Entry,
-            PageKind::Cabinet
-            | PageKind::Apply
-            | PageKind::TestPaymentGateway
-            | PageKind::Sign
-            | PageKind::Request => Area::Applicant,
+            PageKind::Cabinet | PageKind::TestPaymentGateway | PageKind::Request => Area::Applicant,
+            PageKind::Apply => Area::Application,
+            PageKind::Sign => Area::Signing,
             PageKind::OfficerQueue
             | PageKind::OfficerRequest
             | PageKind::AdminStaff

@@ -30,6 +30,7 @@ pub fn Apply() -> impl IntoView {
     // The draft and its service as the server drew the page with them (first page only).
     let handed = crate::handover::preloaded()
         .apply
+        .and_then(|sent| sent.read())
         .filter(|p| p.application.id == id.get_untracked());
     let service_first = handed.as_ref().map(|p| p.service.clone());
     // Fetched once per application: a language switch must not replace what is being typed.

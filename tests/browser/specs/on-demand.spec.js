@@ -2,7 +2,7 @@
 // comes when one of its pages opens or in the background once the visitor's role is known, and
 // a page whose file cannot be fetched says so, keeps the app alive and comes on "Try again".
 const { test, expect, expectAccessible, switchLanguage, expectNoHorizontalScroll } = require('../support/harness');
-const { CITIZEN, CSRF, session } = require('../support/drafts');
+const { CITIZEN, CSRF, session, guardianshipDraft } = require('../support/drafts');
 
 const h1 = (page) => page.getByRole('heading', { level: 1 });
 const areaFile = (area) => new RegExp(`/app-[0-9a-f]+/split_${area}\\.wasm$`);
@@ -49,8 +49,7 @@ test('the home page loads only the shell; areas come as the visitor needs them',
 test('someone logged in is not sent the visitor\'s pages ahead of time', async ({ page }) => {
   const asked = recordAreas(page);
   await session(page.request, CITIZEN.iin, CITIZEN.password);
-  const draft = await (await page.request.post('/api/applications', { headers: CSRF, data: { service_id: 'guardianship' } })).json();
-  await page.goto(`/applications/${draft.id}/edit`);
+  await page.goto('/');
   await expect(h1(page)).toBeVisible();
   await expect.poll(() => asked.has('applicant'), { timeout: 10_000 }).toBe(true);
   // Past the background fetch's moment: login and registration are no use to them, and the
@@ -61,6 +60,26 @@ test('someone logged in is not sent the visitor\'s pages ahead of time', async (
   await page.locator('.service-card a').first().click();
   await expect.poll(() => asked.has('entry'), { timeout: 10_000 }).toBe(true);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});
+
+test('an applicant at work on a form is sent only the editor; signing comes as they reach the check of answers', async ({ page }) => {
+  const asked = recordAreas(page);
+  await session(page.request, CITIZEN.iin, CITIZEN.password);
+  const id = await guardianshipDraft(page.request);
+  await page.goto(`/applications/${id}/edit`);
+  await expect(h1(page)).toBeVisible();
+  await expect.poll(() => asked.has('application'), { timeout: 10_000 }).toBe(true);
+  // Past the background fetch's moment: nothing else of the applicant's on a phone plan.
+  await page.waitForTimeout(3_000);
+  expect([...asked].sort()).toEqual(['application']);
+  // The step before signing: its page is fetched while the answers are read.
+  await page.goto(`/applications/${id}/edit?step=check`);
+  await expect(h1(page)).toBeVisible();
+  await expect.poll(() => asked.has('signing'), { timeout: 10_000 }).toBe(true);
+  expect(asked.has('applicant')).toBe(false);
+  await page.getByRole('button', { name: /sign/i }).click();
+  await expect(page).toHaveURL(/\/sign$/);
+  await expect(h1(page)).toBeVisible();
 });
 
 test('a browser saving data is sent no page ahead of time', async ({ page }) => {

@@ -14,7 +14,7 @@ use axum::Form;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
-use qyzmet::first_paint::{LoginAttempt, Preloaded};
+use qyzmet::first_paint::{LoginAttempt, Preloaded, Sent};
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{CodeLogin, CodeSent, LoginRequest, Role};
 use qyzmet_domain::identifiers::AccountId;
@@ -103,7 +103,7 @@ pub async fn password(
             attempt.sent = Some(sent);
             let page = login_page(&form.next);
             render_page(&state, &page, &headers, |p: &mut Preloaded| {
-                p.login = Some(attempt)
+                p.login = Some(Sent::new(attempt))
             })
             .await
         }
@@ -191,7 +191,7 @@ async fn answer(
     attempt.problem = Some(error.problem(lang));
     let page = login_page(next);
     let mut res = render_page(state, &page, headers, |p: &mut Preloaded| {
-        p.login = Some(attempt)
+        p.login = Some(Sent::new(attempt))
     })
     .await;
     *res.status_mut() = status;

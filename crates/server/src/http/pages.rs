@@ -10,7 +10,7 @@ use super::login_steps::session_view;
 use crate::{AppState, accounts, sessions};
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
-use qyzmet::first_paint::{self, CabinetPage, Preloaded, RequestPage};
+use qyzmet::first_paint::{self, CabinetPage, Preloaded, RequestPage, Sent};
 use qyzmet_domain::Lang;
 use qyzmet_domain::api::{
     AccountView, ApplicationList, HistoryList, Role, ServiceSummary, SessionView,
@@ -286,23 +286,25 @@ async fn preload(
             preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
         }
         Page::Service { id } => {
-            preloaded.service = crate::catalogue::detail(&state.catalogue, id, lang);
+            preloaded.service = crate::catalogue::detail(&state.catalogue, id, lang).map(Sent::new);
             preloaded.service_missing = preloaded.service.is_none();
         }
         Page::Request { id } => {
             if let Some(account) = applicant {
-                preloaded.request = request_page(state, account, id, lang).await;
+                preloaded.request = request_page(state, account, id, lang).await.map(Sent::new);
             }
         }
         Page::Cabinet => {
             if let Some(account) = applicant {
-                preloaded.cabinet = cabinet_page(state, account, path_and_query).await;
+                preloaded.cabinet = cabinet_page(state, account, path_and_query)
+                    .await
+                    .map(Sent::new);
                 preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
             }
         }
         Page::Apply { id } => {
             if let Some(account) = account {
-                preloaded.apply = apply_page(state, account, id, lang).await;
+                preloaded.apply = apply_page(state, account, id, lang).await.map(Sent::new);
             }
         }
         Page::TestSmsOutbox => {
@@ -316,7 +318,8 @@ async fn preload(
                 preloaded.outbox = crate::test_doubles::sms_outbox::shown(&state.db, &phone)
                     .await
                     .ok()
-                    .flatten();
+                    .flatten()
+                    .map(Sent::new);
             }
         }
         Page::Verify { .. }

@@ -81,7 +81,7 @@ pub async fn page(
         Err(e) => Err(format!("error.{}", e.code)),
     };
     super::pages::render_page(&state, &url, &headers, move |preloaded| {
-        preloaded.verification = Some(shown);
+        preloaded.verification = Some(qyzmet::first_paint::Sent::new(shown));
     })
     .await
 }
