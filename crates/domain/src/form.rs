@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use time::Date;
 
+mod reading;
+
 /// A service's form: one topic per step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FormSchema {
@@ -24,7 +26,8 @@ pub struct FormStep {
     pub fields: Vec<Field>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read by hand (`reading`): one flat object, `kind` naming its kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Field {
     pub id: String,
     pub label: Text,
@@ -41,7 +44,8 @@ pub struct Field {
     pub visible_when: Option<Condition>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Written flattened into its field, `kind` naming it; read with the field (`reading`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FieldKind {
     Text,
@@ -113,8 +117,8 @@ pub struct Condition {
     pub any_of: Vec<String>,
 }
 
-/// A user's answer: a string, or the items of a repeatable group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A user's answer: a string, or the items of a repeatable group (read by hand: `reading`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Answer {
     Text(String),
