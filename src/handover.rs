@@ -24,7 +24,7 @@ pub const APP_ROOT: &str = "app";
 /// so the browser's first page is drawn with it too ([`crate::page_data`]).
 #[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Preloaded {
-    pub services: Option<ServiceList>,
+    pub services: Option<Sent<ServiceList>>,
     pub service: Option<Sent<ServiceDetail>>,
     pub session: Option<SessionView>,
     /// The address names a service the catalogue does not have.

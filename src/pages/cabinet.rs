@@ -33,7 +33,10 @@ pub fn Cabinet() -> impl IntoView {
     );
     let list = list.handed_over();
     let names = PageData::new(
-        preloaded.services.map(service_names),
+        preloaded
+            .services
+            .and_then(|sent| sent.read())
+            .map(service_names),
         move || i18n.lang(),
         |lang| async move {
             api::services(lang)

@@ -104,7 +104,10 @@ pub fn Home() -> impl IntoView {
     // The catalogue the page came with; refetched when the language changes (the server
     // answers in the language asked).
     let fetched = PageData::new(
-        crate::handover::preloaded().services.map(Ok),
+        crate::handover::preloaded()
+            .services
+            .and_then(|sent| sent.read())
+            .map(Ok),
         move || i18n.lang(),
         api::services,
     );

@@ -74,9 +74,10 @@ pub enum PageKind {
 /// file is fetched when one of its pages is first drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    /// In the app's main file (the home page, "not found").
+    /// In the app's main file ("not found").
     Main,
-    /// What anyone may open: login, registration, a service, a document check.
+    /// What anyone may open: the catalogue (home), login, registration, a service, a
+    /// document check.
     Entry,
     /// The applicant's cabinet and requests (and the TEST payment gateway).
     Applicant,
@@ -148,7 +149,8 @@ impl PageKind {
 
     pub fn area(self) -> Area {
         match self {
-            PageKind::Home | PageKind::NotFound => Area::Main,
+            PageKind::NotFound => Area::Main,
+            PageKind::Home => Area::Entry,
             PageKind::Login
             | PageKind::Register
             | PageKind::TestSmsOutbox

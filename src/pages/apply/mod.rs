@@ -13,9 +13,11 @@ mod steps;
 use crate::api;
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
+use crate::on_demand::PageNotLoaded;
 use crate::page_data::PageData;
 use draft::Draft;
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use qyzmet_domain::api::{ApplicationView, ServiceDetail};
 use qyzmet_domain::route::Page;
@@ -117,8 +119,11 @@ fn editor(
         return ().into_any();
     };
     let editor = Editor::new(draft, detail.summary.clone(), variant);
+    // Counts the step pages' file in (`step_pages_coming`): the step is drawn again.
+    let arrived = RwSignal::new(0u32);
     view! {
         {move || {
+            arrived.track();
             let current = step.get().and_then(|slug| editor.find(&slug));
             match current {
                 None => steps::task_list(editor).into_any(),
@@ -135,16 +140,101 @@ fn editor(
                         request_animation_frame(move || request_animation_frame(move || crate::components::form::focus_by_id(&field)));
                     }
                     let frame = steps::Frame { editor, index, from_check: from_check.get_untracked() };
-                    match step.kind {
-                        StepKind::Applicant => steps::applicant(frame).into_any(),
-                        StepKind::Form(i) => steps::form_step(frame, i).into_any(),
-                        StepKind::Documents => documents::documents(frame).into_any(),
-                        StepKind::Payment => payment::payment(frame).into_any(),
-                        StepKind::Check => check::check(frame).into_any(),
+                    match step_pages_here() {
+                        Some(draw) => draw(frame, step.kind),
+                        None => step_pages_coming(arrived).into_any(),
                     }
                 }
             }
         }}
     }
     .into_any()
+}
+
+/// Draws a step's page.
+type DrawStep = fn(steps::Frame, StepKind) -> AnyView;
+
+/// The step pages (applicant, the form's topics, documents, payment, check) are a file of
+/// their own (#28): the editor opens on its task list, which reads without them, and they
+/// come as the applicant points at a step or opens one ([`fetch_step_pages`]).
+#[wasm_split(
+    application_steps,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible
+)]
+fn step_pages() -> Result<DrawStep, PageNotLoaded> {
+    Ok(draw_step)
+}
+
+fn draw_step(frame: steps::Frame, kind: StepKind) -> AnyView {
+    match kind {
+        StepKind::Applicant => steps::applicant(frame).into_any(),
+        StepKind::Form(i) => steps::form_step(frame, i).into_any(),
+        StepKind::Documents => documents::documents(frame).into_any(),
+        StepKind::Payment => payment::payment(frame).into_any(),
+        StepKind::Check => check::check(frame).into_any(),
+    }
+}
+
+#[cfg(target_family = "wasm")]
+thread_local! {
+    static STEP_PAGES: std::cell::Cell<Option<DrawStep>> = const { std::cell::Cell::new(None) };
+}
+
+/// The step pages if their file is here (on the server, where nothing is split, always).
+fn step_pages_here() -> Option<DrawStep> {
+    #[cfg(target_family = "wasm")]
+    {
+        STEP_PAGES.with(std::cell::Cell::get)
+    }
+    #[cfg(not(target_family = "wasm"))]
+    {
+        Some(draw_step)
+    }
+}
+
+/// Fetches the step pages' file if it is not here yet. A draft opened on one of its steps
+/// fetches it with the editor's (`on_demand::load`), so the app draws the step the server
+/// did before it takes its place.
+pub async fn fetch_step_pages() -> Result<(), PageNotLoaded> {
+    if step_pages_here().is_none() {
+        let _draw = step_pages().await?;
+        #[cfg(target_family = "wasm")]
+        STEP_PAGES.with(|s| s.set(Some(_draw)));
+    }
+    Ok(())
+}
+
+/// While the step pages' file comes: a status line, then the step (`arrived` counts up and
+/// the editor draws again); if it cannot be fetched, what the app's other pages say then,
+/// and "Try again". What the applicant entered is saved with the draft, so nothing is lost.
+fn step_pages_coming(arrived: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let failed = RwSignal::new(false);
+    let fetch = move || {
+        failed.set(false);
+        leptos::task::spawn_local(async move {
+            match fetch_step_pages().await {
+                Ok(()) => arrived.try_update(|n| *n += 1),
+                Err(PageNotLoaded) => failed.try_set(true).map(|_| ()),
+            };
+        });
+    };
+    fetch();
+    move || {
+        if failed.get() {
+            view! {
+                <PageTitle text=Signal::derive(move || i18n.t("on_demand.title")) error=Signal::derive(|| true) />
+                <div class="notice notice-warning" role="alert">
+                    <p>{move || i18n.t("on_demand.text")}</p>
+                </div>
+                <p>
+                    <button type="button" on:click=move |_| fetch()>{move || i18n.t("on_demand.retry")}</button>
+                </p>
+            }
+            .into_any()
+        } else {
+            view! { <p role="status">{move || i18n.t("on_demand.loading")}</p> }.into_any()
+        }
+    }
 }

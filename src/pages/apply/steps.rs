@@ -260,6 +260,11 @@ pub fn task_list(editor: Editor) -> impl IntoView {
                 .count()
         }
     };
+    let fetch_step_pages = || {
+        leptos::task::spawn_local(async {
+            let _ = super::fetch_step_pages().await;
+        })
+    };
     let deleting = RwSignal::new(false);
     let navigate = use_navigate();
     let delete = move |_| {
@@ -277,7 +282,9 @@ pub fn task_list(editor: Editor) -> impl IntoView {
         <p class="caption">{name}</p>
         <PageTitle text=Signal::derive(move || i18n.t("apply.overview.title")) />
         <p>{move || i18n.t_with("apply.overview.done", &[("done", completed().to_string()), ("total", total.to_string())])}</p>
-        <ol class="task-list">
+        // Pointing at a step (or tabbing to it) fetches the step pages' file, so it is
+        // usually here by the click.
+        <ol class="task-list" on:pointerover=move |_| fetch_step_pages() on:focusin=move |_| fetch_step_pages()>
             {steps
                 .into_iter()
                 .enumerate()

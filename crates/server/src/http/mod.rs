@@ -118,6 +118,9 @@ async fn every_answers_headers(
     res
 }
 
+/// The policy of an answer that is no page: nothing may load, nothing may frame it.
+pub const NOTHING_ALLOWED: &str = "default-src 'none'; frame-ancestors 'none'";
+
 /// The headers every answer of the server carries: its content security policy (made from
 /// the built app's files), and what the browser may sniff, refer and use.
 #[derive(Clone)]
@@ -134,22 +137,43 @@ impl EveryAnswersHeaders {
 
     /// Sets them on `h`. A page that loads an acquirer's script sets its own policy, wider
     /// only by that origin, so the portal's is set only where the answer has none.
+    ///
+    /// A wasm module is neither a document nor a worker, the only answers a browser applies a
+    /// policy or permissions to: it gets the policy that allows nothing (were it ever opened
+    /// as a page) and not the document's permissions. That is ~700 bytes less on each of the
+    /// 10–17 files a page of the app loads (#28).
     pub fn set(&self, h: &mut axum::http::HeaderMap) {
+        let module = h
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes() == b"application/wasm");
         h.entry(HeaderName::from_static("content-security-policy"))
-            .or_insert_with(|| self.csp.clone());
-        for (name, value) in [
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            (header::REFERRER_POLICY, "same-origin"),
-            (
-                HeaderName::from_static("permissions-policy"),
-                // The camera for photographing documents; nothing else of the device.
+            .or_insert_with(|| {
+                if module {
+                    HeaderValue::from_static(NOTHING_ALLOWED)
+                } else {
+                    self.csp.clone()
+                }
+            });
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+        if module {
+            return;
+        }
+        h.insert(
+            HeaderName::from_static("permissions-policy"),
+            // The camera for photographing documents; nothing else of the device.
+            HeaderValue::from_static(
                 "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), \
                  bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), \
                  accelerometer=(), display-capture=()",
             ),
-        ] {
-            h.insert(name, HeaderValue::from_static(value));
-        }
+        );
     }
 }
 

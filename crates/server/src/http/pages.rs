@@ -283,7 +283,7 @@ async fn preload(
     let applicant = account.filter(|a| a.role != Role::Officer);
     match page {
         Page::Home => {
-            preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
+            preloaded.services = Some(Sent::new(crate::catalogue::list(&state.catalogue, lang)));
         }
         Page::Service { id } => {
             preloaded.service = crate::catalogue::detail(&state.catalogue, id, lang).map(Sent::new);
@@ -299,7 +299,8 @@ async fn preload(
                 preloaded.cabinet = cabinet_page(state, account, path_and_query)
                     .await
                     .map(Sent::new);
-                preloaded.services = Some(crate::catalogue::list(&state.catalogue, lang));
+                preloaded.services =
+                    Some(Sent::new(crate::catalogue::list(&state.catalogue, lang)));
             }
         }
         Page::Apply { id } => {

@@ -229,6 +229,40 @@ async fn the_apps_files_go_compressed_ahead_when_the_browser_takes_brotli() {
     assert_eq!(res.bytes().await.unwrap().len(), 4096);
 }
 
+/// A wasm module is no page: its policy allows nothing and it carries no document's
+/// permissions; it is still never sniffed. The stylesheet beside it keeps the page's headers.
+#[tokio::test]
+async fn an_app_module_carries_the_policy_that_allows_nothing() {
+    let s = start().await;
+    let res = client()
+        .get(format!("{}/qyzmet-0123456789abcdef_bg.wasm", s.base))
+        .send()
+        .await
+        .unwrap();
+    let h = res.headers();
+    assert_eq!(h["content-type"], "application/wasm");
+    assert_eq!(
+        h["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert!(h.get("permissions-policy").is_none());
+    let res = client()
+        .get(format!("{}/main-0123456789abcdef.css", s.base))
+        .send()
+        .await
+        .unwrap();
+    let h = res.headers();
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'self'")
+    );
+    assert!(h.get("permissions-policy").is_some());
+}
+
 #[tokio::test]
 async fn responses_are_compressed_when_asked() {
     let s = start().await;
