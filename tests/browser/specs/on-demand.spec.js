@@ -76,6 +76,12 @@ test('an applicant at work on a form is sent only the editor; signing comes as t
   // Past the background fetch's moment: nothing else of the applicant's on a phone plan.
   await page.waitForTimeout(3_000);
   expect([...asked].sort()).toEqual(['application']);
+  // The task list reads without the step pages; pointing at a step brings them, and it opens.
+  await page.locator('.task-list a').first().hover();
+  await expect.poll(() => asked.has('application_steps'), { timeout: 10_000 }).toBe(true);
+  await page.locator('.task-list a').first().click();
+  await expect(page).toHaveURL(/step=/);
+  await expect(h1(page)).toBeFocused();
   // The step before signing: its page is fetched while the answers are read.
   await page.goto(`/applications/${id}/edit?step=check`);
   await expect(h1(page)).toBeVisible();
