@@ -141,6 +141,24 @@ test.describe('a page whose file cannot be fetched', () => {
   // The refused file is logged by Chromium and by the split loader; that is the point here.
   test.use({ expectedConsoleErrors: /net::ERR_FAILED|Failed to fetch/ });
 
+  test('an editor\'s step whose file cannot be fetched says so, keeps the draft, and comes on "Try again"', async ({ page }) => {
+    await page.route(areaFile('application_steps'), (route) => route.abort());
+    await session(page.request, CITIZEN.iin, CITIZEN.password);
+    const id = await guardianshipDraft(page.request);
+    await page.goto(`/applications/${id}/edit`);
+    await waitForApp(page);
+    const task = page.locator('.task-list a').nth(1);
+    const name = (await task.textContent()).trim();
+    await task.click();
+    await expect(h1(page)).toHaveText('This page could not be loaded');
+    await expect(page.getByRole('alert')).toContainText('Check your internet connection');
+    await expectAccessible(page, 'a step that could not be loaded');
+    await page.unroute(areaFile('application_steps'));
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect(h1(page)).toHaveText(name);
+    await expect(page).toHaveURL(/step=/);
+  });
+
   test('says so in an accessible page, keeps the app working, and comes on "Try again"', async ({ page }) => {
     await page.route(areaFile('applicant'), (route) => route.abort());
     await session(page.request, CITIZEN.iin, CITIZEN.password);
