@@ -7,6 +7,7 @@
 mod answers;
 mod api;
 pub mod app;
+mod areas;
 mod components;
 pub mod first_paint;
 mod handover;

@@ -13,20 +13,13 @@ use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
 use crate::session::Session;
 use leptos::prelude::*;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::wasm_split;
 use leptos_router::ChooseView;
 use qyzmet_domain::api::Role;
 use qyzmet_domain::route::{Area, PageKind};
 use std::time::Duration;
 
-/// A page's file could not be fetched.
-pub struct PageNotLoaded;
-
-impl From<SplitLoaderError> for PageNotLoaded {
-    fn from(_: SplitLoaderError) -> Self {
-        PageNotLoaded
-    }
-}
+pub use crate::areas::PageNotLoaded;
 
 /// A route's page, by kind: the router's `view` for every route (`app.rs`). Which area's
 /// file a page is in is decided by one exhaustive match ([`load`]).
@@ -171,8 +164,12 @@ pub async fn load(kind: PageKind) -> Result<AnyView, PageNotLoaded> {
 /// the entry area for a visitor, the role's pages for someone logged in. Not on the editor or
 /// the signing page: the applicant is at work there, on a phone plan that pays for every
 /// byte (#28); the editor asks for signing's area itself when the applicant reaches the
-/// step before it ([`ahead`]).
+/// step before it (`areas::ahead`, which `warm_up` provides).
 pub fn warm_up(session: Session) {
+    // Pages ask for an area ahead through `areas::ahead` (they cannot import this module,
+    // which names them all).
+    #[cfg(target_family = "wasm")]
+    provide_context(crate::areas::Ahead(fetch_ahead));
     let mut entry_started = false;
     // An effect: it runs in the browser only, never while the server draws the page.
     Effect::new(move |_| {
@@ -194,16 +191,6 @@ pub fn warm_up(session: Session) {
         };
         set_timeout(fetch, WARM_UP_AFTER);
     });
-}
-
-/// Fetches `area`'s files in the background now, so the page the visitor is about to open
-/// is there even if the connection is lost by then (none where the browser saves data).
-/// Nothing on the server, which draws pages but fetches nothing ahead.
-pub fn ahead(area: Area) {
-    #[cfg(target_family = "wasm")]
-    fetch_ahead(area);
-    #[cfg(not(target_family = "wasm"))]
-    let _ = area;
 }
 
 fn fetch_ahead(area: Area) {

@@ -16,7 +16,7 @@ pub fn check(frame: Frame) -> impl IntoView {
     let i18n = use_i18n();
     // Signing comes next: its page is fetched while the applicant reads their answers, not
     // with the editor (#28).
-    crate::on_demand::ahead(qyzmet_domain::route::Area::Signing);
+    crate::areas::ahead(qyzmet_domain::route::Area::Signing);
     let editor = frame.editor;
     let draft = editor.draft;
     let summary = RwSignal::new(Vec::<Problem>::new());

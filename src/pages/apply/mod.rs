@@ -11,9 +11,9 @@ mod payment;
 mod steps;
 
 use crate::api;
+use crate::areas::PageNotLoaded;
 use crate::components::page_title::PageTitle;
 use crate::i18n::use_i18n;
-use crate::on_demand::PageNotLoaded;
 use crate::page_data::PageData;
 use draft::Draft;
 use leptos::prelude::*;
