@@ -187,6 +187,53 @@ mod tests {
         assert!(json.contains(r#""kind":"number","integer":true"#), "{json}");
     }
 
+    /// The kind `reading` reads for each `FieldKind`: a match the compiler holds to every
+    /// variant: a new kind stops the build here, where `Kind` (above) and the samples below
+    /// must take it too.
+    fn written_as(kind: &FieldKind) -> &'static str {
+        match kind {
+            FieldKind::Text => "text",
+            FieldKind::LongText => "long_text",
+            FieldKind::Number { .. } => "number",
+            FieldKind::Date => "date",
+            FieldKind::Choice { .. } => "choice",
+            FieldKind::YesNo => "yes_no",
+            FieldKind::Iin => "iin",
+            FieldKind::Bin => "bin",
+            FieldKind::Phone => "phone",
+            FieldKind::Email => "email",
+            FieldKind::Address => "address",
+            FieldKind::Group { .. } => "group",
+        }
+    }
+
+    #[test]
+    fn every_kind_is_written_under_the_name_it_is_read_by() {
+        let label = json!({ "kk": "a", "ru": "a", "en": "a" });
+        let samples = [
+            json!({ "kind": "text" }),
+            json!({ "kind": "long_text" }),
+            json!({ "kind": "number", "integer": true }),
+            json!({ "kind": "date" }),
+            json!({ "kind": "choice", "options": [] }),
+            json!({ "kind": "yes_no" }),
+            json!({ "kind": "iin" }),
+            json!({ "kind": "bin" }),
+            json!({ "kind": "phone" }),
+            json!({ "kind": "email" }),
+            json!({ "kind": "address" }),
+            json!({ "kind": "group", "item_label": label, "fields": [], "max_items": 2 }),
+        ];
+        for mut sample in samples {
+            sample["id"] = json!("x");
+            sample["label"] = label.clone();
+            let field: Field = serde_json::from_value(sample.clone()).unwrap();
+            assert_eq!(written_as(&field.kind), sample["kind"]);
+            let written = serde_json::to_value(&field).unwrap();
+            assert_eq!(written["kind"], sample["kind"]);
+        }
+    }
+
     #[test]
     fn a_field_without_its_kinds_keys_or_with_an_unknown_kind_is_refused_by_name() {
         let label = json!({ "kk": "a", "ru": "a", "en": "a" });
